@@ -1,0 +1,214 @@
+/* SPDX-License-Identifier: MIT */
+/* Input abstraction: dispatch to the zip, directory or single-file backend. */
+#include "bundle.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "xalloc.h"
+
+static const unsigned char zip_local_magic[4] = {'P', 'K', 3, 4};
+static const unsigned char zip_empty_magic[4] = {'P', 'K', 5, 6};
+
+static bool has_suffix(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && !strcmp(s + n - m, suffix);
+}
+
+/* A zip by content first; by name only when the content says nothing else
+ * (a self-extracting prefix, say), so that libzip gets to say what is wrong. */
+static bool looks_like_zip(const char *path, const unsigned char *magic, size_t got)
+{
+    if (got == 4 && (!memcmp(magic, zip_local_magic, 4) || !memcmp(magic, zip_empty_magic, 4))) {
+        return true;
+    }
+    if (got == 4 && !memcmp(magic, "\177ELF", 4)) {
+        return false;
+    }
+    return has_suffix(path, ".zip") || has_suffix(path, ".whl");
+}
+
+int bundle_open(struct bundle **out, const char *path, const struct bundle_limits *limits,
+                struct diag *d)
+{
+    struct bundle *b;
+    struct stat st;
+    unsigned char magic[4];
+    ssize_t got = 0;
+    int fd, rc;
+
+    *out = NULL;
+    if (stat(path, &st) != 0) {
+        return diag_set(d, DIAG_IO, "cannot open '%s': %s", path, strerror(errno));
+    }
+    b = xcalloc(1, sizeof(*b));
+    b->name = xstrdup(path);
+    b->limits = *limits;
+    if (S_ISDIR(st.st_mode)) {
+        b->kind = BUNDLE_DIR;
+        rc = bundle_dir_open(b, path, d);
+    } else if (!S_ISREG(st.st_mode)) {
+        rc = diag_set(d, DIAG_INPUT, "'%s' is not a regular file or directory", path);
+    } else {
+        fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+        if (fd < 0) {
+            rc = diag_set(d, DIAG_IO, "cannot open '%s': %s", path, strerror(errno));
+        } else {
+            got = read(fd, magic, sizeof(magic));
+            close(fd);
+            b->file_size = (uint64_t)st.st_size;
+            if (got < 0) {
+                rc = diag_set(d, DIAG_IO, "cannot read '%s': %s", path, strerror(errno));
+            } else if (looks_like_zip(path, magic, (size_t)got)) {
+                b->kind = BUNDLE_ZIP;
+                rc = bundle_zip_open(b, path, d);
+            } else {
+                b->kind = BUNDLE_FILE;
+                rc = bundle_file_open(b, path, d);
+            }
+        }
+    }
+    if (rc != 0) {
+        bundle_close(b);
+        return -1;
+    }
+    *out = b;
+    return 0;
+}
+
+int bundle_peek(struct bundle *b, const struct bundle_entry *e, unsigned char *buf, size_t cap,
+                size_t *got, struct diag *d)
+{
+    *got = 0;
+    if (e->problem) {
+        return diag_set(d, DIAG_IO, "%s", e->problem);
+    }
+    return b->ops->read(b, e, buf, cap, got, d);
+}
+
+int bundle_read(struct bundle *b, const struct bundle_entry *e, unsigned char **out, size_t *len,
+                struct diag *d)
+{
+    unsigned char *buf;
+    size_t got = 0, cap;
+
+    *out = NULL;
+    *len = 0;
+    if (e->problem) {
+        return diag_set(d, DIAG_IO, "%s", e->problem);
+    }
+    if (e->size > b->limits.max_member_size || e->size >= SIZE_MAX) {
+        return diag_set(d, DIAG_LIMIT, "member is %llu bytes, over the %llu-byte limit",
+                        (unsigned long long)e->size,
+                        (unsigned long long)b->limits.max_member_size);
+    }
+    /* One byte more than declared, so that a member longer than its header says is caught. */
+    cap = (size_t)e->size + 1;
+    buf = xmalloc(cap);
+    if (b->ops->read(b, e, buf, cap, &got, d) != 0) {
+        free(buf);
+        return -1;
+    }
+    if (got != e->size) {
+        free(buf);
+        return diag_set(d, DIAG_IO, "member has %s bytes than its declared %llu",
+                        got > e->size ? "more" : "fewer", (unsigned long long)e->size);
+    }
+    *out = buf;
+    *len = got;
+    return 0;
+}
+
+void bundle_close(struct bundle *b)
+{
+    if (!b) {
+        return;
+    }
+    if (b->ops && b->ops->close) {
+        b->ops->close(b);
+    }
+    for (size_t i = 0; i < b->nr; i++) {
+        free(b->entries[i].path);
+        free(b->entries[i].problem);
+        free(b->entries[i].open_path);
+    }
+    free(b->entries);
+    for (size_t i = 0; i < b->notes.nr; i++) {
+        free(b->notes.v[i]);
+    }
+    free(b->notes.v);
+    free(b->name);
+    free(b);
+}
+
+const char *bundle_kind_name(enum bundle_kind kind)
+{
+    switch (kind) {
+    case BUNDLE_ZIP:
+        return "zip";
+    case BUNDLE_DIR:
+        return "directory";
+    case BUNDLE_FILE:
+        return "file";
+    }
+    return "unknown";
+}
+
+struct bundle_entry *bundle_add_entry(struct bundle *b, const char *path, enum entry_type type)
+{
+    struct bundle_entry *e;
+
+    ALLOC_GROW(b->entries, b->nr + 1, b->alloc);
+    e = &b->entries[b->nr++];
+    memset(e, 0, sizeof(*e));
+    e->path = xstrdup(path);
+    e->type = type;
+    return e;
+}
+
+void bundle_add_note(struct bundle *b, char *note)
+{
+    ALLOC_GROW(b->notes.v, b->notes.nr + 1, b->notes.alloc);
+    b->notes.v[b->notes.nr++] = note;
+}
+
+char *bundle_normalize_path(const char *raw, bool *escapes)
+{
+    size_t n = strlen(raw);
+    char *out = xmalloc(n + 1), *o = out;
+    const char *p = raw;
+
+    *escapes = false;
+    if (*p == '/') {
+        *escapes = true;
+    }
+    while (*p) {
+        const char *seg = p;
+        size_t len;
+        while (*p && *p != '/') {
+            p++;
+        }
+        len = (size_t)(p - seg);
+        if (*p == '/') {
+            p++;
+        }
+        if (len == 0 || (len == 1 && seg[0] == '.')) {
+            continue;
+        }
+        if (len == 2 && seg[0] == '.' && seg[1] == '.') {
+            *escapes = true;
+        }
+        if (o != out) {
+            *o++ = '/';
+        }
+        memcpy(o, seg, len);
+        o += len;
+    }
+    *o = '\0';
+    return out;
+}

@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Input abstraction: a zip (libzip), a directory, or a single file, seen as
+ * one list of entries with normalised paths. scan.c knows nothing else about
+ * input (zipcmp's struct archive, style.md §4.1).
+ *
+ * Ownership: bundle_open() returns a bundle the caller frees with
+ * bundle_close() (NULL accepted). Entries and their strings belong to the
+ * bundle and live until bundle_close(). bundle_read() returns a buffer the
+ * caller frees with free(). Nothing here ever writes to the input.
+ */
+#ifndef ANALYZER_BUNDLE_H
+#define ANALYZER_BUNDLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "diag.h"
+
+enum bundle_kind { BUNDLE_ZIP, BUNDLE_DIR, BUNDLE_FILE };
+
+enum entry_type {
+    ENTRY_FILE,    /* regular file (or a zip member with content) */
+    ENTRY_DIR,     /* directory: listed, never read */
+    ENTRY_SYMLINK, /* a link that is not followed */
+    ENTRY_SPECIAL, /* FIFO, device, socket: never opened */
+};
+
+struct bundle_entry {
+    char *path;          /* relative to the bundle root: '/' separators, no "./", no leading '/' */
+    enum entry_type type;
+    uint64_t size;       /* uncompressed size (as declared, for zip members) */
+    uint64_t stored;     /* bytes in the archive (compressed size), or size */
+    char *problem;       /* why the entry cannot be read, NULL when it can */
+    /* backend data */
+    uint64_t index;      /* zip: member index */
+    char *open_path;     /* dir: path to open relative to the root (symlink target resolved) */
+};
+
+struct bundle_limits {
+    uint64_t max_member_size; /* a member declared or found larger is not read */
+    size_t max_entries;       /* entries beyond this are not listed */
+    unsigned max_depth;       /* directory nesting beyond this is not walked */
+};
+
+struct bundle;
+
+struct bundle_ops {
+    /* Read up to cap bytes of e from its start into buf; *got receives the count. */
+    int (*read)(struct bundle *b, const struct bundle_entry *e, unsigned char *buf, size_t cap,
+                size_t *got, struct diag *d);
+    void (*close)(struct bundle *b);
+};
+
+struct bundle {
+    enum bundle_kind kind;
+    char *name;           /* the input path as given */
+    uint64_t file_size;   /* size of the zip file (0 for directories) */
+    struct bundle_entry *entries;
+    size_t nr, alloc;
+    struct strvec_notes {
+        char **v;
+        size_t nr, alloc;
+    } notes;              /* whole-bundle remarks, e.g. "entry limit reached" */
+    const struct bundle_ops *ops;
+    void *priv;           /* backend state */
+    struct bundle_limits limits;
+};
+
+/**
+ * Open path as a bundle. A zip is recognised by its first bytes (or, failing
+ * that, a .zip/.whl name); a directory is walked without following links out
+ * of it; any other file is a one-entry bundle. Returns 0, or -1 with d set
+ * when the input itself cannot be used (missing, unreadable, not a zip).
+ */
+int bundle_open(struct bundle **out, const char *path, const struct bundle_limits *limits,
+                struct diag *d);
+
+/** Read at most cap bytes from the start of e. Member-level failures return -1 with d set. */
+int bundle_peek(struct bundle *b, const struct bundle_entry *e, unsigned char *buf, size_t cap,
+                size_t *got, struct diag *d);
+
+/**
+ * Read the whole of e into a fresh buffer (*out, *len; caller frees). Fails
+ * with d set when e is larger than the member size limit, when its content
+ * does not match its declared size or CRC, or on an I/O error.
+ */
+int bundle_read(struct bundle *b, const struct bundle_entry *e, unsigned char **out, size_t *len,
+                struct diag *d);
+
+void bundle_close(struct bundle *b);
+
+/** "zip", "directory", "file". */
+const char *bundle_kind_name(enum bundle_kind kind);
+
+/* For the backends. */
+struct bundle_entry *bundle_add_entry(struct bundle *b, const char *path, enum entry_type type);
+void bundle_add_note(struct bundle *b, char *note);
+/**
+ * Normalise a member name: drop leading '/' and "./", fold "//". Returns a
+ * fresh string; *escapes is set when a ".." component or an absolute name
+ * would place the member outside the root.
+ */
+char *bundle_normalize_path(const char *raw, bool *escapes);
+
+int bundle_zip_open(struct bundle *b, const char *path, struct diag *d);
+int bundle_dir_open(struct bundle *b, const char *path, struct diag *d);
+int bundle_file_open(struct bundle *b, const char *path, struct diag *d);
+
+#endif

@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The check registry: one row per rule, each a function that reads the image
+ * and the target profile and appends findings. Checks never parse.
+ *
+ * Ownership: the context is borrowed for the duration of a run; findings
+ * appended belong to the caller's struct findings.
+ */
+#ifndef ANALYZER_CHECK_H
+#define ANALYZER_CHECK_H
+
+#include <stddef.h>
+
+#include "finding.h"
+#include "image.h"
+#include "profile.h"
+#include "rules.h"
+
+struct check_ctx {
+    const struct image *img;
+    const struct profile *profile;
+    const struct rule *rule; /* the catalogue row of the running check */
+};
+
+typedef void check_fn(const struct check_ctx *ctx, struct findings *out);
+
+struct check {
+    const char *rule_id;
+    check_fn *run;
+};
+
+/** A template variable for the catalogue's lambda_error and remediation texts. */
+struct tvar {
+    const char *name;
+    const char *value;
+};
+
+/**
+ * Every registered check must have a catalogue row and every row a check
+ * (style.md §4.8). Returns -1 with d naming the orphan.
+ */
+int checks_verify(const struct ruleset *rs, struct diag *d);
+
+/** Run every check against the image for one target profile. */
+void checks_run(const struct image *img, const struct profile *profile,
+                const struct ruleset *rs, struct findings *out);
+
+/**
+ * Record a finding of ctx->rule about m: severity, expected and found (may be
+ * NULL), a message from fmt, and lambda_error and remediation rendered from
+ * the catalogue templates with the standard variables ({path}, {abs},
+ * {module}, {runtime}, {arch}, {pyver}, {pip_platform}, {requirement},
+ * {dist}, {version}, {expected}, {found}) plus vars. A var named
+ * "lambda_error" replaces the catalogue's template for this finding.
+ */
+struct finding *check_report(const struct check_ctx *ctx, struct findings *out,
+                             const struct member *m, enum severity sev, const char *expected,
+                             const char *found, const struct tvar *vars, size_t nvars,
+                             const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 9, 10)))
+#endif
+    ;
+
+/** Render a template: each {name} replaced by its value; unknown names kept as written. */
+char *check_render(const char *tmpl, const struct tvar *vars, size_t nvars);
+
+/* The checks, one file each. */
+check_fn check_pytag;
+check_fn check_arch;
+check_fn check_notelf;
+check_fn check_elfread;
+check_fn check_member;
+
+#endif

@@ -1,0 +1,114 @@
+/* SPDX-License-Identifier: MIT */
+/* ABI001 python-tag-mismatch: an extension module whose file name the runtime will not import. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "xalloc.h"
+
+/* The interpreter tries its suffixes in order (Python/dynload_shlib.c); a
+ * name with none of them is never opened. The profile holds the list. */
+static bool loadable(const struct profile *p, const struct pyext_name *x)
+{
+    return strvec_contains(&p->ext_suffixes, x->suffix);
+}
+
+static size_t dir_len(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash ? (size_t)(slash - path) : 0;
+}
+
+/* Another build of the same module in the same directory that the runtime does import. */
+static const struct member *loadable_sibling(const struct check_ctx *ctx, const struct member *m)
+{
+    size_t n = dir_len(m->path);
+
+    for (size_t i = 0; i < ctx->img->nr; i++) {
+        const struct member *o = &ctx->img->members[i];
+        if (o != m && o->role == ROLE_EXTENSION && o->input == m->input &&
+            dir_len(o->path) == n && !strncmp(o->path, m->path, n) &&
+            !strcmp(o->ext.module, m->ext.module) && loadable(ctx->profile, &o->ext)) {
+            return o;
+        }
+    }
+    return NULL;
+}
+
+/* The ABI flags the runtime's tag carries: "cp36m" -> "m", "cp312" -> "". */
+static const char *profile_flags(const struct profile *p)
+{
+    const char *s = p->abi_tag + strspn(p->abi_tag, "cp");
+    return s + strspn(s, "0123456789");
+}
+
+static void explain_cpython(const struct pyext_name *x, const struct profile *p, char *buf,
+                            size_t n)
+{
+    if (x->major != p->py_major || x->minor != p->py_minor) {
+        snprintf(buf, n, "built for CPython %d.%d", x->major, x->minor);
+    } else if (strchr(x->abiflags, 't')) {
+        snprintf(buf, n, "a free-threaded build ('t'); Lambda runs no free-threaded Python");
+    } else if (strchr(x->abiflags, 'd')) {
+        snprintf(buf, n, "a debug build ('d'); Lambda runs no debug Python");
+    } else if (strcmp(x->abiflags, profile_flags(p)) != 0) {
+        snprintf(buf, n, "ABI flags '%s' where %s has '%s'", x->abiflags, p->runtime,
+                 profile_flags(p));
+    } else if (!*x->platform) {
+        snprintf(buf, n, "no platform triplet in the tag");
+    } else {
+        snprintf(buf, n, "built for platform %s, not %s", x->platform, p->triplet);
+    }
+}
+
+static void explain(const struct pyext_name *x, const struct profile *p, char *buf, size_t n)
+{
+    switch (x->kind) {
+    case PYEXT_CPYTHON:
+        explain_cpython(x, p, buf, n);
+        break;
+    case PYEXT_ABI3:
+        snprintf(buf, n, "a stable-ABI (abi3) module, which needs Python 3");
+        break;
+    case PYEXT_PYPY:
+        snprintf(buf, n, "built for PyPy, not CPython");
+        break;
+    case PYEXT_OTHER_IMPL:
+        snprintf(buf, n, "built for another Python implementation");
+        break;
+    case PYEXT_WINDOWS:
+        snprintf(buf, n, "a Windows extension module; Linux imports only .so files");
+        break;
+    default:
+        snprintf(buf, n, "a suffix %s does not try", p->runtime);
+        break;
+    }
+}
+
+void check_pytag(const struct check_ctx *ctx, struct findings *out)
+{
+    const struct profile *p = ctx->profile;
+    char *expected = strvec_join(&p->ext_suffixes, ", ");
+
+    for (size_t i = 0; i < ctx->img->nr; i++) {
+        const struct member *m = &ctx->img->members[i];
+        const struct member *sibling;
+        char why[256];
+        if (m->role != ROLE_EXTENSION || loadable(p, &m->ext)) {
+            continue;
+        }
+        explain(&m->ext, p, why, sizeof(why));
+        sibling = loadable_sibling(ctx, m);
+        if (sibling) {
+            check_report(ctx, out, m, SEV_NOTE, expected, m->ext.suffix, NULL, 0,
+                         "%s; not imported: %s loads %s instead", why, p->runtime,
+                         strrchr(sibling->path, '/') ? strrchr(sibling->path, '/') + 1
+                                                     : sibling->path);
+        } else {
+            check_report(ctx, out, m, ctx->rule->severity, expected, m->ext.suffix, NULL, 0,
+                         "%s; %s imports only %s", why, p->runtime, expected);
+        }
+    }
+    free(expected);
+}

@@ -1,0 +1,232 @@
+/* SPDX-License-Identifier: MIT */
+/* The option table, getopt_long over it, and help generated from it. */
+#include "cli.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report.h"
+#include "version.h"
+#include "xalloc.h"
+
+enum opt_id {
+    OPT_RUNTIME = 'r',
+    OPT_ARCH = 'a',
+    OPT_FORMAT = 'f',
+    OPT_OUTPUT = 'o',
+    OPT_VERBOSE = 'v',
+    OPT_HELP = 'h',
+    OPT_VERSION = 'V',
+    OPT_FAIL_ON = 256,
+    OPT_RULES,
+    OPT_LIST_RUNTIMES,
+    OPT_COLOR,
+    OPT_MAX_MEMBER_SIZE,
+};
+
+struct cli_option {
+    const char *group; /* a heading starts a group */
+    const char *name;
+    int id;
+    int has_arg;
+    const char *metavar;
+    const char *help;
+};
+
+static const struct cli_option table[] = {
+    {"Target", "runtime", OPT_RUNTIME, required_argument, "NAME",
+     "Lambda runtime to check against, e.g. python3.12 (see --list-runtimes)"},
+    {NULL, "arch", OPT_ARCH, required_argument, "ARCH",
+     "function architecture: x86_64 (default) or arm64"},
+    {NULL, "list-runtimes", OPT_LIST_RUNTIMES, no_argument, NULL,
+     "print the known runtime profiles and exit"},
+    {NULL, "rules", OPT_RULES, required_argument, "DIR",
+     "read the catalogue and profiles from DIR instead of the installed ones"},
+    {"Limits", "max-member-size", OPT_MAX_MEMBER_SIZE, required_argument, "BYTES",
+     "do not read members larger than BYTES (default 268435456); report them"},
+    {"Output", "format", OPT_FORMAT, required_argument, "FMT", "output format: text (default) or json"},
+    {NULL, "output", OPT_OUTPUT, required_argument, "FILE", "write the report to FILE, not stdout"},
+    {NULL, "color", OPT_COLOR, required_argument, "WHEN",
+     "auto (default: on a terminal, unless NO_COLOR is set), always or never"},
+    {NULL, "verbose", OPT_VERBOSE, no_argument, NULL, "text: also print the line Lambda would log"},
+    {"Other", "help", OPT_HELP, no_argument, NULL, "print this help and exit"},
+    {NULL, "version", OPT_VERSION, no_argument, NULL, "print the version and exit"},
+    {"Exit status", "fail-on", OPT_FAIL_ON, required_argument, "SEV",
+     "exit 1 on findings at or above SEV: note, warning, error (default) or none"},
+};
+
+#define DEFAULT_MAX_MEMBER_SIZE (256ull << 20)
+
+void cli_print_help(FILE *out)
+{
+    fprintf(out,
+            "Usage: %s --runtime NAME [options] BUNDLE...\n"
+            "Check AWS Lambda Python bundles (zip, wheel, layer zip, directory or a single\n"
+            "file) for native extensions that will not import on the target runtime.\n",
+            ABISCAN_NAME);
+    for (size_t i = 0; i < ARRAY_SIZE(table); i++) {
+        const struct cli_option *o = &table[i];
+        char left[64];
+        if (o->group) {
+            fprintf(out, "\n%s:\n", o->group);
+        }
+        snprintf(left, sizeof(left), "%s%c%s--%s%s%s", o->id < 256 ? "-" : "   ",
+                 o->id < 256 ? o->id : ' ', o->id < 256 ? ", " : "", o->name,
+                 o->metavar ? " " : "", o->metavar ? o->metavar : "");
+        fprintf(out, "  %-28s %s\n", left, o->help);
+    }
+    fprintf(out, "\n"
+                 "  0  no finding at or above --fail-on\n"
+                 "  1  at least one finding at or above --fail-on\n"
+                 "  2  the run could not do its job (bad option, unknown runtime, missing or\n"
+                 "     unreadable input, invalid rules or profile); one line on stderr says why\n");
+}
+
+static const char *normalise_arch(const char *arch)
+{
+    if (!strcmp(arch, "x86_64") || !strcmp(arch, "amd64")) {
+        return "x86_64";
+    }
+    if (!strcmp(arch, "arm64") || !strcmp(arch, "aarch64")) {
+        return "arm64";
+    }
+    return NULL;
+}
+
+static int parse_size(uint64_t *out, const char *s)
+{
+    char *end;
+    unsigned long long v;
+
+    errno = 0;
+    v = strtoull(s, &end, 10);
+    if (errno || end == s || *end || *s == '-') {
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+static enum cli_result apply(struct options *o, int id, const char *arg, struct diag *d)
+{
+    int sev;
+
+    switch (id) {
+    case OPT_RUNTIME:
+        o->runtime = arg;
+        break;
+    case OPT_ARCH:
+        if (!(o->arch = normalise_arch(arg))) {
+            diag_set(d, DIAG_USAGE, "unknown architecture '%s' (x86_64 or arm64)", arg);
+            return CLI_USAGE_ERROR;
+        }
+        break;
+    case OPT_FORMAT:
+        if (!report_emitter_find(arg)) {
+            diag_set(d, DIAG_USAGE, "unknown format '%s' (%s)", arg, report_format_names());
+            return CLI_USAGE_ERROR;
+        }
+        o->format = arg;
+        break;
+    case OPT_OUTPUT:
+        o->output = arg;
+        break;
+    case OPT_RULES:
+        o->rules_dir = arg;
+        break;
+    case OPT_LIST_RUNTIMES:
+        o->list_runtimes = true;
+        break;
+    case OPT_VERBOSE:
+        o->verbose++;
+        break;
+    case OPT_FAIL_ON:
+        sev = severity_parse(arg);
+        if (sev > SEV_NONE) {
+            diag_set(d, DIAG_USAGE, "unknown severity '%s' (note, warning, error or none)", arg);
+            return CLI_USAGE_ERROR;
+        }
+        o->fail_on = (enum severity)sev;
+        break;
+    case OPT_COLOR:
+        if (!strcmp(arg, "auto") || !strcmp(arg, "always") || !strcmp(arg, "never")) {
+            o->color = arg[0] == 'a' ? (arg[1] == 'u' ? COLOR_AUTO : COLOR_ALWAYS) : COLOR_NEVER;
+            break;
+        }
+        diag_set(d, DIAG_USAGE, "unknown colour mode '%s' (auto, always or never)", arg);
+        return CLI_USAGE_ERROR;
+    case OPT_MAX_MEMBER_SIZE:
+        if (parse_size(&o->max_member_size, arg) != 0 || !o->max_member_size) {
+            diag_set(d, DIAG_USAGE, "--max-member-size needs a positive number of bytes");
+            return CLI_USAGE_ERROR;
+        }
+        break;
+    case OPT_HELP:
+        return CLI_HELP;
+    case OPT_VERSION:
+        return CLI_VERSION;
+    default:
+        diag_set(d, DIAG_USAGE, "unknown option (see --help)");
+        return CLI_USAGE_ERROR;
+    }
+    return CLI_OK;
+}
+
+enum cli_result cli_parse(struct options *o, int argc, char **argv, struct diag *d)
+{
+    struct option longopts[ARRAY_SIZE(table) + 1];
+    char shortopts[2 * ARRAY_SIZE(table) + 2], *s = shortopts;
+    int id;
+
+    memset(o, 0, sizeof(*o));
+    o->arch = "x86_64";
+    o->format = "text";
+    o->fail_on = SEV_ERROR;
+    o->max_member_size = DEFAULT_MAX_MEMBER_SIZE;
+    o->max_entries = 1000000;
+    o->max_depth = 64;
+    *s++ = ':'; /* report a missing argument as ':' */
+    for (size_t i = 0; i < ARRAY_SIZE(table); i++) {
+        longopts[i] = (struct option){table[i].name, table[i].has_arg, NULL, table[i].id};
+        if (table[i].id < 256) {
+            *s++ = (char)table[i].id;
+            if (table[i].has_arg == required_argument) {
+                *s++ = ':';
+            }
+        }
+    }
+    *s = '\0';
+    memset(&longopts[ARRAY_SIZE(table)], 0, sizeof(longopts[0]));
+    opterr = 0;
+    optind = 1;
+    while ((id = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+        enum cli_result r;
+        if (id == ':' || id == '?') {
+            diag_set(d, DIAG_USAGE, "%s '%s' (see --help)",
+                     id == ':' ? "missing argument for" : "unknown option", argv[optind - 1]);
+            return CLI_USAGE_ERROR;
+        }
+        if ((r = apply(o, id, optarg, d)) != CLI_OK) {
+            return r;
+        }
+    }
+    for (int i = optind; i < argc; i++) {
+        strvec_push(&o->inputs, argv[i]);
+    }
+    if (!o->list_runtimes && !o->inputs.nr) {
+        diag_set(d, DIAG_USAGE, "no bundle given (see --help)");
+        return CLI_USAGE_ERROR;
+    }
+    if (!o->list_runtimes && !o->runtime) {
+        diag_set(d, DIAG_USAGE, "no target: give --runtime NAME (see --list-runtimes)");
+        return CLI_USAGE_ERROR;
+    }
+    return CLI_OK;
+}
+
+void options_release(struct options *o)
+{
+    strvec_release(&o->inputs);
+}

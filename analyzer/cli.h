@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Command line: one option table from which getopt_long's array and the
+ * help text are both derived (libgit2 cli_opt_spec + getopt_long).
+ *
+ * Ownership: struct options borrows its strings from argv, except inputs,
+ * which it owns (options_release()).
+ */
+#ifndef ANALYZER_CLI_H
+#define ANALYZER_CLI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "diag.h"
+#include "finding.h"
+#include "strvec.h"
+
+enum color_mode { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER };
+
+struct options {
+    const char *runtime;  /* "python3.12", NULL when not given */
+    const char *arch;     /* "x86_64" | "arm64" (aliases normalised) */
+    const char *format;   /* "text" | "json" */
+    const char *output;   /* NULL: stdout */
+    const char *rules_dir; /* NULL: found next to the binary */
+    enum severity fail_on;
+    enum color_mode color;
+    bool list_runtimes;
+    int verbose;
+    uint64_t max_member_size;
+    size_t max_entries;
+    unsigned max_depth;
+    struct strvec inputs;
+};
+
+enum cli_result { CLI_OK, CLI_HELP, CLI_VERSION, CLI_USAGE_ERROR };
+
+/** Fill o from argv. CLI_USAGE_ERROR comes with d set. */
+enum cli_result cli_parse(struct options *o, int argc, char **argv, struct diag *d);
+
+/** The help screen, generated from the option table, with the exit-status contract. */
+void cli_print_help(FILE *out);
+
+void options_release(struct options *o);
+
+#endif

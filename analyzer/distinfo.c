@@ -1,0 +1,301 @@
+/* SPDX-License-Identifier: MIT */
+/* Distribution metadata: name, version, files, top-level names, wheel tags. */
+#include "distinfo.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "xalloc.h"
+
+static const char *const wanted[] = {"METADATA", "PKG-INFO", "RECORD", "top_level.txt", "WHEEL"};
+
+/* The metadata directory of path ("a/b/x-1.0.dist-info") and the file in it, or false. */
+static bool split_info(const char *path, char **dir, const char **file)
+{
+    const char *slash = strrchr(path, '/');
+    size_t n;
+
+    if (!slash) {
+        return false;
+    }
+    n = (size_t)(slash - path);
+    if (!((n > 10 && !strncmp(slash - 10, ".dist-info", 10)) ||
+          (n > 9 && !strncmp(slash - 9, ".egg-info", 9)))) {
+        return false;
+    }
+    *dir = xstrndup(path, n);
+    *file = slash + 1;
+    return true;
+}
+
+bool distinfo_wants(const char *path)
+{
+    char *dir = NULL;
+    const char *file;
+    bool want = false;
+
+    if (!split_info(path, &dir, &file)) {
+        return false;
+    }
+    for (size_t i = 0; i < ARRAY_SIZE(wanted); i++) {
+        want |= !strcmp(file, wanted[i]);
+    }
+    free(dir);
+    return want;
+}
+
+/* PEP 503 normalisation, then '-' to '_' as the top-level package would be named. */
+static char *module_name(const char *name)
+{
+    char *out = xstrdup(name);
+    for (char *p = out; *p; p++) {
+        *p = (*p == '-' || *p == '.') ? '_' : (char)tolower((unsigned char)*p);
+    }
+    return out;
+}
+
+static struct distribution *find_or_add(struct image *img, size_t input, const char *dir)
+{
+    const char *slash = strrchr(dir, '/');
+    const char *base = slash ? slash + 1 : dir;
+    size_t rootlen = slash ? (size_t)(slash - dir) : 0;
+    const char *dash;
+    struct distribution *dist;
+
+    for (size_t i = 0; i < img->dists_nr; i++) {
+        dist = &img->dists[i];
+        if (dist->input == input && !strcmp(dist->info_dir, base) &&
+            strlen(dist->root) == rootlen && !strncmp(dist->root, dir, rootlen)) {
+            return dist;
+        }
+    }
+    dist = image_add_dist(img);
+    dist->input = input;
+    dist->info_dir = xstrdup(base);
+    dist->root = xstrndup(dir, rootlen);
+    /* "name-version.dist-info", "name-version-py3.11.egg-info": the defaults until METADATA. */
+    dash = strchr(base, '-');
+    if (dash) {
+        const char *end = strchr(dash + 1, '-');
+        if (!end) {
+            end = strrchr(base, '.');
+        }
+        dist->name = xstrndup(base, (size_t)(dash - base));
+        dist->version = xstrndup(dash + 1, (size_t)(end - dash - 1));
+    } else {
+        dist->name = xstrndup(base, (size_t)(strrchr(base, '.') - base));
+    }
+    return dist;
+}
+
+/* Each line of data[0..len), NUL-terminated in a scratch copy. */
+#define FOR_EACH_LINE(line, copy)                                                                  \
+    for (char *save_ = NULL, *line = strtok_r(copy, "\r\n", &save_); line;                          \
+         line = strtok_r(NULL, "\r\n", &save_))
+
+static void parse_metadata(struct distribution *dist, char *text)
+{
+    FOR_EACH_LINE(line, text)
+    {
+        char **slot = NULL;
+        if (!strncmp(line, "Name:", 5)) {
+            slot = &dist->name;
+        } else if (!strncmp(line, "Version:", 8)) {
+            slot = &dist->version;
+        } else {
+            continue;
+        }
+        line = strchr(line, ':') + 1;
+        while (*line == ' ' || *line == '\t') {
+            line++;
+        }
+        free(*slot);
+        *slot = xstrdup(line);
+    }
+}
+
+/* "a/b/../c" -> "a/c"; false when ".." climbs above the root. */
+static bool resolve_dots(char *path)
+{
+    char *out = path, *p = path;
+
+    while (*p) {
+        char *seg = p;
+        size_t n = strcspn(p, "/");
+        p += n + (p[n] == '/');
+        if (n == 0 || (n == 1 && seg[0] == '.')) {
+            continue;
+        }
+        if (n == 2 && seg[0] == '.' && seg[1] == '.') {
+            char *prev;
+            if (out == path) {
+                return false;
+            }
+            out[-1] = '\0';
+            prev = strrchr(path, '/');
+            out = prev ? prev + 1 : path;
+            continue;
+        }
+        memmove(out, seg, n);
+        out += n;
+        *out++ = '/';
+    }
+    if (out > path) {
+        out--;
+    }
+    *out = '\0';
+    return true;
+}
+
+/* RECORD is CSV: path,hash,size; a path with a comma is quoted (PEP 376). */
+static void parse_record(struct distribution *dist, char *text)
+{
+    FOR_EACH_LINE(line, text)
+    {
+        char *path, *end;
+        if (*line == '"') {
+            path = ++line;
+            end = strchr(line, '"');
+        } else {
+            path = line;
+            end = strchr(line, ',');
+        }
+        if (end) {
+            *end = '\0';
+        }
+        path = *dist->root ? xasprintf("%s/%s", dist->root, path) : xstrdup(path);
+        if (resolve_dots(path)) {
+            strvec_push_nodup(&dist->files, path);
+        } else {
+            free(path);
+        }
+    }
+}
+
+static void parse_lines(struct strvec *out, char *text, const char *prefix)
+{
+    size_t n = prefix ? strlen(prefix) : 0;
+
+    FOR_EACH_LINE(line, text)
+    {
+        if (prefix && strncmp(line, prefix, n) != 0) {
+            continue;
+        }
+        line += n;
+        while (*line == ' ') {
+            line++;
+        }
+        if (*line) {
+            strvec_push(out, line);
+        }
+    }
+}
+
+void distinfo_add_file(struct image *img, size_t input, const char *path, const char *data,
+                       size_t len)
+{
+    char *dir = NULL, *text;
+    const char *file;
+    struct distribution *dist;
+
+    if (!split_info(path, &dir, &file)) {
+        return;
+    }
+    dist = find_or_add(img, input, dir);
+    text = xstrndup(data, strnlen(data, len));
+    if (!strcmp(file, "METADATA") || !strcmp(file, "PKG-INFO")) {
+        parse_metadata(dist, text);
+    } else if (!strcmp(file, "RECORD")) {
+        parse_record(dist, text);
+    } else if (!strcmp(file, "top_level.txt")) {
+        parse_lines(&dist->top_level, text, NULL);
+    } else if (!strcmp(file, "WHEEL")) {
+        parse_lines(&dist->wheel_tags, text, "Tag:");
+    }
+    free(text);
+    free(dir);
+}
+
+struct owner {
+    const char *path;
+    const struct distribution *dist;
+    size_t input;
+};
+
+static int cmp_owner(const void *a, const void *b)
+{
+    const struct owner *x = a, *y = b;
+    if (x->input != y->input) {
+        return x->input < y->input ? -1 : 1;
+    }
+    return strcmp(x->path, y->path);
+}
+
+/* The distribution whose top-level name holds path: "numpy/..." or "numpy.libs/...". */
+static const struct distribution *by_top_level(const struct image *img, const struct member *m)
+{
+    for (size_t i = 0; i < img->dists_nr; i++) {
+        const struct distribution *dist = &img->dists[i];
+        size_t rootlen = strlen(dist->root);
+        const char *rest;
+        char *fallback = NULL;
+        bool hit = false;
+        if (dist->input != m->input || strncmp(m->path, dist->root, rootlen) != 0 ||
+            (rootlen && m->path[rootlen] != '/')) {
+            continue;
+        }
+        rest = m->path + rootlen + (rootlen ? 1 : 0);
+        for (size_t j = 0; !hit && j <= dist->top_level.nr; j++) {
+            const char *top = j < dist->top_level.nr ? dist->top_level.v[j] : NULL;
+            size_t n;
+            if (!top) {
+                if (dist->top_level.nr) {
+                    break;
+                }
+                top = fallback = module_name(dist->name);
+            }
+            n = strlen(top);
+            hit = !strncmp(rest, top, n) &&
+                  (rest[n] == '/' || !strncmp(rest + n, ".libs/", 6) || rest[n] == '.');
+        }
+        free(fallback);
+        if (hit) {
+            return dist;
+        }
+    }
+    return NULL;
+}
+
+void distinfo_assign(struct image *img)
+{
+    struct owner *owners = NULL;
+    size_t nr = 0, alloc = 0;
+
+    for (size_t i = 0; i < img->dists_nr; i++) {
+        const struct distribution *dist = &img->dists[i];
+        for (size_t j = 0; j < dist->files.nr; j++) {
+            ALLOC_GROW(owners, nr + 1, alloc);
+            owners[nr++] = (struct owner){dist->files.v[j], dist, dist->input};
+        }
+    }
+    if (nr > 1) {
+        qsort(owners, nr, sizeof(*owners), cmp_owner);
+    }
+    for (size_t i = 0; i < img->nr; i++) {
+        struct member *m = &img->members[i];
+        struct owner key = {m->path, NULL, m->input};
+        const struct owner *hit = nr ? bsearch(&key, owners, nr, sizeof(*owners), cmp_owner)
+                                     : NULL;
+        m->dist = hit ? hit->dist : by_top_level(img, m);
+    }
+    free(owners);
+}
+
+char *distinfo_requirement(const struct distribution *dist)
+{
+    if (!dist) {
+        return xstrdup("<distribution>");
+    }
+    return dist->version ? xasprintf("%s==%s", dist->name, dist->version) : xstrdup(dist->name);
+}

@@ -1,0 +1,409 @@
+/* SPDX-License-Identifier: MIT */
+/* ELF facts through libelf: header, dynamic section, version needs, dynamic symbols. */
+#include "elfinfo.h"
+
+#include <gelf.h>
+#include <libelf.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "xalloc.h"
+
+/* Bounds on what one object may make us collect: untrusted input (style.md §4.4). */
+#define MAX_INIT_SYMBOLS 64
+#define MAX_VERSIONS 4096
+
+static void set_error(struct elfinfo *info, const char *what)
+{
+    if (!info->error) {
+        int e = elf_errno();
+        info->error = e ? xasprintf("%s: %s", what, elf_errmsg(e)) : xstrdup(what);
+    }
+}
+
+bool elfinfo_is_elf(const void *data, size_t len)
+{
+    return len >= SELFMAG && !memcmp(data, ELFMAG, SELFMAG);
+}
+
+/* The identification bytes are read by hand so that a header libelf rejects
+ * (bad class or data byte) still tells what it claims to be. */
+static void read_ident(struct elfinfo *info, const unsigned char *p, size_t len)
+{
+    info->elfclass = len > EI_CLASS ? p[EI_CLASS] : ELFCLASSNONE;
+    info->data = len > EI_DATA ? p[EI_DATA] : ELFDATANONE;
+    info->osabi = len > EI_OSABI ? p[EI_OSABI] : 0;
+}
+
+static char *dup_str(Elf *elf, size_t strndx, size_t off)
+{
+    const char *s = elf_strptr(elf, strndx, off);
+    return s ? xstrdup(s) : NULL;
+}
+
+/* libelf quietly drops tables that lie past the end of an in-memory image;
+ * ld.so fails on them ("file too short"). Say so, as readelf would. */
+static void check_bounds(struct elfinfo *info, Elf *elf, const GElf_Ehdr *eh, size_t len)
+{
+    size_t shnum = 0;
+    uint64_t end;
+
+    if (eh->e_phnum) {
+        end = eh->e_phoff + (uint64_t)eh->e_phnum * eh->e_phentsize;
+        if (eh->e_phoff >= len || end > len || end < eh->e_phoff) {
+            set_error(info, "truncated: program header table past the end of the file");
+            return;
+        }
+    }
+    if (elf_getshdrnum(elf, &shnum) == 0 && shnum && eh->e_shoff) {
+        end = eh->e_shoff + (uint64_t)shnum * eh->e_shentsize;
+        if (eh->e_shoff >= len || end > len || end < eh->e_shoff) {
+            set_error(info, "truncated: section header table past the end of the file");
+            return;
+        }
+    }
+    for (size_t i = 0; i < eh->e_phnum; i++) {
+        GElf_Phdr mem, *ph = gelf_getphdr(elf, (int)i, &mem);
+        if (ph && ph->p_type == PT_LOAD &&
+            (ph->p_offset > len || ph->p_filesz > len - ph->p_offset)) {
+            set_error(info, "truncated: a loadable segment lies past the end of the file");
+            return;
+        }
+    }
+}
+
+static void read_interp(struct elfinfo *info, Elf *elf, const char *base, size_t len)
+{
+    size_t phnum;
+
+    if (elf_getphdrnum(elf, &phnum) != 0) {
+        set_error(info, "program headers");
+        return;
+    }
+    for (size_t i = 0; i < phnum; i++) {
+        GElf_Phdr mem, *ph = gelf_getphdr(elf, (int)i, &mem);
+        if (!ph) {
+            set_error(info, "program header");
+            return;
+        }
+        if (ph->p_type == PT_DYNAMIC) {
+            info->has_dynamic = true;
+        }
+        if (ph->p_type == PT_INTERP && !info->interp) {
+            if (ph->p_offset >= len || ph->p_filesz > len - ph->p_offset || !ph->p_filesz) {
+                set_error(info, "PT_INTERP out of bounds");
+                continue;
+            }
+            info->interp = xstrndup(base + ph->p_offset, strnlen(base + ph->p_offset, ph->p_filesz));
+        }
+    }
+}
+
+static void read_dynamic(struct elfinfo *info, Elf *elf, Elf_Scn *scn, const GElf_Shdr *sh)
+{
+    Elf_Data *data = elf_getdata(scn, NULL);
+    size_t n;
+
+    info->has_dynamic = true;
+    if (!data || !sh->sh_entsize) {
+        set_error(info, "dynamic section");
+        return;
+    }
+    n = data->d_size / sh->sh_entsize;
+    for (size_t i = 0; i < n; i++) {
+        GElf_Dyn mem, *dyn = gelf_getdyn(data, (int)i, &mem);
+        char **slot = NULL;
+        if (!dyn || dyn->d_tag == DT_NULL) {
+            break;
+        }
+        switch (dyn->d_tag) {
+        case DT_NEEDED: {
+            char *s = dup_str(elf, sh->sh_link, dyn->d_un.d_val);
+            if (s) {
+                strvec_push_nodup(&info->needed, s);
+            } else {
+                set_error(info, "DT_NEEDED string out of range");
+            }
+            continue;
+        }
+        case DT_SONAME:
+            slot = &info->soname;
+            break;
+        case DT_RPATH:
+            slot = &info->rpath;
+            break;
+        case DT_RUNPATH:
+            slot = &info->runpath;
+            break;
+        default:
+            continue;
+        }
+        if (!*slot) {
+            *slot = dup_str(elf, sh->sh_link, dyn->d_un.d_val);
+            if (!*slot) {
+                set_error(info, "dynamic string out of range");
+            }
+        }
+    }
+}
+
+/* Version index (vna_other) -> name, to bind symbols to versions afterwards. */
+struct vermap {
+    unsigned idx[MAX_VERSIONS];
+    size_t verneed_at[MAX_VERSIONS];
+    size_t nr;
+};
+
+/* Walk .gnu.version_r as readelf's handle_verneed() does: bounded by sh_info
+ * and vn_cnt, stepping by vn_next/vna_next, stopping at 0 or on any NULL. */
+static void read_verneed(struct elfinfo *info, Elf *elf, Elf_Scn *scn, const GElf_Shdr *sh,
+                         struct vermap *map)
+{
+    Elf_Data *data = elf_getdata(scn, NULL);
+    size_t offset = 0;
+
+    if (!data) {
+        set_error(info, "version needs");
+        return;
+    }
+    for (size_t cnt = 0; cnt < sh->sh_info; cnt++) {
+        GElf_Verneed nmem, *need = gelf_getverneed(data, (int)offset, &nmem);
+        size_t auxoffset;
+        const char *file;
+        if (!need) {
+            set_error(info, "version need entry");
+            break;
+        }
+        file = elf_strptr(elf, sh->sh_link, need->vn_file);
+        auxoffset = offset + need->vn_aux;
+        for (size_t j = 0; j < need->vn_cnt; j++) {
+            GElf_Vernaux amem, *aux = gelf_getvernaux(data, (int)auxoffset, &amem);
+            const char *name;
+            struct elf_verneed *v;
+            if (!aux) {
+                set_error(info, "version need aux entry");
+                break;
+            }
+            name = elf_strptr(elf, sh->sh_link, aux->vna_name);
+            if (!name || !file || info->verneed_nr >= MAX_VERSIONS) {
+                set_error(info, "version need name out of range");
+                break;
+            }
+            ALLOC_GROW(info->verneed, info->verneed_nr + 1, info->verneed_alloc);
+            v = &info->verneed[info->verneed_nr];
+            v->file = xstrdup(file);
+            v->version = xstrdup(name);
+            v->weak = (aux->vna_flags & VER_FLG_WEAK) != 0;
+            if (map->nr < MAX_VERSIONS) {
+                map->idx[map->nr] = aux->vna_other & 0x7fff;
+                map->verneed_at[map->nr++] = info->verneed_nr;
+            }
+            info->verneed_nr++;
+            if (!aux->vna_next) {
+                break;
+            }
+            auxoffset += aux->vna_next;
+        }
+        if (!need->vn_next) {
+            break;
+        }
+        offset += need->vn_next;
+    }
+}
+
+static void read_verdef(struct elfinfo *info, Elf *elf, Elf_Scn *scn, const GElf_Shdr *sh)
+{
+    Elf_Data *data = elf_getdata(scn, NULL);
+    size_t offset = 0;
+
+    if (!data) {
+        set_error(info, "version definitions");
+        return;
+    }
+    for (size_t cnt = 0; cnt < sh->sh_info && info->verdef.nr < MAX_VERSIONS; cnt++) {
+        GElf_Verdef dmem, *def = gelf_getverdef(data, (int)offset, &dmem);
+        GElf_Verdaux amem, *aux;
+        const char *name;
+        if (!def) {
+            set_error(info, "version definition entry");
+            break;
+        }
+        aux = gelf_getverdaux(data, (int)(offset + def->vd_aux), &amem);
+        name = aux ? elf_strptr(elf, sh->sh_link, aux->vda_name) : NULL;
+        if (name && !(def->vd_flags & VER_FLG_BASE)) {
+            strvec_push(&info->verdef, name);
+        }
+        if (!def->vd_next) {
+            break;
+        }
+        offset += def->vd_next;
+    }
+}
+
+static bool is_init_symbol(const char *name)
+{
+    /* Python 3: PyInit_<name>; Python 2: init<name>. */
+    return (!strncmp(name, "PyInit_", 7) && name[7]) || (!strncmp(name, "init", 4) && name[4]);
+}
+
+static const char *version_of(const struct elfinfo *info, const struct vermap *map, unsigned idx)
+{
+    for (size_t i = 0; i < map->nr; i++) {
+        if (map->idx[i] == idx) {
+            return info->verneed[map->verneed_at[i]].version;
+        }
+    }
+    return NULL;
+}
+
+static void read_dynsym(struct elfinfo *info, Elf *elf, Elf_Scn *scn, const GElf_Shdr *sh,
+                        Elf_Scn *versym_scn, const struct vermap *map)
+{
+    Elf_Data *data = elf_getdata(scn, NULL);
+    Elf_Data *versym = versym_scn ? elf_getdata(versym_scn, NULL) : NULL;
+    size_t n;
+
+    if (!data || !sh->sh_entsize) {
+        set_error(info, "dynamic symbol table");
+        return;
+    }
+    n = data->d_size / sh->sh_entsize;
+    for (size_t i = 1; i < n; i++) {
+        GElf_Sym mem, *sym = gelf_getsym(data, (int)i, &mem);
+        const char *name;
+        int bind, type;
+        if (!sym) {
+            set_error(info, "dynamic symbol");
+            break;
+        }
+        name = elf_strptr(elf, sh->sh_link, sym->st_name);
+        if (!name || !*name) {
+            continue;
+        }
+        bind = GELF_ST_BIND(sym->st_info);
+        type = GELF_ST_TYPE(sym->st_info);
+        if (sym->st_shndx == SHN_UNDEF) {
+            GElf_Versym vs;
+            const char *ver;
+            if (!versym || !gelf_getversym(versym, (int)i, &vs)) {
+                continue;
+            }
+            ver = (vs & 0x7fff) > 1 ? version_of(info, map, vs & 0x7fff) : NULL;
+            if (ver) {
+                ALLOC_GROW(info->imports, info->imports_nr + 1, info->imports_alloc);
+                info->imports[info->imports_nr].name = xstrdup(name);
+                info->imports[info->imports_nr++].version = ver;
+            }
+        } else if ((bind == STB_GLOBAL || bind == STB_WEAK) && type == STT_FUNC &&
+                   is_init_symbol(name) && info->init_symbols.nr < MAX_INIT_SYMBOLS) {
+            strvec_push(&info->init_symbols, name);
+        }
+    }
+}
+
+static void read_sections(struct elfinfo *info, Elf *elf)
+{
+    Elf_Scn *scn = NULL, *dynsym = NULL, *versym = NULL;
+    GElf_Shdr dynsym_hdr;
+    struct vermap *map = xcalloc(1, sizeof(*map));
+    size_t shnum;
+
+    if (elf_getshdrnum(elf, &shnum) != 0) {
+        set_error(info, "section headers");
+        goto out;
+    }
+    while ((scn = elf_nextscn(elf, scn)) != NULL) {
+        GElf_Shdr mem, *sh = gelf_getshdr(scn, &mem);
+        if (!sh) {
+            set_error(info, "section header");
+            goto out;
+        }
+        switch (sh->sh_type) {
+        case SHT_DYNAMIC:
+            read_dynamic(info, elf, scn, sh);
+            break;
+        case SHT_GNU_verneed:
+            read_verneed(info, elf, scn, sh, map);
+            break;
+        case SHT_GNU_verdef:
+            read_verdef(info, elf, scn, sh);
+            break;
+        case SHT_DYNSYM:
+            dynsym = scn;
+            dynsym_hdr = *sh;
+            break;
+        case SHT_GNU_versym:
+            versym = scn;
+            break;
+        default:
+            break;
+        }
+    }
+    /* Symbols last: binding them to versions needs the whole verneed table. */
+    if (dynsym) {
+        read_dynsym(info, elf, dynsym, &dynsym_hdr, versym, map);
+    }
+out:
+    free(map);
+}
+
+int elfinfo_from_memory(struct elfinfo *out, void *data, size_t len)
+{
+    Elf *elf = NULL;
+    GElf_Ehdr ehdr;
+    int ret = -1;
+
+    memset(out, 0, sizeof(*out));
+    out->type = out->machine = -1;
+    read_ident(out, data, len);
+    if (!elfinfo_is_elf(data, len)) {
+        out->error = xstrdup("no ELF magic");
+        return -1;
+    }
+    elf_version(EV_CURRENT);
+    elf = elf_memory(data, len);
+    if (!elf || elf_kind(elf) != ELF_K_ELF) {
+        set_error(out, "not an ELF object");
+        goto out;
+    }
+    if (!gelf_getehdr(elf, &ehdr)) {
+        set_error(out, "ELF header");
+        goto out;
+    }
+    out->type = ehdr.e_type;
+    out->machine = ehdr.e_machine;
+    out->header_ok = true;
+    ret = 0;
+    check_bounds(out, elf, &ehdr, len);
+    read_interp(out, elf, data, len);
+    read_sections(out, elf);
+out:
+    elf_end(elf);
+    return ret;
+}
+
+void elfinfo_release(struct elfinfo *info)
+{
+    if (!info) {
+        return;
+    }
+    free(info->interp);
+    free(info->soname);
+    free(info->rpath);
+    free(info->runpath);
+    strvec_release(&info->needed);
+    for (size_t i = 0; i < info->verneed_nr; i++) {
+        free(info->verneed[i].file);
+        free(info->verneed[i].version);
+    }
+    free(info->verneed);
+    strvec_release(&info->verdef);
+    for (size_t i = 0; i < info->imports_nr; i++) {
+        free(info->imports[i].name);
+    }
+    free(info->imports);
+    strvec_release(&info->init_symbols);
+    free(info->error);
+    memset(info, 0, sizeof(*info));
+}

@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * ELF facts, read once through libelf (gelf). This module decides nothing:
+ * pyclass and the checks read struct elfinfo and draw the conclusions.
+ *
+ * Ownership: struct elfinfo owns every string and array in it (copied out of
+ * libelf before elf_end), so it outlives the buffer it was read from.
+ * elfinfo_release() frees it all and accepts a zeroed struct. The buffer given
+ * to elfinfo_from_memory() is only borrowed for the duration of the call, and
+ * must be writable: libelf converts a foreign byte order in place.
+ */
+#ifndef ANALYZER_ELFINFO_H
+#define ANALYZER_ELFINFO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "strvec.h"
+
+/* One version a file needs from another (.gnu.version_r): GLIBC_2.28 from libc.so.6. */
+struct elf_verneed {
+    char *file;    /* "libc.so.6" */
+    char *version; /* "GLIBC_2.28" */
+    bool weak;     /* VER_FLG_WEAK */
+};
+
+/* An undefined dynamic symbol bound to a needed version: fcntl64@GLIBC_2.28. */
+struct elf_import {
+    char *name;
+    const char *version; /* borrowed from the verneed array of the same elfinfo */
+};
+
+struct elfinfo {
+    /* From e_ident and the ELF header: read even when the rest is damaged. */
+    int elfclass;   /* ELFCLASS32 / ELFCLASS64, or the raw byte when invalid */
+    int data;       /* ELFDATA2LSB / ELFDATA2MSB, or the raw byte */
+    int osabi;      /* EI_OSABI */
+    int type;       /* e_type: ET_DYN, ET_EXEC, ... (-1 if the header is unreadable) */
+    int machine;    /* e_machine (-1 if the header is unreadable) */
+    bool header_ok; /* class, data, type and machine are valid */
+
+    /* From the program headers and the dynamic section. */
+    char *interp;        /* PT_INTERP, NULL if none */
+    bool has_dynamic;    /* a SHT_DYNAMIC section or PT_DYNAMIC segment */
+    char *soname;        /* DT_SONAME */
+    struct strvec needed; /* DT_NEEDED, in order */
+    char *rpath;         /* DT_RPATH */
+    char *runpath;       /* DT_RUNPATH */
+
+    /* Symbol versioning and the dynamic symbol table. */
+    struct elf_verneed *verneed;
+    size_t verneed_nr, verneed_alloc;
+    struct strvec verdef;        /* version names this object defines */
+    struct elf_import *imports;  /* undefined symbols that carry a version */
+    size_t imports_nr, imports_alloc;
+    struct strvec init_symbols;  /* exported PyInit_* and init* functions */
+
+    /* Why libelf could not read the object (past the header, or at all); NULL if it could. */
+    char *error;
+};
+
+/**
+ * Read the facts of the ELF object in data[0..len). Returns 0 when the ELF
+ * header was read (out->error may still say why later parts were not), -1
+ * when the object is not readable ELF at all (out->error says why).
+ * out is initialised by this call; release it with elfinfo_release() either way.
+ */
+int elfinfo_from_memory(struct elfinfo *out, void *data, size_t len);
+
+void elfinfo_release(struct elfinfo *info);
+
+/** True if data starts with the ELF magic (needs len >= 4). */
+bool elfinfo_is_elf(const void *data, size_t len);
+
+#endif

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: MIT */
+/* abiscan: check AWS Lambda Python bundles before they ship. main stays thin. */
+#include <stdio.h>
+
+#include "cli.h"
+#include "diag.h"
+#include "run.h"
+#include "version.h"
+
+int main(int argc, char **argv)
+{
+    struct options o;
+    struct diag d = DIAG_INIT;
+    int code = ABISCAN_EXIT_OK;
+
+    switch (cli_parse(&o, argc, argv, &d)) {
+    case CLI_HELP:
+        cli_print_help(stdout);
+        break;
+    case CLI_VERSION:
+        printf("%s %s\n", ABISCAN_NAME, ABISCAN_VERSION);
+        break;
+    case CLI_USAGE_ERROR:
+        diag_print(&d);
+        code = ABISCAN_EXIT_TROUBLE;
+        break;
+    case CLI_OK:
+        code = run_main(&o, &d);
+        if (code == ABISCAN_EXIT_TROUBLE) {
+            diag_print(&d);
+        }
+        break;
+    }
+    options_release(&o);
+    return code;
+}

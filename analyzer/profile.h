@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Runtime profiles: one JSON file per Lambda Python runtime and architecture
+ * (rules/runtimes/NAME.json), validated against rules/schema/profile.schema.json
+ * when loaded. The facts and their sources live in the data, not here.
+ *
+ * Ownership: struct profiles owns every profile and string in it;
+ * profiles_release() frees them all (a zeroed struct is valid). Pointers from
+ * profiles_find() are borrowed and live as long as the struct profiles.
+ */
+#ifndef ANALYZER_PROFILE_H
+#define ANALYZER_PROFILE_H
+
+#include "diag.h"
+#include "strvec.h"
+
+struct profile {
+    char *id;      /* "python3.12-arm64" */
+    char *runtime; /* "python3.12" */
+    char *arch;    /* "x86_64" | "arm64" */
+    char *file;    /* the file it was read from */
+
+    char *python_version; /* "3.12" */
+    int py_major, py_minor;
+    char *abi_tag;                  /* "cp312" */
+    struct strvec ext_suffixes;     /* in the order the interpreter tries them */
+    long pyc_magic;
+
+    long elf_machine; /* e_machine */
+    long elf_class;   /* 32 | 64 */
+    int elf_data;     /* ELFDATA2LSB | ELFDATA2MSB */
+    char *interpreter;
+    char *triplet;
+
+    char *os_id, *os_name;
+    char *glibc_max, *glibcxx_max, *cxxabi_max, *gcc_max;
+    struct strvec cxxabi_extra;
+    struct strvec library_path;
+    char *pip_platform;
+    char *deprecated, *block_create, *block_update;
+};
+
+struct profiles {
+    struct profile *v;
+    size_t nr;
+};
+
+/**
+ * Load every rules_dir/runtimes/NAME.json, each validated against
+ * rules_dir/schema/profile.schema.json. Any broken profile fails the load
+ * with d naming the file and the field. Profiles are sorted by Python version, then arch.
+ */
+int profiles_load(struct profiles *out, const char *rules_dir, struct diag *d);
+
+/** The profile for runtime and arch, or NULL. */
+const struct profile *profiles_find(const struct profiles *ps, const char *runtime,
+                                    const char *arch);
+
+void profiles_release(struct profiles *ps);
+
+#endif

@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * JSON output: one object, keys in a fixed order (cJSON keeps insertion
+ * order), validated in the tests against rules/schema/report.schema.json.
+ */
+#include <cjson/cJSON.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report.h"
+#include "rules.h"
+#include "xalloc.h"
+
+static void add_str(cJSON *obj, const char *key, const char *value)
+{
+    if (value) {
+        cJSON_AddItemToObject(obj, key, cJSON_CreateString(value));
+    } else {
+        cJSON_AddItemToObject(obj, key, cJSON_CreateNull());
+    }
+}
+
+static void add_num(cJSON *obj, const char *key, double value)
+{
+    cJSON_AddItemToObject(obj, key, cJSON_CreateNumber(value));
+}
+
+static cJSON *json_target(const struct report *r)
+{
+    const struct profile *p = r->profile;
+    cJSON *t = cJSON_CreateObject();
+
+    add_str(t, "runtime", p->runtime);
+    add_str(t, "arch", p->arch);
+    add_str(t, "profile", p->id);
+    add_str(t, "python", p->python_version);
+    add_str(t, "os", p->os_name);
+    return t;
+}
+
+static cJSON *json_inputs(const struct report *r)
+{
+    cJSON *list = cJSON_CreateArray();
+
+    for (size_t i = 0; i < r->img->inputs_nr; i++) {
+        const struct image_input *in = &r->img->inputs[i];
+        cJSON *o = cJSON_CreateObject(), *notes = cJSON_CreateArray();
+        struct report_counts c;
+        report_count(r, i, &c);
+        add_str(o, "path", in->name);
+        add_str(o, "kind", bundle_kind_name(in->kind));
+        add_str(o, "role", in->role == INPUT_LAYER ? "layer" : "function");
+        add_num(o, "files", (double)c.members);
+        add_num(o, "elf_objects", (double)c.elf_objects);
+        add_num(o, "extension_modules", (double)c.extensions);
+        add_num(o, "distributions", (double)c.distributions);
+        for (size_t j = 0; j < in->notes.nr; j++) {
+            cJSON_AddItemToArray(notes, cJSON_CreateString(in->notes.v[j]));
+        }
+        cJSON_AddItemToObject(o, "notes", notes);
+        cJSON_AddItemToArray(list, o);
+    }
+    return list;
+}
+
+static cJSON *json_finding(const struct report *r, const struct finding *f)
+{
+    cJSON *o = cJSON_CreateObject();
+
+    add_str(o, "rule", f->rule->id);
+    add_str(o, "slug", f->rule->slug);
+    add_str(o, "severity", severity_name(f->severity));
+    add_str(o, "path", f->path);
+    add_str(o, "input", r->img->inputs[f->input].name);
+    if (f->dist_name) {
+        cJSON *dist = cJSON_CreateObject();
+        add_str(dist, "name", f->dist_name);
+        add_str(dist, "version", f->dist_version);
+        cJSON_AddItemToObject(o, "distribution", dist);
+    } else {
+        cJSON_AddItemToObject(o, "distribution", cJSON_CreateNull());
+    }
+    add_str(o, "expected", f->expected);
+    add_str(o, "found", f->found);
+    add_str(o, "message", f->message);
+    add_str(o, "lambda_error", f->lambda_error);
+    add_str(o, "remediation", f->remediation);
+    return o;
+}
+
+int report_json(FILE *out, const struct report *r, struct diag *d)
+{
+    cJSON *root = cJSON_CreateObject(), *tool = cJSON_CreateObject();
+    cJSON *findings = cJSON_CreateArray(), *summary = cJSON_CreateObject();
+    char *text;
+    int rc = 0;
+
+    add_num(root, "schema_version", REPORT_SCHEMA_VERSION);
+    add_str(tool, "name", r->tool_name);
+    add_str(tool, "version", r->tool_version);
+    cJSON_AddItemToObject(root, "tool", tool);
+    cJSON_AddItemToObject(root, "target", json_target(r));
+    cJSON_AddItemToObject(root, "inputs", json_inputs(r));
+    for (size_t i = 0; i < r->findings->nr; i++) {
+        cJSON_AddItemToArray(findings, json_finding(r, &r->findings->items[i]));
+    }
+    cJSON_AddItemToObject(root, "findings", findings);
+    add_num(summary, "error", (double)findings_count(r->findings, SEV_ERROR));
+    add_num(summary, "warning", (double)findings_count(r->findings, SEV_WARNING));
+    add_num(summary, "note", (double)findings_count(r->findings, SEV_NOTE));
+    add_str(summary, "fail_on", severity_name(r->fail_on));
+    cJSON_AddItemToObject(summary, "failed",
+                          cJSON_CreateBool(findings_count_at_least(r->findings, r->fail_on) > 0));
+    cJSON_AddItemToObject(root, "summary", summary);
+
+    text = cJSON_Print(root);
+    if (!text) {
+        xalloc_die(0);
+    }
+    if (fputs(text, out) == EOF || fputc('\n', out) == EOF || ferror(out)) {
+        rc = diag_set(d, DIAG_IO, "cannot write the report");
+    }
+    cJSON_free(text);
+    cJSON_Delete(root);
+    return rc;
+}

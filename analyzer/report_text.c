@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Text output for people: findings grouped by distribution, one line each,
+ * compiler style (path: severity: message [slug]), the remediation once per
+ * group, and a summary line. Colour only when asked (a TTY without NO_COLOR).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "report.h"
+#include "rules.h"
+#include "strvec.h"
+#include "xalloc.h"
+
+#define RESET "\033[0m"
+#define BOLD "\033[1m"
+
+static const char *sev_color(enum severity sev)
+{
+    return sev == SEV_ERROR ? "\033[1;31m" : sev == SEV_WARNING ? "\033[1;35m" : "\033[1;36m";
+}
+
+static int cmp_opt(const char *a, const char *b)
+{
+    if (!a || !b) {
+        return a ? -1 : b ? 1 : 0; /* findings outside any distribution come last */
+    }
+    return strcmp(a, b);
+}
+
+/* Findings in display order: by distribution, then as sorted. */
+static int cmp_group(const void *a, const void *b)
+{
+    const struct finding *x = *(const struct finding *const *)a;
+    const struct finding *y = *(const struct finding *const *)b;
+    int c = cmp_opt(x->dist_name, y->dist_name);
+
+    if (c) {
+        return c;
+    }
+    if ((c = cmp_opt(x->dist_version, y->dist_version)) != 0) {
+        return c;
+    }
+    return x < y ? -1 : x > y;
+}
+
+static bool same_group(const struct finding *a, const struct finding *b)
+{
+    return !cmp_opt(a->dist_name, b->dist_name) && !cmp_opt(a->dist_version, b->dist_version);
+}
+
+static void print_heading(FILE *out, const struct report *r, const struct finding *f)
+{
+    if (f->dist_name) {
+        fprintf(out, "%s%s %s%s\n", r->color ? BOLD : "", f->dist_name,
+                f->dist_version ? f->dist_version : "(unknown version)", r->color ? RESET : "");
+    } else {
+        fprintf(out, "%s(no distribution)%s\n", r->color ? BOLD : "", r->color ? RESET : "");
+    }
+}
+
+static void print_finding(FILE *out, const struct report *r, const struct finding *f)
+{
+    const char *input = r->img->inputs_nr > 1 ? r->img->inputs[f->input].name : NULL;
+
+    fprintf(out, "  %s%s%s: %s%s%s: %s [%s]\n", input ? input : "", input ? ":" : "", f->path,
+            r->color ? sev_color(f->severity) : "", severity_name(f->severity),
+            r->color ? RESET : "", f->message, f->rule->slug);
+    if (r->verbose && f->lambda_error) {
+        fprintf(out, "      Lambda says: %s\n", f->lambda_error);
+    }
+}
+
+static void print_fixes(FILE *out, const struct report *r, const struct finding *const *group,
+                        size_t n)
+{
+    struct strvec fixes = STRVEC_INIT;
+
+    for (size_t i = 0; i < n; i++) {
+        if (group[i]->remediation && group[i]->severity > SEV_NOTE &&
+            !strvec_contains(&fixes, group[i]->remediation)) {
+            strvec_push(&fixes, group[i]->remediation);
+        }
+    }
+    for (size_t i = 0; i < fixes.nr; i++) {
+        fprintf(out, "  %sfix:%s %s\n", r->color ? BOLD : "", r->color ? RESET : "", fixes.v[i]);
+    }
+    strvec_release(&fixes);
+}
+
+static void print_summary(FILE *out, const struct report *r)
+{
+    const struct findings *fs = r->findings;
+    size_t members = 0, elf = 0;
+
+    for (size_t i = 0; i < r->img->inputs_nr; i++) {
+        struct report_counts c;
+        report_count(r, i, &c);
+        members += c.members;
+        elf += c.elf_objects;
+    }
+    fprintf(out, "%s: %zu error%s, %zu warning%s, %zu note%s in %zu file%s (%zu ELF) of %zu input%s; "
+                 "target %s %s\n",
+            r->tool_name, findings_count(fs, SEV_ERROR), findings_count(fs, SEV_ERROR) == 1 ? "" : "s",
+            findings_count(fs, SEV_WARNING), findings_count(fs, SEV_WARNING) == 1 ? "" : "s",
+            findings_count(fs, SEV_NOTE), findings_count(fs, SEV_NOTE) == 1 ? "" : "s", members,
+            members == 1 ? "" : "s", elf, r->img->inputs_nr, r->img->inputs_nr == 1 ? "" : "s",
+            r->profile->runtime, r->profile->arch);
+}
+
+int report_text(FILE *out, const struct report *r, struct diag *d)
+{
+    const struct findings *fs = r->findings;
+    const struct finding **order = xcalloc(fs->nr + 1, sizeof(*order));
+
+    for (size_t i = 0; i < fs->nr; i++) {
+        order[i] = &fs->items[i];
+    }
+    if (fs->nr > 1) {
+        qsort(order, fs->nr, sizeof(*order), cmp_group);
+    }
+    for (size_t i = 0; i < fs->nr;) {
+        size_t j = i;
+        print_heading(out, r, order[i]);
+        while (j < fs->nr && same_group(order[i], order[j])) {
+            print_finding(out, r, order[j++]);
+        }
+        print_fixes(out, r, order + i, j - i);
+        fputc('\n', out);
+        i = j;
+    }
+    print_summary(out, r);
+    free(order);
+    return ferror(out) ? diag_set(d, DIAG_IO, "cannot write the report") : 0;
+}

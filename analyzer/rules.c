@@ -1,0 +1,110 @@
+/* SPDX-License-Identifier: MIT */
+/* The rule catalogue: JSON in, validated, into plain C structs. */
+#include "rules.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "jsonread.h"
+#include "xalloc.h"
+
+static int load_rule(struct rule *r, const cJSON *node, struct diag *d)
+{
+    char *sev = NULL;
+    int rc = -1;
+
+    if (jsonread_str(&r->id, node, "id", d) || jsonread_str(&r->slug, node, "slug", d) ||
+        jsonread_str(&sev, node, "severity", d) || jsonread_str(&r->title, node, "title", d) ||
+        jsonread_str(&r->help, node, "help", d) ||
+        jsonread_str_opt(&r->lambda_error, node, "lambda_error", d) ||
+        jsonread_str_opt(&r->remediation, node, "remediation", d)) {
+        goto out;
+    }
+    r->severity = (enum severity)severity_parse(sev);
+    if (r->severity >= SEV_NONE) {
+        diag_set(d, DIAG_DATA, "severity: expected one of note|warning|error");
+        goto out;
+    }
+    rc = 0;
+out:
+    free(sev);
+    return rc;
+}
+
+static void rule_release(struct rule *r)
+{
+    free(r->id);
+    free(r->slug);
+    free(r->title);
+    free(r->help);
+    free(r->lambda_error);
+    free(r->remediation);
+}
+
+int rules_load(struct ruleset *out, const char *rules_dir, struct diag *d)
+{
+    char *path = xasprintf("%s/catalog.json", rules_dir);
+    char *schema_path = xasprintf("%s/schema/catalog.schema.json", rules_dir);
+    cJSON *root = NULL, *schema = NULL;
+    const cJSON *list, *node;
+    int rc = -1, i = 0;
+
+    memset(out, 0, sizeof(*out));
+    if (jsonread_file(&schema, schema_path, d) || jsonread_file(&root, path, d)) {
+        goto out;
+    }
+    if (jsonschema_validate(schema, root, d) != 0) {
+        diag_prefix(d, "%s", path);
+        goto out;
+    }
+    list = cJSON_GetObjectItemCaseSensitive(root, "rules");
+    out->v = xcalloc((size_t)cJSON_GetArraySize(list), sizeof(*out->v));
+    cJSON_ArrayForEach(node, list)
+    {
+        struct rule *r = &out->v[out->nr++];
+        if (load_rule(r, node, d) != 0) {
+            diag_prefix(d, "%s: rules[%d]", path, i);
+            goto out;
+        }
+        for (size_t j = 0; j + 1 < out->nr; j++) {
+            if (!strcmp(out->v[j].id, r->id) || !strcmp(out->v[j].slug, r->slug)) {
+                diag_set(d, DIAG_DATA, "%s: rules[%d]: duplicate id or slug '%s'", path, i,
+                         r->id);
+                goto out;
+            }
+        }
+        i++;
+    }
+    rc = 0;
+out:
+    if (rc) {
+        rules_release(out);
+    }
+    cJSON_Delete(root);
+    cJSON_Delete(schema);
+    free(schema_path);
+    free(path);
+    return rc;
+}
+
+const struct rule *rules_find(const struct ruleset *rs, const char *id)
+{
+    for (size_t i = 0; i < rs->nr; i++) {
+        if (!strcmp(rs->v[i].id, id)) {
+            return &rs->v[i];
+        }
+    }
+    return NULL;
+}
+
+void rules_release(struct ruleset *rs)
+{
+    for (size_t i = 0; rs && i < rs->nr; i++) {
+        rule_release(&rs->v[i]);
+    }
+    if (rs) {
+        free(rs->v);
+        rs->v = NULL;
+        rs->nr = 0;
+    }
+}

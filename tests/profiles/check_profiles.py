@@ -1,0 +1,262 @@
+#!/usr/bin/python3
+"""Check abiscan's runtime profiles (rules/runtimes/*.json) against the schema and the facts.
+
+Usage: check_profiles.py RULES_DIR [EXTRA_PROFILE.json ...]
+
+RULES_DIR holds schema/profile.schema.json and runtimes/*.json. Any EXTRA_PROFILE files are
+checked like the profiles in RULES_DIR/runtimes (schema, name, per-runtime facts) but do not
+count towards the set of expected profiles; use them for negative tests.
+
+Needs only the standard library and jsonschema (Debian python3-jsonschema >= 4.0 for
+Draft202012Validator). Prints one line per check, then "N passed, M failed"; exits 1 on any
+failure, 2 on bad usage.
+"""
+
+import glob
+import json
+import os
+import re
+import sys
+
+try:
+    import jsonschema
+    from jsonschema import Draft202012Validator
+except ImportError as exc:  # pragma: no cover - environment problem, not a profile problem
+    print("cannot import jsonschema.Draft202012Validator: %s" % exc)
+    print("0 passed, 1 failed")
+    sys.exit(1)
+
+# Expected facts, hard-coded from lambda-facts.md §1.1 "Runtime table" (and §1.2 for the OS
+# mapping). runtime -> (archs, OS id, ABI tag, .pyc magic, (deprecated, block create,
+# block update)). Kept independent of the profiles on purpose: a typo in either shows up here.
+RUNTIME_TABLE = {
+    "python2.7":  (("x86_64",),         "al1",    "cp27mu", 62211, ("2021-07-15", "2021-07-15", "2022-05-30")),
+    "python3.6":  (("x86_64",),         "al1",    "cp36m",  3379,  ("2022-07-18", "2022-07-18", "2022-08-29")),
+    "python3.7":  (("x86_64",),         "al1",    "cp37m",  3394,  ("2023-12-04", "2024-01-09", "2027-03-03")),
+    "python3.8":  (("x86_64", "arm64"), "al2",    "cp38",   3413,  ("2024-10-14", "2027-02-01", "2027-03-03")),
+    "python3.9":  (("x86_64", "arm64"), "al2",    "cp39",   3425,  ("2025-12-15", "2027-02-01", "2027-03-03")),
+    "python3.10": (("x86_64", "arm64"), "al2",    "cp310",  3439,  ("2026-10-31", "2027-02-01", "2027-03-03")),
+    "python3.11": (("x86_64", "arm64"), "al2",    "cp311",  3495,  ("2027-06-30", "2027-07-31", "2027-08-31")),
+    "python3.12": (("x86_64", "arm64"), "al2023", "cp312",  3531,  ("2028-10-31", "2028-11-30", "2029-01-10")),
+    "python3.13": (("x86_64", "arm64"), "al2023", "cp313",  3571,  ("2029-06-30", "2029-07-31", "2029-08-31")),
+    "python3.14": (("x86_64", "arm64"), "al2023", "cp314",  3627,  ("2029-06-30", "2029-07-31", "2029-08-31")),
+}
+
+# lambda-facts.md §1.1 bullets (EM_*, PT_INTERP, triplet) and §5 (pip --platform).
+ARCH_TABLE = {
+    "x86_64": {"machine": 62, "interpreter": "/lib64/ld-linux-x86-64.so.2",
+               "triplet": "x86_64-linux-gnu", "pip_platform": "manylinux2014_x86_64"},
+    "arm64": {"machine": 183, "interpreter": "/lib/ld-linux-aarch64.so.1",
+              "triplet": "aarch64-linux-gnu", "pip_platform": "manylinux2014_aarch64"},
+}
+
+# lambda-facts.md §1.2 "Toolchain ceilings per OS" (AL1: the conservative values).
+# (glibc, glibcxx, cxxabi, gcc x86_64, gcc arm64)
+TOOLCHAIN_TABLE = {
+    "al1":    ("2.17", "3.4.19", "1.3.7",  "4.8.0", None),
+    "al2":    ("2.26", "3.4.24", "1.3.11", "7.0.0", "7.0.0"),
+    "al2023": ("2.34", "3.4.29", "1.3.13", "7.0.0", "11.0"),
+}
+
+# Keywords abiscan's own C schema validator understands; the schema must use no others.
+C_VALIDATOR_KEYWORDS = {
+    "$schema", "$id", "$defs", "$ref", "title", "description", "type", "properties",
+    "required", "additionalProperties", "items", "enum", "const", "pattern", "minimum",
+    "maximum", "minItems", "maxItems", "minLength",
+}
+C_VALIDATOR_TYPES = {"object", "array", "string", "integer", "number", "boolean", "null"}
+
+
+class Checker:
+    def __init__(self):
+        self.passed = 0
+        self.failed = 0
+
+    def check(self, name, ok, detail=""):
+        if ok:
+            self.passed += 1
+            print("PASS %s" % name)
+        else:
+            self.failed += 1
+            print("FAIL %s%s" % (name, (": " + detail) if detail else ""))
+        return ok
+
+
+def load_json(path):
+    with open(path, encoding="utf-8") as f:
+        return json.load(f)
+
+
+def schema_keyword_problems(node, where, defs):
+    """Return a list of uses of keywords or $refs the C validator does not support."""
+    problems = []
+    if isinstance(node, bool):
+        return problems
+    if not isinstance(node, dict):
+        return ["%s: schema is not an object" % where]
+    for key, val in node.items():
+        if key not in C_VALIDATOR_KEYWORDS:
+            problems.append("%s: unsupported keyword %r" % (where, key))
+            continue
+        if key in ("properties", "$defs"):
+            for name, sub in val.items():
+                problems += schema_keyword_problems(sub, "%s/%s/%s" % (where, key, name), defs)
+        elif key in ("items",):
+            problems += schema_keyword_problems(val, where + "/items", defs)
+        elif key == "additionalProperties" and isinstance(val, dict):
+            problems += schema_keyword_problems(val, where + "/additionalProperties", defs)
+        elif key == "$ref":
+            m = re.fullmatch(r"#/\$defs/([A-Za-z0-9_]+)", val)
+            if not m or m.group(1) not in defs:
+                problems.append("%s: $ref %r is not a local #/$defs/NAME" % (where, val))
+        elif key == "type":
+            types = val if isinstance(val, list) else [val]
+            for t in types:
+                if t not in C_VALIDATOR_TYPES:
+                    problems.append("%s: unsupported type %r" % (where, t))
+    return problems
+
+
+def check_profile(c, path, profile, validator):
+    base = os.path.basename(path)
+    errors = sorted(validator.iter_errors(profile), key=lambda e: list(e.absolute_path))
+    detail = "; ".join("/%s: %s" % ("/".join(str(p) for p in e.absolute_path), e.message)
+                       for e in errors[:5])
+    if not c.check("%s: conforms to profile.schema.json" % base, not errors, detail):
+        return None  # the rest assumes the layout
+
+    pid, runtime, arch = profile["id"], profile["runtime"], profile["arch"]
+    c.check("%s: file name is id + '.json'" % base, base == pid + ".json", "id is %r" % pid)
+    c.check("%s: id == runtime + '-' + arch" % base, pid == "%s-%s" % (runtime, arch),
+            "id %r, runtime %r, arch %r" % (pid, runtime, arch))
+
+    expected = RUNTIME_TABLE.get(runtime)
+    if not c.check("%s: runtime is in lambda-facts.md §1.1" % base, expected is not None, runtime):
+        return pid
+    archs, os_id, abi, magic, dates = expected
+    py, elf, tc = profile["python"], profile["elf"], profile["toolchain"]
+
+    c.check("%s: arch %s exists for %s (§1.1)" % (base, arch, runtime), arch in archs)
+    c.check("%s: python.version matches runtime" % base,
+            py["version"]["value"] == runtime[len("python"):], py["version"]["value"])
+    c.check("%s: abi_tag == %s (§1.1)" % (base, abi), py["abi_tag"]["value"] == abi,
+            py["abi_tag"]["value"])
+    c.check("%s: pyc_magic == %d (§1.1)" % (base, magic), py["pyc_magic"]["value"] == magic,
+            str(py["pyc_magic"]["value"]))
+
+    suffixes = py["extension_suffixes"]["value"]
+    triplet = elf["triplet"]["value"]
+    if runtime == "python2.7":
+        c.check("%s: suffixes are ['.so', 'module.so'] (§1.1)" % base,
+                suffixes == [".so", "module.so"], repr(suffixes))
+    else:
+        tagged = suffixes[0]
+        digits = re.sub(r"^cp", "", py["abi_tag"]["value"])
+        c.check("%s: tagged suffix %r contains abi digits %r and triplet %r" % (base, tagged, digits, triplet),
+                tagged.startswith(".cpython-%s-" % digits) and triplet in tagged and tagged.endswith(".so"))
+        c.check("%s: suffix order is tagged, .abi3.so, .so (§1.1)" % base,
+                suffixes == [".cpython-%s-%s.so" % (digits, triplet), ".abi3.so", ".so"],
+                repr(suffixes))
+
+    want = ARCH_TABLE[arch]
+    got = {"machine": elf["machine"]["value"], "interpreter": elf["interpreter"]["value"],
+           "triplet": triplet, "pip_platform": profile["pip_platform"]["value"]}
+    c.check("%s: machine/interpreter/triplet/pip_platform match arch %s (§1.1, §5)" % (base, arch),
+            got == want, repr(got))
+    c.check("%s: ELF class 64, data lsb (§1.1)" % base,
+            elf["class"]["value"] == 64 and elf["data"]["value"] == "lsb")
+
+    c.check("%s: os.id == %s (§1.1)" % (base, os_id), profile["os"]["id"]["value"] == os_id,
+            profile["os"]["id"]["value"])
+    glibc, glibcxx, cxxabi, gcc_x86, gcc_arm = TOOLCHAIN_TABLE[os_id]
+    got_tc = (tc["glibc_max"]["value"], tc["glibcxx_max"]["value"], tc["cxxabi_max"]["value"],
+              tc["gcc_max"]["value"])
+    want_tc = (glibc, glibcxx, cxxabi, gcc_x86 if arch == "x86_64" else gcc_arm)
+    c.check("%s: toolchain caps %s (§1.2)" % (base, "/".join(want_tc)), got_tc == want_tc,
+            "/".join(got_tc))
+    extra = ["CXXABI_TM_1"] + (["CXXABI_FLOAT128"] if os_id != "al1" and arch == "x86_64" else [])
+    c.check("%s: cxxabi_extra == %s (§1.2)" % (base, extra),
+            tc["cxxabi_extra"]["value"] == extra, repr(tc["cxxabi_extra"]["value"]))
+
+    lp = profile["library_path"]["value"]
+    c.check("%s: library_path %s /var/lang/lib (§2.1)" % (base, "without" if runtime == "python2.7" else "starts with"),
+            ("/var/lang/lib" not in lp) if runtime == "python2.7" else (lp[:1] == ["/var/lang/lib"]),
+            repr(lp))
+
+    lc = profile["lifecycle"]
+    got_dates = (lc["deprecated"]["value"], lc["block_create"]["value"], lc["block_update"]["value"])
+    c.check("%s: lifecycle dates %s (§1.1 Status)" % (base, " / ".join(dates)), got_dates == dates,
+            " / ".join(got_dates))
+    return pid
+
+
+def main(argv):
+    if len(argv) < 2 or argv[1] in ("-h", "--help"):
+        print(__doc__.strip())
+        return 2
+    rules = argv[1]
+    extra_files = argv[2:]
+    c = Checker()
+
+    schema_path = os.path.join(rules, "schema", "profile.schema.json")
+    try:
+        schema = load_json(schema_path)
+        loaded = True
+    except (OSError, ValueError) as exc:
+        loaded = False
+        c.check("schema/profile.schema.json loads", False, str(exc))
+    if not loaded:
+        print("%d passed, %d failed" % (c.passed, c.failed))
+        return 1
+    c.check("schema/profile.schema.json loads", True)
+
+    try:
+        Draft202012Validator.check_schema(schema)
+        schema_ok = True
+    except jsonschema.exceptions.SchemaError as exc:
+        schema_ok = False
+        c.check("schema is a valid draft 2020-12 schema", False, exc.message)
+    if schema_ok:
+        c.check("schema is a valid draft 2020-12 schema", True)
+        c.check("schema declares draft 2020-12",
+                schema.get("$schema") == "https://json-schema.org/draft/2020-12/schema")
+    problems = schema_keyword_problems(schema, "#", schema.get("$defs", {}) if isinstance(schema, dict) else {})
+    c.check("schema uses only keywords the C validator supports", not problems, "; ".join(problems[:5]))
+    if not schema_ok:
+        print("%d passed, %d failed" % (c.passed, c.failed))
+        return 1
+    validator = Draft202012Validator(schema)
+
+    profile_paths = sorted(glob.glob(os.path.join(rules, "runtimes", "*.json")))
+    found = []
+    for path in profile_paths + extra_files:
+        base = os.path.basename(path)
+        try:
+            with open(path, "rb") as f:
+                raw = f.read()
+            profile = json.loads(raw.decode("utf-8"))
+        except (OSError, ValueError) as exc:
+            c.check("%s: parses as JSON" % base, False, str(exc))
+            continue
+        c.check("%s: parses as JSON" % base, True)
+        if path in profile_paths:
+            text = raw.decode("utf-8")
+            c.check("%s: 2-space indented, trailing newline" % base,
+                    text == json.dumps(profile, indent=2, ensure_ascii=False) + "\n")
+        pid = check_profile(c, path, profile, validator)
+        if pid is not None and path in profile_paths:
+            found.append(pid)
+
+    expected_ids = sorted("%s-%s" % (rt, a) for rt, (archs, *_rest) in RUNTIME_TABLE.items() for a in archs)
+    missing = sorted(set(expected_ids) - set(found))
+    unexpected = sorted(set(os.path.basename(p)[:-len(".json")] for p in profile_paths) - set(expected_ids))
+    c.check("exactly the %d expected profiles exist" % len(expected_ids),
+            not missing and not unexpected and len(profile_paths) == len(expected_ids),
+            "missing or invalid %s, unexpected %s" % (missing, unexpected))
+
+    print("%d passed, %d failed" % (c.passed, c.failed))
+    return 1 if c.failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
