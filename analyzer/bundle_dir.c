@@ -30,13 +30,12 @@ static char *join(const char *dir, const char *name)
 
 /* Where a symlink at rel leads, if it stays inside the root: a path relative
  * to the root, or NULL with *why set. */
-static char *resolve_inside(const struct dir_state *s, const char *rel, bool *is_dir,
+static char *resolve_inside(const struct dir_state *s, const char *rel, struct stat *st,
                             const char **why)
 {
     char *full = xasprintf("%s/%s", s->realroot, rel);
     char *real = realpath(full, NULL);
     size_t n = strlen(s->realroot);
-    struct stat st;
     char *out = NULL;
 
     *why = NULL;
@@ -44,10 +43,9 @@ static char *resolve_inside(const struct dir_state *s, const char *rel, bool *is
         *why = errno == ELOOP ? "symbolic link loop" : "dangling symbolic link";
     } else if (strncmp(real, s->realroot, n) != 0 || real[n] != '/') {
         *why = "symbolic link points outside the bundle root";
-    } else if (stat(real, &st) != 0) {
+    } else if (stat(real, st) != 0) {
         *why = "dangling symbolic link";
     } else {
-        *is_dir = S_ISDIR(st.st_mode);
         out = xstrdup(real + n + 1);
     }
     free(full);
@@ -57,16 +55,22 @@ static char *resolve_inside(const struct dir_state *s, const char *rel, bool *is
 
 static void add_link(struct bundle *b, const struct dir_state *s, const char *rel)
 {
-    bool is_dir = false;
+    struct stat st;
     const char *why;
-    char *target = resolve_inside(s, rel, &is_dir, &why);
+    char *target = resolve_inside(s, rel, &st, &why);
     struct bundle_entry *e;
 
-    if (target && !is_dir) {
+    if (target && S_ISREG(st.st_mode)) {
         /* A link to a file inside the root reads as that file, as zip -r stores it. */
         e = bundle_add_entry(b, rel, ENTRY_FILE);
         e->open_path = target;
+        e->size = e->stored = (uint64_t)st.st_size;
         return;
+    }
+    if (target && !S_ISDIR(st.st_mode)) {
+        why = "symbolic link to a FIFO, socket or device: not opened";
+        free(target);
+        target = NULL;
     }
     e = bundle_add_entry(b, rel, ENTRY_SYMLINK);
     if (!target) {

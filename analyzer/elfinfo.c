@@ -361,6 +361,14 @@ int elfinfo_from_memory(struct elfinfo *out, void *data, size_t len)
         out->error = xstrdup("no ELF magic");
         return -1;
     }
+    if (out->elfclass != ELFCLASS32 && out->elfclass != ELFCLASS64) {
+        out->error = xasprintf("invalid ELF class byte (EI_CLASS) %d", out->elfclass);
+        return -1;
+    }
+    if (out->data != ELFDATA2LSB && out->data != ELFDATA2MSB) {
+        out->error = xasprintf("invalid ELF data byte (EI_DATA) %d", out->data);
+        return -1;
+    }
     elf_version(EV_CURRENT);
     elf = elf_memory(data, len);
     if (!elf || elf_kind(elf) != ELF_K_ELF) {

@@ -209,8 +209,8 @@ const char *pyclass_role_name(enum member_role role)
 const char *pyclass_content_name(enum content_kind kind)
 {
     static const char *const names[] = {
-        [CONTENT_UNREAD] = "unread", [CONTENT_EMPTY] = "empty file", [CONTENT_ELF] = "ELF",
-        [CONTENT_MACHO] = "Mach-O",  [CONTENT_PE] = "PE (Windows)",  [CONTENT_PYC] = "Python bytecode",
+        [CONTENT_UNREAD] = "unread", [CONTENT_EMPTY] = "empty", [CONTENT_ELF] = "ELF",
+        [CONTENT_MACHO] = "Mach-O",  [CONTENT_PE] = "PE",  [CONTENT_PYC] = "Python bytecode",
         [CONTENT_TEXT] = "text",     [CONTENT_DATA] = "data",
     };
     return (unsigned)kind < ARRAY_SIZE(names) ? names[kind] : "unknown";

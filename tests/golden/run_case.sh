@@ -1,0 +1,94 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# run_case.sh CASE_DIR ABISCAN FIXTURES REPO: one end-to-end golden case.
+#
+# A case directory holds:
+#   args          one argument per line; @FIXTURES@ and @SCRATCH@ are substituted
+#   expected.txt  stdout of --format text (checked when present)
+#   expected.json stdout of --format json (checked when present; also schema-validated)
+#   exit          expected exit status (default 0)
+#   stderr        expected stderr (default: empty)
+#   setup         optional: run as `setup SCRATCH FIXTURES REPO` first, to make inputs
+#   check         optional: run as `check SCRATCH` last; must exit 0
+#   README        one line: what the case proves
+# With UPDATE_GOLDEN=1 the expectations are rewritten from the actual output
+# (the formats already present, text when none is); review the diff like code.
+set -u
+case_dir=$1 abiscan=$2 fixtures=$3 repo=$4
+name=$(basename "$case_dir")
+scratch=$(mktemp -d)
+trap 'chmod -R u+rwx "$scratch" 2>/dev/null; rm -rf "$scratch"' EXIT
+fail() { echo "golden.$name: $*" >&2; exit 1; }
+
+if [ -e "$case_dir/setup" ]; then
+    "$case_dir/setup" "$scratch" "$fixtures" "$repo" || fail "setup failed"
+fi
+
+args=()
+if [ -s "$case_dir/args" ]; then
+    while IFS= read -r line || [ -n "$line" ]; do
+        line=${line//@FIXTURES@/$fixtures}
+        line=${line//@SCRATCH@/$scratch}
+        args+=("$line")
+    done <"$case_dir/args"
+fi
+
+want_exit=0
+[ -f "$case_dir/exit" ] && want_exit=$(cat "$case_dir/exit")
+
+normalise() { # stdin -> stdout with machine paths replaced
+    local s
+    s=$(cat; echo x)
+    s=${s%x}
+    s=${s//$scratch/@SCRATCH@}
+    s=${s//$fixtures/@FIXTURES@}
+    printf '%s' "$s"
+}
+
+formats=()
+[ -f "$case_dir/expected.txt" ] && formats+=(txt)
+[ -f "$case_dir/expected.json" ] && formats+=(json)
+[ ${#formats[@]} -eq 0 ] && formats=(txt)
+
+status=0
+for fmt in "${formats[@]}"; do
+    out="$scratch/out.$fmt" err="$scratch/err.$fmt"
+    flag=(--format text)
+    [ "$fmt" = json ] && flag=(--format json)
+    # The runner's format goes first, so that a case's own --format or -o wins.
+    env -u NO_COLOR "$abiscan" "${flag[@]}" "${args[@]}" >"$out.raw" 2>"$err.raw"
+    got_exit=$?
+    normalise <"$out.raw" >"$out"
+    normalise <"$err.raw" >"$err"
+    if [ "${UPDATE_GOLDEN:-}" = 1 ]; then
+        cp "$out" "$case_dir/expected.$fmt"
+        [ -s "$err" ] && cp "$err" "$case_dir/stderr"
+        [ "$got_exit" != 0 ] && echo "$got_exit" >"$case_dir/exit"
+        continue
+    fi
+    if [ "$got_exit" != "$want_exit" ]; then
+        echo "golden.$name ($fmt): exit $got_exit, expected $want_exit" >&2
+        cat "$err" >&2
+        status=1
+    fi
+    if ! diff -u "$case_dir/expected.$fmt" "$out" >&2; then
+        echo "golden.$name ($fmt): stdout differs (UPDATE_GOLDEN=1 rewrites)" >&2
+        status=1
+    fi
+    if [ -f "$case_dir/stderr" ]; then
+        diff -u "$case_dir/stderr" "$err" >&2 || { echo "golden.$name ($fmt): stderr differs" >&2; status=1; }
+    elif [ -s "$err" ]; then
+        echo "golden.$name ($fmt): unexpected stderr:" >&2
+        cat "$err" >&2
+        status=1
+    fi
+    if [ "$fmt" = json ] && [ "$got_exit" -le 1 ]; then
+        /usr/bin/python3 "$repo/tests/tools/validate_json.py" \
+            "$repo/rules/schema/report.schema.json" "$out.raw" >&2 || status=1
+    fi
+done
+
+if [ -e "$case_dir/check" ] && [ "${UPDATE_GOLDEN:-}" != 1 ]; then
+    "$case_dir/check" "$scratch" || fail "check failed"
+fi
+exit $status
