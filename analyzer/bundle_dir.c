@@ -96,19 +96,18 @@ static void add_child(struct bundle *b, struct dir_state *s, int dirfd, const ch
         e = bundle_add_entry(b, path, ENTRY_FILE);
         e->size = e->stored = (uint64_t)st.st_size;
     } else if (S_ISDIR(st.st_mode)) {
-        bundle_add_entry(b, path, ENTRY_DIR);
-        if (depth + 1 > b->limits.max_depth) {
-            e = bundle_add_entry(b, path, ENTRY_SPECIAL);
-            e->problem = xasprintf("directory nesting deeper than %u levels: not walked",
-                                   b->limits.max_depth);
+        int fd = depth + 1 > b->limits.max_depth
+                     ? -1
+                     : openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd >= 0) {
+            bundle_add_entry(b, path, ENTRY_DIR);
+            walk(b, s, fd, path, depth + 1);
         } else {
-            int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-            if (fd < 0) {
-                e = bundle_add_entry(b, path, ENTRY_SPECIAL);
-                e->problem = xasprintf("cannot open directory: %s", strerror(errno));
-            } else {
-                walk(b, s, fd, path, depth + 1);
-            }
+            e = bundle_add_entry(b, path, ENTRY_SPECIAL);
+            e->problem = depth + 1 > b->limits.max_depth
+                             ? xasprintf("directory nesting deeper than %u levels: not walked",
+                                         b->limits.max_depth)
+                             : xasprintf("cannot open directory: %s", strerror(errno));
         }
     } else if (S_ISLNK(st.st_mode)) {
         add_link(b, s, path);

@@ -94,24 +94,29 @@ static struct distribution *find_or_add(struct image *img, size_t input, const c
     for (char *save_ = NULL, *line = strtok_r(copy, "\r\n", &save_); line;                          \
          line = strtok_r(NULL, "\r\n", &save_))
 
+/* RFC 822-style headers (core metadata spec): they end at the first blank line; what
+ * follows is the description, whose lines must not be read as fields. */
 static void parse_metadata(struct distribution *dist, char *text)
 {
-    FOR_EACH_LINE(line, text)
-    {
+    for (char *line = text; line && *line && *line != '\n' && *line != '\r';) {
+        char *next = strchr(line, '\n');
         char **slot = NULL;
+        if (next) {
+            *next++ = '\0';
+        }
+        line[strcspn(line, "\r")] = '\0';
         if (!strncmp(line, "Name:", 5)) {
             slot = &dist->name;
         } else if (!strncmp(line, "Version:", 8)) {
             slot = &dist->version;
-        } else {
-            continue;
         }
-        line = strchr(line, ':') + 1;
-        while (*line == ' ' || *line == '\t') {
-            line++;
+        if (slot) {
+            line = strchr(line, ':') + 1;
+            line += strspn(line, " \t");
+            free(*slot);
+            *slot = xstrdup(line);
         }
-        free(*slot);
-        *slot = xstrdup(line);
+        line = next;
     }
 }
 

@@ -56,7 +56,10 @@ static void check_bounds(struct elfinfo *info, Elf *elf, const GElf_Ehdr *eh, si
             return;
         }
     }
-    if (elf_getshdrnum(elf, &shnum) == 0 && shnum && eh->e_shoff) {
+    /* From the header, not elf_getshdrnum(): libelf counts 0 sections when the table
+     * is out of reach. e_shnum 0 with an offset means the count is in section 0. */
+    if (eh->e_shoff) {
+        shnum = eh->e_shnum ? eh->e_shnum : 1;
         end = eh->e_shoff + (uint64_t)shnum * eh->e_shentsize;
         if (eh->e_shoff >= len || end > len || end < eh->e_shoff) {
             set_error(info, "truncated: section header table past the end of the file");

@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: MIT */
+/* Unit tests for distribution metadata (distinfo.c): parsing and member ownership. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "distinfo.h"
+#include "xalloc.h"
+
+static void add(struct image *img, const char *path, const char *text)
+{
+    distinfo_add_file(img, 0, path, text, strlen(text));
+}
+
+static void distinfo__reads_metadata_record_and_tags(void **state)
+{
+    struct image img = {0};
+    const struct distribution *d;
+    char *req;
+
+    (void)state;
+    assert_true(distinfo_wants("x-1.dist-info/RECORD"));
+    assert_true(distinfo_wants("lib/a-1.egg-info/PKG-INFO"));
+    assert_false(distinfo_wants("x-1.dist-info/LICENSE"));
+    assert_false(distinfo_wants("METADATA"));
+    add(&img, "Pillow-10.0.0.dist-info/METADATA",
+        "Metadata-Version: 2.1\r\nName: Pillow\r\nVersion: 10.0.0\r\n\r\nName: not-a-header\n");
+    add(&img, "Pillow-10.0.0.dist-info/RECORD",
+        "PIL/_imaging.cpython-311-x86_64-linux-gnu.so,sha256=x,1\n"
+        "\"PIL/odd,name.so\",sha256=y,2\n../../bin/tool,,\nPillow.libs/libz-1.so.1,,\n");
+    add(&img, "Pillow-10.0.0.dist-info/WHEEL", "Wheel-Version: 1.0\nTag: cp311-cp311-manylinux_2_28_x86_64\n");
+    assert_int_equal(img.dists_nr, 1);
+    d = &img.dists[0];
+    /* The headers end at the blank line: the description's "Name:" line is not a field. */
+    assert_string_equal(d->name, "Pillow");
+    assert_string_equal(d->version, "10.0.0");
+    assert_int_equal(d->files.nr, 3); /* the path climbing out of the root is dropped */
+    assert_string_equal(d->files.v[1], "PIL/odd,name.so");
+    assert_string_equal(d->wheel_tags.v[0], "cp311-cp311-manylinux_2_28_x86_64");
+    req = distinfo_requirement(d);
+    assert_string_equal(req, "Pillow==10.0.0");
+    free(req);
+    image_release(&img);
+}
+
+static void distinfo__assigns_members(void **state)
+{
+    struct image img = {0};
+    static const char *const paths[] = {
+        "numpy/core/umath.so", "numpy.libs/libgfortran-1.so.5", "numpy_extra/x.so",
+        "six.py", "sub/pkg/a.so", "lonely.so",
+    };
+    static const char *const owners[] = {"numpy", "numpy", NULL, "six", "pkg", NULL};
+
+    (void)state;
+    add(&img, "numpy-1.24.2.egg-info/PKG-INFO", "Name: numpy\nVersion: 1.24.2\n");
+    add(&img, "six-1.16.0.dist-info/RECORD", "six.py,,\n");
+    add(&img, "sub/pkg-2.0.dist-info/top_level.txt", "pkg\n");
+    for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+        image_add_member(&img, 0, paths[i]);
+    }
+    distinfo_assign(&img);
+    for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+        const struct distribution *d = img.members[i].dist;
+        if (owners[i] ? !d || strcmp(d->name, owners[i]) : d != NULL) {
+            fail_msg("%s: owner %s, wanted %s", paths[i], d ? d->name : "none",
+                     owners[i] ? owners[i] : "none");
+        }
+    }
+    assert_string_equal(img.dists[0].version, "1.24.2");
+    assert_string_equal(img.dists[2].root, "sub");
+    image_release(&img);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(distinfo__reads_metadata_record_and_tags),
+        cmocka_unit_test(distinfo__assigns_members),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
