@@ -120,7 +120,8 @@ static void parse_metadata(struct distribution *dist, char *text)
     }
 }
 
-/* "a/b/../c" -> "a/c"; false when ".." climbs above the root. */
+/* "a/b/../c" -> "a/c", in place (the result is never longer); false when ".." climbs
+ * above the root. Separators are written before segments, so nothing runs past the end. */
 static bool resolve_dots(char *path)
 {
     char *out = path, *p = path;
@@ -133,21 +134,21 @@ static bool resolve_dots(char *path)
             continue;
         }
         if (n == 2 && seg[0] == '.' && seg[1] == '.') {
-            char *prev;
+            char *last = out;
             if (out == path) {
                 return false;
             }
-            out[-1] = '\0';
-            prev = strrchr(path, '/');
-            out = prev ? prev + 1 : path;
+            while (last > path && last[-1] != '/') {
+                last--;
+            }
+            out = last > path ? last - 1 : path;
             continue;
+        }
+        if (out != path) {
+            *out++ = '/';
         }
         memmove(out, seg, n);
         out += n;
-        *out++ = '/';
-    }
-    if (out > path) {
-        out--;
     }
     *out = '\0';
     return true;

@@ -31,15 +31,19 @@ static void distinfo__reads_metadata_record_and_tags(void **state)
         "Metadata-Version: 2.1\r\nName: Pillow\r\nVersion: 10.0.0\r\n\r\nName: not-a-header\n");
     add(&img, "Pillow-10.0.0.dist-info/RECORD",
         "PIL/_imaging.cpython-311-x86_64-linux-gnu.so,sha256=x,1\n"
-        "\"PIL/odd,name.so\",sha256=y,2\n../../bin/tool,,\nPillow.libs/libz-1.so.1,,\n");
+        "\"PIL/odd,name.so\",sha256=y,2\n../../bin/tool,,\nPillow.libs/libz-1.so.1,,\n"
+        "PIL/sub/../x.py,,\n./PIL//y.py,,\nPIL/a/b/../../z.py,,\nPIL/../../../up,,\n");
     add(&img, "Pillow-10.0.0.dist-info/WHEEL", "Wheel-Version: 1.0\nTag: cp311-cp311-manylinux_2_28_x86_64\n");
     assert_int_equal(img.dists_nr, 1);
     d = &img.dists[0];
     /* The headers end at the blank line: the description's "Name:" line is not a field. */
     assert_string_equal(d->name, "Pillow");
     assert_string_equal(d->version, "10.0.0");
-    assert_int_equal(d->files.nr, 3); /* the path climbing out of the root is dropped */
+    assert_int_equal(d->files.nr, 6); /* paths climbing out of the root are dropped */
     assert_string_equal(d->files.v[1], "PIL/odd,name.so");
+    assert_string_equal(d->files.v[3], "PIL/x.py");
+    assert_string_equal(d->files.v[4], "PIL/y.py");
+    assert_string_equal(d->files.v[5], "PIL/z.py");
     assert_string_equal(d->wheel_tags.v[0], "cp311-cp311-manylinux_2_28_x86_64");
     req = distinfo_requirement(d);
     assert_string_equal(req, "Pillow==10.0.0");
