@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 
+#include "datadir.h"
 #include "finding.h"
 #include "image.h"
 #include "profile.h"
@@ -19,7 +20,8 @@
 struct check_ctx {
     const struct image *img;
     const struct profile *profile;
-    const struct rule *rule; /* the catalogue row of the running check */
+    const struct rule *rule;     /* the catalogue row of the running check */
+    const struct datadir *data;  /* every profile, the OS lists, the Stable ABI table */
 };
 
 typedef void check_fn(const struct check_ctx *ctx, struct findings *out);
@@ -43,7 +45,7 @@ int checks_verify(const struct ruleset *rs, struct diag *d);
 
 /** Run every check against the image for one target profile. */
 void checks_run(const struct image *img, const struct profile *profile,
-                const struct ruleset *rs, struct findings *out);
+                const struct datadir *data, struct findings *out);
 
 /**
  * Record a finding of ctx->rule about m: severity, expected and found (may be
@@ -65,11 +67,33 @@ struct finding *check_report(const struct check_ctx *ctx, struct findings *out,
 /** Render a template: each {name} replaced by its value; unknown names kept as written. */
 char *check_render(const char *tmpl, const struct tvar *vars, size_t nvars);
 
+/*
+ * Shared by the toolchain-version rules (check_toolchain.c): report every loadable
+ * ELF object with unmet needs of the given families. prefixes[i] names a family,
+ * ceiling_off[i] the offset of its ceiling in struct profile; sysdir is where the
+ * runtime keeps the library (for the loader's message).
+ */
+void check_versions(const struct check_ctx *ctx, struct findings *out, const char *const *prefixes,
+                    const size_t *ceiling_off, size_t nfam, const char *sysdir);
+
 /* The checks, one file each. */
 check_fn check_pytag;
 check_fn check_arch;
 check_fn check_notelf;
 check_fn check_elfread;
 check_fn check_member;
+check_fn check_glibc;
+check_fn check_libstdcxx;
+check_fn check_libgcc;
+check_fn check_needed;
+check_fn check_musl;
+check_fn check_libpython;
+check_fn check_init;
+check_fn check_abi3;
+check_fn check_pyc;
+check_fn check_wheeltag;
+check_fn check_layerpath;
+check_fn check_shadow;
+check_fn check_size;
 
 #endif

@@ -95,7 +95,9 @@ void check_pytag(const struct check_ctx *ctx, struct findings *out)
         const struct member *m = &ctx->img->members[i];
         const struct member *sibling;
         char why[256];
-        if (m->role != ROLE_EXTENSION || loadable(p, &m->ext)) {
+        /* A layer directory this runtime ignores is layer-path-ignored's to report. */
+        if (m->role != ROLE_EXTENSION || loadable(p, &m->ext) ||
+            !image_on_sys_path(m, p->py_major, p->py_minor)) {
             continue;
         }
         explain(&m->ext, p, why, sizeof(why));

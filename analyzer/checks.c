@@ -12,8 +12,12 @@
 
 /* Adding a rule: a row here, a row in rules/catalog.json, a check_<name>.c. */
 static const struct check checks[] = {
-    {"ABI001", check_pytag},   {"ABI002", check_arch},   {"ABI003", check_notelf},
-    {"ABI004", check_elfread}, {"ABI005", check_member},
+    {"ABI001", check_pytag},     {"ABI002", check_arch},      {"ABI003", check_notelf},
+    {"ABI004", check_elfread},   {"ABI005", check_member},    {"ABI006", check_glibc},
+    {"ABI007", check_libstdcxx}, {"ABI008", check_libgcc},    {"ABI009", check_needed},
+    {"ABI010", check_musl},      {"ABI011", check_libpython}, {"ABI012", check_init},
+    {"ABI013", check_abi3},      {"ABI014", check_pyc},       {"ABI015", check_wheeltag},
+    {"ABI016", check_layerpath}, {"ABI017", check_shadow},    {"ABI018", check_size},
 };
 
 int checks_verify(const struct ruleset *rs, struct diag *d)
@@ -38,10 +42,10 @@ int checks_verify(const struct ruleset *rs, struct diag *d)
 }
 
 void checks_run(const struct image *img, const struct profile *profile,
-                const struct ruleset *rs, struct findings *out)
+                const struct datadir *data, struct findings *out)
 {
     for (size_t i = 0; i < ARRAY_SIZE(checks); i++) {
-        struct check_ctx ctx = {img, profile, rules_find(rs, checks[i].rule_id)};
+        struct check_ctx ctx = {img, profile, rules_find(&data->rules, checks[i].rule_id), data};
         checks[i].run(&ctx, out);
     }
 }
@@ -83,7 +87,6 @@ struct finding *check_report(const struct check_ctx *ctx, struct findings *out,
 {
     const struct profile *p = ctx->profile;
     struct finding *f = findings_push(out);
-    char *abs = image_abs_path(ctx->img, m);
     char *requirement = distinfo_requirement(m->dist);
     struct tvar all[32];
     size_t n = 0;
@@ -91,7 +94,7 @@ struct finding *check_report(const struct check_ctx *ctx, struct findings *out,
     va_list ap;
 
     all[n++] = (struct tvar){"path", m->path};
-    all[n++] = (struct tvar){"abs", abs};
+    all[n++] = (struct tvar){"abs", m->abs};
     all[n++] = (struct tvar){"module", m->module ? m->module : m->path};
     all[n++] = (struct tvar){"runtime", p->runtime};
     all[n++] = (struct tvar){"arch", p->arch};
@@ -125,6 +128,5 @@ struct finding *check_report(const struct check_ctx *ctx, struct findings *out,
     f->lambda_error = lambda_error ? check_render(lambda_error, all, n) : NULL;
     f->remediation = ctx->rule->remediation ? check_render(ctx->rule->remediation, all, n) : NULL;
     free(requirement);
-    free(abs);
     return f;
 }

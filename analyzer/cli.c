@@ -24,6 +24,7 @@ enum opt_id {
     OPT_LIST_RUNTIMES,
     OPT_COLOR,
     OPT_MAX_MEMBER_SIZE,
+    OPT_LAYER = 'l',
 };
 
 struct cli_option {
@@ -37,9 +38,12 @@ struct cli_option {
 
 static const struct cli_option table[] = {
     {"Target", "runtime", OPT_RUNTIME, required_argument, "NAME",
-     "Lambda runtime to check against, e.g. python3.12 (see --list-runtimes)"},
+     "Lambda runtime to check against, e.g. python3.12 (see --list-runtimes); without it, "
+     "every runtime: where would the bundle import?"},
     {NULL, "arch", OPT_ARCH, required_argument, "ARCH",
      "function architecture: x86_64 (default) or arm64"},
+    {NULL, "layer", OPT_LAYER, required_argument, "PATH",
+     "a layer of the function (zip or directory); repeat in configuration order"},
     {NULL, "list-runtimes", OPT_LIST_RUNTIMES, no_argument, NULL,
      "print the known runtime profiles and exit"},
     {NULL, "rules", OPT_RULES, required_argument, "DIR",
@@ -58,6 +62,7 @@ static const struct cli_option table[] = {
 };
 
 #define DEFAULT_MAX_MEMBER_SIZE (256ull << 20)
+/* The option ids that are letters double as short options; the others start at 256. */
 
 void cli_print_help(FILE *out)
 {
@@ -118,6 +123,7 @@ static enum cli_result apply(struct options *o, int id, const char *arg, struct 
         o->runtime = arg;
         break;
     case OPT_ARCH:
+        o->arch_given = true;
         if (!(o->arch = normalise_arch(arg))) {
             diag_set(d, DIAG_USAGE, "unknown architecture '%s' (x86_64 or arm64)", arg);
             return CLI_USAGE_ERROR;
@@ -135,6 +141,9 @@ static enum cli_result apply(struct options *o, int id, const char *arg, struct 
         break;
     case OPT_RULES:
         o->rules_dir = arg;
+        break;
+    case OPT_LAYER:
+        strvec_push(&o->layers, arg);
         break;
     case OPT_LIST_RUNTIMES:
         o->list_runtimes = true;
@@ -219,14 +228,11 @@ enum cli_result cli_parse(struct options *o, int argc, char **argv, struct diag 
         diag_set(d, DIAG_USAGE, "no bundle given (see --help)");
         return CLI_USAGE_ERROR;
     }
-    if (!o->list_runtimes && !o->runtime) {
-        diag_set(d, DIAG_USAGE, "no target: give --runtime NAME (see --list-runtimes)");
-        return CLI_USAGE_ERROR;
-    }
     return CLI_OK;
 }
 
 void options_release(struct options *o)
 {
     strvec_release(&o->inputs);
+    strvec_release(&o->layers);
 }

@@ -22,6 +22,7 @@ enum color_mode { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER };
 struct options {
     const char *runtime;  /* "python3.12", NULL when not given */
     const char *arch;     /* "x86_64" | "arm64" (aliases normalised) */
+    bool arch_given;      /* --arch was given (the matrix then keeps to it) */
     const char *format;   /* "text" | "json" */
     const char *output;   /* NULL: stdout */
     const char *rules_dir; /* NULL: found next to the binary */
@@ -33,6 +34,7 @@ struct options {
     size_t max_entries;
     unsigned max_depth;
     struct strvec inputs;
+    struct strvec layers; /* --layer, in configuration order */
 };
 
 enum cli_result { CLI_OK, CLI_HELP, CLI_VERSION, CLI_USAGE_ERROR };

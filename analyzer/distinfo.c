@@ -273,6 +273,21 @@ static const struct distribution *by_top_level(const struct image *img, const st
     return NULL;
 }
 
+/* The distribution whose .dist-info/.egg-info directory holds m, if any. */
+static const struct distribution *own_info_dir(const struct image *img, const struct member *m)
+{
+    for (size_t i = 0; i < img->dists_nr; i++) {
+        const struct distribution *d = &img->dists[i];
+        size_t r = strlen(d->root), n = strlen(d->info_dir);
+        const char *rest = m->path + (r ? r + 1 : 0);
+        if (d->input == m->input && (!r || (!strncmp(m->path, d->root, r) && m->path[r] == '/')) &&
+            !strncmp(rest, d->info_dir, n) && rest[n] == '/') {
+            return d;
+        }
+    }
+    return NULL;
+}
+
 void distinfo_assign(struct image *img)
 {
     struct owner *owners = NULL;
@@ -291,6 +306,11 @@ void distinfo_assign(struct image *img)
     for (size_t i = 0; i < img->nr; i++) {
         struct member *m = &img->members[i];
         struct owner key = {m->path, NULL, m->input};
+        const struct distribution *own = own_info_dir(img, m);
+        if (own) {
+            m->dist = own; /* a metadata file belongs to its own distribution */
+            continue;
+        }
         const struct owner *hit = nr ? bsearch(&key, owners, nr, sizeof(*owners), cmp_owner)
                                      : NULL;
         m->dist = hit ? hit->dist : by_top_level(img, m);

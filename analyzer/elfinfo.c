@@ -13,6 +13,7 @@
 /* Bounds on what one object may make us collect: untrusted input (style.md §4.4). */
 #define MAX_INIT_SYMBOLS 64
 #define MAX_VERSIONS 4096
+#define MAX_PY_IMPORTS 8192
 
 static void set_error(struct elfinfo *info, const char *what)
 {
@@ -289,6 +290,10 @@ static void read_dynsym(struct elfinfo *info, Elf *elf, Elf_Scn *scn, const GElf
         if (sym->st_shndx == SHN_UNDEF) {
             GElf_Versym vs;
             const char *ver;
+            if ((!strncmp(name, "Py", 2) || !strncmp(name, "_Py", 3)) &&
+                info->py_imports.nr < MAX_PY_IMPORTS) {
+                strvec_push(&info->py_imports, name);
+            }
             if (!versym || !gelf_getversym(versym, (int)i, &vs)) {
                 continue;
             }
@@ -346,6 +351,7 @@ static void read_sections(struct elfinfo *info, Elf *elf)
     /* Symbols last: binding them to versions needs the whole verneed table. */
     if (dynsym) {
         read_dynsym(info, elf, dynsym, &dynsym_hdr, versym, map);
+        strvec_sort(&info->py_imports);
     }
 out:
     free(map);
@@ -415,6 +421,7 @@ void elfinfo_release(struct elfinfo *info)
     }
     free(info->imports);
     strvec_release(&info->init_symbols);
+    strvec_release(&info->py_imports);
     free(info->error);
     memset(info, 0, sizeof(*info));
 }

@@ -54,6 +54,7 @@ struct elfinfo {
     struct elf_import *imports;  /* undefined symbols that carry a version */
     size_t imports_nr, imports_alloc;
     struct strvec init_symbols;  /* exported PyInit_* and init* functions */
+    struct strvec py_imports;    /* undefined Py* / _Py* symbols (C API use), sorted */
 
     /* Why libelf could not read the object (past the header, or at all); NULL if it could. */
     char *error;

@@ -57,6 +57,11 @@ struct distribution {
 
 struct member {
     char *path;     /* relative to its input's root */
+    char *abs;      /* where Lambda puts it: /var/task/<path>, or /opt/<path> for a layer */
+    size_t site_off;  /* path + site_off is the path below the sys.path entry holding it */
+    bool on_site;     /* under a sys.path entry at all (a layer's lib/, bin/ are not) */
+    int site_minor;   /* N of a layer's python/lib/python3.N/site-packages/, else -1 */
+    char *link_target; /* a symbolic link stored in a zip: where it points */
     size_t input;
     uint64_t size;
     enum member_role role;
@@ -81,6 +86,12 @@ struct image_input {
     struct strvec notes;   /* remarks on the input as a whole */
 };
 
+/* One file of the Lambda filesystem view, by absolute path (see image_index()). */
+struct image_file {
+    const char *abs;
+    const struct member *m;
+};
+
 struct image {
     struct image_input *inputs;
     size_t inputs_nr, inputs_alloc;
@@ -88,13 +99,32 @@ struct image {
     size_t nr, alloc;
     struct distribution *dists;
     size_t dists_nr, dists_alloc;
+    struct image_file *files; /* sorted by abs; for a path in several layers, the last layer's */
+    size_t files_nr;
 };
 
+/** Add a member of input; sets abs and the sys.path placement from the input's role. */
 struct member *image_add_member(struct image *img, size_t input, const char *path);
 struct distribution *image_add_dist(struct image *img);
 void image_release(struct image *img);
 
-/** Where Lambda puts a member: "/var/task/<path>" for the function, "/opt/<path>" for layers. */
-char *image_abs_path(const struct image *img, const struct member *m);
+/** True when m sits below a sys.path entry that python<major>.<minor> has. */
+bool image_on_sys_path(const struct member *m, int major, int minor);
+
+/**
+ * Build the filesystem view once all inputs are read: /var/task from the function,
+ * /opt from the layers merged in order, the later layer winning (lambda-facts.md §2.1).
+ */
+void image_index(struct image *img);
+
+/**
+ * The member at an absolute path as the function bundle `view` (its input index) sees
+ * it: /var/task is that bundle, /opt its layers. Symbolic links stored in zips are
+ * followed (up to 8). NULL when nothing of the bundle is there.
+ */
+const struct member *image_lookup(const struct image *img, size_t view, const char *abs);
+
+/** The function bundle whose view m is seen in: its own input, or the first for a layer. */
+size_t image_view_of(const struct image *img, const struct member *m);
 
 #endif

@@ -14,6 +14,8 @@
 #include "diag.h"
 #include "strvec.h"
 
+struct osdata;
+
 struct profile {
     char *id;      /* "python3.12-arm64" */
     char *runtime; /* "python3.12" */
@@ -38,6 +40,8 @@ struct profile {
     struct strvec library_path;
     char *pip_platform;
     char *deprecated, *block_create, *block_update;
+
+    const struct osdata *os; /* the OS library list (borrowed; set by datadir_load) */
 };
 
 struct profiles {

@@ -172,9 +172,10 @@ void pyclass_classify(struct member *m, const struct pyname *g)
         m->role = ROLE_DISTINFO;
         return;
     }
-    if (pyname_parse(g, base, &m->ext) != PYEXT_NONE) {
+    /* Only what sits below a sys.path entry can be imported (a layer's lib/ cannot). */
+    if (m->on_site && pyname_parse(g, base, &m->ext) != PYEXT_NONE) {
         free(m->module);
-        m->module = import_name(m->path, m->ext.module);
+        m->module = import_name(m->path + m->site_off, m->ext.module);
         if (m->module && !(m->ext.kind == PYEXT_UNTAGGED && untagged_is_library(m))) {
             m->role = ROLE_EXTENSION;
             return;

@@ -44,3 +44,16 @@ void report_count(const struct report *r, size_t input, struct report_counts *ou
         out->distributions += img->dists[i].input == input;
     }
 }
+
+bool report_failed(const struct report *r)
+{
+    if (!r->profile) {
+        for (size_t i = 0; i < r->matrix_nr; i++) {
+            if (r->matrix[i].imports) {
+                return false;
+            }
+        }
+        return true;
+    }
+    return findings_count_at_least(r->findings, r->fail_on) > 0;
+}

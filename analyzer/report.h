@@ -17,19 +17,34 @@
 #include "finding.h"
 #include "image.h"
 #include "profile.h"
+#include "strvec.h"
 
 #define REPORT_SCHEMA_VERSION 1
+
+/* One runtime and architecture of the compatibility matrix (no --runtime given). */
+struct report_verdict {
+    const struct profile *profile;
+    size_t errors, warnings;
+    bool imports;           /* no finding at or above --fail-on */
+    struct strvec blockers; /* slugs of the findings that block it */
+};
 
 struct report {
     const char *tool_name;
     const char *tool_version;
-    const struct profile *profile;
+    const struct profile *profile;   /* NULL for the matrix */
     const struct image *img;
     const struct findings *findings;
     enum severity fail_on;
     bool color;   /* text only: ANSI colour */
-    int verbose;  /* text only: print rule help */
+    int verbose;  /* text only: print the Lambda error line */
+    struct report_verdict *matrix;   /* without a target: one row per runtime+arch */
+    size_t matrix_nr;
 };
+
+/** Whether the run fails the gate: a finding at or above --fail-on, or, for the matrix,
+ * no runtime on which the bundle imports. */
+bool report_failed(const struct report *r);
 
 struct emitter {
     const char *name;

@@ -25,17 +25,39 @@ static void add_num(cJSON *obj, const char *key, double value)
     cJSON_AddItemToObject(obj, key, cJSON_CreateNumber(value));
 }
 
+/* The target, or nulls for the matrix (no --runtime). */
 static cJSON *json_target(const struct report *r)
 {
     const struct profile *p = r->profile;
     cJSON *t = cJSON_CreateObject();
 
-    add_str(t, "runtime", p->runtime);
-    add_str(t, "arch", p->arch);
-    add_str(t, "profile", p->id);
-    add_str(t, "python", p->python_version);
-    add_str(t, "os", p->os_name);
+    add_str(t, "runtime", p ? p->runtime : NULL);
+    add_str(t, "arch", p ? p->arch : NULL);
+    add_str(t, "profile", p ? p->id : NULL);
+    add_str(t, "python", p ? p->python_version : NULL);
+    add_str(t, "os", p ? p->os_name : NULL);
     return t;
+}
+
+static cJSON *json_matrix(const struct report *r)
+{
+    cJSON *list = cJSON_CreateArray();
+
+    for (size_t i = 0; i < r->matrix_nr; i++) {
+        const struct report_verdict *v = &r->matrix[i];
+        cJSON *o = cJSON_CreateObject(), *rules = cJSON_CreateArray();
+        add_str(o, "runtime", v->profile->runtime);
+        add_str(o, "arch", v->profile->arch);
+        cJSON_AddItemToObject(o, "imports", cJSON_CreateBool(v->imports));
+        add_num(o, "errors", (double)v->errors);
+        add_num(o, "warnings", (double)v->warnings);
+        for (size_t j = 0; j < v->blockers.nr; j++) {
+            cJSON_AddItemToArray(rules, cJSON_CreateString(v->blockers.v[j]));
+        }
+        cJSON_AddItemToObject(o, "blocked_by", rules);
+        cJSON_AddItemToArray(list, o);
+    }
+    return list;
 }
 
 static cJSON *json_inputs(const struct report *r)
@@ -105,12 +127,14 @@ int report_json(FILE *out, const struct report *r, struct diag *d)
         cJSON_AddItemToArray(findings, json_finding(r, &r->findings->items[i]));
     }
     cJSON_AddItemToObject(root, "findings", findings);
+    if (!r->profile) {
+        cJSON_AddItemToObject(root, "compatibility", json_matrix(r));
+    }
     add_num(summary, "error", (double)findings_count(r->findings, SEV_ERROR));
     add_num(summary, "warning", (double)findings_count(r->findings, SEV_WARNING));
     add_num(summary, "note", (double)findings_count(r->findings, SEV_NOTE));
     add_str(summary, "fail_on", severity_name(r->fail_on));
-    cJSON_AddItemToObject(summary, "failed",
-                          cJSON_CreateBool(findings_count_at_least(r->findings, r->fail_on) > 0));
+    cJSON_AddItemToObject(summary, "failed", cJSON_CreateBool(report_failed(r)));
     cJSON_AddItemToObject(root, "summary", summary);
 
     text = cJSON_Print(root);

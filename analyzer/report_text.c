@@ -108,11 +108,35 @@ static void print_summary(FILE *out, const struct report *r)
             r->profile->runtime, r->profile->arch);
 }
 
+/* Without a target: where the bundle would import, one row per runtime and architecture. */
+static void print_matrix(FILE *out, const struct report *r)
+{
+    size_t ok = 0;
+
+    fprintf(out, "%-11s %-7s %-8s %s\n", "RUNTIME", "ARCH", "IMPORTS", "BLOCKED BY");
+    for (size_t i = 0; i < r->matrix_nr; i++) {
+        const struct report_verdict *v = &r->matrix[i];
+        char *blockers = strvec_join(&v->blockers, ", ");
+        fprintf(out, "%-11s %-7s %s%-8s%s %s\n", v->profile->runtime, v->profile->arch,
+                r->color ? (v->imports ? "\033[1;32m" : "\033[1;31m") : "",
+                v->imports ? "yes" : "no", r->color ? RESET : "", blockers);
+        ok += v->imports;
+        free(blockers);
+    }
+    fprintf(out, "\n%s: imports on %zu of %zu runtime%s (give --runtime for the findings)\n",
+            r->tool_name, ok, r->matrix_nr, r->matrix_nr == 1 ? "" : "s");
+}
+
 int report_text(FILE *out, const struct report *r, struct diag *d)
 {
     const struct findings *fs = r->findings;
-    const struct finding **order = xcalloc(fs->nr + 1, sizeof(*order));
+    const struct finding **order;
 
+    if (!r->profile) {
+        print_matrix(out, r);
+        return ferror(out) ? diag_set(d, DIAG_IO, "cannot write the report") : 0;
+    }
+    order = xcalloc(fs->nr + 1, sizeof(*order));
     for (size_t i = 0; i < fs->nr; i++) {
         order[i] = &fs->items[i];
     }

@@ -1,78 +1,19 @@
 /* SPDX-License-Identifier: MIT */
-/* One run: data -> scan -> checks -> report -> exit status. */
+/* One run: data -> scan -> checks (one target, or every runtime) -> report -> exit status. */
 #include "run.h"
 
 #include <errno.h>
-#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "check.h"
-#include "profile.h"
+#include "datadir.h"
 #include "pyname.h"
 #include "report.h"
-#include "rules.h"
 #include "scan.h"
 #include "version.h"
 #include "xalloc.h"
-
-struct data {
-    struct ruleset rules;
-    struct profiles profiles;
-};
-
-static bool is_dir(const char *path)
-{
-    struct stat st;
-    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-/* The rules directory: --rules, else $ABISCAN_RULES, else next to the binary:
- * <bindir>/../share/abiscan/rules once installed, <bindir>/rules in the build tree. */
-static char *find_rules_dir(const struct options *o, struct diag *d)
-{
-    const char *env = getenv("ABISCAN_RULES");
-    char exe[PATH_MAX];
-    ssize_t n;
-    char *slash, *candidate;
-
-    if (o->rules_dir || (env && *env)) {
-        return xstrdup(o->rules_dir ? o->rules_dir : env);
-    }
-    n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-    if (n > 0) {
-        exe[n] = '\0';
-        slash = strrchr(exe, '/');
-        *slash = '\0';
-        candidate = xasprintf("%s/%s", exe, ABISCAN_REL_DATADIR);
-        if (is_dir(candidate)) {
-            return candidate;
-        }
-        free(candidate);
-        candidate = xasprintf("%s/%s", exe, ABISCAN_BUILD_DATADIR);
-        if (is_dir(candidate)) {
-            return candidate;
-        }
-        free(candidate);
-    }
-    diag_set(d, DIAG_DATA, "cannot find the rules directory (give --rules DIR)");
-    return NULL;
-}
-
-static int load_data(struct data *data, const struct options *o, struct diag *d)
-{
-    char *dir = find_rules_dir(o, d);
-    int rc = -1;
-
-    if (dir && rules_load(&data->rules, dir, d) == 0 && checks_verify(&data->rules, d) == 0 &&
-        profiles_load(&data->profiles, dir, d) == 0) {
-        rc = 0;
-    }
-    free(dir);
-    return rc;
-}
 
 static void list_runtimes(const struct profiles *ps, FILE *out)
 {
@@ -134,58 +75,114 @@ static int emit(const struct options *o, struct report *r, struct diag *d)
     return rc;
 }
 
-static int scan_and_report(const struct options *o, const struct data *data,
-                           const struct profile *p, struct diag *d)
+/* The function's inputs, then its layers in configuration order: the /var/task + /opt view. */
+static int scan_all(struct image *img, const struct options *o, struct diag *d)
 {
     struct bundle_limits limits = {o->max_member_size, o->max_entries, o->max_depth};
-    struct image img = {0};
-    struct findings findings = {0};
     struct pyname *g = pyname_new(d);
-    struct report r = {ABISCAN_NAME, ABISCAN_VERSION, p, &img, &findings, o->fail_on, false,
-                       o->verbose};
-    int code = ABISCAN_EXIT_TROUBLE;
+    int rc = -1;
 
     if (!g) {
+        return -1;
+    }
+    if (o->layers.nr && o->inputs.nr != 1) {
+        diag_set(d, DIAG_USAGE, "--layer goes with one function bundle, not %zu", o->inputs.nr);
         goto out;
     }
     for (size_t i = 0; i < o->inputs.nr; i++) {
-        if (scan_input(&img, o->inputs.v[i], INPUT_FUNCTION, &limits, g, d) != 0) {
+        if (scan_input(img, o->inputs.v[i], INPUT_FUNCTION, &limits, g, d) != 0) {
             goto out;
         }
     }
-    scan_finish(&img);
-    checks_run(&img, p, &data->rules, &findings);
-    findings_sort(&findings);
+    for (size_t i = 0; i < o->layers.nr; i++) {
+        if (scan_input(img, o->layers.v[i], INPUT_LAYER, &limits, g, d) != 0) {
+            goto out;
+        }
+    }
+    scan_finish(img);
+    rc = 0;
+out:
+    pyname_free(g);
+    return rc;
+}
+
+/* Without a target: every runtime and architecture, and where the bundle would import. */
+static void build_matrix(struct report *r, const struct options *o, const struct datadir *dd,
+                         const struct image *img)
+{
+    struct report_verdict *v = xcalloc(dd->profiles.nr + 1, sizeof(*v));
+    size_t n = 0;
+
+    for (size_t i = 0; i < dd->profiles.nr; i++) {
+        const struct profile *p = &dd->profiles.v[i];
+        struct findings fs = {0};
+        if (o->arch_given && strcmp(p->arch, o->arch) != 0) {
+            continue;
+        }
+        checks_run(img, p, dd, &fs);
+        v[n].profile = p;
+        v[n].errors = findings_count(&fs, SEV_ERROR);
+        v[n].warnings = findings_count(&fs, SEV_WARNING);
+        v[n].imports = findings_count_at_least(&fs, o->fail_on) == 0;
+        for (size_t j = 0; j < fs.nr; j++) {
+            if (fs.items[j].severity >= o->fail_on &&
+                !strvec_contains(&v[n].blockers, fs.items[j].rule->slug)) {
+                strvec_push(&v[n].blockers, fs.items[j].rule->slug);
+            }
+        }
+        findings_release(&fs);
+        n++;
+    }
+    r->matrix = v;
+    r->matrix_nr = n;
+}
+
+static int scan_and_report(const struct options *o, const struct datadir *dd,
+                           const struct profile *p, struct diag *d)
+{
+    struct image img = {0};
+    struct findings findings = {0};
+    struct report r = {ABISCAN_NAME, ABISCAN_VERSION, p, &img, &findings, o->fail_on, false,
+                       o->verbose, NULL, 0};
+    int code = ABISCAN_EXIT_TROUBLE;
+
+    if (scan_all(&img, o, d) != 0) {
+        goto out;
+    }
+    if (p) {
+        checks_run(&img, p, dd, &findings);
+        findings_sort(&findings);
+    } else {
+        build_matrix(&r, o, dd, &img);
+    }
     if (emit(o, &r, d) == 0) {
-        code = findings_count_at_least(&findings, o->fail_on) ? ABISCAN_EXIT_FINDINGS
-                                                              : ABISCAN_EXIT_OK;
+        code = report_failed(&r) ? ABISCAN_EXIT_FINDINGS : ABISCAN_EXIT_OK;
     }
 out:
+    for (size_t i = 0; i < r.matrix_nr; i++) {
+        strvec_release(&r.matrix[i].blockers);
+    }
+    free(r.matrix);
     findings_release(&findings);
     image_release(&img);
-    pyname_free(g);
     return code;
 }
 
 int run_main(const struct options *o, struct diag *d)
 {
-    struct data data = {0};
-    const struct profile *p;
+    struct datadir dd;
+    const struct profile *p = NULL;
     int code = ABISCAN_EXIT_TROUBLE;
 
-    if (load_data(&data, o, d) != 0) {
-        goto out;
+    if (datadir_load(&dd, o->rules_dir, d) != 0) {
+        return code;
     }
     if (o->list_runtimes) {
-        list_runtimes(&data.profiles, stdout);
+        list_runtimes(&dd.profiles, stdout);
         code = ABISCAN_EXIT_OK;
-        goto out;
+    } else if (!o->runtime || (p = find_profile(&dd.profiles, o, d)) != NULL) {
+        code = scan_and_report(o, &dd, p, d);
     }
-    if ((p = find_profile(&data.profiles, o, d)) != NULL) {
-        code = scan_and_report(o, &data, p, d);
-    }
-out:
-    rules_release(&data.rules);
-    profiles_release(&data.profiles);
+    datadir_release(&dd);
     return code;
 }

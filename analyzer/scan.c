@@ -46,17 +46,37 @@ static void read_elf(struct bundle *b, const struct bundle_entry *e, struct memb
     free(buf);
 }
 
+/* A symbolic link stored in a zip (unzip recreates it; Lambda does too): its content is
+ * the target, which the loader view follows. */
+static void read_link(struct bundle *b, const struct bundle_entry *e, struct member *m)
+{
+    struct diag d = DIAG_INIT;
+    unsigned char buf[1024];
+    size_t got = 0;
+
+    if (bundle_peek(b, e, buf, sizeof(buf) - 1, &got, &d) != 0) {
+        m->problem = xstrdup(d.msg);
+        return;
+    }
+    m->link_target = xstrndup((const char *)buf, strnlen((const char *)buf, got));
+}
+
 static void scan_entry(struct image *img, size_t input, struct bundle *b,
                        const struct bundle_entry *e, const struct pyname *g)
 {
     struct diag d = DIAG_INIT;
     struct member *m;
 
-    if (e->type == ENTRY_DIR || (e->type == ENTRY_SYMLINK && !e->problem)) {
-        return; /* a link inside the root: its target is read where it stands */
+    if (e->type == ENTRY_DIR ||
+        (e->type == ENTRY_SYMLINK && !e->problem && b->kind != BUNDLE_ZIP)) {
+        return; /* a directory, or a link to one inside the root: walked where it stands */
     }
     m = image_add_member(img, input, e->path);
     m->size = e->size;
+    if (e->type == ENTRY_SYMLINK && !e->problem) {
+        read_link(b, e, m);
+        return;
+    }
     if (e->problem) {
         m->problem = xstrdup(e->problem);
     } else if (distinfo_wants(e->path)) {
@@ -85,6 +105,10 @@ int scan_input(struct image *img, const char *path, enum input_role role,
     if (bundle_open(&b, path, limits, d) != 0) {
         return -1;
     }
+    if (role == INPUT_LAYER && (b->kind == BUNDLE_FILE)) {
+        bundle_close(b);
+        return diag_set(d, DIAG_INPUT, "layer '%s' is neither a zip nor a directory", path);
+    }
     ALLOC_GROW(img->inputs, img->inputs_nr + 1, img->inputs_alloc);
     in = &img->inputs[img->inputs_nr++];
     memset(in, 0, sizeof(*in));
@@ -106,4 +130,5 @@ int scan_input(struct image *img, const char *path, enum input_role role,
 void scan_finish(struct image *img)
 {
     distinfo_assign(img);
+    image_index(img);
 }

@@ -1,0 +1,171 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * ABI015 wheel-tag-mismatch: *.dist-info/WHEEL Tag: lines the runtime does not accept
+ * (PEP 425 python-abi-platform; PEP 600 manylinux_x_y = glibc >= x.y), and tags that
+ * the shipped files contradict (lambda-facts.md §2.5).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "loader.h"
+#include "symver.h"
+#include "verutil.h"
+#include "xalloc.h"
+
+/* The glibc a platform tag promises to need at most, "" for none (any, linux_*), NULL when
+ * the tag is for another OS, C library or architecture. */
+static const char *platform_glibc(const char *plat, const char *arch, char *buf, size_t n)
+{
+    static const struct {
+        const char *prefix, *glibc;
+    } aliases[] = {{"manylinux1_", "2.5"}, {"manylinux2010_", "2.12"}, {"manylinux2014_", "2.17"}};
+    int major, minor, used = 0;
+    const char *rest;
+
+    if (!strcmp(plat, "any")) {
+        return "";
+    }
+    for (size_t i = 0; i < ARRAY_SIZE(aliases); i++) {
+        size_t len = strlen(aliases[i].prefix);
+        if (!strncmp(plat, aliases[i].prefix, len)) {
+            return !strcmp(plat + len, arch) ? aliases[i].glibc : NULL;
+        }
+    }
+    if (sscanf(plat, "manylinux_%d_%d_%n", &major, &minor, &used) == 2 && used > 0) {
+        snprintf(buf, n, "%d.%d", major, minor);
+        return !strcmp(plat + used, arch) ? buf : NULL;
+    }
+    if (!strncmp(plat, "linux_", 6)) {
+        rest = plat + 6;
+        return !strcmp(rest, arch) ? "" : NULL; /* the symbols decide (glibc-too-new) */
+    }
+    return NULL; /* musllinux_*, macosx_*, win*: never on Lambda */
+}
+
+/* Does the interpreter and ABI part fit this runtime? */
+static bool python_fits(const char *py, const char *abi, const struct profile *p)
+{
+    int major = 0, minor = -1;
+    char cp[16];
+
+    snprintf(cp, sizeof(cp), "cp%d%d", p->py_major, p->py_minor);
+    if (!strcmp(abi, "abi3")) {
+        return p->py_major == 3 && sscanf(py, "cp3%d", &minor) == 1 && minor <= p->py_minor;
+    }
+    if (strcmp(abi, "none") != 0) {
+        return !strcmp(abi, p->abi_tag);
+    }
+    if (!strncmp(py, "py", 2) && sscanf(py + 2, "%1d%d", &major, &minor) >= 1) {
+        return major == p->py_major && (minor < 0 || minor <= p->py_minor);
+    }
+    return !strcmp(py, cp);
+}
+
+/* A tag may be a compressed set ("py2.py3-none-any"): expand each part. */
+static bool tag_fits(const char *tag, const struct profile *p, const char *arch,
+                     const char **glibc_out, char *buf, size_t n)
+{
+    char copy[256], *py, *abi, *plat, *s1, *s2, *s3;
+
+    snprintf(copy, sizeof(copy), "%s", tag);
+    py = copy;
+    if (!(abi = strchr(py, '-')) || !(plat = strchr(abi + 1, '-'))) {
+        return false;
+    }
+    *abi++ = '\0';
+    *plat++ = '\0';
+    for (char *a = strtok_r(py, ".", &s1); a; a = strtok_r(NULL, ".", &s1)) {
+        for (char *b = strtok_r(abi, ".", &s2); b; b = strtok_r(NULL, ".", &s2)) {
+            if (!python_fits(a, b, p)) {
+                continue;
+            }
+            for (char *c = strtok_r(plat, ".", &s3); c; c = strtok_r(NULL, ".", &s3)) {
+                const char *g = platform_glibc(c, arch, buf, n);
+                if (g && (!*g || verutil_cmp(g, p->glibc_max) <= 0)) {
+                    *glibc_out = g;
+                    return true;
+                }
+            }
+        }
+    }
+    return false;
+}
+
+/* The highest GLIBC_ version any ELF file of the distribution needs. */
+static const struct member *neediest(const struct check_ctx *ctx, const struct distribution *d,
+                                     const char **version)
+{
+    const struct member *best = NULL;
+    struct symver_family fam = {"GLIBC_", "0", NULL};
+    struct symver_need needs[64];
+
+    *version = NULL;
+    for (size_t i = 0; i < ctx->img->nr; i++) {
+        const struct member *m = &ctx->img->members[i];
+        size_t n;
+        if (m->dist != d || !loader_loadable(ctx->profile, m)) {
+            continue;
+        }
+        n = symver_unmet(ctx->img, ctx->profile, m, &fam, needs, ARRAY_SIZE(needs));
+        if (n && verutil_number(needs[0].version, "GLIBC_") &&
+            (!*version || verutil_cmp(needs[0].version + 6, *version + 6) > 0)) {
+            *version = needs[0].version;
+            best = m;
+        }
+    }
+    return best;
+}
+
+static void check_dist(const struct check_ctx *ctx, struct findings *out,
+                       const struct distribution *d, const struct member *wheel)
+{
+    const struct profile *p = ctx->profile;
+    const char *arch = !strcmp(p->arch, "arm64") ? "aarch64" : p->arch;
+    const char *promise = NULL, *g, *needed;
+    const struct member *m;
+    char buf[32], promise_buf[32];
+    char *tags = strvec_join(&d->wheel_tags, ", ");
+
+    for (size_t i = 0; i < d->wheel_tags.nr; i++) {
+        if (tag_fits(d->wheel_tags.v[i], p, arch, &g, buf, sizeof(buf))) {
+            if (*g && (!promise || verutil_cmp(g, promise) > 0)) {
+                snprintf(promise_buf, sizeof(promise_buf), "%s", g);
+                promise = promise_buf;
+            }
+            if (!promise) {
+                promise = "";
+            }
+        }
+    }
+    if (!promise) {
+        char *want = xasprintf("%s-%s-manylinux_2_17..%s_%s, abi3 or py3-none-any", p->abi_tag,
+                               p->abi_tag, p->glibc_max, arch);
+        check_report(ctx, out, wheel, ctx->rule->severity, want, tags, NULL, 0,
+                     "%s %s was installed from a wheel tagged %s, which %s %s does not accept",
+                     d->name, d->version ? d->version : "", tags, p->runtime, p->arch);
+        free(want);
+    } else if (*promise && (m = neediest(ctx, d, &needed)) != NULL &&
+               verutil_cmp(needed + 6, promise) > 0) {
+        char *want = xasprintf("GLIBC_%s", promise);
+        check_report(ctx, out, wheel, SEV_WARNING, want, needed, NULL, 0,
+                     "tagged for glibc %s (%s), but %s needs %s: the tag understates",
+                     promise, tags, m->path, needed);
+        free(want);
+    }
+    free(tags);
+}
+
+void check_wheeltag(const struct check_ctx *ctx, struct findings *out)
+{
+    for (size_t i = 0; i < ctx->img->nr; i++) {
+        const struct member *m = &ctx->img->members[i];
+        size_t n = strlen(m->path);
+        if (m->role != ROLE_DISTINFO || n < 6 || strcmp(m->path + n - 6, "/WHEEL") || !m->dist ||
+            !m->dist->wheel_tags.nr) {
+            continue;
+        }
+        check_dist(ctx, out, m->dist, m);
+    }
+}

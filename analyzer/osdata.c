@@ -1,0 +1,236 @@
+/* SPDX-License-Identifier: MIT */
+/* Runtime OS library lists: JSON in, validated, patterns compiled once. */
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include "osdata.h"
+
+#include <dirent.h>
+#include <pcre2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "jsonread.h"
+#include "xalloc.h"
+
+static void *compile(const char *pattern, const char *where, struct diag *d)
+{
+    int errcode;
+    PCRE2_SIZE off;
+    pcre2_code *re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED, PCRE2_ANCHORED,
+                                   &errcode, &off, NULL);
+    if (!re) {
+        PCRE2_UCHAR msg[256];
+        pcre2_get_error_message(errcode, msg, sizeof(msg));
+        diag_set(d, DIAG_DATA, "%s: pattern '%s': %s at offset %zu", where, pattern,
+                 (char *)msg, (size_t)off);
+    }
+    return re;
+}
+
+static bool matches(void *re, const char *s)
+{
+    pcre2_match_data *md = pcre2_match_data_create_from_pattern(re, NULL);
+    int rc;
+
+    if (!md) {
+        xalloc_die(0);
+    }
+    rc = pcre2_match(re, (PCRE2_SPTR)s, PCRE2_ZERO_TERMINATED, 0, 0, md, NULL);
+    pcre2_match_data_free(md);
+    return rc >= 0;
+}
+
+static int load_lib(struct oslib *l, const cJSON *row, int i, struct diag *d)
+{
+    char *status = NULL, where[64];
+    int rc = -1;
+
+    snprintf(where, sizeof(where), "libraries[%d]", i);
+    if (jsonread_str_opt(&l->soname, row, "soname", d) ||
+        jsonread_str_opt(&l->pattern, row, "pattern", d) ||
+        jsonread_str(&status, row, "status", d) || jsonread_str(&l->family, row, "family", d) ||
+        jsonread_str(&l->source, row, "source", d) ||
+        jsonread_str_opt(&l->confidence, row, "confidence", d)) {
+        diag_prefix(d, "%s", where);
+        goto out;
+    }
+    if (!l->soname == !l->pattern) {
+        diag_set(d, DIAG_DATA, "%s: give exactly one of soname and pattern", where);
+        goto out;
+    }
+    if (l->pattern && !(l->re = compile(l->pattern, where, d))) {
+        goto out;
+    }
+    l->status = !strcmp(status, "present") ? LIB_PRESENT
+                : !strcmp(status, "absent") ? LIB_ABSENT
+                                            : LIB_UNKNOWN;
+    rc = 0;
+out:
+    free(status);
+    return rc;
+}
+
+static int load_provider(struct osprovider *p, const cJSON *row, int i, struct diag *d)
+{
+    char where[64];
+
+    snprintf(where, sizeof(where), "providers[%d]", i);
+    if (jsonread_str(&p->pattern, row, "pattern", d) ||
+        jsonread_str(&p->package, row, "package", d) ||
+        jsonread_str(&p->hint, row, "hint", d)) {
+        return diag_prefix(d, "%s", where);
+    }
+    return (p->re = compile(p->pattern, where, d)) ? 0 : -1;
+}
+
+static int load_one(struct osdata *os, const char *path, const cJSON *schema, struct diag *d)
+{
+    cJSON *root = NULL;
+    const cJSON *item;
+    int rc = -1, i;
+
+    if (jsonread_file(&root, path, d) != 0) {
+        return -1;
+    }
+    if (jsonschema_validate(schema, root, d) != 0 || jsonread_str(&os->id, root, "id", d) ||
+        jsonread_str(&os->name, root, "name", d)) {
+        goto fail;
+    }
+    os->libs = xcalloc((size_t)cJSON_GetArraySize(jsonread_at(root, "libraries")) + 1,
+                       sizeof(*os->libs));
+    i = 0;
+    cJSON_ArrayForEach(item, jsonread_at(root, "libraries"))
+    {
+        if (load_lib(&os->libs[os->libs_nr++], item, i++, d) != 0) {
+            goto fail;
+        }
+    }
+    os->providers = xcalloc((size_t)cJSON_GetArraySize(jsonread_at(root, "providers")) + 1,
+                            sizeof(*os->providers));
+    i = 0;
+    cJSON_ArrayForEach(item, jsonread_at(root, "providers"))
+    {
+        if (load_provider(&os->providers[os->providers_nr++], item, i++, d) != 0) {
+            goto fail;
+        }
+    }
+    rc = 0;
+    goto out;
+fail:
+    diag_prefix(d, "%s", path);
+out:
+    cJSON_Delete(root);
+    return rc;
+}
+
+int osdatas_load(struct osdatas *out, const char *rules_dir, struct diag *d)
+{
+    char *dir = xasprintf("%s/os", rules_dir);
+    char *schema_path = xasprintf("%s/schema/os.schema.json", rules_dir);
+    cJSON *schema = NULL;
+    DIR *dh = NULL;
+    struct dirent *de;
+    int rc = -1;
+
+    memset(out, 0, sizeof(*out));
+    if (jsonread_file(&schema, schema_path, d) != 0) {
+        goto out;
+    }
+    if (!(dh = opendir(dir))) {
+        diag_set(d, DIAG_DATA, "cannot open OS directory '%s'", dir);
+        goto out;
+    }
+    while ((de = readdir(dh)) != NULL) {
+        size_t n = strlen(de->d_name);
+        char *path;
+        int bad;
+        if (n <= 5 || strcmp(de->d_name + n - 5, ".json") != 0) {
+            continue;
+        }
+        out->v = xrealloc_array(out->v, out->nr + 1, sizeof(*out->v));
+        memset(&out->v[out->nr], 0, sizeof(*out->v));
+        path = xasprintf("%s/%s", dir, de->d_name);
+        bad = load_one(&out->v[out->nr++], path, schema, d);
+        free(path);
+        if (bad) {
+            goto out;
+        }
+    }
+    rc = 0;
+out:
+    if (dh) {
+        closedir(dh);
+    }
+    if (rc) {
+        osdatas_release(out);
+    }
+    cJSON_Delete(schema);
+    free(schema_path);
+    free(dir);
+    return rc;
+}
+
+const struct osdata *osdatas_find(const struct osdatas *os, const char *id)
+{
+    for (size_t i = 0; i < os->nr; i++) {
+        if (!strcmp(os->v[i].id, id)) {
+            return &os->v[i];
+        }
+    }
+    return NULL;
+}
+
+const struct oslib *osdata_library(const struct osdata *os, const char *soname)
+{
+    for (size_t i = 0; i < os->libs_nr; i++) {
+        if (os->libs[i].soname && !strcmp(os->libs[i].soname, soname)) {
+            return &os->libs[i];
+        }
+    }
+    for (size_t i = 0; i < os->libs_nr; i++) {
+        if (os->libs[i].re && matches(os->libs[i].re, soname)) {
+            return &os->libs[i];
+        }
+    }
+    return NULL;
+}
+
+const struct osprovider *osdata_provider(const struct osdata *os, const char *soname)
+{
+    for (size_t i = 0; i < os->providers_nr; i++) {
+        if (matches(os->providers[i].re, soname)) {
+            return &os->providers[i];
+        }
+    }
+    return NULL;
+}
+
+void osdatas_release(struct osdatas *os)
+{
+    for (size_t i = 0; os && i < os->nr; i++) {
+        struct osdata *o = &os->v[i];
+        for (size_t j = 0; j < o->libs_nr; j++) {
+            free(o->libs[j].soname);
+            free(o->libs[j].pattern);
+            pcre2_code_free(o->libs[j].re);
+            free(o->libs[j].family);
+            free(o->libs[j].source);
+            free(o->libs[j].confidence);
+        }
+        for (size_t j = 0; j < o->providers_nr; j++) {
+            free(o->providers[j].pattern);
+            pcre2_code_free(o->providers[j].re);
+            free(o->providers[j].package);
+            free(o->providers[j].hint);
+        }
+        free(o->libs);
+        free(o->providers);
+        free(o->id);
+        free(o->name);
+    }
+    if (os) {
+        free(os->v);
+        os->v = NULL;
+        os->nr = 0;
+    }
+}

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Symbol versions an object needs that the runtime would not give it: the
+ * family (GLIBC_, GLIBCXX_, CXXABI_, GCC_) above the OS's ceiling when the
+ * loader picks the system library, or not defined by the bundled copy it picks.
+ *
+ * Ownership: struct symver_need points into the member's elfinfo (borrowed).
+ */
+#ifndef ANALYZER_SYMVER_H
+#define ANALYZER_SYMVER_H
+
+#include <stddef.h>
+
+#include "image.h"
+#include "profile.h"
+
+struct symver_family {
+    const char *prefix;          /* "GLIBC_" */
+    const char *ceiling;         /* "2.26" */
+    const struct strvec *accept; /* other names of the family the runtime has, or NULL */
+};
+
+struct symver_need {
+    const char *file;            /* "libc.so.6" */
+    const char *version;         /* "GLIBC_2.28" */
+    const struct member *copy;   /* the bundled copy the loader picks, NULL for the system's */
+};
+
+/** The unmet needs of obj for one family, highest first; returns how many (at most max). */
+size_t symver_unmet(const struct image *img, const struct profile *p, const struct member *obj,
+                    const struct symver_family *fam, struct symver_need *out, size_t max);
+
+/**
+ * The symbols obj binds to version (from .dynsym), joined as "fcntl64@GLIBC_2.28, ...",
+ * at most max names and "and N more". Caller frees.
+ */
+char *symver_symbols(const struct member *obj, const char *version, size_t max);
+
+#endif
