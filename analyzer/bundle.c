@@ -81,6 +81,24 @@ int bundle_open(struct bundle **out, const char *path, const struct bundle_limit
     return 0;
 }
 
+int bundle_open_zip_memory(struct bundle **out, const char *name, const void *data, size_t len,
+                           const struct bundle_limits *limits, struct diag *d)
+{
+    struct bundle *b = xcalloc(1, sizeof(*b));
+
+    *out = NULL;
+    b->name = xstrdup(name);
+    b->limits = *limits;
+    b->kind = BUNDLE_ZIP;
+    b->file_size = len;
+    if (bundle_zip_open_memory(b, data, len, d) != 0) {
+        bundle_close(b);
+        return -1;
+    }
+    *out = b;
+    return 0;
+}
+
 int bundle_peek(struct bundle *b, const struct bundle_entry *e, unsigned char *buf, size_t cap,
                 size_t *got, struct diag *d)
 {
@@ -89,6 +107,14 @@ int bundle_peek(struct bundle *b, const struct bundle_entry *e, unsigned char *b
         return diag_set(d, DIAG_IO, "%s", e->problem);
     }
     return b->ops->read(b, e, buf, cap, got, d);
+}
+
+#define ZIP_BOMB_MIN_SIZE (16u << 20)
+#define ZIP_BOMB_RATIO 1000
+
+static uint64_t budget(const struct bundle *b)
+{
+    return b->limits.max_total_read ? b->limits.max_total_read : 4 * b->limits.max_member_size;
 }
 
 int bundle_read(struct bundle *b, const struct bundle_entry *e, unsigned char **out, size_t *len,
@@ -107,6 +133,22 @@ int bundle_read(struct bundle *b, const struct bundle_entry *e, unsigned char **
                         (unsigned long long)e->size,
                         (unsigned long long)b->limits.max_member_size);
     }
+    /* Deflate cannot beat about 1032:1; a large member past 1000:1 is a bomb, not a library. */
+    if (e->size > ZIP_BOMB_MIN_SIZE && e->stored && e->size / e->stored > ZIP_BOMB_RATIO) {
+        return diag_set(d, DIAG_LIMIT,
+                        "compression ratio %llu:1 (%llu bytes from %llu) looks like a zip bomb: "
+                        "not read",
+                        (unsigned long long)(e->size / e->stored), (unsigned long long)e->size,
+                        (unsigned long long)e->stored);
+    }
+    /* Many members over the same compressed data (overlapping entries) would each inflate in
+     * full: one bundle gets a budget, far above what a real function could need. */
+    if (e->size > budget(b) - b->read_total) {
+        return diag_set(d, DIAG_LIMIT,
+                        "the bundle has already had %llu bytes inflated, its budget: not read",
+                        (unsigned long long)b->read_total);
+    }
+    b->read_total += e->size;
     /* One byte more than declared, so that a member longer than its header says is caught. */
     cap = (size_t)e->size + 1;
     buf = xmalloc(cap);

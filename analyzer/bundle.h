@@ -42,6 +42,7 @@ struct bundle_limits {
     uint64_t max_member_size; /* a member declared or found larger is not read */
     size_t max_entries;       /* entries beyond this are not listed */
     unsigned max_depth;       /* directory nesting beyond this is not walked */
+    uint64_t max_total_read;  /* bytes read whole from one bundle, at most (0: 4 x member) */
 };
 
 struct bundle;
@@ -66,6 +67,7 @@ struct bundle {
     const struct bundle_ops *ops;
     void *priv;           /* backend state */
     struct bundle_limits limits;
+    uint64_t read_total;  /* bytes read whole so far (bundle_read) */
 };
 
 /**
@@ -104,7 +106,15 @@ void bundle_add_note(struct bundle *b, char *note);
  */
 char *bundle_normalize_path(const char *raw, bool *escapes);
 
+/**
+ * Open a zip held in memory (borrowed: data must outlive the bundle), named name in
+ * messages. For the fuzzers, and for zips inside zips should they ever be read.
+ */
+int bundle_open_zip_memory(struct bundle **out, const char *name, const void *data, size_t len,
+                           const struct bundle_limits *limits, struct diag *d);
+
 int bundle_zip_open(struct bundle *b, const char *path, struct diag *d);
+int bundle_zip_open_memory(struct bundle *b, const void *data, size_t len, struct diag *d);
 int bundle_dir_open(struct bundle *b, const char *path, struct diag *d);
 int bundle_file_open(struct bundle *b, const char *path, struct diag *d);
 

@@ -57,7 +57,9 @@ static void list_member(struct bundle *b, zip_t *za, zip_uint64_t i)
     size_t len;
 
     zip_stat_init(&st);
-    if (zip_stat_index(za, i, 0, &st) != 0 || !(st.valid & ZIP_STAT_NAME)) {
+    /* The name's own bytes: the image escapes what is not UTF-8 and keeps the bytes, rather
+     * than let libzip guess CP437 and lose them. */
+    if (zip_stat_index(za, i, ZIP_FL_ENC_RAW, &st) != 0 || !(st.valid & ZIP_STAT_NAME)) {
         char *name = xasprintf("#%llu", (unsigned long long)i);
         e = bundle_add_entry(b, name, ENTRY_FILE);
         e->problem = xasprintf("unreadable central directory entry: %s", zip_strerror(za));
@@ -114,11 +116,12 @@ static void zip_close_backend(struct bundle *b)
 
 static const struct bundle_ops zip_ops = {zip_read, zip_close_backend};
 
+static int list_archive(struct bundle *b, zip_t *za);
+
 int bundle_zip_open(struct bundle *b, const char *path, struct diag *d)
 {
     int ze = 0;
     zip_t *za = zip_open(path, ZIP_RDONLY, &ze);
-    zip_int64_t n;
 
     if (!za) {
         char *what = xasprintf("cannot read '%s' as a zip archive", path);
@@ -126,6 +129,34 @@ int bundle_zip_open(struct bundle *b, const char *path, struct diag *d)
         free(what);
         return rc;
     }
+    return list_archive(b, za);
+}
+
+int bundle_zip_open_memory(struct bundle *b, const void *data, size_t len, struct diag *d)
+{
+    zip_error_t error;
+    zip_source_t *src;
+    zip_t *za;
+    int rc;
+
+    zip_error_init(&error);
+    src = zip_source_buffer_create(data, len, 0, &error);
+    za = src ? zip_open_from_source(src, ZIP_RDONLY, &error) : NULL;
+    if (!za) {
+        zip_source_free(src);
+        rc = diag_set(d, DIAG_INPUT, "cannot read '%s' as a zip archive: %s", b->name,
+                      zip_error_strerror(&error));
+        zip_error_fini(&error);
+        return rc;
+    }
+    zip_error_fini(&error);
+    return list_archive(b, za);
+}
+
+static int list_archive(struct bundle *b, zip_t *za)
+{
+    zip_int64_t n;
+
     b->priv = za;
     b->ops = &zip_ops;
     n = zip_get_num_entries(za, 0);

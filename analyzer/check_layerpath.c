@@ -9,26 +9,26 @@
 #include <string.h>
 
 #include "check.h"
+#include "strmap.h"
 #include "xalloc.h"
 
 /* Report each distinct prefix once per layer: the first member under it stands for all. */
-static bool seen(struct strvec *done, size_t input, const char *prefix)
+static bool seen(struct strmap *done, size_t input, const char *prefix)
 {
     char *key = xasprintf("%zu:%s", input, prefix);
-    bool hit = strvec_contains(done, key);
+    bool hit = strmap_has(done, key, strlen(key));
 
-    if (hit) {
-        free(key);
-    } else {
-        strvec_push_nodup(done, key);
+    if (!hit) {
+        strmap_put(done, key, strlen(key), NULL);
     }
+    free(key);
     return hit;
 }
 
 void check_layerpath(const struct check_ctx *ctx, struct findings *out)
 {
     const struct profile *p = ctx->profile;
-    struct strvec done = STRVEC_INIT;
+    struct strmap done = {0};
     char want[64];
 
     snprintf(want, sizeof(want), "python/lib/python%s/site-packages or python/", p->python_version);
@@ -62,5 +62,5 @@ void check_layerpath(const struct check_ctx *ctx, struct findings *out)
             }
         }
     }
-    strvec_release(&done);
+    strmap_release(&done);
 }

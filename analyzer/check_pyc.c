@@ -33,13 +33,9 @@ static void magic_version(int magic, char *buf, size_t n)
 
 static bool has_source(const struct image *img, const struct member *m)
 {
-    size_t n = strlen(m->path);
-    char *py = xstrndup(m->path, n - 1); /* "x.pyc" -> "x.py" */
-    bool found = false;
+    char *py = xstrndup(m->abs, strlen(m->abs) - 1); /* "x.pyc" -> "x.py" */
+    bool found = image_lookup(img, image_view_of(img, m), py) != NULL;
 
-    for (size_t i = 0; i < img->nr && !found; i++) {
-        found = img->members[i].input == m->input && !strcmp(img->members[i].path, py);
-    }
     free(py);
     return found;
 }

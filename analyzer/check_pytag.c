@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "strmap.h"
 #include "xalloc.h"
 
 /* The interpreter tries its suffixes in order (Python/dynload_shlib.c); a
@@ -20,20 +21,32 @@ static size_t dir_len(const char *path)
     return slash ? (size_t)(slash - path) : 0;
 }
 
-/* Another build of the same module in the same directory that the runtime does import. */
-static const struct member *loadable_sibling(const struct check_ctx *ctx, const struct member *m)
+static char *module_key(const struct member *m)
 {
-    size_t n = dir_len(m->path);
+    return xasprintf("%zu:%.*s:%s", m->input, (int)dir_len(m->path), m->path, m->ext.module);
+}
 
+/* Every module build the runtime imports, by input, directory and module name. */
+static void index_loadable(const struct check_ctx *ctx, struct strmap *out)
+{
     for (size_t i = 0; i < ctx->img->nr; i++) {
-        const struct member *o = &ctx->img->members[i];
-        if (o != m && o->role == ROLE_EXTENSION && o->input == m->input &&
-            dir_len(o->path) == n && !strncmp(o->path, m->path, n) &&
-            !strcmp(o->ext.module, m->ext.module) && loadable(ctx->profile, &o->ext)) {
-            return o;
+        const struct member *m = &ctx->img->members[i];
+        if (m->role == ROLE_EXTENSION && loadable(ctx->profile, &m->ext)) {
+            char *key = module_key(m);
+            strmap_put(out, key, strlen(key), (void *)m);
+            free(key);
         }
     }
-    return NULL;
+}
+
+/* Another build of the same module in the same directory that the runtime does import. */
+static const struct member *loadable_sibling(const struct strmap *loadables, const struct member *m)
+{
+    char *key = module_key(m);
+    const struct member *o = strmap_get(loadables, key, strlen(key));
+
+    free(key);
+    return o;
 }
 
 /* The ABI flags the runtime's tag carries: "cp36m" -> "m", "cp312" -> "". */
@@ -90,7 +103,9 @@ void check_pytag(const struct check_ctx *ctx, struct findings *out)
 {
     const struct profile *p = ctx->profile;
     char *expected = strvec_join(&p->ext_suffixes, ", ");
+    struct strmap loadables = {0};
 
+    index_loadable(ctx, &loadables);
     for (size_t i = 0; i < ctx->img->nr; i++) {
         const struct member *m = &ctx->img->members[i];
         const struct member *sibling;
@@ -101,7 +116,7 @@ void check_pytag(const struct check_ctx *ctx, struct findings *out)
             continue;
         }
         explain(&m->ext, p, why, sizeof(why));
-        sibling = loadable_sibling(ctx, m);
+        sibling = loadable_sibling(&loadables, m);
         if (sibling) {
             check_report(ctx, out, m, SEV_NOTE, expected, m->ext.suffix, NULL, 0,
                          "%s; not imported: %s loads %s instead", why, p->runtime,
@@ -112,5 +127,6 @@ void check_pytag(const struct check_ctx *ctx, struct findings *out)
                          "%s; %s imports only %s", why, p->runtime, expected);
         }
     }
+    strmap_release(&loadables);
     free(expected);
 }

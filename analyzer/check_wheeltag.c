@@ -93,38 +93,46 @@ static bool tag_fits(const char *tag, const struct profile *p, const char *arch,
     return false;
 }
 
-/* The highest GLIBC_ version any ELF file of the distribution needs. */
-static const struct member *neediest(const struct check_ctx *ctx, const struct distribution *d,
-                                     const char **version)
+struct neediest {
+    const char *version;     /* highest GLIBC_x.y needed by a file of the distribution */
+    const struct member *m;  /* that file */
+};
+
+/* For every distribution, its files' highest GLIBC_ need: one pass over the members. */
+static struct neediest *index_needs(const struct check_ctx *ctx)
 {
-    const struct member *best = NULL;
+    const struct image *img = ctx->img;
+    struct neediest *out = xcalloc(img->dists_nr + 1, sizeof(*out));
     struct symver_family fam = {"GLIBC_", "0", NULL};
     struct symver_need needs[64];
 
-    *version = NULL;
-    for (size_t i = 0; i < ctx->img->nr; i++) {
-        const struct member *m = &ctx->img->members[i];
+    for (size_t i = 0; i < img->nr; i++) {
+        const struct member *m = &img->members[i];
+        struct neediest *best;
         size_t n;
-        if (m->dist != d || !loader_loadable(ctx->profile, m)) {
+        if (!m->dist || !loader_loadable(ctx->profile, m)) {
             continue;
         }
-        n = symver_unmet(ctx->img, ctx->profile, m, &fam, needs, ARRAY_SIZE(needs));
-        if (n && verutil_number(needs[0].version, "GLIBC_") &&
-            (!*version || verutil_cmp(needs[0].version + 6, *version + 6) > 0)) {
-            *version = needs[0].version;
-            best = m;
+        best = &out[m->dist - img->dists];
+        n = symver_unmet(img, ctx->profile, m, &fam, needs, ARRAY_SIZE(needs));
+        for (size_t k = 0; k < n; k++) {
+            if (verutil_number(needs[k].version, "GLIBC_") &&
+                (!best->version || verutil_cmp(needs[k].version + 6, best->version + 6) > 0)) {
+                best->version = needs[k].version;
+                best->m = m;
+            }
         }
     }
-    return best;
+    return out;
 }
 
 static void check_dist(const struct check_ctx *ctx, struct findings *out,
-                       const struct distribution *d, const struct member *wheel)
+                       const struct distribution *d, const struct member *wheel,
+                       const struct neediest *need)
 {
     const struct profile *p = ctx->profile;
     const char *arch = !strcmp(p->arch, "arm64") ? "aarch64" : p->arch;
-    const char *promise = NULL, *g, *needed;
-    const struct member *m;
+    const char *promise = NULL, *g;
     char buf[32], promise_buf[32];
     char *tags = strvec_join(&d->wheel_tags, ", ");
 
@@ -146,12 +154,11 @@ static void check_dist(const struct check_ctx *ctx, struct findings *out,
                      "%s %s was installed from a wheel tagged %s, which %s %s does not accept",
                      d->name, d->version ? d->version : "", tags, p->runtime, p->arch);
         free(want);
-    } else if (*promise && (m = neediest(ctx, d, &needed)) != NULL &&
-               verutil_cmp(needed + 6, promise) > 0) {
+    } else if (*promise && need->version && verutil_cmp(need->version + 6, promise) > 0) {
         char *want = xasprintf("GLIBC_%s", promise);
-        check_report(ctx, out, wheel, SEV_WARNING, want, needed, NULL, 0,
+        check_report(ctx, out, wheel, SEV_WARNING, want, need->version, NULL, 0,
                      "tagged for glibc %s (%s), but %s needs %s: the tag understates",
-                     promise, tags, m->path, needed);
+                     promise, tags, need->m->path, need->version);
         free(want);
     }
     free(tags);
@@ -159,6 +166,8 @@ static void check_dist(const struct check_ctx *ctx, struct findings *out,
 
 void check_wheeltag(const struct check_ctx *ctx, struct findings *out)
 {
+    struct neediest *needs = index_needs(ctx);
+
     for (size_t i = 0; i < ctx->img->nr; i++) {
         const struct member *m = &ctx->img->members[i];
         size_t n = strlen(m->path);
@@ -166,6 +175,7 @@ void check_wheeltag(const struct check_ctx *ctx, struct findings *out)
             !m->dist->wheel_tags.nr) {
             continue;
         }
-        check_dist(ctx, out, m->dist, m);
+        check_dist(ctx, out, m->dist, m, &needs[m->dist - ctx->img->dists]);
     }
+    free(needs);
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "distinfo.h"
+#include "utf8.h"
 #include "xalloc.h"
 
 /* Adding a rule: a row here, a row in rules/catalog.json, a check_<name>.c. */
@@ -116,6 +117,7 @@ struct finding *check_report(const struct check_ctx *ctx, struct findings *out,
     f->severity = sev;
     f->input = m->input;
     f->path = xstrdup(m->path);
+    f->path_bytes = m->raw_path ? utf8_hex(m->raw_path) : NULL;
     if (m->dist) {
         f->dist_name = xstrdup(m->dist->name);
         f->dist_version = m->dist->version ? xstrdup(m->dist->version) : NULL;

@@ -3,9 +3,11 @@
 #include "distinfo.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "pyclass.h"
 #include "xalloc.h"
 
 static const char *const wanted[] = {"METADATA", "PKG-INFO", "RECORD", "top_level.txt", "WHEEL"};
@@ -62,15 +64,16 @@ static struct distribution *find_or_add(struct image *img, size_t input, const c
     size_t rootlen = slash ? (size_t)(slash - dir) : 0;
     const char *dash;
     struct distribution *dist;
+    char *key = xasprintf("%zu:%s", input, dir);
+    size_t at = (size_t)(uintptr_t)strmap_get(&img->dist_by_dir, key, strlen(key));
 
-    for (size_t i = 0; i < img->dists_nr; i++) {
-        dist = &img->dists[i];
-        if (dist->input == input && !strcmp(dist->info_dir, base) &&
-            strlen(dist->root) == rootlen && !strncmp(dist->root, dir, rootlen)) {
-            return dist;
-        }
+    if (at) {
+        free(key);
+        return &img->dists[at - 1];
     }
     dist = image_add_dist(img);
+    strmap_put(&img->dist_by_dir, key, strlen(key), (void *)(uintptr_t)img->dists_nr);
+    free(key);
     dist->input = input;
     dist->info_dir = xstrdup(base);
     dist->root = xstrndup(dir, rootlen);
@@ -238,37 +241,45 @@ static int cmp_owner(const void *a, const void *b)
     return strcmp(x->path, y->path);
 }
 
-/* The distribution whose top-level name holds path: "numpy/..." or "numpy.libs/...". */
-static const struct distribution *by_top_level(const struct image *img, const struct member *m)
+/* "<input>:<root>/<top>" -> distribution, for every top-level name of every distribution
+ * (top_level.txt, else its normalised name). */
+static void index_tops(const struct image *img, struct strmap *tops)
 {
     for (size_t i = 0; i < img->dists_nr; i++) {
-        const struct distribution *dist = &img->dists[i];
-        size_t rootlen = strlen(dist->root);
-        const char *rest;
-        char *fallback = NULL;
-        bool hit = false;
-        if (dist->input != m->input || strncmp(m->path, dist->root, rootlen) != 0 ||
-            (rootlen && m->path[rootlen] != '/')) {
-            continue;
-        }
-        rest = m->path + rootlen + (rootlen ? 1 : 0);
-        for (size_t j = 0; !hit && j <= dist->top_level.nr; j++) {
-            const char *top = j < dist->top_level.nr ? dist->top_level.v[j] : NULL;
-            size_t n;
-            if (!top) {
-                if (dist->top_level.nr) {
-                    break;
-                }
-                top = fallback = module_name(dist->name);
+        const struct distribution *d = &img->dists[i];
+        char *fallback = d->top_level.nr ? NULL : module_name(d->name);
+        for (size_t j = 0; j < (d->top_level.nr ? d->top_level.nr : 1); j++) {
+            const char *top = d->top_level.nr ? d->top_level.v[j] : fallback;
+            char *key = xasprintf("%zu:%s%s%s", d->input, d->root, *d->root ? "/" : "", top);
+            if (!strmap_has(tops, key, strlen(key))) {
+                strmap_put(tops, key, strlen(key), (void *)d);
             }
-            n = strlen(top);
-            hit = !strncmp(rest, top, n) &&
-                  (rest[n] == '/' || !strncmp(rest + n, ".libs/", 6) || rest[n] == '.');
+            free(key);
         }
         free(fallback);
-        if (hit) {
-            return dist;
+    }
+}
+
+/* The distribution whose top-level name holds m: "numpy/...", "numpy.libs/...", "six.py".
+ * Every directory on m's path may be a distribution's root: one lookup per level. */
+static const struct distribution *by_top_level(const struct strmap *tops, const struct member *m)
+{
+    const char *p = m->path;
+
+    for (const char *rest = p; rest;) {
+        size_t n = strcspn(rest, "/");
+        size_t dot = strcspn(rest, ".");
+        size_t cands[2] = {n, dot < n ? dot : n};
+        for (size_t c = 0; c < 2; c++) {
+            /* the component itself; the part before its first dot (numpy.libs, six.py) */
+            char *key = xasprintf("%zu:%.*s", m->input, (int)(rest - p) + (int)cands[c], p);
+            const struct distribution *d = strmap_get(tops, key, strlen(key));
+            free(key);
+            if (d) {
+                return d;
+            }
         }
+        rest = rest[n] == '/' ? rest + n + 1 : NULL;
     }
     return NULL;
 }
@@ -276,23 +287,26 @@ static const struct distribution *by_top_level(const struct image *img, const st
 /* The distribution whose .dist-info/.egg-info directory holds m, if any. */
 static const struct distribution *own_info_dir(const struct image *img, const struct member *m)
 {
-    for (size_t i = 0; i < img->dists_nr; i++) {
-        const struct distribution *d = &img->dists[i];
-        size_t r = strlen(d->root), n = strlen(d->info_dir);
-        const char *rest = m->path + (r ? r + 1 : 0);
-        if (d->input == m->input && (!r || (!strncmp(m->path, d->root, r) && m->path[r] == '/')) &&
-            !strncmp(rest, d->info_dir, n) && rest[n] == '/') {
-            return d;
-        }
+    const char *slash = strrchr(m->path, '/');
+    char *key;
+    size_t at;
+
+    if (!slash || !pyclass_in_distinfo(m->path)) {
+        return NULL;
     }
-    return NULL;
+    key = xasprintf("%zu:%.*s", m->input, (int)(slash - m->path), m->path);
+    at = (size_t)(uintptr_t)strmap_get(&img->dist_by_dir, key, strlen(key));
+    free(key);
+    return at ? &img->dists[at - 1] : NULL;
 }
 
 void distinfo_assign(struct image *img)
 {
     struct owner *owners = NULL;
     size_t nr = 0, alloc = 0;
+    struct strmap tops = {0};
 
+    index_tops(img, &tops);
     for (size_t i = 0; i < img->dists_nr; i++) {
         const struct distribution *dist = &img->dists[i];
         for (size_t j = 0; j < dist->files.nr; j++) {
@@ -313,8 +327,9 @@ void distinfo_assign(struct image *img)
         }
         const struct owner *hit = nr ? bsearch(&key, owners, nr, sizeof(*owners), cmp_owner)
                                      : NULL;
-        m->dist = hit ? hit->dist : by_top_level(img, m);
+        m->dist = hit ? hit->dist : by_top_level(&tops, m);
     }
+    strmap_release(&tops);
     free(owners);
 }
 

@@ -70,6 +70,7 @@ void findings_release(struct findings *fs)
     for (size_t i = 0; i < fs->nr; i++) {
         struct finding *f = &fs->items[i];
         free(f->path);
+        free(f->path_bytes);
         free(f->dist_name);
         free(f->dist_version);
         free(f->expected);

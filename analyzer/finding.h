@@ -21,7 +21,8 @@ struct finding {
     const struct rule *rule;
     enum severity severity;
     size_t input;       /* index of the input it was found in */
-    char *path;         /* member path relative to the input's root */
+    char *path;         /* member path relative to the input's root (valid UTF-8) */
+    char *path_bytes;   /* hex of the name's own bytes when they are not UTF-8, else NULL */
     char *dist_name;    /* NULL when the member belongs to no known distribution */
     char *dist_version;
     char *expected;

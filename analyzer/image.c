@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "utf8.h"
 #include "xalloc.h"
 
 /* Where a layer member sits on sys.path: "python/lib/python3.N/site-packages/" and
@@ -36,7 +37,12 @@ struct member *image_add_member(struct image *img, size_t input, const char *pat
     ALLOC_GROW(img->members, img->nr + 1, img->alloc);
     m = &img->members[img->nr++];
     memset(m, 0, sizeof(*m));
-    m->path = xstrdup(path);
+    if (utf8_valid(path, strlen(path))) {
+        m->path = xstrdup(path);
+    } else {
+        m->path = utf8_escape(path, false);
+        m->raw_path = xstrdup(path);
+    }
     m->input = input;
     m->abs = xasprintf("%s/%s", layer ? "/opt" : "/var/task", path);
     m->site_minor = -1;
@@ -204,6 +210,7 @@ void image_release(struct image *img)
     for (size_t i = 0; i < img->nr; i++) {
         struct member *m = &img->members[i];
         free(m->path);
+        free(m->raw_path);
         free(m->abs);
         free(m->link_target);
         free(m->module);
@@ -225,6 +232,7 @@ void image_release(struct image *img)
         strvec_release(&dist->wheel_tags);
     }
     free(img->dists);
+    strmap_release(&img->dist_by_dir);
     free(img->files);
     memset(img, 0, sizeof(*img));
 }

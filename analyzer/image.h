@@ -19,6 +19,7 @@
 #include "bundle.h"
 #include "elfinfo.h"
 #include "pyname.h"
+#include "strmap.h"
 #include "strvec.h"
 
 /* What a member is to Python and to the loader, from its path and content. */
@@ -56,7 +57,8 @@ struct distribution {
 };
 
 struct member {
-    char *path;     /* relative to its input's root */
+    char *path;     /* relative to its input's root; invalid UTF-8 written as \xNN */
+    char *raw_path; /* the name's own bytes when they are not UTF-8, else NULL */
     char *abs;      /* where Lambda puts it: /var/task/<path>, or /opt/<path> for a layer */
     size_t site_off;  /* path + site_off is the path below the sys.path entry holding it */
     bool on_site;     /* under a sys.path entry at all (a layer's lib/, bin/ are not) */
@@ -99,6 +101,7 @@ struct image {
     size_t nr, alloc;
     struct distribution *dists;
     size_t dists_nr, dists_alloc;
+    struct strmap dist_by_dir; /* "<input>:<dir>" -> index + 1 in dists */
     struct image_file *files; /* sorted by abs; for a path in several layers, the last layer's */
     size_t files_nr;
 };

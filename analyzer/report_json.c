@@ -9,12 +9,16 @@
 
 #include "report.h"
 #include "rules.h"
+#include "utf8.h"
 #include "xalloc.h"
 
+/* Every string the bundle may have put bytes in passes here: the report is valid UTF-8. */
 static void add_str(cJSON *obj, const char *key, const char *value)
 {
     if (value) {
-        cJSON_AddItemToObject(obj, key, cJSON_CreateString(value));
+        char *clean = utf8_escape(value, false);
+        cJSON_AddItemToObject(obj, key, cJSON_CreateString(clean));
+        free(clean);
     } else {
         cJSON_AddItemToObject(obj, key, cJSON_CreateNull());
     }
@@ -93,6 +97,7 @@ static cJSON *json_finding(const struct report *r, const struct finding *f)
     add_str(o, "slug", f->rule->slug);
     add_str(o, "severity", severity_name(f->severity));
     add_str(o, "path", f->path);
+    add_str(o, "path_bytes", f->path_bytes);
     add_str(o, "input", r->img->inputs[f->input].name);
     if (f->dist_name) {
         cJSON *dist = cJSON_CreateObject();

@@ -9,6 +9,8 @@
 
 #include "report.h"
 #include "rules.h"
+#include "strmap.h"
+#include "utf8.h"
 #include "strvec.h"
 #include "xalloc.h"
 
@@ -49,11 +51,23 @@ static bool same_group(const struct finding *a, const struct finding *b)
     return !cmp_opt(a->dist_name, b->dist_name) && !cmp_opt(a->dist_version, b->dist_version);
 }
 
+/* Write s as text a terminal cannot be driven by: control characters and invalid
+ * UTF-8 from the bundle come out as \xNN. */
+static void put(FILE *out, const char *s)
+{
+    char *clean = utf8_escape(s ? s : "", true);
+    fputs(clean, out);
+    free(clean);
+}
+
 static void print_heading(FILE *out, const struct report *r, const struct finding *f)
 {
     if (f->dist_name) {
-        fprintf(out, "%s%s %s%s\n", r->color ? BOLD : "", f->dist_name,
-                f->dist_version ? f->dist_version : "(unknown version)", r->color ? RESET : "");
+        fputs(r->color ? BOLD : "", out);
+        put(out, f->dist_name);
+        fputc(' ', out);
+        put(out, f->dist_version ? f->dist_version : "(unknown version)");
+        fprintf(out, "%s\n", r->color ? RESET : "");
     } else {
         fprintf(out, "%s(no distribution)%s\n", r->color ? BOLD : "", r->color ? RESET : "");
     }
@@ -63,11 +77,20 @@ static void print_finding(FILE *out, const struct report *r, const struct findin
 {
     const char *input = r->img->inputs_nr > 1 ? r->img->inputs[f->input].name : NULL;
 
-    fprintf(out, "  %s%s%s: %s%s%s: %s [%s]\n", input ? input : "", input ? ":" : "", f->path,
-            r->color ? sev_color(f->severity) : "", severity_name(f->severity),
-            r->color ? RESET : "", f->message, f->rule->slug);
+    fputs("  ", out);
+    if (input) {
+        put(out, input);
+        fputc(':', out);
+    }
+    put(out, f->path);
+    fprintf(out, ": %s%s%s: ", r->color ? sev_color(f->severity) : "", severity_name(f->severity),
+            r->color ? RESET : "");
+    put(out, f->message);
+    fprintf(out, " [%s]\n", f->rule->slug);
     if (r->verbose && f->lambda_error) {
-        fprintf(out, "      Lambda says: %s\n", f->lambda_error);
+        fputs("      Lambda says: ", out);
+        put(out, f->lambda_error);
+        fputc('\n', out);
     }
 }
 
@@ -75,15 +98,20 @@ static void print_fixes(FILE *out, const struct report *r, const struct finding 
                         size_t n)
 {
     struct strvec fixes = STRVEC_INIT;
+    struct strmap seen = {0};
 
     for (size_t i = 0; i < n; i++) {
-        if (group[i]->remediation && group[i]->severity > SEV_NOTE &&
-            !strvec_contains(&fixes, group[i]->remediation)) {
-            strvec_push(&fixes, group[i]->remediation);
+        const char *fix = group[i]->remediation;
+        if (fix && group[i]->severity > SEV_NOTE && !strmap_has(&seen, fix, strlen(fix))) {
+            strmap_put(&seen, fix, strlen(fix), NULL);
+            strvec_push(&fixes, fix);
         }
     }
+    strmap_release(&seen);
     for (size_t i = 0; i < fixes.nr; i++) {
-        fprintf(out, "  %sfix:%s %s\n", r->color ? BOLD : "", r->color ? RESET : "", fixes.v[i]);
+        fprintf(out, "  %sfix:%s ", r->color ? BOLD : "", r->color ? RESET : "");
+        put(out, fixes.v[i]);
+        fputc('\n', out);
     }
     strvec_release(&fixes);
 }

@@ -78,7 +78,7 @@ static int emit(const struct options *o, struct report *r, struct diag *d)
 /* The function's inputs, then its layers in configuration order: the /var/task + /opt view. */
 static int scan_all(struct image *img, const struct options *o, struct diag *d)
 {
-    struct bundle_limits limits = {o->max_member_size, o->max_entries, o->max_depth};
+    struct bundle_limits limits = {o->max_member_size, o->max_entries, o->max_depth, 0};
     struct pyname *g = pyname_new(d);
     int rc = -1;
 

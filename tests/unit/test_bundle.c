@@ -14,7 +14,7 @@
 #include "bundle.h"
 #include "xalloc.h"
 
-static const struct bundle_limits limits = {1 << 20, 1000, 8};
+static const struct bundle_limits limits = {1 << 20, 1000, 8, 0};
 
 static void bundle__normalises_member_paths(void **state)
 {
@@ -102,7 +102,7 @@ static void bundle__walks_a_directory_in_sorted_order(void **state)
 static void bundle__limits_depth_size_and_entries(void **state)
 {
     char *dir = scratch();
-    struct bundle_limits tight = {4, 3, 2};
+    struct bundle_limits tight = {4, 3, 2, 0};
     struct bundle *b = NULL;
     struct diag d = DIAG_INIT;
     unsigned char *buf = NULL;
