@@ -63,6 +63,7 @@ static struct distribution *find_or_add(struct image *img, size_t input, const c
     const char *base = slash ? slash + 1 : dir;
     size_t rootlen = slash ? (size_t)(slash - dir) : 0;
     const char *dash;
+    char *stem;
     struct distribution *dist;
     char *key = xasprintf("%zu:%s", input, dir);
     size_t at = (size_t)(uintptr_t)strmap_get(&img->dist_by_dir, key, strlen(key));
@@ -77,18 +78,17 @@ static struct distribution *find_or_add(struct image *img, size_t input, const c
     dist->input = input;
     dist->info_dir = xstrdup(base);
     dist->root = xstrndup(dir, rootlen);
-    /* "name-version.dist-info", "name-version-py3.11.egg-info": the defaults until METADATA. */
-    dash = strchr(base, '-');
+    /* "name-version.dist-info", "name-version-py3.11.egg-info", "name.egg-info": the
+     * defaults until METADATA says. The suffix goes first: "egg-info" has a dash of its own. */
+    stem = xstrndup(base, strlen(base) - (strstr(base, ".dist-info") ? 10 : 9));
+    dash = strchr(stem, '-');
     if (dash) {
-        const char *end = strchr(dash + 1, '-');
-        if (!end) {
-            end = strrchr(base, '.');
-        }
-        dist->name = xstrndup(base, (size_t)(dash - base));
-        dist->version = xstrndup(dash + 1, (size_t)(end - dash - 1));
+        dist->name = xstrndup(stem, (size_t)(dash - stem));
+        dist->version = xstrndup(dash + 1, strcspn(dash + 1, "-"));
     } else {
-        dist->name = xstrndup(base, (size_t)(strrchr(base, '.') - base));
+        dist->name = xstrdup(stem);
     }
+    free(stem);
     return dist;
 }
 

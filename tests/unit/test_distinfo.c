@@ -64,6 +64,10 @@ static void distinfo__assigns_members(void **state)
     add(&img, "numpy-1.24.2.egg-info/PKG-INFO", "Name: numpy\nVersion: 1.24.2\n");
     add(&img, "six-1.16.0.dist-info/RECORD", "six.py,,\n");
     add(&img, "sub/pkg-2.0.dist-info/top_level.txt", "pkg\n");
+    /* No version in the name: the dash of "egg-info" is not a separator. */
+    add(&img, "icu.egg-info/top_level.txt", "icu\n");
+    add(&img, "scipy-1.10.1.egg-info/top_level.txt", "scipy\n");
+    add(&img, "six-1.16.0-py3.11.egg-info/top_level.txt", "six_egg\n");
     for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
         image_add_member(&img, 0, paths[i]);
     }
@@ -77,6 +81,11 @@ static void distinfo__assigns_members(void **state)
     }
     assert_string_equal(img.dists[0].version, "1.24.2");
     assert_string_equal(img.dists[2].root, "sub");
+    assert_string_equal(img.dists[3].name, "icu");
+    assert_null(img.dists[3].version);
+    assert_string_equal(img.dists[4].version, "1.10.1");
+    assert_string_equal(img.dists[5].name, "six");
+    assert_string_equal(img.dists[5].version, "1.16.0");
     image_release(&img);
 }
 
