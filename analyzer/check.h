@@ -53,7 +53,7 @@ void checks_run(const struct image *img, const struct profile *profile,
  * the catalogue templates with the standard variables ({path}, {abs},
  * {module}, {runtime}, {arch}, {pyver}, {pip_platform}, {requirement},
  * {dist}, {version}, {expected}, {found}) plus vars. A var named
- * "lambda_error" replaces the catalogue's template for this finding.
+ * "lambda_error" or "remediation" replaces the catalogue's template for this finding.
  */
 struct finding *check_report(const struct check_ctx *ctx, struct findings *out,
                              const struct member *m, enum severity sev, const char *expected,
@@ -63,6 +63,13 @@ struct finding *check_report(const struct check_ctx *ctx, struct findings *out,
     __attribute__((format(printf, 9, 10)))
 #endif
     ;
+
+/**
+ * Whether the loader and toolchain rules speak of m: an ELF object of the target's
+ * machine, class and byte order, not in a layer directory the runtime never reads. The
+ * others are arch-mismatch's and layer-path-ignored's to report.
+ */
+bool check_would_load(const struct check_ctx *ctx, const struct member *m);
 
 /** Render a template: each {name} replaced by its value; unknown names kept as written. */
 char *check_render(const char *tmpl, const struct tvar *vars, size_t nvars);

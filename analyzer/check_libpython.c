@@ -9,7 +9,7 @@ void check_libpython(const struct check_ctx *ctx, struct findings *out)
 {
     for (size_t i = 0; i < ctx->img->nr; i++) {
         const struct member *m = &ctx->img->members[i];
-        if (!loader_loadable(ctx->profile, m)) {
+        if (!check_would_load(ctx, m)) {
             continue;
         }
         for (size_t j = 0; j < m->elf->needed.nr; j++) {

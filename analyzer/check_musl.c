@@ -30,7 +30,7 @@ void check_musl(const struct check_ctx *ctx, struct findings *out)
     for (size_t i = 0; i < ctx->img->nr; i++) {
         const struct member *m = &ctx->img->members[i];
         /* Of an object that cannot load at all (arch-mismatch), nothing more is said. */
-        const char *mark = loader_loadable(ctx->profile, m) ? musl_mark(m) : NULL;
+        const char *mark = check_would_load(ctx, m) ? musl_mark(m) : NULL;
         if (!mark) {
             continue;
         }

@@ -22,7 +22,7 @@ void check_needed(const struct check_ctx *ctx, struct findings *out)
      * needed as soon as a module loads it (resolution is transitive). */
     for (size_t i = 0; i < ctx->img->nr; i++) {
         const struct member *m = &ctx->img->members[i];
-        if (!loader_loadable(p, m)) {
+        if (!check_would_load(ctx, m)) {
             continue;
         }
         for (size_t j = 0; j < m->elf->needed.nr; j++) {
@@ -40,8 +40,7 @@ void check_needed(const struct check_ctx *ctx, struct findings *out)
                              r.row && r.row->confidence ? r.row->confidence : "",
                              r.row && r.row->confidence ? ")" : "",
                              prov ? "; usually from " : "", prov ? prov->package : "");
-            char *advice = prov ? xasprintf("%s; ", prov->hint) : xstrdup("");
-            struct tvar vars[] = {{"soname", soname}, {"provider_hint", advice}};
+            struct tvar vars[] = {{"soname", soname}, {"remediation", prov ? prov->hint : NULL}};
             check_report(ctx, out, m,
                          r.kind == RESOLVED_UNCONFIRMED ? SEV_WARNING : ctx->rule->severity,
                          "a library on the loader path", soname, vars, 2,
@@ -49,7 +48,6 @@ void check_needed(const struct check_ctx *ctx, struct findings *out)
                              ? "needs %s: not in the bundle, and not known to be in %s%s"
                              : "needs %s: not in the bundle, and %s does not ship it%s",
                          soname, p->os->name, hint);
-            free(advice);
             free(hint);
         }
     }

@@ -80,7 +80,7 @@ void check_versions(const struct check_ctx *ctx, struct findings *out, const cha
 
     for (size_t i = 0; i < ctx->img->nr; i++) {
         const struct member *m = &ctx->img->members[i];
-        if (!loader_loadable(p, m)) {
+        if (!check_would_load(ctx, m)) {
             continue;
         }
         for (size_t f = 0; f < nfam; f++) {

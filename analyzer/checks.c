@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "distinfo.h"
+#include "loader.h"
 #include "utf8.h"
 #include "xalloc.h"
 
@@ -51,6 +52,19 @@ void checks_run(const struct image *img, const struct profile *profile,
     }
 }
 
+bool check_would_load(const struct check_ctx *ctx, const struct member *m)
+{
+    const struct profile *p = ctx->profile;
+
+    if (!loader_loadable(p, m)) {
+        return false;
+    }
+    /* Every ELF file is held to the loader's rules, an extension module under another
+     * version's tag too (a renamed file would still fail): only a layer directory the
+     * runtime never reads takes a module out of the picture. */
+    return m->role != ROLE_EXTENSION || image_on_sys_path(m, p->py_major, p->py_minor);
+}
+
 char *check_render(const char *tmpl, const struct tvar *vars, size_t nvars)
 {
     size_t len = 0, alloc = 0;
@@ -92,6 +106,7 @@ struct finding *check_report(const struct check_ctx *ctx, struct findings *out,
     struct tvar all[32];
     size_t n = 0;
     const char *lambda_error = ctx->rule->lambda_error;
+    const char *remediation = ctx->rule->remediation;
     va_list ap;
 
     all[n++] = (struct tvar){"path", m->path};
@@ -110,6 +125,8 @@ struct finding *check_report(const struct check_ctx *ctx, struct findings *out,
         all[n++] = vars[i];
         if (!strcmp(vars[i].name, "lambda_error")) {
             lambda_error = vars[i].value;
+        } else if (!strcmp(vars[i].name, "remediation") && vars[i].value) {
+            remediation = vars[i].value;
         }
     }
 
@@ -128,7 +145,7 @@ struct finding *check_report(const struct check_ctx *ctx, struct findings *out,
     f->message = xvasprintf(fmt, ap);
     va_end(ap);
     f->lambda_error = lambda_error ? check_render(lambda_error, all, n) : NULL;
-    f->remediation = ctx->rule->remediation ? check_render(ctx->rule->remediation, all, n) : NULL;
+    f->remediation = remediation ? check_render(remediation, all, n) : NULL;
     free(requirement);
     return f;
 }
