@@ -11,6 +11,10 @@
 
 #include "xalloc.h"
 
+#define ZIP_BOMB_MIN_SIZE (16u << 20)
+#define ZIP_BOMB_RATIO 1000
+#define NAME_MAX_BYTES 255 /* NAME_MAX of every Linux file system Lambda could unpack into */
+
 static const unsigned char zip_local_magic[4] = {'P', 'K', 3, 4};
 static const unsigned char zip_empty_magic[4] = {'P', 'K', 5, 6};
 
@@ -81,6 +85,31 @@ int bundle_open(struct bundle **out, const char *path, const struct bundle_limit
     return 0;
 }
 
+char *bundle_entry_problem(const struct bundle *b, const char *path, uint64_t size,
+                           uint64_t stored)
+{
+    for (const char *p = path; *p;) {
+        size_t n = strcspn(p, "/");
+        if (n > NAME_MAX_BYTES) {
+            return xasprintf("a name component of %zu bytes: no Linux file system holds it", n);
+        }
+        p += n + (p[n] == '/');
+    }
+    if (size > b->limits.max_member_size) {
+        return xasprintf("member is %llu bytes, over the %llu-byte limit: not read",
+                         (unsigned long long)size,
+                         (unsigned long long)b->limits.max_member_size);
+    }
+    /* Deflate cannot beat about 1032:1; a large member past 1000:1 is a bomb, not a file. */
+    if (size > ZIP_BOMB_MIN_SIZE && stored && size / stored > ZIP_BOMB_RATIO) {
+        return xasprintf("compression ratio %llu:1 (%llu bytes from %llu) looks like a zip "
+                         "bomb: not read",
+                         (unsigned long long)(size / stored), (unsigned long long)size,
+                         (unsigned long long)stored);
+    }
+    return NULL;
+}
+
 int bundle_open_zip_memory(struct bundle **out, const char *name, const void *data, size_t len,
                            const struct bundle_limits *limits, struct diag *d)
 {
@@ -109,8 +138,6 @@ int bundle_peek(struct bundle *b, const struct bundle_entry *e, unsigned char *b
     return b->ops->read(b, e, buf, cap, got, d);
 }
 
-#define ZIP_BOMB_MIN_SIZE (16u << 20)
-#define ZIP_BOMB_RATIO 1000
 
 static uint64_t budget(const struct bundle *b)
 {
@@ -133,13 +160,8 @@ int bundle_read(struct bundle *b, const struct bundle_entry *e, unsigned char **
                         (unsigned long long)e->size,
                         (unsigned long long)b->limits.max_member_size);
     }
-    /* Deflate cannot beat about 1032:1; a large member past 1000:1 is a bomb, not a library. */
     if (e->size > ZIP_BOMB_MIN_SIZE && e->stored && e->size / e->stored > ZIP_BOMB_RATIO) {
-        return diag_set(d, DIAG_LIMIT,
-                        "compression ratio %llu:1 (%llu bytes from %llu) looks like a zip bomb: "
-                        "not read",
-                        (unsigned long long)(e->size / e->stored), (unsigned long long)e->size,
-                        (unsigned long long)e->stored);
+        return diag_set(d, DIAG_LIMIT, "compression ratio over %d:1: not read", ZIP_BOMB_RATIO);
     }
     /* Many members over the same compressed data (overlapping entries) would each inflate in
      * full: one bundle gets a budget, far above what a real function could need. */

@@ -100,6 +100,14 @@ const char *bundle_kind_name(enum bundle_kind kind);
 struct bundle_entry *bundle_add_entry(struct bundle *b, const char *path, enum entry_type type);
 void bundle_add_note(struct bundle *b, char *note);
 /**
+ * Why an entry cannot be read, from what the listing says alone (NULL when it can):
+ * a path component no Linux file system holds (over 255 bytes), a size over the member
+ * limit, a compression ratio only a zip bomb has. Fresh string, caller frees.
+ */
+char *bundle_entry_problem(const struct bundle *b, const char *path, uint64_t size,
+                           uint64_t stored);
+
+/**
  * Normalise a member name: drop leading '/' and "./", fold "//". Returns a
  * fresh string; *escapes is set when a ".." component or an absolute name
  * would place the member outside the root.

@@ -95,6 +95,7 @@ static void add_child(struct bundle *b, struct dir_state *s, int dirfd, const ch
     } else if (S_ISREG(st.st_mode)) {
         e = bundle_add_entry(b, path, ENTRY_FILE);
         e->size = e->stored = (uint64_t)st.st_size;
+        e->problem = bundle_entry_problem(b, path, e->size, e->stored);
     } else if (S_ISDIR(st.st_mode)) {
         int fd = depth + 1 > b->limits.max_depth
                      ? -1

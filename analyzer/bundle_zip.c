@@ -70,6 +70,16 @@ static void list_member(struct bundle *b, zip_t *za, zip_uint64_t i)
     len = strlen(st.name);
     dir = len && st.name[len - 1] == '/';
     path = bundle_normalize_path(st.name, &escapes);
+    if (!*path && !dir) {
+        /* A member with no name ("", "/", "./"): it needs a path to be talked about. */
+        free(path);
+        path = xasprintf("#%llu", (unsigned long long)i);
+        e = bundle_add_entry(b, path, ENTRY_FILE);
+        e->problem = xstrdup("member has an empty name");
+        e->index = i;
+        free(path);
+        return;
+    }
     e = bundle_add_entry(b, *path ? path : st.name, dir ? ENTRY_DIR
                                                       : is_symlink(za, i) ? ENTRY_SYMLINK
                                                                           : ENTRY_FILE);
@@ -79,6 +89,9 @@ static void list_member(struct bundle *b, zip_t *za, zip_uint64_t i)
     e->stored = (st.valid & ZIP_STAT_COMP_SIZE) ? st.comp_size : e->size;
     if (e->type == ENTRY_FILE) {
         e->problem = member_problem(&st, escapes);
+        if (!e->problem) {
+            e->problem = bundle_entry_problem(b, e->path, e->size, e->stored);
+        }
     }
 }
 

@@ -14,21 +14,24 @@ static bool exports(const struct elfinfo *e, const char *name)
 }
 
 /* Python 2 imports "foomodule.so" as foo (initfoo) or as foomodule (initfoomodule);
- * Python 3 imports mod.<suffix> as mod and calls PyInit_mod (PEP 489). */
-static bool has_init(const struct member *m, bool py2, char *want, size_t n)
+ * Python 3 imports mod.<suffix> as mod and calls PyInit_mod (PEP 489). *want is the
+ * name the runtime calls (caller frees). */
+static bool has_init(const struct member *m, bool py2, char **want)
 {
     const char *mod = m->ext.module;
+    bool found;
 
-    snprintf(want, n, "%s%s", py2 ? "init" : "PyInit_", mod);
-    if (exports(m->elf, want)) {
+    *want = xasprintf("%s%s", py2 ? "init" : "PyInit_", mod);
+    if (exports(m->elf, *want)) {
         return true;
     }
-    if (py2 && m->ext.module_suffix) {
-        char alt[PYNAME_FIELD_MAX + 8];
-        snprintf(alt, sizeof(alt), "init%.*s", (int)(strlen(mod) - 6), mod);
-        return exports(m->elf, alt);
+    if (!py2 || !m->ext.module_suffix) {
+        return false;
     }
-    return false;
+    char *alt = xasprintf("init%.*s", (int)(strlen(mod) - 6), mod);
+    found = exports(m->elf, alt);
+    free(alt);
+    return found;
 }
 
 static const char *other_init(const struct elfinfo *e, bool py2)
@@ -49,24 +52,25 @@ void check_init(const struct check_ctx *ctx, struct findings *out)
 
     for (size_t i = 0; i < ctx->img->nr; i++) {
         const struct member *m = &ctx->img->members[i];
-        char want[PYNAME_FIELD_MAX + 16], why[PYNAME_FIELD_MAX + 128];
+        char *want = NULL, *why;
         const char *other;
         /* Only modules this runtime would open: the others are python-tag-mismatch. */
         if (m->role != ROLE_EXTENSION || !loader_loadable(p, m) || m->elf->error ||
             !image_on_sys_path(m, p->py_major, p->py_minor) ||
-            !strvec_contains(&p->ext_suffixes, m->ext.suffix) || has_init(m, py2, want, sizeof(want))) {
+            !strvec_contains(&p->ext_suffixes, m->ext.suffix) || has_init(m, py2, &want)) {
+            free(want);
             continue;
         }
         other = other_init(m->elf, py2);
         if (other && !py2 && strncmp(other, "init", 4) == 0) {
-            snprintf(why, sizeof(why), "a Python 2 module (exports %s)", other);
+            why = xasprintf("a Python 2 module (exports %s)", other);
         } else if (other && py2) {
-            snprintf(why, sizeof(why), "a Python 3 module (exports %s)", other);
+            why = xasprintf("a Python 3 module (exports %s)", other);
         } else if (m->elf->init_symbols.nr) {
-            snprintf(why, sizeof(why), "exports %s instead: renamed after it was built?",
-                     m->elf->init_symbols.v[0]);
+            why = xasprintf("exports %s instead: renamed after it was built?",
+                            m->elf->init_symbols.v[0]);
         } else {
-            snprintf(why, sizeof(why), "exports no init function at all: not a Python module?");
+            why = xstrdup("exports no init function at all: not a Python module?");
         }
         struct tvar vars[] = {
             {"init", want},
@@ -79,5 +83,7 @@ void check_init(const struct check_ctx *ctx, struct findings *out)
                                                                  ? m->elf->init_symbols.v[0]
                                                                  : "no init function",
                      vars, py2 ? 2 : 1, "no %s: %s", want, why);
+        free(why);
+        free(want);
     }
 }

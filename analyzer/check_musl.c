@@ -19,7 +19,7 @@ static const char *musl_mark(const struct member *m)
     if (e && e->interp && strstr(e->interp, "/ld-musl-")) {
         return e->interp;
     }
-    if (strstr(m->ext.platform, "-linux-musl")) {
+    if (m->ext.platform && strstr(m->ext.platform, "-linux-musl")) {
         return m->ext.platform;
     }
     return NULL;

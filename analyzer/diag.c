@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "utf8.h"
 #include "version.h"
 
 int diag_set(struct diag *d, enum diag_code code, const char *fmt, ...)
@@ -44,7 +45,11 @@ int diag_prefix(struct diag *d, const char *fmt, ...)
 
 void diag_print(const struct diag *d)
 {
-    fprintf(stderr, "%s: %s\n", ABISCAN_NAME, d->msg[0] ? d->msg : "unknown error");
+    /* A path given on the command line may hold a newline or an escape: one line, always. */
+    char *msg = utf8_escape(d->msg[0] ? d->msg : "unknown error", true);
+
+    fprintf(stderr, "%s: %s\n", ABISCAN_NAME, msg);
+    free(msg);
 }
 
 void diag_bug(const char *file, int line, const char *fmt, ...)

@@ -45,7 +45,26 @@ static char *dup_str(Elf *elf, size_t strndx, size_t off)
 
 /* libelf quietly drops tables that lie past the end of an in-memory image;
  * ld.so fails on them ("file too short"). Say so, as readelf would. */
-static void check_bounds(struct elfinfo *info, Elf *elf, const GElf_Ehdr *eh, size_t len)
+/* sh_size of section 0, read by hand: libelf will not give section 0 of a table it
+ * finds out of reach. 1 when it cannot be read (the table is then cut short anyway). */
+static size_t extended_shnum(const GElf_Ehdr *eh, const unsigned char *base, size_t len)
+{
+    bool is64 = eh->e_ident[EI_CLASS] == ELFCLASS64;
+    size_t at = is64 ? 32 : 20, width = is64 ? 8 : 4;
+    uint64_t v = 0;
+
+    if (eh->e_shoff >= len || len - eh->e_shoff < at + width) {
+        return 1;
+    }
+    for (size_t i = 0; i < width; i++) {
+        size_t k = eh->e_ident[EI_DATA] == ELFDATA2MSB ? i : width - 1 - i;
+        v = v << 8 | base[eh->e_shoff + at + k];
+    }
+    return v > SIZE_MAX / 2 ? SIZE_MAX / 2 : (v ? (size_t)v : 1);
+}
+
+static void check_bounds(struct elfinfo *info, Elf *elf, const GElf_Ehdr *eh,
+                         const unsigned char *base, size_t len)
 {
     size_t shnum = 0;
     uint64_t end;
@@ -58,11 +77,12 @@ static void check_bounds(struct elfinfo *info, Elf *elf, const GElf_Ehdr *eh, si
         }
     }
     /* From the header, not elf_getshdrnum(): libelf counts 0 sections when the table
-     * is out of reach. e_shnum 0 with an offset means the count is in section 0. */
+     * is out of reach. e_shnum 0 with an offset means the count is section 0's sh_size. */
     if (eh->e_shoff) {
-        shnum = eh->e_shnum ? eh->e_shnum : 1;
+        shnum = eh->e_shnum ? eh->e_shnum : extended_shnum(eh, base, len);
         end = eh->e_shoff + (uint64_t)shnum * eh->e_shentsize;
-        if (eh->e_shoff >= len || end > len || end < eh->e_shoff) {
+        if (eh->e_shoff >= len || end > len || end < eh->e_shoff ||
+            (uint64_t)shnum > len / (eh->e_shentsize ? eh->e_shentsize : 1)) {
             set_error(info, "truncated: section header table past the end of the file");
             return;
         }
@@ -161,6 +181,17 @@ struct vermap {
 
 /* Walk .gnu.version_r as readelf's handle_verneed() does: bounded by sh_info
  * and vn_cnt, stepping by vn_next/vna_next, stopping at 0 or on any NULL. */
+/* The next entry of a version chain: only forward, only inside the section. A hostile
+ * vn_next/vd_next may wrap the offset or loop back; readelf bounds it the same way. */
+static bool step(size_t *offset, uint64_t next, size_t size)
+{
+    if (!next || next > size || *offset > size - next) {
+        return false;
+    }
+    *offset += (size_t)next;
+    return true;
+}
+
 static void read_verneed(struct elfinfo *info, Elf *elf, Elf_Scn *scn, const GElf_Shdr *sh,
                          struct vermap *map)
 {
@@ -171,7 +202,8 @@ static void read_verneed(struct elfinfo *info, Elf *elf, Elf_Scn *scn, const GEl
         set_error(info, "version needs");
         return;
     }
-    for (size_t cnt = 0; cnt < sh->sh_info; cnt++) {
+    for (size_t cnt = 0; cnt < sh->sh_info && cnt < MAX_VERSIONS && offset < data->d_size;
+         cnt++) {
         GElf_Verneed nmem, *need = gelf_getverneed(data, (int)offset, &nmem);
         size_t auxoffset;
         const char *file;
@@ -180,8 +212,12 @@ static void read_verneed(struct elfinfo *info, Elf *elf, Elf_Scn *scn, const GEl
             break;
         }
         file = elf_strptr(elf, sh->sh_link, need->vn_file);
-        auxoffset = offset + need->vn_aux;
-        for (size_t j = 0; j < need->vn_cnt; j++) {
+        auxoffset = offset;
+        if (!step(&auxoffset, need->vn_aux, data->d_size)) {
+            set_error(info, "version need aux offset out of range");
+            break;
+        }
+        for (size_t j = 0; j < need->vn_cnt && info->verneed_nr < MAX_VERSIONS; j++) {
             GElf_Vernaux amem, *aux = gelf_getvernaux(data, (int)auxoffset, &amem);
             const char *name;
             struct elf_verneed *v;
@@ -204,15 +240,15 @@ static void read_verneed(struct elfinfo *info, Elf *elf, Elf_Scn *scn, const GEl
                 map->verneed_at[map->nr++] = info->verneed_nr;
             }
             info->verneed_nr++;
-            if (!aux->vna_next) {
+            if (j + 1 < need->vn_cnt && !step(&auxoffset, aux->vna_next, data->d_size)) {
+                set_error(info, "version need aux chain broken (vna_next)");
                 break;
             }
-            auxoffset += aux->vna_next;
         }
-        if (!need->vn_next) {
+        if (cnt + 1 < sh->sh_info && !step(&offset, need->vn_next, data->d_size)) {
+            set_error(info, "version need chain broken (vn_next)");
             break;
         }
-        offset += need->vn_next;
     }
 }
 
@@ -225,7 +261,8 @@ static void read_verdef(struct elfinfo *info, Elf *elf, Elf_Scn *scn, const GElf
         set_error(info, "version definitions");
         return;
     }
-    for (size_t cnt = 0; cnt < sh->sh_info && info->verdef.nr < MAX_VERSIONS; cnt++) {
+    for (size_t cnt = 0; cnt < sh->sh_info && cnt < MAX_VERSIONS && offset < data->d_size;
+         cnt++) {
         GElf_Verdef dmem, *def = gelf_getverdef(data, (int)offset, &dmem);
         GElf_Verdaux amem, *aux;
         const char *name;
@@ -233,15 +270,18 @@ static void read_verdef(struct elfinfo *info, Elf *elf, Elf_Scn *scn, const GElf
             set_error(info, "version definition entry");
             break;
         }
-        aux = gelf_getverdaux(data, (int)(offset + def->vd_aux), &amem);
+        size_t auxoffset = offset;
+        aux = step(&auxoffset, def->vd_aux, data->d_size)
+                  ? gelf_getverdaux(data, (int)auxoffset, &amem)
+                  : NULL;
         name = aux ? elf_strptr(elf, sh->sh_link, aux->vda_name) : NULL;
         if (name && !(def->vd_flags & VER_FLG_BASE)) {
             strvec_push(&info->verdef, name);
         }
-        if (!def->vd_next) {
+        if (cnt + 1 < sh->sh_info && !step(&offset, def->vd_next, data->d_size)) {
+            set_error(info, "version definition chain broken (vd_next)");
             break;
         }
-        offset += def->vd_next;
     }
 }
 
@@ -392,7 +432,7 @@ int elfinfo_from_memory(struct elfinfo *out, void *data, size_t len)
     out->machine = ehdr.e_machine;
     out->header_ok = true;
     ret = 0;
-    check_bounds(out, elf, &ehdr, len);
+    check_bounds(out, elf, &ehdr, data, len);
     read_interp(out, elf, data, len);
     read_sections(out, elf);
 out:

@@ -214,6 +214,7 @@ void image_release(struct image *img)
         free(m->abs);
         free(m->link_target);
         free(m->module);
+        pyext_name_release(&m->ext);
         free(m->problem);
         if (m->elf) {
             elfinfo_release(m->elf);

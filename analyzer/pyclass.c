@@ -181,7 +181,7 @@ void pyclass_classify(struct member *m, const struct pyname *g)
             return;
         }
         /* Named like a module but not importable as one: a library after all. */
-        memset(&m->ext, 0, sizeof(m->ext));
+        pyext_name_release(&m->ext);
         free(m->module);
         m->module = NULL;
     }

@@ -88,6 +88,21 @@ static int group(pcre2_match_data *md, const char *name, char *buf, size_t bufsz
     return (int)len;
 }
 
+/* A fresh copy of named group `name`, "" when it did not take part in the match. */
+static char *dup_group(pcre2_match_data *md, const char *name)
+{
+    PCRE2_UCHAR *sub = NULL;
+    PCRE2_SIZE len = 0;
+    char *out;
+
+    if (pcre2_substring_get_byname(md, (PCRE2_SPTR)name, &sub, &len) < 0) {
+        return xstrdup("");
+    }
+    out = xstrndup((const char *)sub, len);
+    pcre2_substring_free(sub);
+    return out;
+}
+
 static bool set(pcre2_match_data *md, const char *name)
 {
     char tmp[4];
@@ -121,18 +136,18 @@ enum pyext_kind pyname_parse(const struct pyname *g, const char *basename,
         xalloc_die(sizeof(pcre2_match_data *)); /* pcre2 fails here only on OOM */
     }
     rc = pcre2_match(g->re, (PCRE2_SPTR)basename, PCRE2_ZERO_TERMINATED, 0, 0, md, NULL);
-    if (rc < 0 || group(md, "mod", out->module, sizeof(out->module)) < 0 ||
-        group(md, "suffix", out->suffix, sizeof(out->suffix)) < 0) {
-        goto none;
+    if (rc < 0) {
+        pcre2_match_data_free(md);
+        return PYEXT_NONE;
     }
+    out->module = dup_group(md, "mod");
+    out->suffix = dup_group(md, "suffix");
     if (set(md, "cmaj")) {
         out->kind = PYEXT_CPYTHON;
         out->major = number(md, "cmaj");
         out->minor = number(md, "cmin");
-        if (group(md, "cflags", out->abiflags, sizeof(out->abiflags)) == -2 ||
-            group(md, "cplat", out->platform, sizeof(out->platform)) == -2) {
-            goto none;
-        }
+        group(md, "cflags", out->abiflags, sizeof(out->abiflags)); /* at most 3: the pattern */
+        out->platform = dup_group(md, "cplat");
     } else if (set(md, "abi3")) {
         out->kind = PYEXT_ABI3;
         out->major = 3;
@@ -141,18 +156,14 @@ enum pyext_kind pyname_parse(const struct pyname *g, const char *basename,
         out->kind = PYEXT_PYPY;
         group(md, "pver", ver, sizeof(ver));
         pypy_version(ver, &out->major, &out->minor);
-        if (group(md, "pplat", out->platform, sizeof(out->platform)) == -2) {
-            goto none;
-        }
+        out->platform = dup_group(md, "pplat");
     } else if (set(md, "other")) {
         out->kind = PYEXT_OTHER_IMPL;
     } else if (set(md, "wmaj")) {
         out->kind = PYEXT_WINDOWS;
         out->major = number(md, "wmaj");
         out->minor = number(md, "wmin");
-        if (group(md, "wplat", out->platform, sizeof(out->platform)) == -2) {
-            goto none;
-        }
+        out->platform = dup_group(md, "wplat");
     } else if (set(md, "pyd")) {
         out->kind = PYEXT_WINDOWS;
     } else {
@@ -160,12 +171,19 @@ enum pyext_kind pyname_parse(const struct pyname *g, const char *basename,
         out->kind = PYEXT_UNTAGGED;
         out->module_suffix = n > 6 && !strcmp(out->module + n - 6, "module");
     }
+    if (!out->platform) {
+        out->platform = xstrdup("");
+    }
     pcre2_match_data_free(md);
     return out->kind;
-none:
-    pcre2_match_data_free(md);
-    memset(out, 0, sizeof(*out));
-    return PYEXT_NONE;
+}
+
+void pyext_name_release(struct pyext_name *x)
+{
+    free(x->module);
+    free(x->suffix);
+    free(x->platform);
+    memset(x, 0, sizeof(*x));
 }
 
 const char *pyname_kind_name(enum pyext_kind kind)

@@ -4,9 +4,10 @@
  * interpreter that would import it (PEP 3149, PEP 384, lambda-facts.md §1).
  *
  * Ownership: struct pyname holds the compiled pcre2 pattern; create it once
- * with pyname_new() and free it with pyname_free(). struct pyext_name is a
- * plain value with fixed-size fields; parsing allocates nothing it keeps.
- * pyname_parse() is safe to call from several threads on one struct pyname.
+ * with pyname_new() and free it with pyname_free(). A parsed struct pyext_name
+ * owns its strings (all set for a module name, all NULL otherwise); free them
+ * with pyext_name_release(). pyname_parse() is safe to call from several
+ * threads on one struct pyname.
  */
 #ifndef ANALYZER_PYNAME_H
 #define ANALYZER_PYNAME_H
@@ -25,16 +26,14 @@ enum pyext_kind {
     PYEXT_WINDOWS,    /* mod.pyd, mod.cp311-win_amd64.pyd */
 };
 
-#define PYNAME_FIELD_MAX 128
-
 struct pyext_name {
     enum pyext_kind kind;
-    char module[PYNAME_FIELD_MAX];   /* the part before the first dot */
-    char suffix[PYNAME_FIELD_MAX];   /* from the first dot: ".cpython-35m-x86_64-linux-gnu.so" */
-    int major, minor;                /* language version in the tag, 0 when none */
-    char abiflags[8];                /* "m", "d", "dm", "t", "" */
-    char platform[PYNAME_FIELD_MAX]; /* "x86_64-linux-gnu", "darwin", "win_amd64", "" */
-    bool module_suffix;              /* untagged name ending in "module.so" (Python 2 form) */
+    char *module;      /* the part before the first dot */
+    char *suffix;      /* from the first dot: ".cpython-35m-x86_64-linux-gnu.so" */
+    int major, minor;  /* language version in the tag, 0 when none */
+    char abiflags[8];  /* "m", "d", "dm", "t", "" */
+    char *platform;    /* "x86_64-linux-gnu", "darwin", "win_amd64", "" */
+    bool module_suffix; /* untagged name ending in "module.so" (Python 2 form) */
 };
 
 struct pyname;
@@ -44,12 +43,15 @@ struct pyname *pyname_new(struct diag *d);
 void pyname_free(struct pyname *g);
 
 /**
- * Parse a base name (no directory) into out. Returns out->kind; PYEXT_NONE
- * (with out zeroed) when the name is not an extension-module name or a field
- * would not fit.
+ * Parse a base name (no directory) into out (which is overwritten, not released).
+ * Returns out->kind; PYEXT_NONE (with out zeroed) when the name is not an
+ * extension-module name.
  */
 enum pyext_kind pyname_parse(const struct pyname *g, const char *basename,
                              struct pyext_name *out);
+
+/** Free a parsed name's strings and zero it (a zeroed struct is accepted). */
+void pyext_name_release(struct pyext_name *x);
 
 /** "cpython", "abi3", ... for messages and JSON. */
 const char *pyname_kind_name(enum pyext_kind kind);
