@@ -117,7 +117,9 @@ int jsonread_int(long *out, const cJSON *root, const char *dotted, struct diag *
     const cJSON *n = jsonread_at(root, dotted);
 
     *out = 0;
-    if (!cJSON_IsNumber(n) || n->valuedouble != (double)(long)n->valuedouble) {
+    /* In range before the cast: a double past long's range makes (long) undefined. */
+    if (!cJSON_IsNumber(n) || !(n->valuedouble >= -9.0e18 && n->valuedouble <= 9.0e18) ||
+        n->valuedouble != (double)(long)n->valuedouble) {
         return diag_set(d, DIAG_DATA, "%s: expected an integer", dotted);
     }
     *out = (long)n->valuedouble;

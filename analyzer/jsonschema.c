@@ -104,7 +104,8 @@ static int check_pattern(struct vctx *c, const char *pattern, const cJSON *v)
     if (!cJSON_IsString(v)) {
         return 0;
     }
-    re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED, PCRE2_UTF, &errcode, &erroff,
+    re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
+                       PCRE2_UTF | PCRE2_DOLLAR_ENDONLY, &errcode, &erroff,
                        NULL);
     if (!re) {
         return fail(c, "schema pattern '%s' does not compile", pattern);

@@ -16,7 +16,8 @@ static void *compile(const char *pattern, const char *where, struct diag *d)
 {
     int errcode;
     PCRE2_SIZE off;
-    pcre2_code *re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED, PCRE2_ANCHORED,
+    pcre2_code *re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
+                                   PCRE2_ANCHORED | PCRE2_DOLLAR_ENDONLY,
                                    &errcode, &off, NULL);
     if (!re) {
         PCRE2_UCHAR msg[256];

@@ -49,8 +49,9 @@ struct pyname *pyname_new(struct diag *d)
     pcre2_code *re;
     struct pyname *g;
 
-    re = pcre2_compile((PCRE2_SPTR)grammar, PCRE2_ZERO_TERMINATED, PCRE2_UTF, &errcode, &erroff,
-                       NULL);
+    /* DOLLAR_ENDONLY: "$" must not match before a final newline ("x.so\n" is no module). */
+    re = pcre2_compile((PCRE2_SPTR)grammar, PCRE2_ZERO_TERMINATED,
+                       PCRE2_UTF | PCRE2_DOLLAR_ENDONLY, &errcode, &erroff, NULL);
     if (!re) {
         PCRE2_UCHAR buf[256];
         pcre2_get_error_message(errcode, buf, sizeof(buf));

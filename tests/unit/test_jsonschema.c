@@ -85,6 +85,13 @@ static void jsonread__typed_getters_name_the_path(void **state)
     assert_int_equal(n, 3);
     assert_int_equal(jsonread_str(&s, root, "a.n", &d), -1);
     assert_string_equal(d.msg, "a.n: expected a string");
+    {
+        cJSON *huge = cJSON_Parse("{\"x\":1e300,\"y\":-1e300,\"z\":2.5}");
+        assert_int_equal(jsonread_int(&n, huge, "x", &d), -1); /* no undefined cast */
+        assert_int_equal(jsonread_int(&n, huge, "y", &d), -1);
+        assert_int_equal(jsonread_int(&n, huge, "z", &d), -1);
+        cJSON_Delete(huge);
+    }
     assert_int_equal(jsonread_strv(&sv, root, "a.l", &d), -1);
     assert_string_equal(d.msg, "a.l[1]: expected a string");
     assert_int_equal(jsonread_str_opt(&s, root, "a.missing", &d), 0);

@@ -64,6 +64,8 @@ static const struct row rows[] = {
     {".so", PYEXT_NONE, "", "", 0, 0, "", "", 0},
     {"m.cpython-3-x86_64-linux-gnu.so", PYEXT_NONE, "", "", 0, 0, "", "", 0},
     {"m.cpython-311-x86_64-linux-gnu.so.1", PYEXT_NONE, "", "", 0, 0, "", "", 0},
+    {"m.cpython-312-x86_64-linux-gnu.so\n", PYEXT_NONE, "", "", 0, 0, "", "", 0},
+    {"m.so\n", PYEXT_NONE, "", "", 0, 0, "", "", 0},
 };
 
 static void pyname__parses_every_form(void **state)
