@@ -69,6 +69,34 @@ int jsonread_file(cJSON **out, const char *path, struct diag *d)
     return 0;
 }
 
+int jsonread_validated(cJSON **out, const char *path, const cJSON *schema, struct diag *d)
+{
+    if (jsonread_file(out, path, d) != 0) {
+        return -1;
+    }
+    if (jsonschema_validate(schema, *out, d) != 0) {
+        cJSON_Delete(*out);
+        *out = NULL;
+        return diag_prefix(d, "%s", path);
+    }
+    return 0;
+}
+
+int jsonread_validated_by(cJSON **out, const char *path, const char *schema_path,
+                          struct diag *d)
+{
+    cJSON *schema = NULL;
+    int rc;
+
+    *out = NULL;
+    if (jsonread_file(&schema, schema_path, d) != 0) {
+        return -1;
+    }
+    rc = jsonread_validated(out, path, schema, d);
+    cJSON_Delete(schema);
+    return rc;
+}
+
 const cJSON *jsonread_at(const cJSON *root, const char *dotted)
 {
     const cJSON *node = root;

@@ -90,10 +90,10 @@ static int load_one(struct osdata *os, const char *path, const cJSON *schema, st
     const cJSON *item;
     int rc = -1, i;
 
-    if (jsonread_file(&root, path, d) != 0) {
+    if (jsonread_validated(&root, path, schema, d) != 0) {
         return -1;
     }
-    if (jsonschema_validate(schema, root, d) != 0 || jsonread_str(&os->id, root, "id", d) ||
+    if (jsonread_str(&os->id, root, "id", d) ||
         jsonread_str(&os->name, root, "name", d)) {
         goto fail;
     }

@@ -91,10 +91,10 @@ static int load_one(struct profile *p, const char *path, const cJSON *schema, st
 
     memset(p, 0, sizeof(*p));
     p->file = xstrdup(path);
-    if (jsonread_file(&root, path, d) != 0) {
+    if (jsonread_validated(&root, path, schema, d) != 0) {
         goto out;
     }
-    if (jsonschema_validate(schema, root, d) != 0 || extract(p, root, d) != 0) {
+    if (extract(p, root, d) != 0) {
         diag_prefix(d, "%s", path);
         goto out;
     }

@@ -45,16 +45,12 @@ int rules_load(struct ruleset *out, const char *rules_dir, struct diag *d)
 {
     char *path = xasprintf("%s/catalog.json", rules_dir);
     char *schema_path = xasprintf("%s/schema/catalog.schema.json", rules_dir);
-    cJSON *root = NULL, *schema = NULL;
+    cJSON *root = NULL;
     const cJSON *list, *node;
     int rc = -1, i = 0;
 
     memset(out, 0, sizeof(*out));
-    if (jsonread_file(&schema, schema_path, d) || jsonread_file(&root, path, d)) {
-        goto out;
-    }
-    if (jsonschema_validate(schema, root, d) != 0) {
-        diag_prefix(d, "%s", path);
+    if (jsonread_validated_by(&root, path, schema_path, d) != 0) {
         goto out;
     }
     list = cJSON_GetObjectItemCaseSensitive(root, "rules");
@@ -81,7 +77,6 @@ out:
         rules_release(out);
     }
     cJSON_Delete(root);
-    cJSON_Delete(schema);
     free(schema_path);
     free(path);
     return rc;

@@ -21,18 +21,14 @@ int stableabi_load(struct stable_abi *out, const char *rules_dir, struct diag *d
 {
     char *path = xasprintf("%s/stable_abi.json", rules_dir);
     char *schema_path = xasprintf("%s/schema/stable_abi.schema.json", rules_dir);
-    cJSON *root = NULL, *schema = NULL;
+    cJSON *root = NULL;
     const cJSON *item;
     struct pair *pairs = NULL;
     size_t nr = 0;
     int rc = -1;
 
     memset(out, 0, sizeof(*out));
-    if (jsonread_file(&schema, schema_path, d) || jsonread_file(&root, path, d)) {
-        goto out;
-    }
-    if (jsonschema_validate(schema, root, d) != 0) {
-        diag_prefix(d, "%s", path);
+    if (jsonread_validated_by(&root, path, schema_path, d) != 0) {
         goto out;
     }
     pairs = xcalloc((size_t)cJSON_GetArraySize(jsonread_at(root, "symbols")) + 1, sizeof(*pairs));
@@ -49,7 +45,6 @@ int stableabi_load(struct stable_abi *out, const char *rules_dir, struct diag *d
 out:
     free(pairs);
     cJSON_Delete(root);
-    cJSON_Delete(schema);
     free(schema_path);
     free(path);
     return rc;
