@@ -24,7 +24,11 @@ void *xrealloc_array(void *ptr, size_t nmemb, size_t size);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 /** vprintf into a fresh string. */
-char *xvasprintf(const char *fmt, va_list ap);
+char *xvasprintf(const char *fmt, va_list ap)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 1, 0)))
+#endif
+    ;
 /** printf into a fresh string. */
 char *xasprintf(const char *fmt, ...)
 #if defined(__GNUC__)

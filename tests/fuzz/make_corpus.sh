@@ -1,0 +1,77 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# Seed corpora for the fuzzers, made from what the build and the source tree already have:
+# nothing binary is committed.
+#   make_corpus.sh BUILD_DIR OUT_DIR
+# BUILD_DIR is a build tree whose 'fixtures' target is built (the fuzz build's own, or a
+# normal one). OUT_DIR is replaced by OUT_DIR/{elfinfo,zip,pyname,json}/:
+#   elfinfo  every fixture object (ELF of five machines, Mach-O, PE, truncated, bad class...)
+#   zip      every fixture bundle zip
+#   pyname   one file per name: the members' base names of the staged fixture bundles, and
+#            the grammar's forms (pyname.c) with their near misses
+#   json     rules/*.json, rules/runtimes/*.json, rules/os/*.json of this source tree
+set -eu
+
+if [ $# -ne 2 ]; then
+    echo "usage: $0 BUILD_DIR OUT_DIR" >&2
+    exit 2
+fi
+build=$1
+out=$2
+src=$(cd "$(dirname "$0")/../.." && pwd)
+fx=$build/fixtures
+
+if [ ! -d "$fx/obj" ] || ! ls "$fx"/bundles/*.zip >/dev/null 2>&1; then
+    echo "$0: no fixtures in $fx: build the 'fixtures' target of $build first" >&2
+    exit 1
+fi
+
+rm -rf "$out"
+mkdir -p "$out/elfinfo" "$out/zip" "$out/pyname" "$out/json"
+
+# ELF and not-ELF objects.
+for f in "$fx"/obj/*; do
+    [ -f "$f" ] && cp "$f" "$out/elfinfo/"
+done
+printf '' >"$out/elfinfo/empty"
+printf '\177ELF' >"$out/elfinfo/magic-only"
+
+# Bundles.
+cp "$fx"/bundles/*.zip "$out/zip/"
+
+# File names, without a trailing newline: a member's name is exactly its bytes.
+n=0
+name() {
+    n=$((n + 1))
+    printf '%s' "$1" >"$out/pyname/name-$n"
+}
+find "$fx/bundles" -mindepth 2 -type f | sed 's|.*/||' | sort -u >"$out/pyname.list"
+while IFS= read -r base; do
+    name "$base"
+done <"$out/pyname.list"
+rm -f "$out/pyname.list"
+for base in \
+    mod.so modmodule.so mod.abi3.so mod.cpython-312-x86_64-linux-gnu.so \
+    mod.cpython-35m-x86_64-linux-gnu.so mod.cpython-313t-aarch64-linux-gnu.so \
+    mod.cpython-27mu.so mod.cpython-34m.so mod.cpython-311-darwin.so mod.cpython-39d.so \
+    mod.pypy39-pp73-x86_64-linux-gnu.so mod.pypy3-72-x86_64-linux-gnu.so mod.pypy-41.so \
+    mod.graalpy-38-native-x86_64-linux.so mod.pyd mod.cp311-win_amd64.pyd \
+    foo.bar.so mod.cpython-3.so mod.cpython-312-.so .so mod. mod.so.1 libfoo.so.1 \
+    pkg/sub/mod.cpython-312-x86_64-linux-gnu.so mod.cpython-3123456-x86_64-linux-gnu.so \
+    "mod.cpython-312-x86_64-linux-gnu.so " "mod é.so" "__init__.py" "mod.pyc"; do
+    name "$base"
+done
+
+# Data files of the rules directory.
+for f in "$src"/rules/*.json; do
+    cp "$f" "$out/json/"
+done
+for sub in runtimes os; do
+    for f in "$src"/rules/$sub/*.json; do
+        cp "$f" "$out/json/$sub-$(basename "$f")"
+    done
+done
+
+for d in elfinfo zip pyname json; do
+    echo "$d: $(ls "$out/$d" | wc -l) seeds"
+done
