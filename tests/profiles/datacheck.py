@@ -2,6 +2,15 @@
 JSON Schema subset abiscan's C validator supports (analyzer/jsonschema.c), a walk that finds
 any other keyword in a schema, and the PASS/FAIL counter that prints "N passed, M failed"."""
 import re
+import sys
+
+try:
+    import jsonschema  # noqa: F401  (re-exported for the checkers)
+    from jsonschema import Draft202012Validator  # noqa: F401
+except ImportError as exc:  # pragma: no cover - environment problem, not a data problem
+    print("cannot import jsonschema.Draft202012Validator: %s" % exc)
+    print("0 passed, 1 failed")
+    sys.exit(1)
 
 C_VALIDATOR_KEYWORDS = {
     "$schema", "$id", "$defs", "$ref", "title", "description", "type", "properties",

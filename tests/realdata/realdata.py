@@ -327,6 +327,15 @@ def readelf_found(elf, path):
     return "%s %s %s" % (machine, klass, order)
 
 
+def check_reports(res, validator, reports):
+    """Every (label, report) the run produced validates against report.schema.json."""
+    for label, report in reports:
+        errs = sorted(validator.iter_errors(report), key=lambda e: list(e.absolute_path))
+        res.check(not errs, "%s: report validates against report.schema.json" % label,
+                  "; ".join("%s: %s" % ("/".join(str(p) for p in e.absolute_path) or "(root)",
+                                        e.message[:200]) for e in errs[:3]))
+
+
 def by_slug(report, slug):
     return [f for f in report["findings"] if f.get("slug") == slug] if report else []
 
@@ -537,11 +546,7 @@ def main():
     if validator is None:
         res.check(True, "schema not present yet")
     else:
-        for label, report in sc.reports:
-            errs = sorted(validator.iter_errors(report), key=lambda e: list(e.absolute_path))
-            res.check(not errs, "%s: report validates against report.schema.json" % label,
-                      "; ".join("%s: %s" % ("/".join(str(p) for p in e.absolute_path) or "(root)",
-                                            e.message[:200]) for e in errs[:3]))
+        check_reports(res, validator, sc.reports)
 
     print("%d passed, %d failed" % (res.passed, res.failed))
     return 0 if res.failed == 0 else 1

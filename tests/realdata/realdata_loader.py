@@ -585,11 +585,7 @@ def main():
     if validator is None:
         res.check(True, "schema not present yet")
     else:
-        for label, report in sc.reports:
-            errs = sorted(validator.iter_errors(report), key=lambda e: list(e.absolute_path))
-            res.check(not errs, "%s: report validates against report.schema.json" % label,
-                      "; ".join("%s: %s" % ("/".join(str(p) for p in e.absolute_path) or "(root)",
-                                            e.message[:200]) for e in errs[:3]))
+        rd.check_reports(res, validator, sc.reports)
 
     print("%d passed, %d failed" % (res.passed, res.failed))
     return 0 if res.failed == 0 else 1
