@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "report.h"
 #include "version.h"
 #include "xalloc.h"
 
@@ -50,7 +49,8 @@ static const struct cli_option table[] = {
      "read the catalogue and profiles from DIR instead of the installed ones"},
     {"Limits", "max-member-size", OPT_MAX_MEMBER_SIZE, required_argument, "BYTES",
      "do not read members larger than BYTES (default 268435456); report them"},
-    {"Output", "format", OPT_FORMAT, required_argument, "FMT", "output format: text (default) or json"},
+    {"Output", "format", OPT_FORMAT, required_argument, "FMT",
+     "output format: {formats} (default: text)"},
     {NULL, "output", OPT_OUTPUT, required_argument, "FILE", "write the report to FILE, not stdout"},
     {NULL, "color", OPT_COLOR, required_argument, "WHEN",
      "auto (default: on a terminal, unless NO_COLOR is set), always or never"},
@@ -64,7 +64,19 @@ static const struct cli_option table[] = {
 #define DEFAULT_MAX_MEMBER_SIZE (256ull << 20)
 /* The option ids that are letters double as short options; the others start at 256. */
 
-void cli_print_help(FILE *out)
+/* One help text, with "{formats}" standing for the emitters' names. */
+static void print_help_text(FILE *out, const char *help, const char *formats)
+{
+    const char *mark = strstr(help, "{formats}");
+
+    if (!mark) {
+        fprintf(out, "%s\n", help);
+        return;
+    }
+    fprintf(out, "%.*s%s%s\n", (int)(mark - help), help, formats, mark + 9);
+}
+
+void cli_print_help(FILE *out, const char *formats)
 {
     fprintf(out,
             "Usage: %s --runtime NAME [options] BUNDLE...\n"
@@ -80,7 +92,8 @@ void cli_print_help(FILE *out)
         snprintf(left, sizeof(left), "%s%c%s--%s%s%s", o->id < 256 ? "-" : "   ",
                  o->id < 256 ? o->id : ' ', o->id < 256 ? ", " : "", o->name,
                  o->metavar ? " " : "", o->metavar ? o->metavar : "");
-        fprintf(out, "  %-28s %s\n", left, o->help);
+        fprintf(out, "  %-28s ", left);
+        print_help_text(out, o->help, formats);
     }
     fprintf(out, "\n"
                  "  0  no finding at or above --fail-on\n"
@@ -130,11 +143,7 @@ static enum cli_result apply(struct options *o, int id, const char *arg, struct 
         }
         break;
     case OPT_FORMAT:
-        if (!report_emitter_find(arg)) {
-            diag_set(d, DIAG_USAGE, "unknown format '%s' (%s)", arg, report_format_names());
-            return CLI_USAGE_ERROR;
-        }
-        o->format = arg;
+        o->format = arg; /* the run checks it against the emitters */
         break;
     case OPT_OUTPUT:
         o->output = arg;
@@ -213,8 +222,14 @@ enum cli_result cli_parse(struct options *o, int argc, char **argv, struct diag 
     while ((id = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
         enum cli_result r;
         if (id == ':' || id == '?') {
+            /* A long option is the word in argv; a short one is optopt, since inside a
+             * cluster such as -xv getopt has not moved optind past it yet. */
+            const char *word = optind > 1 && optind <= argc ? argv[optind - 1] : "";
+            char shortopt[3] = {'-', (char)optopt, '\0'};
+            bool is_long = !strncmp(word, "--", 2) && word[2];
             diag_set(d, DIAG_USAGE, "%s '%s' (see --help)",
-                     id == ':' ? "missing argument for" : "unknown option", argv[optind - 1]);
+                     id == ':' ? "missing argument for" : "unknown option",
+                     is_long || !optopt ? word : shortopt);
             return CLI_USAGE_ERROR;
         }
         if ((r = apply(o, id, optarg, d)) != CLI_OK) {

@@ -42,8 +42,11 @@ enum cli_result { CLI_OK, CLI_HELP, CLI_VERSION, CLI_USAGE_ERROR };
 /** Fill o from argv. CLI_USAGE_ERROR comes with d set. */
 enum cli_result cli_parse(struct options *o, int argc, char **argv, struct diag *d);
 
-/** The help screen, generated from the option table, with the exit-status contract. */
-void cli_print_help(FILE *out);
+/**
+ * The help screen, generated from the option table, with the exit-status contract.
+ * formats lists the output formats (the report's emitter table).
+ */
+void cli_print_help(FILE *out, const char *formats);
 
 void options_release(struct options *o);
 

@@ -2,8 +2,11 @@
 /* abiscan: check AWS Lambda Python bundles before they ship. main stays thin. */
 #include <stdio.h>
 
+#include <stdlib.h>
+
 #include "cli.h"
 #include "diag.h"
+#include "report.h"
 #include "run.h"
 #include "version.h"
 
@@ -14,9 +17,12 @@ int main(int argc, char **argv)
     int code = ABISCAN_EXIT_OK;
 
     switch (cli_parse(&o, argc, argv, &d)) {
-    case CLI_HELP:
-        cli_print_help(stdout);
+    case CLI_HELP: {
+        char *formats = report_format_names(", ");
+        cli_print_help(stdout, formats);
+        free(formats);
         break;
+    }
     case CLI_VERSION:
         printf("%s %s\n", ABISCAN_NAME, ABISCAN_VERSION);
         break;

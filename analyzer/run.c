@@ -7,8 +7,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "check.h"
+#include "bundle.h"
+#include "checks.h"
 #include "datadir.h"
+#include "image.h"
 #include "pyname.h"
 #include "report.h"
 #include "scan.h"
@@ -58,14 +60,16 @@ static bool want_color(const struct options *o, FILE *out)
 
 static int emit(const struct options *o, struct report *r, struct diag *d)
 {
-    FILE *out = o->output ? fopen(o->output, "w") : stdout;
+    const struct emitter *em = report_emitter_find(o->format); /* known: run_main checked */
+    FILE *out;
     int rc;
 
+    out = o->output ? fopen(o->output, "w") : stdout;
     if (!out) {
         return diag_set(d, DIAG_IO, "cannot write '%s': %s", o->output, strerror(errno));
     }
     r->color = !strcmp(o->format, "text") && want_color(o, out);
-    rc = report_emitter_find(o->format)->emit(out, r, d);
+    rc = em->emit(out, r, d);
     if (fflush(out) != 0 && rc == 0) {
         rc = diag_set(d, DIAG_IO, "cannot write the report: %s", strerror(errno));
     }
@@ -137,18 +141,36 @@ static void build_matrix(struct report *r, const struct options *o, const struct
     r->matrix_nr = n;
 }
 
+/* What the report says of each input: the emitters see this, never the image. */
+static struct report_input *summarize(const struct image *img)
+{
+    struct report_input *v = xcalloc(img->inputs_nr + 1, sizeof(*v));
+
+    for (size_t i = 0; i < img->inputs_nr; i++) {
+        const struct image_input *in = &img->inputs[i];
+        struct image_counts c;
+        image_count(img, i, &c);
+        v[i] = (struct report_input){in->name, in->kind, image_role_name(in->role), c.members,
+                                     c.elf_objects, c.extensions, c.distributions, &in->notes};
+    }
+    return v;
+}
+
 static int scan_and_report(const struct options *o, const struct datadir *dd,
                            const struct profile *p, struct diag *d)
 {
     struct image img = {0};
     struct findings findings = {0};
-    struct report r = {ABISCAN_NAME, ABISCAN_VERSION, p, &img, &findings, o->fail_on, false,
+    struct report r = {ABISCAN_NAME, ABISCAN_VERSION, p, NULL, 0, &findings, o->fail_on, false,
                        o->verbose, NULL, 0};
+    struct report_input *inputs = NULL;
     int code = ABISCAN_EXIT_TROUBLE;
 
     if (scan_all(&img, o, d) != 0) {
         goto out;
     }
+    r.inputs = inputs = summarize(&img);
+    r.inputs_nr = img.inputs_nr;
     if (p) {
         checks_run(&img, p, dd, &findings);
         findings_sort(&findings);
@@ -163,6 +185,7 @@ out:
         strvec_release(&r.matrix[i].blockers);
     }
     free(r.matrix);
+    free(inputs);
     findings_release(&findings);
     image_release(&img);
     return code;
@@ -174,7 +197,17 @@ int run_main(const struct options *o, struct diag *d)
     const struct profile *p = NULL;
     int code = ABISCAN_EXIT_TROUBLE;
 
+    if (!report_emitter_find(o->format)) {
+        char *names = report_format_names(", ");
+        diag_set(d, DIAG_USAGE, "unknown format '%s' (%s)", o->format, names);
+        free(names);
+        return code;
+    }
     if (datadir_load(&dd, o->rules_dir, d) != 0) {
+        return code;
+    }
+    if (checks_verify(&dd.rules, d) != 0) {
+        datadir_release(&dd);
         return code;
     }
     if (o->list_runtimes) {

@@ -28,9 +28,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "check.h"
+#include "check.h" /* white-box: check_render() on catalogue templates */
 #include "fuzz_util.h"
 #include "jsonread.h"
+#include "jsonschema.h"
 #include "osdata.h"
 #include "profile.h"
 #include "rules.h"

@@ -61,9 +61,11 @@ for fmt in "${formats[@]}"; do
     normalise <"$out.raw" >"$out"
     normalise <"$err.raw" >"$err"
     if [ "${UPDATE_GOLDEN:-}" = 1 ]; then
+        # Every expectation from this run, and none left from an older one: an exit or
+        # stderr file the tool no longer earns is removed, not kept.
         cp "$out" "$case_dir/expected.$fmt"
-        [ -s "$err" ] && cp "$err" "$case_dir/stderr"
-        [ "$got_exit" != 0 ] && echo "$got_exit" >"$case_dir/exit"
+        if [ -s "$err" ]; then cp "$err" "$case_dir/stderr"; else rm -f "$case_dir/stderr"; fi
+        if [ "$got_exit" != 0 ]; then echo "$got_exit" >"$case_dir/exit"; else rm -f "$case_dir/exit"; fi
         continue
     fi
     if [ "$got_exit" != "$want_exit" ]; then

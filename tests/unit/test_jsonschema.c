@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "jsonread.h"
+#include "jsonschema.h"
 
 struct row {
     const char *schema, *instance;

@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What a check is, for the check_*.c files of this folder: a function that reads the
+ * image and the target profile and appends findings, called by the registry
+ * (checks.def) on the whole image or on each member its scope selects. Checks never
+ * parse, and never see the input layer.
+ *
+ * Ownership: the context is borrowed for the duration of a run; findings
+ * appended belong to the caller's struct findings.
+ */
+#ifndef ANALYZER_CHECK_H
+#define ANALYZER_CHECK_H
+
+#include <stddef.h>
+
+#include "checks.h"
+#include "datadir.h"
+#include "finding.h"
+#include "image.h"
+#include "profile.h"
+#include "rules.h"
+
+struct check_ctx {
+    const struct image *img;
+    const struct profile *profile;
+    const struct rule *rule;     /* the catalogue row of the running check */
+    const struct datadir *data;  /* every profile, the OS lists, the Stable ABI table */
+};
+
+/* What the registry calls a check on (checks.def says which, per rule). */
+enum check_scope {
+    SCOPE_IMAGE,     /* once, for the whole image */
+    SCOPE_MEMBER,    /* every member */
+    SCOPE_ELF,       /* every member with ELF facts */
+    SCOPE_LOADABLE,  /* every ELF object the target's loader would map */
+    SCOPE_EXTENSION, /* every extension module below a sys.path entry of the runtime */
+};
+
+typedef void check_image_fn(const struct check_ctx *ctx, struct findings *out);
+typedef void check_member_fn(const struct check_ctx *ctx, const struct member *m,
+                             struct findings *out);
+
+/* The declarations, from the registry. */
+#define CHECK_FN_SCOPE_IMAGE check_image_fn
+#define CHECK_FN_SCOPE_MEMBER check_member_fn
+#define CHECK_FN_SCOPE_ELF check_member_fn
+#define CHECK_FN_SCOPE_LOADABLE check_member_fn
+#define CHECK_FN_SCOPE_EXTENSION check_member_fn
+#define CHECK(id, name, scope) CHECK_FN_##scope check_##name;
+#include "checks.def"
+#undef CHECK
+
+/** A template variable for the catalogue's lambda_error and remediation texts. */
+struct tvar {
+    const char *name;
+    const char *value;
+};
+
+/**
+ * Record a finding of ctx->rule about m: severity, expected and found (may be
+ * NULL), a message from fmt, and lambda_error and remediation rendered from
+ * the catalogue templates with the standard variables ({path}, {abs},
+ * {module}, {runtime}, {arch}, {pyver}, {pip_platform}, {requirement},
+ * {dist}, {version}, {expected}, {found}) plus vars. A var named
+ * "lambda_error" or "remediation" replaces the catalogue's template for this finding.
+ */
+struct finding *check_report(const struct check_ctx *ctx, struct findings *out,
+                             const struct member *m, enum severity sev, const char *expected,
+                             const char *found, const struct tvar *vars, size_t nvars,
+                             const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 9, 10)))
+#endif
+    ;
+
+/**
+ * Whether the loader and toolchain rules speak of m: an ELF object of the target's
+ * machine, class and byte order, not in a layer directory the runtime never reads. The
+ * others are arch-mismatch's and layer-path-ignored's to report.
+ */
+bool check_would_load(const struct check_ctx *ctx, const struct member *m);
+
+/** Render a template: each {name} replaced by its value; unknown names kept as written. */
+char *check_render(const char *tmpl, const struct tvar *vars, size_t nvars);
+
+/*
+ * Shared by the toolchain-version rules (check_toolchain.c): report m's unmet needs of
+ * the given families. prefixes[i] names a family, ceiling_off[i] the offset of its
+ * ceiling in struct profile; sysdir is where the runtime keeps the library (for the
+ * loader's message).
+ */
+void check_versions(const struct check_ctx *ctx, const struct member *m, struct findings *out,
+                    const char *const *prefixes, const size_t *ceiling_off, size_t nfam,
+                    const char *sysdir);
+
+#endif

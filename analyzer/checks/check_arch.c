@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: MIT */
+/* ABI002 arch-mismatch: an ELF object built for another machine, class or byte order. */
+#include <elf.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "check.h"
+#include "elfnames.h"
+
+static void describe(char *buf, size_t n, int machine, int elfclass, int data)
+{
+    char a[32], b[32], c[32];
+    snprintf(buf, n, "%s %s %s", elfnames_machine(machine, a, sizeof(a)),
+             elfnames_class(elfclass, b, sizeof(b)), elfnames_data(data, c, sizeof(c)));
+}
+
+void check_arch(const struct check_ctx *ctx, const struct member *m, struct findings *out)
+{
+    const struct profile *p = ctx->profile;
+    const struct elfinfo *e = m->elf;
+    char expected[128], found[128];
+    bool wrong_class;
+
+    /* Objects the loader never maps (.o files, core dumps) cannot fail an import. */
+    if (!e->header_ok || e->type == ET_REL || e->type == ET_CORE) {
+        return;
+    }
+    wrong_class = e->elfclass != (p->elf_class == 32 ? ELFCLASS32 : ELFCLASS64);
+    if (!wrong_class && e->machine == p->elf_machine && e->data == p->elf_data) {
+        return;
+    }
+    describe(expected, sizeof(expected), (int)p->elf_machine,
+             p->elf_class == 32 ? ELFCLASS32 : ELFCLASS64, p->elf_data);
+    describe(found, sizeof(found), e->machine, e->elfclass, e->data);
+    /* ld.so's own words (lambda-facts.md §4): a wrong class is named, a wrong machine
+     * is reported as a missing file, which misleads. */
+    struct tvar vars[2] = {
+        {"loader_error", wrong_class ? (e->elfclass == ELFCLASS32
+                                            ? "wrong ELF class: ELFCLASS32"
+                                            : "wrong ELF class: ELFCLASS64")
+                                     : "cannot open shared object file: No such file or "
+                                       "directory"},
+        {"lambda_error", m->role == ROLE_EXECUTABLE ? "[Errno 8] Exec format error: '{abs}'"
+                                                    : NULL},
+    };
+    check_report(ctx, out, m, ctx->rule->severity, expected, found, vars,
+                 m->role == ROLE_EXECUTABLE ? 2 : 1, "built for %s; %s %s %s only %s", found,
+                 p->runtime, p->arch, m->role == ROLE_EXECUTABLE ? "runs" : "loads",
+                 expected);
+}

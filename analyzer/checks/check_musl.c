@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: MIT */
+/* ABI010 musl-linked: an object built against musl (Alpine) on a glibc runtime. */
+#include <string.h>
+
+#include "check.h"
+#include "loader.h"
+
+/* The three marks of a musl build (lambda-facts.md §2.5): its libc soname, its
+ * interpreter, its platform triplet. */
+static const char *musl_mark(const struct member *m)
+{
+    const struct elfinfo *e = m->elf;
+
+    for (size_t i = 0; e && i < e->needed.nr; i++) {
+        if (loader_musl_soname(e->needed.v[i])) {
+            return e->needed.v[i];
+        }
+    }
+    if (e && e->interp && strstr(e->interp, "/ld-musl-")) {
+        return e->interp;
+    }
+    if (m->ext.platform && strstr(m->ext.platform, "-linux-musl")) {
+        return m->ext.platform;
+    }
+    return NULL;
+}
+
+void check_musl(const struct check_ctx *ctx, const struct member *m, struct findings *out)
+{
+    /* Of an object that cannot load at all (arch-mismatch), nothing more is said: the
+     * registry calls this on loadable objects only. */
+    const char *mark = musl_mark(m);
+
+    if (!mark) {
+        return;
+    }
+    struct tvar vars[] = {{"soname", mark}};
+    check_report(ctx, out, m, ctx->rule->severity, "glibc (manylinux)", mark, vars, 1,
+                 "linked against musl (%s), built on Alpine or musllinux; %s runs %s, a "
+                 "glibc system",
+                 mark, ctx->profile->runtime, ctx->profile->os->name);
+}

@@ -1,0 +1,152 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * ABI018 size-limit: Lambda's deployment limits (rules/limits.json, lambda-facts.md §3):
+ * a zipped size for a direct upload (each function or layer zip), an unzipped size for
+ * the function and all its layers, a number of layers; a warning from a share of each.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "xalloc.h"
+
+#define HEAVIEST 3
+
+struct weight {
+    const struct distribution *dist;
+    uint64_t bytes;
+};
+
+static int cmp_weight(const void *a, const void *b)
+{
+    const struct weight *x = a, *y = b;
+    if (x->bytes != y->bytes) {
+        return x->bytes > y->bytes ? -1 : 1;
+    }
+    return strcmp(x->dist ? x->dist->name : "", y->dist ? y->dist->name : "");
+}
+
+/* "numpy 1.24.2 33 MiB, scipy 1.10.1 29 MiB, (no distribution) 2 MiB": integers only. */
+static char *heaviest(const struct image *img)
+{
+    struct weight *w = xcalloc(img->dists_nr + 1, sizeof(*w));
+    struct strvec parts = STRVEC_INIT;
+    char *out;
+
+    for (size_t i = 0; i <= img->dists_nr; i++) {
+        w[i].dist = i < img->dists_nr ? &img->dists[i] : NULL;
+    }
+    for (size_t i = 0; i < img->nr; i++) {
+        const struct member *m = &img->members[i];
+        w[m->dist ? (size_t)(m->dist - img->dists) : img->dists_nr].bytes += m->size;
+    }
+    qsort(w, img->dists_nr + 1, sizeof(*w), cmp_weight);
+    for (size_t i = 0; i < HEAVIEST && i <= img->dists_nr && w[i].bytes; i++) {
+        strvec_push_nodup(&parts, xasprintf("%s%s%s %llu MiB",
+                                            w[i].dist ? w[i].dist->name : "(no distribution)",
+                                            w[i].dist && w[i].dist->version ? " " : "",
+                                            w[i].dist && w[i].dist->version ? w[i].dist->version : "",
+                                            (unsigned long long)(w[i].bytes >> 20)));
+    }
+    out = strvec_join(&parts, ", ");
+    strvec_release(&parts);
+    free(w);
+    return out;
+}
+
+/* A bundle-wide finding: path "." of the given input. */
+static void report(const struct check_ctx *ctx, struct findings *out, size_t input,
+                   enum severity sev, uint64_t limit, uint64_t found, const char *lambda_error,
+                   char *message)
+{
+    struct member where = {0};
+    char expected[64], got[64];
+
+    where.path = ".";
+    where.abs = ctx->img->inputs[input].role == INPUT_LAYER ? "/opt" : "/var/task";
+    where.input = input;
+    snprintf(expected, sizeof(expected), "at most %llu", (unsigned long long)limit);
+    snprintf(got, sizeof(got), "%llu", (unsigned long long)found);
+    struct tvar vars[] = {{"lambda_error", lambda_error}};
+    check_report(ctx, out, &where, sev, expected, got, vars, 1, "%s", message);
+    free(message);
+}
+
+static enum severity level(const struct check_ctx *ctx, uint64_t found, uint64_t limit)
+{
+    if (found > limit) {
+        return ctx->rule->severity;
+    }
+    /* found / limit > pct / 100, in integers (bytes fit in 64 bits a hundred times over) */
+    return found * 100 > limit * ctx->data->limits.warn_percent ? SEV_WARNING : SEV_NONE;
+}
+
+static size_t layers_of(const struct image *img)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < img->inputs_nr; i++) {
+        n += img->inputs[i].role == INPUT_LAYER;
+    }
+    return n;
+}
+
+void check_size(const struct check_ctx *ctx, struct findings *out)
+{
+    const struct image *img = ctx->img;
+    const struct lambda_limits *lim = &ctx->data->limits;
+    const uint64_t unzipped = lim->unzipped.value, zipped = lim->zipped.value;
+    uint64_t total = 0;
+    size_t layers = 0;
+    enum severity sev;
+    char share[32];
+
+    snprintf(share, sizeof(share), " (over %u %%)", lim->warn_percent);
+    /* Each function bundle with the layers (--layer comes with one function only). */
+    for (size_t i = 0; i < img->nr; i++) {
+        total += img->members[i].size;
+    }
+    if (img->inputs_nr - layers_of(img) > 1) {
+        for (size_t f = 0; f < img->inputs_nr; f++) {
+            uint64_t own = 0;
+            for (size_t i = 0; i < img->nr; i++) {
+                own += img->members[i].input == f ? img->members[i].size : 0;
+            }
+            if ((sev = level(ctx, own, unzipped)) != SEV_NONE) {
+                report(ctx, out, f, sev, unzipped, own, lim->unzipped.lambda_error,
+                       xasprintf("function unzips to %llu bytes; Lambda allows %llu%s",
+                                 (unsigned long long)own, (unsigned long long)unzipped,
+                                 own <= unzipped ? share : ""));
+            }
+        }
+        total = 0; /* reported per bundle */
+    }
+    for (size_t i = 0; i < img->inputs_nr; i++) {
+        const struct image_input *in = &img->inputs[i];
+        layers += in->role == INPUT_LAYER;
+        if (in->zipped && (sev = level(ctx, in->file_size, zipped)) != SEV_NONE) {
+            /* Over it, a direct upload fails; through S3 only the unzipped limit holds. */
+            report(ctx, out, i, SEV_WARNING, zipped, in->file_size, lim->zipped.lambda_error,
+                   xasprintf("the %s is %llu bytes; a direct upload takes at most %llu%s",
+                             in->role == INPUT_LAYER ? "layer zip" : "function zip",
+                             (unsigned long long)in->file_size, (unsigned long long)zipped,
+                             in->file_size <= zipped ? share : ": upload through S3"));
+        }
+    }
+    if ((sev = level(ctx, total, unzipped)) != SEV_NONE) {
+        char *heavy = heaviest(img);
+        report(ctx, out, 0, sev, unzipped, total, lim->unzipped.lambda_error,
+               xasprintf("%s unzip%s to %llu bytes; Lambda allows %llu%s; heaviest: %s",
+                         layers ? "function and layers" : "function", layers ? "" : "s",
+                         (unsigned long long)total, (unsigned long long)unzipped,
+                         total <= unzipped ? share : "", heavy));
+        free(heavy);
+    }
+    if (layers > lim->layers.value) {
+        report(ctx, out, 0, ctx->rule->severity, lim->layers.value, layers,
+               lim->layers.lambda_error,
+               xasprintf("the function has %zu layers; Lambda allows %llu", layers,
+                         (unsigned long long)lim->layers.value));
+    }
+}

@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: MIT */
+/* Shared by glibc-too-new, libstdcxx-too-new and libgcc-too-new: unmet symbol versions. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "loader.h"
+#include "symver.h"
+#include "verutil.h"
+#include "xalloc.h"
+
+#define MAX_NEEDS 64
+
+static const char *ceiling(const struct profile *p, size_t off)
+{
+    return *(char *const *)((const char *)p + off);
+}
+
+/* The first later runtime of the same architecture whose library has this version. */
+static const struct profile *newer_runtime(const struct check_ctx *ctx, size_t off,
+                                           const char *number)
+{
+    const struct profiles *ps = &ctx->data->profiles;
+
+    for (size_t i = 0; number && i < ps->nr; i++) {
+        const struct profile *q = &ps->v[i];
+        if (!strcmp(q->arch, ctx->profile->arch) &&
+            (q->py_major > ctx->profile->py_major ||
+             (q->py_major == ctx->profile->py_major && q->py_minor > ctx->profile->py_minor)) &&
+            verutil_cmp(ceiling(q, off), number) >= 0) {
+            return q;
+        }
+    }
+    return NULL;
+}
+
+static void report(const struct check_ctx *ctx, struct findings *out, const struct member *m,
+                   const struct symver_need *need, size_t off, const char *prefix,
+                   const char *sysdir)
+{
+    const struct profile *p = ctx->profile;
+    const char *num = verutil_number(need->version, prefix);
+    const struct profile *newer = newer_runtime(ctx, off, num);
+    char *expected = xasprintf("%s%s", prefix, ceiling(p, off));
+    char *symbols = symver_symbols(m, need->version, 6);
+    char *lib = need->copy ? xstrdup(need->copy->abs) : xasprintf("%s/%s", sysdir, need->file);
+    char *alt = newer ? xasprintf(", or move to %s (%s has %s)", newer->runtime,
+                                  newer->os->name, need->version)
+                      : xstrdup("");
+    struct tvar vars[] = {{"lib", lib}, {"newer", alt}};
+
+    if (!num && !strcmp(need->version, "GLIBC_PRIVATE")) {
+        check_report(ctx, out, m, ctx->rule->severity, expected, need->version, vars, 2,
+                     "needs GLIBC_PRIVATE (%s): glibc's internal interface, which no build "
+                     "outside glibc may bind and no runtime promises",
+                     *symbols ? symbols : "no symbol binds it directly");
+    } else if (need->copy) {
+        check_report(ctx, out, m, ctx->rule->severity, need->version, need->version, vars, 2,
+                     "needs %s (%s) from %s, which the bundled copy %s does not define",
+                     need->version, *symbols ? symbols : "no symbol binds it directly",
+                     need->file, need->copy->path);
+    } else {
+        check_report(ctx, out, m, ctx->rule->severity, expected, need->version, vars, 2,
+                     "needs %s (%s); %s runs %s, whose %s stops at %s", need->version,
+                     *symbols ? symbols : "no symbol binds it directly", p->runtime,
+                     p->os->name, need->file, expected);
+    }
+    free(alt);
+    free(lib);
+    free(symbols);
+    free(expected);
+}
+
+void check_versions(const struct check_ctx *ctx, const struct member *m, struct findings *out,
+                    const char *const *prefixes, const size_t *ceiling_off, size_t nfam,
+                    const char *sysdir)
+{
+    const struct profile *p = ctx->profile;
+    struct symver_need needs[MAX_NEEDS];
+
+    for (size_t f = 0; f < nfam; f++) {
+        struct symver_family fam = {prefixes[f], ceiling(p, ceiling_off[f]),
+                                    !strcmp(prefixes[f], "CXXABI_") ? &p->cxxabi_extra : NULL};
+        /* One finding per object and family: the highest unmet version. */
+        if (symver_unmet(ctx->img, p, m, &fam, needs, MAX_NEEDS) > 0) {
+            report(ctx, out, m, &needs[0], ceiling_off[f], prefixes[f], sysdir);
+        }
+    }
+}

@@ -1,0 +1,188 @@
+/* SPDX-License-Identifier: MIT */
+/* The check registry (checks.def), and the one place where a finding is built from a rule. */
+#include "check.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "distinfo.h"
+#include "loader.h"
+#include "utf8.h"
+#include "xalloc.h"
+
+struct check {
+    const char *rule_id;
+    enum check_scope scope;
+    check_image_fn *image;   /* SCOPE_IMAGE */
+    check_member_fn *member; /* every other scope */
+};
+
+#define CHECK_SLOT_SCOPE_IMAGE(fn) .image = fn
+#define CHECK_SLOT_SCOPE_MEMBER(fn) .member = fn
+#define CHECK_SLOT_SCOPE_ELF(fn) .member = fn
+#define CHECK_SLOT_SCOPE_LOADABLE(fn) .member = fn
+#define CHECK_SLOT_SCOPE_EXTENSION(fn) .member = fn
+static const struct check checks[] = {
+#define CHECK(id, name, scope) {#id, scope, CHECK_SLOT_##scope(check_##name)},
+#include "checks.def"
+#undef CHECK
+};
+
+int checks_verify(const struct ruleset *rs, struct diag *d)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(checks); i++) {
+        if (!rules_find(rs, checks[i].rule_id)) {
+            return diag_set(d, DIAG_DATA, "catalog.json: no row for the registered check %s",
+                            checks[i].rule_id);
+        }
+    }
+    for (size_t i = 0; i < rs->nr; i++) {
+        bool found = false;
+        for (size_t j = 0; j < ARRAY_SIZE(checks); j++) {
+            found |= !strcmp(checks[j].rule_id, rs->v[i].id);
+        }
+        if (!found) {
+            return diag_set(d, DIAG_DATA, "catalog.json: rule %s (%s) has no check", rs->v[i].id,
+                            rs->v[i].slug);
+        }
+    }
+    return 0;
+}
+
+/* Whether a member-scoped check is called on m. */
+static bool in_scope(const struct check_ctx *ctx, enum check_scope scope, const struct member *m)
+{
+    const struct profile *p = ctx->profile;
+
+    switch (scope) {
+    case SCOPE_MEMBER:
+        return true;
+    case SCOPE_ELF:
+        return m->elf != NULL;
+    case SCOPE_LOADABLE:
+        return check_would_load(ctx, m);
+    case SCOPE_EXTENSION:
+        return m->role == ROLE_EXTENSION && image_on_sys_path(m, p->py_major, p->py_minor);
+    case SCOPE_IMAGE:
+        break;
+    }
+    return false;
+}
+
+void checks_run(const struct image *img, const struct profile *profile,
+                const struct datadir *data, struct findings *out)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(checks); i++) {
+        const struct check *c = &checks[i];
+        struct check_ctx ctx = {img, profile, rules_find(&data->rules, c->rule_id), data};
+        if (c->scope == SCOPE_IMAGE) {
+            c->image(&ctx, out);
+            continue;
+        }
+        for (size_t j = 0; j < img->nr; j++) {
+            if (in_scope(&ctx, c->scope, &img->members[j])) {
+                c->member(&ctx, &img->members[j], out);
+            }
+        }
+    }
+}
+
+bool check_would_load(const struct check_ctx *ctx, const struct member *m)
+{
+    const struct profile *p = ctx->profile;
+
+    if (!loader_loadable(p, m)) {
+        return false;
+    }
+    /* Every ELF file is held to the loader's rules, an extension module under another
+     * version's tag too (a renamed file would still fail): only a layer directory the
+     * runtime never reads takes a module out of the picture. */
+    return m->role != ROLE_EXTENSION || image_on_sys_path(m, p->py_major, p->py_minor);
+}
+
+char *check_render(const char *tmpl, const struct tvar *vars, size_t nvars)
+{
+    size_t len = 0, alloc = 0;
+    char *out = NULL;
+
+    for (const char *p = tmpl; *p;) {
+        const char *piece = p, *close;
+        size_t n = 1;
+        if (*p == '{' && (close = strchr(p, '}')) != NULL) {
+            for (size_t i = nvars; i-- > 0;) { /* later vars override earlier ones */
+                if (strlen(vars[i].name) == (size_t)(close - p - 1) &&
+                    !strncmp(vars[i].name, p + 1, (size_t)(close - p - 1)) && vars[i].value) {
+                    piece = vars[i].value;
+                    n = strlen(piece);
+                    p = close + 1;
+                    goto append;
+                }
+            }
+        }
+        p++;
+append:
+        ALLOC_GROW(out, len + n + 1, alloc);
+        memcpy(out + len, piece, n);
+        len += n;
+    }
+    ALLOC_GROW(out, len + 1, alloc);
+    out[len] = '\0';
+    return out;
+}
+
+struct finding *check_report(const struct check_ctx *ctx, struct findings *out,
+                             const struct member *m, enum severity sev, const char *expected,
+                             const char *found, const struct tvar *vars, size_t nvars,
+                             const char *fmt, ...)
+{
+    const struct profile *p = ctx->profile;
+    struct finding *f = findings_push(out);
+    char *requirement = distinfo_requirement(m->dist);
+    struct tvar all[32];
+    size_t n = 0;
+    const char *lambda_error = ctx->rule->lambda_error;
+    const char *remediation = ctx->rule->remediation;
+    va_list ap;
+
+    all[n++] = (struct tvar){"path", m->path};
+    all[n++] = (struct tvar){"abs", m->abs};
+    all[n++] = (struct tvar){"module", m->module ? m->module : m->path};
+    all[n++] = (struct tvar){"runtime", p->runtime};
+    all[n++] = (struct tvar){"arch", p->arch};
+    all[n++] = (struct tvar){"pyver", p->python_version};
+    all[n++] = (struct tvar){"pip_platform", p->pip_platform};
+    all[n++] = (struct tvar){"requirement", requirement};
+    all[n++] = (struct tvar){"dist", m->dist ? m->dist->name : "<distribution>"};
+    all[n++] = (struct tvar){"version", m->dist ? m->dist->version : NULL};
+    all[n++] = (struct tvar){"expected", expected};
+    all[n++] = (struct tvar){"found", found};
+    for (size_t i = 0; i < nvars && n < ARRAY_SIZE(all); i++) {
+        all[n++] = vars[i];
+        if (!strcmp(vars[i].name, "lambda_error")) {
+            lambda_error = vars[i].value;
+        } else if (!strcmp(vars[i].name, "remediation") && vars[i].value) {
+            remediation = vars[i].value;
+        }
+    }
+
+    f->rule = ctx->rule;
+    f->severity = sev;
+    f->input = m->input;
+    f->path = xstrdup(m->path);
+    f->path_bytes = m->raw_path ? utf8_hex(m->raw_path) : NULL;
+    if (m->dist) {
+        f->dist_name = xstrdup(m->dist->name);
+        f->dist_version = m->dist->version ? xstrdup(m->dist->version) : NULL;
+    }
+    f->expected = expected ? xstrdup(expected) : NULL;
+    f->found = found ? xstrdup(found) : NULL;
+    va_start(ap, fmt);
+    f->message = xvasprintf(fmt, ap);
+    va_end(ap);
+    f->lambda_error = lambda_error ? check_render(lambda_error, all, n) : NULL;
+    f->remediation = remediation ? check_render(remediation, all, n) : NULL;
+    free(requirement);
+    return f;
+}

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The checks as the tool sees them: verify the registry against the catalogue, run every
+ * check against an image for one target. What a check is, and the helpers checks share,
+ * are private to this folder (check.h).
+ *
+ * Ownership: everything is borrowed for the call; findings appended belong to the
+ * caller's struct findings.
+ */
+#ifndef ANALYZER_CHECKS_H
+#define ANALYZER_CHECKS_H
+
+#include "diag.h"
+#include "finding.h"
+
+struct datadir;
+struct image;
+struct profile;
+struct ruleset;
+
+/**
+ * Every registered check must have a catalogue row and every row a check
+ * (style.md §4.8). Returns -1 with d naming the orphan.
+ */
+int checks_verify(const struct ruleset *rs, struct diag *d);
+
+/** Run every check against the image for one target profile. */
+void checks_run(const struct image *img, const struct profile *profile,
+                const struct datadir *data, struct findings *out);
+
+#endif

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Findings: what a check concluded about one member, already rendered for
+ * every output format.
+ *
+ * Ownership: a struct finding owns all its strings; its rule pointer is
+ * borrowed from the ruleset, which must outlive it. struct findings owns its
+ * items; findings_release() frees them all (a zeroed struct is valid).
+ */
+#ifndef ANALYZER_FINDING_H
+#define ANALYZER_FINDING_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "severity.h"
+
+struct rule;
+
+struct finding {
+    const struct rule *rule;
+    enum severity severity;
+    size_t input;       /* index of the input it was found in */
+    char *path;         /* member path relative to the input's root (valid UTF-8) */
+    char *path_bytes;   /* hex of the name's own bytes when they are not UTF-8, else NULL */
+    char *dist_name;    /* NULL when the member belongs to no known distribution */
+    char *dist_version;
+    char *expected;
+    char *found;
+    char *message;
+    char *lambda_error; /* NULL when the rule has none */
+    char *remediation;  /* NULL when the rule has none */
+};
+
+struct findings {
+    struct finding *items;
+    size_t nr, alloc;
+};
+
+/** Append a zeroed finding and return it for the caller to fill (strings owned by it). */
+struct finding *findings_push(struct findings *fs);
+
+/** Sort by input, path, rule id, found: output never depends on read order. */
+void findings_sort(struct findings *fs);
+
+/** How many findings are at or above sev. */
+size_t findings_count_at_least(const struct findings *fs, enum severity sev);
+size_t findings_count(const struct findings *fs, enum severity sev);
+
+void findings_release(struct findings *fs);
+
+#endif

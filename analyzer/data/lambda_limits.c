@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: MIT */
+/* Deployment limits: JSON in, validated, into plain C structs. */
+#include "lambda_limits.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "jsonread.h"
+#include "xalloc.h"
+
+static int load_limit(struct limit *out, const cJSON *root, const char *key, struct diag *d)
+{
+    char path[64];
+    long v;
+
+    snprintf(path, sizeof(path), "%s.value", key);
+    if (jsonread_int(&v, root, path, d) != 0) {
+        return -1;
+    }
+    out->value = (uint64_t)v; /* the schema says >= 1 */
+    snprintf(path, sizeof(path), "%s.lambda_error", key);
+    return jsonread_str(&out->lambda_error, root, path, d);
+}
+
+int lambda_limits_load(struct lambda_limits *out, const char *rules_dir, struct diag *d)
+{
+    char *path = xasprintf("%s/limits.json", rules_dir);
+    char *schema_path = xasprintf("%s/schema/limits.schema.json", rules_dir);
+    cJSON *root = NULL;
+    long pct = 0;
+    int rc = -1;
+
+    memset(out, 0, sizeof(*out));
+    if (jsonread_validated_by(&root, path, schema_path, d) != 0) {
+        goto out;
+    }
+    if (load_limit(&out->zipped, root, "zipped_direct_upload", d) ||
+        load_limit(&out->unzipped, root, "unzipped_total", d) ||
+        load_limit(&out->layers, root, "layers", d) ||
+        jsonread_int(&pct, root, "warn_percent.value", d)) {
+        diag_prefix(d, "%s", path);
+        goto out;
+    }
+    out->warn_percent = (unsigned)pct;
+    rc = 0;
+out:
+    if (rc) {
+        lambda_limits_release(out);
+    }
+    cJSON_Delete(root);
+    free(schema_path);
+    free(path);
+    return rc;
+}
+
+void lambda_limits_release(struct lambda_limits *l)
+{
+    free(l->zipped.lambda_error);
+    free(l->unzipped.lambda_error);
+    free(l->layers.lambda_error);
+    memset(l, 0, sizeof(*l));
+}

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Lambda's deployment limits (rules/limits.json, lambda-facts.md §3): the bytes and
+ * counts a deployment may not pass, and what Lambda answers when one is passed.
+ *
+ * Ownership: struct lambda_limits owns its strings; lambda_limits_release() frees them (a zeroed
+ * struct is valid).
+ */
+#ifndef ANALYZER_LAMBDA_LIMITS_H
+#define ANALYZER_LAMBDA_LIMITS_H
+
+#include <stdint.h>
+
+#include "diag.h"
+
+struct limit {
+    uint64_t value;
+    char *lambda_error; /* what Lambda answers past it */
+};
+
+struct lambda_limits {
+    struct limit zipped;   /* one zip uploaded directly */
+    struct limit unzipped; /* the function and all its layers, unzipped */
+    struct limit layers;   /* layers of one function */
+    unsigned warn_percent; /* a warning from this share of a limit */
+};
+
+/** Load rules_dir/limits.json, validated against rules_dir/schema/limits.schema.json. */
+int lambda_limits_load(struct lambda_limits *out, const char *rules_dir, struct diag *d);
+
+void lambda_limits_release(struct lambda_limits *l);
+
+#endif

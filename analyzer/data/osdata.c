@@ -1,0 +1,202 @@
+/* SPDX-License-Identifier: MIT */
+/* Runtime OS library lists: JSON in, validated, patterns compiled once. */
+#include "osdata.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "jsonread.h"
+#include "regexp.h"
+#include "xalloc.h"
+
+static struct regexp *compile(const char *pattern, const char *where, struct diag *d)
+{
+    struct regexp *re = NULL;
+
+    if (regexp_compile(&re, pattern, REGEXP_ANCHORED, d) != 0) {
+        diag_prefix(d, "%s", where);
+    }
+    return re;
+}
+
+static int load_lib(struct oslib *l, const cJSON *row, int i, struct diag *d)
+{
+    char *status = NULL, where[64];
+    int rc = -1;
+
+    snprintf(where, sizeof(where), "libraries[%d]", i);
+    if (jsonread_str_opt(&l->soname, row, "soname", d) ||
+        jsonread_str_opt(&l->pattern, row, "pattern", d) ||
+        jsonread_str(&status, row, "status", d) || jsonread_str(&l->family, row, "family", d) ||
+        jsonread_str(&l->source, row, "source", d) ||
+        jsonread_str_opt(&l->confidence, row, "confidence", d)) {
+        diag_prefix(d, "%s", where);
+        goto out;
+    }
+    if (!l->soname == !l->pattern) {
+        diag_set(d, DIAG_DATA, "%s: give exactly one of soname and pattern", where);
+        goto out;
+    }
+    if (l->pattern && !(l->re = compile(l->pattern, where, d))) {
+        goto out;
+    }
+    l->status = !strcmp(status, "present") ? LIB_PRESENT
+                : !strcmp(status, "absent") ? LIB_ABSENT
+                                            : LIB_UNKNOWN;
+    rc = 0;
+out:
+    free(status);
+    return rc;
+}
+
+static int load_provider(struct osprovider *p, const cJSON *row, int i, struct diag *d)
+{
+    char where[64];
+
+    snprintf(where, sizeof(where), "providers[%d]", i);
+    if (jsonread_str(&p->pattern, row, "pattern", d) ||
+        jsonread_str(&p->package, row, "package", d) ||
+        jsonread_str(&p->hint, row, "hint", d)) {
+        return diag_prefix(d, "%s", where);
+    }
+    return (p->re = compile(p->pattern, where, d)) ? 0 : -1;
+}
+
+static int load_one(struct osdata *os, const char *path, const cJSON *schema, struct diag *d)
+{
+    cJSON *root = NULL;
+    const cJSON *item;
+    int rc = -1, i;
+
+    if (jsonread_validated(&root, path, schema, d) != 0) {
+        return -1;
+    }
+    if (jsonread_str(&os->id, root, "id", d) ||
+        jsonread_str(&os->name, root, "name", d)) {
+        goto fail;
+    }
+    os->libs = xcalloc((size_t)cJSON_GetArraySize(jsonread_at(root, "libraries")) + 1,
+                       sizeof(*os->libs));
+    i = 0;
+    cJSON_ArrayForEach(item, jsonread_at(root, "libraries"))
+    {
+        if (load_lib(&os->libs[os->libs_nr++], item, i++, d) != 0) {
+            goto fail;
+        }
+    }
+    os->providers = xcalloc((size_t)cJSON_GetArraySize(jsonread_at(root, "providers")) + 1,
+                            sizeof(*os->providers));
+    i = 0;
+    cJSON_ArrayForEach(item, jsonread_at(root, "providers"))
+    {
+        if (load_provider(&os->providers[os->providers_nr++], item, i++, d) != 0) {
+            goto fail;
+        }
+    }
+    rc = 0;
+    goto out;
+fail:
+    diag_prefix(d, "%s", path);
+out:
+    cJSON_Delete(root);
+    return rc;
+}
+
+int osdatas_load(struct osdatas *out, const char *rules_dir, struct diag *d)
+{
+    char *dir = xasprintf("%s/os", rules_dir);
+    char *schema_path = xasprintf("%s/schema/os.schema.json", rules_dir);
+    struct strvec names = STRVEC_INIT;
+    cJSON *schema = NULL;
+    int rc = -1;
+
+    memset(out, 0, sizeof(*out));
+    if (jsonread_file(&schema, schema_path, d) != 0 || jsonread_list_dir(&names, dir, d) != 0) {
+        goto out;
+    }
+    out->v = xcalloc(names.nr + 1, sizeof(*out->v));
+    for (size_t i = 0; i < names.nr; i++) {
+        char *path = xasprintf("%s/%s", dir, names.v[i]);
+        int bad = load_one(&out->v[out->nr++], path, schema, d);
+        free(path);
+        if (bad) {
+            goto out;
+        }
+    }
+    rc = 0;
+out:
+    if (rc) {
+        osdatas_release(out);
+    }
+    cJSON_Delete(schema);
+    strvec_release(&names);
+    free(schema_path);
+    free(dir);
+    return rc;
+}
+
+const struct osdata *osdatas_find(const struct osdatas *os, const char *id)
+{
+    for (size_t i = 0; i < os->nr; i++) {
+        if (!strcmp(os->v[i].id, id)) {
+            return &os->v[i];
+        }
+    }
+    return NULL;
+}
+
+const struct oslib *osdata_library(const struct osdata *os, const char *soname)
+{
+    for (size_t i = 0; i < os->libs_nr; i++) {
+        if (os->libs[i].soname && !strcmp(os->libs[i].soname, soname)) {
+            return &os->libs[i];
+        }
+    }
+    for (size_t i = 0; i < os->libs_nr; i++) {
+        if (os->libs[i].re && regexp_test(os->libs[i].re, soname)) {
+            return &os->libs[i];
+        }
+    }
+    return NULL;
+}
+
+const struct osprovider *osdata_provider(const struct osdata *os, const char *soname)
+{
+    for (size_t i = 0; i < os->providers_nr; i++) {
+        if (regexp_test(os->providers[i].re, soname)) {
+            return &os->providers[i];
+        }
+    }
+    return NULL;
+}
+
+void osdatas_release(struct osdatas *os)
+{
+    for (size_t i = 0; os && i < os->nr; i++) {
+        struct osdata *o = &os->v[i];
+        for (size_t j = 0; j < o->libs_nr; j++) {
+            free(o->libs[j].soname);
+            free(o->libs[j].pattern);
+            regexp_free(o->libs[j].re);
+            free(o->libs[j].family);
+            free(o->libs[j].source);
+            free(o->libs[j].confidence);
+        }
+        for (size_t j = 0; j < o->providers_nr; j++) {
+            free(o->providers[j].pattern);
+            regexp_free(o->providers[j].re);
+            free(o->providers[j].package);
+            free(o->providers[j].hint);
+        }
+        free(o->libs);
+        free(o->providers);
+        free(o->id);
+        free(o->name);
+    }
+    if (os) {
+        free(os->v);
+        os->v = NULL;
+        os->nr = 0;
+    }
+}

@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What each runtime OS ships (rules/os/ID.json): which sonames the loader finds
+ * there (present, absent, or unconfirmed), and which package usually provides a
+ * library that is missing. Data, with sources, from lambda-facts.md §2.4.
+ *
+ * Ownership: struct osdatas owns every row, string and compiled pattern;
+ * osdatas_release() frees them (a zeroed struct is valid). Pointers returned by
+ * the lookups are borrowed and live as long as the struct osdatas.
+ */
+#ifndef ANALYZER_OSDATA_H
+#define ANALYZER_OSDATA_H
+
+#include <stddef.h>
+
+#include "diag.h"
+
+struct regexp;
+
+enum lib_status { LIB_PRESENT, LIB_ABSENT, LIB_UNKNOWN };
+
+struct oslib {
+    char *soname;  /* exact name, or NULL when the row is a pattern */
+    char *pattern; /* PCRE2, anchored */
+    struct regexp *re;
+    enum lib_status status;
+    char *family;  /* "glibc", "toolchain", "system", "libpython", "musl" */
+    char *source;
+    char *confidence; /* NULL when confirmed; "inferred", "single-source", ... */
+};
+
+struct osprovider {
+    char *pattern;
+    struct regexp *re;
+    char *package;
+    char *hint;
+};
+
+struct osdata {
+    char *id;   /* "al2" */
+    char *name; /* "Amazon Linux 2" */
+    struct oslib *libs;
+    size_t libs_nr;
+    struct osprovider *providers;
+    size_t providers_nr;
+};
+
+struct osdatas {
+    struct osdata *v;
+    size_t nr;
+};
+
+/** Load rules_dir/os/NAME.json, each validated against rules_dir/schema/os.schema.json. */
+int osdatas_load(struct osdatas *out, const char *rules_dir, struct diag *d);
+const struct osdata *osdatas_find(const struct osdatas *os, const char *id);
+void osdatas_release(struct osdatas *os);
+
+/** The row for a soname: exact rows first, then patterns; NULL when the data says nothing. */
+const struct oslib *osdata_library(const struct osdata *os, const char *soname);
+/** The provider hint for a soname, or NULL. */
+const struct osprovider *osdata_provider(const struct osdata *os, const char *soname);
+
+#endif

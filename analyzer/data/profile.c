@@ -1,0 +1,191 @@
+/* SPDX-License-Identifier: MIT */
+/* Runtime profiles: JSON files in, validated, into plain C structs. */
+#include "profile.h"
+
+#include <elf.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "jsonread.h"
+#include "xalloc.h"
+
+/* Every field: the dotted path of its value in the profile, and where it goes. */
+struct str_field {
+    const char *path;
+    size_t offset;
+};
+
+#define STR(path, member) {path, offsetof(struct profile, member)}
+static const struct str_field str_fields[] = {
+    STR("id", id),
+    STR("runtime", runtime),
+    STR("arch", arch),
+    STR("python.version.value", python_version),
+    STR("python.abi_tag.value", abi_tag),
+    STR("elf.interpreter.value", interpreter),
+    STR("elf.triplet.value", triplet),
+    STR("os.id.value", os_id),
+    STR("os.name.value", os_name),
+    STR("toolchain.glibc_max.value", glibc_max),
+    STR("toolchain.glibcxx_max.value", glibcxx_max),
+    STR("toolchain.cxxabi_max.value", cxxabi_max),
+    STR("toolchain.gcc_max.value", gcc_max),
+    STR("pip_platform.value", pip_platform),
+    STR("lifecycle.deprecated.value", deprecated),
+    STR("lifecycle.block_create.value", block_create),
+    STR("lifecycle.block_update.value", block_update),
+};
+#undef STR
+
+static void profile_release(struct profile *p)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(str_fields); i++) {
+        free(*(char **)((char *)p + str_fields[i].offset));
+    }
+    free(p->file);
+    strvec_release(&p->ext_suffixes);
+    strvec_release(&p->cxxabi_extra);
+    strvec_release(&p->library_path);
+    memset(p, 0, sizeof(*p));
+}
+
+static int extract(struct profile *p, const cJSON *root, struct diag *d)
+{
+    char *data = NULL;
+    int rc = -1;
+
+    for (size_t i = 0; i < ARRAY_SIZE(str_fields); i++) {
+        if (jsonread_str((char **)((char *)p + str_fields[i].offset), root, str_fields[i].path,
+                         d) != 0) {
+            goto out;
+        }
+    }
+    if (jsonread_strv(&p->ext_suffixes, root, "python.extension_suffixes.value", d) ||
+        jsonread_strv(&p->cxxabi_extra, root, "toolchain.cxxabi_extra.value", d) ||
+        jsonread_strv(&p->library_path, root, "library_path.value", d) ||
+        jsonread_int(&p->pyc_magic, root, "python.pyc_magic.value", d) ||
+        jsonread_int(&p->elf_machine, root, "elf.machine.value", d) ||
+        jsonread_int(&p->elf_class, root, "elf.class.value", d) ||
+        jsonread_str(&data, root, "elf.data.value", d)) {
+        goto out;
+    }
+    p->elf_data = !strcmp(data, "msb") ? ELFDATA2MSB : ELFDATA2LSB;
+    if (sscanf(p->python_version, "%d.%d", &p->py_major, &p->py_minor) != 2) {
+        diag_set(d, DIAG_DATA, "python.version.value: expected MAJOR.MINOR");
+        goto out;
+    }
+    rc = 0;
+out:
+    free(data);
+    return rc;
+}
+
+static int load_one(struct profile *p, const char *path, const cJSON *schema, struct diag *d)
+{
+    cJSON *root = NULL;
+    const char *base = strrchr(path, '/');
+    char *expect = NULL;
+    int rc = -1;
+
+    memset(p, 0, sizeof(*p));
+    p->file = xstrdup(path);
+    if (jsonread_validated(&root, path, schema, d) != 0) {
+        goto out;
+    }
+    if (extract(p, root, d) != 0) {
+        diag_prefix(d, "%s", path);
+        goto out;
+    }
+    expect = xasprintf("%s.json", p->id);
+    if (strcmp(base ? base + 1 : path, expect) != 0) {
+        diag_set(d, DIAG_DATA, "%s: id: '%s' does not match the file name", path, p->id);
+        goto out;
+    }
+    rc = 0;
+out:
+    free(expect);
+    cJSON_Delete(root);
+    return rc;
+}
+
+static int cmp_profile(const void *a, const void *b)
+{
+    const struct profile *x = a, *y = b;
+
+    if (x->py_major != y->py_major) {
+        return x->py_major - y->py_major;
+    }
+    if (x->py_minor != y->py_minor) {
+        return x->py_minor - y->py_minor;
+    }
+    return strcmp(x->arch, y->arch) > 0 ? -1 : strcmp(x->arch, y->arch) < 0; /* x86_64 first */
+}
+
+int profiles_load(struct profiles *out, const char *rules_dir, struct diag *d)
+{
+    char *dir = xasprintf("%s/runtimes", rules_dir);
+    char *schema_path = xasprintf("%s/schema/profile.schema.json", rules_dir);
+    struct strvec names = STRVEC_INIT;
+    cJSON *schema = NULL;
+    int rc = -1;
+
+    memset(out, 0, sizeof(*out));
+    if (jsonread_file(&schema, schema_path, d) != 0 || jsonread_list_dir(&names, dir, d) != 0) {
+        goto out;
+    }
+    if (!names.nr) {
+        diag_set(d, DIAG_DATA, "no runtime profiles in '%s'", dir);
+        goto out;
+    }
+    out->v = xcalloc(names.nr, sizeof(*out->v));
+    for (size_t i = 0; i < names.nr; i++) {
+        char *path = xasprintf("%s/%s", dir, names.v[i]);
+        int bad = load_one(&out->v[out->nr++], path, schema, d);
+        free(path);
+        if (bad) {
+            goto out;
+        }
+        for (size_t j = 0; j + 1 < out->nr; j++) {
+            if (!strcmp(out->v[j].id, out->v[out->nr - 1].id)) {
+                diag_set(d, DIAG_DATA, "%s: duplicate profile id '%s'", names.v[i],
+                         out->v[j].id);
+                goto out;
+            }
+        }
+    }
+    qsort(out->v, out->nr, sizeof(*out->v), cmp_profile);
+    rc = 0;
+out:
+    if (rc) {
+        profiles_release(out);
+    }
+    cJSON_Delete(schema);
+    strvec_release(&names);
+    free(schema_path);
+    free(dir);
+    return rc;
+}
+
+const struct profile *profiles_find(const struct profiles *ps, const char *runtime,
+                                    const char *arch)
+{
+    for (size_t i = 0; i < ps->nr; i++) {
+        if (!strcmp(ps->v[i].runtime, runtime) && !strcmp(ps->v[i].arch, arch)) {
+            return &ps->v[i];
+        }
+    }
+    return NULL;
+}
+
+void profiles_release(struct profiles *ps)
+{
+    for (size_t i = 0; ps && i < ps->nr; i++) {
+        profile_release(&ps->v[i]);
+    }
+    if (ps) {
+        free(ps->v);
+        ps->v = NULL;
+        ps->nr = 0;
+    }
+}

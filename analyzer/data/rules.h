@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The rule catalogue (rules/catalog.json): id, slug, default severity, title,
+ * help, and the templates for the Lambda error line and the remediation.
+ *
+ * Ownership: struct ruleset owns its rules and their strings;
+ * rules_release() frees them (a zeroed struct is valid). Pointers from
+ * rules_find() are borrowed and live as long as the ruleset.
+ */
+#ifndef ANALYZER_RULES_H
+#define ANALYZER_RULES_H
+
+#include <stddef.h>
+
+#include "diag.h"
+#include "severity.h"
+
+struct rule {
+    char *id;           /* "ABI001": stable, never reused */
+    char *slug;         /* "python-tag-mismatch": part of the JSON contract */
+    enum severity severity;
+    char *title;
+    char *help;
+    char *lambda_error; /* template with {vars}, or NULL */
+    char *remediation;  /* template with {vars}, or NULL */
+};
+
+struct ruleset {
+    struct rule *v;
+    size_t nr;
+};
+
+/**
+ * Load rules_dir/catalog.json, validated against
+ * rules_dir/schema/catalog.schema.json. Ids and slugs must be unique.
+ */
+int rules_load(struct ruleset *out, const char *rules_dir, struct diag *d);
+
+/** The rule with this id, or NULL. */
+const struct rule *rules_find(const struct ruleset *rs, const char *id);
+
+void rules_release(struct ruleset *rs);
+
+#endif

@@ -1,0 +1,227 @@
+/* SPDX-License-Identifier: MIT */
+/* The image: growable arrays of inputs, members and distributions. */
+#include "image.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "path.h"
+#include "utf8.h"
+#include "xalloc.h"
+
+/* Where a layer member sits on sys.path: "python/lib/python3.N/site-packages/" and
+ * "python/" are on it (lambda-facts.md §2.2); lib/ and bin/ are not. */
+static void place_in_layer(struct member *m)
+{
+    static const char lib[] = "python/lib/python";
+    const char *p = m->path;
+    int major = 0, minor = -1, n = 0;
+
+    m->site_minor = -1;
+    if (!strncmp(p, lib, sizeof(lib) - 1) &&
+        sscanf(p + sizeof(lib) - 1, "%d.%d/site-packages/%n", &major, &minor, &n) == 2 && n > 0) {
+        m->site_off = sizeof(lib) - 1 + (size_t)n;
+        m->site_minor = major == 3 ? minor : -1;
+        m->on_site = true;
+    } else if (!strncmp(p, "python/", 7)) {
+        m->site_off = 7;
+        m->on_site = true;
+    }
+}
+
+struct member *image_add_member(struct image *img, size_t input, const char *path)
+{
+    struct member *m;
+    bool layer = input < img->inputs_nr && img->inputs[input].role == INPUT_LAYER;
+
+    ALLOC_GROW(img->members, img->nr + 1, img->alloc);
+    m = &img->members[img->nr++];
+    memset(m, 0, sizeof(*m));
+    if (utf8_valid(path, strlen(path))) {
+        m->path = xstrdup(path);
+    } else {
+        m->path = utf8_escape(path, false);
+        m->raw_path = xstrdup(path);
+    }
+    m->input = input;
+    m->abs = xasprintf("%s/%s", layer ? "/opt" : "/var/task", path);
+    m->site_minor = -1;
+    if (layer) {
+        place_in_layer(m);
+    } else {
+        m->on_site = true;
+    }
+    return m;
+}
+
+bool image_on_sys_path(const struct member *m, int major, int minor)
+{
+    return m->on_site && (m->site_minor < 0 || (major == 3 && m->site_minor == minor));
+}
+
+static int cmp_file(const void *a, const void *b)
+{
+    const struct image_file *x = a, *y = b;
+    int c = strcmp(x->abs, y->abs);
+
+    if (c) {
+        return c;
+    }
+    return x->m->input < y->m->input ? -1 : x->m->input > y->m->input;
+}
+
+void image_index(struct image *img)
+{
+    size_t n = 0;
+
+    free(img->files);
+    img->files = xcalloc(img->nr + 1, sizeof(*img->files));
+    for (size_t i = 0; i < img->nr; i++) {
+        img->files[i] = (struct image_file){img->members[i].abs, &img->members[i]};
+    }
+    if (img->nr > 1) {
+        qsort(img->files, img->nr, sizeof(*img->files), cmp_file);
+    }
+    /* Of the layers' files at one path keep the last: the layer configured last wins.
+     * Function bundles are separate views: each keeps its own. */
+    for (size_t i = 0; i < img->nr; i++) {
+        const struct image_file *f = &img->files[i];
+        if (i + 1 < img->nr && !strcmp(f->abs, img->files[i + 1].abs) &&
+            img->inputs[f->m->input].role == INPUT_LAYER) {
+            continue;
+        }
+        img->files[n++] = *f;
+    }
+    img->files_nr = n;
+}
+
+size_t image_view_of(const struct image *img, const struct member *m)
+{
+    if (img->inputs[m->input].role == INPUT_FUNCTION) {
+        return m->input;
+    }
+    for (size_t i = 0; i < img->inputs_nr; i++) {
+        if (img->inputs[i].role == INPUT_FUNCTION) {
+            return i;
+        }
+    }
+    return 0;
+}
+
+/* The file at abs as view sees it, among the (sorted) entries for that path. */
+static const struct image_file *in_view(const struct image *img, size_t view, const char *abs)
+{
+    size_t lo = 0, hi = img->files_nr;
+
+    while (lo < hi) { /* the first entry not below abs */
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(img->files[mid].abs, abs) < 0) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    for (; lo < img->files_nr && !strcmp(img->files[lo].abs, abs); lo++) {
+        const struct member *m = img->files[lo].m;
+        if (img->inputs[m->input].role == INPUT_LAYER || m->input == view) {
+            return &img->files[lo];
+        }
+    }
+    return NULL;
+}
+
+const struct member *image_lookup(const struct image *img, size_t view, const char *abs)
+{
+    char *path = path_normalize(abs, PATH_ABSOLUTE, NULL);
+    const struct member *found = NULL;
+
+    for (int hops = 0; hops < 8; hops++) {
+        const struct image_file *f = in_view(img, view, path);
+        char *next;
+        if (!f || !f->m->link_target) {
+            found = f ? f->m : NULL;
+            break;
+        }
+        /* A relative link resolves against the link's directory. */
+        next = f->m->link_target[0] == '/'
+                   ? xstrdup(f->m->link_target)
+                   : xasprintf("%.*s/%s", (int)path_dir_len(f->abs), f->abs, f->m->link_target);
+        free(path);
+        path = path_normalize(next, PATH_ABSOLUTE, NULL);
+        free(next);
+    }
+    free(path);
+    return found;
+}
+
+void image_count(const struct image *img, size_t input, struct image_counts *out)
+{
+    memset(out, 0, sizeof(*out));
+    for (size_t i = 0; i < img->nr; i++) {
+        const struct member *m = &img->members[i];
+        if (m->input != input) {
+            continue;
+        }
+        out->members++;
+        out->elf_objects += m->elf != NULL;
+        out->extensions += m->role == ROLE_EXTENSION;
+    }
+    for (size_t i = 0; i < img->dists_nr; i++) {
+        out->distributions += img->dists[i].input == input;
+    }
+}
+
+const char *image_role_name(enum input_role role)
+{
+    return role == INPUT_LAYER ? "layer" : "function";
+}
+
+struct distribution *image_add_dist(struct image *img)
+{
+    struct distribution *dist;
+
+    ALLOC_GROW(img->dists, img->dists_nr + 1, img->dists_alloc);
+    dist = &img->dists[img->dists_nr++];
+    memset(dist, 0, sizeof(*dist));
+    return dist;
+}
+
+
+void image_release(struct image *img)
+{
+    for (size_t i = 0; i < img->inputs_nr; i++) {
+        free(img->inputs[i].name);
+        strvec_release(&img->inputs[i].notes);
+    }
+    free(img->inputs);
+    for (size_t i = 0; i < img->nr; i++) {
+        struct member *m = &img->members[i];
+        free(m->path);
+        free(m->raw_path);
+        free(m->abs);
+        free(m->link_target);
+        free(m->module);
+        pyext_name_release(&m->ext);
+        free(m->problem);
+        if (m->elf) {
+            elfinfo_release(m->elf);
+            free(m->elf);
+        }
+    }
+    free(img->members);
+    for (size_t i = 0; i < img->dists_nr; i++) {
+        struct distribution *dist = &img->dists[i];
+        free(dist->name);
+        free(dist->version);
+        free(dist->root);
+        free(dist->info_dir);
+        strvec_release(&dist->files);
+        strvec_release(&dist->top_level);
+        strvec_release(&dist->wheel_tags);
+    }
+    free(img->dists);
+    strmap_release(&img->dist_by_dir);
+    free(img->files);
+    memset(img, 0, sizeof(*img));
+}

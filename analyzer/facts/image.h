@@ -1,0 +1,144 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The image: every fact read from every input, the view the checks work on
+ * (/var/task for the function; /opt for layers, later). Facts only: the
+ * checks draw the conclusions.
+ *
+ * Ownership: struct image owns its inputs, members, distributions and all
+ * their strings and elfinfo structs; image_release() frees them all (a
+ * zeroed struct is valid). Members point at distributions of the same image
+ * (borrowed).
+ */
+#ifndef ANALYZER_IMAGE_H
+#define ANALYZER_IMAGE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "elfinfo.h"
+#include "pyname.h"
+#include "strmap.h"
+#include "strvec.h"
+
+/* What a member is to Python and to the loader, from its path and content. */
+enum member_role {
+    ROLE_OTHER = 0,
+    ROLE_EXTENSION, /* an importable extension module */
+    ROLE_LIBRARY,   /* a shared library, loaded through DT_NEEDED or dlopen */
+    ROLE_EXECUTABLE,
+    ROLE_OTHER_ELF, /* relocatable object, core file, ... */
+    ROLE_PYC,
+    ROLE_DISTINFO,  /* a file in *.dist-info or *.egg-info */
+};
+
+/* What the first bytes say. */
+enum content_kind {
+    CONTENT_UNREAD = 0, /* not looked at (its role needs no bytes) */
+    CONTENT_EMPTY,
+    CONTENT_ELF,
+    CONTENT_MACHO,
+    CONTENT_PE,
+    CONTENT_PYC,
+    CONTENT_TEXT,
+    CONTENT_DATA,
+};
+
+struct distribution {
+    char *name;     /* from METADATA/PKG-INFO Name:, else the directory name */
+    char *version;
+    char *root;     /* the directory holding the .dist-info ("" at the bundle root) */
+    char *info_dir; /* "pandas-0.22.0.dist-info" */
+    size_t input;
+    struct strvec files;     /* RECORD paths, relative to root */
+    struct strvec top_level; /* top_level.txt, or the normalised name */
+    struct strvec wheel_tags;
+};
+
+struct member {
+    char *path;     /* relative to its input's root; invalid UTF-8 written as \xNN */
+    char *raw_path; /* the name's own bytes when they are not UTF-8, else NULL */
+    char *abs;      /* where Lambda puts it: /var/task/<path>, or /opt/<path> for a layer */
+    size_t site_off;  /* path + site_off is the path below the sys.path entry holding it */
+    bool on_site;     /* under a sys.path entry at all (a layer's lib/, bin/ are not) */
+    int site_minor;   /* N of a layer's python/lib/python3.N/site-packages/, else -1 */
+    char *link_target; /* a symbolic link stored in a zip: where it points */
+    size_t input;
+    uint64_t size;
+    enum member_role role;
+    enum content_kind content;
+    unsigned char head[16]; /* the first bytes, when read */
+    size_t head_len;
+    struct pyext_name ext;  /* the file-name grammar's verdict (kind PYEXT_NONE if not a module name) */
+    char *module;           /* dotted import name for extension modules */
+    struct elfinfo *elf;    /* when content is ELF */
+    char *problem;          /* the member could not be read: why */
+    const struct distribution *dist;
+};
+
+enum input_role { INPUT_FUNCTION, INPUT_LAYER };
+
+struct image_input {
+    char *name;            /* as given on the command line */
+    const char *kind;      /* "zip", "directory", "file" (static) */
+    bool zipped;           /* one zip file: file_size is what a direct upload sends */
+    enum input_role role;
+    uint64_t file_size;
+    size_t entries;        /* entries listed, directories included */
+    struct strvec notes;   /* remarks on the input as a whole */
+};
+
+/* One file of the Lambda filesystem view, by absolute path (see image_index()). */
+struct image_file {
+    const char *abs;
+    const struct member *m;
+};
+
+struct image {
+    struct image_input *inputs;
+    size_t inputs_nr, inputs_alloc;
+    struct member *members;
+    size_t nr, alloc;
+    struct distribution *dists;
+    size_t dists_nr, dists_alloc;
+    struct strmap dist_by_dir; /* "<input>:<dir>" -> index + 1 in dists */
+    struct image_file *files; /* sorted by abs; for a path in several layers, the last layer's */
+    size_t files_nr;
+};
+
+/** Add a member of input; sets abs and the sys.path placement from the input's role. */
+struct member *image_add_member(struct image *img, size_t input, const char *path);
+struct distribution *image_add_dist(struct image *img);
+void image_release(struct image *img);
+
+/** True when m sits below a sys.path entry that python<major>.<minor> has. */
+bool image_on_sys_path(const struct member *m, int major, int minor);
+
+/**
+ * Build the filesystem view once all inputs are read: /var/task from the function,
+ * /opt from the layers merged in order, the later layer winning (lambda-facts.md §2.1).
+ */
+void image_index(struct image *img);
+
+/**
+ * The member at an absolute path as the function bundle `view` (its input index) sees
+ * it: /var/task is that bundle, /opt its layers. Symbolic links stored in zips are
+ * followed (up to 8). NULL when nothing of the bundle is there.
+ */
+const struct member *image_lookup(const struct image *img, size_t view, const char *abs);
+
+/* What one input holds, counted. */
+struct image_counts {
+    size_t members, elf_objects, extensions, distributions;
+};
+
+/** Count the members, ELF objects, extension modules and distributions of one input. */
+void image_count(const struct image *img, size_t input, struct image_counts *out);
+
+/** "function" or "layer". */
+const char *image_role_name(enum input_role role);
+
+/** The function bundle whose view m is seen in: its own input, or the first for a layer. */
+size_t image_view_of(const struct image *img, const struct member *m);
+
+#endif

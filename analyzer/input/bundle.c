@@ -1,0 +1,253 @@
+/* SPDX-License-Identifier: MIT */
+/* Input abstraction: dispatch to the zip, directory or single-file backend. */
+#include "bundle_int.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "path.h"
+#include "xalloc.h"
+
+#define ZIP_BOMB_MIN_SIZE (16u << 20)
+#define ZIP_BOMB_RATIO 1000
+#define NAME_MAX_BYTES 255 /* NAME_MAX of every Linux file system Lambda could unpack into */
+
+static const unsigned char zip_local_magic[4] = {'P', 'K', 3, 4};
+static const unsigned char zip_empty_magic[4] = {'P', 'K', 5, 6};
+
+/* A zip by content first; by name only when the content says nothing else
+ * (a self-extracting prefix, say), so that libzip gets to say what is wrong. */
+static bool looks_like_zip(const char *path, const unsigned char *magic, size_t got)
+{
+    if (got == 4 && (!memcmp(magic, zip_local_magic, 4) || !memcmp(magic, zip_empty_magic, 4))) {
+        return true;
+    }
+    if (got == 4 && !memcmp(magic, "\177ELF", 4)) {
+        return false;
+    }
+    return path_has_suffix(path, ".zip") || path_has_suffix(path, ".whl");
+}
+
+int bundle_open(struct bundle **out, const char *path, const struct bundle_limits *limits,
+                struct diag *d)
+{
+    struct bundle *b;
+    struct stat st;
+    unsigned char magic[4];
+    ssize_t got = 0;
+    int fd, rc;
+
+    *out = NULL;
+    if (stat(path, &st) != 0) {
+        return diag_set(d, DIAG_IO, "cannot open '%s': %s", path, strerror(errno));
+    }
+    b = xcalloc(1, sizeof(*b));
+    b->name = xstrdup(path);
+    b->limits = *limits;
+    if (S_ISDIR(st.st_mode)) {
+        b->kind = BUNDLE_DIR;
+        rc = bundle_dir_open(b, path, d);
+    } else if (!S_ISREG(st.st_mode)) {
+        rc = diag_set(d, DIAG_INPUT, "'%s' is not a regular file or directory", path);
+    } else {
+        fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+        if (fd < 0) {
+            rc = diag_set(d, DIAG_IO, "cannot open '%s': %s", path, strerror(errno));
+        } else {
+            got = read(fd, magic, sizeof(magic));
+            close(fd);
+            b->file_size = (uint64_t)st.st_size;
+            if (got < 0) {
+                rc = diag_set(d, DIAG_IO, "cannot read '%s': %s", path, strerror(errno));
+            } else if (looks_like_zip(path, magic, (size_t)got)) {
+                b->kind = BUNDLE_ZIP;
+                rc = bundle_zip_open(b, path, d);
+            } else {
+                b->kind = BUNDLE_FILE;
+                rc = bundle_file_open(b, path, d);
+            }
+        }
+    }
+    if (rc != 0) {
+        bundle_close(b);
+        return -1;
+    }
+    *out = b;
+    return 0;
+}
+
+char *bundle_entry_problem(const struct bundle *b, const char *path, uint64_t size,
+                           uint64_t stored)
+{
+    for (const char *p = path; *p;) {
+        size_t n = strcspn(p, "/");
+        if (n > NAME_MAX_BYTES) {
+            return xasprintf("a name component of %zu bytes: no Linux file system holds it", n);
+        }
+        p += n + (p[n] == '/');
+    }
+    if (size > b->limits.max_member_size) {
+        return xasprintf("member is %llu bytes, over the %llu-byte limit: not read",
+                         (unsigned long long)size,
+                         (unsigned long long)b->limits.max_member_size);
+    }
+    /* Deflate cannot beat about 1032:1; a large member past 1000:1 is a bomb, not a file. */
+    if (size > ZIP_BOMB_MIN_SIZE && stored && size / stored > ZIP_BOMB_RATIO) {
+        return xasprintf("compression ratio %llu:1 (%llu bytes from %llu) looks like a zip "
+                         "bomb: not read",
+                         (unsigned long long)(size / stored), (unsigned long long)size,
+                         (unsigned long long)stored);
+    }
+    return NULL;
+}
+
+int bundle_open_zip_memory(struct bundle **out, const char *name, const void *data, size_t len,
+                           const struct bundle_limits *limits, struct diag *d)
+{
+    struct bundle *b = xcalloc(1, sizeof(*b));
+
+    *out = NULL;
+    b->name = xstrdup(name);
+    b->limits = *limits;
+    b->kind = BUNDLE_ZIP;
+    b->file_size = len;
+    if (bundle_zip_open_memory(b, data, len, d) != 0) {
+        bundle_close(b);
+        return -1;
+    }
+    *out = b;
+    return 0;
+}
+
+int bundle_peek(struct bundle *b, const struct bundle_entry *e, unsigned char *buf, size_t cap,
+                size_t *got, struct diag *d)
+{
+    *got = 0;
+    if (e->problem) {
+        return diag_set(d, DIAG_IO, "%s", e->problem);
+    }
+    return b->ops->read(b, e, buf, cap, got, d);
+}
+
+static uint64_t budget(const struct bundle *b)
+{
+    return b->limits.max_total_read ? b->limits.max_total_read : 4 * b->limits.max_member_size;
+}
+
+int bundle_read(struct bundle *b, const struct bundle_entry *e, unsigned char **out, size_t *len,
+                struct diag *d)
+{
+    unsigned char *buf;
+    size_t got = 0, cap;
+
+    *out = NULL;
+    *len = 0;
+    if (e->problem) {
+        return diag_set(d, DIAG_IO, "%s", e->problem);
+    }
+    if (e->size > b->limits.max_member_size || e->size >= SIZE_MAX) {
+        return diag_set(d, DIAG_LIMIT, "member is %llu bytes, over the %llu-byte limit",
+                        (unsigned long long)e->size,
+                        (unsigned long long)b->limits.max_member_size);
+    }
+    if (e->size > ZIP_BOMB_MIN_SIZE && e->stored && e->size / e->stored > ZIP_BOMB_RATIO) {
+        return diag_set(d, DIAG_LIMIT, "compression ratio over %d:1: not read", ZIP_BOMB_RATIO);
+    }
+    /* Many members over the same compressed data (overlapping entries) would each inflate in
+     * full: one bundle gets a budget, far above what a real function could need. */
+    if (e->size > budget(b) - b->read_total) {
+        return diag_set(d, DIAG_LIMIT,
+                        "the bundle has already had %llu bytes inflated, its budget: not read",
+                        (unsigned long long)b->read_total);
+    }
+    b->read_total += e->size;
+    /* One byte more than declared, so that a member longer than its header says is caught. */
+    cap = (size_t)e->size + 1;
+    buf = xmalloc(cap);
+    if (b->ops->read(b, e, buf, cap, &got, d) != 0) {
+        free(buf);
+        return -1;
+    }
+    if (got != e->size) {
+        free(buf);
+        return diag_set(d, DIAG_IO, "member has %s bytes than its declared %llu",
+                        got > e->size ? "more" : "fewer", (unsigned long long)e->size);
+    }
+    *out = buf;
+    *len = got;
+    return 0;
+}
+
+void bundle_close(struct bundle *b)
+{
+    if (!b) {
+        return;
+    }
+    if (b->ops && b->ops->close) {
+        b->ops->close(b);
+    }
+    for (size_t i = 0; i < b->nr; i++) {
+        free(b->entries[i].path);
+        free(b->entries[i].problem);
+        free(b->entries[i].open_path);
+    }
+    free(b->entries);
+    strvec_release(&b->notes);
+    free(b->name);
+    free(b);
+}
+
+const char *bundle_kind_name(enum bundle_kind kind)
+{
+    switch (kind) {
+    case BUNDLE_ZIP:
+        return "zip";
+    case BUNDLE_DIR:
+        return "directory";
+    case BUNDLE_FILE:
+        return "file";
+    }
+    return "unknown";
+}
+
+struct bundle_entry *bundle_add_entry(struct bundle *b, const char *path, enum entry_type type)
+{
+    struct bundle_entry *e;
+
+    ALLOC_GROW(b->entries, b->nr + 1, b->alloc);
+    e = &b->entries[b->nr++];
+    memset(e, 0, sizeof(*e));
+    e->path = xstrdup(path);
+    e->type = type;
+    return e;
+}
+
+void bundle_add_note(struct bundle *b, char *note)
+{
+    strvec_push_nodup(&b->notes, note);
+}
+
+enum bundle_kind bundle_kind(const struct bundle *b)
+{
+    return b->kind;
+}
+
+uint64_t bundle_file_size(const struct bundle *b)
+{
+    return b->file_size;
+}
+
+const struct bundle_entry *bundle_entries(const struct bundle *b, size_t *nr)
+{
+    *nr = b->nr;
+    return b->entries;
+}
+
+const struct strvec *bundle_notes(const struct bundle *b)
+{
+    return &b->notes;
+}

@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Input abstraction: a zip (libzip), a directory, or a single file, seen as one list
+ * of entries with normalised paths. The reading phase (facts/scan.c) knows nothing
+ * else about input (zipcmp's struct archive, style.md §4.1). The backends and their
+ * shared helpers are private to this folder (bundle_int.h).
+ *
+ * Ownership: bundle_open() returns a bundle the caller frees with bundle_close()
+ * (NULL accepted). Entries, their strings and the notes belong to the bundle and live
+ * until bundle_close(). bundle_read() returns a buffer the caller frees with free().
+ * Nothing here ever writes to the input.
+ */
+#ifndef ANALYZER_BUNDLE_H
+#define ANALYZER_BUNDLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "diag.h"
+#include "strvec.h"
+
+enum bundle_kind { BUNDLE_ZIP, BUNDLE_DIR, BUNDLE_FILE };
+
+enum entry_type {
+    ENTRY_FILE,    /* regular file (or a zip member with content) */
+    ENTRY_DIR,     /* directory: listed, never read */
+    ENTRY_SYMLINK, /* a link that is not followed */
+    ENTRY_SPECIAL, /* FIFO, device, socket: never opened */
+};
+
+struct bundle_entry {
+    char *path;          /* relative to the bundle root: '/' separators, no "./", no leading '/' */
+    enum entry_type type;
+    uint64_t size;       /* uncompressed size (as declared, for zip members) */
+    uint64_t stored;     /* bytes in the archive (compressed size), or size */
+    char *problem;       /* why the entry cannot be read, NULL when it can */
+    /* The backend's own: how to find the entry again. */
+    uint64_t index;      /* zip: member index */
+    char *open_path;     /* dir: path to open relative to the root (symlink target resolved) */
+};
+
+struct bundle_limits {
+    uint64_t max_member_size; /* a member declared or found larger is not read */
+    size_t max_entries;       /* entries beyond this are not listed */
+    unsigned max_depth;       /* directory nesting beyond this is not walked */
+    uint64_t max_total_read;  /* bytes read whole from one bundle, at most (0: 4 x member) */
+};
+
+struct bundle;
+
+/**
+ * Open path as a bundle. A zip is recognised by its first bytes (or, failing
+ * that, a .zip/.whl name); a directory is walked without following links out
+ * of it; any other file is a one-entry bundle. Returns 0, or -1 with d set
+ * when the input itself cannot be used (missing, unreadable, not a zip).
+ */
+int bundle_open(struct bundle **out, const char *path, const struct bundle_limits *limits,
+                struct diag *d);
+
+/**
+ * Open a zip held in memory (borrowed: data must outlive the bundle), named name in
+ * messages. For the fuzzers, and for zips inside zips should they ever be read.
+ */
+int bundle_open_zip_memory(struct bundle **out, const char *name, const void *data, size_t len,
+                           const struct bundle_limits *limits, struct diag *d);
+
+void bundle_close(struct bundle *b);
+
+enum bundle_kind bundle_kind(const struct bundle *b);
+
+/** "zip", "directory", "file". */
+const char *bundle_kind_name(enum bundle_kind kind);
+
+/** The size of the input file (a zip's bytes), 0 for a directory. */
+uint64_t bundle_file_size(const struct bundle *b);
+
+/** The entries, in listing order; *nr receives their count. */
+const struct bundle_entry *bundle_entries(const struct bundle *b, size_t *nr);
+
+/** Remarks on the bundle as a whole ("only the first N entries were read"). */
+const struct strvec *bundle_notes(const struct bundle *b);
+
+/** Read at most cap bytes from the start of e. Member-level failures return -1 with d set. */
+int bundle_peek(struct bundle *b, const struct bundle_entry *e, unsigned char *buf, size_t cap,
+                size_t *got, struct diag *d);
+
+/**
+ * Read the whole of e into a fresh buffer (*out, *len; caller frees). Fails
+ * with d set when e is larger than the member size limit, when its content
+ * does not match its declared size or CRC, or on an I/O error.
+ */
+int bundle_read(struct bundle *b, const struct bundle_entry *e, unsigned char **out, size_t *len,
+                struct diag *d);
+
+#endif

@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The input layer's inside: struct bundle, the backend operations, and the helpers
+ * the backends share. Only files in analyzer/input/ include this (libzip's zipint.h;
+ * tests/lint holds the wall).
+ *
+ * Ownership: as in bundle.h. A backend's state (priv) is freed by its close op.
+ */
+#ifndef ANALYZER_BUNDLE_INT_H
+#define ANALYZER_BUNDLE_INT_H
+
+#include "bundle.h"
+
+struct bundle_ops {
+    /* Read up to cap bytes of e from its start into buf; *got receives the count. */
+    int (*read)(struct bundle *b, const struct bundle_entry *e, unsigned char *buf, size_t cap,
+                size_t *got, struct diag *d);
+    void (*close)(struct bundle *b);
+};
+
+struct bundle {
+    enum bundle_kind kind;
+    char *name;           /* the input path as given */
+    uint64_t file_size;   /* size of the zip file (0 for directories) */
+    struct bundle_entry *entries;
+    size_t nr, alloc;
+    struct strvec notes;  /* whole-bundle remarks, e.g. "entry limit reached" */
+    const struct bundle_ops *ops;
+    void *priv;           /* backend state */
+    struct bundle_limits limits;
+    uint64_t read_total;  /* bytes read whole so far (bundle_read) */
+};
+
+/* The backends: fill b's entries, ops and priv. */
+int bundle_zip_open(struct bundle *b, const char *path, struct diag *d);
+int bundle_zip_open_memory(struct bundle *b, const void *data, size_t len, struct diag *d);
+int bundle_dir_open(struct bundle *b, const char *path, struct diag *d);
+int bundle_file_open(struct bundle *b, const char *path, struct diag *d);
+
+struct bundle_entry *bundle_add_entry(struct bundle *b, const char *path, enum entry_type type);
+void bundle_add_note(struct bundle *b, char *note);
+
+/**
+ * Why an entry cannot be read, from what the listing says alone (NULL when it can):
+ * a path component no Linux file system holds (over 255 bytes), a size over the member
+ * limit, a compression ratio only a zip bomb has. Fresh string, caller frees.
+ */
+char *bundle_entry_problem(const struct bundle *b, const char *path, uint64_t size,
+                           uint64_t stored);
+
+#endif

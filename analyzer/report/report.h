@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The report (run metadata, a summary of each input, the sorted findings) and the
+ * emitter registry. An emitter reads only a const struct report and writes to a FILE:
+ * no analysis, no bundle I/O, no libelf/libzip/pcre2 (style.md §4.2). Nothing here
+ * sees the image, the input layer or the ELF reader: what an emitter may say about an
+ * input is in struct report_input.
+ *
+ * Ownership: a report borrows everything it points at; the caller keeps the
+ * profiles, findings and input summaries alive while emitting.
+ */
+#ifndef ANALYZER_REPORT_H
+#define ANALYZER_REPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "diag.h"
+#include "finding.h"
+#include "profile.h"
+#include "strvec.h"
+
+#define REPORT_SCHEMA_VERSION 1
+
+/* One runtime and architecture of the compatibility matrix (no --runtime given). */
+struct report_verdict {
+    const struct profile *profile;
+    size_t errors, warnings;
+    bool imports;           /* no finding at or above --fail-on */
+    struct strvec blockers; /* slugs of the findings that block it */
+};
+
+/* What the report says of one input. */
+struct report_input {
+    const char *name; /* as given on the command line */
+    const char *kind; /* "zip", "directory", "file" */
+    const char *role; /* "function", "layer" */
+    size_t files, elf_objects, extensions, distributions;
+    const struct strvec *notes; /* remarks on the input as a whole */
+};
+
+struct report {
+    const char *tool_name;
+    const char *tool_version;
+    const struct profile *profile;   /* NULL for the matrix */
+    const struct report_input *inputs;
+    size_t inputs_nr;
+    const struct findings *findings; /* sorted; finding->input indexes inputs */
+    enum severity fail_on;
+    bool color;   /* text only: ANSI colour */
+    int verbose;  /* text only: print the Lambda error line */
+    struct report_verdict *matrix;   /* without a target: one row per runtime+arch */
+    size_t matrix_nr;
+};
+
+/** Whether the run fails the gate: a finding at or above --fail-on, or, for the matrix,
+ * no runtime on which the bundle imports. */
+bool report_failed(const struct report *r);
+
+typedef int report_emit_fn(FILE *out, const struct report *r, struct diag *d);
+
+struct emitter {
+    const char *name;
+    const char *help;
+    report_emit_fn *emit;
+};
+
+/** The emitter for a format name, or NULL. */
+const struct emitter *report_emitter_find(const char *name);
+
+/** The format names, from the emitter table, joined with sep: "text, json". Caller frees. */
+char *report_format_names(const char *sep);
+
+/* The emitters, one file each (report_<name>.c), from the registry. */
+#define EMITTER(name, help) report_emit_fn report_##name;
+#include "emitters.def"
+#undef EMITTER
+
+#endif

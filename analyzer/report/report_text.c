@@ -1,0 +1,185 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Text output for people: findings grouped by distribution, one line each,
+ * compiler style (path: severity: message [slug]), the remediation once per
+ * group, and a summary line. Colour only when asked (a TTY without NO_COLOR).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "report.h"
+#include "rules.h"
+#include "strmap.h"
+#include "utf8.h"
+#include "strvec.h"
+#include "xalloc.h"
+
+#define RESET "\033[0m"
+#define BOLD "\033[1m"
+
+static const char *sev_color(enum severity sev)
+{
+    return sev == SEV_ERROR ? "\033[1;31m" : sev == SEV_WARNING ? "\033[1;35m" : "\033[1;36m";
+}
+
+static int cmp_opt(const char *a, const char *b)
+{
+    if (!a || !b) {
+        return a ? -1 : b ? 1 : 0; /* findings outside any distribution come last */
+    }
+    return strcmp(a, b);
+}
+
+/* Findings in display order: by distribution, then as sorted. */
+static int cmp_group(const void *a, const void *b)
+{
+    const struct finding *x = *(const struct finding *const *)a;
+    const struct finding *y = *(const struct finding *const *)b;
+    int c = cmp_opt(x->dist_name, y->dist_name);
+
+    if (c) {
+        return c;
+    }
+    if ((c = cmp_opt(x->dist_version, y->dist_version)) != 0) {
+        return c;
+    }
+    return x < y ? -1 : x > y;
+}
+
+static bool same_group(const struct finding *a, const struct finding *b)
+{
+    return !cmp_opt(a->dist_name, b->dist_name) && !cmp_opt(a->dist_version, b->dist_version);
+}
+
+/* Write s as text a terminal cannot be driven by: control characters and invalid
+ * UTF-8 from the bundle come out as \xNN. */
+static void put(FILE *out, const char *s)
+{
+    char *clean = utf8_escape(s ? s : "", true);
+    fputs(clean, out);
+    free(clean);
+}
+
+static void print_heading(FILE *out, const struct report *r, const struct finding *f)
+{
+    if (f->dist_name) {
+        fputs(r->color ? BOLD : "", out);
+        put(out, f->dist_name);
+        fputc(' ', out);
+        put(out, f->dist_version ? f->dist_version : "(unknown version)");
+        fprintf(out, "%s\n", r->color ? RESET : "");
+    } else {
+        fprintf(out, "%s(no distribution)%s\n", r->color ? BOLD : "", r->color ? RESET : "");
+    }
+}
+
+static void print_finding(FILE *out, const struct report *r, const struct finding *f)
+{
+    const char *input = r->inputs_nr > 1 ? r->inputs[f->input].name : NULL;
+
+    fputs("  ", out);
+    if (input) {
+        put(out, input);
+        fputc(':', out);
+    }
+    put(out, f->path);
+    fprintf(out, ": %s%s%s: ", r->color ? sev_color(f->severity) : "", severity_name(f->severity),
+            r->color ? RESET : "");
+    put(out, f->message);
+    fprintf(out, " [%s]\n", f->rule->slug);
+    if (r->verbose && f->lambda_error) {
+        fputs("      Lambda says: ", out);
+        put(out, f->lambda_error);
+        fputc('\n', out);
+    }
+}
+
+static void print_fixes(FILE *out, const struct report *r, const struct finding *const *group,
+                        size_t n)
+{
+    struct strvec fixes = STRVEC_INIT;
+    struct strmap seen = {0};
+
+    for (size_t i = 0; i < n; i++) {
+        const char *fix = group[i]->remediation;
+        if (fix && group[i]->severity > SEV_NOTE && !strmap_has(&seen, fix, strlen(fix))) {
+            strmap_put(&seen, fix, strlen(fix), NULL);
+            strvec_push(&fixes, fix);
+        }
+    }
+    strmap_release(&seen);
+    for (size_t i = 0; i < fixes.nr; i++) {
+        fprintf(out, "  %sfix:%s ", r->color ? BOLD : "", r->color ? RESET : "");
+        put(out, fixes.v[i]);
+        fputc('\n', out);
+    }
+    strvec_release(&fixes);
+}
+
+static void print_summary(FILE *out, const struct report *r)
+{
+    const struct findings *fs = r->findings;
+    size_t members = 0, elf = 0;
+
+    for (size_t i = 0; i < r->inputs_nr; i++) {
+        members += r->inputs[i].files;
+        elf += r->inputs[i].elf_objects;
+    }
+    fprintf(out, "%s: %zu error%s, %zu warning%s, %zu note%s in %zu file%s (%zu ELF) of %zu input%s; "
+                 "target %s %s\n",
+            r->tool_name, findings_count(fs, SEV_ERROR), findings_count(fs, SEV_ERROR) == 1 ? "" : "s",
+            findings_count(fs, SEV_WARNING), findings_count(fs, SEV_WARNING) == 1 ? "" : "s",
+            findings_count(fs, SEV_NOTE), findings_count(fs, SEV_NOTE) == 1 ? "" : "s", members,
+            members == 1 ? "" : "s", elf, r->inputs_nr, r->inputs_nr == 1 ? "" : "s",
+            r->profile->runtime, r->profile->arch);
+}
+
+/* Without a target: where the bundle would import, one row per runtime and architecture. */
+static void print_matrix(FILE *out, const struct report *r)
+{
+    size_t ok = 0;
+
+    fprintf(out, "%-11s %-7s %-8s %s\n", "RUNTIME", "ARCH", "IMPORTS", "BLOCKED BY");
+    for (size_t i = 0; i < r->matrix_nr; i++) {
+        const struct report_verdict *v = &r->matrix[i];
+        char *blockers = strvec_join(&v->blockers, ", ");
+        fprintf(out, "%-11s %-7s %s%-8s%s %s\n", v->profile->runtime, v->profile->arch,
+                r->color ? (v->imports ? "\033[1;32m" : "\033[1;31m") : "",
+                v->imports ? "yes" : "no", r->color ? RESET : "", blockers);
+        ok += v->imports;
+        free(blockers);
+    }
+    fprintf(out, "\n%s: imports on %zu of %zu runtime%s (give --runtime for the findings)\n",
+            r->tool_name, ok, r->matrix_nr, r->matrix_nr == 1 ? "" : "s");
+}
+
+int report_text(FILE *out, const struct report *r, struct diag *d)
+{
+    const struct findings *fs = r->findings;
+    const struct finding **order;
+
+    if (!r->profile) {
+        print_matrix(out, r);
+        return ferror(out) ? diag_set(d, DIAG_IO, "cannot write the report") : 0;
+    }
+    order = xcalloc(fs->nr + 1, sizeof(*order));
+    for (size_t i = 0; i < fs->nr; i++) {
+        order[i] = &fs->items[i];
+    }
+    if (fs->nr > 1) {
+        qsort(order, fs->nr, sizeof(*order), cmp_group);
+    }
+    for (size_t i = 0; i < fs->nr;) {
+        size_t j = i;
+        print_heading(out, r, order[i]);
+        while (j < fs->nr && same_group(order[i], order[j])) {
+            print_finding(out, r, order[j++]);
+        }
+        print_fixes(out, r, order + i, j - i);
+        fputc('\n', out);
+        i = j;
+    }
+    print_summary(out, r);
+    free(order);
+    return ferror(out) ? diag_set(d, DIAG_IO, "cannot write the report") : 0;
+}

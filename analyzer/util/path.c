@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: MIT */
+/* The one path normaliser: member names, RECORD paths and Lambda paths alike. */
+#include "path.h"
+
+#include <string.h>
+
+#include "xalloc.h"
+
+/* Drop the last segment of out[0..*len): the ".." of a resolving mode. False at the root. */
+static bool pop(const char *out, size_t *len, size_t floor)
+{
+    if (*len <= floor) {
+        return false;
+    }
+    while (*len > floor && out[*len - 1] != '/') {
+        (*len)--;
+    }
+    if (*len > floor) {
+        (*len)--; /* the separator before the dropped segment */
+    }
+    return true;
+}
+
+char *path_normalize(const char *raw, enum path_mode mode, bool *escapes)
+{
+    size_t n = strlen(raw);
+    /* At most the input, plus the leading '/' of an absolute result. */
+    char *out = xmalloc(n + 2);
+    size_t len = 0, floor = 0;
+    bool esc = false;
+
+    if (mode == PATH_ABSOLUTE) {
+        out[len++] = '/';
+        floor = 1;
+    } else if (raw[0] == '/' && mode == PATH_MEMBER) {
+        esc = true;
+    }
+    for (const char *p = raw; *p;) {
+        const char *seg = p;
+        size_t seglen = strcspn(p, "/");
+        p += seglen + (p[seglen] == '/');
+        if (seglen == 0 || (seglen == 1 && seg[0] == '.')) {
+            continue;
+        }
+        if (seglen == 2 && seg[0] == '.' && seg[1] == '.' && mode != PATH_MEMBER) {
+            if (!pop(out, &len, floor)) {
+                esc = true;
+            }
+            continue;
+        }
+        if (seglen == 2 && seg[0] == '.' && seg[1] == '.') {
+            esc = true;
+        }
+        if (len > floor) {
+            out[len++] = '/';
+        }
+        memcpy(out + len, seg, seglen);
+        len += seglen;
+    }
+    out[len] = '\0';
+    if (escapes) {
+        *escapes = esc;
+    }
+    return out;
+}
+
+const char *path_base(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
+size_t path_dir_len(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash ? (size_t)(slash - path) : 0;
+}
+
+bool path_has_suffix(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && !memcmp(s + n - m, suffix, m);
+}

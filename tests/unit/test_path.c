@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: MIT */
+/* Unit tests for the one path normaliser (util/path.c), in each of its three modes. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "path.h"
+
+struct row {
+    const char *raw, *want;
+    bool escapes;
+};
+
+static void run(const struct row *rows, size_t n, enum path_mode mode)
+{
+    for (size_t i = 0; i < n; i++) {
+        bool esc = !rows[i].escapes;
+        char *got = path_normalize(rows[i].raw, mode, &esc);
+        if (strcmp(got, rows[i].want) || esc != rows[i].escapes) {
+            fail_msg("mode %d row %zu '%s': got '%s' escapes %d", (int)mode, i, rows[i].raw,
+                     got, esc);
+        }
+        free(got);
+    }
+}
+
+/* Member names: ".." is kept as written and flagged, never resolved. */
+static void path__normalises_member_names(void **state)
+{
+    static const struct row rows[] = {
+        {"a/b.so", "a/b.so", false},  {"./a/b.so", "a/b.so", false},
+        {"a//b/./c", "a/b/c", false}, {"/etc/passwd", "etc/passwd", true},
+        {"../x.so", "../x.so", true}, {"a/../../x", "a/../../x", true},
+        {"a/b/", "a/b", false},       {".", "", false},
+        {"", "", false},              {"a/..b/c", "a/..b/c", false},
+    };
+
+    (void)state;
+    run(rows, sizeof(rows) / sizeof(rows[0]), PATH_MEMBER);
+}
+
+/* Paths relative to a root (RECORD): ".." resolved; climbing out is flagged. */
+static void path__resolves_relative_paths(void **state)
+{
+    static const struct row rows[] = {
+        {"a/b/../c", "a/c", false},         {"a/./b//c", "a/b/c", false},
+        {"../../bin/tool", "bin/tool", true}, {"a/../../x", "x", true},
+        {"a/..", "", false},                {"/abs/x", "abs/x", false},
+        {"pkg-1.0.data/../pkg/x.py", "pkg/x.py", false},
+    };
+
+    (void)state;
+    run(rows, sizeof(rows) / sizeof(rows[0]), PATH_RELATIVE);
+}
+
+/* Absolute paths in the Lambda filesystem: ".." clamped at "/" as the kernel does. */
+static void path__resolves_absolute_paths(void **state)
+{
+    static const struct row rows[] = {
+        {"/var/task/a/../lib/./x", "/var/task/lib/x", false},
+        {"/var/task/../../../etc", "/etc", true},
+        {"/", "/", false},
+        {"", "/", false},
+        {"//opt//lib/", "/opt/lib", false},
+        {"/..", "/", true},
+        {"var/task", "/var/task", false},
+    };
+
+    (void)state;
+    run(rows, sizeof(rows) / sizeof(rows[0]), PATH_ABSOLUTE);
+}
+
+static void path__splits_names(void **state)
+{
+    (void)state;
+    assert_string_equal(path_base("a/b/c.so"), "c.so");
+    assert_string_equal(path_base("c.so"), "c.so");
+    assert_string_equal(path_base("a/"), "");
+    assert_int_equal(path_dir_len("a/b/c.so"), 3);
+    assert_int_equal(path_dir_len("c.so"), 0);
+    assert_true(path_has_suffix("x.whl", ".whl"));
+    assert_false(path_has_suffix("whl", ".whl"));
+    assert_true(path_has_suffix("", ""));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(path__normalises_member_names),
+        cmocka_unit_test(path__resolves_relative_paths),
+        cmocka_unit_test(path__resolves_absolute_paths),
+        cmocka_unit_test(path__splits_names),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
