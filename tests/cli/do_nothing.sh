@@ -1,0 +1,40 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# do_nothing.sh REPO FIXTURES: the end-to-end tests must fail when the tool is broken. A
+# stand-in that prints nothing and exits 0 is given to every golden case, to the
+# dir-vs-zip comparison and to the hostile matrix; any of them that passes with it is a
+# test that tests nothing, and this test names it.
+set -u
+repo=$1 fixtures=$2
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+fake=$scratch/abiscan
+printf '#!/bin/sh\nexit 0\n' >"$fake"
+chmod +x "$fake"
+bad=0 n=0
+for case_dir in "$repo"/tests/golden/*/; do
+    n=$((n + 1))
+    if bash "$repo/tests/golden/run_case.sh" "$case_dir" "$fake" "$fixtures" "$repo" \
+        >/dev/null 2>&1; then
+        echo "not ok - golden.$(basename "$case_dir") passes with a tool that does nothing"
+        bad=$((bad + 1))
+    fi
+done
+n=$((n + 1))
+if /usr/bin/python3 "$repo/tests/cli/dir_vs_zip.py" "$fake" "$fixtures" >/dev/null 2>&1; then
+    echo "not ok - cli.dir_vs_zip passes with a tool that does nothing"
+    bad=$((bad + 1))
+fi
+# The hostile matrix: every case must fail ("0 passed").
+out=$(/usr/bin/python3 "$repo/tests/hostile/hostile.py" --abiscan "$fake" --work "$scratch/hostile" \
+    --fixtures "$fixtures" -j 2 --timeout 20 2>&1 | tail -n 1)
+n=$((n + 1))
+case $out in
+"0 passed, "*) ;;
+*)
+    echo "not ok - hostile.matrix: some cases pass with a tool that does nothing ($out)"
+    bad=$((bad + 1))
+    ;;
+esac
+echo "$((n - bad)) of $n end-to-end tests fail with a tool that does nothing"
+[ "$bad" = 0 ]
