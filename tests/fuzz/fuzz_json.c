@@ -8,7 +8,8 @@
  *  2. validated against each real schema, every .json file in RULES/schema (loaded once).
  * A document that one of the loaders' schemas accepts is then written to a private rules
  * directory and loaded by that very loader (profiles_load, rules_load + checks_verify,
- * osdatas_load, stableabi_load): the code the tool runs on a data file, not a copy of it.
+ * osdatas_load, stableabi_load, lambda_limits_load): the code the tool runs on a data
+ * file, not a copy of it.
  * What loaded is used as the tool uses it (lookups, template rendering), then released.
  *
  * RULES is $ABISCAN_FUZZ_RULES, else the source tree's rules/ (compiled in). The private
@@ -32,6 +33,7 @@
 #include "fuzz_util.h"
 #include "jsonread.h"
 #include "jsonschema.h"
+#include "lambda_limits.h"
 #include "osdata.h"
 #include "profile.h"
 #include "rules.h"
@@ -44,7 +46,7 @@
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-enum loader { LOAD_NONE, LOAD_PROFILE, LOAD_CATALOG, LOAD_OS, LOAD_STABLE_ABI };
+enum loader { LOAD_NONE, LOAD_PROFILE, LOAD_CATALOG, LOAD_OS, LOAD_STABLE_ABI, LOAD_LIMITS };
 
 struct schema {
     char name[64];
@@ -84,6 +86,7 @@ static enum loader loader_of(const char *schema_name)
         {"catalog.schema.json", LOAD_CATALOG},
         {"os.schema.json", LOAD_OS},
         {"stable_abi.schema.json", LOAD_STABLE_ABI},
+        {"limits.schema.json", LOAD_LIMITS},
     };
     for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
         if (!strcmp(schema_name, map[i].name)) {
@@ -122,7 +125,9 @@ static void load_schemas(const char *rules)
         s = &schemas[schemas_nr++];
         memcpy(s->name, de->d_name, n + 1);
         s->loader = loader_of(s->name);
-        snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+        if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, de->d_name) >= sizeof(path)) {
+            die("schema path too long in '%s'", dir);
+        }
         if (jsonread_file(&s->tree, path, &d) != 0) {
             die("%s", d.msg);
         }
@@ -275,6 +280,16 @@ static void read_rows(const cJSON *root)
     }
     read_str(root, "id", false);
     read_str(root, "name", false);
+    /* lambda_limits.c's load_limit() on each limit */
+    static const char *const limits[] = {"zipped_direct_upload", "unzipped_total", "layers"};
+    for (size_t i = 0; i < sizeof(limits) / sizeof(limits[0]); i++) {
+        char path[64];
+        snprintf(path, sizeof(path), "%s.value", limits[i]);
+        read_int(root, path);
+        snprintf(path, sizeof(path), "%s.lambda_error", limits[i]);
+        read_str(root, path, false);
+    }
+    read_int(root, "warn_percent.value");
     cJSON_ArrayForEach(row, jsonread_at(root, "libraries"))
     {
         read_str(row, "soname", true);
@@ -454,6 +469,22 @@ static void run_loader(enum loader loader, const cJSON *root, const uint8_t *dat
             use_stable_abi(&t);
         }
         stableabi_release(&t);
+        break;
+    }
+    case LOAD_LIMITS: {
+        struct lambda_limits l;
+        snprintf(path, sizeof(path), "%s/limits.json", private_dir);
+        if (write_file(path, data, size) != 0) {
+            return;
+        }
+        if (lambda_limits_load(&l, private_dir, &d) == 0) {
+            FUZZ_CHECK(l.zipped.value && l.unzipped.value && l.layers.value);
+            FUZZ_CHECK(l.warn_percent >= 1 && l.warn_percent <= 100);
+            fuzz_touch(l.zipped.lambda_error);
+            fuzz_touch(l.unzipped.lambda_error);
+            fuzz_touch(l.layers.lambda_error);
+        }
+        lambda_limits_release(&l);
         break;
     }
     case LOAD_NONE:

@@ -1,0 +1,172 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Unit tests for the emitters (report/): each run against a hand-built report and
+ * compared with the text it must print. The report is all an emitter sees.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "datadir.h"
+#include "report.h"
+#include "xalloc.h"
+
+static struct datadir dd;
+
+static int setup(void **state)
+{
+    struct diag d = DIAG_INIT;
+
+    (void)state;
+    if (datadir_load(&dd, getenv("ABISCAN_TEST_RULES"), &d) != 0) {
+        fail_msg("%s", d.msg);
+    }
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    datadir_release(&dd);
+    return 0;
+}
+
+static char *emit(const char *format, const struct report *r)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    struct diag d = DIAG_INIT;
+
+    assert_non_null(f);
+    assert_non_null(report_emitter_find(format));
+    assert_int_equal(report_emitter_find(format)->emit(f, r, &d), 0);
+    fclose(f);
+    return buf;
+}
+
+static struct finding *add(struct findings *fs, const char *rule, enum severity sev,
+                           const char *path, const char *dist, const char *message,
+                           const char *fix)
+{
+    struct finding *f = findings_push(fs);
+
+    f->rule = rules_find(&dd.rules, rule);
+    assert_non_null(f->rule);
+    f->severity = sev;
+    f->path = xstrdup(path);
+    f->dist_name = dist ? xstrdup(dist) : NULL;
+    f->dist_version = dist ? xstrdup("1.0") : NULL;
+    f->message = xstrdup(message);
+    f->remediation = fix ? xstrdup(fix) : NULL;
+    f->lambda_error = xstrdup("Lambda says so");
+    return f;
+}
+
+static const struct report_input one_input[] = {
+    {"fn.zip", "zip", "function", 3, 2, 1, 1, NULL},
+};
+
+static void report__text_groups_by_distribution(void **state)
+{
+    struct findings fs = {0};
+    struct report r = {"abiscan", "0", profiles_find(&dd.profiles, "python3.12", "x86_64"),
+                       one_input, 1, &fs, SEV_ERROR, false, 0, NULL, 0};
+    char *got;
+
+    (void)state;
+    add(&fs, "ABI001", SEV_ERROR, "pkg/a.cpython-311-x86_64-linux-gnu.so", "pkg", "built for 3.11",
+        "pip install pkg");
+    add(&fs, "ABI009", SEV_WARNING, "lib/libx.so", NULL, "needs \033[31mred\033[0m", NULL);
+    add(&fs, "ABI001", SEV_ERROR, "pkg/b.cpython-311-x86_64-linux-gnu.so", "pkg", "built for 3.11",
+        "pip install pkg");
+    findings_sort(&fs);
+    got = emit("text", &r);
+    assert_string_equal(got,
+        "pkg 1.0\n"
+        "  pkg/a.cpython-311-x86_64-linux-gnu.so: error: built for 3.11 [python-tag-mismatch]\n"
+        "  pkg/b.cpython-311-x86_64-linux-gnu.so: error: built for 3.11 [python-tag-mismatch]\n"
+        "  fix: pip install pkg\n"
+        "\n"
+        "(no distribution)\n"
+        "  lib/libx.so: warning: needs \\x1b[31mred\\x1b[0m [needed-not-found]\n"
+        "\n"
+        "abiscan: 2 errors, 1 warning, 0 notes in 3 files (2 ELF) of 1 input; "
+        "target python3.12 x86_64\n");
+    free(got);
+    assert_true(report_failed(&r));
+    r.fail_on = SEV_NONE;
+    assert_false(report_failed(&r));
+    findings_release(&fs);
+}
+
+static void report__json_is_one_object(void **state)
+{
+    struct findings fs = {0};
+    struct report r = {"abiscan", "0", profiles_find(&dd.profiles, "python3.12", "arm64"),
+                       one_input, 1, &fs, SEV_ERROR, false, 0, NULL, 0};
+    char *got;
+
+    (void)state;
+    add(&fs, "ABI018", SEV_WARNING, ".", NULL, "big", NULL);
+    got = emit("json", &r);
+    assert_non_null(strstr(got, "\"schema_version\":\t1"));
+    assert_non_null(strstr(got, "\"profile\":\t\"python3.12-arm64\""));
+    assert_non_null(strstr(got, "\"kind\":\t\"zip\""));
+    assert_non_null(strstr(got, "\"slug\":\t\"size-limit\""));
+    assert_non_null(strstr(got, "\"distribution\":\tnull"));
+    assert_non_null(strstr(got, "\"failed\":\tfalse")); /* a warning does not fail --fail-on error */
+    free(got);
+    findings_release(&fs);
+}
+
+static void report__matrix_says_where_it_imports(void **state)
+{
+    struct findings fs = {0};
+    struct report_verdict v[2] = {
+        {profiles_find(&dd.profiles, "python3.11", "x86_64"), 0, 0, true, STRVEC_INIT},
+        {profiles_find(&dd.profiles, "python3.12", "x86_64"), 1, 0, false, STRVEC_INIT},
+    };
+    struct report r = {"abiscan", "0", NULL, one_input, 1, &fs, SEV_ERROR, false, 0, v, 2};
+    char *got;
+
+    (void)state;
+    strvec_push(&v[1].blockers, "glibc-too-new");
+    got = emit("text", &r);
+    assert_string_equal(got, "RUNTIME     ARCH    IMPORTS  BLOCKED BY\n"
+                             "python3.11  x86_64  yes      \n"
+                             "python3.12  x86_64  no       glibc-too-new\n"
+                             "\n"
+                             "abiscan: imports on 1 of 2 runtimes (give --runtime for the findings)\n");
+    free(got);
+    assert_false(report_failed(&r));
+    v[0].imports = false;
+    assert_true(report_failed(&r)); /* imports nowhere */
+    strvec_release(&v[1].blockers);
+}
+
+static void report__names_its_formats(void **state)
+{
+    char *names = report_format_names("|");
+
+    (void)state;
+    assert_string_equal(names, "text|json");
+    assert_null(report_emitter_find("xml"));
+    free(names);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(report__text_groups_by_distribution),
+        cmocka_unit_test(report__json_is_one_object),
+        cmocka_unit_test(report__matrix_says_where_it_imports),
+        cmocka_unit_test(report__names_its_formats),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
