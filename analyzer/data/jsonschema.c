@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * A JSON Schema (draft 2020-12) validator for the subset our schemas use:
- * type, properties, required, additionalProperties, items, enum, const,
- * pattern, minimum, maximum, minItems, maxItems, minLength, and $ref to
- * "#/$defs/NAME". Any other keyword is refused, so that a schema never
- * carries a constraint that is silently not enforced. The report schema is
- * also checked by an independent validator (python3-jsonschema) in the tests.
+ * A JSON Schema (draft 2020-12) validator for the subset our schemas use: type,
+ * properties, required, additionalProperties, items, enum, const, pattern, minimum,
+ * maximum, minItems, maxItems, minLength, $ref to "#/$defs/NAME", and the boolean
+ * schemas true and false. Any other keyword is refused, so that a schema never carries
+ * a constraint that is silently not enforced. The official test suite runs on it for
+ * these keywords (tests/unit/test_jsonschema_suite.c); the report schema is also
+ * checked by an independent validator (python3-jsonschema) in the tests.
  */
 #include "jsonschema.h"
 
@@ -276,6 +277,9 @@ static int validate(struct vctx *c, const cJSON *schema, const cJSON *v)
 
     if (cJSON_IsTrue(schema)) {
         return 0;
+    }
+    if (cJSON_IsFalse(schema)) {
+        return fail(c, "%s", "no value is allowed here (the schema is false)");
     }
     if (!cJSON_IsObject(schema)) {
         return fail(c, "%s", "schema node is not an object");
