@@ -90,8 +90,8 @@ void cli_print_help(FILE *out, const char *formats)
             fprintf(out, "\n%s:\n", o->group);
         }
         snprintf(left, sizeof(left), "%s%c%s--%s%s%s", o->id < 256 ? "-" : "   ",
-                 o->id < 256 ? o->id : ' ', o->id < 256 ? ", " : "", o->name,
-                 o->metavar ? " " : "", o->metavar ? o->metavar : "");
+                 o->id < 256 ? o->id : ' ', o->id < 256 ? ", " : "", o->name, o->metavar ? " " : "",
+                 o->metavar ? o->metavar : "");
         fprintf(out, "  %-28s ", left);
         print_help_text(out, o->help, formats);
     }

@@ -20,11 +20,11 @@
 enum color_mode { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER };
 
 struct options {
-    const char *runtime;  /* "python3.12", NULL when not given */
-    const char *arch;     /* "x86_64" | "arm64" (aliases normalised) */
-    bool arch_given;      /* --arch was given (the matrix then keeps to it) */
-    const char *format;   /* "text" | "json" */
-    const char *output;   /* NULL: stdout */
+    const char *runtime;   /* "python3.12", NULL when not given */
+    const char *arch;      /* "x86_64" | "arm64" (aliases normalised) */
+    bool arch_given;       /* --arch was given (the matrix then keeps to it) */
+    const char *format;    /* "text" | "json" */
+    const char *output;    /* NULL: stdout */
     const char *rules_dir; /* NULL: found next to the binary */
     enum severity fail_on;
     enum color_mode color;

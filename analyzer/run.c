@@ -150,8 +150,9 @@ static struct report_input *summarize(const struct image *img)
         const struct image_input *in = &img->inputs[i];
         struct image_counts c;
         image_count(img, i, &c);
-        v[i] = (struct report_input){in->name, in->kind, image_role_name(in->role), c.members,
-                                     c.elf_objects, c.extensions, c.distributions, &in->notes};
+        v[i] = (struct report_input){in->name,        in->kind,      image_role_name(in->role),
+                                     c.members,       c.elf_objects, c.extensions,
+                                     c.distributions, &in->notes};
     }
     return v;
 }
@@ -161,8 +162,8 @@ static int scan_and_report(const struct options *o, const struct datadir *dd,
 {
     struct image img = {0};
     struct findings findings = {0};
-    struct report r = {ABISCAN_NAME, ABISCAN_VERSION, p, NULL, 0, &findings, o->fail_on, false,
-                       o->verbose, NULL, 0};
+    struct report r = {ABISCAN_NAME, ABISCAN_VERSION, p,          NULL, 0, &findings,
+                       o->fail_on,   false,           o->verbose, NULL, 0};
     struct report_input *inputs = NULL;
     int code = ABISCAN_EXIT_TROUBLE;
 

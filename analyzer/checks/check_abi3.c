@@ -59,13 +59,12 @@ void check_abi3(const struct check_ctx *ctx, const struct member *m, struct find
             return;
         }
         check_report(ctx, out, m, ctx->rule->severity, have, floor, NULL, 0,
-                     "stable-ABI module for Python %s and later (WHEEL Tag: %s); %s is %s",
-                     floor, tag, p->runtime, have);
-    } else if ((added = symbol_floor(ctx, m, &sym)) != NULL &&
-               verutil_cmp(added, have) > 0) {
+                     "stable-ABI module for Python %s and later (WHEEL Tag: %s); %s is %s", floor,
+                     tag, p->runtime, have);
+    } else if ((added = symbol_floor(ctx, m, &sym)) != NULL && verutil_cmp(added, have) > 0) {
         struct tvar vars[] = {{"symbol", sym}};
         check_report(ctx, out, m, ctx->rule->severity, have, added, vars, 1,
-                     "stable-ABI module that calls %s, added in Python %s; %s is %s", sym,
-                     added, p->runtime, have);
+                     "stable-ABI module that calls %s, added in Python %s; %s is %s", sym, added,
+                     p->runtime, have);
     }
 }

@@ -35,16 +35,14 @@ void check_arch(const struct check_ctx *ctx, const struct member *m, struct find
     /* ld.so's own words (lambda-facts.md §4): a wrong class is named, a wrong machine
      * is reported as a missing file, which misleads. */
     struct tvar vars[2] = {
-        {"loader_error", wrong_class ? (e->elfclass == ELFCLASS32
-                                            ? "wrong ELF class: ELFCLASS32"
-                                            : "wrong ELF class: ELFCLASS64")
+        {"loader_error", wrong_class ? (e->elfclass == ELFCLASS32 ? "wrong ELF class: ELFCLASS32"
+                                                                  : "wrong ELF class: ELFCLASS64")
                                      : "cannot open shared object file: No such file or "
                                        "directory"},
-        {"lambda_error", m->role == ROLE_EXECUTABLE ? "[Errno 8] Exec format error: '{abs}'"
-                                                    : NULL},
+        {"lambda_error",
+         m->role == ROLE_EXECUTABLE ? "[Errno 8] Exec format error: '{abs}'" : NULL},
     };
     check_report(ctx, out, m, ctx->rule->severity, expected, found, vars,
                  m->role == ROLE_EXECUTABLE ? 2 : 1, "built for %s; %s %s %s only %s", found,
-                 p->runtime, p->arch, m->role == ROLE_EXECUTABLE ? "runs" : "loads",
-                 expected);
+                 p->runtime, p->arch, m->role == ROLE_EXECUTABLE ? "runs" : "loads", expected);
 }

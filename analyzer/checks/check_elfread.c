@@ -7,9 +7,8 @@ void check_elfread(const struct check_ctx *ctx, const struct member *m, struct f
     if (!m->elf->error) {
         return;
     }
-    check_report(ctx, out, m, ctx->rule->severity, "a well-formed ELF object", m->elf->error,
-                 NULL, 0, "%s: %s",
-                 m->elf->header_ok ? "ELF object only partly readable"
-                                   : "ELF header unreadable",
+    check_report(ctx, out, m, ctx->rule->severity, "a well-formed ELF object", m->elf->error, NULL,
+                 0, "%s: %s",
+                 m->elf->header_ok ? "ELF object only partly readable" : "ELF header unreadable",
                  m->elf->error);
 }

@@ -64,8 +64,8 @@ void check_init(const struct check_ctx *ctx, const struct member *m, struct find
     } else if (other && py2) {
         why = xasprintf("a Python 3 module (exports %s)", other);
     } else if (m->elf->init_symbols.nr) {
-        why = xasprintf("exports %s instead: renamed after it was built?",
-                        m->elf->init_symbols.v[0]);
+        why =
+            xasprintf("exports %s instead: renamed after it was built?", m->elf->init_symbols.v[0]);
     } else {
         why = xstrdup("exports no init function at all: not a Python module?");
     }
@@ -76,10 +76,9 @@ void check_init(const struct check_ctx *ctx, const struct member *m, struct find
                                "({init})"
                              : NULL},
     };
-    check_report(ctx, out, m, ctx->rule->severity, want, m->elf->init_symbols.nr
-                                                             ? m->elf->init_symbols.v[0]
-                                                             : "no init function",
-                 vars, py2 ? 2 : 1, "no %s: %s", want, why);
+    check_report(ctx, out, m, ctx->rule->severity, want,
+                 m->elf->init_symbols.nr ? m->elf->init_symbols.v[0] : "no init function", vars,
+                 py2 ? 2 : 1, "no %s: %s", want, why);
     free(why);
     free(want);
 }

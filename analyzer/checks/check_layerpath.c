@@ -54,8 +54,8 @@ void check_layerpath(const struct check_ctx *ctx, struct findings *out)
             if (!seen(&done, m->input, prefix)) {
                 struct member where = *m;
                 where.path = prefix;
-                check_report(ctx, out, &where, SEV_WARNING, "python/, lib/ or bin/", prefix,
-                             NULL, 0,
+                check_report(ctx, out, &where, SEV_WARNING, "python/, lib/ or bin/", prefix, NULL,
+                             0,
                              "/opt/%s is on neither sys.path, LD_LIBRARY_PATH nor PATH: "
                              "nothing finds it there",
                              prefix);

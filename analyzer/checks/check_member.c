@@ -7,6 +7,6 @@ void check_member(const struct check_ctx *ctx, const struct member *m, struct fi
     if (!m->problem) {
         return;
     }
-    check_report(ctx, out, m, ctx->rule->severity, "a readable regular file", m->problem,
-                 NULL, 0, "cannot be read: %s", m->problem);
+    check_report(ctx, out, m, ctx->rule->severity, "a readable regular file", m->problem, NULL, 0,
+                 "cannot be read: %s", m->problem);
 }

@@ -33,8 +33,8 @@ void check_needed(const struct check_ctx *ctx, const struct member *m, struct fi
         /* lambda-facts.md: what is inferred says so. */
         hint = xasprintf("%s%s%s%s%s", r.row && r.row->confidence ? " (" : "",
                          r.row && r.row->confidence ? r.row->confidence : "",
-                         r.row && r.row->confidence ? ")" : "",
-                         prov ? "; usually from " : "", prov ? prov->package : "");
+                         r.row && r.row->confidence ? ")" : "", prov ? "; usually from " : "",
+                         prov ? prov->package : "");
         struct tvar vars[] = {{"soname", soname}, {"remediation", prov ? prov->hint : NULL}};
         check_report(ctx, out, m,
                      r.kind == RESOLVED_UNCONFIRMED ? SEV_WARNING : ctx->rule->severity,

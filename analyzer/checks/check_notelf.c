@@ -18,8 +18,8 @@ void check_notelf(const struct check_ctx *ctx, const struct member *m, struct fi
     };
     check_report(ctx, out, m, ctx->rule->severity, "ELF", found, vars, 1,
                  "named like a shared object but %s",
-                 m->content == CONTENT_MACHO ? "is a Mach-O file (built on macOS)"
-                 : m->content == CONTENT_PE  ? "is a PE file (built on Windows)"
+                 m->content == CONTENT_MACHO   ? "is a Mach-O file (built on macOS)"
+                 : m->content == CONTENT_PE    ? "is a PE file (built on Windows)"
                  : m->content == CONTENT_EMPTY ? "is empty"
                  : m->content == CONTENT_TEXT  ? "is a text file"
                                                : "is not ELF");

@@ -72,8 +72,8 @@ void check_pyc(const struct check_ctx *ctx, const struct member *m, struct findi
         /* PEP 3147: another version's cache is ignored; only cold start pays. */
         if (!strstr(m->path, tag)) {
             check_report(ctx, out, m, SEV_NOTE, tag + 1, found, NULL, 0,
-                         "bytecode cache of %s, ignored by %s: it only adds to the bundle",
-                         found, p->runtime);
+                         "bytecode cache of %s, ignored by %s: it only adds to the bundle", found,
+                         p->runtime);
         }
         return;
     }

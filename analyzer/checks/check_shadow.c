@@ -13,8 +13,8 @@
 #include "xalloc.h"
 
 struct top {
-    char *name;         /* "numpy" */
-    char *path;         /* "python/numpy" as it stands in its input */
+    char *name; /* "numpy" */
+    char *path; /* "python/numpy" as it stands in its input */
     size_t input;
     const struct member *m; /* a member under it, for its distribution */
 };
@@ -26,22 +26,22 @@ static char *top_name(const struct member *m, const struct profile *p, size_t *l
     size_t n = strcspn(rel, "/");
     char *name;
 
-    if (!image_on_sys_path(m, p->py_major, p->py_minor) ||
-        m->role == ROLE_DISTINFO || !strncmp(rel, "__pycache__", 11) ||
+    if (!image_on_sys_path(m, p->py_major, p->py_minor) || m->role == ROLE_DISTINFO ||
+        !strncmp(rel, "__pycache__", 11) ||
         (m->input == 0 && m->site_off == 0 && rel[n] == '\0' && m->role != ROLE_EXTENSION &&
          !strstr(rel, ".py"))) {
         return NULL;
     }
     *len = (size_t)(rel - m->path) + n;
     if (rel[n] == '/') {
-        return xstrndup(rel, n);          /* a package directory */
+        return xstrndup(rel, n); /* a package directory */
     }
     if (m->role == ROLE_EXTENSION) {
         return xstrdup(m->ext.module);
     }
     name = xstrndup(rel, n);
     if (strlen(name) > 3 && !strcmp(name + strlen(name) - 3, ".py")) {
-        name[strlen(name) - 3] = '\0';    /* a module file */
+        name[strlen(name) - 3] = '\0'; /* a module file */
         return name;
     }
     free(name);

@@ -44,11 +44,11 @@ static char *heaviest(const struct image *img)
     }
     qsort(w, img->dists_nr + 1, sizeof(*w), cmp_weight);
     for (size_t i = 0; i < HEAVIEST && i <= img->dists_nr && w[i].bytes; i++) {
-        strvec_push_nodup(&parts, xasprintf("%s%s%s %llu MiB",
-                                            w[i].dist ? w[i].dist->name : "(no distribution)",
-                                            w[i].dist && w[i].dist->version ? " " : "",
-                                            w[i].dist && w[i].dist->version ? w[i].dist->version : "",
-                                            (unsigned long long)(w[i].bytes >> 20)));
+        strvec_push_nodup(
+            &parts, xasprintf("%s%s%s %llu MiB", w[i].dist ? w[i].dist->name : "(no distribution)",
+                              w[i].dist && w[i].dist->version ? " " : "",
+                              w[i].dist && w[i].dist->version ? w[i].dist->version : "",
+                              (unsigned long long)(w[i].bytes >> 20)));
     }
     out = strvec_join(&parts, ", ");
     strvec_release(&parts);

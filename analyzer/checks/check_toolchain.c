@@ -45,8 +45,8 @@ static void report(const struct check_ctx *ctx, struct findings *out, const stru
     char *expected = xasprintf("%s%s", prefix, ceiling(p, off));
     char *symbols = symver_symbols(m, need->version, 6);
     char *lib = need->copy ? xstrdup(need->copy->abs) : xasprintf("%s/%s", sysdir, need->file);
-    char *alt = newer ? xasprintf(", or move to %s (%s has %s)", newer->runtime,
-                                  newer->os->name, need->version)
+    char *alt = newer ? xasprintf(", or move to %s (%s has %s)", newer->runtime, newer->os->name,
+                                  need->version)
                       : xstrdup("");
     struct tvar vars[] = {{"lib", lib}, {"newer", alt}};
 
@@ -58,13 +58,13 @@ static void report(const struct check_ctx *ctx, struct findings *out, const stru
     } else if (need->copy) {
         check_report(ctx, out, m, ctx->rule->severity, need->version, need->version, vars, 2,
                      "needs %s (%s) from %s, which the bundled copy %s does not define",
-                     need->version, *symbols ? symbols : "no symbol binds it directly",
-                     need->file, need->copy->path);
+                     need->version, *symbols ? symbols : "no symbol binds it directly", need->file,
+                     need->copy->path);
     } else {
         check_report(ctx, out, m, ctx->rule->severity, expected, need->version, vars, 2,
                      "needs %s (%s); %s runs %s, whose %s stops at %s", need->version,
-                     *symbols ? symbols : "no symbol binds it directly", p->runtime,
-                     p->os->name, need->file, expected);
+                     *symbols ? symbols : "no symbol binds it directly", p->runtime, p->os->name,
+                     need->file, expected);
     }
     free(alt);
     free(lib);

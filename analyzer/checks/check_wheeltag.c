@@ -94,8 +94,8 @@ static bool tag_fits(const char *tag, const struct profile *p, const char *arch,
 }
 
 struct neediest {
-    const char *version;     /* highest GLIBC_x.y needed by a file of the distribution */
-    const struct member *m;  /* that file */
+    const char *version;    /* highest GLIBC_x.y needed by a file of the distribution */
+    const struct member *m; /* that file */
 };
 
 /* For every distribution, its files' highest GLIBC_ need: one pass over the members. */
@@ -157,8 +157,8 @@ static void check_dist(const struct check_ctx *ctx, struct findings *out,
     } else if (*promise && need->version && verutil_cmp(need->version + 6, promise) > 0) {
         char *want = xasprintf("GLIBC_%s", promise);
         check_report(ctx, out, wheel, SEV_WARNING, want, need->version, NULL, 0,
-                     "tagged for glibc %s (%s), but %s needs %s: the tag understates",
-                     promise, tags, need->m->path, need->version);
+                     "tagged for glibc %s (%s), but %s needs %s: the tag understates", promise,
+                     tags, need->m->path, need->version);
         free(want);
     }
     free(tags);

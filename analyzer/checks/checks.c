@@ -71,8 +71,8 @@ static bool in_scope(const struct check_ctx *ctx, enum check_scope scope, const 
     return false;
 }
 
-void checks_run(const struct image *img, const struct profile *profile,
-                const struct datadir *data, struct findings *out)
+void checks_run(const struct image *img, const struct profile *profile, const struct datadir *data,
+                struct findings *out)
 {
     for (size_t i = 0; i < ARRAY_SIZE(checks); i++) {
         const struct check *c = &checks[i];
@@ -122,7 +122,7 @@ char *check_render(const char *tmpl, const struct tvar *vars, size_t nvars)
             }
         }
         p++;
-append:
+    append:
         ALLOC_GROW(out, len + n + 1, alloc);
         memcpy(out + len, piece, n);
         len += n;

@@ -25,7 +25,7 @@ struct ruleset;
 int checks_verify(const struct ruleset *rs, struct diag *d);
 
 /** Run every check against the image for one target profile. */
-void checks_run(const struct image *img, const struct profile *profile,
-                const struct datadir *data, struct findings *out);
+void checks_run(const struct image *img, const struct profile *profile, const struct datadir *data,
+                struct findings *out);
 
 #endif

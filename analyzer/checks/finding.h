@@ -20,10 +20,10 @@ struct rule;
 struct finding {
     const struct rule *rule;
     enum severity severity;
-    size_t input;       /* index of the input it was found in */
-    char *path;         /* member path relative to the input's root (valid UTF-8) */
-    char *path_bytes;   /* hex of the name's own bytes when they are not UTF-8, else NULL */
-    char *dist_name;    /* NULL when the member belongs to no known distribution */
+    size_t input;     /* index of the input it was found in */
+    char *path;       /* member path relative to the input's root (valid UTF-8) */
+    char *path_bytes; /* hex of the name's own bytes when they are not UTF-8, else NULL */
+    char *dist_name;  /* NULL when the member belongs to no known distribution */
     char *dist_version;
     char *expected;
     char *found;

@@ -115,6 +115,6 @@ void loader_resolve(const struct image *img, const struct profile *p, const stru
         out->via = "system";
         return;
     }
-    out->kind = out->row && out->row->status == LIB_UNKNOWN ? RESOLVED_UNCONFIRMED
-                                                            : RESOLVED_MISSING;
+    out->kind =
+        out->row && out->row->status == LIB_UNKNOWN ? RESOLVED_UNCONFIRMED : RESOLVED_MISSING;
 }

@@ -68,8 +68,8 @@ size_t symver_unmet(const struct image *img, const struct profile *p, const stru
             unmet = system_lacks(fam, v->version);
         }
         if (unmet) {
-            out[n++] = (struct symver_need){v->file, v->version,
-                                            r.kind == RESOLVED_BUNDLE ? r.m : NULL};
+            out[n++] =
+                (struct symver_need){v->file, v->version, r.kind == RESOLVED_BUNDLE ? r.m : NULL};
         }
     }
     if (n > 1) {

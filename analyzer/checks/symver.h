@@ -21,9 +21,9 @@ struct symver_family {
 };
 
 struct symver_need {
-    const char *file;            /* "libc.so.6" */
-    const char *version;         /* "GLIBC_2.28" */
-    const struct member *copy;   /* the bundled copy the loader picks, NULL for the system's */
+    const char *file;          /* "libc.so.6" */
+    const char *version;       /* "GLIBC_2.28" */
+    const struct member *copy; /* the bundled copy the loader picks, NULL for the system's */
 };
 
 /** The unmet needs of obj for one family, highest first; returns how many (at most max). */

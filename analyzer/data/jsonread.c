@@ -84,8 +84,7 @@ int jsonread_validated(cJSON **out, const char *path, const cJSON *schema, struc
     return 0;
 }
 
-int jsonread_validated_by(cJSON **out, const char *path, const char *schema_path,
-                          struct diag *d)
+int jsonread_validated_by(cJSON **out, const char *path, const char *schema_path, struct diag *d)
 {
     cJSON *schema = NULL;
     int rc;

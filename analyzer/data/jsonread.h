@@ -26,8 +26,7 @@ int jsonread_file(cJSON **out, const char *path, struct diag *d);
 int jsonread_validated(cJSON **out, const char *path, const cJSON *schema, struct diag *d);
 
 /** jsonread_validated() with the schema read from schema_path. */
-int jsonread_validated_by(cJSON **out, const char *path, const char *schema_path,
-                          struct diag *d);
+int jsonread_validated_by(cJSON **out, const char *path, const char *schema_path, struct diag *d);
 
 /** The node at a dotted path ("python.version.value"), or NULL. */
 const cJSON *jsonread_at(const cJSON *root, const char *dotted);

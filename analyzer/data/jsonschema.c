@@ -233,9 +233,20 @@ static int check_scalar(struct vctx *c, const cJSON *kw, const cJSON *v)
 
 /* Keywords that carry no constraint, or that check_object/check_array read. */
 static const char *const passive[] = {
-    "$schema", "$id",      "$defs",    "$comment",   "title",    "description",
-    "default", "examples", "properties", "required", "additionalProperties",
-    "items",   "minItems", "maxItems",
+    "$schema",
+    "$id",
+    "$defs",
+    "$comment",
+    "title",
+    "description",
+    "default",
+    "examples",
+    "properties",
+    "required",
+    "additionalProperties",
+    "items",
+    "minItems",
+    "maxItems",
 };
 
 static bool is_passive(const char *k)

@@ -41,7 +41,7 @@ static int load_lib(struct oslib *l, const cJSON *row, int i, struct diag *d)
     if (l->pattern && !(l->re = compile(l->pattern, where, d))) {
         goto out;
     }
-    l->status = !strcmp(status, "present") ? LIB_PRESENT
+    l->status = !strcmp(status, "present")  ? LIB_PRESENT
                 : !strcmp(status, "absent") ? LIB_ABSENT
                                             : LIB_UNKNOWN;
     rc = 0;
@@ -56,8 +56,7 @@ static int load_provider(struct osprovider *p, const cJSON *row, int i, struct d
 
     snprintf(where, sizeof(where), "providers[%d]", i);
     if (jsonread_str(&p->pattern, row, "pattern", d) ||
-        jsonread_str(&p->package, row, "package", d) ||
-        jsonread_str(&p->hint, row, "hint", d)) {
+        jsonread_str(&p->package, row, "package", d) || jsonread_str(&p->hint, row, "hint", d)) {
         return diag_prefix(d, "%s", where);
     }
     return (p->re = compile(p->pattern, where, d)) ? 0 : -1;
@@ -72,12 +71,11 @@ static int load_one(struct osdata *os, const char *path, const cJSON *schema, st
     if (jsonread_validated(&root, path, schema, d) != 0) {
         return -1;
     }
-    if (jsonread_str(&os->id, root, "id", d) ||
-        jsonread_str(&os->name, root, "name", d)) {
+    if (jsonread_str(&os->id, root, "id", d) || jsonread_str(&os->name, root, "name", d)) {
         goto fail;
     }
-    os->libs = xcalloc((size_t)cJSON_GetArraySize(jsonread_at(root, "libraries")) + 1,
-                       sizeof(*os->libs));
+    os->libs =
+        xcalloc((size_t)cJSON_GetArraySize(jsonread_at(root, "libraries")) + 1, sizeof(*os->libs));
     i = 0;
     cJSON_ArrayForEach(item, jsonread_at(root, "libraries"))
     {

@@ -24,7 +24,7 @@ struct oslib {
     char *pattern; /* PCRE2, anchored */
     struct regexp *re;
     enum lib_status status;
-    char *family;  /* "glibc", "toolchain", "system", "libpython", "musl" */
+    char *family; /* "glibc", "toolchain", "system", "libpython", "musl" */
     char *source;
     char *confidence; /* NULL when confirmed; "inferred", "single-source", ... */
 };

@@ -16,7 +16,10 @@ struct str_field {
     size_t offset;
 };
 
-#define STR(path, member) {path, offsetof(struct profile, member)}
+#define STR(path, member)                                                                          \
+    {                                                                                              \
+        path, offsetof(struct profile, member)                                                     \
+    }
 static const struct str_field str_fields[] = {
     STR("id", id),
     STR("runtime", runtime),
@@ -148,8 +151,7 @@ int profiles_load(struct profiles *out, const char *rules_dir, struct diag *d)
         }
         for (size_t j = 0; j + 1 < out->nr; j++) {
             if (!strcmp(out->v[j].id, out->v[out->nr - 1].id)) {
-                diag_set(d, DIAG_DATA, "%s: duplicate profile id '%s'", names.v[i],
-                         out->v[j].id);
+                diag_set(d, DIAG_DATA, "%s: duplicate profile id '%s'", names.v[i], out->v[j].id);
                 goto out;
             }
         }

@@ -24,8 +24,8 @@ struct profile {
 
     char *python_version; /* "3.12" */
     int py_major, py_minor;
-    char *abi_tag;                  /* "cp312" */
-    struct strvec ext_suffixes;     /* in the order the interpreter tries them */
+    char *abi_tag;              /* "cp312" */
+    struct strvec ext_suffixes; /* in the order the interpreter tries them */
     long pyc_magic;
 
     long elf_machine; /* e_machine */

@@ -64,8 +64,7 @@ int rules_load(struct ruleset *out, const char *rules_dir, struct diag *d)
         }
         for (size_t j = 0; j + 1 < out->nr; j++) {
             if (!strcmp(out->v[j].id, r->id) || !strcmp(out->v[j].slug, r->slug)) {
-                diag_set(d, DIAG_DATA, "%s: rules[%d]: duplicate id or slug '%s'", path, i,
-                         r->id);
+                diag_set(d, DIAG_DATA, "%s: rules[%d]: duplicate id or slug '%s'", path, i, r->id);
                 goto out;
             }
         }

@@ -16,8 +16,8 @@
 #include "severity.h"
 
 struct rule {
-    char *id;           /* "ABI001": stable, never reused */
-    char *slug;         /* "python-tag-mismatch": part of the JSON contract */
+    char *id;   /* "ABI001": stable, never reused */
+    char *slug; /* "python-tag-mismatch": part of the JSON contract */
     enum severity severity;
     char *title;
     char *help;

@@ -57,8 +57,8 @@ static int cmp_name(const void *key, const void *elem)
 
 const char *stableabi_added(const struct stable_abi *t, const char *sym)
 {
-    char **hit = t->names.nr ? bsearch(sym, t->names.v, t->names.nr, sizeof(char *), cmp_name)
-                             : NULL;
+    char **hit =
+        t->names.nr ? bsearch(sym, t->names.v, t->names.nr, sizeof(char *), cmp_name) : NULL;
     return hit ? t->added.v[hit - t->names.v] : NULL;
 }
 

@@ -119,7 +119,8 @@ static void read_interp(struct elfinfo *info, Elf *elf, const char *base, size_t
                 set_error(info, "PT_INTERP out of bounds");
                 continue;
             }
-            info->interp = xstrndup(base + ph->p_offset, strnlen(base + ph->p_offset, ph->p_filesz));
+            info->interp =
+                xstrndup(base + ph->p_offset, strnlen(base + ph->p_offset, ph->p_filesz));
         }
     }
 }
@@ -202,8 +203,7 @@ static void read_verneed(struct elfinfo *info, Elf *elf, Elf_Scn *scn, const GEl
         set_error(info, "version needs");
         return;
     }
-    for (size_t cnt = 0; cnt < sh->sh_info && cnt < MAX_VERSIONS && offset < data->d_size;
-         cnt++) {
+    for (size_t cnt = 0; cnt < sh->sh_info && cnt < MAX_VERSIONS && offset < data->d_size; cnt++) {
         GElf_Verneed nmem, *need = gelf_getverneed(data, (int)offset, &nmem);
         size_t auxoffset;
         const char *file;
@@ -261,8 +261,7 @@ static void read_verdef(struct elfinfo *info, Elf *elf, Elf_Scn *scn, const GElf
         set_error(info, "version definitions");
         return;
     }
-    for (size_t cnt = 0; cnt < sh->sh_info && cnt < MAX_VERSIONS && offset < data->d_size;
-         cnt++) {
+    for (size_t cnt = 0; cnt < sh->sh_info && cnt < MAX_VERSIONS && offset < data->d_size; cnt++) {
         GElf_Verdef dmem, *def = gelf_getverdef(data, (int)offset, &dmem);
         GElf_Verdaux amem, *aux;
         const char *name;

@@ -40,21 +40,21 @@ struct elfinfo {
     bool header_ok; /* class, data, type and machine are valid */
 
     /* From the program headers and the dynamic section. */
-    char *interp;        /* PT_INTERP, NULL if none */
-    bool has_dynamic;    /* a SHT_DYNAMIC section or PT_DYNAMIC segment */
-    char *soname;        /* DT_SONAME */
+    char *interp;         /* PT_INTERP, NULL if none */
+    bool has_dynamic;     /* a SHT_DYNAMIC section or PT_DYNAMIC segment */
+    char *soname;         /* DT_SONAME */
     struct strvec needed; /* DT_NEEDED, in order */
-    char *rpath;         /* DT_RPATH */
-    char *runpath;       /* DT_RUNPATH */
+    char *rpath;          /* DT_RPATH */
+    char *runpath;        /* DT_RUNPATH */
 
     /* Symbol versioning and the dynamic symbol table. */
     struct elf_verneed *verneed;
     size_t verneed_nr, verneed_alloc;
-    struct strvec verdef;        /* version names this object defines */
-    struct elf_import *imports;  /* undefined symbols that carry a version */
+    struct strvec verdef;       /* version names this object defines */
+    struct elf_import *imports; /* undefined symbols that carry a version */
     size_t imports_nr, imports_alloc;
-    struct strvec init_symbols;  /* exported PyInit_* and init* functions */
-    struct strvec py_imports;    /* undefined Py* / _Py* symbols (C API use), sorted */
+    struct strvec init_symbols; /* exported PyInit_* and init* functions */
+    struct strvec py_imports;   /* undefined Py* / _Py* symbols (C API use), sorted */
 
     /* Why libelf could not read the object (past the header, or at all); NULL if it could. */
     char *error;

@@ -14,15 +14,18 @@ struct pair {
 
 /* Machine names as wheel platform tags and triplets spell them (PEP 599). */
 static const struct pair machines[] = {
-    {EM_386, "i386"},     {EM_X86_64, "x86_64"}, {EM_AARCH64, "aarch64"}, {EM_ARM, "arm"},
-    {EM_PPC, "ppc"},      {EM_PPC64, "ppc64"},   {EM_S390, "s390x"},      {EM_MIPS, "mips"},
-    {EM_RISCV, "riscv"},  {EM_SPARCV9, "sparc64"}, {EM_IA_64, "ia64"},    {EM_LOONGARCH, "loongarch"},
+    {EM_386, "i386"},        {EM_X86_64, "x86_64"}, {EM_AARCH64, "aarch64"},
+    {EM_ARM, "arm"},         {EM_PPC, "ppc"},       {EM_PPC64, "ppc64"},
+    {EM_S390, "s390x"},      {EM_MIPS, "mips"},     {EM_RISCV, "riscv"},
+    {EM_SPARCV9, "sparc64"}, {EM_IA_64, "ia64"},    {EM_LOONGARCH, "loongarch"},
 };
 
 static const struct pair classes[] = {{ELFCLASS32, "ELFCLASS32"}, {ELFCLASS64, "ELFCLASS64"}};
 static const struct pair datas[] = {{ELFDATA2LSB, "little-endian"}, {ELFDATA2MSB, "big-endian"}};
 static const struct pair types[] = {
-    {ET_REL, "relocatable object"}, {ET_EXEC, "executable"}, {ET_DYN, "shared object"},
+    {ET_REL, "relocatable object"},
+    {ET_EXEC, "executable"},
+    {ET_DYN, "shared object"},
     {ET_CORE, "core file"},
 };
 

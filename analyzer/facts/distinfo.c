@@ -95,7 +95,7 @@ static struct distribution *find_or_add(struct image *img, size_t input, const c
 
 /* Each line of data[0..len), NUL-terminated in a scratch copy. */
 #define FOR_EACH_LINE(line, copy)                                                                  \
-    for (char *save_ = NULL, *line = strtok_r(copy, "\r\n", &save_); line;                          \
+    for (char *save_ = NULL, *line = strtok_r(copy, "\r\n", &save_); line;                         \
          line = strtok_r(NULL, "\r\n", &save_))
 
 /* RFC 822-style headers (core metadata spec): they end at the first blank line; what
@@ -295,8 +295,7 @@ void distinfo_assign(struct image *img)
             m->dist = own; /* a metadata file belongs to its own distribution */
             continue;
         }
-        const struct owner *hit = nr ? bsearch(&key, owners, nr, sizeof(*owners), cmp_owner)
-                                     : NULL;
+        const struct owner *hit = nr ? bsearch(&key, owners, nr, sizeof(*owners), cmp_owner) : NULL;
         m->dist = hit ? hit->dist : by_top_level(&tops, m);
     }
     strmap_release(&tops);

@@ -187,7 +187,6 @@ struct distribution *image_add_dist(struct image *img)
     return dist;
 }
 
-
 void image_release(struct image *img)
 {
     for (size_t i = 0; i < img->inputs_nr; i++) {

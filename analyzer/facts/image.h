@@ -29,7 +29,7 @@ enum member_role {
     ROLE_EXECUTABLE,
     ROLE_OTHER_ELF, /* relocatable object, core file, ... */
     ROLE_PYC,
-    ROLE_DISTINFO,  /* a file in *.dist-info or *.egg-info */
+    ROLE_DISTINFO, /* a file in *.dist-info or *.egg-info */
 };
 
 /* What the first bytes say. */
@@ -45,7 +45,7 @@ enum content_kind {
 };
 
 struct distribution {
-    char *name;     /* from METADATA/PKG-INFO Name:, else the directory name */
+    char *name; /* from METADATA/PKG-INFO Name:, else the directory name */
     char *version;
     char *root;     /* the directory holding the .dist-info ("" at the bundle root) */
     char *info_dir; /* "pandas-0.22.0.dist-info" */
@@ -56,12 +56,12 @@ struct distribution {
 };
 
 struct member {
-    char *path;     /* relative to its input's root; invalid UTF-8 written as \xNN */
-    char *raw_path; /* the name's own bytes when they are not UTF-8, else NULL */
-    char *abs;      /* where Lambda puts it: /var/task/<path>, or /opt/<path> for a layer */
-    size_t site_off;  /* path + site_off is the path below the sys.path entry holding it */
-    bool on_site;     /* under a sys.path entry at all (a layer's lib/, bin/ are not) */
-    int site_minor;   /* N of a layer's python/lib/python3.N/site-packages/, else -1 */
+    char *path;        /* relative to its input's root; invalid UTF-8 written as \xNN */
+    char *raw_path;    /* the name's own bytes when they are not UTF-8, else NULL */
+    char *abs;         /* where Lambda puts it: /var/task/<path>, or /opt/<path> for a layer */
+    size_t site_off;   /* path + site_off is the path below the sys.path entry holding it */
+    bool on_site;      /* under a sys.path entry at all (a layer's lib/, bin/ are not) */
+    int site_minor;    /* N of a layer's python/lib/python3.N/site-packages/, else -1 */
     char *link_target; /* a symbolic link stored in a zip: where it points */
     size_t input;
     uint64_t size;
@@ -69,23 +69,24 @@ struct member {
     enum content_kind content;
     unsigned char head[16]; /* the first bytes, when read */
     size_t head_len;
-    struct pyext_name ext;  /* the file-name grammar's verdict (kind PYEXT_NONE if not a module name) */
-    char *module;           /* dotted import name for extension modules */
-    struct elfinfo *elf;    /* when content is ELF */
-    char *problem;          /* the member could not be read: why */
+    struct pyext_name
+        ext;      /* the file-name grammar's verdict (kind PYEXT_NONE if not a module name) */
+    char *module; /* dotted import name for extension modules */
+    struct elfinfo *elf; /* when content is ELF */
+    char *problem;       /* the member could not be read: why */
     const struct distribution *dist;
 };
 
 enum input_role { INPUT_FUNCTION, INPUT_LAYER };
 
 struct image_input {
-    char *name;            /* as given on the command line */
-    const char *kind;      /* "zip", "directory", "file" (static) */
-    bool zipped;           /* one zip file: file_size is what a direct upload sends */
+    char *name;       /* as given on the command line */
+    const char *kind; /* "zip", "directory", "file" (static) */
+    bool zipped;      /* one zip file: file_size is what a direct upload sends */
     enum input_role role;
     uint64_t file_size;
-    size_t entries;        /* entries listed, directories included */
-    struct strvec notes;   /* remarks on the input as a whole */
+    size_t entries;      /* entries listed, directories included */
+    struct strvec notes; /* remarks on the input as a whole */
 };
 
 /* One file of the Lambda filesystem view, by absolute path (see image_index()). */
@@ -102,7 +103,7 @@ struct image {
     struct distribution *dists;
     size_t dists_nr, dists_alloc;
     struct strmap dist_by_dir; /* "<input>:<dir>" -> index + 1 in dists */
-    struct image_file *files; /* sorted by abs; for a path in several layers, the last layer's */
+    struct image_file *files;  /* sorted by abs; for a path in several layers, the last layer's */
     size_t files_nr;
 };
 

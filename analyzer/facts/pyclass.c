@@ -43,9 +43,9 @@ bool pyclass_skip_content(const char *path)
 {
     /* Text and data that no loader or interpreter maps: reading them would only cost time. */
     static const char *const text[] = {
-        ".py",  ".pyi",  ".pyx", ".pxd", ".txt", ".md",   ".rst",  ".json", ".yaml", ".yml",
-        ".toml", ".cfg", ".ini", ".html", ".css", ".js", ".csv", ".xml",  ".c",    ".h",
-        ".cpp", ".hpp",  ".typed", ".svg", ".in",
+        ".py",  ".pyi",  ".pyx", ".pxd", ".txt",   ".md",  ".rst", ".json", ".yaml",
+        ".yml", ".toml", ".cfg", ".ini", ".html",  ".css", ".js",  ".csv",  ".xml",
+        ".c",   ".h",    ".cpp", ".hpp", ".typed", ".svg", ".in",
     };
     const char *base = path_base(path);
 
@@ -200,7 +200,7 @@ const char *pyclass_content_name(enum content_kind kind)
 {
     static const char *const names[] = {
         [CONTENT_UNREAD] = "unread", [CONTENT_EMPTY] = "empty", [CONTENT_ELF] = "ELF",
-        [CONTENT_MACHO] = "Mach-O",  [CONTENT_PE] = "PE",  [CONTENT_PYC] = "Python bytecode",
+        [CONTENT_MACHO] = "Mach-O",  [CONTENT_PE] = "PE",       [CONTENT_PYC] = "Python bytecode",
         [CONTENT_TEXT] = "text",     [CONTENT_DATA] = "data",
     };
     return (unsigned)kind < ARRAY_SIZE(names) ? names[kind] : "unknown";

@@ -34,7 +34,8 @@ static const char grammar[] =
     "\\.cpython-(?<cmaj>[23])(?<cmin>[0-9]{1,2})(?<cflags>[dmut]{0,3})"
     "(?:-(?<cplat>[A-Za-z0-9_]+(?:-[A-Za-z0-9_]+)*))?\\.so"
     "|\\.(?<abi3>abi3)\\.so"
-    "|\\.pypy(?<pver>[0-9]{0,3})-(?<pabi>(?:pp)?[0-9]+)(?:-(?<pplat>[A-Za-z0-9_]+(?:-[A-Za-z0-9_]+)*))?\\.so"
+    "|\\.pypy(?<pver>[0-9]{0,3})-(?<pabi>(?:pp)?[0-9]+)(?:-(?<pplat>[A-Za-z0-9_]+(?:-[A-Za-z0-9_]+)"
+    "*))?\\.so"
     "|\\.(?<other>graalpy[A-Za-z0-9_-]*)\\.so"
     "|\\.cp(?<wmaj>[23])(?<wmin>[0-9]{1,2})-(?<wplat>win[A-Za-z0-9_]*)\\.pyd"
     "|(?<pyd>\\.pyd)"
@@ -88,8 +89,7 @@ static void pypy_version(const char *v, int *major, int *minor)
     *minor = n > 1 ? atoi(v + 1) : 0;
 }
 
-enum pyext_kind pyname_parse(const struct pyname *g, const char *basename,
-                             struct pyext_name *out)
+enum pyext_kind pyname_parse(const struct pyname *g, const char *basename, struct pyext_name *out)
 {
     struct regexp_match *m;
 
@@ -148,8 +148,8 @@ void pyext_name_release(struct pyext_name *x)
 const char *pyname_kind_name(enum pyext_kind kind)
 {
     static const char *const names[] = {
-        [PYEXT_NONE] = "none",       [PYEXT_CPYTHON] = "cpython", [PYEXT_ABI3] = "abi3",
-        [PYEXT_UNTAGGED] = "untagged", [PYEXT_PYPY] = "pypy",     [PYEXT_OTHER_IMPL] = "other",
+        [PYEXT_NONE] = "none",         [PYEXT_CPYTHON] = "cpython", [PYEXT_ABI3] = "abi3",
+        [PYEXT_UNTAGGED] = "untagged", [PYEXT_PYPY] = "pypy",       [PYEXT_OTHER_IMPL] = "other",
         [PYEXT_WINDOWS] = "windows",
     };
     return (unsigned)kind < ARRAY_SIZE(names) ? names[kind] : "unknown";

@@ -28,11 +28,11 @@ enum pyext_kind {
 
 struct pyext_name {
     enum pyext_kind kind;
-    char *module;      /* the part before the first dot */
-    char *suffix;      /* from the first dot: ".cpython-35m-x86_64-linux-gnu.so" */
-    int major, minor;  /* language version in the tag, 0 when none */
-    char abiflags[8];  /* "m", "d", "dm", "t", "" */
-    char *platform;    /* "x86_64-linux-gnu", "darwin", "win_amd64", "" */
+    char *module;       /* the part before the first dot */
+    char *suffix;       /* from the first dot: ".cpython-35m-x86_64-linux-gnu.so" */
+    int major, minor;   /* language version in the tag, 0 when none */
+    char abiflags[8];   /* "m", "d", "dm", "t", "" */
+    char *platform;     /* "x86_64-linux-gnu", "darwin", "win_amd64", "" */
     bool module_suffix; /* untagged name ending in "module.so" (Python 2 form) */
 };
 
@@ -47,8 +47,7 @@ void pyname_free(struct pyname *g);
  * Returns out->kind; PYEXT_NONE (with out zeroed) when the name is not an
  * extension-module name.
  */
-enum pyext_kind pyname_parse(const struct pyname *g, const char *basename,
-                             struct pyext_name *out);
+enum pyext_kind pyname_parse(const struct pyname *g, const char *basename, struct pyext_name *out);
 
 /** Free a parsed name's strings and zero it (a zeroed struct is accepted). */
 void pyext_name_release(struct pyext_name *x);

@@ -80,8 +80,7 @@ int bundle_open(struct bundle **out, const char *path, const struct bundle_limit
     return 0;
 }
 
-char *bundle_entry_problem(const struct bundle *b, const char *path, uint64_t size,
-                           uint64_t stored)
+char *bundle_entry_problem(const struct bundle *b, const char *path, uint64_t size, uint64_t stored)
 {
     for (const char *p = path; *p;) {
         size_t n = strcspn(p, "/");
@@ -92,8 +91,7 @@ char *bundle_entry_problem(const struct bundle *b, const char *path, uint64_t si
     }
     if (size > b->limits.max_member_size) {
         return xasprintf("member is %llu bytes, over the %llu-byte limit: not read",
-                         (unsigned long long)size,
-                         (unsigned long long)b->limits.max_member_size);
+                         (unsigned long long)size, (unsigned long long)b->limits.max_member_size);
     }
     /* Deflate cannot beat about 1032:1; a large member past 1000:1 is a bomb, not a file. */
     if (size > ZIP_BOMB_MIN_SIZE && stored && size / stored > ZIP_BOMB_RATIO) {
@@ -151,8 +149,7 @@ int bundle_read(struct bundle *b, const struct bundle_entry *e, unsigned char **
     }
     if (e->size > b->limits.max_member_size || e->size >= SIZE_MAX) {
         return diag_set(d, DIAG_LIMIT, "member is %llu bytes, over the %llu-byte limit",
-                        (unsigned long long)e->size,
-                        (unsigned long long)b->limits.max_member_size);
+                        (unsigned long long)e->size, (unsigned long long)b->limits.max_member_size);
     }
     if (e->size > ZIP_BOMB_MIN_SIZE && e->stored && e->size / e->stored > ZIP_BOMB_RATIO) {
         return diag_set(d, DIAG_LIMIT, "compression ratio over %d:1: not read", ZIP_BOMB_RATIO);

@@ -30,14 +30,14 @@ enum entry_type {
 };
 
 struct bundle_entry {
-    char *path;          /* relative to the bundle root: '/' separators, no "./", no leading '/' */
+    char *path; /* relative to the bundle root: '/' separators, no "./", no leading '/' */
     enum entry_type type;
-    uint64_t size;       /* uncompressed size (as declared, for zip members) */
-    uint64_t stored;     /* bytes in the archive (compressed size), or size */
-    char *problem;       /* why the entry cannot be read, NULL when it can */
+    uint64_t size;   /* uncompressed size (as declared, for zip members) */
+    uint64_t stored; /* bytes in the archive (compressed size), or size */
+    char *problem;   /* why the entry cannot be read, NULL when it can */
     /* The backend's own: how to find the entry again. */
-    uint64_t index;      /* zip: member index */
-    char *open_path;     /* dir: path to open relative to the root (symlink target resolved) */
+    uint64_t index;  /* zip: member index */
+    char *open_path; /* dir: path to open relative to the root (symlink target resolved) */
 };
 
 struct bundle_limits {

@@ -79,8 +79,7 @@ static void add_link(struct bundle *b, const struct dir_state *s, const char *re
     free(target); /* a link to a directory inside the root: its content is walked there */
 }
 
-static void walk(struct bundle *b, struct dir_state *s, int dirfd, const char *rel,
-                 unsigned depth);
+static void walk(struct bundle *b, struct dir_state *s, int dirfd, const char *rel, unsigned depth);
 
 static void add_child(struct bundle *b, struct dir_state *s, int dirfd, const char *rel,
                       const char *name, unsigned depth)
@@ -123,8 +122,7 @@ static void add_child(struct bundle *b, struct dir_state *s, int dirfd, const ch
 
 /* Walk one directory (takes ownership of dirfd); names sorted so the entry
  * order does not depend on the file system. */
-static void walk(struct bundle *b, struct dir_state *s, int dirfd, const char *rel,
-                 unsigned depth)
+static void walk(struct bundle *b, struct dir_state *s, int dirfd, const char *rel, unsigned depth)
 {
     DIR *dir = fdopendir(dirfd);
     struct dirent *de;
@@ -150,8 +148,8 @@ static void walk(struct bundle *b, struct dir_state *s, int dirfd, const char *r
             add_child(b, s, dirfd, rel, names[i], depth);
         } else if (!s->truncated) {
             s->truncated = true;
-            bundle_add_note(b, xasprintf("only the first %zu entries were read",
-                                         b->limits.max_entries));
+            bundle_add_note(
+                b, xasprintf("only the first %zu entries were read", b->limits.max_entries));
         }
         free(names[i]);
     }

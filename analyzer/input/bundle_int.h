@@ -20,15 +20,15 @@ struct bundle_ops {
 
 struct bundle {
     enum bundle_kind kind;
-    char *name;           /* the input path as given */
-    uint64_t file_size;   /* size of the zip file (0 for directories) */
+    char *name;         /* the input path as given */
+    uint64_t file_size; /* size of the zip file (0 for directories) */
     struct bundle_entry *entries;
     size_t nr, alloc;
-    struct strvec notes;  /* whole-bundle remarks, e.g. "entry limit reached" */
+    struct strvec notes; /* whole-bundle remarks, e.g. "entry limit reached" */
     const struct bundle_ops *ops;
-    void *priv;           /* backend state */
+    void *priv; /* backend state */
     struct bundle_limits limits;
-    uint64_t read_total;  /* bytes read whole so far (bundle_read) */
+    uint64_t read_total; /* bytes read whole so far (bundle_read) */
 };
 
 /* The backends: fill b's entries, ops and priv. */

@@ -81,9 +81,10 @@ static void list_member(struct bundle *b, zip_t *za, zip_uint64_t i)
         free(path);
         return;
     }
-    e = bundle_add_entry(b, *path ? path : st.name, dir ? ENTRY_DIR
-                                                      : is_symlink(za, i) ? ENTRY_SYMLINK
-                                                                          : ENTRY_FILE);
+    e = bundle_add_entry(b, *path ? path : st.name,
+                         dir                 ? ENTRY_DIR
+                         : is_symlink(za, i) ? ENTRY_SYMLINK
+                                             : ENTRY_FILE);
     free(path);
     e->index = i;
     e->size = (st.valid & ZIP_STAT_SIZE) ? st.size : 0;
@@ -97,7 +98,7 @@ static void list_member(struct bundle *b, zip_t *za, zip_uint64_t i)
 }
 
 static int zb_read(struct bundle *b, const struct bundle_entry *e, unsigned char *buf, size_t cap,
-                    size_t *got, struct diag *d)
+                   size_t *got, struct diag *d)
 {
     zip_file_t *zf = zip_fopen_index(b->priv, e->index, 0);
     int rc = 0;

@@ -43,14 +43,14 @@ struct report_input {
 struct report {
     const char *tool_name;
     const char *tool_version;
-    const struct profile *profile;   /* NULL for the matrix */
+    const struct profile *profile; /* NULL for the matrix */
     const struct report_input *inputs;
     size_t inputs_nr;
     const struct findings *findings; /* sorted; finding->input indexes inputs */
     enum severity fail_on;
-    bool color;   /* text only: ANSI colour */
-    int verbose;  /* text only: print the Lambda error line */
-    struct report_verdict *matrix;   /* without a target: one row per runtime+arch */
+    bool color;                    /* text only: ANSI colour */
+    int verbose;                   /* text only: print the Lambda error line */
+    struct report_verdict *matrix; /* without a target: one row per runtime+arch */
     size_t matrix_nr;
 };
 

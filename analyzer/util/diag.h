@@ -40,7 +40,13 @@ struct diag {
     char msg[DIAG_MSG_MAX];
 };
 
-#define DIAG_INIT {DIAG_OK, {0}}
+#define DIAG_INIT                                                                                  \
+    {                                                                                              \
+        DIAG_OK,                                                                                   \
+        {                                                                                          \
+            0                                                                                      \
+        }                                                                                          \
+    }
 
 #if defined(__GNUC__)
 #define ABISCAN_PRINTF(f, a) __attribute__((format(printf, f, a)))

@@ -27,8 +27,7 @@ int regexp_compile(struct regexp **out, const char *pattern, unsigned flags, str
     *out = NULL;
     options |= (flags & REGEXP_ANCHORED) ? PCRE2_ANCHORED : 0;
     options |= (flags & REGEXP_UTF) ? PCRE2_UTF : 0;
-    code = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED, options, &errcode, &off,
-                         NULL);
+    code = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED, options, &errcode, &off, NULL);
     if (!code) {
         PCRE2_UCHAR msg[256];
         pcre2_get_error_message(errcode, msg, sizeof(msg));

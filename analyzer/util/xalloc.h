@@ -40,7 +40,7 @@ char *xasprintf(const char *fmt, ...)
 #define ALLOC_GROW(items, nr, alloc)                                                               \
     do {                                                                                           \
         if ((nr) > (alloc)) {                                                                      \
-            size_t grow_ = (alloc) < 8 ? 8 : (alloc) * 2;                                          \
+            size_t grow_ = (alloc) < 8 ? 8 : (alloc)*2;                                            \
             if (grow_ < (nr)) {                                                                    \
                 grow_ = (nr);                                                                      \
             }                                                                                      \
