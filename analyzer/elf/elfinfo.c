@@ -114,6 +114,10 @@ static void read_interp(struct elfinfo *info, Elf *elf, const char *base, size_t
         if (ph->p_type == PT_DYNAMIC) {
             info->has_dynamic = true;
         }
+        if (ph->p_type == PT_GNU_STACK) {
+            info->gnu_stack = true;
+            info->exec_stack = (ph->p_flags & PF_X) != 0;
+        }
         if (ph->p_type == PT_INTERP && !info->interp) {
             if (ph->p_offset >= len || ph->p_filesz > len - ph->p_offset || !ph->p_filesz) {
                 set_error(info, "PT_INTERP out of bounds");

@@ -41,6 +41,8 @@ struct elfinfo {
 
     /* From the program headers and the dynamic section. */
     char *interp;         /* PT_INTERP, NULL if none */
+    bool gnu_stack;       /* a PT_GNU_STACK header: the stack the object asks for */
+    bool exec_stack;      /* ... with PF_X: it asks for an executable stack */
     bool has_dynamic;     /* a SHT_DYNAMIC section or PT_DYNAMIC segment */
     char *soname;         /* DT_SONAME */
     struct strvec needed; /* DT_NEEDED, in order */
