@@ -20,11 +20,14 @@
 #include "profile.h"
 #include "rules.h"
 
+struct loader_model;
+
 struct check_ctx {
     const struct image *img;
     const struct profile *profile;
-    const struct rule *rule;    /* the catalogue row of the running check */
-    const struct datadir *data; /* every profile, the OS lists, the Stable ABI table */
+    const struct loader_model *load; /* the loads from every module and executable */
+    const struct rule *rule;         /* the catalogue row of the running check */
+    const struct datadir *data;      /* every profile, the OS lists, the Stable ABI table */
 };
 
 /* What the registry calls a check on (checks.def says which, per rule). */

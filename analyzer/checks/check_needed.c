@@ -5,6 +5,7 @@
 
 #include "check.h"
 #include "loader.h"
+#include "path.h"
 #include "xalloc.h"
 
 /* musl's libc and libpython have rules of their own (musl-linked, libpython-linked). */
@@ -14,35 +15,54 @@ static bool own_rule(const char *soname, const struct resolution *r)
            (r->row && (!strcmp(r->row->family, "musl") || !strcmp(r->row->family, "libpython")));
 }
 
+/* Where the load that fails starts, in words: "" for the object's own load. */
+static char *whose_load(const struct member *m, const struct resolution *r, bool reached)
+{
+    if (!reached) {
+        return xasprintf("; no module or executable of the bundle loads %s, so only a "
+                         "dlopen() or an absolute path would, and then this fails",
+                         path_base(m->path));
+    }
+    if (r->root && r->root != m) {
+        return xasprintf(" (loaded for %s)", r->root->path);
+    }
+    return xstrdup("");
+}
+
 void check_needed(const struct check_ctx *ctx, const struct member *m, struct findings *out)
 {
     const struct profile *p = ctx->profile;
+    bool reached = loader_model_reached(ctx->load, m);
 
     /* Every loadable object counts (the registry's scope), bundled libraries too: what a
-     * library needs is needed as soon as a module loads it (resolution is transitive). */
+     * library needs is needed as soon as a module loads it. The model says how each name
+     * resolves in the loads that map the object (loader.h). */
     for (size_t j = 0; j < m->elf->needed.nr; j++) {
         const char *soname = m->elf->needed.v[j];
+        const struct resolution *r = loader_model_needed(ctx->load, m, j);
         const struct osprovider *prov;
-        struct resolution r;
-        char *hint;
-        loader_resolve(ctx->img, p, m, soname, &r);
-        if (r.kind == RESOLVED_BUNDLE || r.kind == RESOLVED_SYSTEM || own_rule(soname, &r)) {
+        enum severity sev = ctx->rule->severity;
+        char *hint, *whose;
+        if (r->kind == RESOLVED_BUNDLE || r->kind == RESOLVED_SYSTEM || own_rule(soname, r)) {
             continue;
+        }
+        if (r->kind == RESOLVED_UNCONFIRMED || !reached) {
+            sev = SEV_WARNING;
         }
         prov = osdata_provider(p->os, soname);
         /* lambda-facts.md: what is inferred says so. */
-        hint = xasprintf("%s%s%s%s%s", r.row && r.row->confidence ? " (" : "",
-                         r.row && r.row->confidence ? r.row->confidence : "",
-                         r.row && r.row->confidence ? ")" : "", prov ? "; usually from " : "",
+        hint = xasprintf("%s%s%s%s%s", r->row && r->row->confidence ? " (" : "",
+                         r->row && r->row->confidence ? r->row->confidence : "",
+                         r->row && r->row->confidence ? ")" : "", prov ? "; usually from " : "",
                          prov ? prov->package : "");
+        whose = whose_load(m, r, reached);
         struct tvar vars[] = {{"soname", soname}, {"remediation", prov ? prov->hint : NULL}};
-        check_report(ctx, out, m,
-                     r.kind == RESOLVED_UNCONFIRMED ? SEV_WARNING : ctx->rule->severity,
-                     "a library on the loader path", soname, vars, 2,
-                     r.kind == RESOLVED_UNCONFIRMED
-                         ? "needs %s: not in the bundle, and not known to be in %s%s"
-                         : "needs %s: not in the bundle, and %s does not ship it%s",
-                     soname, p->os->name, hint);
+        check_report(ctx, out, m, sev, "a library on the loader path", soname, vars, 2,
+                     r->kind == RESOLVED_UNCONFIRMED
+                         ? "needs %s: not in the bundle, and not known to be in %s%s%s"
+                         : "needs %s: not in the bundle, and %s does not ship it%s%s",
+                     soname, p->os->name, hint, whose);
+        free(whose);
         free(hint);
     }
 }

@@ -83,7 +83,7 @@ void check_versions(const struct check_ctx *ctx, const struct member *m, struct 
         struct symver_family fam = {prefixes[f], ceiling(p, ceiling_off[f]),
                                     !strcmp(prefixes[f], "CXXABI_") ? &p->cxxabi_extra : NULL};
         /* One finding per object and family: the highest unmet version. */
-        if (symver_unmet(ctx->img, p, m, &fam, needs, MAX_NEEDS) > 0) {
+        if (symver_unmet(ctx->load, m, &fam, needs, MAX_NEEDS) > 0) {
             report(ctx, out, m, &needs[0], ceiling_off[f], prefixes[f], sysdir);
         }
     }

@@ -114,7 +114,7 @@ static struct neediest *index_needs(const struct check_ctx *ctx)
             continue;
         }
         best = &out[m->dist - img->dists];
-        n = symver_unmet(img, ctx->profile, m, &fam, needs, ARRAY_SIZE(needs));
+        n = symver_unmet(ctx->load, m, &fam, needs, ARRAY_SIZE(needs));
         for (size_t k = 0; k < n; k++) {
             if (verutil_number(needs[k].version, "GLIBC_") &&
                 (!best->version || verutil_cmp(needs[k].version + 6, best->version + 6) > 0)) {

@@ -74,9 +74,11 @@ static bool in_scope(const struct check_ctx *ctx, enum check_scope scope, const 
 void checks_run(const struct image *img, const struct profile *profile, const struct datadir *data,
                 struct findings *out)
 {
+    struct loader_model *load = loader_model_new(img, profile);
+
     for (size_t i = 0; i < ARRAY_SIZE(checks); i++) {
         const struct check *c = &checks[i];
-        struct check_ctx ctx = {img, profile, rules_find(&data->rules, c->rule_id), data};
+        struct check_ctx ctx = {img, profile, load, rules_find(&data->rules, c->rule_id), data};
         if (c->scope == SCOPE_IMAGE) {
             c->image(&ctx, out);
             continue;
@@ -87,6 +89,7 @@ void checks_run(const struct image *img, const struct profile *profile, const st
             }
         }
     }
+    loader_model_free(load);
 }
 
 bool check_would_load(const struct check_ctx *ctx, const struct member *m)

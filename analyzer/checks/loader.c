@@ -1,11 +1,15 @@
 /* SPDX-License-Identifier: MIT */
-/* DT_NEEDED resolution as ld.so does it on Lambda, over the bundle view and the OS data. */
+/* The loads a function makes, modelled on ld.so (loader.h), over the image and the OS data. */
 #include "loader.h"
 
 #include <elf.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "path.h"
+#include "strmap.h"
 #include "xalloc.h"
 
 bool loader_musl_soname(const char *soname)
@@ -22,38 +26,59 @@ bool loader_loadable(const struct profile *p, const struct member *obj)
            e->elfclass == (p->elf_class == 32 ? ELFCLASS32 : ELFCLASS64);
 }
 
-/* dir with $ORIGIN / ${ORIGIN} replaced by the directory holding obj (ld.so(8)). */
-static void expand(char *out, size_t n, const char *dir, size_t len, const struct member *obj)
+bool loader_is_root(const struct profile *p, const struct member *obj)
 {
-    const char *slash = strrchr(obj->abs, '/');
-    int origin_len = (int)(slash - obj->abs);
-    size_t o = 0;
-
-    for (size_t i = 0; i < len && o + 1 < n;) {
-        if (!strncmp(dir + i, "$ORIGIN", 7) || !strncmp(dir + i, "${ORIGIN}", 9)) {
-            o += (size_t)snprintf(out + o, n - o, "%.*s", origin_len, obj->abs);
-            i += dir[i + 1] == '{' ? 9 : 7;
-        } else {
-            out[o++] = dir[i++];
-        }
-        if (o >= n) {
-            o = n - 1;
-        }
+    /* Every module below a sys.path entry of the runtime counts, one under another
+     * version's tag too: a renamed file would still fail (python-tag-mismatch says that
+     * Python skips it). A layer directory the runtime never reads holds no root. */
+    if (!loader_loadable(p, obj)) {
+        return false;
     }
-    out[o] = '\0';
+    if (obj->role == ROLE_EXTENSION) {
+        return image_on_sys_path(obj, p->py_major, p->py_minor);
+    }
+    return obj->role == ROLE_EXECUTABLE;
 }
 
-/* Look soname up in each directory of a ':'-separated list; the member found, or NULL. */
-static const struct member *search(const struct image *img, const char *list,
-                                   const struct member *obj, const char *soname)
+/* dir with $ORIGIN / ${ORIGIN} replaced by the directory holding owner (ld.so(8)). */
+static char *expand(const char *dir, size_t len, const struct member *owner)
+{
+    size_t origin = path_dir_len(owner->abs);
+    struct strvec parts = STRVEC_INIT;
+    char *out;
+
+    for (size_t i = 0; i < len;) {
+        size_t n = !strncmp(dir + i, "${ORIGIN}", 9) ? 9 : !strncmp(dir + i, "$ORIGIN", 7) ? 7 : 0;
+        if (n) {
+            strvec_push_nodup(&parts, xstrndup(owner->abs, origin));
+            i += n;
+            continue;
+        }
+        n = strcspn(dir + i, "$");
+        n = n ? (n < len - i ? n : len - i) : 1;
+        strvec_push_nodup(&parts, xstrndup(dir + i, n));
+        i += n;
+    }
+    out = strvec_join(&parts, "");
+    strvec_release(&parts);
+    return out;
+}
+
+/* Look soname up in each directory of a ':'-separated list, $ORIGIN being owner's. */
+static const struct member *search(const struct image *img, size_t view, const char *list,
+                                   const struct member *owner, const char *soname)
 {
     for (const char *p = list; p && *p;) {
         size_t len = strcspn(p, ":");
-        char dir[2048], path[4096];
-        const struct member *m;
-        expand(dir, sizeof(dir), p, len, obj);
-        snprintf(path, sizeof(path), "%s/%s", *dir ? dir : ".", soname);
-        if (path[0] == '/' && (m = image_lookup(img, image_view_of(img, obj), path)) != NULL) {
+        char *dir = expand(p, len, owner);
+        const struct member *m = NULL;
+        if (dir[0] == '/') { /* a relative entry is relative to the cwd: never a bundle path */
+            char *path = xasprintf("%s/%s", dir, soname);
+            m = image_lookup(img, view, path);
+            free(path);
+        }
+        free(dir);
+        if (m) {
             return m;
         }
         p += len + (p[len] == ':');
@@ -66,31 +91,45 @@ static bool bundle_dir(const char *dir)
     return !strncmp(dir, "/var/task", 9) || !strncmp(dir, "/opt/", 5) || !strcmp(dir, "/opt");
 }
 
-void loader_resolve(const struct image *img, const struct profile *p, const struct member *obj,
-                    const char *soname, struct resolution *out)
+/* The OS decides: present, or (after every directory) unconfirmed or missing. */
+static bool os_has(const struct resolution *out)
 {
-    const struct elfinfo *e = obj->elf;
+    return out->row && out->row->status == LIB_PRESENT;
+}
+
+/*
+ * Resolve soname for chain[0], the object that needs it; chain[1..n) are the objects that
+ * loaded it, up to the root (loader.h, steps 1 to 4).
+ */
+static void resolve(const struct image *img, const struct profile *p, size_t view,
+                    const struct member *const *chain, size_t n, const char *soname,
+                    struct resolution *out)
+{
+    const struct elfinfo *e = chain[0]->elf;
     bool os_checked = false;
 
     memset(out, 0, sizeof(*out));
     out->row = osdata_library(p->os, soname);
     if (strchr(soname, '/')) { /* a path: opened as is, relative to the cwd /var/task */
-        char path[4096];
-        snprintf(path, sizeof(path), "%s%s", soname[0] == '/' ? "" : "/var/task/", soname);
-        out->m = image_lookup(img, image_view_of(img, obj), path);
+        char *path = xasprintf("%s%s", soname[0] == '/' ? "" : "/var/task/", soname);
+        out->m = image_lookup(img, view, path);
         out->kind = out->m ? RESOLVED_BUNDLE : RESOLVED_MISSING;
         out->via = "path";
+        free(path);
         return;
     }
-    if (!e->runpath && e->rpath && (out->m = search(img, e->rpath, obj, soname)) != NULL) {
-        out->kind = RESOLVED_BUNDLE;
-        out->via = "DT_RPATH";
-        return;
+    for (size_t i = 0; !e->runpath && i < n; i++) {
+        const struct elfinfo *l = chain[i]->elf;
+        if (l->rpath && !l->runpath && (out->m = search(img, view, l->rpath, chain[i], soname))) {
+            out->kind = RESOLVED_BUNDLE;
+            out->via = i ? "inherited DT_RPATH" : "DT_RPATH";
+            return;
+        }
     }
     for (size_t i = 0; i < p->library_path.nr; i++) {
         const char *dir = p->library_path.v[i];
         if (bundle_dir(dir)) {
-            if ((out->m = search(img, dir, obj, soname)) != NULL) {
+            if ((out->m = search(img, view, dir, chain[0], soname)) != NULL) {
                 out->kind = RESOLVED_BUNDLE;
                 out->via = "LD_LIBRARY_PATH";
                 return;
@@ -98,23 +137,202 @@ void loader_resolve(const struct image *img, const struct profile *p, const stru
         } else if (!os_checked) {
             /* The OS list stands for the system directories, which come first. */
             os_checked = true;
-            if (out->row && out->row->status == LIB_PRESENT) {
+            if (os_has(out)) {
                 out->kind = RESOLVED_SYSTEM;
                 out->via = "system";
                 return;
             }
         }
     }
-    if (e->runpath && (out->m = search(img, e->runpath, obj, soname)) != NULL) {
+    if (e->runpath && (out->m = search(img, view, e->runpath, chain[0], soname)) != NULL) {
         out->kind = RESOLVED_BUNDLE;
         out->via = "DT_RUNPATH";
         return;
     }
-    if (out->row && out->row->status == LIB_PRESENT) {
-        out->kind = RESOLVED_SYSTEM; /* default directories */
+    if (os_has(out)) {
+        out->kind = RESOLVED_SYSTEM; /* ld.so.cache and the default directories */
         out->via = "system";
         return;
     }
     out->kind =
         out->row && out->row->status == LIB_UNKNOWN ? RESOLVED_UNCONFIRMED : RESOLVED_MISSING;
+}
+
+void loader_resolve(const struct image *img, const struct profile *p, const struct member *obj,
+                    const char *soname, struct resolution *out)
+{
+    resolve(img, p, image_view_of(img, obj), &obj, 1, soname, out);
+}
+
+/* ---- the model: every load from every root ------------------------------------------ */
+
+struct loader_model {
+    const struct image *img;
+    const struct profile *p;
+    size_t *first;            /* per member: index of its first edge in edges */
+    struct resolution *edges; /* per member, one per DT_NEEDED */
+    bool *from_load;          /* per edge: set by a load (not the object's own paths) */
+    bool *reached;            /* per member: some load maps it */
+};
+
+/* One object of a load and the object that loaded it (SIZE_MAX for the root). */
+struct node {
+    const struct member *m;
+    size_t parent;
+};
+
+/* Missing is worse than unconfirmed, which is worse than found. */
+static int rank(enum resolve_kind k)
+{
+    return k == RESOLVED_MISSING ? 2 : k == RESOLVED_UNCONFIRMED ? 1 : 0;
+}
+
+static void record(struct loader_model *lm, size_t edge, const struct resolution *r)
+{
+    if (!lm->from_load[edge] || rank(r->kind) > rank(lm->edges[edge].kind)) {
+        lm->edges[edge] = *r;
+        lm->from_load[edge] = true;
+    }
+}
+
+static void add_name(struct strmap *loaded, const char *name, const struct member *m)
+{
+    if (name && !strmap_has(loaded, name, strlen(name))) {
+        strmap_put(loaded, name, strlen(name), (void *)m);
+    }
+}
+
+/* The chain for node i: the object, the one that loaded it, ... the root. */
+static size_t chain_of(const struct node *nodes, size_t i, const struct member **chain, size_t max)
+{
+    size_t n = 0;
+
+    for (; i != SIZE_MAX && n < max; i = nodes[i].parent) {
+        chain[n++] = nodes[i].m;
+    }
+    return n;
+}
+
+/* One load, breadth-first from root, each object's DT_NEEDED in order (elf/dl-deps.c). */
+static void load_from(struct loader_model *lm, const struct member *root, unsigned *seen,
+                      unsigned stamp)
+{
+    const struct image *img = lm->img;
+    size_t view = image_view_of(img, root), nr = 0, alloc = 0;
+    const struct member **chain = xcalloc(img->nr + 1, sizeof(*chain));
+    struct node *nodes = NULL;
+    struct strmap loaded = {0};
+
+    ALLOC_GROW(nodes, nr + 1, alloc);
+    nodes[nr++] = (struct node){root, SIZE_MAX};
+    seen[root - img->members] = stamp;
+    add_name(&loaded, root->elf->soname, root);
+    for (size_t i = 0; i < nr; i++) {
+        const struct member *x = nodes[i].m;
+        size_t at = lm->first[x - img->members];
+        lm->reached[x - img->members] = true;
+        for (size_t j = 0; j < x->elf->needed.nr; j++) {
+            const char *name = x->elf->needed.v[j];
+            struct resolution r;
+            if (strmap_has(&loaded, name, strlen(name))) {
+                const struct member *m = strmap_get(&loaded, name, strlen(name));
+                r = (struct resolution){m ? RESOLVED_BUNDLE : RESOLVED_SYSTEM, m,
+                                        osdata_library(lm->p->os, name), "loaded", root};
+                record(lm, at + j, &r);
+                continue;
+            }
+            resolve(img, lm->p, view, chain, chain_of(nodes, i, chain, img->nr), name, &r);
+            r.root = root;
+            record(lm, at + j, &r);
+            if (r.kind == RESOLVED_SYSTEM) {
+                add_name(&loaded, name, NULL);
+            } else if (r.kind == RESOLVED_BUNDLE && loader_loadable(lm->p, r.m)) {
+                add_name(&loaded, name, r.m);
+                add_name(&loaded, r.m->elf->soname, r.m);
+                if (seen[r.m - img->members] != stamp) {
+                    seen[r.m - img->members] = stamp;
+                    ALLOC_GROW(nodes, nr + 1, alloc);
+                    nodes[nr++] = (struct node){r.m, i};
+                }
+            }
+        }
+    }
+    strmap_release(&loaded);
+    free(nodes);
+    free(chain);
+}
+
+struct loader_model *loader_model_new(const struct image *img, const struct profile *p)
+{
+    struct loader_model *lm = xcalloc(1, sizeof(*lm));
+    unsigned *seen = xcalloc(img->nr + 1, sizeof(*seen));
+    size_t edges = 0;
+    unsigned stamp = 0;
+
+    lm->img = img;
+    lm->p = p;
+    lm->first = xcalloc(img->nr + 1, sizeof(*lm->first));
+    lm->reached = xcalloc(img->nr + 1, sizeof(*lm->reached));
+    for (size_t i = 0; i < img->nr; i++) {
+        lm->first[i] = edges;
+        edges += img->members[i].elf ? img->members[i].elf->needed.nr : 0;
+    }
+    lm->edges = xcalloc(edges + 1, sizeof(*lm->edges));
+    lm->from_load = xcalloc(edges + 1, sizeof(*lm->from_load));
+    for (size_t i = 0; i < img->nr; i++) {
+        if (loader_is_root(p, &img->members[i])) {
+            load_from(lm, &img->members[i], seen, ++stamp);
+        }
+    }
+    /* What no load reaches is judged on its own paths. */
+    for (size_t i = 0; i < img->nr; i++) {
+        const struct member *m = &img->members[i];
+        for (size_t j = 0; m->elf && j < m->elf->needed.nr; j++) {
+            if (!lm->from_load[lm->first[i] + j]) {
+                loader_resolve(img, p, m, m->elf->needed.v[j], &lm->edges[lm->first[i] + j]);
+            }
+        }
+    }
+    free(seen);
+    return lm;
+}
+
+void loader_model_free(struct loader_model *lm)
+{
+    if (!lm) {
+        return;
+    }
+    free(lm->first);
+    free(lm->edges);
+    free(lm->from_load);
+    free(lm->reached);
+    free(lm);
+}
+
+const struct resolution *loader_model_needed(const struct loader_model *lm,
+                                             const struct member *obj, size_t j)
+{
+    size_t i = (size_t)(obj - lm->img->members);
+
+    if (!obj->elf || j >= obj->elf->needed.nr) {
+        BUG("loader_model_needed: %s has no DT_NEEDED %zu", obj->path, j);
+    }
+    return &lm->edges[lm->first[i] + j];
+}
+
+void loader_model_resolve(const struct loader_model *lm, const struct member *obj,
+                          const char *soname, struct resolution *out)
+{
+    for (size_t j = 0; obj->elf && j < obj->elf->needed.nr; j++) {
+        if (!strcmp(obj->elf->needed.v[j], soname)) {
+            *out = *loader_model_needed(lm, obj, j);
+            return;
+        }
+    }
+    loader_resolve(lm->img, lm->p, obj, soname, out);
+}
+
+bool loader_model_reached(const struct loader_model *lm, const struct member *obj)
+{
+    return lm->reached[obj - lm->img->members];
 }

@@ -1,13 +1,27 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * How ld.so finds a DT_NEEDED on Lambda (glibc elf/dl-load.c; lambda-facts.md
- * §2.3): DT_RPATH when there is no DT_RUNPATH, then LD_LIBRARY_PATH (the
- * runtime's system directories first, then /var/task, /var/task/lib, /opt/lib),
- * then DT_RUNPATH, then the system's default directories. Bundle directories
- * are looked up in the image; system directories in the OS library list.
+ * How ld.so finds a DT_NEEDED on Lambda (glibc elf/dl-load.c _dl_map_object and
+ * elf/dl-deps.c; lambda-facts.md §2.3), as a model of the loads a function makes.
  *
- * Ownership: a resolution borrows its member and row from the image and the
- * profile's OS data.
+ * A load starts at a root: an extension module Python dlopen()s, or an executable.
+ * Its libraries are mapped breadth-first, each object's DT_NEEDED in order. A name
+ * already loaded (a loaded object's SONAME, or a name it was loaded under) is taken
+ * as it is, without a search. Otherwise ld.so searches, for the object X that needs
+ * the name:
+ *   1. when X has no DT_RUNPATH: the DT_RPATH of X, then of the object that loaded X,
+ *      and on up the chain to the root (an object with both tags has its DT_RPATH
+ *      ignored: elf/get-dynamic-info.h), each with $ORIGIN of its own owner;
+ *   2. LD_LIBRARY_PATH: the runtime's system directories first, then /var/task,
+ *      /var/task/lib, /opt/lib (the profile's library_path);
+ *   3. X's own DT_RUNPATH, never inherited;
+ *   4. the system's own libraries (ld.so.cache and the default directories).
+ * Bundle directories are looked up in the image; system directories in the OS data.
+ * A library no root loads is loaded by dlopen() or by absolute path, if at all: it is
+ * judged on its own DT_RPATH and DT_RUNPATH.
+ *
+ * Ownership: the model borrows the image and the profile, which must outlive it;
+ * loader_model_free() frees it. Resolutions borrow members from the image and rows from
+ * the profile's OS data.
  */
 #ifndef ANALYZER_LOADER_H
 #define ANALYZER_LOADER_H
@@ -25,14 +39,40 @@ enum resolve_kind {
 
 struct resolution {
     enum resolve_kind kind;
-    const struct member *m;  /* RESOLVED_BUNDLE: the file the loader opens */
-    const struct oslib *row; /* the OS data's row for the name, if any */
-    const char *via;         /* "DT_RPATH", "LD_LIBRARY_PATH", "DT_RUNPATH", "system" */
+    const struct member *m;    /* RESOLVED_BUNDLE: the file the loader opens */
+    const struct oslib *row;   /* the OS data's row for the name, if any */
+    const char *via;           /* "DT_RPATH", "inherited DT_RPATH", "LD_LIBRARY_PATH",
+                                * "DT_RUNPATH", "system", "loaded", "path" */
+    const struct member *root; /* the module or executable whose load this is; NULL when
+                                * no root loads the object (judged on its own paths) */
 };
 
-/** Resolve soname as needed by obj (an ELF member of img) on the profile's runtime. */
+/** Resolve soname as needed by obj on its own paths (no load chain, nothing loaded). */
 void loader_resolve(const struct image *img, const struct profile *p, const struct member *obj,
                     const char *soname, struct resolution *out);
+
+struct loader_model;
+
+/** The loads from every root of img on the profile's runtime. Caller frees. */
+struct loader_model *loader_model_new(const struct image *img, const struct profile *p);
+void loader_model_free(struct loader_model *lm);
+
+/**
+ * How obj's j-th DT_NEEDED is resolved: over every load that reaches obj, the worst
+ * outcome (missing, then unconfirmed, then found); obj's own paths when no load does.
+ */
+const struct resolution *loader_model_needed(const struct loader_model *lm,
+                                             const struct member *obj, size_t j);
+
+/** Resolve a name obj needs (a DT_NEEDED of it or not) as the model would. */
+void loader_model_resolve(const struct loader_model *lm, const struct member *obj,
+                          const char *soname, struct resolution *out);
+
+/** Whether a load from some root maps obj (the root itself counts). */
+bool loader_model_reached(const struct loader_model *lm, const struct member *obj);
+
+/** Whether obj is a root: a module Python may import, or an executable. */
+bool loader_is_root(const struct profile *p, const struct member *obj);
 
 /**
  * True for a C library soname of musl: "libc.musl-x86_64.so.1" (Alpine) or a bare

@@ -44,7 +44,7 @@ static int cmp_need(const void *a, const void *b)
     return -verutil_cmp(x, y);
 }
 
-size_t symver_unmet(const struct image *img, const struct profile *p, const struct member *obj,
+size_t symver_unmet(const struct loader_model *lm, const struct member *obj,
                     const struct symver_family *fam, struct symver_need *out, size_t max)
 {
     const struct elfinfo *e = obj->elf;
@@ -57,7 +57,7 @@ size_t symver_unmet(const struct image *img, const struct profile *p, const stru
         if (v->weak || strncmp(v->version, fam->prefix, plen) != 0) {
             continue;
         }
-        loader_resolve(img, p, obj, v->file, &r);
+        loader_model_resolve(lm, obj, v->file, &r);
         if (r.kind == RESOLVED_MISSING) {
             continue; /* needed-not-found says so */
         }

@@ -4,6 +4,9 @@
  * family (GLIBC_, GLIBCXX_, CXXABI_, GCC_) above the OS's ceiling when the
  * loader picks the system library, or not defined by the bundled copy it picks.
  *
+ * The library that must define a version is the one the loader model picks for the
+ * object (loader.h): its own paths, or the load that maps it.
+ *
  * Ownership: struct symver_need points into the member's elfinfo (borrowed).
  */
 #ifndef ANALYZER_SYMVER_H
@@ -13,6 +16,8 @@
 
 #include "image.h"
 #include "profile.h"
+
+struct loader_model;
 
 struct symver_family {
     const char *prefix;          /* "GLIBC_" */
@@ -27,7 +32,7 @@ struct symver_need {
 };
 
 /** The unmet needs of obj for one family, highest first; returns how many (at most max). */
-size_t symver_unmet(const struct image *img, const struct profile *p, const struct member *obj,
+size_t symver_unmet(const struct loader_model *lm, const struct member *obj,
                     const struct symver_family *fam, struct symver_need *out, size_t max);
 
 /**

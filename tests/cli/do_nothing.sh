@@ -25,6 +25,11 @@ if /usr/bin/python3 "$repo/tests/cli/dir_vs_zip.py" "$fake" "$fixtures" >/dev/nu
     echo "not ok - cli.dir_vs_zip passes with a tool that does nothing"
     bad=$((bad + 1))
 fi
+n=$((n + 1))
+if /usr/bin/python3 "$repo/tests/cli/import_chains.py" "$fake" "$scratch/chains" >/dev/null 2>&1; then
+    echo "not ok - cli.import_chains passes with a tool that does nothing"
+    bad=$((bad + 1))
+fi
 # The hostile matrix: every case must fail ("0 passed").
 out=$(/usr/bin/python3 "$repo/tests/hostile/hostile.py" --abiscan "$fake" --work "$scratch/hostile" \
     --fixtures "$fixtures" -j 2 --timeout 20 2>&1 | tail -n 1)
