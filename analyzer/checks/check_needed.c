@@ -15,6 +15,44 @@ static bool own_rule(const char *soname, const struct resolution *r)
            (r->row && (!strcmp(r->row->family, "musl") || !strcmp(r->row->family, "libpython")));
 }
 
+/* "$ORIGIN/../x.libs": the directory of to, from from's, when both are in one input;
+ * else to's absolute directory. */
+static char *relative_dir(const struct member *from, const struct member *to)
+{
+    const char *a = from->path, *b = to->path;
+    size_t alen = path_dir_len(a), blen = path_dir_len(b), common = 0, ups = 0;
+    struct strvec parts = STRVEC_INIT;
+    char *out;
+
+    if (from->input != to->input) {
+        return xstrndup(to->abs, path_dir_len(to->abs));
+    }
+    /* the longest common run of whole directories */
+    for (size_t i = 0; i <= alen && i <= blen; i++) {
+        bool end_a = i == alen || a[i] == '/', end_b = i == blen || b[i] == '/';
+        if (end_a && end_b) {
+            common = i;
+        }
+        if (i == alen || i == blen || a[i] != b[i]) {
+            break;
+        }
+    }
+    for (size_t i = common; i < alen; i++) {
+        ups += i == common ? (alen > common) : a[i] == '/';
+    }
+    strvec_push(&parts, "$ORIGIN");
+    for (size_t i = 0; i < ups; i++) {
+        strvec_push(&parts, "..");
+    }
+    if (blen > common) {
+        strvec_push_nodup(
+            &parts, xstrndup(b + common + (common ? 1 : 0), blen - common - (common ? 1 : 0)));
+    }
+    out = strvec_join(&parts, "/");
+    strvec_release(&parts);
+    return out;
+}
+
 /* Where the load that fails starts, in words: "" for the object's own load. */
 static char *whose_load(const struct member *m, const struct resolution *r, bool reached)
 {
@@ -29,6 +67,27 @@ static char *whose_load(const struct member *m, const struct resolution *r, bool
     return xstrdup("");
 }
 
+/* The bundle has the library, but no directory ld.so searches for m leads to it: the fix
+ * is a DT_RUNPATH on m that does ($ORIGIN-relative within one input). */
+static void unreachable(const struct check_ctx *ctx, struct findings *out, const struct member *m,
+                        enum severity sev, const char *soname, const struct member *have,
+                        const char *whose)
+{
+    char *dir = relative_dir(m, have);
+    char *fix =
+        xasprintf("give %s a run path to it: patchelf --set-rpath '%s' %s", m->path, dir, m->path);
+    struct tvar vars[] = {{"soname", soname}, {"remediation", fix}};
+
+    check_report(ctx, out, m, sev, "a library on the loader path", soname, vars, 2,
+                 "needs %s, which the bundle has at %s, but no directory ld.so searches for it "
+                 "leads there%s%s",
+                 soname, have->path,
+                 m->elf->runpath || m->elf->rpath ? "" : " (it has no DT_RPATH or DT_RUNPATH)",
+                 whose);
+    free(fix);
+    free(dir);
+}
+
 void check_needed(const struct check_ctx *ctx, const struct member *m, struct findings *out)
 {
     const struct profile *p = ctx->profile;
@@ -41,6 +100,7 @@ void check_needed(const struct check_ctx *ctx, const struct member *m, struct fi
         const char *soname = m->elf->needed.v[j];
         const struct resolution *r = loader_model_needed(ctx->load, m, j);
         const struct osprovider *prov;
+        const struct member *have;
         enum severity sev = ctx->rule->severity;
         char *hint, *whose;
         if (r->kind == RESOLVED_BUNDLE || r->kind == RESOLVED_SYSTEM || own_rule(soname, r)) {
@@ -56,12 +116,16 @@ void check_needed(const struct check_ctx *ctx, const struct member *m, struct fi
                          r->row && r->row->confidence ? ")" : "", prov ? "; usually from " : "",
                          prov ? prov->package : "");
         whose = whose_load(m, r, reached);
-        struct tvar vars[] = {{"soname", soname}, {"remediation", prov ? prov->hint : NULL}};
-        check_report(ctx, out, m, sev, "a library on the loader path", soname, vars, 2,
-                     r->kind == RESOLVED_UNCONFIRMED
-                         ? "needs %s: not in the bundle, and not known to be in %s%s%s"
-                         : "needs %s: not in the bundle, and %s does not ship it%s%s",
-                     soname, p->os->name, hint, whose);
+        if ((have = image_find_library(ctx->img, image_view_of(ctx->img, m), soname)) != NULL) {
+            unreachable(ctx, out, m, sev, soname, have, whose);
+        } else {
+            struct tvar vars[] = {{"soname", soname}, {"remediation", prov ? prov->hint : NULL}};
+            check_report(ctx, out, m, sev, "a library on the loader path", soname, vars, 2,
+                         r->kind == RESOLVED_UNCONFIRMED
+                             ? "needs %s: not in the bundle, and not known to be in %s%s%s"
+                             : "needs %s: not in the bundle, and %s does not ship it%s%s",
+                         soname, p->os->name, hint, whose);
+        }
         free(whose);
         free(hint);
     }

@@ -155,6 +155,21 @@ const struct member *image_lookup(const struct image *img, size_t view, const ch
     return found;
 }
 
+const struct member *image_find_library(const struct image *img, size_t view, const char *soname)
+{
+    for (size_t i = 0; i < img->nr; i++) {
+        const struct member *m = &img->members[i];
+        if (image_view_of(img, m) != view || !m->elf) {
+            continue;
+        }
+        if (!strcmp(path_base(m->path), soname) ||
+            (m->elf->soname && !strcmp(m->elf->soname, soname))) {
+            return m;
+        }
+    }
+    return NULL;
+}
+
 void image_count(const struct image *img, size_t input, struct image_counts *out)
 {
     memset(out, 0, sizeof(*out));

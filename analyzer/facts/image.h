@@ -139,6 +139,14 @@ void image_count(const struct image *img, size_t input, struct image_counts *out
 /** "function" or "layer". */
 const char *image_role_name(enum input_role role);
 
+/**
+ * A member of view (the function and its layers) that ld.so could load as soname: named
+ * so, or an ELF object with that DT_SONAME; NULL when there is none. For messages only:
+ * whether ld.so finds it is the loader's question.
+ */
+const struct member *image_find_library(const struct image *img, size_t view,
+                                        const char *soname);
+
 /** The function bundle whose view m is seen in: its own input, or the first for a layer. */
 size_t image_view_of(const struct image *img, const struct member *m);
 
