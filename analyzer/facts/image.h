@@ -144,8 +144,7 @@ const char *image_role_name(enum input_role role);
  * so, or an ELF object with that DT_SONAME; NULL when there is none. For messages only:
  * whether ld.so finds it is the loader's question.
  */
-const struct member *image_find_library(const struct image *img, size_t view,
-                                        const char *soname);
+const struct member *image_find_library(const struct image *img, size_t view, const char *soname);
 
 /** The function bundle whose view m is seen in: its own input, or the first for a layer. */
 size_t image_view_of(const struct image *img, const struct member *m);
