@@ -1,26 +1,34 @@
 /* SPDX-License-Identifier: MIT */
-/* ELF facts through libelf: header, dynamic section, version needs, dynamic symbols. */
-#include "elfinfo.h"
-
-#include <gelf.h>
-#include <libelf.h>
+/*
+ * ELF facts through libelf: the header, the program headers, and the two views of the
+ * dynamic facts (elfinfo_int.h), merged; and the table walks both views share.
+ */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "elfinfo_int.h"
 #include "xalloc.h"
 
-/* Bounds on what one object may make us collect: untrusted input (style.md §4.4). */
-#define MAX_INIT_SYMBOLS 64
-#define MAX_VERSIONS 4096
-#define MAX_PY_IMPORTS 8192
-
-static void set_error(struct elfinfo *info, const char *what)
+void elfread_error(struct elfinfo *info, const char *what)
 {
     if (!info->error) {
         int e = elf_errno();
         info->error = e ? xasprintf("%s: %s", what, elf_errmsg(e)) : xstrdup(what);
     }
+}
+
+#define set_error elfread_error
+
+const char *elfread_str(const struct elfread_strtab *st, size_t off)
+{
+    if (!st->raw) {
+        return elf_strptr(st->elf, st->shndx, off);
+    }
+    if (off >= st->size || !memchr(st->raw + off, '\0', st->size - off)) {
+        return NULL;
+    }
+    return st->raw + off;
 }
 
 bool elfinfo_is_elf(const void *data, size_t len)
@@ -37,9 +45,9 @@ static void read_ident(struct elfinfo *info, const unsigned char *p, size_t len)
     info->osabi = len > EI_OSABI ? p[EI_OSABI] : 0;
 }
 
-static char *dup_str(Elf *elf, size_t strndx, size_t off)
+static char *dup_str(const struct elfread_strtab *st, size_t off)
 {
-    const char *s = elf_strptr(elf, strndx, off);
+    const char *s = elfread_str(st, off);
     return s ? xstrdup(s) : NULL;
 }
 
@@ -129,64 +137,47 @@ static void read_interp(struct elfinfo *info, Elf *elf, const char *base, size_t
     }
 }
 
-static void read_dynamic(struct elfinfo *info, Elf *elf, Elf_Scn *scn, const GElf_Shdr *sh)
+void elfread_dyn_entry(struct elfinfo *info, const GElf_Dyn *dyn, const struct elfread_strtab *st)
 {
-    Elf_Data *data = elf_getdata(scn, NULL);
-    size_t n;
+    char **slot = NULL;
 
-    info->has_dynamic = true;
-    if (!data || !sh->sh_entsize) {
-        set_error(info, "dynamic section");
+    switch (dyn->d_tag) {
+    case DT_NEEDED: {
+        char *s = dup_str(st, dyn->d_un.d_val);
+        if (s) {
+            strvec_push_nodup(&info->needed, s);
+        } else {
+            set_error(info, "DT_NEEDED string out of range");
+        }
         return;
     }
-    n = data->d_size / sh->sh_entsize;
-    for (size_t i = 0; i < n; i++) {
-        GElf_Dyn mem, *dyn = gelf_getdyn(data, (int)i, &mem);
-        char **slot = NULL;
-        if (!dyn || dyn->d_tag == DT_NULL) {
-            break;
-        }
-        switch (dyn->d_tag) {
-        case DT_NEEDED: {
-            char *s = dup_str(elf, sh->sh_link, dyn->d_un.d_val);
-            if (s) {
-                strvec_push_nodup(&info->needed, s);
-            } else {
-                set_error(info, "DT_NEEDED string out of range");
-            }
-            continue;
-        }
-        case DT_SONAME:
-            slot = &info->soname;
-            break;
-        case DT_RPATH:
-            slot = &info->rpath;
-            break;
-        case DT_RUNPATH:
-            slot = &info->runpath;
-            break;
-        default:
-            continue;
-        }
+    case DT_TEXTREL:
+        info->textrel = true;
+        return;
+    case DT_FLAGS:
+        info->textrel |= (dyn->d_un.d_val & DF_TEXTREL) != 0;
+        return;
+    case DT_SONAME:
+        slot = &info->soname;
+        break;
+    case DT_RPATH:
+        slot = &info->rpath;
+        break;
+    case DT_RUNPATH:
+        slot = &info->runpath;
+        break;
+    default:
+        return;
+    }
+    if (!*slot) {
+        *slot = dup_str(st, dyn->d_un.d_val);
         if (!*slot) {
-            *slot = dup_str(elf, sh->sh_link, dyn->d_un.d_val);
-            if (!*slot) {
-                set_error(info, "dynamic string out of range");
-            }
+            set_error(info, "dynamic string out of range");
         }
     }
 }
 
-/* Version index (vna_other) -> name, to bind symbols to versions afterwards. */
-struct vermap {
-    unsigned idx[MAX_VERSIONS];
-    size_t verneed_at[MAX_VERSIONS];
-    size_t nr;
-};
-
-/* Walk .gnu.version_r as readelf's handle_verneed() does: bounded by sh_info
- * and vn_cnt, stepping by vn_next/vna_next, stopping at 0 or on any NULL. */
-/* The next entry of a version chain: only forward, only inside the section. A hostile
+/* The next entry of a version chain: only forward, only inside the table. A hostile
  * vn_next/vd_next may wrap the offset or loop back; readelf bounds it the same way. */
 static bool step(size_t *offset, uint64_t next, size_t size)
 {
@@ -197,17 +188,15 @@ static bool step(size_t *offset, uint64_t next, size_t size)
     return true;
 }
 
-static void read_verneed(struct elfinfo *info, Elf *elf, Elf_Scn *scn, const GElf_Shdr *sh,
-                         struct vermap *map)
+/* Walk the version needs as readelf's handle_verneed() does: bounded by the count and
+ * vn_cnt, stepping by vn_next/vna_next, stopping at 0 or on any NULL. */
+void elfread_verneed(struct elfinfo *info, Elf_Data *data, size_t count,
+                     const struct elfread_strtab *st, struct elfread_vermap *map)
 {
-    Elf_Data *data = elf_getdata(scn, NULL);
     size_t offset = 0;
 
-    if (!data) {
-        set_error(info, "version needs");
-        return;
-    }
-    for (size_t cnt = 0; cnt < sh->sh_info && cnt < MAX_VERSIONS && offset < data->d_size; cnt++) {
+    for (size_t cnt = 0; cnt < count && cnt < ELFREAD_MAX_VERSIONS && offset < data->d_size;
+         cnt++) {
         GElf_Verneed nmem, *need = gelf_getverneed(data, (int)offset, &nmem);
         size_t auxoffset;
         const char *file;
@@ -215,13 +204,13 @@ static void read_verneed(struct elfinfo *info, Elf *elf, Elf_Scn *scn, const GEl
             set_error(info, "version need entry");
             break;
         }
-        file = elf_strptr(elf, sh->sh_link, need->vn_file);
+        file = elfread_str(st, need->vn_file);
         auxoffset = offset;
         if (!step(&auxoffset, need->vn_aux, data->d_size)) {
             set_error(info, "version need aux offset out of range");
             break;
         }
-        for (size_t j = 0; j < need->vn_cnt && info->verneed_nr < MAX_VERSIONS; j++) {
+        for (size_t j = 0; j < need->vn_cnt && info->verneed_nr < ELFREAD_MAX_VERSIONS; j++) {
             GElf_Vernaux amem, *aux = gelf_getvernaux(data, (int)auxoffset, &amem);
             const char *name;
             struct elf_verneed *v;
@@ -229,8 +218,8 @@ static void read_verneed(struct elfinfo *info, Elf *elf, Elf_Scn *scn, const GEl
                 set_error(info, "version need aux entry");
                 break;
             }
-            name = elf_strptr(elf, sh->sh_link, aux->vna_name);
-            if (!name || !file || info->verneed_nr >= MAX_VERSIONS) {
+            name = elfread_str(st, aux->vna_name);
+            if (!name || !file) {
                 set_error(info, "version need name out of range");
                 break;
             }
@@ -239,7 +228,7 @@ static void read_verneed(struct elfinfo *info, Elf *elf, Elf_Scn *scn, const GEl
             v->file = xstrdup(file);
             v->version = xstrdup(name);
             v->weak = (aux->vna_flags & VER_FLG_WEAK) != 0;
-            if (map->nr < MAX_VERSIONS) {
+            if (map->nr < ELFREAD_MAX_VERSIONS) {
                 map->idx[map->nr] = aux->vna_other & 0x7fff;
                 map->verneed_at[map->nr++] = info->verneed_nr;
             }
@@ -249,39 +238,36 @@ static void read_verneed(struct elfinfo *info, Elf *elf, Elf_Scn *scn, const GEl
                 break;
             }
         }
-        if (cnt + 1 < sh->sh_info && !step(&offset, need->vn_next, data->d_size)) {
+        if (cnt + 1 < count && !step(&offset, need->vn_next, data->d_size)) {
             set_error(info, "version need chain broken (vn_next)");
             break;
         }
     }
 }
 
-static void read_verdef(struct elfinfo *info, Elf *elf, Elf_Scn *scn, const GElf_Shdr *sh)
+void elfread_verdef(struct elfinfo *info, Elf_Data *data, size_t count,
+                    const struct elfread_strtab *st)
 {
-    Elf_Data *data = elf_getdata(scn, NULL);
     size_t offset = 0;
 
-    if (!data) {
-        set_error(info, "version definitions");
-        return;
-    }
-    for (size_t cnt = 0; cnt < sh->sh_info && cnt < MAX_VERSIONS && offset < data->d_size; cnt++) {
+    for (size_t cnt = 0; cnt < count && cnt < ELFREAD_MAX_VERSIONS && offset < data->d_size;
+         cnt++) {
         GElf_Verdef dmem, *def = gelf_getverdef(data, (int)offset, &dmem);
         GElf_Verdaux amem, *aux;
+        size_t auxoffset = offset;
         const char *name;
         if (!def) {
             set_error(info, "version definition entry");
             break;
         }
-        size_t auxoffset = offset;
         aux = step(&auxoffset, def->vd_aux, data->d_size)
                   ? gelf_getverdaux(data, (int)auxoffset, &amem)
                   : NULL;
-        name = aux ? elf_strptr(elf, sh->sh_link, aux->vda_name) : NULL;
+        name = aux ? elfread_str(st, aux->vda_name) : NULL;
         if (name && !(def->vd_flags & VER_FLG_BASE)) {
             strvec_push(&info->verdef, name);
         }
-        if (cnt + 1 < sh->sh_info && !step(&offset, def->vd_next, data->d_size)) {
+        if (cnt + 1 < count && !step(&offset, def->vd_next, data->d_size)) {
             set_error(info, "version definition chain broken (vd_next)");
             break;
         }
@@ -294,7 +280,8 @@ static bool is_init_symbol(const char *name)
     return (!strncmp(name, "PyInit_", 7) && name[7]) || (!strncmp(name, "init", 4) && name[4]);
 }
 
-static const char *version_of(const struct elfinfo *info, const struct vermap *map, unsigned idx)
+static const char *version_of(const struct elfinfo *info, const struct elfread_vermap *map,
+                              unsigned idx)
 {
     for (size_t i = 0; i < map->nr; i++) {
         if (map->idx[i] == idx) {
@@ -304,18 +291,9 @@ static const char *version_of(const struct elfinfo *info, const struct vermap *m
     return NULL;
 }
 
-static void read_dynsym(struct elfinfo *info, Elf *elf, Elf_Scn *scn, const GElf_Shdr *sh,
-                        Elf_Scn *versym_scn, const struct vermap *map)
+void elfread_symbols(struct elfinfo *info, Elf_Data *data, size_t n, Elf_Data *versym,
+                     const struct elfread_strtab *st, const struct elfread_vermap *map)
 {
-    Elf_Data *data = elf_getdata(scn, NULL);
-    Elf_Data *versym = versym_scn ? elf_getdata(versym_scn, NULL) : NULL;
-    size_t n;
-
-    if (!data || !sh->sh_entsize) {
-        set_error(info, "dynamic symbol table");
-        return;
-    }
-    n = data->d_size / sh->sh_entsize;
     for (size_t i = 1; i < n; i++) {
         GElf_Sym mem, *sym = gelf_getsym(data, (int)i, &mem);
         const char *name;
@@ -324,7 +302,7 @@ static void read_dynsym(struct elfinfo *info, Elf *elf, Elf_Scn *scn, const GElf
             set_error(info, "dynamic symbol");
             break;
         }
-        name = elf_strptr(elf, sh->sh_link, sym->st_name);
+        name = elfread_str(st, sym->st_name);
         if (!name || !*name) {
             continue;
         }
@@ -334,7 +312,7 @@ static void read_dynsym(struct elfinfo *info, Elf *elf, Elf_Scn *scn, const GElf
             GElf_Versym vs;
             const char *ver;
             if ((!strncmp(name, "Py", 2) || !strncmp(name, "_Py", 3)) &&
-                info->py_imports.nr < MAX_PY_IMPORTS) {
+                info->py_imports.nr < ELFREAD_MAX_PY_IMPORTS) {
                 strvec_push(&info->py_imports, name);
             }
             if (!versym || !gelf_getversym(versym, (int)i, &vs)) {
@@ -347,57 +325,119 @@ static void read_dynsym(struct elfinfo *info, Elf *elf, Elf_Scn *scn, const GElf
                 info->imports[info->imports_nr++].version = ver;
             }
         } else if ((bind == STB_GLOBAL || bind == STB_WEAK) && type == STT_FUNC &&
-                   is_init_symbol(name) && info->init_symbols.nr < MAX_INIT_SYMBOLS) {
+                   is_init_symbol(name) && info->init_symbols.nr < ELFREAD_MAX_INIT_SYMBOLS) {
             strvec_push(&info->init_symbols, name);
         }
     }
+    strvec_sort(&info->py_imports);
+    info->dynsym_count = n;
 }
 
-static void read_sections(struct elfinfo *info, Elf *elf)
+/* Move the dynamic facts (everything the two views read) from one view to another. */
+static void take_dynamic(struct elfinfo *to, struct elfinfo *from)
 {
-    Elf_Scn *scn = NULL, *dynsym = NULL, *versym = NULL;
-    GElf_Shdr dynsym_hdr;
-    struct vermap *map = xcalloc(1, sizeof(*map));
-    size_t shnum;
+    to->has_dynamic |= from->has_dynamic;
+    to->soname = from->soname;
+    to->rpath = from->rpath;
+    to->runpath = from->runpath;
+    to->needed = from->needed;
+    to->textrel = from->textrel;
+    from->soname = from->rpath = from->runpath = NULL;
+    from->needed = (struct strvec)STRVEC_INIT;
+}
 
-    if (elf_getshdrnum(elf, &shnum) != 0) {
-        set_error(info, "section headers");
-        goto out;
+static void take_versions(struct elfinfo *to, struct elfinfo *from)
+{
+    /* The imports point at version names of the same verneed array: they move together. */
+    to->verneed = from->verneed;
+    to->verneed_nr = from->verneed_nr;
+    to->verneed_alloc = from->verneed_alloc;
+    to->verdef = from->verdef;
+    from->verneed = NULL;
+    from->verneed_nr = from->verneed_alloc = 0;
+    from->verdef = (struct strvec)STRVEC_INIT;
+}
+
+static void take_symbols(struct elfinfo *to, struct elfinfo *from)
+{
+    to->imports = from->imports;
+    to->imports_nr = from->imports_nr;
+    to->imports_alloc = from->imports_alloc;
+    to->init_symbols = from->init_symbols;
+    to->py_imports = from->py_imports;
+    to->dynsym_count = from->dynsym_count;
+    from->imports = NULL;
+    from->imports_nr = from->imports_alloc = 0;
+    from->init_symbols = from->py_imports = (struct strvec)STRVEC_INIT;
+}
+
+static bool same_strings(const struct strvec *a, const struct strvec *b)
+{
+    if (a->nr != b->nr) {
+        return false;
     }
-    while ((scn = elf_nextscn(elf, scn)) != NULL) {
-        GElf_Shdr mem, *sh = gelf_getshdr(scn, &mem);
-        if (!sh) {
-            set_error(info, "section header");
-            goto out;
+    for (size_t i = 0; i < a->nr; i++) {
+        if (strcmp(a->v[i], b->v[i])) {
+            return false;
         }
-        switch (sh->sh_type) {
-        case SHT_DYNAMIC:
-            read_dynamic(info, elf, scn, sh);
-            break;
-        case SHT_GNU_verneed:
-            read_verneed(info, elf, scn, sh, map);
-            break;
-        case SHT_GNU_verdef:
-            read_verdef(info, elf, scn, sh);
-            break;
-        case SHT_DYNSYM:
-            dynsym = scn;
-            dynsym_hdr = *sh;
-            break;
-        case SHT_GNU_versym:
-            versym = scn;
-            break;
-        default:
-            break;
-        }
     }
-    /* Symbols last: binding them to versions needs the whole verneed table. */
-    if (dynsym) {
-        read_dynsym(info, elf, dynsym, &dynsym_hdr, versym, map);
-        strvec_sort(&info->py_imports);
+    return true;
+}
+
+/* What the section headers say that the program headers do not: ld.so believes the
+ * latter, readelf and most tools the former. */
+static char *disagreement(const struct elfinfo *dyn, const struct elfinfo *sec)
+{
+    if (!sec->has_dynamic) {
+        return NULL;
     }
-out:
-    free(map);
+    if (!same_strings(&dyn->needed, &sec->needed)) {
+        char *a = strvec_join(&sec->needed, ", "), *b = strvec_join(&dyn->needed, ", ");
+        char *out = xasprintf("the section headers list DT_NEEDED %s, the dynamic segment %s",
+                              *a ? a : "(none)", *b ? b : "(none)");
+        free(a);
+        free(b);
+        return out;
+    }
+    if (dyn->verneed_nr != sec->verneed_nr) {
+        return xasprintf("the section headers list %zu version needs, the dynamic segment %zu",
+                         sec->verneed_nr, dyn->verneed_nr);
+    }
+    if (sec->dynsym_count && dyn->dynsym_count && dyn->dynsym_count != sec->dynsym_count) {
+        return xasprintf("the section headers hold %zu dynamic symbols, the hash table %zu",
+                         sec->dynsym_count, dyn->dynsym_count);
+    }
+    return NULL;
+}
+
+/* The dynamic view where the object has one, the sections for what it lacks. */
+static void merge_views(struct elfinfo *out, Elf *elf, const unsigned char *base, size_t len)
+{
+    struct elfinfo dyn, sec;
+
+    memset(&dyn, 0, sizeof(dyn));
+    memset(&sec, 0, sizeof(sec));
+    elfread_dynamic(&dyn, elf, base, len);
+    elfread_sections(&sec, elf);
+    if (dyn.has_dynamic) {
+        /* The symbols and the versions they are bound to come from one view: the dynamic
+         * one, unless it could not count the symbols (no hash table) and sections can. */
+        struct elfinfo *tables = dyn.dynsym_count || !sec.dynsym_count ? &dyn : &sec;
+        out->views_disagree = disagreement(&dyn, &sec);
+        take_dynamic(out, &dyn);
+        take_versions(out, tables);
+        take_symbols(out, tables);
+    } else {
+        take_dynamic(out, &sec);
+        take_versions(out, &sec);
+        take_symbols(out, &sec);
+    }
+    if (dyn.error || sec.error) {
+        out->error =
+            dyn.error ? xasprintf("%s", dyn.error) : xasprintf("section headers: %s", sec.error);
+    }
+    elfinfo_release(&dyn);
+    elfinfo_release(&sec);
 }
 
 int elfinfo_from_memory(struct elfinfo *out, void *data, size_t len)
@@ -437,7 +477,7 @@ int elfinfo_from_memory(struct elfinfo *out, void *data, size_t len)
     ret = 0;
     check_bounds(out, elf, &ehdr, data, len);
     read_interp(out, elf, data, len);
-    read_sections(out, elf);
+    merge_views(out, elf, data, len);
 out:
     elf_end(elf);
     return ret;
@@ -465,6 +505,7 @@ void elfinfo_release(struct elfinfo *info)
     free(info->imports);
     strvec_release(&info->init_symbols);
     strvec_release(&info->py_imports);
+    free(info->views_disagree);
     free(info->error);
     memset(info, 0, sizeof(*info));
 }

@@ -39,7 +39,8 @@ struct elfinfo {
     int machine;    /* e_machine (-1 if the header is unreadable) */
     bool header_ok; /* class, data, type and machine are valid */
 
-    /* From the program headers and the dynamic section. */
+    /* From the program headers and, through PT_DYNAMIC, the dynamic segment (as ld.so reads
+     * it); from the section headers only where the segment does not say. */
     char *interp;         /* PT_INTERP, NULL if none */
     bool gnu_stack;       /* a PT_GNU_STACK header: the stack the object asks for */
     bool exec_stack;      /* ... with PF_X: it asks for an executable stack */
@@ -57,6 +58,14 @@ struct elfinfo {
     size_t imports_nr, imports_alloc;
     struct strvec init_symbols; /* exported PyInit_* and init* functions */
     struct strvec py_imports;   /* undefined Py* / _Py* symbols (C API use), sorted */
+
+    size_t dynsym_count; /* dynamic symbols read (the hash table's count, or .dynsym's) */
+    bool textrel;        /* DT_TEXTREL, or DF_TEXTREL in DT_FLAGS: code written at load time */
+
+    /* Where the program headers (what ld.so reads) and the section headers disagree about
+     * the dynamic facts; NULL when they agree or there are no sections. The facts above
+     * are the program headers'. */
+    char *views_disagree;
 
     /* Why libelf could not read the object (past the header, or at all); NULL if it could. */
     char *error;

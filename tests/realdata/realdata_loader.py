@@ -24,6 +24,9 @@ libstdcxx-too-new and needed-not-found findings agree with binutils' readelf on 
     are reported (the other needs it does not get reported for are printed for a human to check
     against the OS list);
  5. a zip and a directory of bundle A give identical findings (less the `input` field);
+ 6. bundle A with the section headers of every ELF file removed (e_shoff, e_shnum,
+    e_shstrndx zeroed, as sstrip leaves a file: ld.so loads it all the same) gives the same
+    findings as bundle A: abiscan reads the dynamic facts through the program headers;
 and for every run, the exit status is 1 exactly when summary.error > 0, else 0, and the report
 validates against rules/schema/report.schema.json (Draft 2020-12) when that file exists.
 
@@ -381,6 +384,19 @@ def needed_by(truth, top, pattern):
                       for n in truth.dyn[rel]["needed"] if re.fullmatch(pattern, n)))
 
 
+def strip_section_headers(path):
+    """As sstrip leaves a file: no section header table (ELF64 little-endian)."""
+    with open(path, "rb") as fh:
+        data = bytearray(fh.read())
+    if data[:4] != b"\x7fELF" or data[4] != 2 or data[5] != 1:
+        raise Fatal("%s: not ELF64 little-endian" % path)
+    data[0x28:0x30] = bytes(8)   # e_shoff
+    data[0x3c:0x40] = bytes(4)   # e_shnum, e_shstrndx
+    os.unlink(path)              # a hard link to bundle A's file: write a new one
+    with open(path, "wb") as fh:
+        fh.write(data)
+
+
 def canon(rep):
     return sorted(json.dumps({k: v for k, v in f.items() if k != "input"}, sort_keys=True)
                   for f in rep["findings"])
@@ -581,7 +597,25 @@ def main():
                   "findings), less `input`" % (label, len(cd), new_slug_count(rdir)),
                   "only in zip: %s; only in dir: %s" % (short(only_z), short(only_d)))
 
-    # 6 (exit status) is checked by Scanner.scan on every run; schema here.
+    # 6. Section headers stripped: the same findings, read through the program headers.
+    root_s = os.path.join(work, "bundles", "A-stripped")
+    shutil.copytree(root_a, root_s, copy_function=os.link)
+    for rel in truth_a.elf:
+        strip_section_headers(os.path.join(root_s, rel))
+    label = "A stripped python3.12 %s" % ABISCAN_ARCH
+    rs = sc.scan(label, root_s, "python3.12", ABISCAN_ARCH, "directory")
+    if rs is None or rdir is None:
+        res.check(False, "%s: same findings as with section headers" % label, "no report")
+    else:
+        cs, cd = canon(rs), canon(rdir)
+        res.check(cs == cd, "%s: same %d findings as with section headers, %d ELF files "
+                  "without them" % (label, len(cd), len(truth_a.elf)),
+                  "only stripped: %s; only with sections: %s"
+                  % (short(json.loads(x).get("path") + ": " + json.loads(x).get("message")
+                           for x in cs if x not in cd),
+                     short(json.loads(x).get("path") for x in cd if x not in cs)))
+
+    # 7 (exit status) is checked by Scanner.scan on every run; schema here.
     if validator is None:
         res.check(True, "schema not present yet")
     else:

@@ -1,0 +1,255 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The program-header view of an ELF object, as ld.so reads it (glibc elf/dl-load.c,
+ * elf/get-dynamic-info.h) and as scanelf does: PT_DYNAMIC, and through its entries the
+ * string table (DT_STRTAB, DT_STRSZ), the dynamic symbols (DT_SYMTAB, counted from
+ * DT_GNU_HASH or DT_HASH), their versions (DT_VERSYM) and the version needs and
+ * definitions (DT_VERNEED/DT_VERNEEDNUM, DT_VERDEF/DT_VERDEFNUM), each address mapped
+ * to the file through the PT_LOAD segment that holds it. An object whose section headers
+ * were stripped (e_shoff 0, as sstrip leaves it) loads all the same: this view still
+ * sees what it needs.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "elfinfo_int.h"
+#include "xalloc.h"
+
+#define MAX_LOADS 64
+#define MAX_TABLE (1u << 20) /* a version table of a real object is a few KiB */
+
+struct segments {
+    GElf_Phdr load[MAX_LOADS];
+    size_t nload;
+    size_t len; /* the file's */
+};
+
+/* The dynamic entries ld.so reads, by tag (0 when absent). */
+struct dyninfo {
+    uint64_t strtab, strsz, symtab, syment, hash, gnu_hash, versym;
+    uint64_t verneed, verneednum, verdef, verdefnum;
+};
+
+/* The file offset of [addr, addr + size) and how far the segment goes past it (*room),
+ * or false when no PT_LOAD holds it in the file. */
+static bool map_addr(const struct segments *s, uint64_t addr, uint64_t size, uint64_t *off,
+                     uint64_t *room)
+{
+    for (size_t i = 0; i < s->nload; i++) {
+        const GElf_Phdr *ph = &s->load[i];
+        if (addr < ph->p_vaddr || addr - ph->p_vaddr >= ph->p_filesz ||
+            size > ph->p_filesz - (addr - ph->p_vaddr)) {
+            continue;
+        }
+        *off = ph->p_offset + (addr - ph->p_vaddr);
+        *room = ph->p_filesz - (addr - ph->p_vaddr);
+        if (*off > s->len || *room > s->len - *off) {
+            return false; /* check_bounds says the segment is cut */
+        }
+        return true;
+    }
+    return false;
+}
+
+/* A table at addr, converted to memory representation, size bytes (0: to the segment's
+ * end, at most MAX_TABLE). NULL when it is not in the file. */
+static Elf_Data *chunk(Elf *elf, const struct segments *s, uint64_t addr, uint64_t size,
+                       Elf_Type type)
+{
+    uint64_t off, room;
+
+    if (!addr || !map_addr(s, addr, size, &off, &room)) {
+        return NULL;
+    }
+    if (!size) {
+        size = room < MAX_TABLE ? room : MAX_TABLE;
+    }
+    return size ? elf_getdata_rawchunk(elf, (int64_t)off, (size_t)size, type) : NULL;
+}
+
+static uint32_t word_at(Elf_Data *d, size_t i)
+{
+    return i < d->d_size / 4 ? ((const uint32_t *)d->d_buf)[i] : 0;
+}
+
+/* The number of dynamic symbols, which no dynamic entry states (readelf's way): DT_HASH's
+ * nchain, else the end of the last DT_GNU_HASH chain; else the gap up to DT_STRTAB. */
+static size_t count_symbols(Elf *elf, const struct segments *s, const struct dyninfo *di)
+{
+    Elf_Data *d;
+
+    if (di->hash && (d = chunk(elf, s, di->hash, 8, ELF_T_WORD)) != NULL) {
+        return word_at(d, 1);
+    }
+    if (di->gnu_hash && (d = chunk(elf, s, di->gnu_hash, 16, ELF_T_WORD)) != NULL) {
+        uint32_t nbuckets = word_at(d, 0), symoffset = word_at(d, 1), bloom = word_at(d, 2);
+        uint64_t words = gelf_getclass(elf) == ELFCLASS64 ? 2 : 1, maxb = 0;
+        uint64_t at = di->gnu_hash + 16 + (uint64_t)bloom * 4 * words;
+        Elf_Data *buckets, *chains;
+        if (nbuckets > MAX_TABLE / 4 || bloom > MAX_TABLE ||
+            !(buckets = chunk(elf, s, at, (uint64_t)nbuckets * 4, ELF_T_WORD))) {
+            return 0;
+        }
+        for (uint32_t i = 0; i < nbuckets; i++) {
+            maxb = word_at(buckets, i) > maxb ? word_at(buckets, i) : maxb;
+        }
+        if (maxb < symoffset) {
+            return symoffset; /* no symbol is hashed: only the unhashed ones */
+        }
+        at += (uint64_t)nbuckets * 4 + (maxb - symoffset) * 4;
+        if (!(chains = chunk(elf, s, at, 0, ELF_T_WORD))) {
+            return 0;
+        }
+        for (size_t i = 0; i < chains->d_size / 4; i++) {
+            if (word_at(chains, i) & 1) {
+                return (size_t)(maxb + i + 1);
+            }
+        }
+        return 0;
+    }
+    if (di->strtab > di->symtab && di->syment) {
+        return (size_t)((di->strtab - di->symtab) / di->syment);
+    }
+    return 0;
+}
+
+static void note_tag(struct dyninfo *di, const GElf_Dyn *dyn)
+{
+    uint64_t v = dyn->d_un.d_val;
+
+    switch (dyn->d_tag) {
+    case DT_STRTAB:
+        di->strtab = v;
+        break;
+    case DT_STRSZ:
+        di->strsz = v;
+        break;
+    case DT_SYMTAB:
+        di->symtab = v;
+        break;
+    case DT_SYMENT:
+        di->syment = v;
+        break;
+    case DT_HASH:
+        di->hash = v;
+        break;
+    case DT_GNU_HASH:
+        di->gnu_hash = v;
+        break;
+    case DT_VERSYM:
+        di->versym = v;
+        break;
+    case DT_VERNEED:
+        di->verneed = v;
+        break;
+    case DT_VERNEEDNUM:
+        di->verneednum = v;
+        break;
+    case DT_VERDEF:
+        di->verdef = v;
+        break;
+    case DT_VERDEFNUM:
+        di->verdefnum = v;
+        break;
+    default:
+        break;
+    }
+}
+
+/* The symbols and their versions, once the string table is known. */
+static void read_tables(struct elfinfo *v, Elf *elf, const struct segments *s,
+                        const struct dyninfo *di, const struct elfread_strtab *st)
+{
+    struct elfread_vermap *map = xcalloc(1, sizeof(*map));
+    size_t nsyms = count_symbols(elf, s, di), symsize = gelf_fsize(elf, ELF_T_SYM, 1, EV_CURRENT);
+    Elf_Data *d;
+
+    if (di->verneed && di->verneednum) {
+        if ((d = chunk(elf, s, di->verneed, 0, ELF_T_VNEED)) != NULL) {
+            elfread_verneed(v, d, di->verneednum, st, map);
+        } else {
+            elfread_error(v, "DT_VERNEED outside the loadable segments");
+        }
+    }
+    if (di->verdef && di->verdefnum) {
+        if ((d = chunk(elf, s, di->verdef, 0, ELF_T_VDEF)) != NULL) {
+            elfread_verdef(v, d, di->verdefnum, st);
+        } else {
+            elfread_error(v, "DT_VERDEF outside the loadable segments");
+        }
+    }
+    if (di->symtab && nsyms > ELFREAD_MAX_SYMBOLS) {
+        elfread_error(v, "dynamic symbol count out of range");
+    } else if (di->symtab && nsyms && symsize) {
+        Elf_Data *syms = chunk(elf, s, di->symtab, (uint64_t)nsyms * symsize, ELF_T_SYM);
+        Elf_Data *vers =
+            di->versym ? chunk(elf, s, di->versym, (uint64_t)nsyms * 2, ELF_T_HALF) : NULL;
+        if (syms) {
+            elfread_symbols(v, syms, nsyms, vers, st, map);
+            v->dynsym_count = nsyms;
+        } else {
+            elfread_error(v, "DT_SYMTAB outside the loadable segments");
+        }
+    }
+    free(map);
+}
+
+void elfread_dynamic(struct elfinfo *v, Elf *elf, const unsigned char *base, size_t len)
+{
+    struct segments *s = xcalloc(1, sizeof(*s));
+    struct dyninfo di = {0};
+    GElf_Phdr dynph = {0};
+    struct elfread_strtab st = {NULL, 0, NULL, 0};
+    Elf_Data *dyn = NULL;
+    size_t phnum = 0, n;
+    uint64_t off, room;
+
+    s->len = len;
+    if (elf_getphdrnum(elf, &phnum) != 0) {
+        goto out;
+    }
+    for (size_t i = 0; i < phnum; i++) {
+        GElf_Phdr mem, *ph = gelf_getphdr(elf, (int)i, &mem);
+        if (ph && ph->p_type == PT_LOAD && s->nload < MAX_LOADS) {
+            s->load[s->nload++] = *ph;
+        } else if (ph && ph->p_type == PT_DYNAMIC && !v->has_dynamic) {
+            dynph = *ph;
+            v->has_dynamic = true;
+        }
+    }
+    if (!v->has_dynamic) {
+        goto out;
+    }
+    if (dynph.p_offset > len || dynph.p_filesz > len - dynph.p_offset ||
+        !(dyn = elf_getdata_rawchunk(elf, (int64_t)dynph.p_offset, (size_t)dynph.p_filesz,
+                                     ELF_T_DYN))) {
+        elfread_error(v, "dynamic segment outside the file");
+        goto out;
+    }
+    n = dyn->d_size / gelf_fsize(elf, ELF_T_DYN, 1, EV_CURRENT);
+    for (size_t i = 0; i < n; i++) {
+        GElf_Dyn mem, *d = gelf_getdyn(dyn, (int)i, &mem);
+        if (!d || d->d_tag == DT_NULL) {
+            break;
+        }
+        note_tag(&di, d);
+    }
+    /* The strings first: the entries that name things point into them. */
+    if (!di.strtab || !map_addr(s, di.strtab, di.strsz ? di.strsz : 1, &off, &room)) {
+        elfread_error(v, "DT_STRTAB outside the loadable segments");
+        goto out;
+    }
+    st.raw = (const char *)base + off;
+    st.size = (size_t)(di.strsz && di.strsz <= room ? di.strsz : room);
+    for (size_t i = 0; i < n; i++) {
+        GElf_Dyn mem, *d = gelf_getdyn(dyn, (int)i, &mem);
+        if (!d || d->d_tag == DT_NULL) {
+            break;
+        }
+        elfread_dyn_entry(v, d, &st);
+    }
+    read_tables(v, elf, s, &di, &st);
+out:
+    free(s);
+}

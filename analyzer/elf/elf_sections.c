@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: MIT */
+/* The section-header view of an ELF object: .dynamic, .gnu.version_r/_d, .dynsym, .gnu.version. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "elfinfo_int.h"
+#include "xalloc.h"
+
+static void read_dynamic(struct elfinfo *v, Elf *elf, Elf_Scn *scn, const GElf_Shdr *sh)
+{
+    Elf_Data *data = elf_getdata(scn, NULL);
+    struct elfread_strtab st = {elf, sh->sh_link, NULL, 0};
+    size_t n;
+
+    v->has_dynamic = true;
+    if (!data || !sh->sh_entsize) {
+        elfread_error(v, "dynamic section");
+        return;
+    }
+    n = data->d_size / sh->sh_entsize;
+    for (size_t i = 0; i < n; i++) {
+        GElf_Dyn mem, *dyn = gelf_getdyn(data, (int)i, &mem);
+        if (!dyn || dyn->d_tag == DT_NULL) {
+            break;
+        }
+        elfread_dyn_entry(v, dyn, &st);
+    }
+}
+
+static void read_table(struct elfinfo *v, Elf *elf, Elf_Scn *scn, const GElf_Shdr *sh,
+                       struct elfread_vermap *map)
+{
+    Elf_Data *data = elf_getdata(scn, NULL);
+    struct elfread_strtab st = {elf, sh->sh_link, NULL, 0};
+
+    if (!data) {
+        elfread_error(v, sh->sh_type == SHT_GNU_verneed ? "version needs" : "version definitions");
+        return;
+    }
+    if (sh->sh_type == SHT_GNU_verneed) {
+        elfread_verneed(v, data, sh->sh_info, &st, map);
+    } else {
+        elfread_verdef(v, data, sh->sh_info, &st);
+    }
+}
+
+void elfread_sections(struct elfinfo *v, Elf *elf)
+{
+    Elf_Scn *scn = NULL, *dynsym = NULL, *versym = NULL;
+    GElf_Shdr dynsym_hdr;
+    struct elfread_vermap *map = xcalloc(1, sizeof(*map));
+    size_t shnum;
+
+    if (elf_getshdrnum(elf, &shnum) != 0) {
+        elfread_error(v, "section headers");
+        goto out;
+    }
+    while ((scn = elf_nextscn(elf, scn)) != NULL) {
+        GElf_Shdr mem, *sh = gelf_getshdr(scn, &mem);
+        if (!sh) {
+            elfread_error(v, "section header");
+            goto out;
+        }
+        switch (sh->sh_type) {
+        case SHT_DYNAMIC:
+            read_dynamic(v, elf, scn, sh);
+            break;
+        case SHT_GNU_verneed:
+        case SHT_GNU_verdef:
+            read_table(v, elf, scn, sh, map);
+            break;
+        case SHT_DYNSYM:
+            dynsym = scn;
+            dynsym_hdr = *sh;
+            break;
+        case SHT_GNU_versym:
+            versym = scn;
+            break;
+        default:
+            break;
+        }
+    }
+    /* Symbols last: binding them to versions needs the whole verneed table. */
+    if (dynsym) {
+        Elf_Data *syms = elf_getdata(dynsym, NULL);
+        struct elfread_strtab st = {elf, dynsym_hdr.sh_link, NULL, 0};
+        if (!syms || !dynsym_hdr.sh_entsize) {
+            elfread_error(v, "dynamic symbol table");
+            goto out;
+        }
+        elfread_symbols(v, syms, syms->d_size / dynsym_hdr.sh_entsize,
+                        versym ? elf_getdata(versym, NULL) : NULL, &st, map);
+    }
+out:
+    free(map);
+}

@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The ELF reader's inside. An object is read twice: through its program headers, as
+ * ld.so reads it (elfread_dynamic(), elf_dynamic.c), and through its section headers,
+ * as readelf does (elfread_sections(), elf_sections.c). Each fills a struct elfinfo of
+ * its own (a "view"); elfinfo_from_memory() keeps the dynamic view where there is one,
+ * takes from the sections what it lacks, and says when the two disagree. The walks over
+ * the tables themselves (dynamic entries, version needs and definitions, symbols) are
+ * shared by both views (elfinfo.c). Only files of analyzer/elf/ include this.
+ *
+ * Ownership: as in elfinfo.h; a string table borrows the Elf or the buffer.
+ */
+#ifndef ANALYZER_ELFINFO_INT_H
+#define ANALYZER_ELFINFO_INT_H
+
+#include <gelf.h>
+#include <libelf.h>
+
+#include "elfinfo.h"
+
+/* Bounds on what one object may make us collect: untrusted input (style.md §4.4). */
+#define ELFREAD_MAX_INIT_SYMBOLS 64
+#define ELFREAD_MAX_VERSIONS 4096
+#define ELFREAD_MAX_PY_IMPORTS 8192
+#define ELFREAD_MAX_SYMBOLS (1u << 21)
+
+/* A string table: a section (through elf_strptr), or bytes of the file (DT_STRTAB). */
+struct elfread_strtab {
+    Elf *elf;
+    size_t shndx;    /* the section, when raw is NULL */
+    const char *raw; /* the bytes, size long */
+    size_t size;
+};
+
+/* Version index (vna_other) -> the verneed entry it names, to bind symbols to versions. */
+struct elfread_vermap {
+    unsigned idx[ELFREAD_MAX_VERSIONS];
+    size_t verneed_at[ELFREAD_MAX_VERSIONS];
+    size_t nr;
+};
+
+/** The string at off, or NULL when it lies outside the table or is not terminated in it. */
+const char *elfread_str(const struct elfread_strtab *st, size_t off);
+
+/** Record why part of the object could not be read (the first reason wins). */
+void elfread_error(struct elfinfo *v, const char *what);
+
+/** One dynamic entry: DT_NEEDED, DT_SONAME, DT_RPATH, DT_RUNPATH, DT_TEXTREL, DT_FLAGS. */
+void elfread_dyn_entry(struct elfinfo *v, const GElf_Dyn *dyn, const struct elfread_strtab *st);
+
+/** Version needs (count entries, as sh_info or DT_VERNEEDNUM says), as readelf walks them. */
+void elfread_verneed(struct elfinfo *v, Elf_Data *data, size_t count,
+                     const struct elfread_strtab *st, struct elfread_vermap *map);
+
+/** Version definitions (count entries). */
+void elfread_verdef(struct elfinfo *v, Elf_Data *data, size_t count,
+                    const struct elfread_strtab *st);
+
+/** nsyms dynamic symbols (versym may be NULL): imports, init functions, C-API uses. */
+void elfread_symbols(struct elfinfo *v, Elf_Data *syms, size_t nsyms, Elf_Data *versym,
+                     const struct elfread_strtab *st, const struct elfread_vermap *map);
+
+/** The view through the program headers; base[0..len) is the object. */
+void elfread_dynamic(struct elfinfo *v, Elf *elf, const unsigned char *base, size_t len);
+
+/** The view through the section headers. */
+void elfread_sections(struct elfinfo *v, Elf *elf);
+
+#endif
