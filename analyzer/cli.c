@@ -23,6 +23,7 @@ enum opt_id {
     OPT_LIST_RUNTIMES,
     OPT_COLOR,
     OPT_MAX_MEMBER_SIZE,
+    OPT_ROLE,
     OPT_LAYER = 'l',
 };
 
@@ -43,6 +44,9 @@ static const struct cli_option table[] = {
      "function architecture: x86_64 (default) or arm64"},
     {NULL, "layer", OPT_LAYER, required_argument, "PATH",
      "a layer of the function (zip or directory); repeat in configuration order"},
+    {NULL, "role", OPT_ROLE, required_argument, "ROLE",
+     "the bundles are a function or a layer (default: a layer when everything in it sits "
+     "under python/, lib/ or bin/)"},
     {NULL, "list-runtimes", OPT_LIST_RUNTIMES, no_argument, NULL,
      "print the known runtime profiles and exit"},
     {NULL, "rules", OPT_RULES, required_argument, "DIR",
@@ -154,6 +158,13 @@ static enum cli_result apply(struct options *o, int id, const char *arg, struct 
     case OPT_LAYER:
         strvec_push(&o->layers, arg);
         break;
+    case OPT_ROLE:
+        if (!strcmp(arg, "function") || !strcmp(arg, "layer")) {
+            o->role = arg[0] == 'f' ? ROLE_AS_FUNCTION : ROLE_AS_LAYER;
+            break;
+        }
+        diag_set(d, DIAG_USAGE, "unknown role '%s' (function or layer)", arg);
+        return CLI_USAGE_ERROR;
     case OPT_LIST_RUNTIMES:
         o->list_runtimes = true;
         break;
@@ -241,6 +252,10 @@ enum cli_result cli_parse(struct options *o, int argc, char **argv, struct diag 
     }
     if (!o->list_runtimes && !o->inputs.nr) {
         diag_set(d, DIAG_USAGE, "no bundle given (see --help)");
+        return CLI_USAGE_ERROR;
+    }
+    if (o->role == ROLE_AS_LAYER && o->layers.nr) {
+        diag_set(d, DIAG_USAGE, "--layer goes with a function bundle, not with --role layer");
         return CLI_USAGE_ERROR;
     }
     return CLI_OK;

@@ -18,6 +18,8 @@
 #include "strvec.h"
 
 enum color_mode { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER };
+/* What the bundles are: guessed from their content, or said with --role. */
+enum role_as { ROLE_AS_GUESS, ROLE_AS_FUNCTION, ROLE_AS_LAYER };
 
 struct options {
     const char *runtime;   /* "python3.12", NULL when not given */
@@ -28,6 +30,7 @@ struct options {
     const char *rules_dir; /* NULL: found next to the binary */
     enum severity fail_on;
     enum color_mode color;
+    enum role_as role;
     bool list_runtimes;
     int verbose;
     uint64_t max_member_size;

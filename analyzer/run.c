@@ -84,6 +84,10 @@ static int scan_all(struct image *img, const struct options *o, struct diag *d)
 {
     struct bundle_limits limits = {o->max_member_size, o->max_entries, o->max_depth, 0};
     struct pyname *g = pyname_new(d);
+    struct scan_opts so = {&limits, g};
+    enum scan_as as = o->role == ROLE_AS_LAYER      ? SCAN_LAYER
+                      : o->role == ROLE_AS_FUNCTION ? SCAN_FUNCTION
+                                                    : SCAN_GUESS;
     int rc = -1;
 
     if (!g) {
@@ -94,12 +98,12 @@ static int scan_all(struct image *img, const struct options *o, struct diag *d)
         goto out;
     }
     for (size_t i = 0; i < o->inputs.nr; i++) {
-        if (scan_input(img, o->inputs.v[i], INPUT_FUNCTION, &limits, g, d) != 0) {
+        if (scan_input(img, o->inputs.v[i], o->layers.nr ? SCAN_HOST : as, &so, d) != 0) {
             goto out;
         }
     }
     for (size_t i = 0; i < o->layers.nr; i++) {
-        if (scan_input(img, o->layers.v[i], INPUT_LAYER, &limits, g, d) != 0) {
+        if (scan_input(img, o->layers.v[i], SCAN_LAYER_OF, &so, d) != 0) {
             goto out;
         }
     }
@@ -150,9 +154,16 @@ static struct report_input *summarize(const struct image *img)
         const struct image_input *in = &img->inputs[i];
         struct image_counts c;
         image_count(img, i, &c);
-        v[i] = (struct report_input){in->name,        in->kind,      image_role_name(in->role),
-                                     c.members,       c.elf_objects, c.extensions,
-                                     c.distributions, &in->notes};
+        v[i] = (struct report_input){in->name,
+                                     in->kind,
+                                     image_role_name(in->role),
+                                     in->role_why,
+                                     in->role == INPUT_LAYER && in->view == i,
+                                     c.members,
+                                     c.elf_objects,
+                                     c.extensions,
+                                     c.distributions,
+                                     &in->notes};
     }
     return v;
 }

@@ -16,6 +16,7 @@ struct top {
     char *name; /* "numpy" */
     char *path; /* "python/numpy" as it stands in its input */
     size_t input;
+    size_t view;            /* the function the input is part of */
     const struct member *m; /* a member under it, for its distribution */
 };
 
@@ -51,7 +52,12 @@ static char *top_name(const struct member *m, const struct profile *p, size_t *l
 static int cmp_top(const void *a, const void *b)
 {
     const struct top *x = a, *y = b;
-    int c = strcmp(x->name, y->name);
+    int c = x->view < y->view ? -1 : x->view > y->view;
+
+    if (c) {
+        return c;
+    }
+    c = strcmp(x->name, y->name);
     return c ? c : x->input < y->input ? -1 : x->input > y->input;
 }
 
@@ -86,14 +92,15 @@ void check_shadow(const struct check_ctx *ctx, struct findings *out)
             continue;
         }
         ALLOC_GROW(tops, nr + 1, alloc);
-        tops[nr++] = (struct top){name, xstrndup(m->path, len), m->input, m};
+        tops[nr++] =
+            (struct top){name, xstrndup(m->path, len), m->input, image_view_of(ctx->img, m), m};
     }
     if (nr > 1) {
         qsort(tops, nr, sizeof(*tops), cmp_top);
     }
     for (size_t i = 0; i < nr;) {
         size_t j = i, winner;
-        while (j < nr && !strcmp(tops[j].name, tops[i].name)) {
+        while (j < nr && tops[j].view == tops[i].view && !strcmp(tops[j].name, tops[i].name)) {
             j++;
         }
         /* The function (input 0 and other function inputs) wins; else the last layer. */

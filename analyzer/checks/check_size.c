@@ -29,7 +29,7 @@ static int cmp_weight(const void *a, const void *b)
 }
 
 /* "numpy 1.24.2 33 MiB, scipy 1.10.1 29 MiB, (no distribution) 2 MiB": integers only. */
-static char *heaviest(const struct image *img)
+static char *heaviest(const struct image *img, size_t view)
 {
     struct weight *w = xcalloc(img->dists_nr + 1, sizeof(*w));
     struct strvec parts = STRVEC_INIT;
@@ -40,7 +40,9 @@ static char *heaviest(const struct image *img)
     }
     for (size_t i = 0; i < img->nr; i++) {
         const struct member *m = &img->members[i];
-        w[m->dist ? (size_t)(m->dist - img->dists) : img->dists_nr].bytes += m->size;
+        if (image_view_of(img, m) == view) {
+            w[m->dist ? (size_t)(m->dist - img->dists) : img->dists_nr].bytes += m->size;
+        }
     }
     qsort(w, img->dists_nr + 1, sizeof(*w), cmp_weight);
     for (size_t i = 0; i < HEAVIEST && i <= img->dists_nr && w[i].bytes; i++) {
@@ -83,48 +85,57 @@ static enum severity level(const struct check_ctx *ctx, uint64_t found, uint64_t
     return found * 100 > limit * ctx->data->limits.warn_percent ? SEV_WARNING : SEV_NONE;
 }
 
-static size_t layers_of(const struct image *img)
+/* One function with its layers, or a layer on its own: unzipped size and layer count. */
+static void check_view(const struct check_ctx *ctx, struct findings *out, size_t view,
+                       const char *share)
 {
-    size_t n = 0;
-    for (size_t i = 0; i < img->inputs_nr; i++) {
-        n += img->inputs[i].role == INPUT_LAYER;
+    const struct image *img = ctx->img;
+    const struct lambda_limits *lim = &ctx->data->limits;
+    const uint64_t unzipped = lim->unzipped.value;
+    bool alone = img->inputs[view].role == INPUT_LAYER;
+    uint64_t total = 0;
+    size_t layers = 0;
+    enum severity sev;
+
+    for (size_t i = 0; i < img->nr; i++) {
+        total += image_view_of(img, &img->members[i]) == view ? img->members[i].size : 0;
     }
-    return n;
+    for (size_t i = 0; i < img->inputs_nr; i++) {
+        layers += i != view && img->inputs[i].view == view;
+    }
+    if ((sev = level(ctx, total, unzipped)) != SEV_NONE) {
+        char *heavy = heaviest(img, view);
+        report(ctx, out, view, sev, unzipped, total, lim->unzipped.lambda_error,
+               xasprintf("%s to %llu bytes; Lambda allows %llu%s; heaviest: %s",
+                         alone    ? "the layer unzips"
+                         : layers ? "function and layers unzip"
+                                  : "function unzips",
+                         (unsigned long long)total, (unsigned long long)unzipped,
+                         total <= unzipped ? share : "", heavy));
+        free(heavy);
+    }
+    if (layers > lim->layers.value) {
+        report(ctx, out, view, ctx->rule->severity, lim->layers.value, layers,
+               lim->layers.lambda_error,
+               xasprintf("the function has %zu layers; Lambda allows %llu", layers,
+                         (unsigned long long)lim->layers.value));
+    }
 }
 
 void check_size(const struct check_ctx *ctx, struct findings *out)
 {
     const struct image *img = ctx->img;
     const struct lambda_limits *lim = &ctx->data->limits;
-    const uint64_t unzipped = lim->unzipped.value, zipped = lim->zipped.value;
-    uint64_t total = 0;
-    size_t layers = 0;
+    const uint64_t zipped = lim->zipped.value;
     enum severity sev;
     char share[32];
 
     snprintf(share, sizeof(share), " (over %u %%)", lim->warn_percent);
-    /* Each function bundle with the layers (--layer comes with one function only). */
-    for (size_t i = 0; i < img->nr; i++) {
-        total += img->members[i].size;
-    }
-    if (img->inputs_nr - layers_of(img) > 1) {
-        for (size_t f = 0; f < img->inputs_nr; f++) {
-            uint64_t own = 0;
-            for (size_t i = 0; i < img->nr; i++) {
-                own += img->members[i].input == f ? img->members[i].size : 0;
-            }
-            if ((sev = level(ctx, own, unzipped)) != SEV_NONE) {
-                report(ctx, out, f, sev, unzipped, own, lim->unzipped.lambda_error,
-                       xasprintf("function unzips to %llu bytes; Lambda allows %llu%s",
-                                 (unsigned long long)own, (unsigned long long)unzipped,
-                                 own <= unzipped ? share : ""));
-            }
-        }
-        total = 0; /* reported per bundle */
-    }
     for (size_t i = 0; i < img->inputs_nr; i++) {
         const struct image_input *in = &img->inputs[i];
-        layers += in->role == INPUT_LAYER;
+        if (in->view == i) {
+            check_view(ctx, out, i, share);
+        }
         if (in->zipped && (sev = level(ctx, in->file_size, zipped)) != SEV_NONE) {
             /* Over it, a direct upload fails; through S3 only the unzipped limit holds. */
             report(ctx, out, i, SEV_WARNING, zipped, in->file_size, lim->zipped.lambda_error,
@@ -133,20 +144,5 @@ void check_size(const struct check_ctx *ctx, struct findings *out)
                              (unsigned long long)in->file_size, (unsigned long long)zipped,
                              in->file_size <= zipped ? share : ": upload through S3"));
         }
-    }
-    if ((sev = level(ctx, total, unzipped)) != SEV_NONE) {
-        char *heavy = heaviest(img);
-        report(ctx, out, 0, sev, unzipped, total, lim->unzipped.lambda_error,
-               xasprintf("%s unzip%s to %llu bytes; Lambda allows %llu%s; heaviest: %s",
-                         layers ? "function and layers" : "function", layers ? "" : "s",
-                         (unsigned long long)total, (unsigned long long)unzipped,
-                         total <= unzipped ? share : "", heavy));
-        free(heavy);
-    }
-    if (layers > lim->layers.value) {
-        report(ctx, out, 0, ctx->rule->severity, lim->layers.value, layers,
-               lim->layers.lambda_error,
-               xasprintf("the function has %zu layers; Lambda allows %llu", layers,
-                         (unsigned long long)lim->layers.value));
     }
 }

@@ -60,6 +60,7 @@ bool image_on_sys_path(const struct member *m, int major, int minor)
     return m->on_site && (m->site_minor < 0 || (major == 3 && m->site_minor == minor));
 }
 
+/* By path, then view, then input: the layers of one view in configuration order. */
 static int cmp_file(const void *a, const void *b)
 {
     const struct image_file *x = a, *y = b;
@@ -67,6 +68,9 @@ static int cmp_file(const void *a, const void *b)
 
     if (c) {
         return c;
+    }
+    if (x->view != y->view) {
+        return x->view < y->view ? -1 : 1;
     }
     return x->m->input < y->m->input ? -1 : x->m->input > y->m->input;
 }
@@ -78,17 +82,18 @@ void image_index(struct image *img)
     free(img->files);
     img->files = xcalloc(img->nr + 1, sizeof(*img->files));
     for (size_t i = 0; i < img->nr; i++) {
-        img->files[i] = (struct image_file){img->members[i].abs, &img->members[i]};
+        const struct member *m = &img->members[i];
+        img->files[i] = (struct image_file){m->abs, m, img->inputs[m->input].view};
     }
     if (img->nr > 1) {
         qsort(img->files, img->nr, sizeof(*img->files), cmp_file);
     }
-    /* Of the layers' files at one path keep the last: the layer configured last wins.
-     * Function bundles are separate views: each keeps its own. */
+    /* Of one view's files at one path keep the last: the layer configured last wins
+     * (a function's own files are under /var/task, its layers' under /opt). */
     for (size_t i = 0; i < img->nr; i++) {
         const struct image_file *f = &img->files[i];
         if (i + 1 < img->nr && !strcmp(f->abs, img->files[i + 1].abs) &&
-            img->inputs[f->m->input].role == INPUT_LAYER) {
+            f->view == img->files[i + 1].view) {
             continue;
         }
         img->files[n++] = *f;
@@ -98,15 +103,7 @@ void image_index(struct image *img)
 
 size_t image_view_of(const struct image *img, const struct member *m)
 {
-    if (img->inputs[m->input].role == INPUT_FUNCTION) {
-        return m->input;
-    }
-    for (size_t i = 0; i < img->inputs_nr; i++) {
-        if (img->inputs[i].role == INPUT_FUNCTION) {
-            return i;
-        }
-    }
-    return 0;
+    return img->inputs[m->input].view;
 }
 
 /* The file at abs as view sees it, among the (sorted) entries for that path. */
@@ -123,8 +120,7 @@ static const struct image_file *in_view(const struct image *img, size_t view, co
         }
     }
     for (; lo < img->files_nr && !strcmp(img->files[lo].abs, abs); lo++) {
-        const struct member *m = img->files[lo].m;
-        if (img->inputs[m->input].role == INPUT_LAYER || m->input == view) {
+        if (img->files[lo].view == view) {
             return &img->files[lo];
         }
     }

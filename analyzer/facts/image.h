@@ -80,9 +80,12 @@ struct member {
 enum input_role { INPUT_FUNCTION, INPUT_LAYER };
 
 struct image_input {
-    char *name;       /* as given on the command line */
-    const char *kind; /* "zip", "directory", "file" (static) */
-    bool zipped;      /* one zip file: file_size is what a direct upload sends */
+    char *name;           /* as given on the command line */
+    size_t view;          /* the function whose /var/task + /opt this input is part of: its
+                           * own index, or, for a --layer, its function's */
+    const char *role_why; /* why it is checked in its role (static text) */
+    const char *kind;     /* "zip", "directory", "file" (static) */
+    bool zipped;          /* one zip file: file_size is what a direct upload sends */
     enum input_role role;
     uint64_t file_size;
     size_t entries;      /* entries listed, directories included */
@@ -93,6 +96,7 @@ struct image_input {
 struct image_file {
     const char *abs;
     const struct member *m;
+    size_t view;
 };
 
 struct image {
@@ -116,8 +120,10 @@ void image_release(struct image *img);
 bool image_on_sys_path(const struct member *m, int major, int minor);
 
 /**
- * Build the filesystem view once all inputs are read: /var/task from the function,
- * /opt from the layers merged in order, the later layer winning (lambda-facts.md §2.1).
+ * Build the filesystem views once all inputs are read: for each function, /var/task from
+ * it and /opt from its layers merged in order, the later layer winning (lambda-facts.md
+ * §2.1). A layer given as a bundle of its own is a view of its own: /opt under an empty
+ * function.
  */
 void image_index(struct image *img);
 
@@ -146,7 +152,7 @@ const char *image_role_name(enum input_role role);
  */
 const struct member *image_find_library(const struct image *img, size_t view, const char *soname);
 
-/** The function bundle whose view m is seen in: its own input, or the first for a layer. */
+/** The view m is seen in (the index of the input that heads it). */
 size_t image_view_of(const struct image *img, const struct member *m);
 
 #endif

@@ -96,37 +96,112 @@ static void scan_entry(struct image *img, size_t input, struct bundle *b,
     pyclass_classify(m, g);
 }
 
-int scan_input(struct image *img, const char *path, enum input_role role,
-               const struct bundle_limits *limits, const struct pyname *g, struct diag *d)
+/* A layer by content: every entry sits under python/, lib/ or bin/, the directories Lambda
+ * puts on sys.path, LD_LIBRARY_PATH and PATH from /opt ([aws-layers]). */
+static bool looks_like_layer(const struct bundle_entry *entries, size_t nr)
+{
+    static const char *const dirs[] = {"python", "lib", "bin"};
+    size_t files = 0;
+
+    for (size_t i = 0; i < nr; i++) {
+        const char *p = entries[i].path;
+        size_t top = strcspn(p, "/");
+        bool inside = false;
+        for (size_t k = 0; k < ARRAY_SIZE(dirs); k++) {
+            inside |= top == strlen(dirs[k]) && !strncmp(p, dirs[k], top) &&
+                      (p[top] == '/' || entries[i].type == ENTRY_DIR);
+        }
+        if (!inside) {
+            return false;
+        }
+        files += entries[i].type != ENTRY_DIR;
+    }
+    return files > 0;
+}
+
+/* The most recent function input: the one a --layer belongs to. */
+static size_t last_function(const struct image *img)
+{
+    for (size_t i = img->inputs_nr; i-- > 0;) {
+        if (img->inputs[i].role == INPUT_FUNCTION) {
+            return i;
+        }
+    }
+    return SIZE_MAX;
+}
+
+static void set_role(struct image *img, struct image_input *in, size_t input, enum scan_as as,
+                     const struct bundle_entry *entries, size_t nr)
+{
+    in->view = input;
+    switch (as) {
+    case SCAN_LAYER_OF:
+        in->role = INPUT_LAYER;
+        in->view = last_function(img);
+        in->role_why = "given with --layer";
+        break;
+    case SCAN_LAYER:
+        in->role = INPUT_LAYER;
+        in->role_why = "--role layer: checked as Lambda mounts it at /opt, under an empty function";
+        break;
+    case SCAN_FUNCTION:
+        in->role = INPUT_FUNCTION;
+        in->role_why = "--role function";
+        break;
+    case SCAN_HOST:
+        in->role = INPUT_FUNCTION;
+        in->role_why = "the function bundle its --layer options belong to";
+        break;
+    case SCAN_GUESS:
+        if (looks_like_layer(entries, nr)) {
+            in->role = INPUT_LAYER;
+            in->role_why = "a layer by its content (everything sits under python/, lib/ or "
+                           "bin/): checked as Lambda mounts it at /opt, under an empty "
+                           "function; --role function checks it as a function";
+        } else {
+            in->role = INPUT_FUNCTION;
+            in->role_why = "a function bundle";
+        }
+        break;
+    }
+}
+
+int scan_input(struct image *img, const char *path, enum scan_as as, const struct scan_opts *o,
+               struct diag *d)
 {
     struct bundle *b = NULL;
     const struct bundle_entry *entries;
     const struct strvec *notes;
     struct image_input *in;
-    size_t input = img->inputs_nr;
+    size_t input = img->inputs_nr, nr;
 
-    if (bundle_open(&b, path, limits, d) != 0) {
+    if (bundle_open(&b, path, o->limits, d) != 0) {
         return -1;
     }
-    if (role == INPUT_LAYER && bundle_kind(b) == BUNDLE_FILE) {
+    if (as == SCAN_LAYER_OF && last_function(img) == SIZE_MAX) {
+        bundle_close(b);
+        BUG("a --layer with no function bundle before it");
+    }
+    if ((as == SCAN_LAYER_OF || as == SCAN_LAYER) && bundle_kind(b) == BUNDLE_FILE) {
         bundle_close(b);
         return diag_set(d, DIAG_INPUT, "layer '%s' is neither a zip nor a directory", path);
     }
+    entries = bundle_entries(b, &nr);
     ALLOC_GROW(img->inputs, img->inputs_nr + 1, img->inputs_alloc);
     in = &img->inputs[img->inputs_nr++];
     memset(in, 0, sizeof(*in));
     in->name = xstrdup(path);
     in->kind = bundle_kind_name(bundle_kind(b));
     in->zipped = bundle_kind(b) == BUNDLE_ZIP;
-    in->role = role;
     in->file_size = bundle_file_size(b);
-    entries = bundle_entries(b, &in->entries);
+    in->entries = nr;
+    set_role(img, in, input, as, entries, nr);
     notes = bundle_notes(b);
     for (size_t i = 0; i < notes->nr; i++) {
         strvec_push(&in->notes, notes->v[i]);
     }
-    for (size_t i = 0; i < in->entries; i++) {
-        scan_entry(img, input, b, &entries[i], g);
+    for (size_t i = 0; i < nr; i++) {
+        scan_entry(img, input, b, &entries[i], o->grammar);
     }
     bundle_close(b);
     return 0;

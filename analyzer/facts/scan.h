@@ -14,13 +14,28 @@
 
 struct bundle_limits; /* input/bundle.h: the caller, who sets them, includes it */
 
+/* How an input is to be checked. */
+enum scan_as {
+    SCAN_GUESS,    /* a function bundle, or a layer when its content says so */
+    SCAN_FUNCTION, /* a function bundle (--role function) */
+    SCAN_HOST,     /* the function bundle that --layer options belong to */
+    SCAN_LAYER,    /* a layer on its own, /opt under an empty function (--role layer) */
+    SCAN_LAYER_OF, /* a layer of the function read last (--layer) */
+};
+
+/* What every input of a run is read with. */
+struct scan_opts {
+    const struct bundle_limits *limits;
+    const struct pyname *grammar;
+};
+
 /**
- * Read every entry of the input at path into img. Returns -1 with d set only
- * when the input itself cannot be read; a bad member becomes a member with a
+ * Read every entry of the input at path into img, in the role as says. Returns -1 with d
+ * set only when the input itself cannot be read; a bad member becomes a member with a
  * problem (a finding later), never an error.
  */
-int scan_input(struct image *img, const char *path, enum input_role role,
-               const struct bundle_limits *limits, const struct pyname *g, struct diag *d);
+int scan_input(struct image *img, const char *path, enum scan_as as, const struct scan_opts *o,
+               struct diag *d);
 
 /** After the last input: tie members to their distributions. */
 void scan_finish(struct image *img);

@@ -33,9 +33,11 @@ struct report_verdict {
 
 /* What the report says of one input. */
 struct report_input {
-    const char *name; /* as given on the command line */
-    const char *kind; /* "zip", "directory", "file" */
-    const char *role; /* "function", "layer" */
+    const char *name;        /* as given on the command line */
+    const char *kind;        /* "zip", "directory", "file" */
+    const char *role;        /* "function", "layer" */
+    const char *role_reason; /* why it is checked in that role */
+    bool alone;              /* a layer checked on its own, not as a --layer of a function */
     size_t files, elf_objects, extensions, distributions;
     const struct strvec *notes; /* remarks on the input as a whole */
 };

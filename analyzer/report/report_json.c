@@ -74,6 +74,7 @@ static cJSON *json_inputs(const struct report *r)
         add_str(o, "path", in->name);
         add_str(o, "kind", in->kind);
         add_str(o, "role", in->role);
+        add_str(o, "role_reason", in->role_reason);
         add_num(o, "files", (double)in->files);
         add_num(o, "elf_objects", (double)in->elf_objects);
         add_num(o, "extension_modules", (double)in->extensions);

@@ -154,11 +154,25 @@ static void print_matrix(FILE *out, const struct report *r)
             r->tool_name, ok, r->matrix_nr, r->matrix_nr == 1 ? "" : "s");
 }
 
+/* A layer checked on its own says so first: its findings are about /opt, not /var/task. */
+static void print_roles(FILE *out, const struct report *r)
+{
+    for (size_t i = 0; i < r->inputs_nr; i++) {
+        if (r->inputs[i].alone) {
+            put(out, r->inputs[i].name);
+            fputs(": ", out);
+            put(out, r->inputs[i].role_reason);
+            fputs("\n\n", out);
+        }
+    }
+}
+
 int report_text(FILE *out, const struct report *r, struct diag *d)
 {
     const struct findings *fs = r->findings;
     const struct finding **order;
 
+    print_roles(out, r);
     if (!r->profile) {
         print_matrix(out, r);
         return ferror(out) ? diag_set(d, DIAG_IO, "cannot write the report") : 0;

@@ -51,8 +51,7 @@ static char *emit(const char *format, const struct report *r)
 }
 
 static struct finding *add(struct findings *fs, const char *rule, enum severity sev,
-                           const char *path, const char *dist, const char *message,
-                           const char *fix)
+                           const char *path, const char *dist, const char *message, const char *fix)
 {
     struct finding *f = findings_push(fs);
 
@@ -69,14 +68,23 @@ static struct finding *add(struct findings *fs, const char *rule, enum severity 
 }
 
 static const struct report_input one_input[] = {
-    {"fn.zip", "zip", "function", 3, 2, 1, 1, NULL},
+    {.name = "fn.zip",
+     .kind = "zip",
+     .role = "function",
+     .role_reason = "a function bundle",
+     .files = 3,
+     .elf_objects = 2,
+     .extensions = 1,
+     .distributions = 1},
 };
 
 static void report__text_groups_by_distribution(void **state)
 {
     struct findings fs = {0};
-    struct report r = {"abiscan", "0", profiles_find(&dd.profiles, "python3.12", "x86_64"),
-                       one_input, 1, &fs, SEV_ERROR, false, 0, NULL, 0};
+    struct report r = {"abiscan", "0",   profiles_find(&dd.profiles, "python3.12", "x86_64"),
+                       one_input, 1,     &fs,
+                       SEV_ERROR, false, 0,
+                       NULL,      0};
     char *got;
 
     (void)state;
@@ -87,7 +95,8 @@ static void report__text_groups_by_distribution(void **state)
         "pip install pkg");
     findings_sort(&fs);
     got = emit("text", &r);
-    assert_string_equal(got,
+    assert_string_equal(
+        got,
         "pkg 1.0\n"
         "  pkg/a.cpython-311-x86_64-linux-gnu.so: error: built for 3.11 [python-tag-mismatch]\n"
         "  pkg/b.cpython-311-x86_64-linux-gnu.so: error: built for 3.11 [python-tag-mismatch]\n"
@@ -108,8 +117,10 @@ static void report__text_groups_by_distribution(void **state)
 static void report__json_is_one_object(void **state)
 {
     struct findings fs = {0};
-    struct report r = {"abiscan", "0", profiles_find(&dd.profiles, "python3.12", "arm64"),
-                       one_input, 1, &fs, SEV_ERROR, false, 0, NULL, 0};
+    struct report r = {"abiscan", "0",   profiles_find(&dd.profiles, "python3.12", "arm64"),
+                       one_input, 1,     &fs,
+                       SEV_ERROR, false, 0,
+                       NULL,      0};
     char *got;
 
     (void)state;
@@ -120,7 +131,8 @@ static void report__json_is_one_object(void **state)
     assert_non_null(strstr(got, "\"kind\":\t\"zip\""));
     assert_non_null(strstr(got, "\"slug\":\t\"size-limit\""));
     assert_non_null(strstr(got, "\"distribution\":\tnull"));
-    assert_non_null(strstr(got, "\"failed\":\tfalse")); /* a warning does not fail --fail-on error */
+    assert_non_null(
+        strstr(got, "\"failed\":\tfalse")); /* a warning does not fail --fail-on error */
     free(got);
     findings_release(&fs);
 }
@@ -138,11 +150,12 @@ static void report__matrix_says_where_it_imports(void **state)
     (void)state;
     strvec_push(&v[1].blockers, "glibc-too-new");
     got = emit("text", &r);
-    assert_string_equal(got, "RUNTIME     ARCH    IMPORTS  BLOCKED BY\n"
-                             "python3.11  x86_64  yes      \n"
-                             "python3.12  x86_64  no       glibc-too-new\n"
-                             "\n"
-                             "abiscan: imports on 1 of 2 runtimes (give --runtime for the findings)\n");
+    assert_string_equal(got,
+                        "RUNTIME     ARCH    IMPORTS  BLOCKED BY\n"
+                        "python3.11  x86_64  yes      \n"
+                        "python3.12  x86_64  no       glibc-too-new\n"
+                        "\n"
+                        "abiscan: imports on 1 of 2 runtimes (give --runtime for the findings)\n");
     free(got);
     assert_false(report_failed(&r));
     v[0].imports = false;

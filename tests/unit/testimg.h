@@ -28,6 +28,14 @@ static inline size_t testimg_input(struct image *img, const char *name, enum inp
     in->name = xstrdup(name);
     in->kind = "directory";
     in->role = role;
+    in->view = img->inputs_nr;
+    /* A layer belongs to the function added last, as --layer does. */
+    for (size_t i = img->inputs_nr; role == INPUT_LAYER && i-- > 0;) {
+        if (img->inputs[i].role == INPUT_FUNCTION) {
+            in->view = i;
+            break;
+        }
+    }
     return img->inputs_nr++;
 }
 
