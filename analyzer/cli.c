@@ -58,11 +58,13 @@ static const struct cli_option table[] = {
     {NULL, "output", OPT_OUTPUT, required_argument, "FILE", "write the report to FILE, not stdout"},
     {NULL, "color", OPT_COLOR, required_argument, "WHEN",
      "auto (default: on a terminal, unless NO_COLOR is set), always or never"},
-    {NULL, "verbose", OPT_VERBOSE, no_argument, NULL, "text: also print the line Lambda would log"},
+    {NULL, "verbose", OPT_VERBOSE, no_argument, NULL,
+     "text: also show the notes, and the line Lambda would log"},
+    {"Gate", "fail-on", OPT_FAIL_ON, required_argument, "SEV",
+     "exit 1 on findings at or above SEV: note, warning, error (default) or none"},
     {"Other", "help", OPT_HELP, no_argument, NULL, "print this help and exit"},
     {NULL, "version", OPT_VERSION, no_argument, NULL, "print the version and exit"},
-    {"Exit status", "fail-on", OPT_FAIL_ON, required_argument, "SEV",
-     "exit 1 on findings at or above SEV: note, warning, error (default) or none"},
+
 };
 
 #define DEFAULT_MAX_MEMBER_SIZE (256ull << 20)
@@ -83,7 +85,7 @@ static void print_help_text(FILE *out, const char *help, const char *formats)
 void cli_print_help(FILE *out, const char *formats)
 {
     fprintf(out,
-            "Usage: %s --runtime NAME [options] BUNDLE...\n"
+            "Usage: %s [--runtime NAME] [options] BUNDLE...\n"
             "Check AWS Lambda Python bundles (zip, wheel, layer zip, directory or a single\n"
             "file) for native extensions that will not import on the target runtime.\n",
             ABISCAN_NAME);
@@ -99,7 +101,7 @@ void cli_print_help(FILE *out, const char *formats)
         fprintf(out, "  %-28s ", left);
         print_help_text(out, o->help, formats);
     }
-    fprintf(out, "\n"
+    fprintf(out, "\nExit status:\n"
                  "  0  no finding at or above --fail-on\n"
                  "  1  at least one finding at or above --fail-on\n"
                  "  2  the run could not do its job (bad option, unknown runtime, missing or\n"

@@ -30,9 +30,40 @@ static void list_runtimes(const struct profiles *ps, FILE *out)
     }
 }
 
+/* The digits of a runtime name: "python3.12", "python312", "py3.12" and "3.12" all give
+ * "312". */
+static void runtime_digits(const char *name, char *out, size_t cap)
+{
+    size_t n = 0;
+
+    for (const char *c = name; *c && n + 1 < cap; c++) {
+        if (*c >= '0' && *c <= '9') {
+            out[n++] = *c;
+        }
+    }
+    out[n] = '\0';
+}
+
+/* The runtime the user probably meant, or NULL. */
+static const char *suggest(const struct profiles *ps, const char *name)
+{
+    char want[16], have[16];
+
+    runtime_digits(name, want, sizeof(want));
+    for (size_t i = 0; want[0] && i < ps->nr; i++) {
+        runtime_digits(ps->v[i].runtime, have, sizeof(have));
+        if (!strcmp(want, have)) {
+            return ps->v[i].runtime;
+        }
+    }
+    return NULL;
+}
+
 static const struct profile *find_profile(const struct profiles *ps, const struct options *o,
                                           struct diag *d)
 {
+    const char *guess;
+
     const struct profile *p = profiles_find(ps, o->runtime, o->arch);
 
     if (p) {
@@ -44,7 +75,11 @@ static const struct profile *find_profile(const struct profiles *ps, const struc
             return NULL;
         }
     }
-    diag_set(d, DIAG_USAGE, "unknown runtime '%s' (see --list-runtimes)", o->runtime);
+    if ((guess = suggest(ps, o->runtime)) != NULL) {
+        diag_set(d, DIAG_USAGE, "unknown runtime '%s': did you mean %s?", o->runtime, guess);
+    } else {
+        diag_set(d, DIAG_USAGE, "unknown runtime '%s' (see --list-runtimes)", o->runtime);
+    }
     return NULL;
 }
 

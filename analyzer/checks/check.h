@@ -63,8 +63,8 @@ struct tvar {
  * Record a finding of ctx->rule about m: severity, expected and found (may be
  * NULL), a message from fmt, and lambda_error and remediation rendered from
  * the catalogue templates with the standard variables ({path}, {abs},
- * {module}, {runtime}, {arch}, {pyver}, {pip_platform}, {requirement},
- * {dist}, {version}, {expected}, {found}) plus vars. A var named
+ * {module}, {handler}, {runtime}, {arch}, {pyver}, {pip_platform}, {pip_install},
+ * {requirement}, {dist}, {version}, {expected}, {found}) plus vars. A var named
  * "lambda_error" or "remediation" replaces the catalogue's template for this finding.
  */
 struct finding *check_report(const struct check_ctx *ctx, struct findings *out,

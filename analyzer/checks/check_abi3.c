@@ -58,9 +58,15 @@ void check_abi3(const struct check_ctx *ctx, const struct member *m, struct find
         if (wf <= p->py_minor) {
             return;
         }
-        check_report(ctx, out, m, ctx->rule->severity, have, floor, NULL, 0,
-                     "stable-ABI module for Python %s and later (WHEEL Tag: %s); %s is %s", floor,
-                     tag, p->runtime, have);
+        /* What the import says depends on what it calls: the newest function it imports, if
+         * that is newer than the runtime; else nothing may fail at all. */
+        added = symbol_floor(ctx, m, &sym);
+        bool fails = added && verutil_cmp(added, have) > 0;
+        struct tvar vars[] = {{"symbol", sym}, {"lambda_error", NULL}};
+        check_report(ctx, out, m, ctx->rule->severity, have, floor, vars, fails ? 1 : 2,
+                     "stable-ABI module for Python %s and later (WHEEL Tag: %s); %s is %s%s", floor,
+                     tag, p->runtime, have,
+                     fails ? "" : " (no function it calls is newer, so it may import anyway)");
     } else if ((added = symbol_floor(ctx, m, &sym)) != NULL && verutil_cmp(added, have) > 0) {
         struct tvar vars[] = {{"symbol", sym}};
         check_report(ctx, out, m, ctx->rule->severity, have, added, vars, 1,

@@ -42,7 +42,12 @@ void check_arch(const struct check_ctx *ctx, const struct member *m, struct find
         {"lambda_error",
          m->role == ROLE_EXECUTABLE ? "[Errno 8] Exec format error: '{abs}'" : NULL},
     };
+    /* The tag's platform, when the name says the same machine: one finding says both. */
+    char tag[96] = "";
+    if (m->ext.kind == PYEXT_CPYTHON && m->ext.platform && *m->ext.platform) {
+        snprintf(tag, sizeof(tag), " (its file name says %s)", m->ext.platform);
+    }
     check_report(ctx, out, m, ctx->rule->severity, expected, found, vars,
-                 m->role == ROLE_EXECUTABLE ? 2 : 1, "built for %s; %s %s %s only %s", found,
+                 m->role == ROLE_EXECUTABLE ? 2 : 1, "built for %s%s; %s %s %s only %s", found, tag,
                  p->runtime, p->arch, m->role == ROLE_EXECUTABLE ? "runs" : "loads", expected);
 }

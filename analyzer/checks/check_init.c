@@ -72,7 +72,7 @@ void check_init(const struct check_ctx *ctx, const struct member *m, struct find
     struct tvar vars[] = {
         {"init", want},
         {"lambda_error", py2 ? "[ERROR] Runtime.ImportModuleError: Unable to import module "
-                               "'<handler>': dynamic module does not define init function "
+                               "'{handler}': dynamic module does not define init function "
                                "({init})"
                              : NULL},
     };

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /* ABI010 musl-linked: an object built against musl (Alpine) on a glibc runtime. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "check.h"
 #include "loader.h"
+#include "xalloc.h"
 
 /* The three marks of a musl build (lambda-facts.md §2.5): its libc soname, its
  * interpreter, its platform triplet. */
@@ -30,8 +32,22 @@ void check_musl(const struct check_ctx *ctx, const struct member *m, struct find
     /* Of an object that cannot load at all (arch-mismatch), nothing more is said: the
      * registry calls this on loadable objects only. */
     const char *mark = musl_mark(m);
+    const char *interp = m->elf->interp;
 
     if (!mark) {
+        return;
+    }
+    if (m->role == ROLE_EXECUTABLE && interp) {
+        /* exec() fails with ENOENT for the missing interpreter, not for the file: the most
+         * confusing error there is (the file is right there). */
+        char *lambda = xasprintf("[Errno 2] No such file or directory: '%s'", m->abs);
+        struct tvar vars[] = {{"soname", mark}, {"lambda_error", lambda}};
+        check_report(ctx, out, m, ctx->rule->severity, "glibc (manylinux)", mark, vars, 2,
+                     "a musl executable (interpreter %s), built on Alpine; running it on %s "
+                     "fails with 'No such file or directory' although the file is there: %s "
+                     "has no %s",
+                     interp, ctx->profile->runtime, ctx->profile->os->name, interp);
+        free(lambda);
         return;
     }
     struct tvar vars[] = {{"soname", mark}};

@@ -19,37 +19,18 @@ static bool own_rule(const char *soname, const struct resolution *r)
  * else to's absolute directory. */
 static char *relative_dir(const struct member *from, const struct member *to)
 {
-    const char *a = from->path, *b = to->path;
-    size_t alen = path_dir_len(a), blen = path_dir_len(b), common = 0, ups = 0;
-    struct strvec parts = STRVEC_INIT;
-    char *out;
+    char *a, *b, *rel, *out;
 
     if (from->input != to->input) {
         return xstrndup(to->abs, path_dir_len(to->abs));
     }
-    /* the longest common run of whole directories */
-    for (size_t i = 0; i <= alen && i <= blen; i++) {
-        bool end_a = i == alen || a[i] == '/', end_b = i == blen || b[i] == '/';
-        if (end_a && end_b) {
-            common = i;
-        }
-        if (i == alen || i == blen || a[i] != b[i]) {
-            break;
-        }
-    }
-    for (size_t i = common; i < alen; i++) {
-        ups += i == common ? (alen > common) : a[i] == '/';
-    }
-    strvec_push(&parts, "$ORIGIN");
-    for (size_t i = 0; i < ups; i++) {
-        strvec_push(&parts, "..");
-    }
-    if (blen > common) {
-        strvec_push_nodup(
-            &parts, xstrndup(b + common + (common ? 1 : 0), blen - common - (common ? 1 : 0)));
-    }
-    out = strvec_join(&parts, "/");
-    strvec_release(&parts);
+    a = xstrndup(from->path, path_dir_len(from->path));
+    b = xstrndup(to->path, path_dir_len(to->path));
+    rel = path_relative(a, b);
+    out = *rel ? xasprintf("$ORIGIN/%s", rel) : xstrdup("$ORIGIN");
+    free(rel);
+    free(b);
+    free(a);
     return out;
 }
 
@@ -99,7 +80,7 @@ void check_needed(const struct check_ctx *ctx, const struct member *m, struct fi
     for (size_t j = 0; j < m->elf->needed.nr; j++) {
         const char *soname = m->elf->needed.v[j];
         const struct resolution *r = loader_model_needed(ctx->load, m, j);
-        const struct osprovider *prov;
+        const struct provider *prov;
         const struct member *have;
         enum severity sev = ctx->rule->severity;
         char *hint, *whose;
@@ -109,7 +90,7 @@ void check_needed(const struct check_ctx *ctx, const struct member *m, struct fi
         if (r->kind == RESOLVED_UNCONFIRMED || !reached) {
             sev = SEV_WARNING;
         }
-        prov = osdata_provider(p->os, soname);
+        prov = providers_find(&ctx->data->providers, soname);
         /* lambda-facts.md: what is inferred says so. */
         hint = xasprintf("%s%s%s%s%s", r->row && r->row->confidence ? " (" : "",
                          r->row && r->row->confidence ? r->row->confidence : "",

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "elfnames.h"
 #include "strmap.h"
 #include "xalloc.h"
 
@@ -99,6 +100,35 @@ static void explain(const struct pyext_name *x, const struct profile *p, char *b
     }
 }
 
+/*
+ * One finding per cause: a module whose name and content agree on another machine
+ * (x.cpython-311-aarch64-linux-gnu.so that is an aarch64 ELF, for an x86_64 target) is
+ * arch-mismatch's, which names the tag too; one whose tag only says musl, and which is
+ * linked against musl, is musl-linked's. Only the version, the flags or a platform the
+ * content contradicts are this rule's.
+ */
+static bool other_rule_says_it(const struct profile *p, const struct member *m)
+{
+    const struct pyext_name *x = &m->ext;
+    char buf[32];
+    const char *machine;
+    size_t n;
+
+    if (x->kind != PYEXT_CPYTHON || x->major != p->py_major || x->minor != p->py_minor ||
+        !*x->platform || !m->elf || !m->elf->header_ok) {
+        return false;
+    }
+    machine = elfnames_machine(m->elf->machine, buf, sizeof(buf));
+    n = strlen(machine);
+    if (strncmp(x->platform, machine, n) != 0 || x->platform[n] != '-') {
+        return false; /* the name contradicts the content: the name is the cause */
+    }
+    if (m->elf->machine != p->elf_machine) {
+        return true; /* arch-mismatch */
+    }
+    return strstr(x->platform, "-linux-musl") != NULL; /* musl-linked */
+}
+
 void check_pytag(const struct check_ctx *ctx, struct findings *out)
 {
     const struct profile *p = ctx->profile;
@@ -112,7 +142,7 @@ void check_pytag(const struct check_ctx *ctx, struct findings *out)
         char why[256];
         /* A layer directory this runtime ignores is layer-path-ignored's to report. */
         if (m->role != ROLE_EXTENSION || loadable(p, &m->ext) ||
-            !image_on_sys_path(m, p->py_major, p->py_minor)) {
+            !image_on_sys_path(m, p->py_major, p->py_minor) || other_rule_says_it(p, m)) {
             continue;
         }
         explain(&m->ext, p, why, sizeof(why));

@@ -96,6 +96,7 @@ static bool tag_fits(const char *tag, const struct profile *p, const char *arch,
 struct neediest {
     const char *version;    /* highest GLIBC_x.y needed by a file of the distribution */
     const struct member *m; /* that file */
+    bool native;            /* the distribution ships an ELF, Mach-O or PE file at all */
 };
 
 /* For every distribution, its files' highest GLIBC_ need: one pass over the members. */
@@ -110,6 +111,9 @@ static struct neediest *index_needs(const struct check_ctx *ctx)
         const struct member *m = &img->members[i];
         struct neediest *best;
         size_t n;
+        if (m->dist && (m->elf || m->content == CONTENT_MACHO || m->content == CONTENT_PE)) {
+            out[m->dist - img->dists].native = true;
+        }
         if (!m->dist || !loader_loadable(ctx->profile, m)) {
             continue;
         }
@@ -147,7 +151,14 @@ static void check_dist(const struct check_ctx *ctx, struct findings *out,
             }
         }
     }
-    if (!promise) {
+    if (!promise && d->purelib && !need->native) {
+        /* Nothing in it can fail to import: pip would not pick the wheel for this Python,
+         * but what it installed runs. */
+        check_report(ctx, out, wheel, SEV_NOTE, "py3-none-any", tags, NULL, 0,
+                     "%s %s is pure Python (Root-Is-Purelib) but tagged %s: pip would not pick "
+                     "that wheel for %s, yet installed, it runs",
+                     d->name, d->version ? d->version : "", tags, p->runtime);
+    } else if (!promise) {
         char *want = xasprintf("%s-%s-manylinux_2_17..%s_%s, abi3 or py3-none-any", p->abi_tag,
                                p->abi_tag, p->glibc_max, arch);
         check_report(ctx, out, wheel, ctx->rule->severity, want, tags, NULL, 0,

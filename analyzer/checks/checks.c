@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "distinfo.h"
+#include "advice.h"
 #include "loader.h"
 #include "utf8.h"
 #include "xalloc.h"
@@ -142,7 +142,8 @@ struct finding *check_report(const struct check_ctx *ctx, struct findings *out,
 {
     const struct profile *p = ctx->profile;
     struct finding *f = findings_push(out);
-    char *requirement = distinfo_requirement(m->dist);
+    char *requirement = advice_requirement(ctx, m->dist);
+    char *pip = advice_pip(ctx, m);
     struct tvar all[32];
     size_t n = 0;
     const char *lambda_error = ctx->rule->lambda_error;
@@ -157,7 +158,9 @@ struct finding *check_report(const struct check_ctx *ctx, struct findings *out,
     all[n++] = (struct tvar){"pyver", p->python_version};
     all[n++] = (struct tvar){"pip_platform", p->pip_platform};
     all[n++] = (struct tvar){"requirement", requirement};
-    all[n++] = (struct tvar){"dist", m->dist ? m->dist->name : "<distribution>"};
+    all[n++] = (struct tvar){"pip_install", pip};
+    all[n++] = (struct tvar){"handler", image_handler(ctx->img, image_view_of(ctx->img, m))};
+    all[n++] = (struct tvar){"dist", m->dist ? m->dist->name : "the distribution that ships it"};
     all[n++] = (struct tvar){"version", m->dist ? m->dist->version : NULL};
     all[n++] = (struct tvar){"expected", expected};
     all[n++] = (struct tvar){"found", found};
@@ -175,6 +178,11 @@ struct finding *check_report(const struct check_ctx *ctx, struct findings *out,
     f->input = m->input;
     f->path = xstrdup(m->path);
     f->path_bytes = m->raw_path ? utf8_hex(m->raw_path) : NULL;
+    for (size_t i = 0; i < m->aliases.nr; i++) {
+        const char *a = m->aliases.v[i];
+        strvec_push_nodup(&f->aliases,
+                          utf8_valid(a, strlen(a)) ? xstrdup(a) : utf8_escape(a, false));
+    }
     if (m->dist) {
         f->dist_name = xstrdup(m->dist->name);
         f->dist_version = m->dist->version ? xstrdup(m->dist->version) : NULL;
@@ -186,6 +194,7 @@ struct finding *check_report(const struct check_ctx *ctx, struct findings *out,
     va_end(ap);
     f->lambda_error = lambda_error ? check_render(lambda_error, all, n) : NULL;
     f->remediation = remediation ? check_render(remediation, all, n) : NULL;
+    free(pip);
     free(requirement);
     return f;
 }

@@ -71,6 +71,7 @@ void findings_release(struct findings *fs)
         struct finding *f = &fs->items[i];
         free(f->path);
         free(f->path_bytes);
+        strvec_release(&f->aliases);
         free(f->dist_name);
         free(f->dist_version);
         free(f->expected);

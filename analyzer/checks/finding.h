@@ -14,16 +14,18 @@
 #include <stddef.h>
 
 #include "severity.h"
+#include "strvec.h"
 
 struct rule;
 
 struct finding {
     const struct rule *rule;
     enum severity severity;
-    size_t input;     /* index of the input it was found in */
-    char *path;       /* member path relative to the input's root (valid UTF-8) */
-    char *path_bytes; /* hex of the name's own bytes when they are not UTF-8, else NULL */
-    char *dist_name;  /* NULL when the member belongs to no known distribution */
+    size_t input;          /* index of the input it was found in */
+    char *path;            /* member path relative to the input's root (valid UTF-8) */
+    char *path_bytes;      /* hex of the name's own bytes when they are not UTF-8, else NULL */
+    struct strvec aliases; /* other names of the same file (links to it) */
+    char *dist_name;       /* NULL when the member belongs to no known distribution */
     char *dist_version;
     char *expected;
     char *found;

@@ -66,7 +66,9 @@ int datadir_load(struct datadir *out, const char *dir, struct diag *d)
     if (path && rules_load(&out->rules, path, d) == 0 &&
         profiles_load(&out->profiles, path, d) == 0 && osdatas_load(&out->os, path, d) == 0 &&
         stableabi_load(&out->stable_abi, path, d) == 0 &&
-        lambda_limits_load(&out->limits, path, d) == 0 && link_os(out, d) == 0) {
+        lambda_limits_load(&out->limits, path, d) == 0 &&
+        providers_load(&out->providers, path, d) == 0 &&
+        pypi_names_load(&out->pypi_names, path, d) == 0 && link_os(out, d) == 0) {
         rc = 0;
     }
     free(path);
@@ -83,4 +85,6 @@ void datadir_release(struct datadir *dd)
     osdatas_release(&dd->os);
     stableabi_release(&dd->stable_abi);
     lambda_limits_release(&dd->limits);
+    providers_release(&dd->providers);
+    pypi_names_release(&dd->pypi_names);
 }

@@ -16,6 +16,8 @@
 #include "lambda_limits.h"
 #include "osdata.h"
 #include "profile.h"
+#include "providers.h"
+#include "pypinames.h"
 #include "rules.h"
 #include "stableabi.h"
 
@@ -25,6 +27,8 @@ struct datadir {
     struct osdatas os;
     struct stable_abi stable_abi;
     struct lambda_limits limits;
+    struct providers providers;
+    struct pypi_names pypi_names;
 };
 
 /**

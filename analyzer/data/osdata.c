@@ -50,18 +50,6 @@ out:
     return rc;
 }
 
-static int load_provider(struct osprovider *p, const cJSON *row, int i, struct diag *d)
-{
-    char where[64];
-
-    snprintf(where, sizeof(where), "providers[%d]", i);
-    if (jsonread_str(&p->pattern, row, "pattern", d) ||
-        jsonread_str(&p->package, row, "package", d) || jsonread_str(&p->hint, row, "hint", d)) {
-        return diag_prefix(d, "%s", where);
-    }
-    return (p->re = compile(p->pattern, where, d)) ? 0 : -1;
-}
-
 static int load_one(struct osdata *os, const char *path, const cJSON *schema, struct diag *d)
 {
     cJSON *root = NULL;
@@ -80,15 +68,6 @@ static int load_one(struct osdata *os, const char *path, const cJSON *schema, st
     cJSON_ArrayForEach(item, jsonread_at(root, "libraries"))
     {
         if (load_lib(&os->libs[os->libs_nr++], item, i++, d) != 0) {
-            goto fail;
-        }
-    }
-    os->providers = xcalloc((size_t)cJSON_GetArraySize(jsonread_at(root, "providers")) + 1,
-                            sizeof(*os->providers));
-    i = 0;
-    cJSON_ArrayForEach(item, jsonread_at(root, "providers"))
-    {
-        if (load_provider(&os->providers[os->providers_nr++], item, i++, d) != 0) {
             goto fail;
         }
     }
@@ -159,16 +138,6 @@ const struct oslib *osdata_library(const struct osdata *os, const char *soname)
     return NULL;
 }
 
-const struct osprovider *osdata_provider(const struct osdata *os, const char *soname)
-{
-    for (size_t i = 0; i < os->providers_nr; i++) {
-        if (regexp_test(os->providers[i].re, soname)) {
-            return &os->providers[i];
-        }
-    }
-    return NULL;
-}
-
 void osdatas_release(struct osdatas *os)
 {
     for (size_t i = 0; os && i < os->nr; i++) {
@@ -181,14 +150,7 @@ void osdatas_release(struct osdatas *os)
             free(o->libs[j].source);
             free(o->libs[j].confidence);
         }
-        for (size_t j = 0; j < o->providers_nr; j++) {
-            free(o->providers[j].pattern);
-            regexp_free(o->providers[j].re);
-            free(o->providers[j].package);
-            free(o->providers[j].hint);
-        }
         free(o->libs);
-        free(o->providers);
         free(o->id);
         free(o->name);
     }

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * What each runtime OS ships (rules/os/ID.json): which sonames the loader finds
- * there (present, absent, or unconfirmed), and which package usually provides a
- * library that is missing. Data, with sources, from lambda-facts.md §2.4.
+ * there (present, absent, or unconfirmed). Data, with sources, from lambda-facts.md
+ * §2.4. Where a missing library comes from is providers.h's.
  *
  * Ownership: struct osdatas owns every row, string and compiled pattern;
  * osdatas_release() frees them (a zeroed struct is valid). Pointers returned by
@@ -29,20 +29,11 @@ struct oslib {
     char *confidence; /* NULL when confirmed; "inferred", "single-source", ... */
 };
 
-struct osprovider {
-    char *pattern;
-    struct regexp *re;
-    char *package;
-    char *hint;
-};
-
 struct osdata {
     char *id;   /* "al2" */
     char *name; /* "Amazon Linux 2" */
     struct oslib *libs;
     size_t libs_nr;
-    struct osprovider *providers;
-    size_t providers_nr;
 };
 
 struct osdatas {
@@ -57,7 +48,5 @@ void osdatas_release(struct osdatas *os);
 
 /** The row for a soname: exact rows first, then patterns; NULL when the data says nothing. */
 const struct oslib *osdata_library(const struct osdata *os, const char *soname);
-/** The provider hint for a soname, or NULL. */
-const struct osprovider *osdata_provider(const struct osdata *os, const char *soname);
 
 #endif

@@ -190,6 +190,8 @@ void distinfo_add_file(struct image *img, size_t input, const char *path, const 
     } else if (!strcmp(file, "top_level.txt")) {
         parse_lines(&dist->top_level, text, NULL);
     } else if (!strcmp(file, "WHEEL")) {
+        dist->purelib = strstr(text, "Root-Is-Purelib: true") != NULL; /* before the lines
+                                                                        * are cut apart */
         parse_lines(&dist->wheel_tags, text, "Tag:");
     }
     free(text);

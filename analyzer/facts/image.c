@@ -30,6 +30,23 @@ static void place_in_layer(struct member *m)
     }
 }
 
+/* A function's member below a directory no sys.path entry names (lambda-facts.md §2.2:
+ * /var/task, the layers' /opt/python paths, the runtime's own): a virtualenv's or a
+ * target directory's site-packages zipped as it is, or a layer's python/ in a function
+ * zip. The length of that directory's path, or 0. */
+static size_t off_sys_path(const char *path, bool python_package)
+{
+    for (const char *p = path; *p;) {
+        size_t n = strcspn(p, "/");
+        if (p[n] == '/' && ((n == 13 && !strncmp(p, "site-packages", 13)) ||
+                            (n == 13 && !strncmp(p, "dist-packages", 13)))) {
+            return (size_t)(p - path) + n;
+        }
+        p += n + (p[n] == '/');
+    }
+    return !python_package && !strncmp(path, "python/", 7) ? 6 : 0;
+}
+
 struct member *image_add_member(struct image *img, size_t input, const char *path)
 {
     struct member *m;
@@ -50,7 +67,9 @@ struct member *image_add_member(struct image *img, size_t input, const char *pat
     if (layer) {
         place_in_layer(m);
     } else {
-        m->on_site = true;
+        bool package = input < img->inputs_nr && img->inputs[input].python_package;
+        m->off_tree = off_sys_path(m->path, package);
+        m->on_site = m->off_tree == 0;
     }
     return m;
 }
@@ -59,6 +78,9 @@ bool image_on_sys_path(const struct member *m, int major, int minor)
 {
     return m->on_site && (m->site_minor < 0 || (major == 3 && m->site_minor == minor));
 }
+
+static void find_handlers(struct image *img);
+static void find_aliases(struct image *img);
 
 /* By path, then view, then input: the layers of one view in configuration order. */
 static int cmp_file(const void *a, const void *b)
@@ -99,6 +121,8 @@ void image_index(struct image *img)
         img->files[n++] = *f;
     }
     img->files_nr = n;
+    find_handlers(img);
+    find_aliases(img);
 }
 
 size_t image_view_of(const struct image *img, const struct member *m)
@@ -166,6 +190,60 @@ const struct member *image_find_library(const struct image *img, size_t view, co
     return NULL;
 }
 
+/* The handler module of each function view (image_handler()). */
+static void find_handlers(struct image *img)
+{
+    for (size_t v = 0; v < img->inputs_nr; v++) {
+        struct image_input *in = &img->inputs[v];
+        const char *only = NULL;
+        size_t n = 0;
+        free(in->handler);
+        in->handler = NULL;
+        for (size_t i = 0; in->role == INPUT_FUNCTION && i < img->nr; i++) {
+            const struct member *m = &img->members[i];
+            if (m->input != v || strchr(m->path, '/') || !path_has_suffix(m->path, ".py")) {
+                continue;
+            }
+            only = m->path;
+            n++;
+            if (!strcmp(m->path, "lambda_function.py")) {
+                n = 1;
+                break;
+            }
+        }
+        if (n == 1) {
+            in->handler = xstrndup(only, strlen(only) - 3);
+        }
+    }
+}
+
+/* Every link that resolves to a file of its view is one of that file's names: its findings
+ * are the file's, said once, with the other names listed. */
+static void find_aliases(struct image *img)
+{
+    for (size_t i = 0; i < img->nr; i++) {
+        strvec_release(&img->members[i].aliases);
+    }
+    for (size_t i = 0; i < img->nr; i++) {
+        const struct member *m = &img->members[i];
+        const struct member *to;
+        if (!m->link_target || !(to = image_lookup(img, image_view_of(img, m), m->abs)) ||
+            to == m) {
+            continue;
+        }
+        strvec_push(&img->members[to - img->members].aliases, m->path);
+    }
+    for (size_t i = 0; i < img->nr; i++) {
+        strvec_sort(&img->members[i].aliases); /* the same for a zip and a directory */
+    }
+}
+
+const char *image_handler(const struct image *img, size_t view)
+{
+    return view < img->inputs_nr && img->inputs[view].handler ? img->inputs[view].handler
+                                                              : "lambda_function";
+}
+
 void image_count(const struct image *img, size_t input, struct image_counts *out)
 {
     memset(out, 0, sizeof(*out));
@@ -202,6 +280,7 @@ void image_release(struct image *img)
 {
     for (size_t i = 0; i < img->inputs_nr; i++) {
         free(img->inputs[i].name);
+        free(img->inputs[i].handler);
         strvec_release(&img->inputs[i].notes);
     }
     free(img->inputs);
@@ -211,6 +290,7 @@ void image_release(struct image *img)
         free(m->raw_path);
         free(m->abs);
         free(m->link_target);
+        strvec_release(&m->aliases);
         free(m->module);
         pyext_name_release(&m->ext);
         free(m->problem);

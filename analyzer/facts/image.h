@@ -53,16 +53,21 @@ struct distribution {
     struct strvec files;     /* RECORD paths, relative to root */
     struct strvec top_level; /* top_level.txt, or the normalised name */
     struct strvec wheel_tags;
+    bool purelib; /* WHEEL says Root-Is-Purelib: true */
 };
 
 struct member {
-    char *path;        /* relative to its input's root; invalid UTF-8 written as \xNN */
-    char *raw_path;    /* the name's own bytes when they are not UTF-8, else NULL */
-    char *abs;         /* where Lambda puts it: /var/task/<path>, or /opt/<path> for a layer */
-    size_t site_off;   /* path + site_off is the path below the sys.path entry holding it */
-    bool on_site;      /* under a sys.path entry at all (a layer's lib/, bin/ are not) */
-    int site_minor;    /* N of a layer's python/lib/python3.N/site-packages/, else -1 */
-    char *link_target; /* a symbolic link stored in a zip: where it points */
+    char *path;            /* relative to its input's root; invalid UTF-8 written as \xNN */
+    char *raw_path;        /* the name's own bytes when they are not UTF-8, else NULL */
+    char *abs;             /* where Lambda puts it: /var/task/<path>, or /opt/<path> for a layer */
+    size_t site_off;       /* path + site_off is the path below the sys.path entry holding it */
+    bool on_site;          /* under a sys.path entry at all (a layer's lib/, bin/ are not) */
+    size_t off_tree;       /* a function's member in a tree Python never searches (a
+                        * site-packages zipped as it is, a layer's python/): that tree's
+                        * length in path; 0 when there is none */
+    int site_minor;        /* N of a layer's python/lib/python3.N/site-packages/, else -1 */
+    struct strvec aliases; /* the links that resolve to this file (their paths) */
+    char *link_target;     /* a symbolic link stored in a zip: where it points */
     size_t input;
     uint64_t size;
     enum member_role role;
@@ -84,6 +89,8 @@ struct image_input {
     size_t view;          /* the function whose /var/task + /opt this input is part of: its
                            * own index, or, for a --layer, its function's */
     const char *role_why; /* why it is checked in its role (static text) */
+    bool python_package;  /* a function with python/__init__.py: python/ is a package */
+    char *handler;        /* the handler's module, when the bundle says (image_handler()) */
     const char *kind;     /* "zip", "directory", "file" (static) */
     bool zipped;          /* one zip file: file_size is what a direct upload sends */
     enum input_role role;
@@ -151,6 +158,13 @@ const char *image_role_name(enum input_role role);
  * whether ld.so finds it is the loader's question.
  */
 const struct member *image_find_library(const struct image *img, size_t view, const char *soname);
+
+/**
+ * The handler's module as Lambda names it in an import error: lambda_function when the
+ * view's /var/task has lambda_function.py (Lambda's default handler,
+ * lambda_function.lambda_handler), else its only top-level .py file, else the default.
+ */
+const char *image_handler(const struct image *img, size_t view);
 
 /** The view m is seen in (the index of the input that heads it). */
 size_t image_view_of(const struct image *img, const struct member *m);

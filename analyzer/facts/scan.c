@@ -7,6 +7,7 @@
 
 #include "bundle.h"
 #include "distinfo.h"
+#include "path.h"
 #include "pyclass.h"
 #include "xalloc.h"
 
@@ -68,12 +69,19 @@ static void scan_entry(struct image *img, size_t input, struct bundle *b,
     struct diag d = DIAG_INIT;
     struct member *m;
 
-    if (e->type == ENTRY_DIR ||
-        (e->type == ENTRY_SYMLINK && !e->problem && bundle_kind(b) != BUNDLE_ZIP)) {
+    if (e->type == ENTRY_DIR || (e->type == ENTRY_SYMLINK && !e->problem &&
+                                 bundle_kind(b) != BUNDLE_ZIP && !e->open_path)) {
         return; /* a directory, or a link to one inside the root: walked where it stands */
     }
     m = image_add_member(img, input, e->path);
     m->size = e->size;
+    if (e->type == ENTRY_SYMLINK && !e->problem && e->open_path) {
+        /* A directory's link to a file: the path from the link's directory to the file. */
+        char *dir = xstrndup(e->path, path_dir_len(e->path));
+        m->link_target = path_relative(dir, e->open_path);
+        free(dir);
+        return;
+    }
     if (e->type == ENTRY_SYMLINK && !e->problem) {
         read_link(b, e, m);
         return;
@@ -196,6 +204,9 @@ int scan_input(struct image *img, const char *path, enum scan_as as, const struc
     in->file_size = bundle_file_size(b);
     in->entries = nr;
     set_role(img, in, input, as, entries, nr);
+    for (size_t i = 0; i < nr; i++) {
+        in->python_package |= !strcmp(entries[i].path, "python/__init__.py");
+    }
     notes = bundle_notes(b);
     for (size_t i = 0; i < notes->nr; i++) {
         strvec_push(&in->notes, notes->v[i]);

@@ -25,7 +25,8 @@ enum bundle_kind { BUNDLE_ZIP, BUNDLE_DIR, BUNDLE_FILE };
 enum entry_type {
     ENTRY_FILE,    /* regular file (or a zip member with content) */
     ENTRY_DIR,     /* directory: listed, never read */
-    ENTRY_SYMLINK, /* a link that is not followed */
+    ENTRY_SYMLINK, /* a link: a zip member whose content is its target, or a directory's link
+                    * to a file inside the root (open_path) or to a directory (walked there) */
     ENTRY_SPECIAL, /* FIFO, device, socket: never opened */
 };
 
@@ -37,7 +38,8 @@ struct bundle_entry {
     char *problem;   /* why the entry cannot be read, NULL when it can */
     /* The backend's own: how to find the entry again. */
     uint64_t index;  /* zip: member index */
-    char *open_path; /* dir: path to open relative to the root (symlink target resolved) */
+    char *open_path; /* dir: the file to open, relative to the root; for a link to a file,
+                      * the file it resolves to */
 };
 
 struct bundle_limits {

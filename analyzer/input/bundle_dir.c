@@ -61,8 +61,9 @@ static void add_link(struct bundle *b, const struct dir_state *s, const char *re
     struct bundle_entry *e;
 
     if (target && S_ISREG(st.st_mode)) {
-        /* A link to a file inside the root reads as that file, as zip -r stores it. */
-        e = bundle_add_entry(b, rel, ENTRY_FILE);
+        /* A link to a file inside the root: another name of that file (open_path, relative
+         * to the root). It weighs what the file does, as zip -r stores it. */
+        e = bundle_add_entry(b, rel, ENTRY_SYMLINK);
         e->open_path = target;
         e->size = e->stored = (uint64_t)st.st_size;
         return;

@@ -90,13 +90,17 @@ static cJSON *json_inputs(const struct report *r)
 
 static cJSON *json_finding(const struct report *r, const struct finding *f)
 {
-    cJSON *o = cJSON_CreateObject();
+    cJSON *o = cJSON_CreateObject(), *aliases = cJSON_CreateArray();
 
     add_str(o, "rule", f->rule->id);
     add_str(o, "slug", f->rule->slug);
     add_str(o, "severity", severity_name(f->severity));
     add_str(o, "path", f->path);
     add_str(o, "path_bytes", f->path_bytes);
+    cJSON_AddItemToObject(o, "aliases", aliases);
+    for (size_t i = 0; i < f->aliases.nr; i++) {
+        cJSON_AddItemToArray(aliases, cJSON_CreateString(f->aliases.v[i]));
+    }
     add_str(o, "input", r->inputs[f->input].name);
     if (f->dist_name) {
         cJSON *dist = cJSON_CreateObject();

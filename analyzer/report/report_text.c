@@ -83,6 +83,13 @@ static void print_finding(FILE *out, const struct report *r, const struct findin
         fputc(':', out);
     }
     put(out, f->path);
+    if (f->aliases.nr) {
+        char *names = strvec_join(&f->aliases, ", ");
+        fputs(" (also as ", out);
+        put(out, names);
+        fputc(')', out);
+        free(names);
+    }
     fprintf(out, ": %s%s%s: ", r->color ? sev_color(f->severity) : "", severity_name(f->severity),
             r->color ? RESET : "");
     put(out, f->message);
@@ -94,26 +101,38 @@ static void print_finding(FILE *out, const struct report *r, const struct findin
     }
 }
 
-static void print_fixes(FILE *out, const struct report *r, const struct finding *const *group,
+static bool same_fix(const char *a, const char *b)
+{
+    return a == b || (a && b && !strcmp(a, b));
+}
+
+/* One distribution's findings, each fix once and right after the findings it answers
+ * (issue: grpcio got 14 near-identical fix lines, all after its findings). */
+static void print_group(FILE *out, const struct report *r, const struct finding *const *group,
                         size_t n)
 {
-    struct strvec fixes = STRVEC_INIT;
-    struct strmap seen = {0};
+    bool *done = xcalloc(n + 1, sizeof(*done));
 
     for (size_t i = 0; i < n; i++) {
         const char *fix = group[i]->remediation;
-        if (fix && group[i]->severity > SEV_NOTE && !strmap_has(&seen, fix, strlen(fix))) {
-            strmap_put(&seen, fix, strlen(fix), NULL);
-            strvec_push(&fixes, fix);
+        bool above_note = false;
+        if (done[i]) {
+            continue;
+        }
+        for (size_t j = i; j < n; j++) {
+            if (!done[j] && same_fix(group[j]->remediation, fix)) {
+                print_finding(out, r, group[j]);
+                above_note |= group[j]->severity > SEV_NOTE;
+                done[j] = true;
+            }
+        }
+        if (fix && (above_note || r->verbose)) {
+            fprintf(out, "  %sfix:%s ", r->color ? BOLD : "", r->color ? RESET : "");
+            put(out, fix);
+            fputc('\n', out);
         }
     }
-    strmap_release(&seen);
-    for (size_t i = 0; i < fixes.nr; i++) {
-        fprintf(out, "  %sfix:%s ", r->color ? BOLD : "", r->color ? RESET : "");
-        put(out, fixes.v[i]);
-        fputc('\n', out);
-    }
-    strvec_release(&fixes);
+    free(done);
 }
 
 static void print_summary(FILE *out, const struct report *r)
@@ -171,28 +190,38 @@ int report_text(FILE *out, const struct report *r, struct diag *d)
 {
     const struct findings *fs = r->findings;
     const struct finding **order;
+    size_t n = 0, hidden = 0;
 
     print_roles(out, r);
     if (!r->profile) {
         print_matrix(out, r);
         return ferror(out) ? diag_set(d, DIAG_IO, "cannot write the report") : 0;
     }
+    /* Errors and warnings; the notes only with -v (a real bundle had 4,349), counted. */
     order = xcalloc(fs->nr + 1, sizeof(*order));
     for (size_t i = 0; i < fs->nr; i++) {
-        order[i] = &fs->items[i];
+        if (fs->items[i].severity > SEV_NOTE || r->verbose) {
+            order[n++] = &fs->items[i];
+        } else {
+            hidden++;
+        }
     }
-    if (fs->nr > 1) {
-        qsort(order, fs->nr, sizeof(*order), cmp_group);
+    if (n > 1) {
+        qsort(order, n, sizeof(*order), cmp_group);
     }
-    for (size_t i = 0; i < fs->nr;) {
+    for (size_t i = 0; i < n;) {
         size_t j = i;
         print_heading(out, r, order[i]);
-        while (j < fs->nr && same_group(order[i], order[j])) {
-            print_finding(out, r, order[j++]);
+        while (j < n && same_group(order[i], order[j])) {
+            j++;
         }
-        print_fixes(out, r, order + i, j - i);
+        print_group(out, r, order + i, j - i);
         fputc('\n', out);
         i = j;
+    }
+    if (hidden) {
+        fprintf(out, "(%zu note%s not shown: -v shows %s)\n", hidden, hidden == 1 ? "" : "s",
+                hidden == 1 ? "it" : "them");
     }
     print_summary(out, r);
     free(order);

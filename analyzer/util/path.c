@@ -76,6 +76,35 @@ size_t path_dir_len(const char *path)
     return slash ? (size_t)(slash - path) : 0;
 }
 
+char *path_relative(const char *from_dir, const char *to)
+{
+    size_t common = 0, ups = 0, start, len;
+    char *out;
+
+    /* the longest run of whole leading directories the two share */
+    for (size_t i = 0;; i++) {
+        bool end_a = !from_dir[i] || from_dir[i] == '/', end_b = !to[i] || to[i] == '/';
+        if (end_a && end_b && i > 0) {
+            common = i;
+        }
+        if (!from_dir[i] || !to[i] || from_dir[i] != to[i]) {
+            break;
+        }
+    }
+    /* one ".." for each directory of from_dir below the shared part */
+    for (size_t i = common; from_dir[i]; i++) {
+        ups += i == common ? 1 : from_dir[i] == '/';
+    }
+    start = common + (to[common] == '/');
+    len = strlen(to + start);
+    out = xmalloc(3 * ups + len + 1);
+    for (size_t i = 0; i < ups; i++) {
+        memcpy(out + 3 * i, "../", 3);
+    }
+    memcpy(out + 3 * ups, to + start, len + 1);
+    return out;
+}
+
 bool path_has_suffix(const char *s, const char *suffix)
 {
     size_t n = strlen(s), m = strlen(suffix);

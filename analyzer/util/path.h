@@ -39,6 +39,12 @@ const char *path_base(const char *path);
 /** The length of the directory part: up to, not including, the last '/' (0 when none). */
 size_t path_dir_len(const char *path);
 
+/**
+ * The path from directory from_dir to path to, both relative to one root and normalised
+ * ("" is the root): path_relative("a/b", "a/c/x.so") is "../c/x.so". Fresh string.
+ */
+char *path_relative(const char *from_dir, const char *to);
+
 /** True when s ends with suffix. */
 bool path_has_suffix(const char *s, const char *suffix);
 

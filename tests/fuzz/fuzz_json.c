@@ -36,6 +36,7 @@
 #include "lambda_limits.h"
 #include "osdata.h"
 #include "profile.h"
+#include "providers.h"
 #include "rules.h"
 #include "stableabi.h"
 
@@ -46,7 +47,15 @@
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-enum loader { LOAD_NONE, LOAD_PROFILE, LOAD_CATALOG, LOAD_OS, LOAD_STABLE_ABI, LOAD_LIMITS };
+enum loader {
+    LOAD_NONE,
+    LOAD_PROFILE,
+    LOAD_CATALOG,
+    LOAD_OS,
+    LOAD_STABLE_ABI,
+    LOAD_LIMITS,
+    LOAD_PROVIDERS,
+};
 
 struct schema {
     char name[64];
@@ -87,6 +96,7 @@ static enum loader loader_of(const char *schema_name)
         {"os.schema.json", LOAD_OS},
         {"stable_abi.schema.json", LOAD_STABLE_ABI},
         {"limits.schema.json", LOAD_LIMITS},
+        {"providers.schema.json", LOAD_PROVIDERS},
     };
     for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
         if (!strcmp(schema_name, map[i].name)) {
@@ -402,7 +412,6 @@ static void use_os(const struct osdatas *os)
         FUZZ_CHECK(osdatas_find(os, os->v[i].id) != NULL);
         for (size_t j = 0; j < sizeof(sonames) / sizeof(sonames[0]); j++) {
             (void)osdata_library(&os->v[i], sonames[j]);
-            (void)osdata_provider(&os->v[i], sonames[j]);
         }
     }
 }
@@ -485,6 +494,22 @@ static void run_loader(enum loader loader, const cJSON *root, const uint8_t *dat
             fuzz_touch(l.layers.lambda_error);
         }
         lambda_limits_release(&l);
+        break;
+    }
+    case LOAD_PROVIDERS: {
+        struct providers ps;
+        static const char *const sonames[] = {"libzmq.so.5", "libfoo.so.1", ""};
+        snprintf(path, sizeof(path), "%s/providers.json", private_dir);
+        if (write_file(path, data, size) != 0) {
+            return;
+        }
+        if (providers_load(&ps, private_dir, &d) == 0) {
+            for (size_t j = 0; j < sizeof(sonames) / sizeof(sonames[0]); j++) {
+                const struct provider *p = providers_find(&ps, sonames[j]);
+                fuzz_touch(p ? p->hint : NULL);
+            }
+        }
+        providers_release(&ps);
         break;
     }
     case LOAD_NONE:

@@ -17,6 +17,8 @@ set -u
 case_dir=$1 abiscan=$2 fixtures=$3 repo=$4
 name=$(basename "$case_dir")
 scratch=$(mktemp -d)
+# Dates are pinned (runtime-deprecated, suppressions): the expectations never age.
+export SOURCE_DATE_EPOCH=${ABISCAN_TEST_EPOCH:-1796083200} # 2026-12-01
 trap 'chmod -R u+rwx "$scratch" 2>/dev/null; rm -rf "$scratch"' EXIT
 fail() { echo "golden.$name: $*" >&2; exit 1; }
 

@@ -239,20 +239,57 @@ def check_file(c, path, doc, validator, runtime_names):
     c.check("%s: status unknown <=> confidence unconfirmed ('?'/img/U)" % base, not mism,
             repr(mism[:5]))
 
-    provs = doc["providers"]
+    return doc
+
+
+# A provider hint is the same for every OS: what an OS ships is the OS list's to say, and the
+# messages say it from there. A hint that names an OS, or holds a placeholder a pasted
+# command would take for a shell redirect, contradicts that (issue: messages agree with the
+# data the verdict used).
+OS_WORDS = re.compile(r"\bAL(1|2|2023)\b|Amazon Linux|<[^>]*>")
+
+
+def check_providers(c, rules, docs):
+    path = os.path.join(rules, "providers.json")
+    try:
+        with open(path, "rb") as f:
+            raw = f.read()
+        doc = json.loads(raw.decode("utf-8"))
+    except (OSError, ValueError) as exc:
+        c.check("providers.json: parses as JSON", False, str(exc))
+        return []
+    c.check("providers.json: 2-space indented, trailing newline",
+            raw.decode("utf-8") == json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+    with open(os.path.join(rules, "schema", "providers.schema.json"), encoding="utf-8") as f:
+        schema = json.load(f)
+    Draft202012Validator.check_schema(schema)
+    problems = schema_keyword_problems(schema, "#", schema.get("$defs", {}))
+    c.check("providers.schema.json uses only keywords the C validator supports", not problems,
+            "; ".join(problems[:5]))
+    errs = sorted(Draft202012Validator(schema).iter_errors(doc), key=lambda e: list(e.path))
+    c.check("providers.json validates against its schema", not errs,
+            "; ".join(e.message for e in errs[:3]))
+    provs = doc.get("providers", [])
     pprob = ["%s %s" % (p["pattern"], pattern_problem(p["pattern"]))
              for p in provs if pattern_problem(p["pattern"])]
-    if c.check("%s: every provider pattern compiles, starts with ^, ends with $, no top-level |" % base,
+    if c.check("providers.json: every pattern compiles, starts with ^, ends with $, no top-level |",
                not pprob, "; ".join(pprob[:5])):
         povl = []
         for name in PROBES:
             hits = [p["pattern"] for p in provs if re.match(p["pattern"], name)]
             if len(hits) > 1:
                 povl.append("%s <- %s" % (name, ", ".join(hits)))
-        c.check("%s: no probe soname matched by two providers" % base, not povl, "; ".join(povl[:5]))
+        c.check("providers.json: no probe soname matched by two providers", not povl,
+                "; ".join(povl[:5]))
         pidle = [p["pattern"] for p in provs if not any(re.match(p["pattern"], n) for n in PROBES)]
-        c.check("%s: every provider matches at least one probe soname" % base, not pidle, repr(pidle))
-    return doc
+        c.check("providers.json: every provider matches at least one probe soname", not pidle,
+                repr(pidle))
+    named = ["%s: %s" % (p["pattern"], OS_WORDS.search(p["hint"]).group(0))
+             for p in provs if OS_WORDS.search(p["hint"])]
+    c.check("providers.json: no hint names an OS or holds a <placeholder> (the OS lists say "
+            "what each OS ships; %d OS lists render every hint)" % len(docs), not named,
+            "; ".join(named[:5]))
+    return provs
 
 
 def main(argv):
@@ -326,10 +363,8 @@ def main(argv):
                 "only in al1 %s, only in %s %s" % (only1[:5], o, only2[:5]))
         diff = sorted(k[1] for k in set(fam["al1"]) & set(fam[o]) if fam["al1"][k] != fam[o][k])
         c.check("al1 and %s give each row the same family" % o, not diff, repr(diff[:5]))
-        pa = [p["pattern"] for p in docs["al1"]["providers"]]
-        pb = [p["pattern"] for p in docs[o]["providers"]]
-        c.check("al1 and %s list the same provider patterns" % o, sorted(pa) == sorted(pb))
 
+    provs = check_providers(c, rules, docs)
     uncovered = []
     for o in OS_IDS:
         for r in docs[o]["libraries"]:
@@ -337,7 +372,7 @@ def main(argv):
                 continue
             names = [r["soname"]] if "soname" in r else [p for p in PROBES if re.match(r["pattern"], p)]
             for n in names:
-                if not any(re.match(p["pattern"], n) for p in docs[o]["providers"]):
+                if not any(re.match(p["pattern"], n) for p in provs):
                     uncovered.append("%s:%s" % (o, n))
     c.check("every library that may be missing has a provider hint", not uncovered,
             repr(sorted(set(uncovered))[:8]))

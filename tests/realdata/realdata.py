@@ -36,6 +36,7 @@ import functools
 import glob
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -327,13 +328,23 @@ def readelf_found(elf, path):
     return "%s %s %s" % (machine, klass, order)
 
 
+# An unfilled template variable, or a placeholder a shell takes for a redirect.
+PLACEHOLDER = re.compile(r"\{[a-z_]+\}|<[A-Za-z][A-Za-z0-9 _.-]*>")
+
+
 def check_reports(res, validator, reports):
-    """Every (label, report) the run produced validates against report.schema.json."""
+    """Every (label, report) the run produced validates against report.schema.json, and no
+    message, Lambda error or fix in it holds a placeholder."""
     for label, report in reports:
         errs = sorted(validator.iter_errors(report), key=lambda e: list(e.absolute_path))
         res.check(not errs, "%s: report validates against report.schema.json" % label,
                   "; ".join("%s: %s" % ("/".join(str(p) for p in e.absolute_path) or "(root)",
                                         e.message[:200]) for e in errs[:3]))
+        held = sorted(set("%s %s" % (f.get("slug"), m.group(0)) for f in report["findings"]
+                          for k in ("message", "lambda_error", "remediation")
+                          for m in PLACEHOLDER.finditer(f.get(k) or "")))
+        res.check(not held, "%s: no finding holds a {name} or <placeholder>" % label,
+                  "; ".join(held[:5]))
 
 
 def by_slug(report, slug):

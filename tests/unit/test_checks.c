@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "testimg.h"
 #include "xalloc.h"
 
 static void checks__render_templates(void **state)
@@ -61,11 +62,79 @@ static void checks__verify_catalogue_against_registry(void **state)
     rules_release(&rs);
 }
 
+/* What a finding says of a library agrees with the OS data the verdict used: for every
+ * exact row of every OS list, a module needing that soname gets no needed-not-found where
+ * the OS ships it, an error that says the OS does not where it does not, a warning that says
+ * it is not known where the data says unconfirmed; and no fix names an OS at all (what an OS
+ * ships is the data's to say, and the message says it). */
+static void checks__needed_agrees_with_os_data(void **state)
+{
+    struct datadir dd;
+    size_t rows = 0;
+
+    (void)state;
+    testimg_data(&dd);
+    for (size_t pi = 0; pi < dd.profiles.nr; pi++) {
+        const struct profile *p = &dd.profiles.v[pi];
+        if (strcmp(p->arch, "x86_64") != 0) {
+            continue;
+        }
+        for (size_t li = 0; li < p->os->libs_nr; li++) {
+            const struct oslib *row = &p->os->libs[li];
+            struct image img = {0};
+            struct findings fs = {0};
+            const struct finding *f = NULL;
+            size_t fn;
+            struct member *m;
+            if (!row->soname || !strcmp(row->family, "musl") ||
+                !strcmp(row->family, "libpython")) {
+                continue; /* rules of their own */
+            }
+            fn = testimg_input(&img, "fn", INPUT_FUNCTION);
+            m = testimg_elf(&img, fn, "m.so", NULL, row->soname, NULL, NULL);
+            m->role = ROLE_EXECUTABLE; /* a root, whatever the runtime's Python */
+            image_index(&img);
+            checks_run(&img, p, &dd, &fs);
+            for (size_t k = 0; k < fs.nr; k++) {
+                if (!strcmp(fs.items[k].rule->slug, "needed-not-found")) {
+                    f = &fs.items[k];
+                }
+            }
+            rows++;
+            if (row->status == LIB_PRESENT && f) {
+                fail_msg("%s on %s: present, but reported: %s", row->soname, p->id, f->message);
+            }
+            if (row->status == LIB_ABSENT &&
+                (!f || f->severity != SEV_ERROR || !strstr(f->message, "does not ship it") ||
+                 !strstr(f->message, p->os->name))) {
+                fail_msg("%s on %s: absent, but the finding says: %s", row->soname, p->id,
+                         f ? f->message : "(nothing)");
+            }
+            if (row->status == LIB_UNKNOWN &&
+                (!f || f->severity != SEV_WARNING || !strstr(f->message, "not known"))) {
+                fail_msg("%s on %s: unconfirmed, but the finding says: %s", row->soname, p->id,
+                         f ? f->message : "(nothing)");
+            }
+            if (f && f->remediation &&
+                (strstr(f->remediation, "Amazon Linux") || strstr(f->remediation, "AL2") ||
+                 strstr(f->remediation, "AL1") || strchr(f->remediation, '<'))) {
+                fail_msg("%s on %s: the fix names an OS or a placeholder: %s", row->soname,
+                         p->id, f->remediation);
+            }
+            findings_release(&fs);
+            image_release(&img);
+        }
+    }
+    assert_true(rows > 100);
+    datadir_release(&dd);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(checks__render_templates),
         cmocka_unit_test(checks__verify_catalogue_against_registry),
+        cmocka_unit_test(checks__needed_agrees_with_os_data),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

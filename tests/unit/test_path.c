@@ -21,8 +21,8 @@ static void run(const struct row *rows, size_t n, enum path_mode mode)
         bool esc = !rows[i].escapes;
         char *got = path_normalize(rows[i].raw, mode, &esc);
         if (strcmp(got, rows[i].want) || esc != rows[i].escapes) {
-            fail_msg("mode %d row %zu '%s': got '%s' escapes %d", (int)mode, i, rows[i].raw,
-                     got, esc);
+            fail_msg("mode %d row %zu '%s': got '%s' escapes %d", (int)mode, i, rows[i].raw, got,
+                     esc);
         }
         free(got);
     }
@@ -32,11 +32,16 @@ static void run(const struct row *rows, size_t n, enum path_mode mode)
 static void path__normalises_member_names(void **state)
 {
     static const struct row rows[] = {
-        {"a/b.so", "a/b.so", false},  {"./a/b.so", "a/b.so", false},
-        {"a//b/./c", "a/b/c", false}, {"/etc/passwd", "etc/passwd", true},
-        {"../x.so", "../x.so", true}, {"a/../../x", "a/../../x", true},
-        {"a/b/", "a/b", false},       {".", "", false},
-        {"", "", false},              {"a/..b/c", "a/..b/c", false},
+        {"a/b.so", "a/b.so", false},
+        {"./a/b.so", "a/b.so", false},
+        {"a//b/./c", "a/b/c", false},
+        {"/etc/passwd", "etc/passwd", true},
+        {"../x.so", "../x.so", true},
+        {"a/../../x", "a/../../x", true},
+        {"a/b/", "a/b", false},
+        {".", "", false},
+        {"", "", false},
+        {"a/..b/c", "a/..b/c", false},
     };
 
     (void)state;
@@ -47,9 +52,12 @@ static void path__normalises_member_names(void **state)
 static void path__resolves_relative_paths(void **state)
 {
     static const struct row rows[] = {
-        {"a/b/../c", "a/c", false},         {"a/./b//c", "a/b/c", false},
-        {"../../bin/tool", "bin/tool", true}, {"a/../../x", "x", true},
-        {"a/..", "", false},                {"/abs/x", "abs/x", false},
+        {"a/b/../c", "a/c", false},
+        {"a/./b//c", "a/b/c", false},
+        {"../../bin/tool", "bin/tool", true},
+        {"a/../../x", "x", true},
+        {"a/..", "", false},
+        {"/abs/x", "abs/x", false},
         {"pkg-1.0.data/../pkg/x.py", "pkg/x.py", false},
     };
 
@@ -74,6 +82,28 @@ static void path__resolves_absolute_paths(void **state)
     run(rows, sizeof(rows) / sizeof(rows[0]), PATH_ABSOLUTE);
 }
 
+static void path__relates_two_paths(void **state)
+{
+    static const char *const rows[][3] = {
+        {"a/b", "a/c/x.so", "../c/x.so"},
+        {"", "lib/x.so", "lib/x.so"},
+        {"lib", "lib/x.so", "x.so"},
+        {"a/b/c", "x", "../../../x"},
+        {"ab", "a/x", "../a/x"},
+        {"a", "ab/x", "../ab/x"},
+        {"pkg", "pkg.libs/y.so", "../pkg.libs/y.so"},
+    };
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+        char *got = path_relative(rows[i][0], rows[i][1]);
+        if (strcmp(got, rows[i][2])) {
+            fail_msg("row %zu: from '%s' to '%s': got '%s'", i, rows[i][0], rows[i][1], got);
+        }
+        free(got);
+    }
+}
+
 static void path__splits_names(void **state)
 {
     (void)state;
@@ -93,6 +123,7 @@ int main(void)
         cmocka_unit_test(path__normalises_member_names),
         cmocka_unit_test(path__resolves_relative_paths),
         cmocka_unit_test(path__resolves_absolute_paths),
+        cmocka_unit_test(path__relates_two_paths),
         cmocka_unit_test(path__splits_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
