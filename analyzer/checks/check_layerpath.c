@@ -64,14 +64,20 @@ static void report_outside(const struct check_ctx *ctx, struct findings *out,
 
     where.path = (char *)prefix;
     if (libs) {
-        check_report(ctx, out, &where, SEV_NOTE, "python/, lib/ or bin/", prefix, NULL, 0,
+        struct tvar vars[] = {{"lambda_error", NULL},
+                              {"remediation", "nothing, if what loads them names their absolute "
+                                              "path; else move them to the layer's lib/"}};
+        check_report(ctx, out, &where, SEV_NOTE, "python/, lib/ or bin/", prefix, vars, 2,
                      "/opt/%s is on no search path: its shared libraries load only when "
                      "something names them by absolute path (as odbcinst.ini names an ODBC "
                      "driver)",
                      prefix);
         return;
     }
-    check_report(ctx, out, &where, SEV_WARNING, "python/, lib/ or bin/", prefix, NULL, 0,
+    struct tvar vars[] = {{"lambda_error", NULL},
+                          {"remediation", "move it under python/ (code), lib/ (libraries) or bin/ "
+                                          "(programs), or leave it out of the layer"}};
+    check_report(ctx, out, &where, SEV_WARNING, "python/, lib/ or bin/", prefix, vars, 2,
                  "/opt/%s is on neither sys.path, LD_LIBRARY_PATH nor PATH: nothing finds it "
                  "there",
                  prefix);
