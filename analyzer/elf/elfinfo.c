@@ -432,7 +432,7 @@ static void merge_views(struct elfinfo *out, Elf *elf, const unsigned char *base
         take_versions(out, &sec);
         take_symbols(out, &sec);
     }
-    if (dyn.error || sec.error) {
+    if (!out->error && (dyn.error || sec.error)) { /* the bounds check's reason comes first */
         out->error =
             dyn.error ? xasprintf("%s", dyn.error) : xasprintf("section headers: %s", sec.error);
     }
