@@ -33,7 +33,7 @@ static const char *symbol_floor(const struct check_ctx *ctx, const struct member
     const char *best = NULL;
 
     for (size_t i = 0; i < m->elf->py_imports.nr; i++) {
-        const char *added = stableabi_added(&ctx->data->stable_abi, m->elf->py_imports.v[i]);
+        const char *added = stableabi_added(datadir_stable_abi(ctx->data), m->elf->py_imports.v[i]);
         if (added && (!best || verutil_cmp(added, best) > 0)) {
             best = added;
             *sym = m->elf->py_imports.v[i];

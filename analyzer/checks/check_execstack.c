@@ -24,5 +24,5 @@ void check_execstack(const struct check_ctx *ctx, const struct member *m, struct
                  e->gnu_stack ? "asks for an executable stack (PT_GNU_STACK with PF_X)"
                               : "has no PT_GNU_STACK header, which the loader takes as a request "
                                 "for an executable stack",
-                 ctx->profile->os->name, ctx->profile->glibc_max);
+                 ctx->profile->os_name, ctx->profile->glibc_max);
 }

@@ -30,14 +30,14 @@ void check_libpython(const struct check_ctx *ctx, const struct member *m, struct
             check_report(ctx, out, m, SEV_WARNING, "no libpython", soname, vars, 1,
                          "links %s, which extension modules must not (manylinux): %s is not "
                          "known to have it on the loader path%s%s%s",
-                         soname, p->os->name, r->row && r->row->confidence ? " (" : "",
+                         soname, p->os_name, r->row && r->row->confidence ? " (" : "",
                          r->row && r->row->confidence ? r->row->confidence : "",
                          r->row && r->row->confidence ? ")" : "");
         } else {
             check_report(ctx, out, m, ctx->rule->severity, "no libpython", soname, vars, 1,
                          "links %s, which extension modules must not (manylinux), and %s does "
                          "not ship it",
-                         soname, p->os->name);
+                         soname, p->os_name);
         }
     }
 }

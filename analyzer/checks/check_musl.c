@@ -46,7 +46,7 @@ void check_musl(const struct check_ctx *ctx, const struct member *m, struct find
                      "a musl executable (interpreter %s), built on Alpine; running it on %s "
                      "fails with 'No such file or directory' although the file is there: %s "
                      "has no %s",
-                     interp, ctx->profile->runtime, ctx->profile->os->name, interp);
+                     interp, ctx->profile->runtime, ctx->profile->os_name, interp);
         free(lambda);
         return;
     }
@@ -54,5 +54,5 @@ void check_musl(const struct check_ctx *ctx, const struct member *m, struct find
     check_report(ctx, out, m, ctx->rule->severity, "glibc (manylinux)", mark, vars, 1,
                  "linked against musl (%s), built on Alpine or musllinux; %s runs %s, a "
                  "glibc system",
-                 mark, ctx->profile->runtime, ctx->profile->os->name);
+                 mark, ctx->profile->runtime, ctx->profile->os_name);
 }

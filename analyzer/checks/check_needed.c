@@ -90,7 +90,7 @@ void check_needed(const struct check_ctx *ctx, const struct member *m, struct fi
         if (r->kind == RESOLVED_UNCONFIRMED || !reached) {
             sev = SEV_WARNING;
         }
-        prov = providers_find(&ctx->data->providers, soname);
+        prov = providers_find(datadir_providers(ctx->data), soname);
         /* lambda-facts.md: what is inferred says so. */
         hint = xasprintf("%s%s%s%s%s", r->row && r->row->confidence ? " (" : "",
                          r->row && r->row->confidence ? r->row->confidence : "",
@@ -105,7 +105,7 @@ void check_needed(const struct check_ctx *ctx, const struct member *m, struct fi
                          r->kind == RESOLVED_UNCONFIRMED
                              ? "needs %s: not in the bundle, and not known to be in %s%s%s"
                              : "needs %s: not in the bundle, and %s does not ship it%s%s",
-                         soname, p->os->name, hint, whose);
+                         soname, p->os_name, hint, whose);
         }
         free(whose);
         free(hint);

@@ -45,7 +45,7 @@ static void report(const struct check_ctx *ctx, struct findings *out, const stru
     char *expected = xasprintf("%s%s", prefix, ceiling(p, off));
     char *symbols = symver_symbols(m, need->version, 6);
     char *lib = need->copy ? xstrdup(need->copy->abs) : xasprintf("%s/%s", sysdir, need->file);
-    char *alt = newer ? xasprintf(", or move to %s (%s has %s)", newer->runtime, newer->os->name,
+    char *alt = newer ? xasprintf(", or move to %s (%s has %s)", newer->runtime, newer->os_name,
                                   need->version)
                       : xstrdup("");
     struct tvar vars[] = {{"lib", lib}, {"newer", alt}};
@@ -63,7 +63,7 @@ static void report(const struct check_ctx *ctx, struct findings *out, const stru
     } else {
         check_report(ctx, out, m, ctx->rule->severity, expected, need->version, vars, 2,
                      "needs %s (%s); %s runs %s, whose %s stops at %s", need->version,
-                     *symbols ? symbols : "no symbol binds it directly", p->runtime, p->os->name,
+                     *symbols ? symbols : "no symbol binds it directly", p->runtime, p->os_name,
                      need->file, expected);
     }
     free(alt);

@@ -74,7 +74,10 @@ static bool in_scope(const struct check_ctx *ctx, enum check_scope scope, const 
 void checks_run(const struct image *img, const struct profile *profile, const struct datadir *data,
                 struct findings *out)
 {
-    struct loader_model *load = loader_model_new(img, profile);
+    struct loader_model *load;
+
+    datadir_os(data, profile); /* the OS list of this runtime, loaded on first use */
+    load = loader_model_new(img, profile);
 
     for (size_t i = 0; i < ARRAY_SIZE(checks); i++) {
         const struct check *c = &checks[i];

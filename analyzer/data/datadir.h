@@ -6,8 +6,13 @@
  * or given. That every catalogue row has a check is the registry's to verify
  * (checks_verify(), called by the tool once the data is loaded).
  *
+ * What a run may not need (the OS list of a runtime it does not check, the Stable ABI
+ * table, the library providers) is loaded when first asked for, when the data is trusted;
+ * the getters are safe to call from several threads.
+ *
  * Ownership: struct datadir owns all of it; datadir_release() frees it.
- * Profiles point at their OS data (borrowed from the same datadir).
+ * Profiles point at their OS data once datadir_os() has loaded it (borrowed from the
+ * same datadir).
  */
 #ifndef ANALYZER_DATADIR_H
 #define ANALYZER_DATADIR_H
@@ -21,21 +26,33 @@
 #include "rules.h"
 #include "stableabi.h"
 
+struct datadir_lazy;
+
 struct datadir {
     struct ruleset rules;
     struct profiles profiles;
-    struct osdatas os;
-    struct stable_abi stable_abi;
     struct lambda_limits limits;
-    struct providers providers;
     struct pypi_names pypi_names;
+    struct datadir_lazy *lazy; /* the parts loaded on first use */
 };
 
 /**
  * Load the data from dir; NULL dir means: $ABISCAN_RULES, else next to the
  * binary (<bindir>/../share/abiscan/rules installed, <bindir>/rules in the build tree).
+ * The data shipped next to the binary is trusted (it was validated against its schemas
+ * when it was built and tested: a run only parses it); any other directory is validated
+ * file by file, and its patterns compiled, when loaded.
  */
 int datadir_load(struct datadir *out, const char *dir, struct diag *d);
+
+/** The OS library list of p's OS; sets p->os too. */
+const struct osdata *datadir_os(const struct datadir *dd, const struct profile *p);
+
+/** The Stable ABI table. */
+const struct stable_abi *datadir_stable_abi(const struct datadir *dd);
+
+/** The library providers. */
+const struct providers *datadir_providers(const struct datadir *dd);
 
 void datadir_release(struct datadir *dd);
 

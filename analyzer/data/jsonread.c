@@ -76,12 +76,25 @@ int jsonread_validated(cJSON **out, const char *path, const cJSON *schema, struc
     if (jsonread_file(out, path, d) != 0) {
         return -1;
     }
-    if (jsonschema_validate(schema, *out, d) != 0) {
+    if (schema && jsonschema_validate(schema, *out, d) != 0) {
         cJSON_Delete(*out);
         *out = NULL;
         return diag_prefix(d, "%s", path);
     }
     return 0;
+}
+
+int jsonread_data(cJSON **out, const struct datasrc *src, const char *name, const char *schema_name,
+                  struct diag *d)
+{
+    char *path = xasprintf("%s/%s", src->dir, name);
+    char *schema_path = xasprintf("%s/schema/%s", src->dir, schema_name);
+    int rc = src->validate ? jsonread_validated_by(out, path, schema_path, d)
+                           : jsonread_file(out, path, d);
+
+    free(schema_path);
+    free(path);
+    return rc;
 }
 
 int jsonread_validated_by(cJSON **out, const char *path, const char *schema_path, struct diag *d)

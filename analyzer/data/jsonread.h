@@ -16,12 +16,31 @@
 #include "diag.h"
 #include "strvec.h"
 
+/*
+ * Where data files come from. The data shipped with the binary (found next to it) was
+ * validated against its schemas when it was built and tested, so a run trusts it and
+ * only parses it; a directory given with --rules or $ABISCAN_RULES may be anyone's, and
+ * every file of it is validated when loaded.
+ */
+struct datasrc {
+    const char *dir; /* the rules directory */
+    bool validate;   /* validate every file against its schema (and compile patterns now) */
+};
+
+/**
+ * Read src->dir/name, validated against src->dir/schema/schema_name when src says so.
+ * Errors name the file and the field.
+ */
+int jsonread_data(cJSON **out, const struct datasrc *src, const char *name, const char *schema_name,
+                  struct diag *d);
+
 /** Read and parse a JSON file. On a syntax error d says the line and column. */
 int jsonread_file(cJSON **out, const char *path, struct diag *d);
 
 /**
- * Read path and validate it against schema (a parsed JSON Schema): every data file
- * the tool loads goes through here. Errors name the file and the field.
+ * Read path and validate it against schema (a parsed JSON Schema; NULL: the data is
+ * trusted, not validated): every data file the tool loads goes through here. Errors name
+ * the file and the field.
  */
 int jsonread_validated(cJSON **out, const char *path, const cJSON *schema, struct diag *d);
 

@@ -23,16 +23,15 @@ static int load_limit(struct limit *out, const cJSON *root, const char *key, str
     return jsonread_str(&out->lambda_error, root, path, d);
 }
 
-int lambda_limits_load(struct lambda_limits *out, const char *rules_dir, struct diag *d)
+int lambda_limits_load(struct lambda_limits *out, const struct datasrc *src, struct diag *d)
 {
-    char *path = xasprintf("%s/limits.json", rules_dir);
-    char *schema_path = xasprintf("%s/schema/limits.schema.json", rules_dir);
+    char *path = xasprintf("%s/limits.json", src->dir);
     cJSON *root = NULL;
     long pct = 0;
     int rc = -1;
 
     memset(out, 0, sizeof(*out));
-    if (jsonread_validated_by(&root, path, schema_path, d) != 0) {
+    if (jsonread_data(&root, src, "limits.json", "limits.schema.json", d) != 0) {
         goto out;
     }
     if (load_limit(&out->zipped, root, "zipped_direct_upload", d) ||
@@ -49,7 +48,6 @@ out:
         lambda_limits_release(out);
     }
     cJSON_Delete(root);
-    free(schema_path);
     free(path);
     return rc;
 }

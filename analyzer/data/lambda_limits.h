@@ -13,6 +13,8 @@
 
 #include "diag.h"
 
+struct datasrc;
+
 struct limit {
     uint64_t value;
     char *lambda_error; /* what Lambda answers past it */
@@ -26,7 +28,7 @@ struct lambda_limits {
 };
 
 /** Load rules_dir/limits.json, validated against rules_dir/schema/limits.schema.json. */
-int lambda_limits_load(struct lambda_limits *out, const char *rules_dir, struct diag *d);
+int lambda_limits_load(struct lambda_limits *out, const struct datasrc *src, struct diag *d);
 
 void lambda_limits_release(struct lambda_limits *l);
 

@@ -10,17 +10,19 @@
 #include "regexp.h"
 #include "xalloc.h"
 
-static struct regexp *compile(const char *pattern, const char *where, struct diag *d)
+/* Shipped data was tested: its patterns are compiled when first used; anyone else's now,
+ * so that a bad one is an error at load. */
+static struct regexp *compile(const char *pattern, const char *where, bool lazy, struct diag *d)
 {
     struct regexp *re = NULL;
 
-    if (regexp_compile(&re, pattern, REGEXP_ANCHORED, d) != 0) {
+    if (regexp_compile(&re, pattern, REGEXP_ANCHORED | (lazy ? REGEXP_LAZY : 0), d) != 0) {
         diag_prefix(d, "%s", where);
     }
     return re;
 }
 
-static int load_lib(struct oslib *l, const cJSON *row, int i, struct diag *d)
+static int load_lib(struct oslib *l, const cJSON *row, int i, bool lazy, struct diag *d)
 {
     char *status = NULL, where[64];
     int rc = -1;
@@ -38,7 +40,7 @@ static int load_lib(struct oslib *l, const cJSON *row, int i, struct diag *d)
         diag_set(d, DIAG_DATA, "%s: give exactly one of soname and pattern", where);
         goto out;
     }
-    if (l->pattern && !(l->re = compile(l->pattern, where, d))) {
+    if (l->pattern && !(l->re = compile(l->pattern, where, lazy, d))) {
         goto out;
     }
     l->status = !strcmp(status, "present")  ? LIB_PRESENT
@@ -67,7 +69,7 @@ static int load_one(struct osdata *os, const char *path, const cJSON *schema, st
     i = 0;
     cJSON_ArrayForEach(item, jsonread_at(root, "libraries"))
     {
-        if (load_lib(&os->libs[os->libs_nr++], item, i++, d) != 0) {
+        if (load_lib(&os->libs[os->libs_nr++], item, i++, !schema, d) != 0) {
             goto fail;
         }
     }
@@ -80,16 +82,17 @@ out:
     return rc;
 }
 
-int osdatas_load(struct osdatas *out, const char *rules_dir, struct diag *d)
+int osdatas_load(struct osdatas *out, const struct datasrc *src, struct diag *d)
 {
-    char *dir = xasprintf("%s/os", rules_dir);
-    char *schema_path = xasprintf("%s/schema/os.schema.json", rules_dir);
+    char *dir = xasprintf("%s/os", src->dir);
+    char *schema_path = xasprintf("%s/schema/os.schema.json", src->dir);
     struct strvec names = STRVEC_INIT;
     cJSON *schema = NULL;
     int rc = -1;
 
     memset(out, 0, sizeof(*out));
-    if (jsonread_file(&schema, schema_path, d) != 0 || jsonread_list_dir(&names, dir, d) != 0) {
+    if ((src->validate && jsonread_file(&schema, schema_path, d) != 0) ||
+        jsonread_list_dir(&names, dir, d) != 0) {
         goto out;
     }
     out->v = xcalloc(names.nr + 1, sizeof(*out->v));
@@ -110,6 +113,26 @@ out:
     strvec_release(&names);
     free(schema_path);
     free(dir);
+    return rc;
+}
+
+int osdatas_load_id(struct osdatas *os, const struct datasrc *src, const char *id, struct diag *d)
+{
+    char *path = xasprintf("%s/os/%s.json", src->dir, id);
+    char *schema_path = xasprintf("%s/schema/os.schema.json", src->dir);
+    cJSON *schema = NULL;
+    int rc = -1;
+
+    if (src->validate && jsonread_file(&schema, schema_path, d) != 0) {
+        goto out;
+    }
+    os->v = xrealloc_array(os->v, os->nr + 1, sizeof(*os->v));
+    memset(&os->v[os->nr], 0, sizeof(*os->v));
+    rc = load_one(&os->v[os->nr++], path, schema, d);
+out:
+    cJSON_Delete(schema);
+    free(schema_path);
+    free(path);
     return rc;
 }
 

@@ -15,6 +15,8 @@
 
 #include "diag.h"
 
+struct datasrc;
+
 struct regexp;
 
 enum lib_status { LIB_PRESENT, LIB_ABSENT, LIB_UNKNOWN };
@@ -42,7 +44,10 @@ struct osdatas {
 };
 
 /** Load rules_dir/os/NAME.json, each validated against rules_dir/schema/os.schema.json. */
-int osdatas_load(struct osdatas *out, const char *rules_dir, struct diag *d);
+int osdatas_load(struct osdatas *out, const struct datasrc *src, struct diag *d);
+/** Load rules_dir/os/ID.json alone, appended to os. */
+int osdatas_load_id(struct osdatas *os, const struct datasrc *src, const char *id, struct diag *d);
+
 const struct osdata *osdatas_find(const struct osdatas *os, const char *id);
 void osdatas_release(struct osdatas *os);
 

@@ -125,16 +125,17 @@ static int cmp_profile(const void *a, const void *b)
     return strcmp(x->arch, y->arch) > 0 ? -1 : strcmp(x->arch, y->arch) < 0; /* x86_64 first */
 }
 
-int profiles_load(struct profiles *out, const char *rules_dir, struct diag *d)
+int profiles_load(struct profiles *out, const struct datasrc *src, struct diag *d)
 {
-    char *dir = xasprintf("%s/runtimes", rules_dir);
-    char *schema_path = xasprintf("%s/schema/profile.schema.json", rules_dir);
+    char *dir = xasprintf("%s/runtimes", src->dir);
+    char *schema_path = xasprintf("%s/schema/profile.schema.json", src->dir);
     struct strvec names = STRVEC_INIT;
     cJSON *schema = NULL;
     int rc = -1;
 
     memset(out, 0, sizeof(*out));
-    if (jsonread_file(&schema, schema_path, d) != 0 || jsonread_list_dir(&names, dir, d) != 0) {
+    if ((src->validate && jsonread_file(&schema, schema_path, d) != 0) ||
+        jsonread_list_dir(&names, dir, d) != 0) {
         goto out;
     }
     if (!names.nr) {

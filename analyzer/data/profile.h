@@ -12,6 +12,8 @@
 #define ANALYZER_PROFILE_H
 
 #include "diag.h"
+
+struct datasrc;
 #include "strvec.h"
 
 struct osdata;
@@ -54,7 +56,7 @@ struct profiles {
  * rules_dir/schema/profile.schema.json. Any broken profile fails the load
  * with d naming the file and the field. Profiles are sorted by Python version, then arch.
  */
-int profiles_load(struct profiles *out, const char *rules_dir, struct diag *d);
+int profiles_load(struct profiles *out, const struct datasrc *src, struct diag *d);
 
 /** The profile for runtime and arch, or NULL. */
 const struct profile *profiles_find(const struct profiles *ps, const char *runtime,

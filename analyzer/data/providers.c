@@ -10,33 +10,32 @@
 #include "regexp.h"
 #include "xalloc.h"
 
-static int load_row(struct provider *p, const cJSON *row, int i, struct diag *d)
+static int load_row(struct provider *p, const cJSON *row, int i, bool lazy, struct diag *d)
 {
     if (jsonread_str(&p->pattern, row, "pattern", d) ||
         jsonread_str(&p->package, row, "package", d) || jsonread_str(&p->hint, row, "hint", d) ||
-        regexp_compile(&p->re, p->pattern, REGEXP_ANCHORED, d)) {
+        regexp_compile(&p->re, p->pattern, REGEXP_ANCHORED | (lazy ? REGEXP_LAZY : 0), d)) {
         return diag_prefix(d, "providers[%d]", i);
     }
     return 0;
 }
 
-int providers_load(struct providers *out, const char *rules_dir, struct diag *d)
+int providers_load(struct providers *out, const struct datasrc *src, struct diag *d)
 {
-    char *path = xasprintf("%s/providers.json", rules_dir);
-    char *schema_path = xasprintf("%s/schema/providers.schema.json", rules_dir);
+    char *path = xasprintf("%s/providers.json", src->dir);
     cJSON *root = NULL;
     const cJSON *row;
     int rc = -1, i = 0;
 
     memset(out, 0, sizeof(*out));
-    if (jsonread_validated_by(&root, path, schema_path, d) != 0) {
+    if (jsonread_data(&root, src, "providers.json", "providers.schema.json", d) != 0) {
         goto out;
     }
     out->v =
         xcalloc((size_t)cJSON_GetArraySize(jsonread_at(root, "providers")) + 1, sizeof(*out->v));
     cJSON_ArrayForEach(row, jsonread_at(root, "providers"))
     {
-        if (load_row(&out->v[out->nr++], row, i++, d) != 0) {
+        if (load_row(&out->v[out->nr++], row, i++, !src->validate, d) != 0) {
             diag_prefix(d, "%s", path);
             goto out;
         }
@@ -47,7 +46,6 @@ out:
         providers_release(out);
     }
     cJSON_Delete(root);
-    free(schema_path);
     free(path);
     return rc;
 }

@@ -15,6 +15,8 @@
 
 #include "diag.h"
 
+struct datasrc;
+
 struct regexp;
 
 struct provider {
@@ -30,7 +32,7 @@ struct providers {
 };
 
 /** Load rules_dir/providers.json, validated against rules_dir/schema/providers.schema.json. */
-int providers_load(struct providers *out, const char *rules_dir, struct diag *d);
+int providers_load(struct providers *out, const struct datasrc *src, struct diag *d);
 
 /** The first row whose pattern matches soname, or NULL. */
 const struct provider *providers_find(const struct providers *ps, const char *soname);

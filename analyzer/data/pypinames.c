@@ -10,16 +10,15 @@
 #include "jsonread.h"
 #include "xalloc.h"
 
-int pypi_names_load(struct pypi_names *out, const char *rules_dir, struct diag *d)
+int pypi_names_load(struct pypi_names *out, const struct datasrc *src, struct diag *d)
 {
-    char *path = xasprintf("%s/pypi_names.json", rules_dir);
-    char *schema_path = xasprintf("%s/schema/pypi_names.schema.json", rules_dir);
+    char *path = xasprintf("%s/pypi_names.json", src->dir);
     cJSON *root = NULL;
     const cJSON *row;
     int rc = -1, i = 0;
 
     memset(out, 0, sizeof(*out));
-    if (jsonread_validated_by(&root, path, schema_path, d) != 0) {
+    if (jsonread_data(&root, src, "pypi_names.json", "pypi_names.schema.json", d) != 0) {
         goto out;
     }
     out->v = xcalloc((size_t)cJSON_GetArraySize(jsonread_at(root, "names")) + 1, sizeof(*out->v));
@@ -39,7 +38,6 @@ out:
         pypi_names_release(out);
     }
     cJSON_Delete(root);
-    free(schema_path);
     free(path);
     return rc;
 }

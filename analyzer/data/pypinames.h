@@ -13,6 +13,8 @@
 
 #include "diag.h"
 
+struct datasrc;
+
 struct pypi_name {
     char *name; /* as the metadata spells it */
     char *use;  /* what to give pip */
@@ -25,7 +27,7 @@ struct pypi_names {
 };
 
 /** Load rules_dir/pypi_names.json, validated against its schema. */
-int pypi_names_load(struct pypi_names *out, const char *rules_dir, struct diag *d);
+int pypi_names_load(struct pypi_names *out, const struct datasrc *src, struct diag *d);
 
 /** The row for a distribution name (PEP 503 normalised comparison), or NULL. */
 const struct pypi_name *pypi_names_find(const struct pypi_names *pn, const char *name);

@@ -41,16 +41,15 @@ static void rule_release(struct rule *r)
     free(r->remediation);
 }
 
-int rules_load(struct ruleset *out, const char *rules_dir, struct diag *d)
+int rules_load(struct ruleset *out, const struct datasrc *src, struct diag *d)
 {
-    char *path = xasprintf("%s/catalog.json", rules_dir);
-    char *schema_path = xasprintf("%s/schema/catalog.schema.json", rules_dir);
+    char *path = xasprintf("%s/catalog.json", src->dir);
     cJSON *root = NULL;
     const cJSON *list, *node;
     int rc = -1, i = 0;
 
     memset(out, 0, sizeof(*out));
-    if (jsonread_validated_by(&root, path, schema_path, d) != 0) {
+    if (jsonread_data(&root, src, "catalog.json", "catalog.schema.json", d) != 0) {
         goto out;
     }
     list = cJSON_GetObjectItemCaseSensitive(root, "rules");
@@ -76,7 +75,6 @@ out:
         rules_release(out);
     }
     cJSON_Delete(root);
-    free(schema_path);
     free(path);
     return rc;
 }

@@ -13,6 +13,8 @@
 #include <stddef.h>
 
 #include "diag.h"
+
+struct datasrc;
 #include "severity.h"
 
 struct rule {
@@ -34,7 +36,7 @@ struct ruleset {
  * Load rules_dir/catalog.json, validated against
  * rules_dir/schema/catalog.schema.json. Ids and slugs must be unique.
  */
-int rules_load(struct ruleset *out, const char *rules_dir, struct diag *d);
+int rules_load(struct ruleset *out, const struct datasrc *src, struct diag *d);
 
 /** The rule with this id, or NULL. */
 const struct rule *rules_find(const struct ruleset *rs, const char *id);

@@ -17,10 +17,9 @@ static int cmp_pair(const void *a, const void *b)
     return strcmp(((const struct pair *)a)->name, ((const struct pair *)b)->name);
 }
 
-int stableabi_load(struct stable_abi *out, const char *rules_dir, struct diag *d)
+int stableabi_load(struct stable_abi *out, const struct datasrc *src, struct diag *d)
 {
-    char *path = xasprintf("%s/stable_abi.json", rules_dir);
-    char *schema_path = xasprintf("%s/schema/stable_abi.schema.json", rules_dir);
+    char *path = xasprintf("%s/stable_abi.json", src->dir);
     cJSON *root = NULL;
     const cJSON *item;
     struct pair *pairs = NULL;
@@ -28,7 +27,7 @@ int stableabi_load(struct stable_abi *out, const char *rules_dir, struct diag *d
     int rc = -1;
 
     memset(out, 0, sizeof(*out));
-    if (jsonread_validated_by(&root, path, schema_path, d) != 0) {
+    if (jsonread_data(&root, src, "stable_abi.json", "stable_abi.schema.json", d) != 0) {
         goto out;
     }
     pairs = xcalloc((size_t)cJSON_GetArraySize(jsonread_at(root, "symbols")) + 1, sizeof(*pairs));
@@ -45,7 +44,6 @@ int stableabi_load(struct stable_abi *out, const char *rules_dir, struct diag *d
 out:
     free(pairs);
     cJSON_Delete(root);
-    free(schema_path);
     free(path);
     return rc;
 }

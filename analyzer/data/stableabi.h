@@ -10,6 +10,8 @@
 #define ANALYZER_STABLEABI_H
 
 #include "diag.h"
+
+struct datasrc;
 #include "strvec.h"
 
 struct stable_abi {
@@ -17,7 +19,7 @@ struct stable_abi {
     struct strvec added; /* parallel to names: "3.2" ... */
 };
 
-int stableabi_load(struct stable_abi *out, const char *rules_dir, struct diag *d);
+int stableabi_load(struct stable_abi *out, const struct datasrc *src, struct diag *d);
 
 /** The version that added sym to the Stable ABI, or NULL when it is not in it. */
 const char *stableabi_added(const struct stable_abi *t, const char *sym);

@@ -1,15 +1,18 @@
 /* SPDX-License-Identifier: MIT */
-/* pcre2 behind one small interface: compile once, match from any thread. */
+/* pcre2 behind one small interface: compile once (now, or lazily), match from any thread. */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include "regexp.h"
 
 #include <pcre2.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 
 #include "xalloc.h"
 
 struct regexp {
-    pcre2_code *code;
+    _Atomic(pcre2_code *) code; /* NULL until a lazy pattern is first used */
+    char *pattern;              /* kept for a lazy one */
+    uint32_t options;
 };
 
 struct regexp_match {
@@ -17,36 +20,68 @@ struct regexp_match {
     pcre2_match_data *md;
 };
 
+static pcre2_code *compile(const char *pattern, uint32_t options, struct diag *d)
+{
+    PCRE2_SIZE off = 0;
+    int errcode = 0;
+    pcre2_code *code =
+        pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED, options, &errcode, &off, NULL);
+
+    if (!code) {
+        PCRE2_UCHAR msg[256];
+        pcre2_get_error_message(errcode, msg, sizeof(msg));
+        diag_set(d, DIAG_DATA, "pattern '%s': %s at offset %zu", pattern, (char *)msg, (size_t)off);
+    }
+    return code;
+}
+
 int regexp_compile(struct regexp **out, const char *pattern, unsigned flags, struct diag *d)
 {
     uint32_t options = PCRE2_DOLLAR_ENDONLY;
-    PCRE2_SIZE off = 0;
-    int errcode = 0;
-    pcre2_code *code;
+    pcre2_code *code = NULL;
 
     *out = NULL;
     options |= (flags & REGEXP_ANCHORED) ? PCRE2_ANCHORED : 0;
     options |= (flags & REGEXP_UTF) ? PCRE2_UTF : 0;
-    code = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED, options, &errcode, &off, NULL);
-    if (!code) {
-        PCRE2_UCHAR msg[256];
-        pcre2_get_error_message(errcode, msg, sizeof(msg));
-        return diag_set(d, DIAG_DATA, "pattern '%s': %s at offset %zu", pattern, (char *)msg,
-                        (size_t)off);
+    if (!(flags & REGEXP_LAZY) && !(code = compile(pattern, options, d))) {
+        return -1;
     }
     *out = xcalloc(1, sizeof(**out));
-    (*out)->code = code;
+    atomic_init(&(*out)->code, code);
+    (*out)->pattern = (flags & REGEXP_LAZY) ? xstrdup(pattern) : NULL;
+    (*out)->options = options;
     return 0;
+}
+
+/* The compiled pattern, compiled now if it is a lazy one used for the first time. */
+static pcre2_code *code_of(const struct regexp *re)
+{
+    struct regexp *rw = (struct regexp *)re; /* the cache is not part of the value */
+    pcre2_code *code = atomic_load(&rw->code), *expected = NULL;
+    struct diag d = DIAG_INIT;
+
+    if (code) {
+        return code;
+    }
+    if (!(code = compile(re->pattern, re->options, &d))) {
+        BUG("a pattern of the shipped data does not compile: %s", d.msg);
+    }
+    if (!atomic_compare_exchange_strong(&rw->code, &expected, code)) {
+        pcre2_code_free(code); /* another thread compiled it first */
+        code = expected;
+    }
+    return code;
 }
 
 static pcre2_match_data *match(const struct regexp *re, const char *subject)
 {
-    pcre2_match_data *md = pcre2_match_data_create_from_pattern(re->code, NULL);
+    pcre2_code *code = code_of(re);
+    pcre2_match_data *md = pcre2_match_data_create_from_pattern(code, NULL);
 
     if (!md) {
         xalloc_die(sizeof(void *)); /* pcre2 fails here only when out of memory */
     }
-    if (pcre2_match(re->code, (PCRE2_SPTR)subject, PCRE2_ZERO_TERMINATED, 0, 0, md, NULL) < 0) {
+    if (pcre2_match(code, (PCRE2_SPTR)subject, PCRE2_ZERO_TERMINATED, 0, 0, md, NULL) < 0) {
         pcre2_match_data_free(md);
         return NULL;
     }
@@ -110,7 +145,8 @@ void regexp_match_free(struct regexp_match *m)
 void regexp_free(struct regexp *re)
 {
     if (re) {
-        pcre2_code_free(re->code);
+        pcre2_code_free(atomic_load(&re->code));
+        free(re->pattern);
         free(re);
     }
 }

@@ -7,8 +7,9 @@
  *
  * Ownership: regexp_compile() returns a struct regexp the caller frees with
  * regexp_free(); regexp_exec() returns a match the caller frees with
- * regexp_match_free(). Strings from regexp_group() are fresh copies. A compiled
- * regex may be used from several threads at once: every match has its own data.
+ * regexp_match_free(). Strings from regexp_group() are fresh copies. A regex may be
+ * used from several threads at once: every match has its own data, and a lazy pattern
+ * is compiled once (the first thread to finish publishes it, the others drop theirs).
  */
 #ifndef ANALYZER_REGEXP_H
 #define ANALYZER_REGEXP_H
@@ -20,6 +21,8 @@
 enum regexp_flags {
     REGEXP_ANCHORED = 1 << 0, /* match at the start of the subject only */
     REGEXP_UTF = 1 << 1,      /* pattern and subject are UTF-8 */
+    REGEXP_LAZY = 1 << 2,     /* compile on first use (a pattern already known to compile:
+                               * the shipped data, tested when it was built) */
 };
 
 struct regexp;

@@ -438,7 +438,7 @@ static void run_loader(enum loader loader, const cJSON *root, const uint8_t *dat
         if (write_file(path, data, size) != 0) {
             return;
         }
-        if (profiles_load(&ps, private_dir, &d) == 0) {
+        if (profiles_load(&ps, &(struct datasrc){private_dir, true}, &d) == 0) {
             use_profiles(&ps);
         }
         profiles_release(&ps);
@@ -450,7 +450,7 @@ static void run_loader(enum loader loader, const cJSON *root, const uint8_t *dat
         if (write_file(path, data, size) != 0) {
             return;
         }
-        if (rules_load(&rs, private_dir, &d) == 0) {
+        if (rules_load(&rs, &(struct datasrc){private_dir, true}, &d) == 0) {
             use_rules(&rs);
         }
         rules_release(&rs);
@@ -462,7 +462,7 @@ static void run_loader(enum loader loader, const cJSON *root, const uint8_t *dat
         if (write_file(path, data, size) != 0) {
             return;
         }
-        if (osdatas_load(&os, private_dir, &d) == 0) {
+        if (osdatas_load(&os, &(struct datasrc){private_dir, true}, &d) == 0) {
             use_os(&os);
         }
         osdatas_release(&os);
@@ -474,7 +474,7 @@ static void run_loader(enum loader loader, const cJSON *root, const uint8_t *dat
         if (write_file(path, data, size) != 0) {
             return;
         }
-        if (stableabi_load(&t, private_dir, &d) == 0) {
+        if (stableabi_load(&t, &(struct datasrc){private_dir, true}, &d) == 0) {
             use_stable_abi(&t);
         }
         stableabi_release(&t);
@@ -486,7 +486,7 @@ static void run_loader(enum loader loader, const cJSON *root, const uint8_t *dat
         if (write_file(path, data, size) != 0) {
             return;
         }
-        if (lambda_limits_load(&l, private_dir, &d) == 0) {
+        if (lambda_limits_load(&l, &(struct datasrc){private_dir, true}, &d) == 0) {
             FUZZ_CHECK(l.zipped.value && l.unzipped.value && l.layers.value);
             FUZZ_CHECK(l.warn_percent >= 1 && l.warn_percent <= 100);
             fuzz_touch(l.zipped.lambda_error);
@@ -503,7 +503,7 @@ static void run_loader(enum loader loader, const cJSON *root, const uint8_t *dat
         if (write_file(path, data, size) != 0) {
             return;
         }
-        if (providers_load(&ps, private_dir, &d) == 0) {
+        if (providers_load(&ps, &(struct datasrc){private_dir, true}, &d) == 0) {
             for (size_t j = 0; j < sizeof(sonames) / sizeof(sonames[0]); j++) {
                 const struct provider *p = providers_find(&ps, sonames[j]);
                 fuzz_touch(p ? p->hint : NULL);

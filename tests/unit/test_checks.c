@@ -10,12 +10,16 @@
 
 #include "check.h"
 #include "testimg.h"
+#include "jsonread.h"
 #include "xalloc.h"
 
 static void checks__render_templates(void **state)
 {
     static const struct tvar vars[] = {
-        {"pyver", "3.6"}, {"req", "pandas==0.22.0"}, {"empty", ""}, {"pyver", "3.12"},
+        {"pyver", "3.6"},
+        {"req", "pandas==0.22.0"},
+        {"empty", ""},
+        {"pyver", "3.12"},
     };
     static const struct {
         const char *tmpl, *want;
@@ -46,7 +50,7 @@ static void checks__verify_catalogue_against_registry(void **state)
     struct rule saved;
 
     (void)state;
-    if (rules_load(&rs, getenv("ABISCAN_TEST_RULES"), &d) != 0) {
+    if (rules_load(&rs, &(struct datasrc){getenv("ABISCAN_TEST_RULES"), true}, &d) != 0) {
         fail_msg("%s", d.msg);
     }
     assert_int_equal(checks_verify(&rs, &d), 0);
@@ -86,8 +90,7 @@ static void checks__needed_agrees_with_os_data(void **state)
             const struct finding *f = NULL;
             size_t fn;
             struct member *m;
-            if (!row->soname || !strcmp(row->family, "musl") ||
-                !strcmp(row->family, "libpython")) {
+            if (!row->soname || !strcmp(row->family, "musl") || !strcmp(row->family, "libpython")) {
                 continue; /* rules of their own */
             }
             fn = testimg_input(&img, "fn", INPUT_FUNCTION);
@@ -118,8 +121,8 @@ static void checks__needed_agrees_with_os_data(void **state)
             if (f && f->remediation &&
                 (strstr(f->remediation, "Amazon Linux") || strstr(f->remediation, "AL2") ||
                  strstr(f->remediation, "AL1") || strchr(f->remediation, '<'))) {
-                fail_msg("%s on %s: the fix names an OS or a placeholder: %s", row->soname,
-                         p->id, f->remediation);
+                fail_msg("%s on %s: the fix names an OS or a placeholder: %s", row->soname, p->id,
+                         f->remediation);
             }
             findings_release(&fs);
             image_release(&img);

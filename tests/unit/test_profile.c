@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "profile.h"
+#include "jsonread.h"
 #include "xalloc.h"
 
 static const char *rules_dir(void)
@@ -29,7 +30,7 @@ static void profile__loads_the_shipped_profiles(void **state)
     const struct profile *p;
 
     (void)state;
-    if (profiles_load(&ps, rules_dir(), &d) != 0) {
+    if (profiles_load(&ps, &(struct datasrc){rules_dir(), true}, &d) != 0) {
         fail_msg("%s", d.msg);
     }
     assert_int_equal(ps.nr, 17);
@@ -74,10 +75,11 @@ struct broken {
 static const struct broken broken[] = {
     {"s/\"value\": 62,/\"value\": \"x\",/", "python3.11-x86_64.json",
      "python3.11-x86_64.json: elf.machine.value: expected integer"},
-    {"s/\"triplet\"/\"tripplet\"/", "python3.11-x86_64.json", "elf: missing required key 'triplet'"},
-    {"s/\"pip_platform\": {/\"extra\": 1, \"pip_platform\": {/", "python3.11-x86_64.json", "unexpected key 'extra'"},
-    {"/\"pip_platform\"/,/},/d", "python3.11-x86_64.json",
-     "missing required key 'pip_platform'"},
+    {"s/\"triplet\"/\"tripplet\"/", "python3.11-x86_64.json",
+     "elf: missing required key 'triplet'"},
+    {"s/\"pip_platform\": {/\"extra\": 1, \"pip_platform\": {/", "python3.11-x86_64.json",
+     "unexpected key 'extra'"},
+    {"/\"pip_platform\"/,/},/d", "python3.11-x86_64.json", "missing required key 'pip_platform'"},
     {"s/\"2.26\"/\"2.x\"/", "python3.11-x86_64.json",
      "toolchain.glibc_max.value: does not match the pattern"},
     {"s/\"data\": {/\"data\": [/", "python3.11-x86_64.json", "invalid JSON"},
@@ -93,7 +95,7 @@ static void profile__rejects_broken_profiles(void **state)
         char *cmd = xasprintf("rm -rf %s", dir);
         struct profiles ps = {0};
         struct diag d = DIAG_INIT;
-        int rc = profiles_load(&ps, dir, &d);
+        int rc = profiles_load(&ps, &(struct datasrc){dir, true}, &d);
         if (rc != -1 || !strstr(d.msg, broken[i].error) || !strstr(d.msg, broken[i].file)) {
             fail_msg("row %zu: rc %d, msg '%s', wanted '%s'", i, rc, d.msg, broken[i].error);
         }
@@ -110,7 +112,8 @@ static void profile__missing_directory_is_an_error(void **state)
     struct diag d = DIAG_INIT;
 
     (void)state;
-    assert_int_equal(profiles_load(&ps, "/nonexistent-abiscan-rules", &d), -1);
+    assert_int_equal(profiles_load(&ps, &(struct datasrc){"/nonexistent-abiscan-rules", true}, &d),
+                     -1);
     assert_non_null(strstr(d.msg, "cannot open"));
 }
 
