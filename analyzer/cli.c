@@ -25,6 +25,7 @@ enum opt_id {
     OPT_MAX_MEMBER_SIZE,
     OPT_ROLE,
     OPT_LAYER = 'l',
+    OPT_JOBS = 'j',
 };
 
 struct cli_option {
@@ -53,6 +54,9 @@ static const struct cli_option table[] = {
      "read the catalogue and profiles from DIR instead of the installed ones"},
     {"Limits", "max-member-size", OPT_MAX_MEMBER_SIZE, required_argument, "BYTES",
      "do not read members larger than BYTES (default 268435456); report them"},
+    {NULL, "jobs", OPT_JOBS, required_argument, "N",
+     "read members on N threads (default: the processors abiscan may use); the report is "
+     "the same for every N"},
     {"Output", "format", OPT_FORMAT, required_argument, "FMT",
      "output format: {formats} (default: text)"},
     {NULL, "output", OPT_OUTPUT, required_argument, "FILE", "write the report to FILE, not stdout"},
@@ -194,6 +198,18 @@ static enum cli_result apply(struct options *o, int id, const char *arg, struct 
             return CLI_USAGE_ERROR;
         }
         break;
+    case OPT_JOBS: {
+        char *end;
+        unsigned long n;
+        errno = 0;
+        n = strtoul(arg, &end, 10);
+        if (errno || end == arg || *end || n < 1 || n > 256 || *arg == '-' || *arg == '+') {
+            diag_set(d, DIAG_USAGE, "--jobs needs a number of threads from 1 to 256");
+            return CLI_USAGE_ERROR;
+        }
+        o->jobs = (unsigned)n;
+        break;
+    }
     case OPT_HELP:
         return CLI_HELP;
     case OPT_VERSION:

@@ -36,6 +36,7 @@ struct options {
     uint64_t max_member_size;
     size_t max_entries;
     unsigned max_depth;
+    unsigned jobs; /* --jobs; 0: the processors this process may run on */
     struct strvec inputs;
     struct strvec layers; /* --layer, in configuration order */
 };

@@ -15,6 +15,7 @@
 #include "report.h"
 #include "scan.h"
 #include "version.h"
+#include "workers.h"
 #include "xalloc.h"
 
 static void list_runtimes(const struct profiles *ps, FILE *out)
@@ -119,7 +120,7 @@ static int scan_all(struct image *img, const struct options *o, struct diag *d)
 {
     struct bundle_limits limits = {o->max_member_size, o->max_entries, o->max_depth, 0};
     struct pyname *g = pyname_new(d);
-    struct scan_opts so = {&limits, g};
+    struct scan_opts so = {&limits, g, o->jobs ? o->jobs : workers_online(), o->jobs != 0};
     enum scan_as as = o->role == ROLE_AS_LAYER      ? SCAN_LAYER
                       : o->role == ROLE_AS_FUNCTION ? SCAN_FUNCTION
                                                     : SCAN_GUESS;

@@ -3,6 +3,7 @@
  * ELF facts through libelf: the header, the program headers, and the two views of the
  * dynamic facts (elfinfo_int.h), merged; and the table walks both views share.
  */
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -440,6 +441,14 @@ static void merge_views(struct elfinfo *out, Elf *elf, const unsigned char *base
     elfinfo_release(&sec);
 }
 
+/* libelf's version handshake writes a global: once, before any thread reads an object. */
+static pthread_once_t libelf_once = PTHREAD_ONCE_INIT;
+
+static void libelf_init(void)
+{
+    elf_version(EV_CURRENT);
+}
+
 int elfinfo_from_memory(struct elfinfo *out, void *data, size_t len)
 {
     Elf *elf = NULL;
@@ -461,7 +470,7 @@ int elfinfo_from_memory(struct elfinfo *out, void *data, size_t len)
         out->error = xasprintf("invalid ELF data byte (EI_DATA) %d", out->data);
         return -1;
     }
-    elf_version(EV_CURRENT);
+    pthread_once(&libelf_once, libelf_init);
     elf = elf_memory(data, len);
     if (!elf || elf_kind(elf) != ELF_K_ELF) {
         set_error(out, "not an ELF object");

@@ -72,7 +72,7 @@ struct member {
     uint64_t size;
     enum member_role role;
     enum content_kind content;
-    unsigned char head[16]; /* the first bytes, when read */
+    unsigned char head[4]; /* the first bytes, when read: all the content sniff needs */
     size_t head_len;
     struct pyext_name
         ext;      /* the file-name grammar's verdict (kind PYEXT_NONE if not a module name) */

@@ -9,71 +9,70 @@
 #include "distinfo.h"
 #include "path.h"
 #include "pyclass.h"
+#include "workers.h"
 #include "xalloc.h"
 
 /* Metadata files are small; a larger one is not metadata we can use. */
 #define DISTINFO_MAX (16u << 20)
+/* Below these, threads cost more than they save (measured in bench/: a thread's start is
+ * worth some hundred 4-byte peeks; a few MB inflate in a few ms). */
+#define PARALLEL_PEEKS 256
+#define PARALLEL_BYTES (4u << 20)
 
-static void read_distinfo(struct image *img, struct bundle *b, const struct bundle_entry *e,
-                          struct member *m)
+/* What a member needs read, decided from its entry alone. */
+enum need { NEED_NONE, NEED_LINK, NEED_HEAD, NEED_DISTINFO };
+
+struct pending {
+    size_t member; /* index in img->members */
+    const struct bundle_entry *e;
+    enum need need;
+    bool whole;    /* read whole: ELF by its first bytes, or metadata */
+    bool classify; /* pyclass_classify() once its bytes are in */
+};
+
+/* One input being read: its bundle, its members that need bytes, a reader per thread. */
+struct reading {
+    struct image *img;
+    struct bundle *b;
+    struct pending *p;
+    size_t nr, alloc;
+    size_t *elf; /* indices in p of the members read whole as ELF */
+    size_t elf_nr;
+    struct bundle_reader **readers;
+    unsigned readers_nr, jobs;
+};
+
+static struct member *member_of(const struct reading *rd, const struct pending *p)
 {
-    struct diag d = DIAG_INIT;
-    unsigned char *buf = NULL;
-    size_t len = 0;
-
-    m->role = ROLE_DISTINFO;
-    if (e->size > DISTINFO_MAX) {
-        return;
-    }
-    if (bundle_read(b, e, &buf, &len, &d) != 0) {
-        m->problem = xstrdup(d.msg);
-        return;
-    }
-    distinfo_add_file(img, m->input, m->path, (const char *)buf, len);
-    free(buf);
+    return &rd->img->members[p->member];
 }
 
-static void read_elf(struct bundle *b, const struct bundle_entry *e, struct member *m)
+/* Readers for up to want threads, made here on the caller's thread; the count made (a zip
+ * that cannot be opened again leaves fewer, never a member without a reader). */
+static unsigned ensure_readers(struct reading *rd, unsigned want, struct diag *d)
 {
-    struct diag d = DIAG_INIT;
-    unsigned char *buf = NULL;
-    size_t len = 0;
-
-    if (bundle_read(b, e, &buf, &len, &d) != 0) {
-        m->problem = xstrdup(d.msg);
-        return;
+    while (rd->readers_nr < want) {
+        struct bundle_reader *r = bundle_reader_new(rd->b, d);
+        if (!r) {
+            break;
+        }
+        rd->readers[rd->readers_nr++] = r;
     }
-    m->elf = xcalloc(1, sizeof(*m->elf));
-    elfinfo_from_memory(m->elf, buf, len); /* a failure is recorded in m->elf->error */
-    free(buf);
+    return rd->readers_nr;
 }
 
-/* A symbolic link stored in a zip (unzip recreates it; Lambda does too): its content is
- * the target, which the loader view follows. */
-static void read_link(struct bundle *b, const struct bundle_entry *e, struct member *m)
+/* The entry as a member, and what it needs read; nothing is read yet. */
+static void list_entry(struct reading *rd, size_t input, const struct bundle_entry *e)
 {
-    struct diag d = DIAG_INIT;
-    unsigned char buf[1024];
-    size_t got = 0;
-
-    if (bundle_peek(b, e, buf, sizeof(buf) - 1, &got, &d) != 0) {
-        m->problem = xstrdup(d.msg);
-        return;
-    }
-    m->link_target = xstrndup((const char *)buf, strnlen((const char *)buf, got));
-}
-
-static void scan_entry(struct image *img, size_t input, struct bundle *b,
-                       const struct bundle_entry *e, const struct pyname *g)
-{
-    struct diag d = DIAG_INIT;
     struct member *m;
+    struct pending p = {.e = e, .classify = true};
 
     if (e->type == ENTRY_DIR || (e->type == ENTRY_SYMLINK && !e->problem &&
-                                 bundle_kind(b) != BUNDLE_ZIP && !e->open_path)) {
+                                 bundle_kind(rd->b) != BUNDLE_ZIP && !e->open_path)) {
         return; /* a directory, or a link to one inside the root: walked where it stands */
     }
-    m = image_add_member(img, input, e->path);
+    p.member = rd->img->nr;
+    m = image_add_member(rd->img, input, e->path);
     m->size = e->size;
     if (e->type == ENTRY_SYMLINK && !e->problem && e->open_path) {
         /* A directory's link to a file: the path from the link's directory to the file. */
@@ -83,25 +82,157 @@ static void scan_entry(struct image *img, size_t input, struct bundle *b,
         return;
     }
     if (e->type == ENTRY_SYMLINK && !e->problem) {
-        read_link(b, e, m);
-        return;
-    }
-    if (e->problem) {
+        /* A link stored in a zip (unzip recreates it; Lambda does too): its content is the
+         * target, which the loader view follows. */
+        p.need = NEED_LINK;
+        p.classify = false;
+    } else if (e->problem) {
         m->problem = xstrdup(e->problem);
     } else if (distinfo_wants(e->path)) {
-        read_distinfo(img, b, e, m);
-        return;
+        m->role = ROLE_DISTINFO;
+        p.classify = false;
+        if (e->size > DISTINFO_MAX) {
+            return;
+        }
+        p.need = NEED_DISTINFO;
+        p.whole = true;
     } else if (!pyclass_skip_content(e->path)) {
-        if (bundle_peek(b, e, m->head, sizeof(m->head), &m->head_len, &d) != 0) {
+        p.need = NEED_HEAD;
+    }
+    ALLOC_GROW(rd->p, rd->nr + 1, rd->alloc);
+    rd->p[rd->nr++] = p;
+}
+
+/* A link's target, or a member's first bytes (which say whether it is ELF): each index
+ * writes its own member only. */
+static void peek_one(void *ctx, size_t i, unsigned worker)
+{
+    struct reading *rd = ctx;
+    struct pending *p = &rd->p[i];
+    struct member *m = member_of(rd, p);
+    struct bundle_reader *r = rd->readers[worker];
+    struct diag d = DIAG_INIT;
+    unsigned char link[1024];
+    size_t got = 0;
+
+    if (p->need == NEED_LINK) {
+        if (bundle_peek(r, p->e, link, sizeof(link) - 1, &got, &d) != 0) {
             m->problem = xstrdup(d.msg);
         } else {
-            m->content = pyclass_content(m->head, m->head_len);
-            if (m->content == CONTENT_ELF) {
-                read_elf(b, e, m);
+            m->link_target = xstrndup((const char *)link, strnlen((const char *)link, got));
+        }
+        return;
+    }
+    if (p->need != NEED_HEAD) {
+        return;
+    }
+    /* An empty file needs no bytes: it is empty. */
+    if (p->e->size > 0 && bundle_peek(r, p->e, m->head, sizeof(m->head), &m->head_len, &d) != 0) {
+        m->problem = xstrdup(d.msg);
+        return;
+    }
+    m->content = pyclass_content(m->head, m->head_len);
+    p->whole = m->content == CONTENT_ELF;
+}
+
+/* An ELF member, whole (mapped from a directory, inflated from a zip), into its facts. */
+static void read_elf(void *ctx, size_t i, unsigned worker)
+{
+    struct reading *rd = ctx;
+    struct pending *p = &rd->p[rd->elf[i]];
+    struct member *m = member_of(rd, p);
+    struct bundle_bytes bytes;
+    struct diag d = DIAG_INIT;
+
+    if (bundle_map(rd->readers[worker], p->e, &bytes, &d) != 0) {
+        m->problem = xstrdup(d.msg);
+        return;
+    }
+    m->elf = xcalloc(1, sizeof(*m->elf));
+    elfinfo_from_memory(m->elf, bytes.data, bytes.len); /* a failure is in m->elf->error */
+    bundle_bytes_release(&bytes);
+}
+
+static void read_distinfo(struct reading *rd, size_t input, const struct pending *p)
+{
+    struct member *m = member_of(rd, p);
+    struct bundle_bytes bytes;
+    struct diag d = DIAG_INIT;
+
+    if (bundle_map(rd->readers[0], p->e, &bytes, &d) != 0) {
+        m->problem = xstrdup(d.msg);
+        return;
+    }
+    distinfo_add_file(rd->img, input, m->path, (const char *)bytes.data, bytes.len);
+    bundle_bytes_release(&bytes);
+}
+
+/* Every entry of the bundle into img: listed in order, then first bytes (in parallel), the
+ * read budget charged in entry order (so that which member it refuses does not depend on
+ * threads), ELF members read whole (in parallel), metadata and classification in order. */
+static void read_entries(struct image *img, size_t input, struct bundle *b,
+                         const struct scan_opts *o)
+{
+    struct reading rd = {.img = img, .b = b, .jobs = o->jobs ? o->jobs : 1};
+    const struct bundle_entry *entries;
+    struct diag d = DIAG_INIT;
+    uint64_t elf_bytes = 0;
+    size_t nr, peeks = 0;
+    unsigned n;
+
+    entries = bundle_entries(b, &nr);
+    for (size_t i = 0; i < nr; i++) {
+        list_entry(&rd, input, &entries[i]);
+    }
+    rd.readers = xcalloc(rd.jobs, sizeof(*rd.readers));
+    if (ensure_readers(&rd, 1, &d) == 0) {
+        /* The zip cannot be opened again: every member that needs bytes says why. */
+        for (size_t i = 0; i < rd.nr; i++) {
+            if (rd.p[i].need != NEED_NONE && !member_of(&rd, &rd.p[i])->problem) {
+                member_of(&rd, &rd.p[i])->problem = xstrdup(d.msg);
             }
+            rd.p[i].need = NEED_NONE;
+            rd.p[i].whole = false;
         }
     }
-    pyclass_classify(m, g);
+    for (size_t i = 0; i < rd.nr; i++) {
+        peeks += rd.p[i].need == NEED_HEAD || rd.p[i].need == NEED_LINK;
+    }
+    n = peeks >= PARALLEL_PEEKS || o->jobs_given ? ensure_readers(&rd, rd.jobs, &d) : 1;
+    workers_run(n, rd.nr, peek_one, &rd);
+
+    rd.elf = xcalloc(rd.nr ? rd.nr : 1, sizeof(*rd.elf));
+    for (size_t i = 0; i < rd.nr; i++) {
+        struct pending *p = &rd.p[i];
+        if (!p->whole) {
+            continue;
+        }
+        if (bundle_charge(b, p->e, &d) != 0) {
+            member_of(&rd, p)->problem = xstrdup(d.msg);
+            p->whole = false;
+        } else if (p->need == NEED_HEAD) {
+            rd.elf[rd.elf_nr++] = i;
+            elf_bytes += p->e->size;
+        }
+    }
+    n = elf_bytes >= PARALLEL_BYTES || o->jobs_given ? ensure_readers(&rd, rd.jobs, &d) : 1;
+    workers_run(n, rd.elf_nr, read_elf, &rd);
+
+    for (size_t i = 0; i < rd.nr; i++) {
+        struct pending *p = &rd.p[i];
+        if (p->need == NEED_DISTINFO && p->whole) {
+            read_distinfo(&rd, input, p);
+        }
+        if (p->classify) {
+            pyclass_classify(member_of(&rd, p), o->grammar);
+        }
+    }
+    for (unsigned k = 0; k < rd.readers_nr; k++) {
+        bundle_reader_free(rd.readers[k]);
+    }
+    free(rd.readers);
+    free(rd.elf);
+    free(rd.p);
 }
 
 /* A layer by content: every entry sits under python/, lib/ or bin/, the directories Lambda
@@ -211,9 +342,7 @@ int scan_input(struct image *img, const char *path, enum scan_as as, const struc
     for (size_t i = 0; i < notes->nr; i++) {
         strvec_push(&in->notes, notes->v[i]);
     }
-    for (size_t i = 0; i < nr; i++) {
-        scan_entry(img, input, b, &entries[i], o->grammar);
-    }
+    read_entries(img, input, b, o);
     bundle_close(b);
     return 0;
 }

@@ -27,6 +27,8 @@ enum scan_as {
 struct scan_opts {
     const struct bundle_limits *limits;
     const struct pyname *grammar;
+    unsigned jobs;   /* threads that read one input's members (0 or 1: the caller's only) */
+    bool jobs_given; /* --jobs: use them whatever the input's size (else only when it pays) */
 };
 
 /**

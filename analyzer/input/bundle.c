@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -121,14 +122,39 @@ int bundle_open_zip_memory(struct bundle **out, const char *name, const void *da
     return 0;
 }
 
-int bundle_peek(struct bundle *b, const struct bundle_entry *e, unsigned char *buf, size_t cap,
-                size_t *got, struct diag *d)
+struct bundle_reader *bundle_reader_new(struct bundle *b, struct diag *d)
+{
+    struct bundle_reader *r = xcalloc(1, sizeof(*r));
+    bool first = !b->has_reader;
+
+    r->b = b;
+    b->has_reader = true;
+    if (b->ops->reader_open && b->ops->reader_open(r, first, d) != 0) {
+        free(r);
+        return NULL;
+    }
+    return r;
+}
+
+void bundle_reader_free(struct bundle_reader *r)
+{
+    if (!r) {
+        return;
+    }
+    if (r->b->ops->reader_close) {
+        r->b->ops->reader_close(r);
+    }
+    free(r);
+}
+
+int bundle_peek(struct bundle_reader *r, const struct bundle_entry *e, unsigned char *buf,
+                size_t cap, size_t *got, struct diag *d)
 {
     *got = 0;
     if (e->problem) {
         return diag_set(d, DIAG_IO, "%s", e->problem);
     }
-    return b->ops->read(b, e, buf, cap, got, d);
+    return r->b->ops->read(r, e, buf, cap, got, d);
 }
 
 static uint64_t budget(const struct bundle *b)
@@ -136,14 +162,39 @@ static uint64_t budget(const struct bundle *b)
     return b->limits.max_total_read ? b->limits.max_total_read : 4 * b->limits.max_member_size;
 }
 
-int bundle_read(struct bundle *b, const struct bundle_entry *e, unsigned char **out, size_t *len,
-                struct diag *d)
+int bundle_charge(struct bundle *b, const struct bundle_entry *e, struct diag *d)
 {
-    unsigned char *buf;
-    size_t got = 0, cap;
+    if (e->size > budget(b) - b->read_total) {
+        return diag_set(d, DIAG_LIMIT,
+                        "the bundle has already had %llu bytes inflated, its budget: not read",
+                        (unsigned long long)b->read_total);
+    }
+    b->read_total += e->size;
+    return 0;
+}
 
-    *out = NULL;
-    *len = 0;
+/* Through read(): one byte more than declared, so that a longer member is caught. */
+static int read_whole(struct bundle_reader *r, const struct bundle_entry *e,
+                      struct bundle_bytes *out, struct diag *d)
+{
+    size_t cap = (size_t)e->size + 1;
+
+    out->data = xmalloc(cap);
+    if (r->b->ops->read(r, e, out->data, cap, &out->len, d) != 0) {
+        free(out->data);
+        out->data = NULL;
+        return -1;
+    }
+    return 0;
+}
+
+int bundle_map(struct bundle_reader *r, const struct bundle_entry *e, struct bundle_bytes *out,
+               struct diag *d)
+{
+    const struct bundle *b = r->b;
+    int rc;
+
+    memset(out, 0, sizeof(*out));
     if (e->problem) {
         return diag_set(d, DIAG_IO, "%s", e->problem);
     }
@@ -154,29 +205,28 @@ int bundle_read(struct bundle *b, const struct bundle_entry *e, unsigned char **
     if (e->size > ZIP_BOMB_MIN_SIZE && e->stored && e->size / e->stored > ZIP_BOMB_RATIO) {
         return diag_set(d, DIAG_LIMIT, "compression ratio over %d:1: not read", ZIP_BOMB_RATIO);
     }
-    /* Many members over the same compressed data (overlapping entries) would each inflate in
-     * full: one bundle gets a budget, far above what a real function could need. */
-    if (e->size > budget(b) - b->read_total) {
-        return diag_set(d, DIAG_LIMIT,
-                        "the bundle has already had %llu bytes inflated, its budget: not read",
-                        (unsigned long long)b->read_total);
-    }
-    b->read_total += e->size;
-    /* One byte more than declared, so that a member longer than its header says is caught. */
-    cap = (size_t)e->size + 1;
-    buf = xmalloc(cap);
-    if (b->ops->read(b, e, buf, cap, &got, d) != 0) {
-        free(buf);
+    rc = b->ops->whole ? b->ops->whole(r, e, out, d) : read_whole(r, e, out, d);
+    if (rc != 0) {
+        memset(out, 0, sizeof(*out));
         return -1;
     }
-    if (got != e->size) {
-        free(buf);
+    if (out->len != e->size) {
+        bool more = out->len > e->size;
+        bundle_bytes_release(out);
         return diag_set(d, DIAG_IO, "member has %s bytes than its declared %llu",
-                        got > e->size ? "more" : "fewer", (unsigned long long)e->size);
+                        more ? "more" : "fewer", (unsigned long long)e->size);
     }
-    *out = buf;
-    *len = got;
     return 0;
+}
+
+void bundle_bytes_release(struct bundle_bytes *bytes)
+{
+    if (bytes->maplen) {
+        munmap(bytes->data, bytes->maplen);
+    } else {
+        free(bytes->data);
+    }
+    memset(bytes, 0, sizeof(*bytes));
 }
 
 void bundle_close(struct bundle *b)

@@ -7,7 +7,8 @@
  *
  * Ownership: bundle_open() returns a bundle the caller frees with bundle_close()
  * (NULL accepted). Entries, their strings and the notes belong to the bundle and live
- * until bundle_close(). bundle_read() returns a buffer the caller frees with free().
+ * until bundle_close(). A reader (bundle_reader_new) is its thread's, freed before the bundle
+ * is closed; bundle_map() fills a bundle_bytes the caller releases.
  * Nothing here ever writes to the input.
  */
 #ifndef ANALYZER_BUNDLE_H
@@ -38,6 +39,8 @@ struct bundle_entry {
     char *problem;   /* why the entry cannot be read, NULL when it can */
     /* The backend's own: how to find the entry again. */
     uint64_t index;  /* zip: member index */
+    uint32_t crc;    /* zip: CRC-32 of the content, from the central directory */
+    int32_t method;  /* zip: compression method (-1 unknown) */
     char *open_path; /* dir: the file to open, relative to the root; for a link to a file,
                       * the file it resolves to */
 };
@@ -83,16 +86,45 @@ const struct bundle_entry *bundle_entries(const struct bundle *b, size_t *nr);
 /** Remarks on the bundle as a whole ("only the first N entries were read"). */
 const struct strvec *bundle_notes(const struct bundle *b);
 
+/*
+ * Reading. A reader is one thread's way into a bundle (a zip handle of its own, an
+ * inflater, buffers): several readers of one bundle may read at once, each from one
+ * thread. bundle_reader_new() fails only when the zip cannot be opened again (removed
+ * since bundle_open). The bundle outlives its readers.
+ */
+struct bundle_reader;
+
+struct bundle_reader *bundle_reader_new(struct bundle *b, struct diag *d);
+void bundle_reader_free(struct bundle_reader *r);
+
 /** Read at most cap bytes from the start of e. Member-level failures return -1 with d set. */
-int bundle_peek(struct bundle *b, const struct bundle_entry *e, unsigned char *buf, size_t cap,
-                size_t *got, struct diag *d);
+int bundle_peek(struct bundle_reader *r, const struct bundle_entry *e, unsigned char *buf,
+                size_t cap, size_t *got, struct diag *d);
+
+/* A member's bytes, whole: a mapping of a directory's file (only the pages read are
+ * touched) or a buffer a zip member was inflated into. Read-only for the caller. */
+struct bundle_bytes {
+    unsigned char *data; /* len bytes; writable copy-on-write, never written back */
+    size_t len;
+    size_t maplen; /* private: mapped length (0: data is malloc'd) */
+};
 
 /**
- * Read the whole of e into a fresh buffer (*out, *len; caller frees). Fails
- * with d set when e is larger than the member size limit, when its content
- * does not match its declared size or CRC, or on an I/O error.
+ * The whole of e, in out (release with bundle_bytes_release). Fails with d set when e is
+ * larger than the member size limit or its ratio that of a bomb, when its content does
+ * not match its declared size or CRC, or on an I/O error. The bundle's read budget is not
+ * charged here: the caller charges it (bundle_charge) in an order of its choosing.
  */
-int bundle_read(struct bundle *b, const struct bundle_entry *e, unsigned char **out, size_t *len,
-                struct diag *d);
+int bundle_map(struct bundle_reader *r, const struct bundle_entry *e, struct bundle_bytes *out,
+               struct diag *d);
+void bundle_bytes_release(struct bundle_bytes *bytes);
+
+/**
+ * Charge e's declared size to b's read budget, which bounds the bytes read whole from one
+ * bundle (many members over the same compressed data would each inflate in full). Returns
+ * -1 with d set when the budget cannot pay for e; call in entry order, so that which member
+ * is refused does not depend on threads.
+ */
+int bundle_charge(struct bundle *b, const struct bundle_entry *e, struct diag *d);
 
 #endif

@@ -6,6 +6,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -158,37 +159,93 @@ static void walk(struct bundle *b, struct dir_state *s, int dirfd, const char *r
     closedir(dir);
 }
 
-static int dir_read(struct bundle *b, const struct bundle_entry *e, unsigned char *buf, size_t cap,
-                    size_t *got, struct diag *d)
+/* The entry's file, opened without following a link and without blocking. */
+static int open_entry(const struct bundle *b, const struct bundle_entry *e, struct stat *st,
+                      struct diag *d)
 {
     const struct dir_state *s = b->priv;
     const char *name = e->open_path ? e->open_path : e->path;
-    struct stat st;
-    int fd, rc = 0;
+    int fd;
 
-    *got = 0;
     /* O_NONBLOCK: should a FIFO have replaced the file since the walk, open does not hang. */
     fd = openat(s->rootfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
     if (fd < 0) {
         return diag_set(d, DIAG_IO, "cannot open: %s", strerror(errno));
     }
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    if (fstat(fd, st) != 0 || !S_ISREG(st->st_mode)) {
         close(fd);
         return diag_set(d, DIAG_IO, "no longer a regular file");
     }
+    return fd;
+}
+
+static int read_fd(int fd, unsigned char *buf, size_t cap, size_t *got, struct diag *d)
+{
     while (*got < cap) {
         ssize_t n = read(fd, buf + *got, cap - *got);
         if (n < 0 && errno == EINTR) {
             continue;
         }
         if (n < 0) {
-            rc = diag_set(d, DIAG_IO, "cannot read: %s", strerror(errno));
-            break;
+            return diag_set(d, DIAG_IO, "cannot read: %s", strerror(errno));
         }
         if (n == 0) {
             break;
         }
         *got += (size_t)n;
+    }
+    return 0;
+}
+
+static int dir_read(struct bundle_reader *r, const struct bundle_entry *e, unsigned char *buf,
+                    size_t cap, size_t *got, struct diag *d)
+{
+    struct stat st;
+    int fd = open_entry(r->b, e, &st, d), rc;
+
+    *got = 0;
+    if (fd < 0) {
+        return -1;
+    }
+    rc = read_fd(fd, buf, cap, got, d);
+    close(fd);
+    return rc;
+}
+
+/* The whole file, mapped: libelf then touches only the pages it reads (headers, dynamic
+ * section, version and symbol tables), as scanelf does. Private and writable, so that a
+ * libelf converting in place writes to its own copy, never to the file. A file whose size
+ * is not the walk's is read no further (the caller reports the difference). */
+static int dir_whole(struct bundle_reader *r, const struct bundle_entry *e,
+                     struct bundle_bytes *out, struct diag *d)
+{
+    struct stat st;
+    int fd = open_entry(r->b, e, &st, d), rc = 0;
+    void *map;
+
+    if (fd < 0) {
+        return -1;
+    }
+    out->len = (size_t)st.st_size;
+    if ((uint64_t)st.st_size != e->size || st.st_size == 0) {
+        out->data = NULL;
+        close(fd);
+        return 0;
+    }
+    map = mmap(NULL, out->len, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+    if (map != MAP_FAILED) {
+        out->data = map;
+        out->maplen = out->len;
+    } else {
+        /* A file system that cannot map (some FUSE ones): read it. */
+        size_t got = 0;
+        out->data = xmalloc(out->len + 1);
+        rc = read_fd(fd, out->data, out->len + 1, &got, d);
+        out->len = got;
+        if (rc != 0) {
+            free(out->data);
+            out->data = NULL;
+        }
     }
     close(fd);
     return rc;
@@ -208,7 +265,11 @@ static void dir_close(struct bundle *b)
     free(s);
 }
 
-static const struct bundle_ops dir_ops = {dir_read, dir_close};
+static const struct bundle_ops dir_ops = {
+    .read = dir_read,
+    .whole = dir_whole,
+    .close = dir_close,
+};
 
 static int state_open(struct bundle *b, const char *dirpath, struct diag *d)
 {

@@ -12,10 +12,23 @@
 #include "bundle.h"
 
 struct bundle_ops {
+    /* Set up r->priv for a reader of b; first is the bundle's first reader, which may borrow
+     * what bundle_open() opened. NULL: readers need no state. */
+    int (*reader_open)(struct bundle_reader *r, bool first, struct diag *d);
+    void (*reader_close)(struct bundle_reader *r);
     /* Read up to cap bytes of e from its start into buf; *got receives the count. */
-    int (*read)(struct bundle *b, const struct bundle_entry *e, unsigned char *buf, size_t cap,
-                size_t *got, struct diag *d);
+    int (*read)(struct bundle_reader *r, const struct bundle_entry *e, unsigned char *buf,
+                size_t cap, size_t *got, struct diag *d);
+    /* The whole of e (its size checked against the limit already) into out, or -1 with d set;
+     * out->len may differ from e->size (the caller says so). NULL: read() into a buffer. */
+    int (*whole)(struct bundle_reader *r, const struct bundle_entry *e, struct bundle_bytes *out,
+                 struct diag *d);
     void (*close)(struct bundle *b);
+};
+
+struct bundle_reader {
+    struct bundle *b;
+    void *priv; /* the backend's */
 };
 
 struct bundle {
@@ -28,7 +41,8 @@ struct bundle {
     const struct bundle_ops *ops;
     void *priv; /* backend state */
     struct bundle_limits limits;
-    uint64_t read_total; /* bytes read whole so far (bundle_read) */
+    uint64_t read_total; /* bytes charged to the read budget so far (bundle_charge) */
+    bool has_reader;     /* the first reader was made */
 };
 
 /* The backends: fill b's entries, ops and priv. */

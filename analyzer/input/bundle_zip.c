@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
-/* libzip backend: the central directory once, members read on demand, nothing extracted. */
+/* libzip backend: the central directory once, members read on demand, nothing extracted;
+ * deflated members read whole are inflated by libdeflate. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <libdeflate.h>
 #include <zip.h>
 
 #include "bundle_int.h"
@@ -89,6 +91,8 @@ static void list_member(struct bundle *b, zip_t *za, zip_uint64_t i)
     e->index = i;
     e->size = (st.valid & ZIP_STAT_SIZE) ? st.size : 0;
     e->stored = (st.valid & ZIP_STAT_COMP_SIZE) ? st.comp_size : e->size;
+    e->crc = (st.valid & ZIP_STAT_CRC) ? st.crc : 0;
+    e->method = (st.valid & ZIP_STAT_COMP_METHOD) ? (int32_t)st.comp_method : -1;
     if (e->type == ENTRY_FILE) {
         e->problem = member_problem(&st, escapes);
         if (!e->problem) {
@@ -97,15 +101,99 @@ static void list_member(struct bundle *b, zip_t *za, zip_uint64_t i)
     }
 }
 
-static int zb_read(struct bundle *b, const struct bundle_entry *e, unsigned char *buf, size_t cap,
-                   size_t *got, struct diag *d)
+/* The bundle's own: the archive it was listed from, and how to open it again. */
+struct zip_state {
+    zip_t *za;
+    const void *mem; /* a zip in memory (borrowed), or NULL: b->name is the file */
+    size_t mem_len;
+    zip_int64_t entries; /* as listed: a reopened archive must say the same */
+};
+
+/* A reader's own: an archive handle (libzip's are not shared between threads), the
+ * inflater, and the buffer a member's raw stream is read into. */
+struct zip_reader {
+    zip_t *za;
+    bool owned;
+    struct libdeflate_decompressor *dec;
+    unsigned char *raw;
+    size_t raw_cap;
+};
+
+static zip_t *open_again(const struct bundle *b, const struct zip_state *s, struct diag *d)
 {
-    zip_file_t *zf = zip_fopen_index(b->priv, e->index, 0);
+    zip_error_t error;
+    zip_t *za = NULL;
+    int ze = 0;
+
+    if (s->mem) {
+        zip_source_t *src;
+        zip_error_init(&error);
+        src = zip_source_buffer_create(s->mem, s->mem_len, 0, &error);
+        za = src ? zip_open_from_source(src, ZIP_RDONLY, &error) : NULL;
+        if (!za) {
+            zip_source_free(src);
+            ze = zip_error_code_zip(&error);
+        }
+        zip_error_fini(&error);
+    } else {
+        za = zip_open(b->name, ZIP_RDONLY, &ze);
+    }
+    if (!za) {
+        char *what = xasprintf("cannot open '%s' again", b->name);
+        zb_fail(d, DIAG_IO, what, ze);
+        free(what);
+        return NULL;
+    }
+    if (zip_get_num_entries(za, 0) != s->entries) {
+        zip_discard(za);
+        diag_set(d, DIAG_IO, "'%s' changed while it was read", b->name);
+        return NULL;
+    }
+    return za;
+}
+
+static int zr_open(struct bundle_reader *r, bool first, struct diag *d)
+{
+    const struct zip_state *s = r->b->priv;
+    struct zip_reader *z = xcalloc(1, sizeof(*z));
+
+    z->za = first ? s->za : open_again(r->b, s, d);
+    z->owned = !first;
+    if (!z->za) {
+        free(z);
+        return -1;
+    }
+    z->dec = libdeflate_alloc_decompressor();
+    if (!z->dec) {
+        xalloc_die(sizeof(*z));
+    }
+    r->priv = z;
+    return 0;
+}
+
+static void zr_close(struct bundle_reader *r)
+{
+    struct zip_reader *z = r->priv;
+
+    if (z->owned) {
+        zip_discard(z->za);
+    }
+    libdeflate_free_decompressor(z->dec);
+    free(z->raw);
+    free(z);
+}
+
+/* Up to cap bytes of the member's content (flags 0) or of its stored bytes
+ * (ZIP_FL_COMPRESSED), through libzip's stream. */
+static int zr_stream(zip_t *za, const struct bundle_entry *e, zip_flags_t flags, unsigned char *buf,
+                     size_t cap, size_t *got, struct diag *d)
+{
+    zip_file_t *zf = zip_fopen_index(za, e->index, flags);
     int rc = 0;
 
     *got = 0;
     if (!zf) {
-        return diag_set(d, DIAG_IO, "cannot open member: %s", zip_strerror(b->priv));
+        return diag_set(d, DIAG_IO, "cannot open member: %s", zip_strerror(za));
     }
     while (*got < cap) {
         zip_int64_t n = zip_fread(zf, buf + *got, cap - *got);
@@ -122,16 +210,85 @@ static int zb_read(struct bundle *b, const struct bundle_entry *e, unsigned char
     return rc;
 }
 
+static int zr_read(struct bundle_reader *r, const struct bundle_entry *e, unsigned char *buf,
+                   size_t cap, size_t *got, struct diag *d)
+{
+    return zr_stream(((struct zip_reader *)r->priv)->za, e, 0, buf, cap, got, d);
+}
+
+/* A deflated member, whole: its raw stream from libzip, inflated at once by libdeflate into
+ * a buffer one byte larger than declared (a longer member shows as longer), its CRC checked
+ * by libdeflate_crc32. About twice zlib's speed on the .so members of real bundles
+ * (design.md "Performance design"). Other methods go through libzip's stream. */
+static int zr_whole(struct bundle_reader *r, const struct bundle_entry *e, struct bundle_bytes *out,
+                    struct diag *d)
+{
+    struct zip_reader *z = r->priv;
+    size_t cap = (size_t)e->size + 1, raw_len = 0, actual = 0;
+    enum libdeflate_result res;
+
+    out->data = xmalloc(cap);
+    if (e->method != ZIP_CM_DEFLATE || e->stored >= SIZE_MAX) {
+        if (zr_stream(z->za, e, 0, out->data, cap, &out->len, d) != 0) {
+            goto fail;
+        }
+        return 0;
+    }
+    if (e->stored + 1 > z->raw_cap) {
+        free(z->raw);
+        z->raw_cap = (size_t)e->stored + 1;
+        z->raw = xmalloc(z->raw_cap);
+    }
+    if (zr_stream(z->za, e, ZIP_FL_COMPRESSED, z->raw, (size_t)e->stored + 1, &raw_len, d) != 0) {
+        goto fail;
+    }
+    if (raw_len != e->stored) {
+        diag_set(d, DIAG_IO,
+                 "cannot read member: its compressed data has %s bytes than the "
+                 "%llu the archive declares",
+                 raw_len > e->stored ? "more" : "fewer", (unsigned long long)e->stored);
+        goto fail;
+    }
+    res = libdeflate_deflate_decompress(z->dec, z->raw, raw_len, out->data, cap, &actual);
+    if (res == LIBDEFLATE_INSUFFICIENT_SPACE) {
+        out->len = cap; /* longer than declared: the caller says so */
+        return 0;
+    }
+    if (res != LIBDEFLATE_SUCCESS) {
+        diag_set(d, DIAG_IO, "cannot read member: Compressed data invalid");
+        goto fail;
+    }
+    out->len = actual;
+    if (actual == e->size && libdeflate_crc32(0, out->data, actual) != e->crc) {
+        diag_set(d, DIAG_IO, "cannot read member: CRC error");
+        goto fail;
+    }
+    return 0;
+fail:
+    free(out->data);
+    out->data = NULL;
+    return -1;
+}
+
 static void zb_close(struct bundle *b)
 {
-    if (b->priv) {
-        zip_discard(b->priv); /* read-only: never write the archive back */
+    struct zip_state *s = b->priv;
+
+    if (s) {
+        zip_discard(s->za); /* read-only: never write the archive back */
+        free(s);
     }
 }
 
-static const struct bundle_ops zb_ops = {zb_read, zb_close};
+static const struct bundle_ops zb_ops = {
+    .reader_open = zr_open,
+    .reader_close = zr_close,
+    .read = zr_read,
+    .whole = zr_whole,
+    .close = zb_close,
+};
 
-static int list_archive(struct bundle *b, zip_t *za);
+static int list_archive(struct bundle *b, zip_t *za, const void *mem, size_t mem_len);
 
 int bundle_zip_open(struct bundle *b, const char *path, struct diag *d)
 {
@@ -144,7 +301,7 @@ int bundle_zip_open(struct bundle *b, const char *path, struct diag *d)
         free(what);
         return rc;
     }
-    return list_archive(b, za);
+    return list_archive(b, za, NULL, 0);
 }
 
 int bundle_zip_open_memory(struct bundle *b, const void *data, size_t len, struct diag *d)
@@ -165,16 +322,20 @@ int bundle_zip_open_memory(struct bundle *b, const void *data, size_t len, struc
         return rc;
     }
     zip_error_fini(&error);
-    return list_archive(b, za);
+    return list_archive(b, za, data, len);
 }
 
-static int list_archive(struct bundle *b, zip_t *za)
+static int list_archive(struct bundle *b, zip_t *za, const void *mem, size_t mem_len)
 {
+    struct zip_state *s = xcalloc(1, sizeof(*s));
     zip_int64_t n;
 
-    b->priv = za;
+    s->za = za;
+    s->mem = mem;
+    s->mem_len = mem_len;
+    b->priv = s;
     b->ops = &zb_ops;
-    n = zip_get_num_entries(za, 0);
+    n = s->entries = zip_get_num_entries(za, 0);
     for (zip_int64_t i = 0; i < n; i++) {
         if (b->nr >= b->limits.max_entries) {
             bundle_add_note(b, xasprintf("only the first %zu of %lld entries were read",

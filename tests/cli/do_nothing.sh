@@ -35,6 +35,11 @@ if sh "$repo/tests/cli/given_rules.sh" "$fake" "$repo/rules" "$fixtures/bundles"
     echo "not ok - cli.given_rules passes with a tool that does nothing"
     bad=$((bad + 1))
 fi
+n=$((n + 1))
+if sh "$repo/tests/cli/jobs_same.sh" "$fake" "$fixtures" >/dev/null 2>&1; then
+    echo "not ok - cli.jobs_same passes with a tool that does nothing"
+    bad=$((bad + 1))
+fi
 # The hostile matrix: every case must fail ("0 passed").
 out=$(/usr/bin/python3 "$repo/tests/hostile/hostile.py" --abiscan "$fake" --work "$scratch/hostile" \
     --fixtures "$fixtures" -j 2 --timeout 20 2>&1 | tail -n 1)

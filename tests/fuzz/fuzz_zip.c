@@ -26,26 +26,26 @@ static const struct bundle_limits limits = {
     .max_total_read = 4u << 20,
 };
 
-static void read_entry(struct bundle *b, const struct bundle_entry *e)
+static void read_entry(struct bundle *b, struct bundle_reader *r, const struct bundle_entry *e)
 {
     struct diag d = DIAG_INIT;
-    unsigned char head[16], link[1024];
-    unsigned char *buf = NULL;
-    size_t got = 0, len = 0;
+    unsigned char head[4], link[1024];
+    struct bundle_bytes bytes;
+    size_t got = 0;
 
     if (e->type == ENTRY_DIR) {
         return; /* listed, never read */
     }
     if (e->type == ENTRY_SYMLINK) {
         /* scan.c read_link(): the stored target, at most 1023 bytes. */
-        if (bundle_peek(b, e, link, sizeof(link) - 1, &got, &d) == 0) {
+        if (bundle_peek(r, e, link, sizeof(link) - 1, &got, &d) == 0) {
             FUZZ_CHECK(got <= sizeof(link) - 1);
         } else {
             FUZZ_CHECK(d.code != DIAG_OK);
         }
         return;
     }
-    if (bundle_peek(b, e, head, sizeof(head), &got, &d) != 0) {
+    if (bundle_peek(r, e, head, sizeof(head), &got, &d) != 0) {
         FUZZ_CHECK(d.code != DIAG_OK);
         FUZZ_CHECK(fuzz_touch(d.msg) < sizeof(d.msg));
         d = (struct diag)DIAG_INIT;
@@ -54,25 +54,32 @@ static void read_entry(struct bundle *b, const struct bundle_entry *e)
         FUZZ_CHECK(!e->problem);
         (void)pyclass_content(head, got);
     }
-    if (bundle_read(b, e, &buf, &len, &d) != 0) {
-        FUZZ_CHECK(d.code != DIAG_OK && !buf && !len);
+    /* scan.c: the budget charged, then the member whole. */
+    if (bundle_charge(b, e, &d) != 0) {
+        FUZZ_CHECK(d.code == DIAG_LIMIT);
+        return;
+    }
+    if (bundle_map(r, e, &bytes, &d) != 0) {
+        FUZZ_CHECK(d.code != DIAG_OK && !bytes.data && !bytes.len);
         FUZZ_CHECK(fuzz_touch(d.msg) < sizeof(d.msg));
         return;
     }
-    FUZZ_CHECK(buf && len == e->size && !e->problem);
-    if (elfinfo_is_elf(buf, len)) {
+    FUZZ_CHECK(bytes.len == e->size && !e->problem);
+    FUZZ_CHECK(bytes.len == 0 || bytes.data);
+    if (elfinfo_is_elf(bytes.data, bytes.len)) {
         struct elfinfo info;
-        elfinfo_from_memory(&info, buf, len); /* a failure is recorded in info.error */
+        elfinfo_from_memory(&info, bytes.data, bytes.len); /* a failure is in info.error */
         fuzz_touch_elfinfo(&info);
         elfinfo_release(&info);
     }
-    free(buf);
+    bundle_bytes_release(&bytes);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct diag d = DIAG_INIT;
     struct bundle *b = NULL;
+    struct bundle_reader *r;
 
     if (bundle_open_zip_memory(&b, "fuzz.zip", data, size, &limits, &d) != 0) {
         FUZZ_CHECK(!b && d.code != DIAG_OK);
@@ -80,6 +87,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     }
     FUZZ_CHECK(b && bundle_kind(b) == BUNDLE_ZIP && b->nr <= limits.max_entries);
+    r = bundle_reader_new(b, &d); /* the first reader borrows the archive: cannot fail */
+    FUZZ_CHECK(r != NULL);
     for (size_t i = 0; i < b->notes.nr; i++) {
         fuzz_touch(b->notes.v[i]);
     }
@@ -88,8 +97,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FUZZ_CHECK(e->path != NULL);
         fuzz_touch(e->path);
         fuzz_touch(e->problem);
-        read_entry(b, e);
+        read_entry(b, r, e);
     }
+    bundle_reader_free(r);
     FUZZ_CHECK(b->read_total <= limits.max_total_read);
     bundle_close(b);
     return 0;

@@ -49,15 +49,15 @@ static void bundle__walks_a_directory_in_sorted_order(void **state)
 {
     char *dir = scratch();
     struct bundle *b = NULL;
+    struct bundle_reader *r;
+    struct bundle_bytes bytes;
     struct diag d = DIAG_INIT;
-    unsigned char *buf = NULL;
-    size_t len = 0;
     const struct bundle_entry *e, *entries;
     size_t nr;
 
     (void)state;
     sh(dir, "mkdir -p $D/b/c $D/a && printf hello >$D/b/c/x.so && mkfifo $D/a/fifo && "
-       "ln -s c/x.so $D/b/link.so && ln -s /etc/passwd $D/b/out.so");
+            "ln -s c/x.so $D/b/link.so && ln -s /etc/passwd $D/b/out.so");
     assert_int_equal(bundle_open(&b, dir, &limits, &d), 0);
     assert_int_equal(bundle_kind(b), BUNDLE_DIR);
     entries = bundle_entries(b, &nr);
@@ -68,9 +68,12 @@ static void bundle__walks_a_directory_in_sorted_order(void **state)
     assert_non_null(strstr(entries[1].problem, "FIFO"));
     e = find(b, "b/c/x.so");
     assert_int_equal(e->type, ENTRY_FILE);
-    assert_int_equal(bundle_read(b, e, &buf, &len, &d), 0);
-    assert_memory_equal(buf, "hello", 5);
-    free(buf);
+    r = bundle_reader_new(b, &d);
+    assert_non_null(r);
+    assert_int_equal(bundle_map(r, e, &bytes, &d), 0);
+    assert_int_equal(bytes.len, 5);
+    assert_memory_equal(bytes.data, "hello", 5);
+    bundle_bytes_release(&bytes);
     e = find(b, "b/link.so"); /* inside the root: another name of the file it resolves to */
     assert_int_equal(e->type, ENTRY_SYMLINK);
     assert_null(e->problem);
@@ -78,7 +81,9 @@ static void bundle__walks_a_directory_in_sorted_order(void **state)
     assert_int_equal(e->size, 5);
     e = find(b, "b/out.so");
     assert_non_null(strstr(e->problem, "outside the bundle root"));
-    assert_int_equal(bundle_read(b, e, &buf, &len, &d), -1);
+    assert_int_equal(bundle_map(r, e, &bytes, &d), -1);
+    assert_null(bytes.data);
+    bundle_reader_free(r);
     bundle_close(b);
     sh(dir, "rm -rf $D");
     free(dir);
@@ -89,9 +94,10 @@ static void bundle__limits_depth_size_and_entries(void **state)
     char *dir = scratch();
     struct bundle_limits tight = {4, 3, 2, 0};
     struct bundle *b = NULL;
+    struct bundle_reader *r;
+    struct bundle_bytes bytes;
     struct diag d = DIAG_INIT;
-    unsigned char *buf = NULL;
-    size_t len = 0, nr = 0;
+    size_t nr = 0;
 
     (void)state;
     sh(dir, "mkdir -p $D/1/2/3/4 && printf 12345 >$D/big && printf 1 >$D/1/2/3/4/deep");
@@ -106,7 +112,9 @@ static void bundle__limits_depth_size_and_entries(void **state)
     assert_non_null(strstr(find(b, "1/2/3")->problem, "deeper than 2"));
     /* Over the member limit: said when listed, never read. */
     assert_non_null(strstr(find(b, "big")->problem, "over the 4-byte limit"));
-    assert_int_equal(bundle_read(b, find(b, "big"), &buf, &len, &d), -1);
+    r = bundle_reader_new(b, &d);
+    assert_int_equal(bundle_map(r, find(b, "big"), &bytes, &d), -1);
+    bundle_reader_free(r);
     bundle_close(b);
     sh(dir, "rm -rf $D");
     free(dir);
@@ -132,12 +140,110 @@ static void bundle__refuses_what_is_not_a_bundle(void **state)
     free(dir);
 }
 
+/* A file whose size changed since the walk is read no further than what is mapped, and
+ * said to differ from its listed size. */
+static void bundle__directory_file_changed_since_walk(void **state)
+{
+    char *dir = scratch();
+    struct bundle *b = NULL;
+    struct bundle_reader *r;
+    struct bundle_bytes bytes;
+    struct diag d = DIAG_INIT;
+
+    (void)state;
+    sh(dir, "printf 0123456789 >$D/grows && printf 0123456789 >$D/shrinks");
+    assert_int_equal(bundle_open(&b, dir, &limits, &d), 0);
+    r = bundle_reader_new(b, &d);
+    sh(dir, "printf 0123456789abc >$D/grows && printf 01 >$D/shrinks");
+    assert_int_equal(bundle_map(r, find(b, "grows"), &bytes, &d), -1);
+    assert_non_null(strstr(d.msg, "more bytes than its declared 10"));
+    assert_int_equal(bundle_map(r, find(b, "shrinks"), &bytes, &d), -1);
+    assert_non_null(strstr(d.msg, "fewer bytes than its declared 10"));
+    bundle_reader_free(r);
+    bundle_close(b);
+    sh(dir, "rm -rf $D");
+    free(dir);
+}
+
+/* A zip's members through two readers (the second opens the archive again): deflated
+ * ones inflated by libdeflate, stored ones by libzip, the same bytes either way; a bad CRC
+ * and a corrupt stream are refused; the budget is charged by the caller. */
+static void bundle__zip_members_whole(void **state)
+{
+    char *dir = scratch();
+    char *path = xasprintf("%s/z.zip", dir);
+    struct bundle_limits lim = limits;
+    struct bundle *b = NULL;
+    struct bundle_reader *r[2];
+    struct bundle_bytes bytes;
+    struct diag d = DIAG_INIT;
+    unsigned char head[4];
+    size_t got = 0;
+
+    (void)state;
+    /* Members of 1 MiB each; the CRC of one and the stream of another spoiled. */
+    sh(dir, "/usr/bin/python3 - $D/z.zip <<'EOF'\n"
+            "import sys, zipfile\n"
+            "data = bytes(range(256)) * 4096\n"
+            "with zipfile.ZipFile(sys.argv[1], 'w') as z:\n"
+            "    z.writestr('deflated', data, zipfile.ZIP_DEFLATED)\n"
+            "    z.writestr('stored', data, zipfile.ZIP_STORED)\n"
+            "    z.writestr('badcrc', data[::-1], zipfile.ZIP_DEFLATED)\n"
+            "    z.writestr('corrupt', data, zipfile.ZIP_DEFLATED)\n"
+            "    bad, corrupt = z.getinfo('badcrc'), z.getinfo('corrupt')\n"
+            "raw = bytearray(open(sys.argv[1], 'rb').read())\n"
+            "crc = bad.CRC.to_bytes(4, 'little')\n"
+            "raw = raw.replace(crc, bytes(x ^ 0xFF for x in crc))  # every copy: both headers\n"
+            "start = corrupt.header_offset + 30 + len('corrupt')\n"
+            "raw[start:start + 8] = b'\\xff' * 8\n"
+            "open(sys.argv[1], 'wb').write(raw)\n"
+            "EOF");
+    assert_int_equal(bundle_open(&b, path, &lim, &d), 0);
+    r[0] = bundle_reader_new(b, &d);
+    r[1] = bundle_reader_new(b, &d);
+    assert_non_null(r[0]);
+    assert_non_null(r[1]);
+    for (int k = 0; k < 2; k++) {
+        for (int m = 0; m < 2; m++) {
+            const struct bundle_entry *e = find(b, m ? "stored" : "deflated");
+            assert_int_equal(bundle_map(r[k], e, &bytes, &d), 0);
+            assert_int_equal(bytes.len, 256 * 4096);
+            for (size_t i = 0; i < bytes.len; i += 4093) {
+                assert_int_equal(bytes.data[i], (unsigned char)i);
+            }
+            bundle_bytes_release(&bytes);
+            assert_int_equal(bundle_peek(r[k], e, head, sizeof(head), &got, &d), 0);
+            assert_int_equal(got, 4);
+            assert_int_equal(head[3], 3);
+        }
+    }
+    assert_int_equal(bundle_map(r[1], find(b, "badcrc"), &bytes, &d), -1);
+    assert_non_null(strstr(d.msg, "CRC error"));
+    assert_int_equal(bundle_map(r[0], find(b, "corrupt"), &bytes, &d), -1);
+    assert_non_null(strstr(d.msg, "cannot read member"));
+    assert_null(bytes.data);
+    /* The budget (4 x the member limit by default): four members of 1 MiB, then no more. */
+    for (int i = 0; i < 4; i++) {
+        assert_int_equal(bundle_charge(b, find(b, "stored"), &d), 0);
+    }
+    assert_int_equal(bundle_charge(b, find(b, "stored"), &d), -1);
+    assert_non_null(strstr(d.msg, "budget"));
+    bundle_reader_free(r[1]);
+    bundle_reader_free(r[0]);
+    bundle_close(b);
+    sh(dir, "rm -rf $D");
+    free(path);
+    free(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(bundle__walks_a_directory_in_sorted_order),
         cmocka_unit_test(bundle__limits_depth_size_and_entries),
         cmocka_unit_test(bundle__refuses_what_is_not_a_bundle),
+        cmocka_unit_test(bundle__directory_file_changed_since_walk),
+        cmocka_unit_test(bundle__zip_members_whole),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,41 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# jobs_same.sh ABISCAN FIXTURES: the report does not depend on the threads. Every fixture
+# bundle, zip and directory, with and without a runtime, is scanned with --jobs 1, 2, 3
+# and 8 (an explicit --jobs uses its threads on inputs of any size); the JSON reports
+# and the exit statuses must be byte-for-byte the same. Run under ThreadSanitizer too
+# (scripts/test).
+set -u
+abiscan=$1 fixtures=$2
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+fail=0 n=0
+export SOURCE_DATE_EPOCH=1796083200
+for b in "$fixtures"/bundles/*; do
+    for rt in "" python3.12; do
+        n=$((n + 1))
+        name="$(basename "$b")${rt:+ --runtime $rt}"
+        bad=
+        for j in 1 2 3 8; do
+            "$abiscan" ${rt:+--runtime "$rt"} --jobs "$j" --format json -v "$b" \
+                >"$out/$j.json" 2>"$out/$j.err"
+            echo $? >"$out/$j.rc"
+            if [ "$j" != 1 ] && ! { cmp -s "$out/1.json" "$out/$j.json" &&
+                cmp -s "$out/1.err" "$out/$j.err" && cmp -s "$out/1.rc" "$out/$j.rc"; }; then
+                bad="$bad $j"
+            fi
+        done
+        if [ ! -s "$out/1.json" ] && [ "$(cat "$out/1.rc")" -lt 2 ]; then
+            echo "not ok - $name: no report (exit $(cat "$out/1.rc"))"
+            fail=$((fail + 1))
+        elif [ -n "$bad" ]; then
+            echo "not ok - $name: --jobs$bad differ from --jobs 1"
+            diff "$out/1.json" "$out/${bad##* }.json" | head -5
+            fail=$((fail + 1))
+        else
+            echo "ok - $name"
+        fi
+    done
+done
+echo "$((n - fail)) passed, $fail failed"
+[ "$fail" = 0 ] && [ "$n" -gt 0 ]
