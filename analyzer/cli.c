@@ -24,6 +24,14 @@ enum opt_id {
     OPT_COLOR,
     OPT_MAX_MEMBER_SIZE,
     OPT_ROLE,
+    OPT_REPORT,
+    OPT_CONFIG,
+    OPT_NO_CONFIG,
+    OPT_NO_SUPPRESS,
+    OPT_BASELINE,
+    OPT_WRITE_BASELINE,
+    OPT_LIST_RULES,
+    OPT_EXPLAIN,
     OPT_LAYER = 'l',
 };
 
@@ -51,17 +59,34 @@ static const struct cli_option table[] = {
      "print the known runtime profiles and exit"},
     {NULL, "rules", OPT_RULES, required_argument, "DIR",
      "read the catalogue and profiles from DIR instead of the installed ones"},
+    {NULL, "config", OPT_CONFIG, required_argument, "FILE",
+     "read the configuration from FILE, not the .abiscan.yaml found from the current "
+     "directory up to the repository root; the command line wins over it"},
+    {NULL, "no-config", OPT_NO_CONFIG, no_argument, NULL, "read no configuration file"},
     {"Limits", "max-member-size", OPT_MAX_MEMBER_SIZE, required_argument, "BYTES",
      "do not read members larger than BYTES (default 268435456); report them"},
     {"Output", "format", OPT_FORMAT, required_argument, "FMT",
      "output format: {formats} (default: text)"},
     {NULL, "output", OPT_OUTPUT, required_argument, "FILE", "write the report to FILE, not stdout"},
+    {NULL, "report", OPT_REPORT, required_argument, "FMT=FILE",
+     "also write a report in FMT to FILE, whole or not at all (repeatable); the summary line "
+     "goes to stderr whenever stdout is not the text report"},
     {NULL, "color", OPT_COLOR, required_argument, "WHEN",
      "auto (default: on a terminal, unless NO_COLOR is set), always or never"},
     {NULL, "verbose", OPT_VERBOSE, no_argument, NULL,
      "text: also show the notes, and the line Lambda would log"},
+    {"Rules", "list-rules", OPT_LIST_RULES, no_argument, NULL,
+     "print the rule catalogue (JSON with --format json) and exit"},
+    {NULL, "explain", OPT_EXPLAIN, required_argument, "RULE",
+     "what a rule (id or slug) means, an example, what Lambda logs, the fix; then exit"},
     {"Gate", "fail-on", OPT_FAIL_ON, required_argument, "SEV",
      "exit 1 on findings at or above SEV: note, warning, error (default) or none"},
+    {NULL, "baseline", OPT_BASELINE, required_argument, "FILE",
+     "fail only on findings not in the baseline FILE; note its entries no longer found"},
+    {NULL, "write-baseline", OPT_WRITE_BASELINE, required_argument, "FILE",
+     "record every finding of this run in FILE as accepted (they then do not fail it)"},
+    {NULL, "no-suppress", OPT_NO_SUPPRESS, no_argument, NULL,
+     "ignore the configuration's suppressions and the baseline: show and count everything"},
     {"Other", "help", OPT_HELP, no_argument, NULL, "print this help and exit"},
     {NULL, "version", OPT_VERSION, no_argument, NULL, "print the version and exit"},
 
@@ -105,7 +130,8 @@ void cli_print_help(FILE *out, const char *formats)
                  "  0  no finding at or above --fail-on\n"
                  "  1  at least one finding at or above --fail-on\n"
                  "  2  the run could not do its job (bad option, unknown runtime, missing or\n"
-                 "     unreadable input, invalid rules or profile); one line on stderr says why\n");
+                 "     unreadable input, invalid rules, profile or configuration); one line on\n"
+                 "     stderr says why\n");
 }
 
 static const char *normalise_arch(const char *arch)
@@ -180,6 +206,7 @@ static enum cli_result apply(struct options *o, int id, const char *arg, struct 
             return CLI_USAGE_ERROR;
         }
         o->fail_on = (enum severity)sev;
+        o->fail_on_given = true;
         break;
     case OPT_COLOR:
         if (!strcmp(arg, "auto") || !strcmp(arg, "always") || !strcmp(arg, "never")) {
@@ -193,6 +220,34 @@ static enum cli_result apply(struct options *o, int id, const char *arg, struct 
             diag_set(d, DIAG_USAGE, "--max-member-size needs a positive number of bytes");
             return CLI_USAGE_ERROR;
         }
+        break;
+    case OPT_REPORT:
+        if (!strchr(arg, '=') || arg[0] == '=' || !strchr(arg, '=')[1]) {
+            diag_set(d, DIAG_USAGE, "--report needs FORMAT=FILE, e.g. junit=reports/abiscan.xml");
+            return CLI_USAGE_ERROR;
+        }
+        strvec_push(&o->reports, arg);
+        break;
+    case OPT_CONFIG:
+        o->config = arg;
+        break;
+    case OPT_NO_CONFIG:
+        o->no_config = true;
+        break;
+    case OPT_NO_SUPPRESS:
+        o->no_suppress = true;
+        break;
+    case OPT_BASELINE:
+        o->baseline = arg;
+        break;
+    case OPT_WRITE_BASELINE:
+        o->write_baseline = arg;
+        break;
+    case OPT_LIST_RULES:
+        o->list_rules = true;
+        break;
+    case OPT_EXPLAIN:
+        o->explain = arg;
         break;
     case OPT_HELP:
         return CLI_HELP;
@@ -252,10 +307,7 @@ enum cli_result cli_parse(struct options *o, int argc, char **argv, struct diag 
     for (int i = optind; i < argc; i++) {
         strvec_push(&o->inputs, argv[i]);
     }
-    if (!o->list_runtimes && !o->inputs.nr) {
-        diag_set(d, DIAG_USAGE, "no bundle given (see --help)");
-        return CLI_USAGE_ERROR;
-    }
+    /* No bundle is not an error yet: the configuration may name them (run_main decides). */
     if (o->role == ROLE_AS_LAYER && o->layers.nr) {
         diag_set(d, DIAG_USAGE, "--layer goes with a function bundle, not with --role layer");
         return CLI_USAGE_ERROR;
@@ -267,4 +319,5 @@ void options_release(struct options *o)
 {
     strvec_release(&o->inputs);
     strvec_release(&o->layers);
+    strvec_release(&o->reports);
 }

@@ -71,7 +71,7 @@ int datadir_load(struct datadir *out, const char *dir, struct diag *d)
         pypi_names_load(&out->pypi_names, path, d) == 0 && link_os(out, d) == 0) {
         rc = 0;
     }
-    free(path);
+    out->dir = path;
     if (rc) {
         datadir_release(out);
     }
@@ -80,6 +80,8 @@ int datadir_load(struct datadir *out, const char *dir, struct diag *d)
 
 void datadir_release(struct datadir *dd)
 {
+    free(dd->dir);
+    dd->dir = NULL;
     rules_release(&dd->rules);
     profiles_release(&dd->profiles);
     osdatas_release(&dd->os);

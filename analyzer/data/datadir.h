@@ -22,6 +22,7 @@
 #include "stableabi.h"
 
 struct datadir {
+    char *dir; /* where it was read from (the configuration's schema is there too) */
     struct ruleset rules;
     struct profiles profiles;
     struct osdatas os;

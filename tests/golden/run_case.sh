@@ -61,7 +61,23 @@ for fmt in "${formats[@]}"; do
     env -u NO_COLOR "$abiscan" "${flag[@]}" "${args[@]}" >"$out.raw" 2>"$err.raw"
     got_exit=$?
     normalise <"$out.raw" >"$out"
-    normalise <"$err.raw" >"$err"
+    normalise <"$err.raw" >"$err.all"
+    # When stdout is not the text report (json, another format, -o FILE), the run ends its
+    # stderr with the one-line summary, so that a CI log says why it failed: required
+    # there, checked for its shape, and taken off before stderr is compared.
+    summary_re='^abiscan: ([0-9]+ errors?, [0-9]+ warnings?, [0-9]+ notes?(; [0-9]+ suppressed)? in [0-9]+ inputs?; target .*: (fails|passes)( \(--fail-on\))?|imports on [0-9]+ of [0-9]+ runtimes?)$'
+    last=$(tail -n 1 "$err.all")
+    if [ "$got_exit" -le 1 ] && { [ "$fmt" = json ] || [ ! -s "$out" ]; } && ! grep -q -- '--list-' "$case_dir/args"; then
+        if [[ ! $last =~ $summary_re ]]; then
+            echo "golden.$name ($fmt): stdout is not the text report, but stderr does not end with the summary line: '$last'" >&2
+            status=1
+        fi
+    fi
+    if [[ $last =~ $summary_re ]]; then
+        head -n -1 "$err.all" >"$err"
+    else
+        cp "$err.all" "$err"
+    fi
     if [ "${UPDATE_GOLDEN:-}" = 1 ]; then
         # Every expectation from this run, and none left from an older one: an exit or
         # stderr file the tool no longer earns is removed, not kept.
