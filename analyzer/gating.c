@@ -62,8 +62,10 @@ int gating_run(struct gating *g, struct findings *fs, const struct options *o,
         }
     }
     g->gated = rules.suppress_nr || rules.baseline || o->write_baseline;
-    if (gate_today(&rules.today, d) != 0) {
-        return -1;
+    for (size_t i = 0; i < rules.suppress_nr; i++) {
+        if (rules.suppress[i].until && gate_today(&rules.today, d) != 0) {
+            return -1; /* only a suppression with a last day needs today */
+        }
     }
     gate_apply(&g->gate, fs, &rules);
     for (size_t i = 0; i < g->gate.warnings.nr; i++) {
