@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -159,10 +160,43 @@ static int parse_size(uint64_t *out, const char *s)
     return 0;
 }
 
+/* Options that only keep their argument, or only set a flag: a row each, not a case. */
+static const struct {
+    int id;
+    size_t str;  /* offset of a const char * in struct options, or 0 */
+    size_t flag; /* offset of a bool, or 0 */
+} stores[] = {
+    {OPT_CONFIG, offsetof(struct options, config), 0},
+    {OPT_BASELINE, offsetof(struct options, baseline), 0},
+    {OPT_WRITE_BASELINE, offsetof(struct options, write_baseline), 0},
+    {OPT_EXPLAIN, offsetof(struct options, explain), 0},
+    {OPT_NO_CONFIG, 0, offsetof(struct options, no_config)},
+    {OPT_NO_SUPPRESS, 0, offsetof(struct options, no_suppress)},
+    {OPT_LIST_RULES, 0, offsetof(struct options, list_rules)},
+};
+
+static bool store(struct options *o, int id, const char *arg)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(stores); i++) {
+        if (stores[i].id == id && stores[i].str) {
+            *(const char **)(void *)((char *)o + stores[i].str) = arg;
+            return true;
+        }
+        if (stores[i].id == id) {
+            *(bool *)(void *)((char *)o + stores[i].flag) = true;
+            return true;
+        }
+    }
+    return false;
+}
+
 static enum cli_result apply(struct options *o, int id, const char *arg, struct diag *d)
 {
     int sev;
 
+    if (store(o, id, arg)) {
+        return CLI_OK;
+    }
     switch (id) {
     case OPT_RUNTIME:
         o->runtime = arg;
@@ -227,27 +261,6 @@ static enum cli_result apply(struct options *o, int id, const char *arg, struct 
             return CLI_USAGE_ERROR;
         }
         strvec_push(&o->reports, arg);
-        break;
-    case OPT_CONFIG:
-        o->config = arg;
-        break;
-    case OPT_NO_CONFIG:
-        o->no_config = true;
-        break;
-    case OPT_NO_SUPPRESS:
-        o->no_suppress = true;
-        break;
-    case OPT_BASELINE:
-        o->baseline = arg;
-        break;
-    case OPT_WRITE_BASELINE:
-        o->write_baseline = arg;
-        break;
-    case OPT_LIST_RULES:
-        o->list_rules = true;
-        break;
-    case OPT_EXPLAIN:
-        o->explain = arg;
         break;
     case OPT_HELP:
         return CLI_HELP;
