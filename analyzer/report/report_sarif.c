@@ -76,7 +76,7 @@ static char *artifact_uri(const struct report *r, const struct finding *f)
     size_t n = strlen(path);
     unsigned char *raw = NULL;
 
-    if (f->path_bytes && !report_in_archive(r, f) && strcmp(r->inputs[f->input].kind, "file")) {
+    if (f->path_bytes && f->path[0] && !strcmp(r->inputs[f->input].kind, "directory")) {
         size_t in_len = n - strlen(f->path), hn = strlen(f->path_bytes) / 2;
         raw = xmalloc(in_len + hn + 1);
         memcpy(raw, path, in_len);

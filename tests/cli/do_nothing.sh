@@ -31,10 +31,11 @@ if /usr/bin/python3 "$repo/tests/cli/import_chains.py" "$fake" "$scratch/chains"
     bad=$((bad + 1))
 fi
 # The CI gate's end-to-end tests (issue 10): the formats' consumers, the examples, the
-# pre-commit hook, the man page and completion.
+# pre-commit hook, the man page and completion (which ask the binary for its options).
 for t in "consumers/consumers.py $fake $fixtures $scratch/consumers" \
     "examples/examples.py $fake $fixtures $scratch/examples" \
-    "precommit/precommit.sh $fake $fixtures $scratch/precommit $repo"; do
+    "precommit/precommit.sh $fake $fixtures $scratch/precommit $repo" \
+    "doc/check_doc.sh $fake $repo"; do
     n=$((n + 1))
     set -- $t
     script=$1
