@@ -99,25 +99,124 @@ static char *example_of(const struct datadir *dd, const struct rule *rule, struc
     return out;
 }
 
+/* What the catalogue's template variables stand for, for the legend under a template. */
+static const struct {
+    const char *name, *what;
+} metavars[] = {
+    {"abs", "the member's path in the Lambda file system (/var/task/..., /opt/...)"},
+    {"arch", "the target architecture"},
+    {"dir", "the directory the bundle is built in"},
+    {"dist", "the distribution the member belongs to"},
+    {"expected", "what the runtime accepts"},
+    {"found", "what the member has or needs"},
+    {"handler", "the function's handler module"},
+    {"lib", "the library, as the loader names it"},
+    {"loader_error", "the dynamic loader's message"},
+    {"module", "the module being imported"},
+    {"newer", "a release of the distribution that fixes it, when one is known"},
+    {"path", "the member's path in the bundle"},
+    {"pip_install", "a pip command that fetches a build for the runtime and architecture"},
+    {"pip_platform", "the manylinux platform tag of the runtime"},
+    {"pyver", "the runtime's Python version"},
+    {"requirement", "the distribution and its version (name==version)"},
+    {"runtime", "the target runtime"},
+    {"triplet", "the platform triplet (x86_64-linux-gnu, aarch64-linux-gnu)"},
+    {"version", "the distribution's version"},
+};
+
+/* The variable "{name}" or "<name>" at p, as its length (0: none); *n gets the name's. */
+static size_t metavar_at(const char *p, size_t *n)
+{
+    const char *close = *p == '{' ? strchr(p, '}') : *p == '<' ? strchr(p, '>') : NULL;
+
+    *n = close ? (size_t)(close - p - 1) : 0;
+    if (!close || !*n || *n >= 32 || strspn(p + 1, "abcdefghijklmnopqrstuvwxyz_") < *n) {
+        return 0;
+    }
+    return *n + 2;
+}
+
+/*
+ * A catalogue text as a man page writes a synopsis: "{requirement}" and "<dir>" become
+ * REQUIREMENT and DIR, metavariables a reader fills in, never text a shell would take for
+ * a redirect if pasted (the golden lint forbids placeholders in any output). The names
+ * met are added to seen when it is given. Caller frees.
+ */
+static char *metavars_upper(const char *t, struct strvec *seen)
+{
+    char *out = xmalloc(2 * strlen(t) + 1), *o = out;
+    size_t n, len;
+
+    for (const char *p = t; *p; p++) {
+        if ((len = metavar_at(p, &n)) == 0) {
+            *o++ = *p;
+            continue;
+        }
+        if (p > t && p[-1] == ')') {
+            *o++ = ' '; /* "...glibc){newer}": the variable is a phrase of its own */
+        }
+        for (size_t i = 1; i <= n; i++) {
+            *o++ = p[i] == '_' ? '_' : (char)(p[i] - 'a' + 'A');
+        }
+        if (seen) {
+            char *name = xstrndup(p + 1, n);
+            if (!strvec_contains(seen, name)) {
+                strvec_push(seen, name);
+            }
+            free(name);
+        }
+        p += len - 1;
+    }
+    *o = '\0';
+    return out;
+}
+
+/* A template, then what each of its metavariables stands for. */
+static void put_template(FILE *out, const char *t)
+{
+    struct strvec seen = STRVEC_INIT;
+    char *text = metavars_upper(t, &seen);
+
+    fprintf(out, "  %s\n", text);
+    for (size_t i = 0; i < seen.nr; i++) {
+        for (size_t k = 0; k < ARRAY_SIZE(metavars); k++) {
+            if (!strcmp(metavars[k].name, seen.v[i])) {
+                fputs("    ", out);
+                for (const char *c = seen.v[i]; *c; c++) {
+                    fputc(*c == '_' ? '_' : *c - 'a' + 'A', out);
+                }
+                fprintf(out, ": %s\n", metavars[k].what);
+            }
+        }
+    }
+    free(text);
+    strvec_release(&seen);
+}
+
 int explain_rule(FILE *out, const struct datadir *dd, const char *name, struct diag *d)
 {
     const struct rule *rule = find(&dd->rules, name);
     struct diag ignored = DIAG_INIT;
-    char *example;
+    char *example, *help;
 
     if (!rule) {
         return diag_set(d, DIAG_USAGE, "unknown rule '%s' (see --list-rules)", name);
     }
     fprintf(out, "%s %s (%s by default)\n%s\n\nWhat it means:\n", rule->id, rule->slug,
             severity_name(rule->severity), rule->title);
-    wrapped(out, rule->help);
+    help = metavars_upper(rule->help, NULL);
+    wrapped(out, help);
+    free(help);
     if ((example = example_of(dd, rule, &ignored)) != NULL) {
-        fprintf(out, "\nExample:\n  %s\n", example);
+        help = metavars_upper(example, NULL);
+        fprintf(out, "\nExample:\n  %s\n", help);
+        free(help);
         free(example);
     }
-    fprintf(out, "\nWhat Lambda logs:\n  %s\n",
-            rule->lambda_error ? rule->lambda_error : "nothing at import: a risk, not a failure");
-    fprintf(out, "\nHow to fix it:\n  %s\n",
-            rule->remediation ? rule->remediation : "see what it means, above");
+    fputs("\nWhat Lambda logs:\n", out);
+    put_template(out, rule->lambda_error ? rule->lambda_error
+                                         : "nothing at import: a risk, not a failure");
+    fputs("\nHow to fix it:\n", out);
+    put_template(out, rule->remediation ? rule->remediation : "see what it means, above");
     return ferror(out) ? diag_set(d, DIAG_IO, "cannot write the explanation") : 0;
 }

@@ -16,7 +16,8 @@
  * the member is or needs (GLIBC_2.38, libfoo.so.1, cpython-35m-x86_64-linux-gnu, EM_ARM).
  */
 static const char *const by_expected[] = {
-    "size-limit", /* found: the byte count; expected: "at most N" */
+    "size-limit",         /* found: the byte count; expected: "at most N" */
+    "runtime-deprecated", /* found: today's date; expected: the runtime's deprecation date */
 };
 
 const char *fingerprint_fact(const struct finding *f)

@@ -2,13 +2,12 @@
 /* Suppressions and the baseline applied to a run's findings. */
 #include "gate.h"
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "pathglob.h"
 #include "rules.h"
+#include "today.h"
 #include "xalloc.h"
 
 /* At most this many notes about baseline entries gone; the rest are counted. */
@@ -16,22 +15,12 @@
 
 int gate_today(long *out, struct diag *d)
 {
-    const char *sde = getenv("SOURCE_DATE_EPOCH");
-    long long secs;
-    char *end;
+    char iso[11];
 
-    if (!sde) {
-        *out = (long)(time(NULL) / 86400);
-        return 0;
+    today_iso(iso); /* the one clock of the tool: SOURCE_DATE_EPOCH when set (util/today.h) */
+    if ((*out = config_parse_day(iso)) < 0) {
+        return diag_set(d, DIAG_USAGE, "cannot tell today's date ('%s')", iso);
     }
-    /* https://reproducible-builds.org/specs/source-date-epoch/: a decimal count of
-     * seconds since the epoch; anything else must be an error, not a silent fallback. */
-    errno = 0;
-    secs = strtoll(sde, &end, 10);
-    if (!*sde || *end || errno || secs < 0) {
-        return diag_set(d, DIAG_USAGE, "SOURCE_DATE_EPOCH '%s' is not a number of seconds", sde);
-    }
-    *out = (long)(secs / 86400);
     return 0;
 }
 

@@ -46,8 +46,8 @@ struct gate_rules {
     long today;                /* days since 1970-01-01 (gate_today) */
 };
 
-/** Today, in days since 1970-01-01 UTC: $SOURCE_DATE_EPOCH when set (reproducible-builds.org
- * spec: a malformed value is an error), else the clock. */
+/** Today, in days since 1970-01-01 UTC, from the tool's one clock (util/today.h:
+ * $SOURCE_DATE_EPOCH when set, else the clock), as the deprecation rule sees it. */
 int gate_today(long *out, struct diag *d);
 
 /** Set aside the findings of fs the rules match (fs keeps its order, and the rest). */

@@ -2,9 +2,9 @@
 # SPDX-License-Identifier: MIT
 # precommit.sh ABISCAN FIXTURES WORK REPO: the hook in .pre-commit-hooks.yaml, run by
 # Debian's pre-commit (`pre-commit try-repo REPO abiscan`) in a scratch repository whose
-# .abiscan.yaml names a bundle directory: a bad bundle (demo-py35, CPython 3.5 modules for
-# python3.6) is blocked with exit 1 and the finding in the output; the good one
-# (demo-py36) passes. PRE_COMMIT_HOME is a scratch directory: nothing in ~/.cache.
+# .abiscan.yaml names a bundle directory: a bad bundle (demo-py36, CPython 3.6 modules for
+# python3.12) is blocked with exit 1 and the finding in the output; a good one (stableabi,
+# abi3 modules) passes. PRE_COMMIT_HOME is a scratch directory: nothing in ~/.cache.
 set -u
 abiscan=$1 fixtures=$2 work=$3 repo=$4
 command -v pre-commit >/dev/null || { echo "not ok - pre-commit is not installed"; exit 1; }
@@ -30,18 +30,18 @@ one() { # one NAME BUNDLE WANT_EXIT
     local name=$1 bundle=$2 want=$3 r=$work/$1
     mkdir -p "$r"
     cp -r "$fixtures/bundles/$bundle" "$r/bundle"
-    printf 'runtime: python3.6\narch: x86_64\nbundles: [bundle]\n' >"$r/.abiscan.yaml"
+    printf 'runtime: python3.12\narch: x86_64\nbundles: [bundle]\n' >"$r/.abiscan.yaml"
     git -C "$r" init -q && git -C "$r" add -A && git -C "$r" commit -qm bundle
     (cd "$r" && pre-commit try-repo "$hooks" abiscan --all-files) >"$r.out" 2>&1
     got=$?
     if [ "$got" = "$want" ]; then ok "$name: pre-commit exits $want"; else nok "$name: pre-commit exits $got, want $want"; sed 's/^/#   /' "$r.out"; fi
 }
-one bad demo-py35 1
+one bad demo-py36 1
 grep -q 'python-tag-mismatch' "$work/bad.out" && ok "bad: the finding is in pre-commit's output" \
     || nok "bad: no python-tag-mismatch in pre-commit's output"
 grep -q '^abiscan.*Failed' "$work/bad.out" && ok "bad: the hook is reported Failed" \
     || nok "bad: the hook is not reported Failed"
-one good demo-py36 0
+one good stableabi 0
 grep -q '^abiscan.*Passed' "$work/good.out" && ok "good: the hook is reported Passed" \
     || nok "good: the hook is not reported Passed"
 echo "$pass passed, $fail failed"

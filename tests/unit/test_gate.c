@@ -115,7 +115,7 @@ static char *emit(const char *format, const struct report *r)
 }
 
 static const struct report_input dir_input[] = {
-    {"build/fn", "directory", "function", 3, 2, 1, 0, NULL},
+    {.name = "build/fn", .kind = "directory", .role = "function", .files = 3, .elf_objects = 2},
 };
 
 /* A name that tries to start a workflow command, break XML and a Markdown table. */
