@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,6 +25,14 @@ enum opt_id {
     OPT_COLOR,
     OPT_MAX_MEMBER_SIZE,
     OPT_ROLE,
+    OPT_REPORT,
+    OPT_CONFIG,
+    OPT_NO_CONFIG,
+    OPT_NO_SUPPRESS,
+    OPT_BASELINE,
+    OPT_WRITE_BASELINE,
+    OPT_LIST_RULES,
+    OPT_EXPLAIN,
     OPT_LAYER = 'l',
     OPT_JOBS = 'j',
 };
@@ -52,6 +61,10 @@ static const struct cli_option table[] = {
      "print the known runtime profiles and exit"},
     {NULL, "rules", OPT_RULES, required_argument, "DIR",
      "read the catalogue and profiles from DIR instead of the installed ones"},
+    {NULL, "config", OPT_CONFIG, required_argument, "FILE",
+     "read the configuration from FILE, not the .abiscan.yaml found from the current "
+     "directory up to the repository root; the command line wins over it"},
+    {NULL, "no-config", OPT_NO_CONFIG, no_argument, NULL, "read no configuration file"},
     {"Limits", "max-member-size", OPT_MAX_MEMBER_SIZE, required_argument, "BYTES",
      "do not read members larger than BYTES (default 268435456); report them"},
     {NULL, "jobs", OPT_JOBS, required_argument, "N",
@@ -60,12 +73,25 @@ static const struct cli_option table[] = {
     {"Output", "format", OPT_FORMAT, required_argument, "FMT",
      "output format: {formats} (default: text)"},
     {NULL, "output", OPT_OUTPUT, required_argument, "FILE", "write the report to FILE, not stdout"},
+    {NULL, "report", OPT_REPORT, required_argument, "FMT=FILE",
+     "also write a report in FMT to FILE, whole or not at all (repeatable); the summary line "
+     "goes to stderr whenever stdout is not the text report"},
     {NULL, "color", OPT_COLOR, required_argument, "WHEN",
      "auto (default: on a terminal, unless NO_COLOR is set), always or never"},
     {NULL, "verbose", OPT_VERBOSE, no_argument, NULL,
      "text: also show the notes, and the line Lambda would log"},
+    {"Rules", "list-rules", OPT_LIST_RULES, no_argument, NULL,
+     "print the rule catalogue (JSON with --format json) and exit"},
+    {NULL, "explain", OPT_EXPLAIN, required_argument, "RULE",
+     "what a rule (id or slug) means, an example, what Lambda logs, the fix; then exit"},
     {"Gate", "fail-on", OPT_FAIL_ON, required_argument, "SEV",
      "exit 1 on findings at or above SEV: note, warning, error (default) or none"},
+    {NULL, "baseline", OPT_BASELINE, required_argument, "FILE",
+     "fail only on findings not in the baseline FILE; note its entries no longer found"},
+    {NULL, "write-baseline", OPT_WRITE_BASELINE, required_argument, "FILE",
+     "record every finding of this run in FILE as accepted (they then do not fail it)"},
+    {NULL, "no-suppress", OPT_NO_SUPPRESS, no_argument, NULL,
+     "ignore the configuration's suppressions and the baseline: show and count everything"},
     {"Other", "help", OPT_HELP, no_argument, NULL, "print this help and exit"},
     {NULL, "version", OPT_VERSION, no_argument, NULL, "print the version and exit"},
 
@@ -109,7 +135,8 @@ void cli_print_help(FILE *out, const char *formats)
                  "  0  no finding at or above --fail-on\n"
                  "  1  at least one finding at or above --fail-on\n"
                  "  2  the run could not do its job (bad option, unknown runtime, missing or\n"
-                 "     unreadable input, invalid rules or profile); one line on stderr says why\n");
+                 "     unreadable input, invalid rules, profile or configuration); one line on\n"
+                 "     stderr says why\n");
 }
 
 static const char *normalise_arch(const char *arch)
@@ -137,10 +164,43 @@ static int parse_size(uint64_t *out, const char *s)
     return 0;
 }
 
+/* Options that only keep their argument, or only set a flag: a row each, not a case. */
+static const struct {
+    int id;
+    size_t str;  /* offset of a const char * in struct options, or 0 */
+    size_t flag; /* offset of a bool, or 0 */
+} stores[] = {
+    {OPT_CONFIG, offsetof(struct options, config), 0},
+    {OPT_BASELINE, offsetof(struct options, baseline), 0},
+    {OPT_WRITE_BASELINE, offsetof(struct options, write_baseline), 0},
+    {OPT_EXPLAIN, offsetof(struct options, explain), 0},
+    {OPT_NO_CONFIG, 0, offsetof(struct options, no_config)},
+    {OPT_NO_SUPPRESS, 0, offsetof(struct options, no_suppress)},
+    {OPT_LIST_RULES, 0, offsetof(struct options, list_rules)},
+};
+
+static bool store(struct options *o, int id, const char *arg)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(stores); i++) {
+        if (stores[i].id == id && stores[i].str) {
+            *(const char **)(void *)((char *)o + stores[i].str) = arg;
+            return true;
+        }
+        if (stores[i].id == id) {
+            *(bool *)(void *)((char *)o + stores[i].flag) = true;
+            return true;
+        }
+    }
+    return false;
+}
+
 static enum cli_result apply(struct options *o, int id, const char *arg, struct diag *d)
 {
     int sev;
 
+    if (store(o, id, arg)) {
+        return CLI_OK;
+    }
     switch (id) {
     case OPT_RUNTIME:
         o->runtime = arg;
@@ -184,6 +244,7 @@ static enum cli_result apply(struct options *o, int id, const char *arg, struct 
             return CLI_USAGE_ERROR;
         }
         o->fail_on = (enum severity)sev;
+        o->fail_on_given = true;
         break;
     case OPT_COLOR:
         if (!strcmp(arg, "auto") || !strcmp(arg, "always") || !strcmp(arg, "never")) {
@@ -210,6 +271,13 @@ static enum cli_result apply(struct options *o, int id, const char *arg, struct 
         o->jobs = (unsigned)n;
         break;
     }
+    case OPT_REPORT:
+        if (!strchr(arg, '=') || arg[0] == '=' || !strchr(arg, '=')[1]) {
+            diag_set(d, DIAG_USAGE, "--report needs FORMAT=FILE, e.g. junit=reports/abiscan.xml");
+            return CLI_USAGE_ERROR;
+        }
+        strvec_push(&o->reports, arg);
+        break;
     case OPT_HELP:
         return CLI_HELP;
     case OPT_VERSION:
@@ -268,10 +336,7 @@ enum cli_result cli_parse(struct options *o, int argc, char **argv, struct diag 
     for (int i = optind; i < argc; i++) {
         strvec_push(&o->inputs, argv[i]);
     }
-    if (!o->list_runtimes && !o->inputs.nr) {
-        diag_set(d, DIAG_USAGE, "no bundle given (see --help)");
-        return CLI_USAGE_ERROR;
-    }
+    /* No bundle is not an error yet: the configuration may name them (run_main decides). */
     if (o->role == ROLE_AS_LAYER && o->layers.nr) {
         diag_set(d, DIAG_USAGE, "--layer goes with a function bundle, not with --role layer");
         return CLI_USAGE_ERROR;
@@ -283,4 +348,5 @@ void options_release(struct options *o)
 {
     strvec_release(&o->inputs);
     strvec_release(&o->layers);
+    strvec_release(&o->reports);
 }

@@ -3,8 +3,8 @@
  * Command line: one option table from which getopt_long's array and the
  * help text are both derived (libgit2 cli_opt_spec + getopt_long).
  *
- * Ownership: struct options borrows its strings from argv, except inputs,
- * which it owns (options_release()).
+ * Ownership: struct options borrows its strings from argv, except its strvecs
+ * (inputs, layers, reports), which it owns (options_release()).
  */
 #ifndef ANALYZER_CLI_H
 #define ANALYZER_CLI_H
@@ -39,6 +39,16 @@ struct options {
     unsigned jobs; /* --jobs; 0: the processors this process may run on */
     struct strvec inputs;
     struct strvec layers; /* --layer, in configuration order */
+    /* The CI gate (issue 10): reports, configuration, suppressions, baseline, the catalogue. */
+    struct strvec reports;      /* --report FORMAT=FILE, as given */
+    bool fail_on_given;         /* --fail-on was given (it then wins over the configuration) */
+    const char *config;         /* --config FILE; NULL: .abiscan.yaml found upwards */
+    bool no_config;             /* --no-config */
+    bool no_suppress;           /* --no-suppress: the configuration's suppressions ignored */
+    const char *baseline;       /* --baseline FILE */
+    const char *write_baseline; /* --write-baseline FILE */
+    bool list_rules;            /* --list-rules */
+    const char *explain;        /* --explain RULE (id or slug) */
 };
 
 enum cli_result { CLI_OK, CLI_HELP, CLI_VERSION, CLI_USAGE_ERROR };

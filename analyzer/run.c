@@ -10,10 +10,14 @@
 #include "bundle.h"
 #include "checks.h"
 #include "datadir.h"
+#include "explain.h"
+#include "gating.h"
 #include "image.h"
+#include "outputs.h"
 #include "pyname.h"
 #include "report.h"
 #include "scan.h"
+#include "settings.h"
 #include "version.h"
 #include "workers.h"
 #include "xalloc.h"
@@ -82,37 +86,6 @@ static const struct profile *find_profile(const struct profiles *ps, const struc
         diag_set(d, DIAG_USAGE, "unknown runtime '%s' (see --list-runtimes)", o->runtime);
     }
     return NULL;
-}
-
-static bool want_color(const struct options *o, FILE *out)
-{
-    const char *no_color = getenv("NO_COLOR");
-
-    if (o->color != COLOR_AUTO) {
-        return o->color == COLOR_ALWAYS;
-    }
-    return !(no_color && *no_color) && isatty(fileno(out)); /* https://no-color.org */
-}
-
-static int emit(const struct options *o, struct report *r, struct diag *d)
-{
-    const struct emitter *em = report_emitter_find(o->format); /* known: run_main checked */
-    FILE *out;
-    int rc;
-
-    out = o->output ? fopen(o->output, "w") : stdout;
-    if (!out) {
-        return diag_set(d, DIAG_IO, "cannot write '%s': %s", o->output, strerror(errno));
-    }
-    r->color = !strcmp(o->format, "text") && want_color(o, out);
-    rc = em->emit(out, r, d);
-    if (fflush(out) != 0 && rc == 0) {
-        rc = diag_set(d, DIAG_IO, "cannot write the report: %s", strerror(errno));
-    }
-    if (o->output && fclose(out) != 0 && rc == 0) {
-        rc = diag_set(d, DIAG_IO, "cannot write '%s': %s", o->output, strerror(errno));
-    }
-    return rc;
 }
 
 /* The function's inputs, then its layers in configuration order: the /var/task + /opt view. */
@@ -204,13 +177,14 @@ static struct report_input *summarize(const struct image *img)
     return v;
 }
 
-static int scan_and_report(const struct options *o, const struct datadir *dd,
-                           const struct profile *p, struct diag *d)
+static int scan_and_report(const struct options *o, const struct config *cfg,
+                           const struct datadir *dd, const struct profile *p, struct diag *d)
 {
     struct image img = {0};
     struct findings findings = {0};
-    struct report r = {ABISCAN_NAME, ABISCAN_VERSION, p,          NULL, 0, &findings,
-                       o->fail_on,   false,           o->verbose, NULL, 0};
+    struct gating gating = {0};
+    struct report r = {ABISCAN_NAME, ABISCAN_VERSION, p,    NULL, 0,          &findings, o->fail_on,
+                       false,        o->verbose,      NULL, 0,    &dd->rules, NULL,      false};
     struct report_input *inputs = NULL;
     int code = ABISCAN_EXIT_TROUBLE;
 
@@ -222,13 +196,20 @@ static int scan_and_report(const struct options *o, const struct datadir *dd,
     if (p) {
         checks_run(&img, p, dd, &findings);
         findings_sort(&findings);
+        /* The CI gate: suppressions and the baseline set findings aside (gating.h). */
+        if (gating_run(&gating, &findings, o, cfg, dd->dir, d) != 0) {
+            goto out;
+        }
+        r.gate = &gating.gate;
+        r.gated = gating.gated;
     } else {
         build_matrix(&r, o, dd, &img);
     }
-    if (emit(o, &r, d) == 0) {
+    if (outputs_write(o, &r, d) == 0) {
         code = report_failed(&r) ? ABISCAN_EXIT_FINDINGS : ABISCAN_EXIT_OK;
     }
 out:
+    gating_release(&gating);
     for (size_t i = 0; i < r.matrix_nr; i++) {
         strvec_release(&r.matrix[i].blockers);
     }
@@ -239,31 +220,68 @@ out:
     return code;
 }
 
-int run_main(const struct options *o, struct diag *d)
+/* What needs no bundle: the runtimes, the rules, one rule explained. 1: not asked. */
+static int info_only(const struct options *o, const struct datadir *dd, struct diag *d)
+{
+    if (o->list_runtimes) {
+        list_runtimes(&dd->profiles, stdout);
+        return 0;
+    }
+    if (o->list_rules) {
+        return explain_list(stdout, dd, !strcmp(o->format, "json"), d);
+    }
+    if (o->explain) {
+        return explain_rule(stdout, dd, o->explain, d);
+    }
+    return 1;
+}
+
+/* The bundles, the configuration and the command line agree on one job. */
+static int check_job(const struct options *o, struct diag *d)
+{
+    if (!o->inputs.nr) {
+        return diag_set(d, DIAG_USAGE, "no bundle given (see --help)");
+    }
+    if (!o->runtime && (o->baseline || o->write_baseline)) {
+        return diag_set(d, DIAG_USAGE, "--baseline and --write-baseline need a target (--runtime)");
+    }
+    return 0;
+}
+
+int run_main(const struct options *cli, struct diag *d)
 {
     struct datadir dd;
+    struct config cfg = {0};
+    struct options o = {0};
     const struct profile *p = NULL;
-    int code = ABISCAN_EXIT_TROUBLE;
+    int code = ABISCAN_EXIT_TROUBLE, info;
 
-    if (!report_emitter_find(o->format)) {
-        char *names = report_format_names(", ");
-        diag_set(d, DIAG_USAGE, "unknown format '%s' (%s)", o->format, names);
-        free(names);
+    if (outputs_check(cli, d) != 0) {
         return code;
     }
-    if (datadir_load(&dd, o->rules_dir, d) != 0) {
+    if (datadir_load(&dd, cli->rules_dir, d) != 0) {
+        outputs_remove_stale(cli);
         return code;
     }
     if (checks_verify(&dd.rules, d) != 0) {
-        datadir_release(&dd);
-        return code;
+        goto out;
     }
-    if (o->list_runtimes) {
-        list_runtimes(&dd.profiles, stdout);
-        code = ABISCAN_EXIT_OK;
-    } else if (!o->runtime || (p = find_profile(&dd.profiles, o, d)) != NULL) {
-        code = scan_and_report(o, &dd, p, d);
+    if ((info = info_only(cli, &dd, d)) <= 0) {
+        code = info ? ABISCAN_EXIT_TROUBLE : ABISCAN_EXIT_OK;
+        goto out;
     }
+    if (settings_resolve(&o, &cfg, cli, &dd, d) != 0 || check_job(&o, d) != 0) {
+        goto out;
+    }
+    if (!o.runtime || (p = find_profile(&dd.profiles, &o, d)) != NULL) {
+        code = scan_and_report(&o, &cfg, &dd, p, d);
+    }
+out:
+    if (code == ABISCAN_EXIT_TROUBLE) {
+        outputs_remove_stale(cli);
+    }
+    options_release(&o);
+    config_release(&cfg);
     datadir_release(&dd);
     return code;
 }

@@ -165,6 +165,7 @@ int datadir_load(struct datadir *out, const char *dir, struct diag *d)
         pypi_names_load(&out->pypi_names, &lz->src, d) == 0 && (trusted || load_all(out, d) == 0)) {
         rc = 0;
     }
+    out->dir = xstrdup(path);
     if (rc) {
         datadir_release(out);
     }
@@ -173,6 +174,8 @@ int datadir_load(struct datadir *out, const char *dir, struct diag *d)
 
 void datadir_release(struct datadir *dd)
 {
+    free(dd->dir);
+    dd->dir = NULL;
     rules_release(&dd->rules);
     profiles_release(&dd->profiles);
     lambda_limits_release(&dd->limits);

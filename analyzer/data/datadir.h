@@ -29,6 +29,7 @@
 struct datadir_lazy;
 
 struct datadir {
+    char *dir; /* where it was read from (the configuration's schema is there too) */
     struct ruleset rules;
     struct profiles profiles;
     struct lambda_limits limits;

@@ -15,7 +15,7 @@ static int load_rule(struct rule *r, const cJSON *node, struct diag *d)
 
     if (jsonread_str(&r->id, node, "id", d) || jsonread_str(&r->slug, node, "slug", d) ||
         jsonread_str(&sev, node, "severity", d) || jsonread_str(&r->title, node, "title", d) ||
-        jsonread_str(&r->help, node, "help", d) ||
+        jsonread_str(&r->help, node, "help", d) || jsonread_str(&r->summary, node, "summary", d) ||
         jsonread_str_opt(&r->lambda_error, node, "lambda_error", d) ||
         jsonread_str_opt(&r->remediation, node, "remediation", d)) {
         goto out;
@@ -37,6 +37,7 @@ static void rule_release(struct rule *r)
     free(r->slug);
     free(r->title);
     free(r->help);
+    free(r->summary);
     free(r->lambda_error);
     free(r->remediation);
 }

@@ -23,6 +23,7 @@ struct rule {
     enum severity severity;
     char *title;
     char *help;
+    char *summary;      /* one line (Markdown): the README's table, SARIF's fullDescription */
     char *lambda_error; /* template with {vars}, or NULL */
     char *remediation;  /* template with {vars}, or NULL */
 };

@@ -228,7 +228,10 @@ static int zr_whole(struct bundle_reader *r, const struct bundle_entry *e, struc
     enum libdeflate_result res;
 
     out->data = xmalloc(cap);
-    if (e->method != ZIP_CM_DEFLATE || e->stored >= SIZE_MAX) {
+    /* The raw stream is read whole too: only when the central directory's compressed size
+     * is one deflate can have for this content (stored blocks add 5 bytes in 65535); any
+     * other claim goes through libzip's stream, which never holds more than a block. */
+    if (e->method != ZIP_CM_DEFLATE || e->stored > e->size + e->size / 8 + 4096) {
         if (zr_stream(z->za, e, 0, out->data, cap, &out->len, d) != 0) {
             goto fail;
         }

@@ -18,7 +18,9 @@
 
 #include "diag.h"
 #include "finding.h"
+#include "gate.h"
 #include "profile.h"
+#include "rules.h"
 #include "strvec.h"
 
 #define REPORT_SCHEMA_VERSION 1
@@ -54,11 +56,43 @@ struct report {
     int verbose;                   /* text only: print the Lambda error line */
     struct report_verdict *matrix; /* without a target: one row per runtime+arch */
     size_t matrix_nr;
+    /* The CI gate (gate/). rules: the catalogue, for SARIF's driver.rules and JUnit's test
+     * cases (NULL: the rules the findings name). gate: the findings set aside by a
+     * suppression or the baseline, why, and the run's notes and warnings (NULL: none).
+     * gated: suppressions or a baseline were in use, so the formats say how many. */
+    const struct ruleset *rules;
+    const struct gate *gate;
+    bool gated;
 };
 
 /** Whether the run fails the gate: a finding at or above --fail-on, or, for the matrix,
  * no runtime on which the bundle imports. */
 bool report_failed(const struct report *r);
+
+/** The findings set aside by the gate (0 without one). */
+size_t report_suppressed_count(const struct report *r);
+
+/** "; N suppressed" when the run was gated (the text summary line's tail), else nothing. */
+void report_print_suppressed(FILE *out, const struct report *r);
+
+/** The one-line summary, for stderr when stdout carries a machine format. */
+void report_print_summary_line(FILE *out, const struct report *r);
+
+/**
+ * The rules a format describes: the catalogue when the report has it, else the rules the
+ * findings (set aside or not) name, in id order. *out is the caller's to free, not the rules.
+ */
+size_t report_rules(const struct report *r, const struct rule ***out);
+
+/**
+ * Where a finding is on disk, for formats that point at files (SARIF, GitHub annotations):
+ * the member itself inside a directory input ("INPUT/PATH"), else the input (a zip or a
+ * single file), whose member then goes in the message. Caller frees.
+ */
+char *report_artifact_path(const struct report *r, const struct finding *f);
+
+/** Whether the finding's member is inside an archive (its artifact is the input file). */
+bool report_in_archive(const struct report *r, const struct finding *f);
 
 typedef int report_emit_fn(FILE *out, const struct report *r, struct diag *d);
 

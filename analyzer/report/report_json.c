@@ -118,6 +118,23 @@ static cJSON *json_finding(const struct report *r, const struct finding *f)
     return o;
 }
 
+/* What the gate set aside (suppressions, the baseline): the findings, each with why. */
+static cJSON *json_suppressed(const struct report *r)
+{
+    cJSON *list = cJSON_CreateArray();
+
+    for (size_t i = 0; i < report_suppressed_count(r); i++) {
+        const struct gate_mark *m = &r->gate->marks[i];
+        cJSON *o = json_finding(r, &r->gate->suppressed.items[i]), *why = cJSON_CreateObject();
+        add_str(why, "kind", m->kind);
+        add_str(why, "reason", m->reason);
+        add_str(why, "where", m->where);
+        cJSON_AddItemToObject(o, "suppression", why);
+        cJSON_AddItemToArray(list, o);
+    }
+    return list;
+}
+
 int report_json(FILE *out, const struct report *r, struct diag *d)
 {
     cJSON *root = cJSON_CreateObject(), *tool = cJSON_CreateObject();
@@ -135,6 +152,9 @@ int report_json(FILE *out, const struct report *r, struct diag *d)
         cJSON_AddItemToArray(findings, json_finding(r, &r->findings->items[i]));
     }
     cJSON_AddItemToObject(root, "findings", findings);
+    if (r->gated) {
+        cJSON_AddItemToObject(root, "suppressed", json_suppressed(r));
+    }
     if (!r->profile) {
         cJSON_AddItemToObject(root, "compatibility", json_matrix(r));
     }
@@ -143,6 +163,9 @@ int report_json(FILE *out, const struct report *r, struct diag *d)
     add_num(summary, "note", (double)findings_count(r->findings, SEV_NOTE));
     add_str(summary, "fail_on", severity_name(r->fail_on));
     cJSON_AddItemToObject(summary, "failed", cJSON_CreateBool(report_failed(r)));
+    if (r->gated) {
+        add_num(summary, "suppressed", (double)report_suppressed_count(r));
+    }
     cJSON_AddItemToObject(root, "summary", summary);
 
     text = cJSON_Print(root);

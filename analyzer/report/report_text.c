@@ -146,12 +146,14 @@ static void print_summary(FILE *out, const struct report *r)
     }
     fprintf(out,
             "%s: %zu error%s, %zu warning%s, %zu note%s in %zu file%s (%zu ELF) of %zu input%s; "
-            "target %s %s\n",
+            "target %s %s",
             r->tool_name, findings_count(fs, SEV_ERROR),
             findings_count(fs, SEV_ERROR) == 1 ? "" : "s", findings_count(fs, SEV_WARNING),
             findings_count(fs, SEV_WARNING) == 1 ? "" : "s", findings_count(fs, SEV_NOTE),
             findings_count(fs, SEV_NOTE) == 1 ? "" : "s", members, members == 1 ? "" : "s", elf,
             r->inputs_nr, r->inputs_nr == 1 ? "" : "s", r->profile->runtime, r->profile->arch);
+    report_print_suppressed(out, r); /* "; N suppressed" when the gate was in use */
+    fputc('\n', out);
 }
 
 /* Without a target: where the bundle would import, one row per runtime and architecture. */

@@ -40,6 +40,25 @@ if sh "$repo/tests/cli/jobs_same.sh" "$fake" "$fixtures" >/dev/null 2>&1; then
     echo "not ok - cli.jobs_same passes with a tool that does nothing"
     bad=$((bad + 1))
 fi
+# The CI gate's end-to-end tests (issue 10): the formats' consumers, the examples, the
+# pre-commit hook, the man page and completion (which ask the binary for its options).
+for t in "consumers/consumers.py $fake $fixtures $scratch/consumers" \
+    "examples/examples.py $fake $fixtures $scratch/examples" \
+    "precommit/precommit.sh $fake $fixtures $scratch/precommit $repo" \
+    "doc/check_doc.sh $fake $repo"; do
+    n=$((n + 1))
+    set -- $t
+    script=$1
+    shift
+    case $script in
+    *.py) runner=/usr/bin/python3 ;;
+    *) runner=bash ;;
+    esac
+    if $runner "$repo/tests/$script" "$@" >/dev/null 2>&1; then
+        echo "not ok - tests/$script passes with a tool that does nothing"
+        bad=$((bad + 1))
+    fi
+done
 # The hostile matrix: every case must fail ("0 passed").
 out=$(/usr/bin/python3 "$repo/tests/hostile/hostile.py" --abiscan "$fake" --work "$scratch/hostile" \
     --fixtures "$fixtures" -j 2 --timeout 20 2>&1 | tail -n 1)

@@ -10,6 +10,7 @@
 #   pyname   one file per name: the members' base names of the staged fixture bundles, and
 #            the grammar's forms (pyname.c) with their near misses
 #   json     rules/*.json, rules/runtimes/*.json, rules/os/*.json of this source tree
+#   yaml     the example configurations (examples/), the JSON Schemas, small hand-made ones
 set -eu
 
 if [ $# -ne 2 ]; then
@@ -27,7 +28,7 @@ if [ ! -d "$fx/obj" ] || ! ls "$fx"/bundles/*.zip >/dev/null 2>&1; then
 fi
 
 rm -rf "$out"
-mkdir -p "$out/elfinfo" "$out/zip" "$out/pyname" "$out/json"
+mkdir -p "$out/elfinfo" "$out/zip" "$out/pyname" "$out/json" "$out/yaml"
 
 # ELF and not-ELF objects.
 for f in "$fx"/obj/*; do
@@ -75,3 +76,12 @@ done
 for d in elfinfo zip pyname json; do
     echo "$d: $(ls "$out/$d" | wc -l) seeds"
 done
+
+# Configurations: the examples, JSON (which is YAML), and the shapes the loader refuses.
+for f in "$src"/examples/*/.abiscan.yaml "$src"/examples/*/*.yml "$src"/rules/schema/config.schema.json; do
+    [ -f "$f" ] && cp "$f" "$out/yaml/$(echo "$f" | sed 's|.*/examples/||; s|/|-|g')"
+done
+printf 'runtime: python3.12\narch: arm64\nfail-on: warning\nbundles: [build/fn]\nlayers: [l.zip]\n' >"$out/yaml/full.yaml"
+printf 'suppress:\n  - rule: ABI001\n    path: "numpy/**/*.so"\n    reason: r\n    until: 2030-01-01\n' >"$out/yaml/suppress.yaml"
+printf 'a: &x [1]\nb: *x\n' >"$out/yaml/alias.yaml"
+printf '{"runtime": "python3.9", "suppress": [{"rule": "glibc-too-new", "reason": "x"}]}' >"$out/yaml/flow.json"

@@ -10,6 +10,7 @@
 #   stderr        expected stderr (default: empty)
 #   setup         optional: run as `setup SCRATCH FIXTURES REPO` first, to make inputs
 #   check         optional: run as `check SCRATCH` last; must exit 0
+#   env           optional: NAME=VALUE lines exported for the run (SOURCE_DATE_EPOCH)
 #   README        one line: what the case proves
 # With UPDATE_GOLDEN=1 the expectations are rewritten from the actual output
 # (the formats already present, text when none is); review the diff like code.
@@ -24,6 +25,12 @@ fail() { echo "golden.$name: $*" >&2; exit 1; }
 
 if [ -e "$case_dir/setup" ]; then
     "$case_dir/setup" "$scratch" "$fixtures" "$repo" || fail "setup failed"
+fi
+
+if [ -f "$case_dir/env" ]; then
+    while IFS= read -r line || [ -n "$line" ]; do
+        [ -n "$line" ] && export "${line?}"
+    done <"$case_dir/env"
 fi
 
 args=()
@@ -61,7 +68,23 @@ for fmt in "${formats[@]}"; do
     env -u NO_COLOR "$abiscan" "${flag[@]}" "${args[@]}" >"$out.raw" 2>"$err.raw"
     got_exit=$?
     normalise <"$out.raw" >"$out"
-    normalise <"$err.raw" >"$err"
+    normalise <"$err.raw" >"$err.all"
+    # When stdout is not the text report (json, another format, -o FILE), the run ends its
+    # stderr with the one-line summary, so that a CI log says why it failed: required
+    # there, checked for its shape, and taken off before stderr is compared.
+    summary_re='^abiscan: ([0-9]+ errors?, [0-9]+ warnings?, [0-9]+ notes?(; [0-9]+ suppressed)? in [0-9]+ inputs?; target .*: (fails|passes)( \(--fail-on\))?|imports on [0-9]+ of [0-9]+ runtimes?)$'
+    last=$(tail -n 1 "$err.all")
+    if [ "$got_exit" -le 1 ] && { [ "$fmt" = json ] || [ ! -s "$out" ]; } && ! grep -q -- '--list-' "$case_dir/args"; then
+        if [[ ! $last =~ $summary_re ]]; then
+            echo "golden.$name ($fmt): stdout is not the text report, but stderr does not end with the summary line: '$last'" >&2
+            status=1
+        fi
+    fi
+    if [[ $last =~ $summary_re ]]; then
+        head -n -1 "$err.all" >"$err"
+    else
+        cp "$err.all" "$err"
+    fi
     if [ "${UPDATE_GOLDEN:-}" = 1 ]; then
         # Every expectation from this run, and none left from an older one: an exit or
         # stderr file the tool no longer earns is removed, not kept.
@@ -86,7 +109,8 @@ for fmt in "${formats[@]}"; do
         cat "$err" >&2
         status=1
     fi
-    if [ "$fmt" = json ] && [ "$got_exit" -le 1 ]; then
+    # A report is schema-checked; --list-rules' JSON is the catalogue, not a report.
+    if [ "$fmt" = json ] && [ "$got_exit" -le 1 ] && ! grep -q -- '--list-' "$case_dir/args"; then
         /usr/bin/python3 "$repo/tests/tools/validate_json.py" \
             "$repo/rules/schema/report.schema.json" "$out.raw" >&2 || status=1
     fi

@@ -53,6 +53,9 @@ import time
 import zipfile
 import zlib
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import gate_cases  # noqa: E402  (the CI gate's reports and configurations, issue 10)
+
 try:
     import jsonschema
 except ImportError:  # reported as a failure of every case, not a crash
@@ -287,6 +290,7 @@ class Ctx:
         self.root = os.geteuid() == 0
         self.methods = libzip_methods(self.abiscan)
         self._objs = {}
+        self.sarif_files = []
         with open(args.schema or DEFAULT_SCHEMA) as f:
             self.schema = json.load(f)
         self.validator = None
@@ -373,7 +377,8 @@ def EP(desc, pred, *slugs):
 
 class Case:
     def __init__(self, name, build, expect=(), exit2=False, maybe_exit2=False, good=True,
-                 args=(), heavy=False, mem_mb=None, text=True, check=None, skip=None):
+                 args=(), heavy=False, mem_mb=None, text=True, check=None, skip=None,
+                 names=None):
         self.name = name
         self.build = build          # build(ctx, d) -> bundle path (d: the bundle's directory)
         self.expect = list(expect)
@@ -386,6 +391,8 @@ class Case:
         self.text = text
         self.check = check          # check(ctx, report) -> [errors]
         self.skip = skip            # skip(ctx) -> reason or None
+        self.names = names          # what an exit-2 line must name (default: the bundle);
+                                    # "@D@" in args and names is the case's directory
 
 
 # --------------------------------------------------------------------------------------------
@@ -1557,8 +1564,33 @@ def arg_cases():
     return cs
 
 
+def gate_matrix_cases():
+    """Issue 10: names aimed at the workflow commands; hostile configuration files."""
+    cs = [Case("zip-name-workflow-commands", zip_of(
+        lambda c: [Member(n, trunc_elf(c)) for n in gate_cases.workflow_names()]),
+        [EP("pkg/nl...", lambda p: "owned" in p, "elf-unreadable"),
+         EP("pkg/pct%0A...", lambda p: "pwned%0D" in p, "elf-unreadable"),
+         EP("pkg/colons...", lambda p: "colons" in p, "elf-unreadable")])]
+
+    def with_config(text, bundle_members=lambda c: []):
+        def build(ctx, d):
+            write(os.path.join(d, "cfg.yaml"), text)
+            return zip_of(bundle_members)(ctx, d)
+        return build
+
+    for name, text in sorted(gate_cases.config_texts().items()):
+        cs.append(Case(name, with_config(text), exit2=True, good=False,
+                       args=["--config", "@D@/cfg.yaml"], names="@D@/cfg.yaml"))
+    cs.append(Case("config-glob-bomb", with_config(
+        gate_cases.glob_bomb_config(),
+        lambda c: [Member(gate_cases.long_path_name(), trunc_elf(c))]),
+        [EP("pkg/a/a/...", lambda p: p.startswith("pkg/a/a/"), "elf-unreadable")],
+        args=["--config", "@D@/cfg.yaml"]))
+    return cs
+
+
 def all_cases():
-    cs = elf_cases() + zip_cases() + dir_cases() + arg_cases()
+    cs = elf_cases() + zip_cases() + dir_cases() + arg_cases() + gate_matrix_cases()
     names = [c.name for c in cs]
     dups = {n for n in names if names.count(n) > 1}
     if dups:
@@ -1917,7 +1949,11 @@ def run_case(ctx, case):
             break  # the json run hung or crashed: do not spend the timeout twice
         cwd = os.path.join(base, "cwd-" + what)
         os.makedirs(cwd)
-        argv = [ctx.abiscan, "--runtime", RUNTIME] + fmt + case.args + [bundle]
+        args = [a.replace("@D@", d) for a in case.args]
+        paths, extra = gate_cases.report_args(os.path.join(io, "r"), what)
+        if what == "text":
+            extra = []
+        argv = [ctx.abiscan, "--runtime", RUNTIME] + fmt + extra + args + [bundle]
         r = run_abiscan(ctx, argv, cwd, os.path.join(io, what), ctx.timeout,
                         measure=case.mem_mb is not None or case.heavy)
         rcs[what] = r.rc
@@ -1930,9 +1966,17 @@ def run_case(ctx, case):
             elif r.rc == 2 and not (case.exit2 or case.maybe_exit2):
                 e.append("%s: exit 2 for a readable bundle: %r" % (what, r.stderr[:300]))
             elif r.rc == 2:
-                e += ["%s: %s" % (what, x) for x in check_exit2(r, bundle)]
+                e += ["%s: %s" % (what, x) for x in check_exit2(
+                    r, case.names.replace("@D@", d) if case.names else bundle)]
+                if extra:
+                    e += ["%s: %s" % (what, x) for x in gate_cases.check_reports(
+                        paths, r.rc, None, ctx.sarif_files)]
             elif what == "json":
-                e += check_report(ctx, case, r)[0]
+                errs_json, report = check_report(ctx, case, r)
+                e += errs_json
+                if report is not None and extra:
+                    e += ["%s: %s" % (what, x) for x in gate_cases.check_reports(
+                        paths, r.rc, report, ctx.sarif_files)]
             else:
                 e += text_errors(r)
         if case.mem_mb is not None and r.maxrss_mb > case.mem_mb:
@@ -2023,6 +2067,12 @@ def main():
     else:
         for c in cases:
             report(c, run_case(ctx, c))
+    ok, msg = gate_cases.validate_sarif_all(ctx.sarif_files, ctx.work)
+    if ok:
+        print("# " + msg)
+    elif ctx.sarif_files or passed:
+        failed += 1
+        print("not ok - sarif-multitool validate: " + printable(msg))
     print("%d passed, %d failed" % (passed, failed))
     return 1 if failed else 0
 

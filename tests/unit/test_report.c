@@ -81,10 +81,8 @@ static const struct report_input one_input[] = {
 static void report__text_groups_by_distribution(void **state)
 {
     struct findings fs = {0};
-    struct report r = {"abiscan", "0",   profiles_find(&dd.profiles, "python3.12", "x86_64"),
-                       one_input, 1,     &fs,
-                       SEV_ERROR, false, 0,
-                       NULL,      0};
+    struct report r = {"abiscan", "0", profiles_find(&dd.profiles, "python3.12", "x86_64"),
+                       one_input, 1, &fs, SEV_ERROR, false, 0, NULL, 0, NULL, NULL, false};
     char *got;
 
     (void)state;
@@ -117,10 +115,8 @@ static void report__text_groups_by_distribution(void **state)
 static void report__json_is_one_object(void **state)
 {
     struct findings fs = {0};
-    struct report r = {"abiscan", "0",   profiles_find(&dd.profiles, "python3.12", "arm64"),
-                       one_input, 1,     &fs,
-                       SEV_ERROR, false, 0,
-                       NULL,      0};
+    struct report r = {"abiscan", "0", profiles_find(&dd.profiles, "python3.12", "arm64"),
+                       one_input, 1, &fs, SEV_ERROR, false, 0, NULL, 0, NULL, NULL, false};
     char *got;
 
     (void)state;
@@ -144,7 +140,8 @@ static void report__matrix_says_where_it_imports(void **state)
         {profiles_find(&dd.profiles, "python3.11", "x86_64"), 0, 0, true, STRVEC_INIT},
         {profiles_find(&dd.profiles, "python3.12", "x86_64"), 1, 0, false, STRVEC_INIT},
     };
-    struct report r = {"abiscan", "0", NULL, one_input, 1, &fs, SEV_ERROR, false, 0, v, 2};
+    struct report r = {"abiscan", "0", NULL, one_input, 1, &fs,  SEV_ERROR,
+                       false,     0,   v,    2,         NULL, NULL, false};
     char *got;
 
     (void)state;
@@ -168,7 +165,7 @@ static void report__names_its_formats(void **state)
     char *names = report_format_names("|");
 
     (void)state;
-    assert_string_equal(names, "text|json");
+    assert_string_equal(names, "text|json|sarif|junit|github|markdown");
     assert_null(report_emitter_find("xml"));
     free(names);
 }

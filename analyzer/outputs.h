@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Where a run's reports go: the main one (--format to stdout, or -o FILE) and every
+ * --report FORMAT=FILE, each file written whole or not at all (atomicfile.h). When stdout
+ * is not the text report, the one-line summary goes to stderr, so that a CI log says why
+ * the build failed.
+ *
+ * Ownership: nothing is kept; the options and the report are borrowed for the call.
+ */
+#ifndef ANALYZER_OUTPUTS_H
+#define ANALYZER_OUTPUTS_H
+
+#include "cli.h"
+#include "diag.h"
+#include "report.h"
+
+/** Every format named (--format, each --report) has an emitter, and no file is named twice. */
+int outputs_check(const struct options *o, struct diag *d);
+
+/** Write every report. */
+int outputs_write(const struct options *o, struct report *r, struct diag *d);
+
+/** The run failed: remove the report files an earlier run left, so that none is taken for
+ * this run's. */
+void outputs_remove_stale(const struct options *o);
+
+/** Write a file whole or not at all through fn. */
+int outputs_write_file(const char *path, int (*fn)(FILE *out, void *arg, struct diag *d), void *arg,
+                       struct diag *d);
+
+#endif

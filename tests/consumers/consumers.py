@@ -1,0 +1,257 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: MIT
+"""Every output format read by its real consumer, on the fixture bundles.
+
+Usage: consumers.py ABISCAN FIXTURES WORK [--sarif-multitool PATH] [--cmark-gfm PATH]
+
+For each bundle (a zip with findings, the same tree as a directory, a clean bundle, a
+bundle with suppressions and a baseline) one run writes every format at once
+(--report FMT=FILE for each), and each file is read by what reads it in CI:
+
+  sarif     Microsoft's sarif-multitool `validate` (no error-level result), then the
+            results against the JSON report: one per finding, a physical location on
+            each, partialFingerprints equal across two runs, suppressions with the reason
+  junit     python3-junitparser: a testsuite per input, failures = findings at or above
+            --fail-on, skipped = findings set aside by the gate
+  github    every line a workflow command abiscan meant (::error/::warning/::notice
+            file=...::), one per finding, properties escaped as the runner's toolkit does
+  markdown  cmark-gfm (GitHub's renderer) with the table extension: one table row per
+            finding, no HTML element that abiscan did not write
+
+and: the summary line is on stderr whenever stdout is not the text report; a run that
+fails (exit 2) leaves no report of an earlier run and no temporary file.
+Prints "ok - ..." / "not ok - ..." per check, then "N passed, M failed"; exit 1 on failure.
+"""
+import html.parser
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+import junitparser
+
+FORMATS = ("json", "sarif", "junit", "github", "markdown")
+GH_LINE = re.compile(r"^::(error|warning|notice) file=([^,:\n]*),title=([^,:\n]*)::[^\r\n]*$")
+SUMMARY = re.compile(r"^abiscan: \d+ errors?, \d+ warnings?, \d+ notes?(; \d+ suppressed)? "
+                     r"in \d+ inputs?; target \S+ \S+: (fails|passes)")
+
+
+class Checker:
+    def __init__(self):
+        self.passed = self.failed = 0
+
+    def check(self, ok, what, detail=""):
+        if ok:
+            self.passed += 1
+            print("ok - " + what)
+        else:
+            self.failed += 1
+            print("not ok - %s%s" % (what, (": " + detail) if detail else ""))
+        return ok
+
+
+def run(abiscan, args, cwd, env=None):
+    e = dict(os.environ)
+    e.update(env or {})
+    return subprocess.run([abiscan] + args, cwd=cwd, capture_output=True, env=e, timeout=120)
+
+
+def reports(work, tag):
+    return {f: os.path.join(work, "%s.%s" % (tag, f)) for f in FORMATS}
+
+
+def report_args(paths):
+    return [a for f, p in paths.items() for a in ("--report", "%s=%s" % (f, p))]
+
+
+class Tags(html.parser.HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tags, self.rows = set(), 0
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.add(tag)
+        if tag == "tr":
+            self.rows += 1
+
+
+def check_junit(c, name, path, report):
+    xml = junitparser.JUnitXml.fromfile(path)
+    suites = list(xml)
+    c.check(len(suites) == len(report["inputs"]), name + ": junit: one testsuite per input",
+            "%d suites, %d inputs" % (len(suites), len(report["inputs"])))
+    fail_on = report["summary"]["fail_on"]
+    order = ["note", "warning", "error", "none"]
+    want_fail = sum(1 for f in report["findings"]
+                    if order.index(f["severity"]) >= order.index(fail_on))
+    got_fail = sum(1 for s in suites for case in s for r in case.result
+                   if isinstance(r, junitparser.Failure))
+    got_skip = sum(1 for s in suites for case in s for r in case.result
+                   if isinstance(r, junitparser.Skipped))
+    c.check(got_fail == want_fail, name + ": junit: a failure per finding at or above --fail-on",
+            "%d failures, %d findings" % (got_fail, want_fail))
+    c.check(got_skip == len(report.get("suppressed", [])),
+            name + ": junit: a skipped case per suppressed finding")
+    c.check(sum(s.failures for s in suites) == want_fail and
+            all(s.tests == len(list(s)) for s in suites),
+            name + ": junit: the counts in the attributes are the cases'")
+
+
+def check_github(c, name, path, report):
+    with open(path, "rb") as f:
+        lines = f.read().split(b"\n")
+    lines = [x.decode("utf-8") for x in lines[:-1]]
+    bad = [x for x in lines if not GH_LINE.match(x)]
+    c.check(not bad, name + ": github: every line is a workflow command abiscan meant",
+            repr(bad[:2]))
+    c.check(len(lines) == len(report["findings"]),
+            name + ": github: one annotation per finding (none for suppressed ones)",
+            "%d lines, %d findings" % (len(lines), len(report["findings"])))
+
+
+def check_markdown(c, name, path, report, cmark):
+    out = subprocess.run([cmark, "-e", "table", path], capture_output=True, check=True).stdout
+    p = Tags()
+    p.feed(out.decode("utf-8"))
+    header_rows = sum(1 for i in report["inputs"]
+                      if any(f["input"] == i["path"] for f in report["findings"]))
+    c.check(p.rows == len(report["findings"]) + header_rows,
+            name + ": markdown: cmark-gfm renders one table row per finding",
+            "%d rows for %d findings" % (p.rows, len(report["findings"])))
+    allowed = {"h2", "h3", "p", "strong", "table", "thead", "tbody", "tr", "th", "td", "code"}
+    c.check(p.tags <= allowed, name + ": markdown: no HTML element from a name",
+            str(sorted(p.tags - allowed)))
+
+
+def check_sarif(c, name, path, report, again):
+    with open(path) as f:
+        log = json.load(f)
+    run0 = log["runs"][0]
+    results = run0["results"]
+    sup = report.get("suppressed", [])
+    c.check(log["version"] == "2.1.0" and len(results) == len(report["findings"]) + len(sup),
+            name + ": sarif: one result per finding, suppressed ones included")
+    c.check(all(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                for r in results), name + ": sarif: a physical location on every result")
+    ids = [r["id"] for r in run0["tool"]["driver"]["rules"]]
+    c.check(all(ids[r["ruleIndex"]] == r["ruleId"] for r in results),
+            name + ": sarif: ruleIndex points at the rule in tool.driver.rules")
+    reasons = sorted(s["suppression"]["reason"] for s in sup)
+    got = sorted(r["suppressions"][0]["justification"] for r in results if "suppressions" in r)
+    c.check(reasons == got, name + ": sarif: suppressions carry the reasons", "%r" % got)
+    with open(again) as f:
+        log2 = json.load(f)
+    fp = [r["partialFingerprints"] for r in results]
+    fp2 = [r["partialFingerprints"] for r in log2["runs"][0]["results"]]
+    c.check(fp == fp2 and len({json.dumps(x) for x in fp}) == len(fp),
+            name + ": sarif: partialFingerprints stable across runs, one per finding")
+
+
+def validate_sarif(c, multitool, files, work):
+    out = os.path.join(work, "validation.sarif")
+    if os.path.exists(out):
+        os.unlink(out)
+    # Its exit status is 0 even for error-level results: the log it writes says.
+    r = subprocess.run([multitool, "validate", "--output", out] + files,
+                       capture_output=True, text=True, timeout=600)
+    with open(out) as f:
+        log = json.load(f)
+    errors = [res for run in log["runs"] for res in run.get("results", [])
+              if res.get("level", "warning") == "error"]
+    c.check(r.returncode == 0 and not errors,
+            "sarif-multitool validate: no error-level result in %d logs" % len(files),
+            "; ".join(e["message"].get("text", "")[:200] for e in errors[:3]) or r.stdout[-500:])
+
+
+def scenario(c, abiscan, name, args, cwd, work, ctx, env=None):
+    paths = reports(work, name)
+    again = os.path.join(work, name + ".again.sarif")
+    r = run(abiscan, ["--format", "text"] + args + report_args(paths), cwd, env)
+    c.check(r.returncode in (0, 1), name + ": exits 0 or 1", r.stderr.decode()[-300:])
+    run(abiscan, args + ["--format", "sarif", "-o", again], cwd, env)
+    with open(paths["json"]) as f:
+        report = json.load(f)
+    c.check(r.returncode == (1 if report["summary"]["failed"] else 0),
+            name + ": the exit status is the report's verdict")
+    check_junit(c, name, paths["junit"], report)
+    check_github(c, name, paths["github"], report)
+    check_markdown(c, name, paths["markdown"], report, ctx["cmark"])
+    check_sarif(c, name, paths["sarif"], report, again)
+    ctx["sarif"] += [paths["sarif"], again]
+    return report
+
+
+def main():
+    args = sys.argv[1:]
+    multitool = shutil.which("sarif-multitool")
+    cmark = shutil.which("cmark-gfm")
+    for opt in ("--sarif-multitool", "--cmark-gfm"):
+        if opt in args:
+            i = args.index(opt)
+            if opt == "--sarif-multitool":
+                multitool = args[i + 1]
+            else:
+                cmark = args[i + 1]
+            del args[i:i + 2]
+    abiscan, fixtures, work = (os.path.abspath(a) for a in args)
+    if not multitool or not cmark:
+        print("not ok - sarif-multitool and cmark-gfm are needed (scripts/bootstrap)")
+        return 1
+    shutil.rmtree(work, ignore_errors=True)
+    os.makedirs(work)
+    c = Checker()
+    ctx = {"cmark": cmark, "sarif": []}
+    b = os.path.join(fixtures, "bundles")
+    scenario(c, abiscan, "zip", ["--runtime", "python3.6", "--no-config",
+                                 os.path.join(b, "demo-py35.zip")], work, work, ctx)
+    scenario(c, abiscan, "dir", ["--runtime", "python3.6", "--no-config",
+                                 os.path.join(b, "demo-py35")], work, work, ctx)
+    scenario(c, abiscan, "clean", ["--runtime", "python3.12", "--no-config",
+                                   os.path.join(b, "clean-x86_64.zip")], work, work, ctx)
+    # Suppressions with reasons and a baseline: kept, marked, not counted.
+    repo = os.path.join(work, "repo")
+    os.makedirs(os.path.join(repo, ".git"))
+    shutil.copy(os.path.join(b, "demo-py35.zip"), os.path.join(repo, "fn.zip"))
+    with open(os.path.join(repo, ".abiscan.yaml"), "w") as f:
+        f.write("runtime: python3.6\nbundles: [fn.zip]\nsuppress:\n"
+                "  - rule: python-tag-mismatch\n    path: 'numpy/**'\n"
+                "    reason: 'numpy: rebuilt next sprint <b>|</b>'\n")
+    rep = scenario(c, abiscan, "suppressed", [], repo, work, ctx)
+    c.check(rep["summary"]["suppressed"] == 2 and
+            not any(f["path"].startswith("numpy/") for f in rep["findings"]),
+            "suppressed: numpy's 2 findings set aside by the configuration, the rest counted")
+    # stderr carries the summary whenever stdout is not the text report.
+    r = run(abiscan, ["--no-config", "--runtime", "python3.6", "--format", "junit",
+                      os.path.join(b, "demo-py35.zip")], work)
+    last = r.stderr.decode().rstrip("\n").split("\n")[-1]
+    c.check(r.returncode == 1 and SUMMARY.match(last), "stderr ends with the summary line "
+            "when stdout is a machine format", last)
+    # A failed run leaves no stale report and no temporary file.
+    stale = os.path.join(work, "stale")
+    os.makedirs(stale)
+    for f in ("a.xml", "a.sarif"):
+        with open(os.path.join(stale, f), "w") as fh:
+            fh.write("yesterday")
+    r = run(abiscan, ["--no-config", "--runtime", "python3.6", "--report",
+                      "junit=" + os.path.join(stale, "a.xml"), "--report",
+                      "sarif=" + os.path.join(stale, "a.sarif"),
+                      os.path.join(b, "no-such-bundle.zip")], work)
+    c.check(r.returncode == 2 and os.listdir(stale) == [],
+            "a run that fails (exit 2) leaves no earlier report and no temporary file",
+            str(os.listdir(stale)))
+    # --list-rules: the table and the JSON name the same rules.
+    table = run(abiscan, ["--list-rules"], work).stdout.decode().splitlines()[1:]
+    listed = json.loads(run(abiscan, ["--list-rules", "--format", "json"], work).stdout)
+    c.check([x.split()[0] for x in table] == [x["id"] for x in listed["rules"]] and
+            all(x["slug"] and x["severity"] in ("note", "warning", "error")
+                for x in listed["rules"]),
+            "--list-rules: JSON with --format json, the same rules as the table")
+    validate_sarif(c, multitool, ctx["sarif"], work)
+    print("%d passed, %d failed" % (c.passed, c.failed))
+    return 1 if c.failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
