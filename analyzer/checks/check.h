@@ -21,6 +21,7 @@
 #include "rules.h"
 
 struct loader_model;
+struct imports;
 
 struct check_ctx {
     const struct image *img;
@@ -28,6 +29,9 @@ struct check_ctx {
     const struct loader_model *load; /* the loads from every module and executable */
     const struct rule *rule;         /* the catalogue row of the running check */
     const struct datadir *data;      /* every profile, the OS lists, the Stable ABI table */
+    const struct imports *imports;   /* which file of each module Python opens (imports.h) */
+    bool per_member;                 /* the check runs per member: what it finds about an
+                                      * extension module fails its import */
 };
 
 /* What the registry calls a check on (checks.def says which, per rule). */
@@ -62,7 +66,9 @@ struct tvar {
 /**
  * Record a finding of ctx->rule about m: severity, expected and found (may be
  * NULL), a message from fmt, and lambda_error and remediation rendered from
- * the catalogue templates with the standard variables ({path}, {abs},
+ * the catalogue templates. An error a per-member check finds in an extension module whose
+ * failure the package catches (imports_caught) is a warning that says so, with no
+ * lambda_error: the function runs, in pure Python. The standard variables ({path}, {abs},
  * {module}, {handler}, {runtime}, {arch}, {pyver}, {pip_platform}, {pip_install},
  * {requirement}, {dist}, {version}, {expected}, {found}) plus vars. A var named
  * "lambda_error" or "remediation" replaces the catalogue's template for this finding.
@@ -78,10 +84,16 @@ struct finding *check_report(const struct check_ctx *ctx, struct findings *out,
 
 /**
  * Whether the loader and toolchain rules speak of m: an ELF object of the target's
- * machine, class and byte order, not in a layer directory the runtime never reads. The
- * others are arch-mismatch's and layer-path-ignored's to report.
+ * machine, class and byte order that something loads or may load: a module Python opens,
+ * an executable, a library a load maps or nothing is known to (dlopen), not one that only
+ * modules Python never opens would map, and not in a layer directory the runtime never
+ * reads. The others are python-tag-mismatch's, arch-mismatch's and layer-path-ignored's.
  */
 bool check_would_load(const struct check_ctx *ctx, const struct member *m);
+
+/** For a module file Python never opens (its name), what the import says: python-tag-mismatch's
+ * lambda_error ("No module named ..."), not the loader's words; NULL for anything else. */
+const char *check_skipped_error(const struct check_ctx *ctx, const struct member *m);
 
 /** Render a template: each {name} replaced by its value; unknown names kept as written. */
 char *check_render(const char *tmpl, const struct tvar *vars, size_t nvars);

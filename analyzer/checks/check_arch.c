@@ -6,6 +6,7 @@
 
 #include "check.h"
 #include "elfnames.h"
+#include "imports.h"
 
 static void describe(char *buf, size_t n, int machine, int elfclass, int data)
 {
@@ -18,6 +19,8 @@ void check_arch(const struct check_ctx *ctx, const struct member *m, struct find
 {
     const struct profile *p = ctx->profile;
     const struct elfinfo *e = m->elf;
+    const struct import_info *info = imports_of(ctx->imports, m);
+    bool skipped = info->fate == IMPORT_SKIPPED || info->fate == IMPORT_SHADOWED;
     char expected[128], found[128];
     bool wrong_class;
 
@@ -27,6 +30,11 @@ void check_arch(const struct check_ctx *ctx, const struct member *m, struct find
     }
     wrong_class = e->elfclass != (p->elf_class == 32 ? ELFCLASS32 : ELFCLASS64);
     if (!wrong_class && e->machine == p->elf_machine && e->data == p->elf_data) {
+        return;
+    }
+    /* A module file Python never opens cannot fail to load: its name is the cause
+     * (python-tag-mismatch), unless the name says the same other machine as the content. */
+    if (skipped && (info->fate == IMPORT_SHADOWED || !imports_content_is_cause(p, m))) {
         return;
     }
     describe(expected, sizeof(expected), (int)p->elf_machine,
@@ -39,8 +47,9 @@ void check_arch(const struct check_ctx *ctx, const struct member *m, struct find
                                                                   : "wrong ELF class: ELFCLASS64")
                                      : "cannot open shared object file: No such file or "
                                        "directory"},
-        {"lambda_error",
-         m->role == ROLE_EXECUTABLE ? "[Errno 8] Exec format error: '{abs}'" : NULL},
+        {"lambda_error", m->role == ROLE_EXECUTABLE ? "[Errno 8] Exec format error: '{abs}'"
+                         : skipped                  ? check_skipped_error(ctx, m)
+                                                    : NULL},
     };
     /* The tag's platform, when the name says the same machine: one finding says both. */
     char tag[96] = "";
@@ -48,6 +57,7 @@ void check_arch(const struct check_ctx *ctx, const struct member *m, struct find
         snprintf(tag, sizeof(tag), " (its file name says %s)", m->ext.platform);
     }
     check_report(ctx, out, m, ctx->rule->severity, expected, found, vars,
-                 m->role == ROLE_EXECUTABLE ? 2 : 1, "built for %s%s; %s %s %s only %s", found, tag,
-                 p->runtime, p->arch, m->role == ROLE_EXECUTABLE ? "runs" : "loads", expected);
+                 m->role == ROLE_EXECUTABLE || skipped ? 2 : 1, "built for %s%s; %s %s %s only %s",
+                 found, tag, p->runtime, p->arch, m->role == ROLE_EXECUTABLE ? "runs" : "loads",
+                 expected);
 }

@@ -50,8 +50,9 @@ void check_musl(const struct check_ctx *ctx, const struct member *m, struct find
         free(lambda);
         return;
     }
-    struct tvar vars[] = {{"soname", mark}};
-    check_report(ctx, out, m, ctx->rule->severity, "glibc (manylinux)", mark, vars, 1,
+    struct tvar vars[] = {{"soname", mark}, {"lambda_error", check_skipped_error(ctx, m)}};
+    check_report(ctx, out, m, ctx->rule->severity, "glibc (manylinux)", mark, vars,
+                 check_skipped_error(ctx, m) ? 2 : 1,
                  "linked against musl (%s), built on Alpine or musllinux; %s runs %s, a "
                  "glibc system",
                  mark, ctx->profile->runtime, ctx->profile->os_name);

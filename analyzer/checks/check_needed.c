@@ -92,10 +92,15 @@ void check_needed(const struct check_ctx *ctx, const struct member *m, struct fi
         }
         prov = providers_find(datadir_providers(ctx->data), soname);
         /* lambda-facts.md: what is inferred says so. */
-        hint = xasprintf("%s%s%s%s%s", r->row && r->row->confidence ? " (" : "",
-                         r->row && r->row->confidence ? r->row->confidence : "",
-                         r->row && r->row->confidence ? ")" : "", prov ? "; usually from " : "",
-                         prov ? prov->package : "");
+        if (r->row && !oslib_listed(r->row)) {
+            hint = xasprintf(" (%s)%s%s", r->row->says, prov ? "; usually from " : "",
+                             prov ? prov->package : "");
+        } else {
+            hint = xasprintf("%s%s%s%s%s", r->row && r->row->confidence ? " (" : "",
+                             r->row && r->row->confidence ? r->row->confidence : "",
+                             r->row && r->row->confidence ? ")" : "", prov ? "; usually from " : "",
+                             prov ? prov->package : "");
+        }
         whose = whose_load(m, r, reached);
         if ((have = image_find_library(ctx->img, image_view_of(ctx->img, m), soname)) != NULL) {
             unreachable(ctx, out, m, sev, soname, have, whose);

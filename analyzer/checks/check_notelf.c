@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* ABI003 not-elf: a file named like a shared object that is not ELF. */
 #include "check.h"
+#include "imports.h"
 #include "path.h"
 #include "pyclass.h"
 
@@ -8,8 +9,15 @@ void check_notelf(const struct check_ctx *ctx, const struct member *m, struct fi
 {
     const char *found;
 
+    enum import_fate fate = imports_of(ctx->imports, m)->fate;
+
     if (m->problem || m->content == CONTENT_UNREAD || m->content == CONTENT_ELF ||
         !pyclass_shared_object_name(path_base(m->path))) {
+        return;
+    }
+    /* A module file Python never opens (python-tag-mismatch says so) fails on its name,
+     * whatever it holds. */
+    if (fate == IMPORT_SKIPPED || fate == IMPORT_SHADOWED) {
         return;
     }
     found = pyclass_content_name(m->content);

@@ -6,7 +6,8 @@
 
 #include "check.h"
 #include "elfnames.h"
-#include "strmap.h"
+#include "imports.h"
+#include "path.h"
 #include "xalloc.h"
 
 /* The interpreter tries its suffixes in order (Python/dynload_shlib.c); a
@@ -14,40 +15,6 @@
 static bool loadable(const struct profile *p, const struct pyext_name *x)
 {
     return strvec_contains(&p->ext_suffixes, x->suffix);
-}
-
-static size_t dir_len(const char *path)
-{
-    const char *slash = strrchr(path, '/');
-    return slash ? (size_t)(slash - path) : 0;
-}
-
-static char *module_key(const struct member *m)
-{
-    return xasprintf("%zu:%.*s:%s", m->input, (int)dir_len(m->path), m->path, m->ext.module);
-}
-
-/* Every module build the runtime imports, by input, directory and module name. */
-static void index_loadable(const struct check_ctx *ctx, struct strmap *out)
-{
-    for (size_t i = 0; i < ctx->img->nr; i++) {
-        const struct member *m = &ctx->img->members[i];
-        if (m->role == ROLE_EXTENSION && loadable(ctx->profile, &m->ext)) {
-            char *key = module_key(m);
-            strmap_put(out, key, strlen(key), (void *)m);
-            free(key);
-        }
-    }
-}
-
-/* Another build of the same module in the same directory that the runtime does import. */
-static const struct member *loadable_sibling(const struct strmap *loadables, const struct member *m)
-{
-    char *key = module_key(m);
-    const struct member *o = strmap_get(loadables, key, strlen(key));
-
-    free(key);
-    return o;
 }
 
 /* The ABI flags the runtime's tag carries: "cp36m" -> "m", "cp312" -> "". */
@@ -100,63 +67,46 @@ static void explain(const struct pyext_name *x, const struct profile *p, char *b
     }
 }
 
-/*
- * One finding per cause: a module whose name and content agree on another machine
- * (x.cpython-311-aarch64-linux-gnu.so that is an aarch64 ELF, for an x86_64 target) is
- * arch-mismatch's, which names the tag too; one whose tag only says musl, and which is
- * linked against musl, is musl-linked's. Only the version, the flags or a platform the
- * content contradicts are this rule's.
- */
-static bool other_rule_says_it(const struct profile *p, const struct member *m)
-{
-    const struct pyext_name *x = &m->ext;
-    char buf[32];
-    const char *machine;
-    size_t n;
-
-    if (x->kind != PYEXT_CPYTHON || x->major != p->py_major || x->minor != p->py_minor ||
-        !*x->platform || !m->elf || !m->elf->header_ok) {
-        return false;
-    }
-    machine = elfnames_machine(m->elf->machine, buf, sizeof(buf));
-    n = strlen(machine);
-    if (strncmp(x->platform, machine, n) != 0 || x->platform[n] != '-') {
-        return false; /* the name contradicts the content: the name is the cause */
-    }
-    if (m->elf->machine != p->elf_machine) {
-        return true; /* arch-mismatch */
-    }
-    return strstr(x->platform, "-linux-musl") != NULL; /* musl-linked */
-}
-
 void check_pytag(const struct check_ctx *ctx, struct findings *out)
 {
     const struct profile *p = ctx->profile;
     char *expected = strvec_join(&p->ext_suffixes, ", ");
-    struct strmap loadables = {0};
 
-    index_loadable(ctx, &loadables);
     for (size_t i = 0; i < ctx->img->nr; i++) {
         const struct member *m = &ctx->img->members[i];
-        const struct member *sibling;
-        char why[256];
-        /* A layer directory this runtime ignores is layer-path-ignored's to report. */
-        if (m->role != ROLE_EXTENSION || loadable(p, &m->ext) ||
-            !image_on_sys_path(m, p->py_major, p->py_minor) || other_rule_says_it(p, m)) {
+        const struct import_info *info = imports_of(ctx->imports, m);
+        char why[256], words[256];
+        /* One finding per cause: a module whose name and content agree on another machine is
+         * arch-mismatch's (which names the tag too), one tagged and linked for musl is
+         * musl-linked's; a layer directory this runtime ignores is layer-path-ignored's. */
+        if ((info->fate != IMPORT_SKIPPED && info->fate != IMPORT_SHADOWED) ||
+            loadable(p, &m->ext) || imports_content_is_cause(p, m)) {
             continue;
         }
         explain(&m->ext, p, why, sizeof(why));
-        sibling = loadable_sibling(&loadables, m);
-        if (sibling) {
+        if (m->elf && m->elf->header_ok && m->elf->machine != p->elf_machine) {
+            /* Both wrong: one finding, which says both (the fix, a build for this runtime,
+             * mends both). */
+            char machine[32];
+            size_t len = strlen(why);
+            snprintf(why + len, sizeof(why) - len, ", and its code is for %s",
+                     elfnames_machine(m->elf->machine, machine, sizeof(machine)));
+        }
+        if (info->fate == IMPORT_SHADOWED) {
             check_report(ctx, out, m, SEV_NOTE, expected, m->ext.suffix, NULL, 0,
                          "%s; not imported: %s loads %s instead", why, p->runtime,
-                         strrchr(sibling->path, '/') ? strrchr(sibling->path, '/') + 1
-                                                     : sibling->path);
+                         path_base(info->by->path));
+        } else if (info->fallback == FALLBACK_HELPER) {
+            continue; /* its modules' findings say it: they fall back, so nothing imports it */
+        } else if (info->fallback) {
+            struct tvar vars[] = {{"lambda_error", NULL}};
+            check_report(ctx, out, m, SEV_WARNING, expected, m->ext.suffix, vars, 1,
+                         "%s; %s imports only %s; %s (slower, but it works)", why, p->runtime,
+                         expected, imports_fallback_words(info, words, sizeof(words)));
         } else {
             check_report(ctx, out, m, ctx->rule->severity, expected, m->ext.suffix, NULL, 0,
                          "%s; %s imports only %s", why, p->runtime, expected);
         }
     }
-    strmap_release(&loadables);
     free(expected);
 }

@@ -130,6 +130,20 @@ static struct neediest *index_needs(const struct check_ctx *ctx)
     return out;
 }
 
+/* Whether an earlier rule found a problem (a warning or an error) in a file of d: the
+ * registry runs this rule after the ones about files. */
+static bool dist_fails(const struct findings *out, const struct distribution *d)
+{
+    for (size_t i = 0; i < out->nr; i++) {
+        const struct finding *f = &out->items[i];
+        if (f->severity >= SEV_WARNING && f->dist_name && !strcmp(f->dist_name, d->name) &&
+            (!d->version || (f->dist_version && !strcmp(f->dist_version, d->version)))) {
+            return true;
+        }
+    }
+    return false;
+}
+
 static void check_dist(const struct check_ctx *ctx, struct findings *out,
                        const struct distribution *d, const struct member *wheel,
                        const struct neediest *need)
@@ -159,11 +173,18 @@ static void check_dist(const struct check_ctx *ctx, struct findings *out,
                      "that wheel for %s, yet installed, it runs",
                      d->name, d->version ? d->version : "", tags, p->runtime);
     } else if (!promise) {
+        /* The tag is pip's business; what imports is the files'. Where they fail, their own
+         * findings say why (one finding per cause): the tag is then a note. Where they all
+         * load, the wheel was still meant for another Python: a warning. */
+        bool fails = dist_fails(out, d);
         char *want = xasprintf("%s-%s-manylinux_2_17..%s_%s, abi3 or py3-none-any", p->abi_tag,
                                p->abi_tag, p->glibc_max, arch);
-        check_report(ctx, out, wheel, ctx->rule->severity, want, tags, NULL, 0,
-                     "%s %s was installed from a wheel tagged %s, which %s %s does not accept",
-                     d->name, d->version ? d->version : "", tags, p->runtime, p->arch);
+        check_report(ctx, out, wheel, fails ? SEV_NOTE : ctx->rule->severity, want, tags, NULL, 0,
+                     "%s %s was installed from a wheel tagged %s, which %s %s does not accept%s",
+                     d->name, d->version ? d->version : "", tags, p->runtime, p->arch,
+                     fails ? "; its files' own findings say what that breaks"
+                           : ": pip would not install it for this runtime, though its files "
+                             "load here");
         free(want);
     } else if (*promise && need->version && verutil_cmp(need->version + 6, promise) > 0) {
         char *want = xasprintf("GLIBC_%s", promise);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "advice.h"
+#include "imports.h"
 #include "loader.h"
 #include "utf8.h"
 #include "xalloc.h"
@@ -54,8 +55,6 @@ int checks_verify(const struct ruleset *rs, struct diag *d)
 /* Whether a member-scoped check is called on m. */
 static bool in_scope(const struct check_ctx *ctx, enum check_scope scope, const struct member *m)
 {
-    const struct profile *p = ctx->profile;
-
     switch (scope) {
     case SCOPE_MEMBER:
         return true;
@@ -64,7 +63,7 @@ static bool in_scope(const struct check_ctx *ctx, enum check_scope scope, const 
     case SCOPE_LOADABLE:
         return check_would_load(ctx, m);
     case SCOPE_EXTENSION:
-        return m->role == ROLE_EXTENSION && image_on_sys_path(m, p->py_major, p->py_minor);
+        return imports_of(ctx->imports, m)->fate == IMPORT_OPENED;
     case SCOPE_IMAGE:
         break;
     }
@@ -74,14 +73,22 @@ static bool in_scope(const struct check_ctx *ctx, enum check_scope scope, const 
 void checks_run(const struct image *img, const struct profile *profile, const struct datadir *data,
                 struct findings *out)
 {
+    struct imports *imports;
     struct loader_model *load;
 
     datadir_os(data, profile); /* the OS list of this runtime, loaded on first use */
-    load = loader_model_new(img, profile);
+    imports = imports_new(img, profile);
+    load = loader_model_new(img, profile, imports);
 
     for (size_t i = 0; i < ARRAY_SIZE(checks); i++) {
         const struct check *c = &checks[i];
-        struct check_ctx ctx = {img, profile, load, rules_find(&data->rules, c->rule_id), data};
+        struct check_ctx ctx = {img,
+                                profile,
+                                load,
+                                rules_find(&data->rules, c->rule_id),
+                                data,
+                                imports,
+                                c->scope != SCOPE_IMAGE};
         if (c->scope == SCOPE_IMAGE) {
             c->image(&ctx, out);
             continue;
@@ -93,6 +100,7 @@ void checks_run(const struct image *img, const struct profile *profile, const st
         }
     }
     loader_model_free(load);
+    imports_free(imports);
 }
 
 bool check_would_load(const struct check_ctx *ctx, const struct member *m)
@@ -102,10 +110,30 @@ bool check_would_load(const struct check_ctx *ctx, const struct member *m)
     if (!loader_loadable(p, m)) {
         return false;
     }
-    /* Every ELF file is held to the loader's rules, an extension module under another
-     * version's tag too (a renamed file would still fail): only a layer directory the
-     * runtime never reads takes a module out of the picture. */
-    return m->role != ROLE_EXTENSION || image_on_sys_path(m, p->py_major, p->py_minor);
+    /* A module is held to the loader's rules when Python opens it, or when its content, not
+     * its name, is what keeps it out (a musl build tagged for musl); a layer directory the
+     * runtime never reads takes it out of the picture too. */
+    if (m->role != ROLE_EXTENSION) {
+        return !loader_model_dead(ctx->load, m);
+    }
+    switch (imports_of(ctx->imports, m)->fate) {
+    case IMPORT_OPENED:
+        return true;
+    case IMPORT_SKIPPED:
+        return imports_content_is_cause(p, m);
+    default:
+        return false;
+    }
+}
+
+const char *check_skipped_error(const struct check_ctx *ctx, const struct member *m)
+{
+    const struct rule *pytag = rules_find(&ctx->data->rules, "ABI001");
+
+    if (imports_of(ctx->imports, m)->fate != IMPORT_SKIPPED) {
+        return NULL;
+    }
+    return pytag ? pytag->lambda_error : NULL;
 }
 
 char *check_render(const char *tmpl, const struct tvar *vars, size_t nvars)
@@ -151,6 +179,8 @@ struct finding *check_report(const struct check_ctx *ctx, struct findings *out,
     size_t n = 0;
     const char *lambda_error = ctx->rule->lambda_error;
     const char *remediation = ctx->rule->remediation;
+    const char *caught = NULL;
+    char words[256];
     va_list ap;
 
     all[n++] = (struct tvar){"path", m->path};
@@ -176,6 +206,12 @@ struct finding *check_report(const struct check_ctx *ctx, struct findings *out,
         }
     }
 
+    if (ctx->per_member && sev == SEV_ERROR && imports_caught(ctx->imports, m)) {
+        /* The package catches the ImportError: the function runs on, in pure Python. */
+        sev = SEV_WARNING;
+        lambda_error = NULL;
+        caught = imports_fallback_words(imports_of(ctx->imports, m), words, sizeof(words));
+    }
     f->rule = ctx->rule;
     f->severity = sev;
     f->input = m->input;
@@ -195,6 +231,11 @@ struct finding *check_report(const struct check_ctx *ctx, struct findings *out,
     va_start(ap, fmt);
     f->message = xvasprintf(fmt, ap);
     va_end(ap);
+    if (caught) {
+        char *longer = xasprintf("%s; %s (slower, but it works)", f->message, caught);
+        free(f->message);
+        f->message = longer;
+    }
     f->lambda_error = lambda_error ? check_render(lambda_error, all, n) : NULL;
     f->remediation = remediation ? check_render(remediation, all, n) : NULL;
     free(pip);

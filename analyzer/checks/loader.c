@@ -26,18 +26,25 @@ bool loader_loadable(const struct profile *p, const struct member *obj)
            e->elfclass == (p->elf_class == 32 ? ELFCLASS32 : ELFCLASS64);
 }
 
-bool loader_is_root(const struct profile *p, const struct member *obj)
+bool loader_is_root(const struct profile *p, const struct imports *im, const struct member *obj)
 {
-    /* Every module below a sys.path entry of the runtime counts, one under another
-     * version's tag too: a renamed file would still fail (python-tag-mismatch says that
-     * Python skips it). A layer directory the runtime never reads holds no root. */
+    /* A module is a root when Python opens it: a file under another version's tag, or one
+     * a sibling build shadows, is never loaded, and nor is what only it would load. */
     if (!loader_loadable(p, obj)) {
         return false;
     }
     if (obj->role == ROLE_EXTENSION) {
-        return image_on_sys_path(obj, p->py_major, p->py_minor);
+        return imports_of(im, obj)->fate == IMPORT_OPENED;
     }
     return obj->role == ROLE_EXECUTABLE;
+}
+
+/* A module Python never opens: what it needs is not loaded on its account. */
+static bool dead_root(const struct profile *p, const struct imports *im, const struct member *obj)
+{
+    enum import_fate fate = imports_of(im, obj)->fate;
+
+    return loader_loadable(p, obj) && (fate == IMPORT_SKIPPED || fate == IMPORT_SHADOWED);
 }
 
 /* dir with $ORIGIN / ${ORIGIN} replaced by the directory holding owner (ld.so(8)). */
@@ -173,6 +180,7 @@ struct loader_model {
     struct resolution *edges; /* per member, one per DT_NEEDED */
     bool *from_load;          /* per edge: set by a load (not the object's own paths) */
     bool *reached;            /* per member: some load maps it */
+    bool *dead;               /* per member: a module Python never opens would map it */
 };
 
 /* One object of a load and the object that loaded it (SIZE_MAX for the root). */
@@ -215,7 +223,7 @@ static size_t chain_of(const struct node *nodes, size_t i, const struct member *
 
 /* One load, breadth-first from root, each object's DT_NEEDED in order (elf/dl-deps.c). */
 static void load_from(struct loader_model *lm, const struct member *root, unsigned *seen,
-                      unsigned stamp)
+                      unsigned stamp, bool live)
 {
     const struct image *img = lm->img;
     size_t view = image_view_of(img, root), nr = 0, alloc = 0;
@@ -230,7 +238,10 @@ static void load_from(struct loader_model *lm, const struct member *root, unsign
     for (size_t i = 0; i < nr; i++) {
         const struct member *x = nodes[i].m;
         size_t at = lm->first[x - img->members];
-        lm->reached[x - img->members] = true;
+        if (!live) {
+            lm->dead[x - img->members] = true;
+        }
+        lm->reached[x - img->members] |= live;
         for (size_t j = 0; j < x->elf->needed.nr; j++) {
             const char *name = x->elf->needed.v[j];
             struct resolution r;
@@ -238,12 +249,16 @@ static void load_from(struct loader_model *lm, const struct member *root, unsign
                 const struct member *m = strmap_get(&loaded, name, strlen(name));
                 r = (struct resolution){m ? RESOLVED_BUNDLE : RESOLVED_SYSTEM, m,
                                         osdata_library(lm->p->os, name), "loaded", root};
-                record(lm, at + j, &r);
+                if (live) {
+                    record(lm, at + j, &r);
+                }
                 continue;
             }
             resolve(img, lm->p, view, chain, chain_of(nodes, i, chain, img->nr), name, &r);
             r.root = root;
-            record(lm, at + j, &r);
+            if (live) {
+                record(lm, at + j, &r);
+            }
             if (r.kind == RESOLVED_SYSTEM) {
                 add_name(&loaded, name, NULL);
             } else if (r.kind == RESOLVED_BUNDLE && loader_loadable(lm->p, r.m)) {
@@ -262,7 +277,8 @@ static void load_from(struct loader_model *lm, const struct member *root, unsign
     free(chain);
 }
 
-struct loader_model *loader_model_new(const struct image *img, const struct profile *p)
+struct loader_model *loader_model_new(const struct image *img, const struct profile *p,
+                                      const struct imports *im)
 {
     struct loader_model *lm = xcalloc(1, sizeof(*lm));
     unsigned *seen = xcalloc(img->nr + 1, sizeof(*seen));
@@ -273,6 +289,7 @@ struct loader_model *loader_model_new(const struct image *img, const struct prof
     lm->p = p;
     lm->first = xcalloc(img->nr + 1, sizeof(*lm->first));
     lm->reached = xcalloc(img->nr + 1, sizeof(*lm->reached));
+    lm->dead = xcalloc(img->nr + 1, sizeof(*lm->dead));
     for (size_t i = 0; i < img->nr; i++) {
         lm->first[i] = edges;
         edges += img->members[i].elf ? img->members[i].elf->needed.nr : 0;
@@ -280,8 +297,10 @@ struct loader_model *loader_model_new(const struct image *img, const struct prof
     lm->edges = xcalloc(edges + 1, sizeof(*lm->edges));
     lm->from_load = xcalloc(edges + 1, sizeof(*lm->from_load));
     for (size_t i = 0; i < img->nr; i++) {
-        if (loader_is_root(p, &img->members[i])) {
-            load_from(lm, &img->members[i], seen, ++stamp);
+        if (loader_is_root(p, im, &img->members[i])) {
+            load_from(lm, &img->members[i], seen, ++stamp, true);
+        } else if (dead_root(p, im, &img->members[i])) {
+            load_from(lm, &img->members[i], seen, ++stamp, false);
         }
     }
     /* What no load reaches is judged on its own paths. */
@@ -306,6 +325,7 @@ void loader_model_free(struct loader_model *lm)
     free(lm->edges);
     free(lm->from_load);
     free(lm->reached);
+    free(lm->dead);
     free(lm);
 }
 
@@ -335,4 +355,9 @@ void loader_model_resolve(const struct loader_model *lm, const struct member *ob
 bool loader_model_reached(const struct loader_model *lm, const struct member *obj)
 {
     return lm->reached[obj - lm->img->members];
+}
+
+bool loader_model_dead(const struct loader_model *lm, const struct member *obj)
+{
+    return lm->dead[obj - lm->img->members] && !lm->reached[obj - lm->img->members];
 }

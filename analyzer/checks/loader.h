@@ -3,7 +3,9 @@
  * How ld.so finds a DT_NEEDED on Lambda (glibc elf/dl-load.c _dl_map_object and
  * elf/dl-deps.c; lambda-facts.md §2.3), as a model of the loads a function makes.
  *
- * A load starts at a root: an extension module Python dlopen()s, or an executable.
+ * A load starts at a root: an extension module Python dlopen()s, or an executable. A
+ * module Python never opens (another version's tag, a build a sibling shadows) loads
+ * nothing; a library only such modules would load is not judged at all.
  * Its libraries are mapped breadth-first, each object's DT_NEEDED in order. A name
  * already loaded (a loaded object's SONAME, or a name it was loaded under) is taken
  * as it is, without a search. Otherwise ld.so searches, for the object X that needs
@@ -27,6 +29,7 @@
 #define ANALYZER_LOADER_H
 
 #include "image.h"
+#include "imports.h"
 #include "osdata.h"
 #include "profile.h"
 
@@ -53,8 +56,10 @@ void loader_resolve(const struct image *img, const struct profile *p, const stru
 
 struct loader_model;
 
-/** The loads from every root of img on the profile's runtime. Caller frees. */
-struct loader_model *loader_model_new(const struct image *img, const struct profile *p);
+/** The loads from every root of img on the profile's runtime (im says which modules Python
+ * opens). Caller frees. */
+struct loader_model *loader_model_new(const struct image *img, const struct profile *p,
+                                      const struct imports *im);
 void loader_model_free(struct loader_model *lm);
 
 /**
@@ -71,8 +76,11 @@ void loader_model_resolve(const struct loader_model *lm, const struct member *ob
 /** Whether a load from some root maps obj (the root itself counts). */
 bool loader_model_reached(const struct loader_model *lm, const struct member *obj);
 
-/** Whether obj is a root: a module Python may import, or an executable. */
-bool loader_is_root(const struct profile *p, const struct member *obj);
+/** Whether only modules Python never opens (imports.h) would map obj: nothing loads it. */
+bool loader_model_dead(const struct loader_model *lm, const struct member *obj);
+
+/** Whether obj is a root: a module Python opens, or an executable. */
+bool loader_is_root(const struct profile *p, const struct imports *im, const struct member *obj);
 
 /**
  * True for a C library soname of musl: "libc.musl-x86_64.so.1" (Alpine) or a bare

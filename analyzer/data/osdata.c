@@ -8,6 +8,7 @@
 
 #include "jsonread.h"
 #include "regexp.h"
+#include "strmap.h"
 #include "xalloc.h"
 
 /* Shipped data was tested: its patterns are compiled when first used; anyone else's now,
@@ -52,6 +53,26 @@ out:
     return rc;
 }
 
+/* What a soname no row names is: a row of its own, with no name and no pattern. */
+static int load_unlisted(struct oslib *l, const cJSON *obj, struct diag *d)
+{
+    char *status = NULL;
+
+    if (!obj) {
+        return diag_set(d, DIAG_DATA, "no 'unlisted'");
+    }
+    if (jsonread_str(&status, obj, "status", d) || jsonread_str(&l->says, obj, "says", d) ||
+        jsonread_str(&l->source, obj, "source", d) ||
+        jsonread_str_opt(&l->confidence, obj, "confidence", d)) {
+        free(status);
+        return diag_prefix(d, "unlisted");
+    }
+    l->status = !strcmp(status, "absent") ? LIB_ABSENT : LIB_UNKNOWN;
+    l->family = xstrdup("system");
+    free(status);
+    return 0;
+}
+
 static int load_one(struct osdata *os, const char *path, const cJSON *schema, struct diag *d)
 {
     cJSON *root = NULL;
@@ -71,6 +92,15 @@ static int load_one(struct osdata *os, const char *path, const cJSON *schema, st
     {
         if (load_lib(&os->libs[os->libs_nr++], item, i++, !schema, d) != 0) {
             goto fail;
+        }
+    }
+    if (load_unlisted(&os->unlisted, jsonread_at(root, "unlisted"), d) != 0) {
+        goto fail;
+    }
+    for (size_t k = 0; k < os->libs_nr; k++) {
+        const char *name = os->libs[k].soname;
+        if (name && !strmap_has(&os->by_soname, name, strlen(name))) {
+            strmap_put(&os->by_soname, name, strlen(name), &os->libs[k]);
         }
     }
     rc = 0;
@@ -148,17 +178,33 @@ const struct osdata *osdatas_find(const struct osdatas *os, const char *id)
 
 const struct oslib *osdata_library(const struct osdata *os, const char *soname)
 {
-    for (size_t i = 0; i < os->libs_nr; i++) {
-        if (os->libs[i].soname && !strcmp(os->libs[i].soname, soname)) {
-            return &os->libs[i];
-        }
+    const struct oslib *l = strmap_get(&os->by_soname, soname, strlen(soname));
+
+    if (l) {
+        return l;
     }
     for (size_t i = 0; i < os->libs_nr; i++) {
         if (os->libs[i].re && regexp_test(os->libs[i].re, soname)) {
             return &os->libs[i];
         }
     }
-    return NULL;
+    return &os->unlisted;
+}
+
+bool oslib_listed(const struct oslib *l)
+{
+    return l && (l->soname || l->pattern);
+}
+
+static void release_lib(struct oslib *l)
+{
+    free(l->soname);
+    free(l->pattern);
+    regexp_free(l->re);
+    free(l->family);
+    free(l->source);
+    free(l->confidence);
+    free(l->says);
 }
 
 void osdatas_release(struct osdatas *os)
@@ -166,13 +212,10 @@ void osdatas_release(struct osdatas *os)
     for (size_t i = 0; os && i < os->nr; i++) {
         struct osdata *o = &os->v[i];
         for (size_t j = 0; j < o->libs_nr; j++) {
-            free(o->libs[j].soname);
-            free(o->libs[j].pattern);
-            regexp_free(o->libs[j].re);
-            free(o->libs[j].family);
-            free(o->libs[j].source);
-            free(o->libs[j].confidence);
+            release_lib(&o->libs[j]);
         }
+        release_lib(&o->unlisted);
+        strmap_release(&o->by_soname);
         free(o->libs);
         free(o->id);
         free(o->name);

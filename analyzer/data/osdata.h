@@ -11,9 +11,11 @@
 #ifndef ANALYZER_OSDATA_H
 #define ANALYZER_OSDATA_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "diag.h"
+#include "strmap.h"
 
 struct datasrc;
 
@@ -29,6 +31,7 @@ struct oslib {
     char *family; /* "glibc", "toolchain", "system", "libpython", "musl" */
     char *source;
     char *confidence; /* NULL when confirmed; "inferred", "single-source", ... */
+    char *says;       /* the unlisted row only: why an unnamed soname is what it is */
 };
 
 struct osdata {
@@ -36,6 +39,8 @@ struct osdata {
     char *name; /* "Amazon Linux 2" */
     struct oslib *libs;
     size_t libs_nr;
+    struct oslib unlisted;   /* what a soname no row names is (no soname, no pattern) */
+    struct strmap by_soname; /* soname -> its row in libs */
 };
 
 struct osdatas {
@@ -51,7 +56,10 @@ int osdatas_load_id(struct osdatas *os, const struct datasrc *src, const char *i
 const struct osdata *osdatas_find(const struct osdatas *os, const char *id);
 void osdatas_release(struct osdatas *os);
 
-/** The row for a soname: exact rows first, then patterns; NULL when the data says nothing. */
+/** The row for a soname: exact rows first, then patterns, else the OS's unlisted row. */
 const struct oslib *osdata_library(const struct osdata *os, const char *soname);
+
+/** Whether l is a row of the list (not the unlisted row, not NULL). */
+bool oslib_listed(const struct oslib *l);
 
 #endif

@@ -73,8 +73,16 @@ static uint32_t word_at(Elf_Data *d, size_t i)
     return i < d->d_size / 4 ? ((const uint32_t *)d->d_buf)[i] : 0;
 }
 
+/* The symbols up to DT_STRTAB: GNU ld puts .dynstr right after .dynsym. */
+static size_t symbols_before_strtab(const struct dyninfo *di)
+{
+    return di->strtab > di->symtab && di->syment ? (size_t)((di->strtab - di->symtab) / di->syment)
+                                                 : 0;
+}
+
 /* The number of dynamic symbols, which no dynamic entry states (readelf's way): DT_HASH's
- * nchain, else the end of the last DT_GNU_HASH chain; else the gap up to DT_STRTAB. */
+ * nchain, else the end of the last DT_GNU_HASH chain (when it hashes any); else the gap up
+ * to DT_STRTAB. */
 static size_t count_symbols(Elf *elf, const struct segments *s, const struct dyninfo *di)
 {
     Elf_Data *d;
@@ -95,7 +103,11 @@ static size_t count_symbols(Elf *elf, const struct segments *s, const struct dyn
             maxb = word_at(buckets, i) > maxb ? word_at(buckets, i) : maxb;
         }
         if (maxb < symoffset) {
-            return symoffset; /* no symbol is hashed: only the unhashed ones */
+            /* No symbol is hashed (an executable that exports nothing): the table says only
+             * that the first symoffset are not, and GNU ld writes 1 there whatever the
+             * count. The symbols end where the next table starts. */
+            size_t gap = symbols_before_strtab(di);
+            return gap > symoffset ? gap : symoffset;
         }
         at += (uint64_t)nbuckets * 4 + (maxb - symoffset) * 4;
         if (!(chains = chunk(elf, s, at, 0, ELF_T_WORD))) {
@@ -108,10 +120,7 @@ static size_t count_symbols(Elf *elf, const struct segments *s, const struct dyn
         }
         return 0;
     }
-    if (di->strtab > di->symtab && di->syment) {
-        return (size_t)((di->strtab - di->symtab) / di->syment);
-    }
-    return 0;
+    return symbols_before_strtab(di);
 }
 
 static void note_tag(struct dyninfo *di, const GElf_Dyn *dyn)

@@ -291,6 +291,7 @@ void image_release(struct image *img)
         free(m->abs);
         free(m->link_target);
         strvec_release(&m->aliases);
+        strvec_release(&m->guards);
         free(m->module);
         pyext_name_release(&m->ext);
         free(m->problem);

@@ -77,8 +77,10 @@ struct member {
     struct pyext_name
         ext;      /* the file-name grammar's verdict (kind PYEXT_NONE if not a module name) */
     char *module; /* dotted import name for extension modules */
-    struct elfinfo *elf; /* when content is ELF */
-    char *problem;       /* the member could not be read: why */
+    struct elfinfo *elf;  /* when content is ELF */
+    char *problem;        /* the member could not be read: why */
+    struct strvec guards; /* Python source: the extension modules beside it that it imports
+                           * under a guard (pysource.h); empty for anything else */
     const struct distribution *dist;
 };
 

@@ -9,6 +9,8 @@
 #include "distinfo.h"
 #include "path.h"
 #include "pyclass.h"
+#include "pysource.h"
+#include "strmap.h"
 #include "workers.h"
 #include "xalloc.h"
 
@@ -20,14 +22,15 @@
 #define PARALLEL_BYTES (4u << 20)
 
 /* What a member needs read, decided from its entry alone. */
-enum need { NEED_NONE, NEED_LINK, NEED_HEAD, NEED_DISTINFO };
+enum need { NEED_NONE, NEED_LINK, NEED_HEAD, NEED_DISTINFO, NEED_SOURCE };
 
 struct pending {
     size_t member; /* index in img->members */
     const struct bundle_entry *e;
     enum need need;
-    bool whole;    /* read whole: ELF by its first bytes, or metadata */
+    bool whole;    /* read whole: ELF by its first bytes, metadata, or Python source */
     bool classify; /* pyclass_classify() once its bytes are in */
+    const struct strvec *modules; /* NEED_SOURCE: the extension modules beside it */
 };
 
 /* One input being read: its bundle, its members that need bytes, a reader per thread. */
@@ -36,8 +39,9 @@ struct reading {
     struct bundle *b;
     struct pending *p;
     size_t nr, alloc;
-    size_t *elf; /* indices in p of the members read whole as ELF */
+    size_t *elf; /* indices in p of the members read whole in parallel (ELF, source) */
     size_t elf_nr;
+    struct strmap modules; /* directory -> the extension module names in it (strvec *) */
     struct bundle_reader **readers;
     unsigned readers_nr, jobs;
 };
@@ -98,6 +102,10 @@ static void list_entry(struct reading *rd, size_t input, const struct bundle_ent
         p.whole = true;
     } else if (!pyclass_skip_content(e->path)) {
         p.need = NEED_HEAD;
+    } else if (path_has_suffix(e->path, ".py") && e->size <= PYSOURCE_MAX &&
+               (p.modules = strmap_get(&rd->modules, e->path, path_dir_len(e->path))) != NULL) {
+        p.need = NEED_SOURCE; /* beside extension modules: does it import them guarded? */
+        p.whole = true;
     }
     ALLOC_GROW(rd->p, rd->nr + 1, rd->alloc);
     rd->p[rd->nr++] = p;
@@ -135,8 +143,9 @@ static void peek_one(void *ctx, size_t i, unsigned worker)
     p->whole = m->content == CONTENT_ELF;
 }
 
-/* An ELF member, whole (mapped from a directory, inflated from a zip), into its facts. */
-static void read_elf(void *ctx, size_t i, unsigned worker)
+/* An ELF member, whole (mapped from a directory, inflated from a zip), into its facts; a
+ * Python source file into the guarded imports it holds. */
+static void read_whole(void *ctx, size_t i, unsigned worker)
 {
     struct reading *rd = ctx;
     struct pending *p = &rd->p[rd->elf[i]];
@@ -148,9 +157,51 @@ static void read_elf(void *ctx, size_t i, unsigned worker)
         m->problem = xstrdup(d.msg);
         return;
     }
-    m->elf = xcalloc(1, sizeof(*m->elf));
-    elfinfo_from_memory(m->elf, bytes.data, bytes.len); /* a failure is in m->elf->error */
+    if (p->need == NEED_SOURCE) {
+        pysource_guards((const char *)bytes.data, bytes.len, p->modules, &m->guards);
+    } else {
+        m->elf = xcalloc(1, sizeof(*m->elf));
+        elfinfo_from_memory(m->elf, bytes.data, bytes.len); /* a failure is in m->elf->error */
+    }
     bundle_bytes_release(&bytes);
+}
+
+/* The extension modules of each directory, by name: what a source file beside them may
+ * import under a guard. */
+static void index_modules(struct reading *rd, const struct bundle_entry *entries, size_t nr,
+                          const struct pyname *g)
+{
+    for (size_t i = 0; i < nr; i++) {
+        const char *path = entries[i].path, *base = path_base(path);
+        size_t dir = path_dir_len(path);
+        struct pyext_name x = {0};
+        struct strvec *names;
+        if (entries[i].type == ENTRY_DIR ||
+            !(pyclass_shared_object_name(base) || path_has_suffix(base, ".pyd"))) {
+            continue;
+        }
+        if (pyname_parse(g, base, &x) != PYEXT_NONE && x.module) {
+            if (!(names = strmap_get(&rd->modules, path, dir))) {
+                names = xcalloc(1, sizeof(*names));
+                strmap_put(&rd->modules, path, dir, names);
+            }
+            if (!strvec_contains(names, x.module)) {
+                strvec_push(names, x.module);
+            }
+        }
+        pyext_name_release(&x);
+    }
+}
+
+static void free_modules(struct strmap *modules)
+{
+    for (size_t i = 0; i < modules->cap; i++) {
+        if (modules->slots[i].key) {
+            strvec_release(modules->slots[i].value);
+            free(modules->slots[i].value);
+        }
+    }
+    strmap_release(modules);
 }
 
 static void read_distinfo(struct reading *rd, size_t input, const struct pending *p)
@@ -181,6 +232,7 @@ static void read_entries(struct image *img, size_t input, struct bundle *b,
     unsigned n;
 
     entries = bundle_entries(b, &nr);
+    index_modules(&rd, entries, nr, o->grammar);
     for (size_t i = 0; i < nr; i++) {
         list_entry(&rd, input, &entries[i]);
     }
@@ -210,13 +262,13 @@ static void read_entries(struct image *img, size_t input, struct bundle *b,
         if (bundle_charge(b, p->e, &d) != 0) {
             member_of(&rd, p)->problem = xstrdup(d.msg);
             p->whole = false;
-        } else if (p->need == NEED_HEAD) {
+        } else if (p->need == NEED_HEAD || p->need == NEED_SOURCE) {
             rd.elf[rd.elf_nr++] = i;
             elf_bytes += p->e->size;
         }
     }
     n = elf_bytes >= PARALLEL_BYTES || o->jobs_given ? ensure_readers(&rd, rd.jobs, &d) : 1;
-    workers_run(n, rd.elf_nr, read_elf, &rd);
+    workers_run(n, rd.elf_nr, read_whole, &rd);
 
     for (size_t i = 0; i < rd.nr; i++) {
         struct pending *p = &rd.p[i];
@@ -233,6 +285,7 @@ static void read_entries(struct image *img, size_t input, struct bundle *b,
     free(rd.readers);
     free(rd.elf);
     free(rd.p);
+    free_modules(&rd.modules);
 }
 
 /* A layer by content: every entry sits under python/, lib/ or bin/, the directories Lambda

@@ -69,6 +69,13 @@ CEILINGS = {
     "python3.12": {"GLIBC_": "GLIBC_2.34", "GLIBCXX_": "GLIBCXX_3.4.29",
                    "CXXABI_": "CXXABI_1.3.13"},
 }
+# The suffixes each runtime's Python tries (Python/dynload_shlib.c): a module file under any
+# other tag is never opened, and only python-tag-mismatch speaks of it.
+SUFFIXES = {
+    "python3.11": (".cpython-311-x86_64-linux-gnu.so", ".abi3.so", ".so"),
+    "python3.12": (".cpython-312-x86_64-linux-gnu.so", ".abi3.so", ".so"),
+}
+MODULE_TAG = re.compile(r"\.(cpython-[0-9]+[a-z]*-[a-z0-9_]+-linux-[a-z]+|abi3)\.so$")
 CXX_PREFIXES = ("GLIBCXX_", "CXXABI_")
 CXX_ACCEPTED = ("CXXABI_TM_1", "CXXABI_FLOAT128")  # non-numeric names that never count
 NEVER_REPORTED = ("libc.so.6", "libm.so.6", "libpthread.so.0", "libdl.so.2", "librt.so.1",
@@ -190,6 +197,12 @@ class Truth:
             if d["rpath"] or d["runpath"]:
                 res.note("%s: %s has RPATH %s RUNPATH %s" % (label, rel, d["rpath"], d["runpath"]))
 
+    def held(self, rel, runtime):
+        """Whether the loader rules speak of rel on runtime: not a module file under a tag
+        the runtime's Python never opens (Debian's cpython-311d debug builds, say)."""
+        m = MODULE_TAG.search(rel)
+        return not m or m.group(0) in SUFFIXES[runtime]
+
     def all_needs(self, rel):
         return [n for names in self.vneeds[rel].values() for n in names]
 
@@ -206,7 +219,7 @@ class Truth:
     def expected_glibc(self, runtime):
         """path -> set of acceptable `found` values, for the files glibc-too-new must flag."""
         out = {}
-        for rel in self.elf:
+        for rel in (r for r in self.elf if self.held(r, runtime)):
             over = self.highest_over(rel, "GLIBC_", CEILINGS[runtime]["GLIBC_"])
             private = "GLIBC_PRIVATE" in self.all_needs(rel)
             ok = set()
@@ -221,7 +234,7 @@ class Truth:
     def expected_cxx(self, runtime):
         """(path, prefix) -> expected `found`."""
         out = {}
-        for rel in self.elf:
+        for rel in (r for r in self.elf if self.held(r, runtime)):
             for prefix in CXX_PREFIXES:
                 over = self.highest_over(rel, prefix, CEILINGS[runtime][prefix])
                 if over:
@@ -256,9 +269,11 @@ class Truth:
                 return cand
         return None
 
-    def unresolved(self):
-        """(path, soname) pairs that are NEEDED, not glibc & co, and not in the bundle."""
-        return set((rel, n) for rel in self.elf for n in self.dyn[rel]["needed"]
+    def unresolved(self, runtime):
+        """(path, soname) pairs that are NEEDED, not glibc & co, and not in the bundle, of the
+        files the runtime loads."""
+        return set((rel, n) for rel in self.elf if self.held(rel, runtime)
+                   for n in self.dyn[rel]["needed"]
                    if not never_reported(n) and self.provided(rel, n) is None)
 
 
@@ -328,7 +343,7 @@ def check_cxx(res, label, r, truth, runtime):
                   "need, `expected` = %s" % (label, prefix, ceiling), "; ".join(bad[:4]))
 
 
-def check_needed(res, label, r, truth):
+def check_needed(res, label, r, truth, runtime):
     """The generic needed-not-found checks; returns {(path, soname): severity}."""
     fs = by_slug(r, "needed-not-found")
     pairs = {}
@@ -359,7 +374,11 @@ def check_needed(res, label, r, truth):
     res.check(r is not None and not bad,
               "%s: each needed-not-found is an error or a warning" % label, "; ".join(bad[:4]))
     # Consistency: the OS either has a soname or not, whoever needs it.
-    unresolved = truth.unresolved()
+    unresolved = truth.unresolved(runtime)
+    bad = sorted("%s: %s" % k for k in pairs if k[0] in truth.dyn and not truth.held(k[0], runtime))
+    res.check(r is not None and not bad,
+              "%s: no needed-not-found on a module file %s never opens" % (label, runtime),
+              "reported: %s" % short(bad))
     reported_names = set(n for (_, n) in pairs)
     missing = sorted("%s: %s" % (p, n) for (p, n) in unresolved
                      if n in reported_names and (p, n) not in pairs)
@@ -491,7 +510,20 @@ def main():
         shutil.copyfile(os.path.join(zdir, regular[0]), os.path.join(root_b, VENDORED))
         res.note("bundle B: %s/%s copied to lib/%s" % (LIBZMQ_DIR, regular[0], LIBZMQ_SONAME))
 
+        # Bundle A312: A with every cpython-311 module named for 3.12, as if built for it: a
+        # module under another version's tag is never opened, so the python3.12 loader rules
+        # need the runtime's own tag to speak at all.
+        root_a312 = os.path.join(work, "bundles", "A312")
+        shutil.copytree(root_a, root_a312, copy_function=os.link)
+        for rel in rd.bundle_files(root_a312):
+            if rel.endswith(SUFFIXES["python3.11"][0]):
+                new = rel[:-len(SUFFIXES["python3.11"][0])] + SUFFIXES["python3.12"][0]
+                os.rename(os.path.join(root_a312, rel), os.path.join(root_a312, new))
+        zip_a312 = root_a312 + ".zip"
+        rd.make_zip(root_a312, zip_a312)
+
         truth_a = Truth(root_a, res, "bundle A")
+        truth_a312 = Truth(root_a312, res, "bundle A312")
         truth_b = Truth(root_b, res, "bundle B")
         shutil.rmtree(os.path.join(work, "unpacked"))
     except Fatal as exc:
@@ -526,11 +558,12 @@ def main():
     for what, names in required:
         res.check(bool(names), "readelf: %s's modules need %s" % (what, ", ".join(names) or "?"),
                   "readelf shows no such NEEDED entry; the test's premise is wrong")
+    own = {"python3.11": ("A", root_a, truth_a), "python3.12": ("A312", root_a312, truth_a312)}
     for runtime in RUNTIMES:
-        print_expectations(res, "bundle A", truth_a, runtime)
+        print_expectations(res, "bundle " + own[runtime][0], own[runtime][2], runtime)
     print_expectations(res, "bundle B", truth_b, "python3.11")
     res.note("bundle A: NEEDED not in the bundle (and not glibc & co): %s"
-             % ", ".join(sorted(set(n for _, n in truth_a.unresolved()))))
+             % ", ".join(sorted(set(n for _, n in truth_a.unresolved("python3.11")))))
     zmq_needed = truth_b.dyn[VENDORED]["needed"]
     family = [n for n in zmq_needed if re.match(r"lib(sodium|pgm|norm)\b", n)]
     res.note("bundle B: %s NEEDED: %s" % (VENDORED, ", ".join(zmq_needed)))
@@ -538,21 +571,32 @@ def main():
     sc = Scanner(abiscan, res, validator)
     reports = {}
 
-    # 1-3 on bundle A (directory), for each runtime.
+    # 1-3 on bundle A (directory) for python3.11, A312 for python3.12; and A for python3.12,
+    # where Python opens none of the cpython-311 modules: no loader finding at all.
     for runtime in RUNTIMES:
-        label = "A dir %s %s" % (runtime, ABISCAN_ARCH)
-        r = sc.scan(label, root_a, runtime, ABISCAN_ARCH, "directory")
+        name, root, truth = own[runtime]
+        label = "%s dir %s %s" % (name, runtime, ABISCAN_ARCH)
+        r = sc.scan(label, root, runtime, ABISCAN_ARCH, "directory")
         reports[label] = r
-        check_glibc(res, label, r, truth_a, runtime)
-        check_cxx(res, label, r, truth_a, runtime)
-        pairs = check_needed(res, label, r, truth_a)
+        check_glibc(res, label, r, truth, runtime)
+        check_cxx(res, label, r, truth, runtime)
+        pairs = check_needed(res, label, r, truth, runtime)
         for what, names in required:
             for n in names:
                 who = sorted(p for (p, m) in pairs if m == n)
                 res.check(r is not None and bool(who),
                           "%s: needed-not-found %s (%s) reported" % (label, n, what),
                           "not reported for any file; readelf: NEEDED by %s"
-                          % short(p for p, m in truth_a.unresolved() if m == n))
+                          % short(p for p, m in truth.unresolved(runtime) if m == n))
+    label = "A dir python3.12 %s" % ABISCAN_ARCH
+    r = sc.scan(label, root_a, "python3.12", ABISCAN_ARCH, "directory")
+    loaderish = [f.get("path") for slug in NEW_SLUGS for f in by_slug(r, slug)
+                 if MODULE_TAG.search(f.get("path", ""))]
+    tagged = by_slug(r, "python-tag-mismatch")
+    res.check(r is not None and not loaderish and len(tagged) >= len(
+              [f for f in truth_a.elf if f.endswith(SUFFIXES["python3.11"][0])]),
+              "%s: python-tag-mismatch on every cpython-311 module, and no loader finding on a "
+              "module" % label, "loader findings on %s" % short(loaderish) if r else "no report")
 
     # 4. Bundle B, python3.11: the vendored libzmq resolves pyzmq's need and is checked itself.
     label = "B dir python3.11 %s" % ABISCAN_ARCH
@@ -560,7 +604,7 @@ def main():
     reports[label] = r
     check_glibc(res, label, r, truth_b, "python3.11")
     check_cxx(res, label, r, truth_b, "python3.11")
-    pairs = check_needed(res, label, r, truth_b)
+    pairs = check_needed(res, label, r, truth_b, "python3.11")
     bad = sorted(p for (p, n) in pairs if n == LIBZMQ_SONAME)
     res.check(r is not None and not bad,
               "%s: no needed-not-found %s (the bundle has %s)" % (label, LIBZMQ_SONAME, VENDORED),
@@ -583,10 +627,10 @@ def main():
               "%s: %s itself is checked (has findings)" % (label, VENDORED),
               "no finding on it")
 
-    # 5. zip == directory for bundle A, python3.12.
-    label = "A zip python3.12 %s" % ABISCAN_ARCH
-    rz = sc.scan(label, zip_a, "python3.12", ABISCAN_ARCH, "zip")
-    rdir = reports.get("A dir python3.12 %s" % ABISCAN_ARCH)
+    # 5. zip == directory for bundle A312, python3.12.
+    label = "A312 zip python3.12 %s" % ABISCAN_ARCH
+    rz = sc.scan(label, zip_a312, "python3.12", ABISCAN_ARCH, "zip")
+    rdir = reports.get("A312 dir python3.12 %s" % ABISCAN_ARCH)
     if rz is None or rdir is None:
         res.check(False, "%s: same findings as the directory" % label, "no report")
     else:
@@ -598,18 +642,18 @@ def main():
                   "only in zip: %s; only in dir: %s" % (short(only_z), short(only_d)))
 
     # 6. Section headers stripped: the same findings, read through the program headers.
-    root_s = os.path.join(work, "bundles", "A-stripped")
-    shutil.copytree(root_a, root_s, copy_function=os.link)
-    for rel in truth_a.elf:
+    root_s = os.path.join(work, "bundles", "A312-stripped")
+    shutil.copytree(root_a312, root_s, copy_function=os.link)
+    for rel in truth_a312.elf:
         strip_section_headers(os.path.join(root_s, rel))
-    label = "A stripped python3.12 %s" % ABISCAN_ARCH
+    label = "A312 stripped python3.12 %s" % ABISCAN_ARCH
     rs = sc.scan(label, root_s, "python3.12", ABISCAN_ARCH, "directory")
     if rs is None or rdir is None:
         res.check(False, "%s: same findings as with section headers" % label, "no report")
     else:
         cs, cd = canon(rs), canon(rdir)
         res.check(cs == cd, "%s: same %d findings as with section headers, %d ELF files "
-                  "without them" % (label, len(cd), len(truth_a.elf)),
+                  "without them" % (label, len(cd), len(truth_a312.elf)),
                   "only stripped: %s; only with sections: %s"
                   % (short(json.loads(x).get("path") + ": " + json.loads(x).get("message")
                            for x in cs if x not in cd),

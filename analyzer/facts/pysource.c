@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Guarded imports in Python source, read line by line: a `try:` whose body names the
+ * module, closed by an `except` for ImportError, ModuleNotFoundError, Exception or
+ * everything, whose handler does not raise again (numpy's core/__init__.py catches the
+ * ImportError only to raise a better one: no fallback). Indentation delimits the blocks.
+ */
+#define _GNU_SOURCE /* memmem */
+#include "pysource.h"
+
+#include <stdbool.h>
+#include <string.h>
+
+#define MAX_DEPTH 32
+
+struct line {
+    const char *s; /* first non-blank character */
+    size_t len;    /* to the end of the line, from s */
+    size_t indent;
+    bool blank; /* empty or a comment */
+};
+
+static bool ident_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+/* Whether word occurs in text[0..len) as a whole identifier. */
+static bool names(const char *text, size_t len, const char *word)
+{
+    size_t n = strlen(word);
+
+    if (!n || n > len) {
+        return false;
+    }
+    for (const char *p = text; (p = memmem(p, len - (size_t)(p - text), word, n)) != NULL; p++) {
+        bool before = p > text && ident_char(p[-1]);
+        bool after = (size_t)(p - text) + n < len && ident_char(p[n]);
+        if (!before && !after) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static bool starts_with_word(const struct line *l, const char *word)
+{
+    size_t n = strlen(word);
+
+    return l->len >= n && !memcmp(l->s, word, n) && (l->len == n || !ident_char(l->s[n]));
+}
+
+static const char *next_line(const char *p, const char *end, struct line *l)
+{
+    const char *eol = memchr(p, '\n', (size_t)(end - p));
+    const char *stop = eol ? eol : end;
+
+    l->indent = 0;
+    while (p < stop && (*p == ' ' || *p == '\t')) {
+        l->indent += *p == '\t' ? 8 - l->indent % 8 : 1;
+        p++;
+    }
+    l->s = p;
+    l->len = (size_t)(stop - p);
+    l->blank = !l->len || *p == '#' || *p == '\r';
+    return eol ? eol + 1 : end;
+}
+
+/* An except clause whose exception a failed import raises. */
+static bool catches_import_error(const struct line *l)
+{
+    if (!starts_with_word(l, "except")) {
+        return false;
+    }
+    return l->len < 8 || l->s[6] == ':' || l->s[7] == ':' || names(l->s, l->len, "ImportError") ||
+           names(l->s, l->len, "ModuleNotFoundError") || names(l->s, l->len, "Exception");
+}
+
+void pysource_guards(const char *text, size_t len, const struct strvec *modules, struct strvec *out)
+{
+    const char *end = text + len, *p = text;
+    const char *try_body[MAX_DEPTH]; /* where the try: at each depth starts its body */
+    size_t try_indent[MAX_DEPTH], depth = 0;
+    struct line l;
+
+    if (!names(text, len, "ImportError") && !names(text, len, "ModuleNotFoundError") &&
+        !names(text, len, "except")) {
+        return;
+    }
+    while (p < end) {
+        const char *at = p;
+        p = next_line(p, end, &l);
+        if (l.blank) {
+            continue;
+        }
+        /* Leave the try statements this line ends: those indented deeper, and one at the
+         * same depth unless the line is one of its clauses. */
+        while (depth && (try_indent[depth - 1] > l.indent ||
+                         (try_indent[depth - 1] == l.indent && !starts_with_word(&l, "except") &&
+                          !starts_with_word(&l, "else") && !starts_with_word(&l, "finally")))) {
+            depth--;
+        }
+        if (starts_with_word(&l, "try") && depth < MAX_DEPTH) {
+            try_body[depth] = p;
+            try_indent[depth++] = l.indent;
+            continue;
+        }
+        if (depth && try_indent[depth - 1] == l.indent && catches_import_error(&l)) {
+            const char *body = try_body[depth - 1], *h = p;
+            size_t except_indent = l.indent;
+            bool raises = false, any = false;
+            struct line hl;
+            /* The handler: the lines below the except, indented deeper. */
+            while (h < end) {
+                const char *next = next_line(h, end, &hl);
+                if (!hl.blank && hl.indent <= except_indent) {
+                    break;
+                }
+                if (!hl.blank) {
+                    any = true;
+                    raises |= starts_with_word(&hl, "raise");
+                }
+                h = next;
+            }
+            if (any && !raises) {
+                for (size_t i = 0; i < modules->nr; i++) {
+                    if (names(body, (size_t)(at - body), modules->v[i]) &&
+                        !strvec_contains(out, modules->v[i])) {
+                        strvec_push(out, modules->v[i]);
+                    }
+                }
+            }
+        }
+    }
+}
