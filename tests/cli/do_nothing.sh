@@ -31,6 +31,11 @@ if /usr/bin/python3 "$repo/tests/cli/import_chains.py" "$fake" "$scratch/chains"
     bad=$((bad + 1))
 fi
 n=$((n + 1))
+if /usr/bin/python3 "$repo/tests/cli/import_fallbacks.py" "$fake" "$scratch/fallbacks" >/dev/null 2>&1; then
+    echo "not ok - cli.import_fallbacks passes with a tool that does nothing"
+    bad=$((bad + 1))
+fi
+n=$((n + 1))
 if sh "$repo/tests/cli/given_rules.sh" "$fake" "$repo/rules" "$fixtures/bundles" >/dev/null 2>&1; then
     echo "not ok - cli.given_rules passes with a tool that does nothing"
     bad=$((bad + 1))
