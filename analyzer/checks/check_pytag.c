@@ -93,7 +93,8 @@ void check_pytag(const struct check_ctx *ctx, struct findings *out)
                      elfnames_machine(m->elf->machine, machine, sizeof(machine)));
         }
         if (info->fate == IMPORT_SHADOWED) {
-            check_report(ctx, out, m, SEV_NOTE, expected, m->ext.suffix, NULL, 0,
+            struct tvar vars[] = {{"lambda_error", NULL}}; /* the other build imports */
+            check_report(ctx, out, m, SEV_NOTE, expected, m->ext.suffix, vars, 1,
                          "%s; not imported: %s loads %s instead", why, p->runtime,
                          path_base(info->by->path));
         } else if (info->fallback == FALLBACK_HELPER) {

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * ABI017 module-shadowed: the same top-level module or package in the function and a
- * layer, or in two layers. sys.path puts /var/task first, then /opt/python...; layers
- * are extracted in order into one /opt, the later one winning (lambda-facts.md §2.1-2.2).
+ * layer, or in two layers. sys.path puts /var/task first, then /opt/python...: a function's
+ * package hides a layer's whole. Layers are extracted in order into one /opt, file by file
+ * (lambda-facts.md §2.1-2.2): two layers' copies of a package merge, the later layer's file
+ * winning where both have one, so the copies mix.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,7 +37,15 @@ static char *top_name(const struct member *m, const struct profile *p, size_t *l
     }
     *len = (size_t)(rel - m->path) + n;
     if (rel[n] == '/') {
-        return xstrndup(rel, n); /* a package directory */
+        /* a package directory, if its name can be imported (not pkg.libs, not a .data) */
+        for (size_t k = 0; k < n; k++) {
+            char c = rel[k];
+            if (!(c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                  (k && c >= '0' && c <= '9'))) {
+                return NULL;
+            }
+        }
+        return xstrndup(rel, n);
     }
     if (m->role == ROLE_EXTENSION) {
         return xstrdup(m->ext.module);
@@ -75,6 +85,51 @@ static const char *describe(const struct check_ctx *ctx, const struct top *t, ch
     return buf;
 }
 
+/* Two layers' copies of one package, extracted into one /opt: the later layer's files replace
+ * those of t's that share their paths; the rest of t's stay beside them. */
+static void merged(const struct check_ctx *ctx, struct findings *out, const struct member *where,
+                   const struct top *t, const char *win, const char *lose)
+{
+    size_t len = strlen(t->path), replaced = 0, kept = 0;
+    const struct member *by = NULL;
+
+    for (size_t i = 0; i < ctx->img->nr; i++) {
+        const struct member *m = &ctx->img->members[i];
+        if (m->input != t->input || strncmp(m->path, t->path, len) != 0 ||
+            (m->path[len] != '/' && m->path[len] != '\0' && m->path[len] != '.')) {
+            continue;
+        }
+        if (m->overwritten_by) {
+            replaced++;
+            by = by ? by : m->overwritten_by;
+        } else {
+            kept++;
+        }
+    }
+    if (!replaced) {
+        return; /* the copies sit side by side, each file where it was: Python chooses */
+    }
+    char *fix =
+        xasprintf("keep one copy of %s: remove it from layer %s or from layer %s, or "
+                  "build one layer that holds everything",
+                  t->name, ctx->img->inputs[t->input].name, ctx->img->inputs[by->input].name);
+    struct tvar vars[] = {{"remediation", fix}};
+
+    if (!kept) {
+        check_report(ctx, out, where, SEV_WARNING, win, lose, vars, 1,
+                     "'%s' here is never imported: layer %s, extracted over it in /opt, "
+                     "replaces every one of its %zu file%s",
+                     t->name, ctx->img->inputs[by->input].name, replaced, replaced == 1 ? "" : "s");
+        free(fix);
+        return;
+    }
+    check_report(ctx, out, where, SEV_WARNING, win, lose, vars, 1,
+                 "'%s' of two layers merges in /opt: layer %s, extracted over it, replaces %zu "
+                 "of its files and leaves %zu, so the two copies mix",
+                 t->name, ctx->img->inputs[by->input].name, replaced, kept);
+    free(fix);
+}
+
 void check_shadow(const struct check_ctx *ctx, struct findings *out)
 {
     struct top *tops = NULL;
@@ -111,6 +166,7 @@ void check_shadow(const struct check_ctx *ctx, struct findings *out)
                 break;
             }
         }
+        bool function_wins = ctx->img->inputs[tops[winner].input].role == INPUT_FUNCTION;
         for (size_t k = i; j - i > 1 && k < j; k++) {
             char lose[512], win[512];
             /* Two function bundles are two functions: neither shadows the other. */
@@ -121,11 +177,14 @@ void check_shadow(const struct check_ctx *ctx, struct findings *out)
             where.path = tops[k].path;
             describe(ctx, &tops[winner], win, sizeof(win));
             describe(ctx, &tops[k], lose, sizeof(lose));
-            check_report(ctx, out, &where, ctx->rule->severity, win, lose, NULL, 0,
-                         "'%s' here is never imported: %s", tops[k].name,
-                         ctx->img->inputs[tops[winner].input].role == INPUT_FUNCTION
-                             ? "the function's copy comes first on sys.path"
-                             : "a later layer's copy replaces it in /opt");
+            if (function_wins) {
+                check_report(ctx, out, &where, ctx->rule->severity, win, lose, NULL, 0,
+                             "'%s' here is never imported: the function's copy comes first on "
+                             "sys.path",
+                             tops[k].name);
+            } else {
+                merged(ctx, out, &where, &tops[k], win, lose);
+            }
         }
         i = j;
     }

@@ -55,6 +55,9 @@ int checks_verify(const struct ruleset *rs, struct diag *d)
 /* Whether a member-scoped check is called on m. */
 static bool in_scope(const struct check_ctx *ctx, enum check_scope scope, const struct member *m)
 {
+    if (m->overwritten_by) {
+        return false; /* a later layer's file replaced it in /opt: it is not there */
+    }
     switch (scope) {
     case SCOPE_MEMBER:
         return true;
@@ -103,6 +106,13 @@ void checks_run(const struct image *img, const struct profile *profile, const st
     imports_free(imports);
 }
 
+/* In a directory that auditwheel or delocate vendors a wheel's libraries into: a path
+ * component ending in .libs (pkg.libs/, numpy/.libs/). */
+static bool vendored(const struct member *m)
+{
+    return strstr(m->path, ".libs/") != NULL;
+}
+
 bool check_would_load(const struct check_ctx *ctx, const struct member *m)
 {
     const struct profile *p = ctx->profile;
@@ -114,7 +124,11 @@ bool check_would_load(const struct check_ctx *ctx, const struct member *m)
      * its name, is what keeps it out (a musl build tagged for musl); a layer directory the
      * runtime never reads takes it out of the picture too. */
     if (m->role != ROLE_EXTENSION) {
-        return !loader_model_dead(ctx->load, m);
+        /* What only modules Python never opens would load is not loaded; nor is a library
+         * vendored for modules (auditwheel's pkg.libs/, numpy/.libs/) that none of them
+         * loads: a leftover, not a dlopen() plugin. */
+        return !loader_model_dead(ctx->load, m) &&
+               (loader_model_reached(ctx->load, m) || !vendored(m));
     }
     switch (imports_of(ctx->imports, m)->fate) {
     case IMPORT_OPENED:

@@ -41,7 +41,8 @@ static int suffix_rank(const struct profile *p, const struct member *m)
 
 static bool is_module(const struct profile *p, const struct member *m)
 {
-    return m->role == ROLE_EXTENSION && image_on_sys_path(m, p->py_major, p->py_minor);
+    return m->role == ROLE_EXTENSION && !m->overwritten_by &&
+           image_on_sys_path(m, p->py_major, p->py_minor);
 }
 
 static bool ends_with(const char *s, const char *suffix)
@@ -212,10 +213,12 @@ struct imports *imports_new(const struct image *img, const struct profile *p)
     im->info = xcalloc(img->nr + 1, sizeof(*im->info));
     for (size_t i = 0; i < img->nr; i++) {
         const struct member *m = &img->members[i];
-        char *key = xasprintf("%zu:%s", image_view_of(img, m), m->abs);
-        if (!strmap_has(&files, key, strlen(key))) {
-            strmap_put(&files, key, strlen(key), (void *)m);
+        char *key;
+        if (m->overwritten_by) {
+            continue; /* a later layer's file stands at its path */
         }
+        key = xasprintf("%zu:%s", image_view_of(img, m), m->abs);
+        strmap_put(&files, key, strlen(key), (void *)m);
         free(key);
         for (size_t k = 0; k < m->guards.nr; k++) {
             key = key_of(img, m, NULL, m->guards.v[k]);

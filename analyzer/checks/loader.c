@@ -30,7 +30,7 @@ bool loader_is_root(const struct profile *p, const struct imports *im, const str
 {
     /* A module is a root when Python opens it: a file under another version's tag, or one
      * a sibling build shadows, is never loaded, and nor is what only it would load. */
-    if (!loader_loadable(p, obj)) {
+    if (!loader_loadable(p, obj) || obj->overwritten_by) {
         return false;
     }
     if (obj->role == ROLE_EXTENSION) {

@@ -81,6 +81,7 @@ bool image_on_sys_path(const struct member *m, int major, int minor)
 
 static void find_handlers(struct image *img);
 static void find_aliases(struct image *img);
+static const struct image_file *in_view(const struct image *img, size_t view, const char *abs);
 
 /* By path, then view, then input: the layers of one view in configuration order. */
 static int cmp_file(const void *a, const void *b)
@@ -114,6 +115,8 @@ void image_index(struct image *img)
      * (a function's own files are under /var/task, its layers' under /opt). */
     for (size_t i = 0; i < img->nr; i++) {
         const struct image_file *f = &img->files[i];
+        struct member *m = &img->members[f->m - img->members];
+        m->overwritten_by = NULL;
         if (i + 1 < img->nr && !strcmp(f->abs, img->files[i + 1].abs) &&
             f->view == img->files[i + 1].view) {
             continue;
@@ -121,6 +124,14 @@ void image_index(struct image *img)
         img->files[n++] = *f;
     }
     img->files_nr = n;
+    /* Who replaced each file of an earlier layer: the one left at its path. */
+    for (size_t i = 0; i < img->nr; i++) {
+        struct member *m = &img->members[i];
+        const struct image_file *f = in_view(img, img->inputs[m->input].view, m->abs);
+        if (f && f->m != m) {
+            m->overwritten_by = f->m;
+        }
+    }
     find_handlers(img);
     find_aliases(img);
 }

@@ -82,6 +82,9 @@ struct member {
     struct strvec guards; /* Python source: the extension modules beside it that it imports
                            * under a guard (pysource.h); empty for anything else */
     const struct distribution *dist;
+    const struct member *overwritten_by; /* a later layer's file at the same path in /opt,
+                                          * which Lambda extracts over this one: NULL for a
+                                          * file that is there (image_index()) */
 };
 
 enum input_role { INPUT_FUNCTION, INPUT_LAYER };
