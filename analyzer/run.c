@@ -167,7 +167,7 @@ static struct report_input *summarize(const struct image *img)
                                      in->kind,
                                      image_role_name(in->role),
                                      in->role_why,
-                                     in->role == INPUT_LAYER && in->view == i,
+                                     (in->role == INPUT_LAYER && in->view == i) || in->tell_role,
                                      c.members,
                                      c.elf_objects,
                                      c.extensions,

@@ -94,6 +94,7 @@ struct image_input {
     size_t view;          /* the function whose /var/task + /opt this input is part of: its
                            * own index, or, for a --layer, its function's */
     const char *role_why; /* why it is checked in its role (static text) */
+    bool tell_role;       /* a guess worth saying first in text (a function with a python/) */
     bool python_package;  /* a function with python/__init__.py: python/ is a package */
     char *handler;        /* the handler's module, when the bundle says (image_handler()) */
     const char *kind;     /* "zip", "directory", "file" (static) */

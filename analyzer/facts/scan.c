@@ -288,30 +288,80 @@ static void read_entries(struct image *img, size_t input, struct bundle *b,
     free_modules(&rd.modules);
 }
 
-/* A layer by content: every entry sits under python/, lib/ or bin/, the directories Lambda
- * puts on sys.path, LD_LIBRARY_PATH and PATH from /opt ([aws-layers]). */
-static bool looks_like_layer(const struct bundle_entry *entries, size_t nr)
+/* What the top of a bundle says of its role. */
+struct top_signs {
+    bool outside;        /* an entry outside python/, lib/ and bin/ */
+    bool function;       /* something only a function has at its top: a .py or .pyc file, a
+                    * package (X/__init__.py), a dist-info directory */
+    bool python;         /* python/ holds something (a module, a package, site-packages) */
+    bool python_package; /* python/__init__.py: python/ is a package of a function's */
+    bool native;         /* lib/ or bin/ holds a file */
+    bool files;          /* any file at all */
+    bool wrapped;        /* one top-level directory holds everything, and python/, lib/ or bin/ */
+};
+
+static bool top_is(const char *p, size_t top, const char *dir)
+{
+    return top == strlen(dir) && !strncmp(p, dir, top);
+}
+
+static void read_top(const struct bundle_entry *entries, size_t nr, struct top_signs *s)
 {
     static const char *const dirs[] = {"python", "lib", "bin"};
-    size_t files = 0;
 
+    const char *first = nr ? entries[0].path : "";
+    size_t first_top = strcspn(first, "/");
+    bool one_top = nr > 0, layer_dirs = false;
+
+    memset(s, 0, sizeof(*s));
     for (size_t i = 0; i < nr; i++) {
         const char *p = entries[i].path;
         size_t top = strcspn(p, "/");
-        bool inside = false;
+        bool inside = false, dir = entries[i].type == ENTRY_DIR;
+        one_top &= top == first_top && !strncmp(p, first, top) && (p[top] == '/' || dir);
+        if (one_top && p[top] == '/') {
+            const char *sub = p + top + 1;
+            size_t n = strcspn(sub, "/");
+            layer_dirs |= sub[n] == '/' && (top_is(sub, n, "python") || top_is(sub, n, "lib") ||
+                                            top_is(sub, n, "bin"));
+        }
         for (size_t k = 0; k < ARRAY_SIZE(dirs); k++) {
-            inside |= top == strlen(dirs[k]) && !strncmp(p, dirs[k], top) &&
-                      (p[top] == '/' || entries[i].type == ENTRY_DIR);
+            inside |= top_is(p, top, dirs[k]) && (p[top] == '/' || dir);
         }
-        if (!inside) {
-            return false;
+        s->outside |= !inside;
+        s->files |= !dir;
+        if (top_is(p, top, "python") && p[top] == '/' && p[top + 1] && !dir) {
+            s->python_package |= !strcmp(p + top + 1, "__init__.py");
+            s->python = true;
         }
-        files += entries[i].type != ENTRY_DIR;
+        s->native |= (top_is(p, top, "lib") || top_is(p, top, "bin")) && p[top] == '/' && !dir;
+        if (dir || s->function) {
+            continue;
+        }
+        if (!p[top] && (path_has_suffix(p, ".py") || path_has_suffix(p, ".pyc"))) {
+            s->function = true; /* a handler at the top */
+        } else if (p[top] == '/' && (!strcmp(p + top, "/__init__.py") ||
+                                     (top > 10 && !strncmp(p + top - 10, ".dist-info", 10)))) {
+            s->function = true; /* a package or a distribution: /var/task is on sys.path */
+        } else if (p[top] == '/' && !strchr(p + top + 1, '/') && !inside &&
+                   (path_has_suffix(p, ".py") || strstr(p + top, ".cpython-") ||
+                    path_has_suffix(p, ".abi3.so"))) {
+            s->function = true; /* modules in a top-level directory: a namespace package */
+        }
     }
-    return files > 0;
+    s->wrapped = one_top && layer_dirs && !top_is(first, first_top, "python") &&
+                 !top_is(first, first_top, "lib") && !top_is(first, first_top, "bin");
 }
 
-/* The most recent function input: the one a --layer belongs to. */
+/* A layer by content: everything under python/, lib/ or bin/, the directories Lambda puts on
+ * sys.path, LD_LIBRARY_PATH and PATH from /opt ([aws-layers]); or a python/ with content and
+ * nothing at the top that a function has: a layer that brings directories of its own (an
+ * ODBC driver in microsoft/, an odbc.ini that /opt's ODBCSYSINI reads). */
+static bool looks_like_layer(const struct top_signs *s)
+{
+    return s->files && !s->function && !s->python_package &&
+           (!s->outside || s->python || s->native || s->wrapped);
+} /* The most recent function input: the one a --layer belongs to. */
 static size_t last_function(const struct image *img)
 {
     for (size_t i = img->inputs_nr; i-- > 0;) {
@@ -325,6 +375,8 @@ static size_t last_function(const struct image *img)
 static void set_role(struct image *img, struct image_input *in, size_t input, enum scan_as as,
                      const struct bundle_entry *entries, size_t nr)
 {
+    struct top_signs top;
+
     in->view = input;
     switch (as) {
     case SCAN_LAYER_OF:
@@ -345,14 +397,31 @@ static void set_role(struct image *img, struct image_input *in, size_t input, en
         in->role_why = "the function bundle its --layer options belong to";
         break;
     case SCAN_GUESS:
-        if (looks_like_layer(entries, nr)) {
+        read_top(entries, nr, &top);
+        if (looks_like_layer(&top)) {
             in->role = INPUT_LAYER;
-            in->role_why = "a layer by its content (everything sits under python/, lib/ or "
-                           "bin/): checked as Lambda mounts it at /opt, under an empty "
-                           "function; --role function checks it as a function";
+            in->role_why =
+                top.wrapped   ? "a layer by its content, zipped one directory too deep (its "
+                                "python/, lib/ or bin/ sit in a directory of their own): checked "
+                                "as Lambda mounts it at /opt, under an empty function; --role "
+                                "function checks it as a function"
+                : top.outside ? "a layer by its content (python/, lib/ or bin/ hold its files, "
+                                "and nothing at its top is a function's): checked as Lambda "
+                                "mounts it at /opt, under an empty function; --role function "
+                                "checks it as a function"
+                              : "a layer by its content (everything sits under python/, lib/ "
+                                "or bin/): checked as Lambda mounts it at /opt, under an empty "
+                                "function; --role function checks it as a function";
         } else {
             in->role = INPUT_FUNCTION;
             in->role_why = "a function bundle";
+            if (top.python && !top.python_package) {
+                /* A function that also holds a layer's python/: say why it is a function. */
+                in->tell_role = true;
+                in->role_why = "a function bundle (it has a handler, a package or a "
+                               "dist-info at its top), though its python/ is laid out as a "
+                               "layer's: --role layer checks it as a layer";
+            }
         }
         break;
     }

@@ -39,7 +39,8 @@ struct report_input {
     const char *kind;        /* "zip", "directory", "file" */
     const char *role;        /* "function", "layer" */
     const char *role_reason; /* why it is checked in that role */
-    bool alone;              /* a layer checked on its own, not as a --layer of a function */
+    bool alone;              /* the text says the role first: a layer checked on its own (not
+                              * a --layer of a function), or a guess worth explaining */
     size_t files, elf_objects, extensions, distributions;
     const struct strvec *notes; /* remarks on the input as a whole */
 };
