@@ -35,6 +35,27 @@ static bool is_symlink(zip_t *za, zip_uint64_t i)
     return opsys == ZIP_OPSYS_UNIX && ((attr >> 16) & S_IFMT) == S_IFLNK;
 }
 
+/* APPNOTE.TXT 4.4.5's names for the methods a zip tool may pick instead of Deflate. */
+static const char *method_name(zip_uint16_t method)
+{
+    switch (method) {
+    case 9:
+        return "Deflate64";
+    case 12:
+        return "bzip2";
+    case 14:
+        return "LZMA";
+    case 93:
+        return "Zstandard";
+    case 95:
+        return "xz";
+    case 98:
+        return "PPMd";
+    default:
+        return "an unknown method";
+    }
+}
+
 /* Why a member cannot be read, decided from the central directory alone. */
 static char *member_problem(const zip_stat_t *st, bool escapes)
 {
@@ -46,7 +67,8 @@ static char *member_problem(const zip_stat_t *st, bool escapes)
     }
     if ((st->valid & ZIP_STAT_COMP_METHOD) &&
         !zip_compression_method_supported((zip_int32_t)st->comp_method, 0)) {
-        return xasprintf("unsupported compression method %u", (unsigned)st->comp_method);
+        return xasprintf("compressed with %s (method %u), which abiscan cannot inflate",
+                         method_name(st->comp_method), (unsigned)st->comp_method);
     }
     return NULL;
 }

@@ -34,6 +34,8 @@ def main():
     passed = failed = total = 0
     for z in sorted(glob.glob(os.path.join(fixtures, "bundles", "*.zip"))):
         d = z[:-4]
+        if not os.path.isdir(d):
+            continue  # a zip-only fixture (lzma.zip: what its compression hides is the point)
         for runtime, arch in (("python3.11", "x86_64"), ("python3.12", "arm64")):
             name = f"{os.path.basename(z)} for {runtime} {arch}"
             try:
