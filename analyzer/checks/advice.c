@@ -12,29 +12,27 @@
 #include "xalloc.h"
 
 /*
- * The glibc versions of the manylinux platform tags wheels are published with (PEP 600;
- * auditwheel's policy file, lambda-facts.md §2.5), newest first. pip takes exactly the
- * platforms it is given, expanding only the legacy aliases (manylinux2014 to 2010 and 1:
- * pip's _custom_manylinux_platforms), so a target whose glibc runs manylinux_2_28 wheels
- * must be given that tag too, or pip never picks a wheel published only as 2_28.
+ * pip takes exactly the platforms it is given, expanding only the legacy aliases
+ * (manylinux2014 to 2010 and 1: pip's _custom_manylinux_platforms), so a target whose glibc
+ * runs manylinux_2_28 wheels must be given that tag too, or pip never picks a wheel published
+ * only as 2_28 (PEP 600; lambda-facts.md §2.5). Every minor is given, newest first: a wheel
+ * may be published under any of them (2_25, 2_29, 2_30, 2_32, 2_33 are rare, not absent).
  */
-static const char *const manylinux_glibcs[] = {
-    "2.39", "2.38", "2.36", "2.35", "2.34", "2.31", "2.28", "2.27", "2.26", "2.24",
-};
+#define MANYLINUX_FIRST_MINOR 18 /* manylinux_2_17 is manylinux2014, given as the alias */
 
-/* "--platform manylinux_2_34_x86_64 ... --platform manylinux2014_x86_64" for the target. */
+/* "--platform manylinux_2_34_x86_64 ... --platform manylinux_2_18_x86_64 --platform
+ * manylinux2014_x86_64" for the target: every glibc 2.x it runs, since a wheel may be
+ * published under any of them. */
 static char *platforms(const struct profile *p)
 {
     const char *arch = strchr(p->pip_platform, '_') ? strchr(p->pip_platform, '_') + 1 : "";
     struct strvec parts = STRVEC_INIT;
+    int major = 0, minor = 0;
     char *out;
 
-    for (size_t i = 0; i < ARRAY_SIZE(manylinux_glibcs); i++) {
-        int major = 0, minor = 0;
-        if (verutil_cmp(manylinux_glibcs[i], p->glibc_max) <= 0 &&
-            sscanf(manylinux_glibcs[i], "%d.%d", &major, &minor) == 2) {
-            strvec_push_nodup(&parts,
-                              xasprintf("--platform manylinux_%d_%d_%s", major, minor, arch));
+    if (sscanf(p->glibc_max, "%d.%d", &major, &minor) == 2 && major == 2) {
+        for (int m = minor; m >= MANYLINUX_FIRST_MINOR; m--) {
+            strvec_push_nodup(&parts, xasprintf("--platform manylinux_2_%d_%s", m, arch));
         }
     }
     strvec_push_nodup(&parts, xasprintf("--platform %s", p->pip_platform));
@@ -119,9 +117,13 @@ char *advice_pip(const struct check_ctx *ctx, const struct member *m)
     } else {
         tail = xstrdup("");
     }
+    /* A layer's packages go in its python/ (on sys.path from /opt); a function's anywhere
+     * its zip is made from. */
     out = xasprintf("pip install %s --implementation cp --python-version %s --only-binary=:all: "
-                    "--target ./package %s%s",
-                    plat, p->python_version, req ? req : "-r requirements.txt", tail);
+                    "--target %s %s%s",
+                    plat, p->python_version,
+                    ctx->img->inputs[m->input].role == INPUT_LAYER ? "python" : "./package",
+                    req ? req : "-r requirements.txt", tail);
     free(tail);
     free(version);
     free(req);

@@ -45,8 +45,11 @@ static void report(const struct check_ctx *ctx, struct findings *out, const stru
     char *expected = xasprintf("%s%s", prefix, ceiling(p, off));
     char *symbols = symver_symbols(m, need->version, 6);
     char *lib = need->copy ? xstrdup(need->copy->abs) : xasprintf("%s/%s", sysdir, need->file);
-    char *alt = newer ? xasprintf(", or move to %s (%s has %s)", newer->runtime, newer->os_name,
-                                  need->version)
+    /* A module built for one CPython moves with a rebuild: the newer runtime's Python
+     * imports only its own tag. */
+    bool tagged = m->ext.kind == PYEXT_CPYTHON;
+    char *alt = newer ? xasprintf(", or move to %s (%s has %s)%s", newer->runtime, newer->os_name,
+                                  need->version, tagged ? " and build the module for it" : "")
                       : xstrdup("");
     struct tvar vars[] = {{"lib", lib}, {"newer", alt}};
 

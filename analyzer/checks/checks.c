@@ -180,6 +180,25 @@ char *check_render(const char *tmpl, const struct tvar *vars, size_t nvars)
     return out;
 }
 
+/*
+ * What a program of the bundle prints when it fails to start, from what an import would:
+ * the loader speaks for it, naming it ("bin/x: error while loading shared libraries:
+ * libfoo.so.1: cannot open shared object file: ..."), not the Python runtime. Fresh string.
+ */
+static char *program_error(const char *import_error, const char *abs)
+{
+    const char *marker = "Unable to import module '", *rest = strstr(import_error, marker);
+
+    if (!rest || !(rest = strstr(rest + strlen(marker), "': "))) {
+        return xstrdup(import_error); /* not an import error: the rule's own words */
+    }
+    rest += 3;
+    if (strstr(rest, ": cannot open shared object file") && !strchr(rest, '/')) {
+        return xasprintf("%s: error while loading shared libraries: %s", abs, rest);
+    }
+    return xasprintf("%s: %s", abs, rest);
+}
+
 struct finding *check_report(const struct check_ctx *ctx, struct findings *out,
                              const struct member *m, enum severity sev, const char *expected,
                              const char *found, const struct tvar *vars, size_t nvars,
@@ -203,6 +222,7 @@ struct finding *check_report(const struct check_ctx *ctx, struct findings *out,
     all[n++] = (struct tvar){"runtime", p->runtime};
     all[n++] = (struct tvar){"arch", p->arch};
     all[n++] = (struct tvar){"pyver", p->python_version};
+    all[n++] = (struct tvar){"os", p->os_name};
     all[n++] = (struct tvar){"pip_platform", p->pip_platform};
     all[n++] = (struct tvar){"requirement", requirement};
     all[n++] = (struct tvar){"pip_install", pip};
@@ -220,6 +240,16 @@ struct finding *check_report(const struct check_ctx *ctx, struct findings *out,
         }
     }
 
+    if (m->role == ROLE_EXECUTABLE && remediation && strstr(remediation, "{pip_install}")) {
+        /* No pip wheel holds a program of the bundle's own: it is rebuilt. */
+        remediation = !strcmp(ctx->rule->slug, "needed-not-found")
+                          ? "ship the library in lib/ (on LD_LIBRARY_PATH), or rebuild {path} "
+                            "for {os} in the runtime's build image (docker run --rm -v "
+                            "\"$PWD\":/src -w /src public.ecr.aws/sam/build-{runtime} ...)"
+                          : "rebuild {path} for {os} in the runtime's build image (docker run "
+                            "--rm -v \"$PWD\":/src -w /src public.ecr.aws/sam/build-{runtime} "
+                            "...)";
+    }
     if (ctx->per_member && sev == SEV_ERROR && imports_caught(ctx->imports, m)) {
         /* The package catches the ImportError: the function runs on, in pure Python. */
         sev = SEV_WARNING;
@@ -251,6 +281,11 @@ struct finding *check_report(const struct check_ctx *ctx, struct findings *out,
         f->message = longer;
     }
     f->lambda_error = lambda_error ? check_render(lambda_error, all, n) : NULL;
+    if (f->lambda_error && m->role == ROLE_EXECUTABLE) {
+        char *said = program_error(f->lambda_error, m->abs);
+        free(f->lambda_error);
+        f->lambda_error = said;
+    }
     f->remediation = remediation ? check_render(remediation, all, n) : NULL;
     free(pip);
     free(requirement);
