@@ -113,7 +113,9 @@ static void sourceless(const struct check_ctx *ctx, const struct member *m, int 
 static void add_cache(struct caches **v, size_t *nr, size_t *alloc, struct strmap *by_dir,
                       const struct member *m, const char *found)
 {
-    size_t n = strcspn(m->path, "/");
+    /* One note per package: the first directory below the sys.path entry that holds it
+     * (python/rapidfuzz/ in a layer, not python/: its distribution is then the right one). */
+    size_t n = m->site_off + strcspn(m->path + m->site_off, "/");
     char *key = xasprintf("%zu:%.*s", m->input, (int)n, m->path);
     size_t at = (size_t)strmap_get(by_dir, key, strlen(key));
     struct caches *c;
