@@ -67,6 +67,59 @@ static void explain(const struct pyext_name *x, const struct profile *p, char *b
     }
 }
 
+/* The name its distribution's RECORD gives an untagged module, when the file was renamed
+ * (the READMEs of some layers say to rename _psycopg.cpython-39-x86_64-linux-gnu.so to
+ * _psycopg.so): RECORD lists mod.cpython-XY...so in its directory and not the file itself.
+ * Returns the recorded path (borrowed), and the CPython it names in *major, *minor. */
+static const char *renamed_from(const struct member *m, int *major, int *minor)
+{
+    const struct distribution *d = m->dist;
+    size_t root = d && *d->root ? strlen(d->root) + 1 : 0, dir;
+    const char *rel, *hit = NULL;
+    char *prefix;
+
+    if (!d || !d->files.nr || strncmp(m->path, d->root, root ? root - 1 : 0) != 0) {
+        return NULL;
+    }
+    rel = m->path + root;
+    if (strvec_contains(&d->files, rel)) {
+        return NULL; /* installed under this name */
+    }
+    dir = path_dir_len(rel);
+    prefix = xasprintf("%.*s%s%s.cpython-", (int)dir, rel, dir ? "/" : "", m->ext.module);
+    for (size_t i = 0; i < d->files.nr && !hit; i++) {
+        const char *f = d->files.v[i];
+        if (!strncmp(f, prefix, strlen(prefix)) && path_has_suffix(f, ".so") &&
+            sscanf(f + strlen(prefix), "%1d%d", major, minor) == 2) {
+            hit = f;
+        }
+    }
+    free(prefix);
+    return hit;
+}
+
+/* An untagged module (every CPython opens mod.so) that is a renamed build for another one:
+ * Python opens it, and the import fails on the other version's C API. */
+static void check_renamed(const struct check_ctx *ctx, const struct member *m,
+                          struct findings *out)
+{
+    const struct profile *p = ctx->profile;
+    int major = 0, minor = 0;
+    const char *was;
+
+    if (m->ext.kind != PYEXT_UNTAGGED || imports_of(ctx->imports, m)->fate != IMPORT_OPENED ||
+        !(was = renamed_from(m, &major, &minor)) ||
+        (major == p->py_major && minor == p->py_minor)) {
+        return;
+    }
+    struct tvar vars[] = {{"lambda_error", NULL}};
+    check_report(ctx, out, m, ctx->rule->severity, p->abi_tag, path_base(was), vars, 1,
+                 "renamed from %s (its distribution's RECORD lists that name): built for "
+                 "CPython %d.%d; %s opens it under its bare name, and the import fails on "
+                 "CPython %d.%d's C API (an undefined symbol)",
+                 path_base(was), major, minor, p->runtime, major, minor);
+}
+
 void check_pytag(const struct check_ctx *ctx, struct findings *out)
 {
     const struct profile *p = ctx->profile;
@@ -79,6 +132,7 @@ void check_pytag(const struct check_ctx *ctx, struct findings *out)
         /* One finding per cause: a module whose name and content agree on another machine is
          * arch-mismatch's (which names the tag too), one tagged and linked for musl is
          * musl-linked's; a layer directory this runtime ignores is layer-path-ignored's. */
+        check_renamed(ctx, m, out);
         if ((info->fate != IMPORT_SKIPPED && info->fate != IMPORT_SHADOWED) ||
             loadable(p, &m->ext) || imports_content_is_cause(p, m)) {
             continue;
