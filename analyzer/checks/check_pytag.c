@@ -100,8 +100,7 @@ static const char *renamed_from(const struct member *m, int *major, int *minor)
 
 /* An untagged module (every CPython opens mod.so) that is a renamed build for another one:
  * Python opens it, and the import fails on the other version's C API. */
-static void check_renamed(const struct check_ctx *ctx, const struct member *m,
-                          struct findings *out)
+static void check_renamed(const struct check_ctx *ctx, const struct member *m, struct findings *out)
 {
     const struct profile *p = ctx->profile;
     int major = 0, minor = 0;

@@ -5,12 +5,15 @@
  * (lib/python3.11/site-packages/numpy), or a layer's python/ tree zipped into the
  * function. Lambda's sys.path has /var/task, the layers' /opt/python paths and the
  * runtime's own (lambda-facts.md §2.2): nothing below them imports. Said once per tree.
+ * Also a function zipped with its directory (psycopg2-compiled/...: a name no import can
+ * spell), and one whose files are all archives (a zip zipped again).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "check.h"
+#include "path.h"
 #include "pyclass.h"
 #include "strmap.h"
 #include "xalloc.h"
@@ -79,6 +82,45 @@ static void report(const struct check_ctx *ctx, struct findings *out, struct tre
     free(names);
 }
 
+/* A function whose files are all archives (a zip zipped again, wheels never installed):
+ * Lambda unzips the bundle once, and /var/task then holds them, and nothing to import. */
+static void only_archives(const struct check_ctx *ctx, struct findings *out)
+{
+    for (size_t input = 0; input < ctx->img->inputs_nr; input++) {
+        const struct member *first = NULL;
+        size_t files = 0, archives = 0;
+        if (ctx->img->inputs[input].role != INPUT_FUNCTION) {
+            continue;
+        }
+        for (size_t i = 0; i < ctx->img->nr; i++) {
+            const struct member *m = &ctx->img->members[i];
+            if (m->input != input) {
+                continue;
+            }
+            files++;
+            if (path_has_suffix(m->path, ".zip") || path_has_suffix(m->path, ".whl")) {
+                archives++;
+                first = first ? first : m;
+            }
+        }
+        if (!files || archives != files) {
+            continue;
+        }
+        char *fix = path_has_suffix(first->path, ".whl")
+                        ? xstrdup("install the wheels into a directory and zip that: pip "
+                                  "install --target ./package *.whl && (cd package && zip -r "
+                                  "../function.zip .)")
+                        : xasprintf("upload %s itself, not a zip that holds it", first->path);
+        struct tvar vars[] = {{"module", "lambda_function"}, {"remediation", fix}};
+        check_report(
+            ctx, out, first, ctx->rule->severity, "the function's files", first->path, vars, 2,
+            "the bundle holds only %s%s: Lambda unzips a bundle once, so /var/task "
+            "has %s and nothing to import",
+            archives == 1 ? "" : "archives, such as ", first->path, archives == 1 ? "it" : "them");
+        free(fix);
+    }
+}
+
 void check_sitepath(const struct check_ctx *ctx, struct findings *out)
 {
     struct tree *trees = NULL;
@@ -116,4 +158,5 @@ void check_sitepath(const struct check_ctx *ctx, struct findings *out)
     }
     free(trees);
     strmap_release(&by_path);
+    only_archives(ctx, out);
 }

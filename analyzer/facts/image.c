@@ -68,7 +68,10 @@ struct member *image_add_member(struct image *img, size_t input, const char *pat
         place_in_layer(m);
     } else {
         bool package = input < img->inputs_nr && img->inputs[input].python_package;
-        m->off_tree = off_sys_path(m->path, package);
+        size_t wrapper = input < img->inputs_nr ? img->inputs[input].wrapper : 0;
+        m->off_tree = wrapper && strlen(m->path) > wrapper && m->path[wrapper] == '/'
+                          ? wrapper
+                          : off_sys_path(m->path, package);
         m->on_site = m->off_tree == 0;
     }
     return m;

@@ -96,6 +96,8 @@ struct image_input {
     const char *role_why; /* why it is checked in its role (static text) */
     bool tell_role;       /* a guess worth saying first in text (a function with a python/) */
     bool python_package;  /* a function with python/__init__.py: python/ is a package */
+    size_t wrapper;       /* a function whose one top-level directory X/ holds everything:
+                           * X's length (its files are below no sys.path entry), else 0 */
     char *handler;        /* the handler's module, when the bundle says (image_handler()) */
     const char *kind;     /* "zip", "directory", "file" (static) */
     bool zipped;          /* one zip file: file_size is what a direct upload sends */

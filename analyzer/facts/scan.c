@@ -298,11 +298,25 @@ struct top_signs {
     bool native;         /* lib/ or bin/ holds a file */
     bool files;          /* any file at all */
     bool wrapped;        /* one top-level directory holds everything, and python/, lib/ or bin/ */
+    size_t wrapper;      /* one top-level directory (not python/, lib/, bin/) holds everything,
+                          * Python code among it: its name's length, else 0 */
 };
 
 static bool top_is(const char *p, size_t top, const char *dir)
 {
     return top == strlen(dir) && !strncmp(p, dir, top);
+}
+
+static bool identifier(const char *p, size_t n)
+{
+    for (size_t k = 0; k < n; k++) {
+        char c = p[k];
+        if (!(c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+              (k && c >= '0' && c <= '9'))) {
+            return false;
+        }
+    }
+    return n > 0;
 }
 
 static void read_top(const struct bundle_entry *entries, size_t nr, struct top_signs *s)
@@ -351,6 +365,17 @@ static void read_top(const struct bundle_entry *entries, size_t nr, struct top_s
     }
     s->wrapped = one_top && layer_dirs && !top_is(first, first_top, "python") &&
                  !top_is(first, first_top, "lib") && !top_is(first, first_top, "bin");
+    /* A wrapper, not a package: a name no import statement can spell ("psycopg2-compiled",
+     * "my.function"), holding code. A bundle of one package (numpy/) is not one. */
+    if (one_top && !layer_dirs && !identifier(first, first_top)) {
+        for (size_t i = 0; i < nr && !s->wrapper; i++) {
+            const char *p = entries[i].path;
+            if (entries[i].type != ENTRY_DIR &&
+                (path_has_suffix(p, ".py") || pyclass_shared_object_name(path_base(p)))) {
+                s->wrapper = first_top;
+            }
+        }
+    }
 }
 
 /* A layer by content: everything under python/, lib/ or bin/, the directories Lambda puts on
@@ -377,6 +402,8 @@ static void set_role(struct image *img, struct image_input *in, size_t input, en
 {
     struct top_signs top;
 
+    read_top(entries, nr, &top);
+
     in->view = input;
     switch (as) {
     case SCAN_LAYER_OF:
@@ -397,7 +424,6 @@ static void set_role(struct image *img, struct image_input *in, size_t input, en
         in->role_why = "the function bundle its --layer options belong to";
         break;
     case SCAN_GUESS:
-        read_top(entries, nr, &top);
         if (looks_like_layer(&top)) {
             in->role = INPUT_LAYER;
             in->role_why =
@@ -425,6 +451,9 @@ static void set_role(struct image *img, struct image_input *in, size_t input, en
         }
         break;
     }
+    /* A function zipped with its directory: /var/task/X/ holds everything, and /var/task/X is
+     * on no sys.path entry (not-on-sys-path says so, once). */
+    in->wrapper = in->role == INPUT_FUNCTION ? top.wrapper : 0;
 }
 
 int scan_input(struct image *img, const char *path, enum scan_as as, const struct scan_opts *o,
