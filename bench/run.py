@@ -1,22 +1,31 @@
 #!/usr/bin/python3
-"""bench/run.py: how fast is abiscan, against peers doing comparable work, in one run.
+# SPDX-License-Identifier: MIT
+"""bench/run.py: how fast abiscan is, against the tools a user would reach for instead, in one run.
 
-Builds a large bundle from real Debian bookworm packages (numpy, scipy, pandas, matplotlib,
-Pillow, lxml, pyzmq, kiwisolver, PyICU, cryptography ...: their dist-packages, amd64, as a
-Lambda function would ship them), as a directory and as a zip, then times, alternating the
-two commands of each pair run by run so that drift hits both alike:
+It builds a bundle from real Debian bookworm packages (numpy, scipy, pandas, matplotlib, Pillow,
+lxml, pyzmq, PyICU, cryptography, ... with libopenblas0-pthread's 36 MB library in lib/: their
+dist-packages as a Lambda function would ship them), as a directory and as a zip, and then
+prints, each as a median ratio abiscan/peer with the min and max over the runs, the two
+commands of a pair alternating run by run so that drift on a shared machine hits both:
 
-  zip:  abiscan --runtime python3.11 bundle.zip    vs  unzip -tq bundle.zip
-        (both inflate and CRC-check; unzip tests every member, abiscan reads the ELF ones)
-  dir:  abiscan --runtime python3.11 bundle/       vs  scanelf -qR bundle/
-                                                  vs  readelf -dV on every ELF file
-        (ELF headers, dynamic section, version needs of every object)
-
-and prints each command's median wall time over --runs runs and the ratio abiscan/peer of
-the medians. Quote ratios, not bare times: the machine is shared.
+  zip        abiscan --runtime python3.11 bundle.zip  vs  unzip -tq bundle.zip
+             (both inflate every member they need and check its CRC)
+  dir        abiscan --runtime python3.11 bundle/     vs  scanelf -qRF '%a %o %S %n' bundle/
+                                                      vs  readelf -dV on every ELF file
+  empty      abiscan on an empty directory            vs  scanelf -qR on it (start-up)
+  fleet      one abiscan process over N single-package bundles (one per top-level
+             package of the bundle)                   vs  a loop of unzip -tq over them
+  jobs       abiscan --jobs 1                         vs  --jobs 2, on the zip
+  scale      the zip at 1x, 2x and 4x (the bundle with renamed copies beside it): time and
+             peak RSS, to show the cost linear and the memory flat
+and callgrind's instruction count for a scan of a fixed fixture bundle, which does not move
+with the machine's load. Quote ratios, not bare times.
 
 Usage: bench/run.py [--abiscan build/abiscan] [--runs 7] [--work build/bench]
-Needs: apt-get (download only), dpkg-deb, unzip, scanelf (pax-utils), readelf (binutils).
+                    [--fixture build/fixtures/bundles/loader.zip] [--smoke]
+--smoke: one run of each pair on the fixture bundles instead (a test that the bench runs).
+Needs: apt-get (download only), dpkg-deb, unzip, scanelf (pax-utils), readelf (binutils),
+valgrind (callgrind).
 """
 import argparse
 import glob
@@ -32,100 +41,226 @@ PACKAGES = [
     "python3-numpy", "python3-scipy", "python3-pandas", "python3-pandas-lib",
     "python3-matplotlib", "python3-pil", "python3-lxml", "python3-zmq", "python3-kiwisolver",
     "python3-icu", "python3-cryptography", "python3-yaml", "python3-regex", "python3-psycopg2",
+    "python3-sklearn", "python3-sklearn-lib", "python3-pywt", "python3-shapely",
 ]
+LIBS = [("libopenblas0-pthread", "usr/lib/x86_64-linux-gnu/openblas-pthread")]
+RUNTIME = ["--runtime", "python3.11", "--fail-on", "none"]
 
 
 def sh(cmd, **kw):
     return subprocess.run(cmd, check=True, **kw)
 
 
+def deb_of(debs, pkg):
+    found = sorted(glob.glob(os.path.join(debs, pkg + "_*_amd64.deb")) +
+                   glob.glob(os.path.join(debs, pkg + "_*_all.deb")))
+    if not found:
+        sh(["apt-get", "download", "-q", pkg + ":amd64"], cwd=debs, stdout=subprocess.DEVNULL)
+        return deb_of(debs, pkg)
+    return found[-1]
+
+
+def zip_tree(root, out, prefixes=("",)):
+    """root as a zip; with prefixes, once under each (renamed copies, for the scale runs)."""
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for prefix in prefixes:
+            for d, dirs, files in os.walk(root):
+                dirs.sort()
+                for f in sorted(files):
+                    full = os.path.join(d, f)
+                    rel = os.path.relpath(full, root)
+                    z.write(full, prefix + rel)
+
+
 def build_bundle(work, cache):
+    """The big bundle: dist-packages of PACKAGES, and LIBS' libraries in lib/."""
     debs = os.path.join(cache, "debs")
     os.makedirs(debs, exist_ok=True)
-    def deb_of(pkg):
-        found = sorted(glob.glob(os.path.join(debs, pkg + "_*_amd64.deb")) +
-                       glob.glob(os.path.join(debs, pkg + "_*_all.deb")))
-        return found[-1] if found else None
-
-    for pkg in PACKAGES:
-        if not deb_of(pkg):
-            sh(["apt-get", "download", "-q", pkg + ":amd64"], cwd=debs,
-               stdout=subprocess.DEVNULL)
     bundle = os.path.join(work, "bundle")
-    if os.path.isdir(bundle):
+    if os.path.isdir(bundle) and os.path.exists(bundle + ".zip"):
         return bundle
     unpack = os.path.join(work, "unpack")
-    os.makedirs(unpack, exist_ok=True)
-    for pkg in PACKAGES:
-        sh(["dpkg-deb", "-x", deb_of(pkg), unpack])
+    shutil.rmtree(unpack, ignore_errors=True)
+    shutil.rmtree(bundle, ignore_errors=True)
+    for pkg in PACKAGES + [p for p, _ in LIBS]:
+        sh(["dpkg-deb", "-x", deb_of(debs, pkg), unpack])
     shutil.copytree(os.path.join(unpack, "usr/lib/python3/dist-packages"), bundle,
                     symlinks=False, ignore_dangling_symlinks=True)
-    with zipfile.ZipFile(bundle + ".zip", "w", zipfile.ZIP_DEFLATED) as z:
-        for root, dirs, files in os.walk(bundle):
-            dirs.sort()
-            for f in sorted(files):
-                full = os.path.join(root, f)
-                z.write(full, os.path.relpath(full, bundle))
+    os.makedirs(os.path.join(bundle, "lib"), exist_ok=True)
+    for _, libdir in LIBS:
+        src = os.path.join(unpack, libdir)
+        for f in sorted(os.listdir(src)):
+            if not os.path.islink(os.path.join(src, f)):
+                shutil.copy(os.path.join(src, f), os.path.join(bundle, "lib", f))
+    shutil.rmtree(unpack)
+    zip_tree(bundle, bundle + ".zip")
     return bundle
 
 
-def elf_files(bundle):
+def fleet(work, bundle):
+    """One zip per top-level package (and its metadata) of the bundle."""
+    out = os.path.join(work, "fleet")
+    if os.path.isdir(out):
+        return sorted(glob.glob(os.path.join(out, "*.zip")))
+    os.makedirs(out)
+    tops = sorted(n for n in os.listdir(bundle) if os.path.isdir(os.path.join(bundle, n))
+                  and not n.endswith((".dist-info", ".egg-info")) and n != "lib")
+    for top in tops:
+        with zipfile.ZipFile(os.path.join(out, top + ".zip"), "w", zipfile.ZIP_DEFLATED) as z:
+            for d, dirs, files in os.walk(os.path.join(bundle, top)):
+                dirs.sort()
+                for f in sorted(files):
+                    full = os.path.join(d, f)
+                    z.write(full, os.path.relpath(full, bundle))
+    return sorted(glob.glob(os.path.join(out, "*.zip")))
+
+
+def elf_files(root):
     out = []
-    for root, _, files in os.walk(bundle):
+    for d, _, files in os.walk(root):
         for f in files:
-            p = os.path.join(root, f)
-            with open(p, "rb") as fh:
-                if fh.read(4) == b"\x7fELF":
-                    out.append(p)
-    return out
+            p = os.path.join(d, f)
+            if not os.path.islink(p):
+                with open(p, "rb") as fh:
+                    if fh.read(4) == b"\x7fELF":
+                        out.append(p)
+    return sorted(out)
 
 
-def timed(cmd):
+def run(cmd):
+    """Wall time and peak RSS (KiB) of one run, output discarded."""
     t = time.perf_counter()
-    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return time.perf_counter() - t
+    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(p.pid, 0)
+    elapsed = time.perf_counter() - t
+    if os.waitstatus_to_exitcode(status) not in (0, 1):
+        sys.exit("bench: %s exited %d" % (" ".join(cmd), os.waitstatus_to_exitcode(status)))
+    return elapsed, usage.ru_maxrss
 
 
-def pair(name, a, b, runs):
-    ta, tb = [], []
-    timed(a), timed(b)  # warm the page cache
-    for _ in range(runs):
-        ta.append(timed(a))
-        tb.append(timed(b))
-    ma, mb = statistics.median(ta), statistics.median(tb)
-    print(f"| {name} | {ma * 1000:.0f} ms | {mb * 1000:.0f} ms | {ma / mb:.2f} |")
+class Table:
+    def __init__(self, runs):
+        self.runs = runs
+        print("| work | abiscan (median) | peer (median) | ratio median | min | max |")
+        print("|---|---|---|---|---|---|")
+
+    def pair(self, name, a, b):
+        run(a), run(b)  # warm the page cache
+        ta, tb, ratios = [], [], []
+        for _ in range(self.runs):
+            x, _ = run(a)
+            y, _ = run(b)
+            ta.append(x)
+            tb.append(y)
+            ratios.append(x / y)
+        print("| %s | %.1f ms | %.1f ms | **%.2f** | %.2f | %.2f |"
+              % (name, statistics.median(ta) * 1e3, statistics.median(tb) * 1e3,
+                 statistics.median(ratios), min(ratios), max(ratios)))
+        return statistics.median(ratios)
+
+
+def callgrind(abiscan, fixture, work):
+    out = os.path.join(work, "callgrind.out")
+    p = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=" + out,
+                        abiscan, "--jobs", "1"] + RUNTIME + [fixture],
+                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    for line in p.stderr.splitlines():
+        if "Collected" in line:
+            return int(line.split(":")[-1].strip().replace(",", ""))
+    sys.exit("bench: callgrind printed no instruction count:\n" + p.stderr[-400:])
+
+
+def describe(label, root, zpath):
+    files = sum(len(f) for _, _, f in os.walk(root))
+    size = sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(root) for f in fs)
+    elves = elf_files(root)
+    biggest = max((os.path.getsize(e) for e in elves), default=0)
+    so = sum(os.path.getsize(e) for e in elves)
+    print("%s: %d files, %d ELF (%d MB, the largest %.1f MB), %d MB unzipped, %d MB zipped"
+          % (label, files, len(elves), so // 10**6, biggest / 1e6, size // 10**6,
+             os.path.getsize(zpath) // 10**6))
+    return elves
 
 
 def main():
-    ap = argparse.ArgumentParser()
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--abiscan", default="build/abiscan")
     ap.add_argument("--runs", type=int, default=7)
     ap.add_argument("--work", default="build/bench")
-    ap.add_argument("--cache", default=os.environ.get("ABISCAN_CACHE",
-                    os.path.join(os.path.expanduser("~"), ".cache", "abiscan")))
+    ap.add_argument("--fixture", default="build/fixtures/bundles/loader.zip",
+                    help="the fixed bundle callgrind counts the instructions of")
+    ap.add_argument("--cache", default=os.environ.get(
+        "ABISCAN_CACHE", os.path.join(os.path.expanduser("~"), ".cache", "abiscan")))
+    ap.add_argument("--smoke", action="store_true",
+                    help="one run of each pair, on the fixture bundles (checks the bench runs)")
     args = ap.parse_args()
-    for tool in ("unzip", "scanelf", "readelf", "dpkg-deb", "apt-get"):
+    for tool in ("unzip", "scanelf", "readelf", "dpkg-deb", "apt-get", "valgrind"):
         if not shutil.which(tool):
-            sys.exit(f"bench: {tool} is missing (apt-get install unzip pax-utils binutils)")
-    os.makedirs(args.work, exist_ok=True)
-    bundle = build_bundle(args.work, args.cache)
-    elves = elf_files(bundle)
-    files = sum(len(f) for _, _, f in os.walk(bundle))
-    size = sum(os.path.getsize(os.path.join(r, f)) for r, _, fs in os.walk(bundle) for f in fs)
-    print(f"bundle: {files} files, {len(elves)} ELF, {size >> 20} MiB unzipped, "
-          f"{os.path.getsize(bundle + '.zip') >> 20} MiB zipped; {args.runs} runs each\n")
-    print("| pair | abiscan | peer | ratio |")
-    print("|---|---|---|---|")
-    ab = [args.abiscan, "--runtime", "python3.11", "--fail-on", "none"]
-    pair("zip: abiscan vs unzip -tq", ab + [bundle + ".zip"], ["unzip", "-tq", bundle + ".zip"],
-         args.runs)
-    pair("dir: abiscan vs scanelf -qR", ab + [bundle], ["scanelf", "-qR", bundle], args.runs)
-    listfile = os.path.join(args.work, "elves.txt")
-    with open(listfile, "w") as fh:
-        fh.write("\n".join(elves))
-    pair("dir: abiscan vs readelf -dV (xargs)", ab + [bundle],
-         ["sh", "-c", f"xargs -a {listfile} readelf -dV -W >/dev/null"], args.runs)
+            sys.exit("bench: %s is missing (apt-get install unzip pax-utils binutils valgrind)"
+                     % tool)
+    abiscan = os.path.abspath(args.abiscan)
+    work = os.path.abspath(args.work)
+    os.makedirs(work, exist_ok=True)
+    if args.smoke:
+        args.runs = 1
+        fixtures = os.path.dirname(os.path.abspath(args.fixture))
+        bundle = os.path.join(work, "smoke")
+        shutil.rmtree(bundle, ignore_errors=True)
+        shutil.copytree(os.path.join(fixtures, "loader"), bundle, symlinks=True)
+        zip_tree(bundle, bundle + ".zip")
+    else:
+        bundle = build_bundle(work, args.cache)
+    print("abiscan bench, %s, %d run%s of each pair, %d processors\n"
+          % (time.strftime("%Y-%m-%d"), args.runs, "" if args.runs == 1 else "s",
+             len(os.sched_getaffinity(0))))
+    elves = describe("bundle", bundle, bundle + ".zip")
+    zipped = bundle + ".zip"
+    empty = os.path.join(work, "empty")
+    os.makedirs(empty, exist_ok=True)
+    zips = fleet(work, bundle)
+    print("fleet: %d single-package bundles\n" % len(zips))
+
+    ab = [abiscan] + RUNTIME
+    # What is timed must be a scan: a binary that reports nothing is no abiscan.
+    p = subprocess.run(ab + ["--format", "json", zipped], capture_output=True, text=True)
+    if '"schema_version"' not in p.stdout or '"inputs"' not in p.stdout:
+        sys.exit("bench: %s printed no report for %s" % (abiscan, zipped))
+    t = Table(args.runs)
+    t.pair("zip vs `unzip -tq`", ab + [zipped], ["unzip", "-tq", zipped])
+    t.pair("directory vs `scanelf -qRF '%a %o %S %n'`", ab + [bundle],
+           ["scanelf", "-qRF", "%a %o %S %n", bundle])
+    t.pair("directory vs `readelf -dV` on every ELF file", ab + [bundle],
+           ["readelf", "-dV", "-W"] + elves)
+    t.pair("empty directory vs `scanelf -qR`", ab + [empty], ["scanelf", "-qR", empty])
+    loop = os.path.join(work, "unzip-loop.sh")
+    with open(loop, "w") as fh:
+        fh.write('for z in "$@"; do unzip -tq "$z" >/dev/null || exit 1; done\n')
+    t.pair("%d bundles, one process vs an `unzip -tq` loop" % len(zips), ab + zips,
+           ["sh", loop] + zips)
+    t.pair("zip, `--jobs 2` vs `--jobs 1`", ab + ["--jobs", "2", zipped],
+           ab + ["--jobs", "1", zipped])
+
+    print("\n| bundle | size zipped | abiscan (median) | per MB zipped | peak RSS |")
+    print("|---|---|---|---|---|")
+    for k in (1, 2, 4):
+        path = zipped if k == 1 else os.path.join(work, "bundle-x%d.zip" % k)
+        if k > 1 and not os.path.exists(path):
+            zip_tree(bundle, path, [""] + ["copy%d/" % i for i in range(1, k)])
+        times, rss = [], []
+        for _ in range(args.runs):
+            secs, kib = run(ab + [path])
+            times.append(secs)
+            rss.append(kib)
+        mb = os.path.getsize(path) / 1e6
+        print("| %dx | %.0f MB | %.0f ms | %.2f ms | %.0f MB |"
+              % (k, mb, statistics.median(times) * 1e3, statistics.median(times) * 1e3 / mb,
+                 max(rss) / 1024))
+    if os.path.exists(args.fixture):
+        print("\ncallgrind: %s instructions for abiscan --jobs 1 --runtime python3.11 %s"
+              % (format(callgrind(abiscan, os.path.abspath(args.fixture), work), ","),
+                 os.path.basename(args.fixture)))
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

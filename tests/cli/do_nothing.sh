@@ -64,6 +64,12 @@ for t in "consumers/consumers.py $fake $fixtures $scratch/consumers" \
         bad=$((bad + 1))
     fi
 done
+n=$((n + 1))
+if /usr/bin/python3 "$repo/bench/run.py" --smoke --abiscan "$fake" --work "$scratch/bench" \
+    --fixture "$fixtures/bundles/loader.zip" >/dev/null 2>&1; then
+    echo "not ok - bench.smoke passes with a tool that does nothing"
+    bad=$((bad + 1))
+fi
 # The hostile matrix: every case must fail ("0 passed").
 out=$(/usr/bin/python3 "$repo/tests/hostile/hostile.py" --abiscan "$fake" --work "$scratch/hostile" \
     --fixtures "$fixtures" -j 2 --timeout 20 2>&1 | tail -n 1)
