@@ -79,7 +79,14 @@ void checks_run(const struct image *img, const struct profile *profile, const st
     struct imports *imports;
     struct loader_model *load;
 
-    datadir_os(data, profile); /* the OS list of this runtime, loaded on first use */
+    /* The OS list of this runtime, loaded on first use: only the loader's rules read it,
+     * and only for ELF objects (a bundle of pure Python needs none). */
+    for (size_t i = 0; i < img->nr; i++) {
+        if (img->members[i].elf) {
+            datadir_os(data, profile);
+            break;
+        }
+    }
     imports = imports_new(img, profile);
     load = loader_model_new(img, profile, imports);
 
