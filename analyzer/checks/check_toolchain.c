@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Shared by glibc-too-new, libstdcxx-too-new and libgcc-too-new: unmet symbol versions. */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +36,18 @@ static const struct profile *newer_runtime(const struct check_ctx *ctx, size_t o
     return NULL;
 }
 
+/* The later ceiling that goes with the one at off (glibcxx_max: glibcxx_later), or NULL. */
+static const char *later(const struct profile *p, size_t off)
+{
+    if (off == offsetof(struct profile, glibcxx_max)) {
+        return p->glibcxx_later;
+    }
+    if (off == offsetof(struct profile, cxxabi_max)) {
+        return p->cxxabi_later;
+    }
+    return off == offsetof(struct profile, gcc_max) ? p->gcc_later : NULL;
+}
+
 static void report(const struct check_ctx *ctx, struct findings *out, const struct member *m,
                    const struct symver_need *need, size_t off, const char *prefix,
                    const char *sysdir)
@@ -63,6 +76,14 @@ static void report(const struct check_ctx *ctx, struct findings *out, const stru
                      "needs %s (%s) from %s, which the bundled copy %s does not define",
                      need->version, *symbols ? symbols : "no symbol binds it directly", need->file,
                      need->copy->path);
+    } else if (num && later(p, off) && verutil_cmp(num, later(p, off)) <= 0) {
+        /* Within what the runtime has had since its toolchain update: it loads where the
+         * function runs on an updated runtime, which is not known for certain. */
+        check_report(ctx, out, m, SEV_WARNING, expected, need->version, vars, 2,
+                     "needs %s (%s); %s runs %s, whose %s had %s until mid-2019 and has %s%s "
+                     "since (the date is not confirmed): it loads on a runtime updated since",
+                     need->version, *symbols ? symbols : "no symbol binds it directly", p->runtime,
+                     p->os_name, need->file, expected, prefix, later(p, off));
     } else {
         check_report(ctx, out, m, ctx->rule->severity, expected, need->version, vars, 2,
                      "needs %s (%s); %s runs %s, whose %s stops at %s", need->version,

@@ -47,6 +47,9 @@ static void profile_release(struct profile *p)
         free(*(char **)((char *)p + str_fields[i].offset));
     }
     free(p->file);
+    free(p->glibcxx_later);
+    free(p->cxxabi_later);
+    free(p->gcc_later);
     strvec_release(&p->ext_suffixes);
     strvec_release(&p->cxxabi_extra);
     strvec_release(&p->library_path);
@@ -64,7 +67,10 @@ static int extract(struct profile *p, const cJSON *root, struct diag *d)
             goto out;
         }
     }
-    if (jsonread_strv(&p->ext_suffixes, root, "python.extension_suffixes.value", d) ||
+    if (jsonread_str_opt(&p->glibcxx_later, root, "toolchain.glibcxx_later.value", d) ||
+        jsonread_str_opt(&p->cxxabi_later, root, "toolchain.cxxabi_later.value", d) ||
+        jsonread_str_opt(&p->gcc_later, root, "toolchain.gcc_later.value", d) ||
+        jsonread_strv(&p->ext_suffixes, root, "python.extension_suffixes.value", d) ||
         jsonread_strv(&p->cxxabi_extra, root, "toolchain.cxxabi_extra.value", d) ||
         jsonread_strv(&p->library_path, root, "library_path.value", d) ||
         jsonread_int(&p->pyc_magic, root, "python.pyc_magic.value", d) ||

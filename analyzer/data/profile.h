@@ -38,6 +38,9 @@ struct profile {
 
     char *os_id, *os_name;
     char *glibc_max, *glibcxx_max, *cxxabi_max, *gcc_max;
+    /* What the runtime has had since a later toolchain update of unconfirmed date (AL1's
+     * GCC 7.2.1 of mid-2019), or NULL: a need between *_max and this is a warning. */
+    char *glibcxx_later, *cxxabi_later, *gcc_later;
     struct strvec cxxabi_extra;
     struct strvec library_path;
     char *pip_platform;
