@@ -69,6 +69,9 @@ char *advice_requirement(const struct check_ctx *ctx, const struct distribution 
         return xstrdup("the distribution that ships it");
     }
     alt = pypi_names_find(&ctx->data->pypi_names, dist->name);
+    if (alt && !alt->use) {
+        alt = NULL; /* built from its own source: its own name, pinned */
+    }
     version = alt ? NULL : pinnable(dist->version);
     out = version ? xasprintf("%s==%s", dist->name, version) : xstrdup(alt ? alt->use : dist->name);
     free(version);
@@ -107,6 +110,18 @@ char *advice_pip(const struct check_ctx *ctx, const struct member *m)
     if (dist) {
         req = advice_requirement(ctx, dist);
         version = alt ? NULL : pinnable(dist->version);
+    }
+    if (alt && !alt->use) {
+        /* No wheel anywhere: pip builds it, in the image the runtime's code is built in. */
+        out = xasprintf("docker run --rm -v \"$PWD\":/src -w /src public.ecr.aws/sam/build-%s pip "
+                        "install --target %s %s (%s)",
+                        p->runtime,
+                        ctx->img->inputs[m->input].role == INPUT_LAYER ? "python" : "./package",
+                        req, alt->why);
+        free(version);
+        free(req);
+        free(plat);
+        return out;
     }
     if (alt) {
         tail = xasprintf(" (%s)", alt->why);

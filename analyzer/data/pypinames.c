@@ -25,7 +25,7 @@ int pypi_names_load(struct pypi_names *out, const struct datasrc *src, struct di
     cJSON_ArrayForEach(row, jsonread_at(root, "names"))
     {
         struct pypi_name *n = &out->v[out->nr++];
-        if (jsonread_str(&n->name, row, "name", d) || jsonread_str(&n->use, row, "use", d) ||
+        if (jsonread_str(&n->name, row, "name", d) || jsonread_str_opt(&n->use, row, "use", d) ||
             jsonread_str(&n->why, row, "why", d)) {
             diag_prefix(d, "%s: names[%d]", path, i);
             goto out;

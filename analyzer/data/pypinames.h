@@ -17,7 +17,7 @@ struct datasrc;
 
 struct pypi_name {
     char *name; /* as the metadata spells it */
-    char *use;  /* what to give pip */
+    char *use;  /* what to give pip; NULL: no name has Linux wheels (build it) */
     char *why;
 };
 
