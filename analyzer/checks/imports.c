@@ -228,6 +228,18 @@ struct imports *imports_new(const struct image *img, const struct profile *p)
             free(key);
         }
     }
+    /* A module some source beside it imports without a guard is not caught, however many
+     * guard it elsewhere: that import fails. */
+    for (size_t i = 0; i < img->nr; i++) {
+        const struct member *m = &img->members[i];
+        for (size_t k = 0; !m->overwritten_by && k < m->unguarded.nr; k++) {
+            char *key = key_of(img, m, NULL, m->unguarded.v[k]);
+            if (strmap_has(&guards, key, strlen(key))) {
+                strmap_put(&guards, key, strlen(key), NULL);
+            }
+            free(key);
+        }
+    }
     decide_fates(im, &files);
     decide_fallbacks(im, &files, &guards);
     decide_helpers(im);

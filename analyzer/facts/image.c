@@ -306,6 +306,7 @@ void image_release(struct image *img)
         free(m->link_target);
         strvec_release(&m->aliases);
         strvec_release(&m->guards);
+        strvec_release(&m->unguarded);
         free(m->module);
         pyext_name_release(&m->ext);
         free(m->problem);

@@ -77,10 +77,11 @@ struct member {
     struct pyext_name
         ext;      /* the file-name grammar's verdict (kind PYEXT_NONE if not a module name) */
     char *module; /* dotted import name for extension modules */
-    struct elfinfo *elf;  /* when content is ELF */
-    char *problem;        /* the member could not be read: why */
-    struct strvec guards; /* Python source: the extension modules beside it that it imports
-                           * under a guard (pysource.h); empty for anything else */
+    struct elfinfo *elf;     /* when content is ELF */
+    char *problem;           /* the member could not be read: why */
+    struct strvec guards;    /* Python source: the extension modules beside it that it imports
+                              * under a guard (pysource.h); empty for anything else */
+    struct strvec unguarded; /* ... and those it imports without one */
     const struct distribution *dist;
     const struct member *overwritten_by; /* a later layer's file at the same path in /opt,
                                           * which Lambda extracts over this one: NULL for a

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Guarded imports in Python source, read line by line: a `try:` whose body names the
- * module, closed by an `except` for ImportError, ModuleNotFoundError, Exception or
- * everything, whose handler does not raise again (numpy's core/__init__.py catches the
- * ImportError only to raise a better one: no fallback). Indentation delimits the blocks.
+ * Imports in Python source, read line by line: a line that imports and names the module,
+ * guarded when it sits in the body of a `try:` closed by an `except` for ImportError,
+ * ModuleNotFoundError, Exception or everything whose handler does not raise again (numpy's
+ * core/__init__.py catches the ImportError only to raise a better one: no fallback).
+ * Indentation delimits the blocks.
  */
 #define _GNU_SOURCE /* memmem */
 #include "pysource.h"
@@ -76,17 +77,21 @@ static bool catches_import_error(const struct line *l)
            names(l->s, l->len, "ModuleNotFoundError") || names(l->s, l->len, "Exception");
 }
 
-void pysource_guards(const char *text, size_t len, const struct strvec *modules, struct strvec *out)
+/* A try statement's body whose ImportError a handler catches without raising again. */
+struct range {
+    const char *from, *to;
+};
+
+#define MAX_RANGES 256
+
+/* The bodies of the try statements in text that fall back: pass one. */
+static size_t guarded_ranges(const char *text, size_t len, struct range *out, size_t max)
 {
     const char *end = text + len, *p = text;
     const char *try_body[MAX_DEPTH]; /* where the try: at each depth starts its body */
-    size_t try_indent[MAX_DEPTH], depth = 0;
+    size_t try_indent[MAX_DEPTH], depth = 0, n = 0;
     struct line l;
 
-    if (!names(text, len, "ImportError") && !names(text, len, "ModuleNotFoundError") &&
-        !names(text, len, "except")) {
-        return;
-    }
     while (p < end) {
         const char *at = p;
         p = next_line(p, end, &l);
@@ -106,7 +111,7 @@ void pysource_guards(const char *text, size_t len, const struct strvec *modules,
             continue;
         }
         if (depth && try_indent[depth - 1] == l.indent && catches_import_error(&l)) {
-            const char *body = try_body[depth - 1], *h = p;
+            const char *h = p;
             size_t except_indent = l.indent;
             bool raises = false, any = false;
             struct line hl;
@@ -122,13 +127,41 @@ void pysource_guards(const char *text, size_t len, const struct strvec *modules,
                 }
                 h = next;
             }
-            if (any && !raises) {
-                for (size_t i = 0; i < modules->nr; i++) {
-                    if (names(body, (size_t)(at - body), modules->v[i]) &&
-                        !strvec_contains(out, modules->v[i])) {
-                        strvec_push(out, modules->v[i]);
-                    }
-                }
+            if (any && !raises && n < max) {
+                out[n++] = (struct range){try_body[depth - 1], at};
+            }
+        }
+    }
+    return n;
+}
+
+void pysource_imports(const char *text, size_t len, const struct strvec *modules,
+                      struct strvec *guarded, struct strvec *unguarded)
+{
+    const char *end = text + len, *p = text;
+    struct range ranges[MAX_RANGES];
+    size_t nr;
+    struct line l;
+
+    if (!names(text, len, "import")) {
+        return;
+    }
+    nr = names(text, len, "except") ? guarded_ranges(text, len, ranges, MAX_RANGES) : 0;
+    /* Pass two: each line that imports, in a guarded body or not. */
+    while (p < end) {
+        const char *at = p;
+        bool inside = false;
+        p = next_line(p, end, &l);
+        if (l.blank || !names(l.s, l.len, "import")) {
+            continue;
+        }
+        for (size_t k = 0; k < nr && !inside; k++) {
+            inside = at >= ranges[k].from && at < ranges[k].to;
+        }
+        for (size_t i = 0; i < modules->nr; i++) {
+            struct strvec *to = inside ? guarded : unguarded;
+            if (names(l.s, l.len, modules->v[i]) && !strvec_contains(to, modules->v[i])) {
+                strvec_push(to, modules->v[i]);
             }
         }
     }

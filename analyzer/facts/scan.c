@@ -158,7 +158,8 @@ static void read_whole(void *ctx, size_t i, unsigned worker)
         return;
     }
     if (p->need == NEED_SOURCE) {
-        pysource_guards((const char *)bytes.data, bytes.len, p->modules, &m->guards);
+        pysource_imports((const char *)bytes.data, bytes.len, p->modules, &m->guards,
+                         &m->unguarded);
     } else {
         m->elf = xcalloc(1, sizeof(*m->elf));
         elfinfo_from_memory(m->elf, bytes.data, bytes.len); /* a failure is in m->elf->error */

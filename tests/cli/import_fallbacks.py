@@ -17,6 +17,8 @@ The cases:
   guarded-opened    _speedups named for 3.11, opened, but its library is missing: the guard
                     catches the ImportError the loader raises
   twin              fuzz.py imports "pkg.fuzz" + "_cpp" by name, else fuzz_py: a twin
+  guarded-once      extras.py guards one name of _speedups, __init__.py imports it plainly
+                    (psycopg2's extensions.py and __init__.py): no fallback
 """
 import json
 import os
@@ -125,6 +127,11 @@ def build(work):
     r = case("guarded-opened", "import pkg; print(pkg.touch())", True)
     module(r, "pkg/_speedups" + TAG311, "_speedups", needs="libgone-fb1.so")
     write(r, "pkg/__init__.py", GUARD)
+
+    r = case("guarded-once", "import pkg; print(pkg.touch())", False)
+    module(r, "pkg/_speedups" + TAG310, "_speedups")
+    write(r, "pkg/__init__.py", "from ._speedups import touch\nfrom . import extras\n")
+    write(r, "pkg/extras.py", GUARD)
 
     r = case("twin", "import pkg.fuzz; print(pkg.fuzz.touch())", True)
     module(r, "pkg/fuzz_cpp" + TAG310, "fuzz_cpp")

@@ -9,16 +9,32 @@
 
 #include "pysource.h"
 
-/* Whether src guards module (the only one of the directory's modules given). */
+/* Whether src imports module under a guard, and never without one. */
 static bool guards(const char *src, const char *module)
 {
-    struct strvec mods = STRVEC_INIT, out = STRVEC_INIT;
+    struct strvec mods = STRVEC_INIT, in = STRVEC_INIT, out = STRVEC_INIT;
     bool yes;
 
     strvec_push(&mods, module);
-    pysource_guards(src, strlen(src), &mods, &out);
+    pysource_imports(src, strlen(src), &mods, &in, &out);
+    yes = in.nr == 1 && !strcmp(in.v[0], module) && !out.nr;
+    strvec_release(&mods);
+    strvec_release(&in);
+    strvec_release(&out);
+    return yes;
+}
+
+/* Whether src imports module without a guard. */
+static bool imports_bare(const char *src, const char *module)
+{
+    struct strvec mods = STRVEC_INIT, in = STRVEC_INIT, out = STRVEC_INIT;
+    bool yes;
+
+    strvec_push(&mods, module);
+    pysource_imports(src, strlen(src), &mods, &in, &out);
     yes = out.nr == 1 && !strcmp(out.v[0], module);
     strvec_release(&mods);
+    strvec_release(&in);
     strvec_release(&out);
     return yes;
 }
@@ -63,6 +79,16 @@ static void pysource__no_fallback(void **state)
     assert_false(guards("try:\n  import _cx\nexcept ImportError:\n  pass\n", "_c"));
     /* no try at all */
     assert_false(guards("import _c  # ImportError if missing\n", "_c"));
+    assert_true(imports_bare("import _c  # ImportError if missing\n", "_c"));
+    /* psycopg2/extensions.py: one name under a guard, the module itself without one */
+    assert_false(guards("from psycopg2._psycopg import (BINARY, NUMBER)\ntry:\n"
+                        "    from psycopg2._psycopg import lobject\nexcept ImportError:\n"
+                        "    pass\n",
+                        "_psycopg"));
+    assert_true(imports_bare("from psycopg2._psycopg import (BINARY, NUMBER)\ntry:\n"
+                             "    from psycopg2._psycopg import lobject\nexcept ImportError:\n"
+                             "    pass\n",
+                             "_psycopg"));
 }
 
 int main(void)
