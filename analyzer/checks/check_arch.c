@@ -34,7 +34,7 @@ void check_arch(const struct check_ctx *ctx, const struct member *m, struct find
     }
     /* A module file Python never opens cannot fail to load: its name is the cause
      * (python-tag-mismatch), unless the name says the same other machine as the content. */
-    if (skipped && (info->fate == IMPORT_SHADOWED || !imports_content_is_cause(p, m))) {
+    if (skipped && !imports_content_is_cause(p, m)) {
         return;
     }
     describe(expected, sizeof(expected), (int)p->elf_machine,

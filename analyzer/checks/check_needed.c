@@ -72,7 +72,9 @@ static void unreachable(const struct check_ctx *ctx, struct findings *out, const
 void check_needed(const struct check_ctx *ctx, const struct member *m, struct findings *out)
 {
     const struct profile *p = ctx->profile;
-    bool reached = loader_model_reached(ctx->load, m);
+    /* A module is a load of its own, opened or not (one Python never opens is judged as it
+     * would load, renamed or rebuilt as it is); only a library can be reached by nothing. */
+    bool reached = loader_model_reached(ctx->load, m) || m->role == ROLE_EXTENSION;
 
     /* Every loadable object counts (the registry's scope), bundled libraries too: what a
      * library needs is needed as soon as a module loads it. The model says how each name

@@ -127,9 +127,6 @@ bool check_would_load(const struct check_ctx *ctx, const struct member *m)
     if (!loader_loadable(p, m)) {
         return false;
     }
-    /* A module is held to the loader's rules when Python opens it, or when its content, not
-     * its name, is what keeps it out (a musl build tagged for musl); a layer directory the
-     * runtime never reads takes it out of the picture too. */
     if (m->role != ROLE_EXTENSION) {
         /* What only modules Python never opens would load is not loaded; nor is a library
          * vendored for modules (auditwheel's pkg.libs/, numpy/.libs/) that none of them
@@ -137,14 +134,20 @@ bool check_would_load(const struct check_ctx *ctx, const struct member *m)
         return !loader_model_dead(ctx->load, m) &&
                (loader_model_reached(ctx->load, m) || !vendored(m));
     }
-    switch (imports_of(ctx->imports, m)->fate) {
-    case IMPORT_OPENED:
-        return true;
-    case IMPORT_SKIPPED:
-        return imports_content_is_cause(p, m);
-    default:
-        return false;
-    }
+    /* Every module file below a sys.path entry is held to the loader's rules, one Python
+     * never opens under its name too (renamed or rebuilt as it is, it would fail so: the
+     * finding says that, without a 'Lambda says'); a layer directory the runtime never reads
+     * takes it out of the picture. */
+    return imports_of(ctx->imports, m)->fate != IMPORT_NOT_MODULE;
+}
+
+/* A module file Python never opens: its name keeps it out (python-tag-mismatch), or a
+ * sibling build loads instead. */
+static bool never_opened(const struct check_ctx *ctx, const struct member *m)
+{
+    enum import_fate fate = imports_of(ctx->imports, m)->fate;
+
+    return fate == IMPORT_SKIPPED || fate == IMPORT_SHADOWED;
 }
 
 const char *check_skipped_error(const struct check_ctx *ctx, const struct member *m)
@@ -220,6 +223,7 @@ struct finding *check_report(const struct check_ctx *ctx, struct findings *out,
     const char *lambda_error = ctx->rule->lambda_error;
     const char *remediation = ctx->rule->remediation;
     const char *caught = NULL;
+    bool unopened = false;
     char words[256];
     va_list ap;
 
@@ -257,6 +261,14 @@ struct finding *check_report(const struct check_ctx *ctx, struct findings *out,
                             "--rm -v \"$PWD\":/src -w /src public.ecr.aws/sam/build-{runtime} "
                             "...)";
     }
+    if (ctx->per_member && never_opened(ctx, m) &&
+        !(imports_content_is_cause(p, m) &&
+          (!strcmp(ctx->rule->slug, "arch-mismatch") || !strcmp(ctx->rule->slug, "musl-linked")))) {
+        /* What the file needs is true of it, but Lambda never says so: Python does not open it
+         * (python-tag-mismatch has the one 'Lambda says'). */
+        lambda_error = NULL;
+        unopened = true;
+    }
     if (ctx->per_member && sev == SEV_ERROR && imports_caught(ctx->imports, m)) {
         /* The package catches the ImportError: the function runs on, in pure Python. */
         sev = SEV_WARNING;
@@ -284,6 +296,13 @@ struct finding *check_report(const struct check_ctx *ctx, struct findings *out,
     va_end(ap);
     if (caught) {
         char *longer = xasprintf("%s; %s (slower, but it works)", f->message, caught);
+        free(f->message);
+        f->message = longer;
+    }
+    if (unopened && !caught) {
+        char *longer = xasprintf("%s (%s never opens this file under its name; renamed or rebuilt "
+                                 "as it is, it would fail so)",
+                                 f->message, p->runtime);
         free(f->message);
         f->message = longer;
     }
