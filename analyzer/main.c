@@ -32,8 +32,8 @@ int main(int argc, char **argv)
         break;
     case CLI_OK:
         code = run_main(&o, &d);
-        if (code == ABISCAN_EXIT_TROUBLE) {
-            diag_print(&d);
+        if (code == ABISCAN_EXIT_TROUBLE && d.code != DIAG_OK) {
+            diag_print(&d); /* inputs that could not be read were said as they were met */
         }
         break;
     }

@@ -72,7 +72,7 @@ for fmt in "${formats[@]}"; do
     # When stdout is not the text report (json, another format, -o FILE), the run ends its
     # stderr with the one-line summary, so that a CI log says why it failed: required
     # there, checked for its shape, and taken off before stderr is compared.
-    summary_re='^abiscan: ([0-9]+ errors?, [0-9]+ warnings?, [0-9]+ notes?(; [0-9]+ suppressed)? in [0-9]+ inputs?; target .*: (fails|passes)( \(--fail-on\))?|imports on [0-9]+ of [0-9]+ runtimes?)$'
+    summary_re='^abiscan: ([0-9]+ errors?, [0-9]+ warnings?, [0-9]+ notes?(; [0-9]+ suppressed)? in [0-9]+ inputs?( \([^)]*\))?; (target [^:]*|targets as declared): (fails|passes)( \([^)]*\))?|([0-9]+ inputs? \([^)]*\); together they )?imports? on [0-9]+ of [0-9]+ runtimes?)$'
     last=$(tail -n 1 "$err.all")
     if [ "$got_exit" -le 1 ] && { [ "$fmt" = json ] || [ ! -s "$out" ]; } && ! grep -q -- '--list-' "$case_dir/args"; then
         if [[ ! $last =~ $summary_re ]]; then
@@ -110,7 +110,8 @@ for fmt in "${formats[@]}"; do
         status=1
     fi
     # A report is schema-checked; --list-rules' JSON is the catalogue, not a report.
-    if [ "$fmt" = json ] && [ "$got_exit" -le 1 ] && ! grep -q -- '--list-' "$case_dir/args"; then
+    # Exit 2 with a report: an input that could not be read is in it, as an error.
+    if [ "$fmt" = json ] && [ -s "$out" ] && ! grep -q -- '--list-' "$case_dir/args"; then
         /usr/bin/python3 "$repo/tests/tools/validate_json.py" \
             "$repo/rules/schema/report.schema.json" "$out.raw" >&2 || status=1
     fi
