@@ -144,10 +144,14 @@ static void layer_of(const struct cfn *c, const cJSON *entry, struct target_fn *
     }
     type = tjson_str(res, "Type");
     sam = type && !strcmp(type, "AWS::Serverless::LayerVersion");
+    if (!ref && (s = tjson_str(entry, "Fn::Sub")) != NULL) {
+        strvec_push_nodup(&fn->not_checked, xasprintf("%s (no local code)", s));
+        return;
+    }
     if (!res || !type || (!sam && strcmp(type, "AWS::Lambda::LayerVersion") != 0)) {
         strvec_push_nodup(&fn->not_checked,
                           ref ? xasprintf("%s (not a LayerVersion of the template)", ref)
-                              : xstrdup("a layer given by an expression (not checked)"));
+                              : xstrdup("a layer given by an expression (no local code)"));
         return;
     }
     props = item(res, "Properties");
