@@ -202,18 +202,21 @@ static void merge(struct actx *c, size_t k)
     if (u->error) {
         struct diag why = DIAG_INIT;
         progress_end(&c->progress);
-        diag_set(&why, DIAG_INPUT, "%s", u->error);
+        diag_set(&why, DIAG_INPUT, "%s%s%s", j->function ? j->function : "",
+                 j->function ? ": " : "", u->error);
         diag_print(&why); /* one line, escaped, as every error of the tool */
         a->unreadable++;
     }
-    if (c->ao->stream) {
-        stream_unit(c, u, j);
+    for (size_t i = 0; i < u->nr; i++) {
+        u->ri[i].function = j->function; /* its layers are the function's too */
     }
-    u->ri[0].function = j->function;
     u->ri[0].profile = j->profile;
     u->ri[0].matrix = u->matrix;
     u->ri[0].matrix_nr = u->matrix_nr;
     u->ri[0].not_checked = &j->not_checked;
+    if (c->ao->stream) {
+        stream_unit(c, u, j);
+    }
     for (size_t i = 0; i < u->nr; i++) {
         ALLOC_GROW(a->inputs, a->inputs_nr + 1, a->inputs_alloc);
         a->inputs[a->inputs_nr++] = u->ri[i];

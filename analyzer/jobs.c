@@ -116,8 +116,8 @@ static const char *normalise_arch(const char *arch)
     return NULL;
 }
 
-/* The target of a declared function: the command line's --runtime and --arch over what it
- * declares. Not Python, or an architecture Lambda does not have: not checked. */
+/* The target of a declared Python function: the command line's --runtime and --arch over
+ * what it declares; an architecture Lambda does not have is an error. */
 static void declared_target(struct job *j, const struct target_fn *fn, const struct options *cli,
                             const struct datadir *dd, const char *source)
 {
@@ -129,10 +129,6 @@ static void declared_target(struct job *j, const struct target_fn *fn, const str
     if (!arch) {
         j->error = xasprintf("architecture '%s' (declared in %s) is not x86_64 or arm64", fn->arch,
                              source);
-        return;
-    }
-    if (runtime && strncmp(runtime, "python", 6) != 0) {
-        j->skipped = xasprintf("runtime %s is not a Python runtime", runtime);
         return;
     }
     if (!runtime) {
@@ -158,6 +154,7 @@ static int from_targets(struct jobs *js, const struct options *o, const struct o
     for (size_t i = 0; i < ts->nr; i++) {
         struct target_fn *fn = &ts->v[i];
         struct job *j = add_job(js);
+        const char *runtime;
         size_t local = 0;
         j->function = fn->function;
         j->path = fn->code;
@@ -177,8 +174,11 @@ static int from_targets(struct jobs *js, const struct options *o, const struct o
         for (size_t k = ts->arn_layers ? local : 0; k < fn->not_checked.nr; k++) {
             strvec_push(&j->not_checked, fn->not_checked.v[k]);
         }
+        runtime = fn->runtime; /* not Python as declared: no --runtime makes it so */
         if (fn->skip) {
             j->skipped = xstrdup(fn->skip);
+        } else if (runtime && strncmp(runtime, "python", 6) != 0) {
+            j->skipped = xasprintf("runtime %s is not a Python runtime", runtime);
         } else if (fn->error && !j->path) {
             j->error = xstrdup(fn->error);
         } else if (!j->path) {

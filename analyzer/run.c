@@ -98,6 +98,9 @@ static int audit_and_report(struct run *rn, const struct options *o, const struc
         return ABISCAN_EXIT_TROUBLE;
     }
     audit_report(&r, &rn->audit);
+    if (!r.profile && !r.matrix_nr && o->runtime) {
+        r.profile = profiles_find(&dd->profiles, o->runtime, o->arch); /* an empty slice's */
+    }
     r.gate = rn->gated ? &rn->gating.gate : NULL;
     r.gated = rn->gated && rn->gating.gated;
     if ((rn->streaming && outputs_stream_close(&rn->stream, true, d) != 0) ||

@@ -243,7 +243,7 @@ static void print_unit_heading(FILE *out, const struct report *r, size_t h, size
     const struct profile *p = report_input_profile(r, h);
 
     fprintf(out, "%s== ", r->color ? BOLD : "");
-    if (in->function) {
+    if (in->function && strcmp(in->function, in->name) != 0) {
         put(out, in->function);
         fputs(" (", out);
         put(out, in->name);
@@ -280,7 +280,7 @@ static void print_unit_heading(FILE *out, const struct report *r, size_t h, size
         put(out, r->inputs[k].name);
         fputc('\n', out);
     }
-    for (size_t k = 0; in->not_checked && k < in->not_checked->nr; k++) {
+    for (size_t k = 0; v != REPORT_SKIPPED && in->not_checked && k < in->not_checked->nr; k++) {
         fputs("   not checked: ", out);
         put(out, in->not_checked->v[k]);
         fputc('\n', out);

@@ -54,9 +54,9 @@ static void find_code(struct target_fn *fn, const char *code_dir)
         fn->code = dir;
         return;
     }
+    fn->error =
+        xasprintf("no code for it in --code-dir: neither %s nor a directory %s", fn->code, dir);
     free(dir);
-    fn->error = xasprintf("no code in %s (%s.zip, or a directory %s)", code_dir, fn->function,
-                          fn->function);
     free(fn->code);
     fn->code = NULL;
 }

@@ -194,7 +194,8 @@ static void function_of(const struct tf *t, const cJSON *r, struct target_set *o
     struct target_fn *fn = target_add(out);
 
     fn->function = xstrdup(name ? name : tjson_str(r, "address"));
-    if (((s = tjson_str(v, "package_type")) && !strcmp(s, "Image")) || tjson_str(v, "image_uri")) {
+    if (((s = tjson_str(v, "package_type")) && !strcmp(s, "Image")) ||
+        ((s = tjson_str(v, "image_uri")) && *s)) {
         fn->skip = xstrdup("a container image (package_type Image): abiscan checks the image "
                            "itself, not its configuration");
         return;
@@ -206,7 +207,7 @@ static void function_of(const struct tf *t, const cJSON *r, struct target_set *o
     if (cJSON_IsString(e)) {
         fn->arch = xstrdup(e->valuestring);
     }
-    if ((s = tjson_str(v, "filename")) != NULL) {
+    if ((s = tjson_str(v, "filename")) != NULL && *s) {
         fn->code = code_path(t, s);
     } else if (tjson_str(v, "s3_key")) {
         fn->error = xasprintf("its code is in S3 (s3://%s/%s), not on this machine",
