@@ -101,7 +101,8 @@ static const struct cli_option table[] = {
      "a SAM or CloudFormation template, a CDK cloud assembly (cdk.out), a Serverless package "
      "(.serverless) or terraform show -json; --runtime and --arch override"},
     {NULL, "shard", OPT_SHARD, required_argument, "K/N",
-     "check only the K-th of N slices of the inputs (input i is in slice i mod N + 1)"},
+     "check only the K-th of N slices of the inputs, in order: the slices' outputs one after "
+     "the other are the whole list's"},
     {NULL, "quiet", OPT_QUIET, no_argument, NULL, "no progress line on a terminal"},
     {"Rules", "list-rules", OPT_LIST_RULES, no_argument, NULL,
      "print the rule catalogue (JSON with --format json) and exit"},

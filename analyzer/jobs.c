@@ -260,14 +260,14 @@ bad:
     return diag_set(d, DIAG_USAGE, "--shard needs K/N with 1 <= K <= N, e.g. 3/8");
 }
 
-/* The K-th of N slices: job i goes to slice i mod N + 1 (round robin, so that bundles
- * listed in order of size spread over the slices). */
+/* The K-th of N slices: the inputs from (K-1)*n/N to K*n/N, in order, so that the slices'
+ * reports, put one after the other in K order, are the whole list's, each input once. */
 static void shard(struct jobs *js, size_t k, size_t n)
 {
-    size_t kept = 0;
+    size_t from = (k - 1) * js->nr / n, to = k * js->nr / n, kept = 0;
 
     for (size_t i = 0; i < js->nr; i++) {
-        if (i % n == k - 1) {
+        if (i >= from && i < to) {
             js->v[kept++] = js->v[i];
         } else {
             strvec_release(&js->v[i].layers);
