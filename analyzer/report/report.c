@@ -84,9 +84,9 @@ const struct report_verdict *report_input_matrix(const struct report *r, size_t 
         *nr = in->matrix_nr;
         return in->matrix;
     }
-    /* A report made for one input carries its matrix at the top. */
-    if (!report_input_profile(r, i) && r->matrix_nr && r->inputs_nr == unit_end(r, 0) &&
-        report_head_of(r, i) == 0 && !in->error && !in->skipped && is_head(in)) {
+    /* A report made for one input carries its matrix at the top (checked last: it walks). */
+    if (i == 0 && r->matrix_nr && !in->error && !in->skipped && is_head(in) &&
+        !report_input_profile(r, i) && r->inputs_nr == unit_end(r, 0)) {
         *nr = r->matrix_nr;
         return r->matrix;
     }

@@ -132,26 +132,24 @@ static void layer_of(const struct cfn *c, const cJSON *entry, struct target_fn *
     if (cJSON_IsString(entry) || (ref && !res)) {
         s = cJSON_IsString(entry) ? entry->valuestring : literal(c, entry);
         if (s) {
-            strvec_push_nodup(&fn->not_checked, xasprintf("%s (no local code)", s));
+            target_not_checked(fn, xasprintf("%s (no local code)", s));
         } else {
-            strvec_push_nodup(&fn->not_checked,
-                              xasprintf("%s (%s)", ref,
-                                        strmap_has(&c->parameters, ref, strlen(ref))
-                                            ? "a parameter without a default"
-                                            : "not in the template"));
+            target_not_checked(fn, xasprintf("%s (%s)", ref,
+                                             strmap_has(&c->parameters, ref, strlen(ref))
+                                                 ? "a parameter without a default"
+                                                 : "not in the template"));
         }
         return;
     }
     type = tjson_str(res, "Type");
     sam = type && !strcmp(type, "AWS::Serverless::LayerVersion");
     if (!ref && (s = tjson_str(entry, "Fn::Sub")) != NULL) {
-        strvec_push_nodup(&fn->not_checked, xasprintf("%s (no local code)", s));
+        target_not_checked(fn, xasprintf("%s (no local code)", s));
         return;
     }
     if (!res || !type || (!sam && strcmp(type, "AWS::Lambda::LayerVersion") != 0)) {
-        strvec_push_nodup(&fn->not_checked,
-                          ref ? xasprintf("%s (not a LayerVersion of the template)", ref)
-                              : xstrdup("a layer given by an expression (no local code)"));
+        target_not_checked(fn, ref ? xasprintf("%s (not a LayerVersion of the template)", ref)
+                                   : xstrdup("a layer given by an expression (no local code)"));
         return;
     }
     props = item(res, "Properties");
@@ -165,12 +163,12 @@ static void layer_of(const struct cfn *c, const cJSON *entry, struct target_fn *
         }
     }
     if (path) {
-        strvec_push_nodup(&fn->layers, path);
+        target_add_layer(fn, path);
     } else {
-        strvec_push_nodup(&fn->not_checked, xasprintf("%s (%s)", ref,
-                                                      error ? error
-                                                            : "no local "
-                                                              "content"));
+        target_not_checked(fn, xasprintf("%s (%s)", ref,
+                                         error ? error
+                                               : "no local "
+                                                 "content"));
     }
     free(error);
 }

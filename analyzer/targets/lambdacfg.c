@@ -89,8 +89,8 @@ static void function_of(const cJSON *cfg, const char *code_dir, size_t index,
     cJSON_ArrayForEach(l, (cJSON_IsArray(layers) ? layers : NULL))
     {
         const char *arn = tjson_str(l, "Arn");
-        strvec_push_nodup(&fn->not_checked,
-                          xasprintf("%s (no local code)", arn ? arn : "(a layer with no Arn)"));
+        target_not_checked(fn,
+                           xasprintf("%s (no local code)", arn ? arn : "(a layer with no Arn)"));
     }
     if (code_dir) {
         find_code(fn, code_dir);

@@ -219,6 +219,28 @@ out:
     return rc;
 }
 
+void target_add_layer(struct target_fn *fn, char *path)
+{
+    if (fn->layers.nr < TARGETS_MAX_LAYERS) {
+        strvec_push_nodup(&fn->layers, path);
+        return;
+    }
+    target_not_checked(fn, xasprintf("%s (past %d layers: not read)", path, TARGETS_MAX_LAYERS));
+    free(path);
+}
+
+void target_not_checked(struct target_fn *fn, char *what)
+{
+    if (fn->not_checked.nr < TARGETS_MAX_NOT_CHECKED) {
+        strvec_push_nodup(&fn->not_checked, what);
+    } else if (fn->not_checked.nr == TARGETS_MAX_NOT_CHECKED) {
+        strvec_push_nodup(&fn->not_checked, xstrdup("and more layers, not listed"));
+        free(what);
+    } else {
+        free(what);
+    }
+}
+
 void target_set_release(struct target_set *s)
 {
     for (size_t i = 0; i < s->nr; i++) {

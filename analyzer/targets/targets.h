@@ -24,6 +24,10 @@
 
 /* A declaration is read whole into memory: one larger is refused. */
 #define TARGETS_FILE_MAX (256u << 20)
+/* Lambda takes 5 layers; a declaration that lists more is reported (size-too-many-layers)
+ * with the first 16 read, and the rest, up to 64, listed as not checked. */
+#define TARGETS_MAX_LAYERS 16
+#define TARGETS_MAX_NOT_CHECKED 64
 
 struct target_fn {
     char *function;            /* logical id (CDK: stack/logical id), or the function's name */
@@ -61,6 +65,12 @@ int targets_read_template(struct target_set *out, const char *path, struct diag 
  */
 int targets_read_lambda_config(struct target_set *out, const char *path, const char *code_dir,
                                struct diag *d);
+
+/** Add a layer's code to fn (or, past TARGETS_MAX_LAYERS, say it was not read). */
+void target_add_layer(struct target_fn *fn, char *path);
+
+/** Add a layer that is not checked, and why (past TARGETS_MAX_NOT_CHECKED, count it). */
+void target_not_checked(struct target_fn *fn, char *what);
 
 void target_set_release(struct target_set *s);
 

@@ -144,9 +144,9 @@ static void add_layer(const struct tf *t, const cJSON *layer, struct target_fn *
     const char *filename = tjson_str(item(layer, "values"), "filename");
 
     if (filename) {
-        strvec_push_nodup(&fn->layers, code_path(t, filename));
+        target_add_layer(fn, code_path(t, filename));
     } else {
-        strvec_push_nodup(&fn->not_checked, xasprintf("%s (no local filename)", what));
+        target_not_checked(fn, xasprintf("%s (no local filename)", what));
     }
 }
 
@@ -178,7 +178,7 @@ static void layers_by_reference(const struct tf *t, const char *address, struct 
         if ((layer = strmap_get(&t->by_address, target, strlen(target))) != NULL) {
             add_layer(t, layer, fn, target);
         } else {
-            strvec_push_nodup(&fn->not_checked, xasprintf("%s (not in the plan)", target));
+            target_not_checked(fn, xasprintf("%s (not in the plan)", target));
         }
         strvec_push_nodup(&seen, target);
     }
@@ -228,7 +228,7 @@ static void function_of(const struct tf *t, const cJSON *r, struct target_set *o
         if (layer) {
             add_layer(t, layer, fn, arn);
         } else if (arn) {
-            strvec_push_nodup(&fn->not_checked, xasprintf("%s (no local code)", arn));
+            target_not_checked(fn, xasprintf("%s (no local code)", arn));
         }
     }
 }

@@ -59,6 +59,7 @@ import zlib
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import gate_cases  # noqa: E402  (the CI gate's reports and configurations, issue 10)
+import audit_cases  # noqa: E402  (templates, aws lambda JSON, --files-from lists, issue 11)
 
 try:
     import jsonschema
@@ -2067,7 +2068,7 @@ def main():
     if args.only:
         pats = [p.strip() for p in args.only.split(",") if p.strip()]
         cases = [c for c in cases if any(fnmatch.fnmatchcase(c.name, p) for p in pats)]
-        if not cases:
+        if not cases and not any(p.startswith("audit-") for p in pats):
             print("no case matches %r" % args.only, file=sys.stderr)
             return 2
     ctx = Ctx(args)
@@ -2107,6 +2108,23 @@ def main():
     else:
         for c in cases:
             report(c, run_case(ctx, c))
+    def report_audit(name, ok, errs, r, note):
+        nonlocal passed, failed
+        if args.only and not any(fnmatch.fnmatchcase(name, p.strip())
+                                 for p in args.only.split(",")):
+            return
+        if ok:
+            passed += 1
+            print("ok - %s" % name, flush=True)
+        else:
+            failed += 1
+            print("not ok - %s: %s" % (name, printable("; ".join(errs))), flush=True)
+            print("#   repro: %s" % repro(r), flush=True)
+        if note:
+            print(printable(note), flush=True)
+
+    if not args.only or "audit-" in args.only:
+        audit_cases.run_all(ctx, run_abiscan, check_process, strict_json, report_audit)
     ok, msg = gate_cases.validate_sarif_all(ctx.sarif_files, ctx.work)
     if ok:
         print("# " + msg)
