@@ -5,6 +5,7 @@
 #   GNU parallel (examples/fleet/parallel/audit.sh): the sshloginfile names this machine
 #   (':') twice over; the merged JSON Lines equal, byte for byte, one process's run of the
 #   same list, and the exit status is the same (2: an unreadable bundle is in the list).
+#   The list given on stdin (--files-from - -0) reports as the list in a file.
 #   AWS Batch (examples/fleet/batch): the entry point run for every array index of an
 #   array of N, as Batch would; the slices' files, in index order, are one process's run,
 #   every bundle exactly once, for N smaller than, equal to and larger than the list; the
@@ -37,6 +38,13 @@ single_rc=$?
 [ "$single_rc" = 2 ] && [ "$(wc -l <"$work/single.jsonl")" = "$total" ] &&
     ok "one process: $total lines, exit 2 (one unreadable bundle)" ||
     nok "one process: exit $single_rc, $(wc -l <"$work/single.jsonl") lines for $total"
+
+# The same list on stdin, NUL-separated (find -print0 | abiscan --files-from - -0).
+tr '\n' '\0' <"$work/list" | abiscan --files-from - -0 --format jsonl --quiet \
+    --runtime python3.12 >"$work/stdin.jsonl" 2>/dev/null
+cmp -s "$work/single.jsonl" "$work/stdin.jsonl" &&
+    ok "the list on stdin, NUL-separated (--files-from - -0): the same report" ||
+    nok "--files-from - -0 differs from the list in a file"
 
 # GNU parallel over "hosts" that are this machine.
 printf ':\n2/:\n' >"$work/hosts"
