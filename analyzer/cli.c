@@ -33,8 +33,15 @@ enum opt_id {
     OPT_WRITE_BASELINE,
     OPT_LIST_RULES,
     OPT_EXPLAIN,
+    OPT_FILES_FROM,
+    OPT_LAMBDA_CONFIG,
+    OPT_CODE_DIR,
+    OPT_TEMPLATE,
+    OPT_SHARD,
     OPT_LAYER = 'l',
     OPT_JOBS = 'j',
+    OPT_NULL = '0',
+    OPT_QUIET = 'q',
 };
 
 struct cli_option {
@@ -68,8 +75,8 @@ static const struct cli_option table[] = {
     {"Limits", "max-member-size", OPT_MAX_MEMBER_SIZE, required_argument, "BYTES",
      "do not read members larger than BYTES (default 268435456); report them"},
     {NULL, "jobs", OPT_JOBS, required_argument, "N",
-     "read members on N threads (default: the processors abiscan may use); the report is "
-     "the same for every N"},
+     "check inputs, and read members, on N threads (default: the processors abiscan may "
+     "use); the report is the same for every N"},
     {"Output", "format", OPT_FORMAT, required_argument, "FMT",
      "output format: {formats} (default: text)"},
     {NULL, "output", OPT_OUTPUT, required_argument, "FILE", "write the report to FILE, not stdout"},
@@ -80,6 +87,23 @@ static const struct cli_option table[] = {
      "auto (default: on a terminal, unless NO_COLOR is set), always or never"},
     {NULL, "verbose", OPT_VERBOSE, no_argument, NULL,
      "text: also show the notes, and the line Lambda would log"},
+    {"Audits", "files-from", OPT_FILES_FROM, required_argument, "FILE",
+     "also check the bundles FILE lists, one a line (-: stdin)"},
+    {NULL, "null", OPT_NULL, no_argument, NULL, "the --files-from list is NUL-separated"},
+    {NULL, "lambda-config", OPT_LAMBDA_CONFIG, required_argument, "FILE",
+     "check each function on its own configuration: the JSON of aws lambda "
+     "get-function-configuration or get-function (its bundle given), or list-functions "
+     "(with --code-dir)"},
+    {NULL, "code-dir", OPT_CODE_DIR, required_argument, "DIR",
+     "each function's code in DIR, as NAME.zip or a directory NAME (NAME: its FunctionName)"},
+    {NULL, "template", OPT_TEMPLATE, required_argument, "PATH",
+     "check each function declared in PATH on its declared runtime, architecture and layers: "
+     "a SAM or CloudFormation template, a CDK cloud assembly (cdk.out), a Serverless package "
+     "(.serverless) or terraform show -json; --runtime and --arch override"},
+    {NULL, "shard", OPT_SHARD, required_argument, "K/N",
+     "check only the K-th of N slices of the inputs, in order: the slices' outputs one after "
+     "the other are the whole list's"},
+    {NULL, "quiet", OPT_QUIET, no_argument, NULL, "no progress line on a terminal"},
     {"Rules", "list-rules", OPT_LIST_RULES, no_argument, NULL,
      "print the rule catalogue (JSON with --format json) and exit"},
     {NULL, "explain", OPT_EXPLAIN, required_argument, "RULE",
@@ -116,9 +140,10 @@ void cli_print_help(FILE *out, const char *formats)
 {
     fprintf(out,
             "Usage: %s [--runtime NAME] [options] BUNDLE...\n"
+            "       %s [options] --template PATH | --lambda-config FILE [--code-dir DIR]\n"
             "Check AWS Lambda Python bundles (zip, wheel, layer zip, directory or a single\n"
             "file) for native extensions that will not import on the target runtime.\n",
-            ABISCAN_NAME);
+            ABISCAN_NAME, ABISCAN_NAME);
     for (size_t i = 0; i < ARRAY_SIZE(table); i++) {
         const struct cli_option *o = &table[i];
         char left[64];
@@ -174,6 +199,13 @@ static const struct {
     {OPT_BASELINE, offsetof(struct options, baseline), 0},
     {OPT_WRITE_BASELINE, offsetof(struct options, write_baseline), 0},
     {OPT_EXPLAIN, offsetof(struct options, explain), 0},
+    {OPT_FILES_FROM, offsetof(struct options, files_from), 0},
+    {OPT_LAMBDA_CONFIG, offsetof(struct options, lambda_config), 0},
+    {OPT_CODE_DIR, offsetof(struct options, code_dir), 0},
+    {OPT_TEMPLATE, offsetof(struct options, template_path), 0},
+    {OPT_SHARD, offsetof(struct options, shard), 0},
+    {OPT_NULL, 0, offsetof(struct options, null_list)},
+    {OPT_QUIET, 0, offsetof(struct options, quiet)},
     {OPT_NO_CONFIG, 0, offsetof(struct options, no_config)},
     {OPT_NO_SUPPRESS, 0, offsetof(struct options, no_suppress)},
     {OPT_LIST_RULES, 0, offsetof(struct options, list_rules)},

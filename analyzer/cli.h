@@ -49,6 +49,14 @@ struct options {
     const char *write_baseline; /* --write-baseline FILE */
     bool list_rules;            /* --list-rules */
     const char *explain;        /* --explain RULE (id or slug) */
+    /* Audits (issue 11): many bundles, targets where they are declared, slices. */
+    const char *files_from;    /* --files-from FILE ("-": stdin) */
+    bool null_list;            /* -0: the --files-from list is NUL-separated */
+    const char *lambda_config; /* --lambda-config FILE */
+    const char *code_dir;      /* --code-dir DIR */
+    const char *template_path; /* --template PATH */
+    const char *shard;         /* --shard K/N, as given (jobs.c reads it) */
+    bool quiet;                /* -q: no progress line */
 };
 
 enum cli_result { CLI_OK, CLI_HELP, CLI_VERSION, CLI_USAGE_ERROR };

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Suppressions, baseline and a new baseline, for one run. */
+/* Suppressions, baseline and a new baseline, for one run, one function at a time. */
 #include "gating.h"
 
 #include <stdlib.h>
@@ -42,15 +42,13 @@ static int write_baseline(struct gating *g, struct findings *fs, const char *pat
     return rc;
 }
 
-int gating_run(struct gating *g, struct findings *fs, const struct options *o,
-               const struct config *cfg, const char *rules_dir, struct diag *d)
+int gating_open(struct gating *g, const struct options *o, const struct config *cfg,
+                const char *rules_dir, struct diag *d)
 {
-    struct gate_rules rules = {NULL, 0, NULL, 0};
-
     memset(g, 0, sizeof(*g));
     if (!o->no_suppress) {
-        rules.suppress = cfg->suppress;
-        rules.suppress_nr = cfg->suppress_nr;
+        g->rules.suppress = cfg->suppress;
+        g->rules.suppress_nr = cfg->suppress_nr;
         if (o->baseline) {
             char *schema = xasprintf("%s/schema/baseline.schema.json", rules_dir);
             int rc = baseline_load(&g->baseline, o->baseline, schema, d);
@@ -58,29 +56,54 @@ int gating_run(struct gating *g, struct findings *fs, const struct options *o,
             if (rc != 0) {
                 return -1;
             }
-            rules.baseline = &g->baseline;
+            g->rules.baseline = &g->baseline;
         }
     }
-    g->gated = rules.suppress_nr || rules.baseline || o->write_baseline;
-    for (size_t i = 0; i < rules.suppress_nr; i++) {
-        if (rules.suppress[i].until && gate_today(&rules.today, d) != 0) {
+    g->hits = xcalloc(g->rules.suppress_nr + 1, sizeof(*g->hits));
+    g->gated = g->rules.suppress_nr || g->rules.baseline || o->write_baseline;
+    for (size_t i = 0; i < g->rules.suppress_nr; i++) {
+        if (g->rules.suppress[i].until && gate_today(&g->rules.today, d) != 0) {
             return -1; /* only a suppression with a last day needs today */
         }
     }
-    gate_apply(&g->gate, fs, &rules);
+    return 0;
+}
+
+void gating_part(struct gating *g, struct findings *fs, struct gate *part)
+{
+    gate_apply_part(part, fs, &g->rules, g->hits);
+}
+
+void gating_take(struct gating *g, struct gate *part, size_t input_base)
+{
+    for (size_t i = 0; i < part->suppressed.nr; i++) {
+        struct finding *f = findings_push(&g->gate.suppressed);
+        *f = part->suppressed.items[i]; /* the strings move with it */
+        f->input += input_base;
+        ALLOC_GROW(g->gate.marks, g->gate.suppressed.nr, g->gate.marks_alloc);
+        g->gate.marks[g->gate.suppressed.nr - 1] = part->marks[i];
+    }
+    part->suppressed.nr = 0; /* moved: gate_release() frees no string twice */
+    gate_release(part);
+}
+
+int gating_close(struct gating *g, struct findings *all, const struct options *o, struct diag *d)
+{
+    gate_finish(&g->gate, &g->rules, g->hits);
     for (size_t i = 0; i < g->gate.warnings.nr; i++) {
         fprintf(stderr, "abiscan: warning: %s\n", g->gate.warnings.v[i]);
     }
     for (size_t i = 0; i < g->gate.notes.nr; i++) {
         fprintf(stderr, "abiscan: note: %s\n", g->gate.notes.v[i]);
     }
-    return o->write_baseline ? write_baseline(g, fs, o->write_baseline, d) : 0;
+    return o->write_baseline ? write_baseline(g, all, o->write_baseline, d) : 0;
 }
 
 void gating_release(struct gating *g)
 {
     gate_release(&g->gate);
     baseline_release(&g->baseline);
+    free(g->hits);
     free(g->accepted);
-    g->accepted = NULL;
+    memset(g, 0, sizeof(*g));
 }

@@ -3,10 +3,12 @@
  * The gate as a run uses it: the configuration's suppressions (unless --no-suppress),
  * the baseline (--baseline), a new baseline written (--write-baseline), and what the
  * gate has to say on stderr (warnings for expired suppressions, notes for unused ones
- * and baseline entries gone).
+ * and baseline entries gone). A run of several functions gates each one as it is done
+ * (gating_part, in input order), and says once, at the end, what was never matched.
  *
- * Ownership: struct gating owns the gate and the baseline it read; gating_release()
- * frees both (a zeroed struct is valid). The configuration is borrowed and must outlive it.
+ * Ownership: struct gating owns the run's gate (every part's findings set aside, taken
+ * with gating_take()), the baseline it read and its counters; gating_release() frees
+ * them (a zeroed struct is valid). The configuration is borrowed and must outlive it.
  */
 #ifndef ANALYZER_GATING_H
 #define ANALYZER_GATING_H
@@ -19,15 +21,29 @@
 #include "gate.h"
 
 struct gating {
-    struct gate gate;
+    struct gate gate; /* the run's: what every part set aside, in input order */
     struct baseline baseline;
+    struct gate_rules rules;
+    size_t *hits;   /* per suppression, what all parts matched */
     bool gated;     /* suppressions or a baseline in use */
     char *accepted; /* the reason given to findings accepted by --write-baseline */
 };
 
-/** Apply the gate to fs (sorted), print its notes and warnings on stderr. */
-int gating_run(struct gating *g, struct findings *fs, const struct options *o,
-               const struct config *cfg, const char *rules_dir, struct diag *d);
+/** Read the baseline and today's date: the gate every part of the run goes through. */
+int gating_open(struct gating *g, const struct options *o, const struct config *cfg,
+                const char *rules_dir, struct diag *d);
+
+/** Set aside what the gate matches in fs (one function's findings, sorted) into part. */
+void gating_part(struct gating *g, struct findings *fs, struct gate *part);
+
+/** Move part's findings into the run's gate, their inputs renumbered from input_base. */
+void gating_take(struct gating *g, struct gate *part, size_t input_base);
+
+/**
+ * The run is done: print the gate's notes and warnings on stderr, and with
+ * --write-baseline record every finding of all (the run's, sorted) as accepted.
+ */
+int gating_close(struct gating *g, struct findings *all, const struct options *o, struct diag *d);
 
 void gating_release(struct gating *g);
 

@@ -106,9 +106,9 @@ static int write_main(const struct options *o, struct report *r, struct diag *d)
     return rc;
 }
 
-int outputs_write(const struct options *o, struct report *r, struct diag *d)
+int outputs_write(const struct options *o, struct report *r, bool main_written, struct diag *d)
 {
-    if (write_main(o, r, d) != 0) {
+    if (!main_written && write_main(o, r, d) != 0) {
         return -1;
     }
     for (size_t i = 0; i < o->reports.nr; i++) {
@@ -123,6 +123,36 @@ int outputs_write(const struct options *o, struct report *r, struct diag *d)
         report_print_summary_line(stderr, r);
     }
     return 0;
+}
+
+int outputs_stream_open(struct outputs_stream *s, const struct options *o, struct diag *d)
+{
+    memset(s, 0, sizeof(*s));
+    if (!o->output) {
+        s->f = stdout;
+        return 0;
+    }
+    if (atomicfile_open(&s->af, o->output, d) != 0) {
+        return -1;
+    }
+    s->f = s->af.f;
+    s->file = true;
+    return 0;
+}
+
+int outputs_stream_close(struct outputs_stream *s, bool commit, struct diag *d)
+{
+    int rc = 0;
+
+    if (s->file && commit) {
+        rc = atomicfile_commit(&s->af, d);
+    } else if (s->file) {
+        atomicfile_abort(&s->af);
+    } else if (s->f && fflush(s->f) != 0 && commit) {
+        rc = diag_set(d, DIAG_IO, "cannot write the report: %s", strerror(errno));
+    }
+    memset(s, 0, sizeof(*s));
+    return rc;
 }
 
 void outputs_remove_stale(const struct options *o)

@@ -10,6 +10,7 @@
 #ifndef ANALYZER_OUTPUTS_H
 #define ANALYZER_OUTPUTS_H
 
+#include "atomicfile.h"
 #include "cli.h"
 #include "diag.h"
 #include "report.h"
@@ -17,8 +18,24 @@
 /** Every format named (--format, each --report) has an emitter, and no file is named twice. */
 int outputs_check(const struct options *o, struct diag *d);
 
-/** Write every report. */
-int outputs_write(const struct options *o, struct report *r, struct diag *d);
+/**
+ * Write every report; main_written: the main one was streamed already (outputs_stream),
+ * only the --report files and the summary line are left.
+ */
+int outputs_write(const struct options *o, struct report *r, bool main_written, struct diag *d);
+
+/* The main output opened before an audit (--format jsonl), so that each line goes out as
+ * its function is done: stdout, or -o FILE (whole or not at all, at the end). */
+struct outputs_stream {
+    FILE *f;
+    struct atomicfile af;
+    bool file;
+};
+
+int outputs_stream_open(struct outputs_stream *s, const struct options *o, struct diag *d);
+
+/** Finish the stream: commit -o FILE (or, when the run failed, drop it). */
+int outputs_stream_close(struct outputs_stream *s, bool commit, struct diag *d);
 
 /** The run failed: remove the report files an earlier run left, so that none is taken for
  * this run's. */

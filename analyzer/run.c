@@ -1,26 +1,20 @@
 /* SPDX-License-Identifier: MIT */
-/* One run: data -> scan -> checks (one target, or every runtime) -> report -> exit status. */
+/* One run: data -> jobs -> audit (each job checked on its target) -> reports -> status. */
 #include "run.h"
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "bundle.h"
+#include "audit.h"
 #include "checks.h"
 #include "datadir.h"
 #include "explain.h"
 #include "gating.h"
-#include "image.h"
+#include "jobs.h"
 #include "outputs.h"
-#include "pyname.h"
 #include "report.h"
-#include "scan.h"
 #include "settings.h"
 #include "version.h"
-#include "workers.h"
-#include "xalloc.h"
 
 static void list_runtimes(const struct profiles *ps, FILE *out)
 {
@@ -33,191 +27,6 @@ static void list_runtimes(const struct profiles *ps, FILE *out)
                 p->python_version, p->abi_tag, p->os_name, p->glibc_max, p->glibcxx_max,
                 p->deprecated, p->block_create, p->block_update);
     }
-}
-
-/* The digits of a runtime name: "python3.12", "python312", "py3.12" and "3.12" all give
- * "312". */
-static void runtime_digits(const char *name, char *out, size_t cap)
-{
-    size_t n = 0;
-
-    for (const char *c = name; *c && n + 1 < cap; c++) {
-        if (*c >= '0' && *c <= '9') {
-            out[n++] = *c;
-        }
-    }
-    out[n] = '\0';
-}
-
-/* The runtime the user probably meant, or NULL. */
-static const char *suggest(const struct profiles *ps, const char *name)
-{
-    char want[16], have[16];
-
-    runtime_digits(name, want, sizeof(want));
-    for (size_t i = 0; want[0] && i < ps->nr; i++) {
-        runtime_digits(ps->v[i].runtime, have, sizeof(have));
-        if (!strcmp(want, have)) {
-            return ps->v[i].runtime;
-        }
-    }
-    return NULL;
-}
-
-static const struct profile *find_profile(const struct profiles *ps, const struct options *o,
-                                          struct diag *d)
-{
-    const char *guess;
-
-    const struct profile *p = profiles_find(ps, o->runtime, o->arch);
-
-    if (p) {
-        return p;
-    }
-    for (size_t i = 0; i < ps->nr; i++) {
-        if (!strcmp(ps->v[i].runtime, o->runtime)) {
-            diag_set(d, DIAG_USAGE, "runtime '%s' is not offered on %s", o->runtime, o->arch);
-            return NULL;
-        }
-    }
-    if ((guess = suggest(ps, o->runtime)) != NULL) {
-        diag_set(d, DIAG_USAGE, "unknown runtime '%s': did you mean %s?", o->runtime, guess);
-    } else {
-        diag_set(d, DIAG_USAGE, "unknown runtime '%s' (see --list-runtimes)", o->runtime);
-    }
-    return NULL;
-}
-
-/* The function's inputs, then its layers in configuration order: the /var/task + /opt view. */
-static int scan_all(struct image *img, const struct options *o, struct diag *d)
-{
-    struct bundle_limits limits = {o->max_member_size, o->max_entries, o->max_depth, 0};
-    struct pyname *g = pyname_new(d);
-    struct scan_opts so = {&limits, g, o->jobs ? o->jobs : workers_online(), o->jobs != 0};
-    enum scan_as as = o->role == ROLE_AS_LAYER      ? SCAN_LAYER
-                      : o->role == ROLE_AS_FUNCTION ? SCAN_FUNCTION
-                                                    : SCAN_GUESS;
-    int rc = -1;
-
-    if (!g) {
-        return -1;
-    }
-    if (o->layers.nr && o->inputs.nr != 1) {
-        diag_set(d, DIAG_USAGE, "--layer goes with one function bundle, not %zu", o->inputs.nr);
-        goto out;
-    }
-    for (size_t i = 0; i < o->inputs.nr; i++) {
-        if (scan_input(img, o->inputs.v[i], o->layers.nr ? SCAN_HOST : as, &so, d) != 0) {
-            goto out;
-        }
-    }
-    for (size_t i = 0; i < o->layers.nr; i++) {
-        if (scan_input(img, o->layers.v[i], SCAN_LAYER_OF, &so, d) != 0) {
-            goto out;
-        }
-    }
-    scan_finish(img);
-    rc = 0;
-out:
-    pyname_free(g);
-    return rc;
-}
-
-/* Without a target: every runtime and architecture, and where the bundle would import. */
-static void build_matrix(struct report *r, const struct options *o, const struct datadir *dd,
-                         const struct image *img)
-{
-    struct report_verdict *v = xcalloc(dd->profiles.nr + 1, sizeof(*v));
-    size_t n = 0;
-
-    for (size_t i = 0; i < dd->profiles.nr; i++) {
-        const struct profile *p = &dd->profiles.v[i];
-        struct findings fs = {0};
-        if (o->arch_given && strcmp(p->arch, o->arch) != 0) {
-            continue;
-        }
-        checks_run(img, p, dd, &fs);
-        v[n].profile = p;
-        v[n].errors = findings_count(&fs, SEV_ERROR);
-        v[n].warnings = findings_count(&fs, SEV_WARNING);
-        v[n].imports = findings_count_at_least(&fs, o->fail_on) == 0;
-        for (size_t j = 0; j < fs.nr; j++) {
-            if (fs.items[j].severity >= o->fail_on &&
-                !strvec_contains(&v[n].blockers, fs.items[j].rule->slug)) {
-                strvec_push(&v[n].blockers, fs.items[j].rule->slug);
-            }
-        }
-        findings_release(&fs);
-        n++;
-    }
-    r->matrix = v;
-    r->matrix_nr = n;
-}
-
-/* What the report says of each input: the emitters see this, never the image. */
-static struct report_input *summarize(const struct image *img)
-{
-    struct report_input *v = xcalloc(img->inputs_nr + 1, sizeof(*v));
-
-    for (size_t i = 0; i < img->inputs_nr; i++) {
-        const struct image_input *in = &img->inputs[i];
-        struct image_counts c;
-        image_count(img, i, &c);
-        v[i] = (struct report_input){in->name,
-                                     in->kind,
-                                     image_role_name(in->role),
-                                     in->role_why,
-                                     (in->role == INPUT_LAYER && in->view == i) || in->tell_role,
-                                     c.members,
-                                     c.elf_objects,
-                                     c.extensions,
-                                     c.distributions,
-                                     &in->notes};
-    }
-    return v;
-}
-
-static int scan_and_report(const struct options *o, const struct config *cfg,
-                           const struct datadir *dd, const struct profile *p, struct diag *d)
-{
-    struct image img = {0};
-    struct findings findings = {0};
-    struct gating gating = {0};
-    struct report r = {ABISCAN_NAME, ABISCAN_VERSION, p,    NULL, 0,          &findings, o->fail_on,
-                       false,        o->verbose,      NULL, 0,    &dd->rules, NULL,      false};
-    struct report_input *inputs = NULL;
-    int code = ABISCAN_EXIT_TROUBLE;
-
-    if (scan_all(&img, o, d) != 0) {
-        goto out;
-    }
-    r.inputs = inputs = summarize(&img);
-    r.inputs_nr = img.inputs_nr;
-    if (p) {
-        checks_run(&img, p, dd, &findings);
-        findings_sort(&findings);
-        /* The CI gate: suppressions and the baseline set findings aside (gating.h). */
-        if (gating_run(&gating, &findings, o, cfg, dd->dir, d) != 0) {
-            goto out;
-        }
-        r.gate = &gating.gate;
-        r.gated = gating.gated;
-    } else {
-        build_matrix(&r, o, dd, &img);
-    }
-    if (outputs_write(o, &r, d) == 0) {
-        code = report_failed(&r) ? ABISCAN_EXIT_FINDINGS : ABISCAN_EXIT_OK;
-    }
-out:
-    gating_release(&gating);
-    for (size_t i = 0; i < r.matrix_nr; i++) {
-        strvec_release(&r.matrix[i].blockers);
-    }
-    free(r.matrix);
-    free(inputs);
-    findings_release(&findings);
-    image_release(&img);
-    return code;
 }
 
 /* What needs no bundle: the runtimes, the rules, one rule explained. 1: not asked. */
@@ -236,16 +45,73 @@ static int info_only(const struct options *o, const struct datadir *dd, struct d
     return 1;
 }
 
-/* The bundles, the configuration and the command line agree on one job. */
-static int check_job(const struct options *o, struct diag *d)
+/* Everything of one run that outlives the audit until the reports are written. */
+struct run {
+    struct jobs jobs;
+    struct gating gating;
+    struct audit audit;
+    struct outputs_stream stream;
+    bool gated, streaming;
+};
+
+/* The jobs and the gate; -1 when the run cannot start (its reports are then removed). */
+static int prepare(struct run *rn, const struct options *o, const struct options *cli,
+                   const struct config *cfg, const struct datadir *dd, struct diag *d)
 {
-    if (!o->inputs.nr) {
-        return diag_set(d, DIAG_USAGE, "no bundle given (see --help)");
+    if (jobs_build(&rn->jobs, o, cli, dd, d) != 0) {
+        return -1;
     }
-    if (!o->runtime && (o->baseline || o->write_baseline)) {
+    rn->gated = jobs_any_target(&rn->jobs);
+    if (!rn->gated && (o->baseline || o->write_baseline)) {
         return diag_set(d, DIAG_USAGE, "--baseline and --write-baseline need a target (--runtime)");
     }
-    return 0;
+    if (rn->gated && gating_open(&rn->gating, o, cfg, dd->dir, d) != 0) {
+        return -1;
+    }
+    /* JSON Lines go out as each function is done; with --write-baseline, at the end, once
+     * the run's findings are accepted. */
+    rn->streaming = !strcmp(o->format, "jsonl") && !o->write_baseline;
+    return rn->streaming ? outputs_stream_open(&rn->stream, o, d) : 0;
+}
+
+/* The exit status; *whole: the run as a whole could not do its job (d says why). An
+ * input that could not be read is exit 2 too, but after every report is written. */
+static int audit_and_report(struct run *rn, const struct options *o, const struct options *cli,
+                            const struct config *cfg, const struct datadir *dd, bool *whole,
+                            struct diag *d)
+{
+    struct audit_opts ao = {o, dd, NULL, NULL};
+    struct report r = {.tool_name = ABISCAN_NAME,
+                       .tool_version = ABISCAN_VERSION,
+                       .fail_on = o->fail_on,
+                       .verbose = o->verbose,
+                       .rules = &dd->rules};
+
+    *whole = true;
+    if (prepare(rn, o, cli, cfg, dd, d) != 0) {
+        return ABISCAN_EXIT_TROUBLE;
+    }
+    ao.gating = rn->gated ? &rn->gating : NULL;
+    ao.stream = rn->streaming ? rn->stream.f : NULL;
+    if (audit_run(&rn->audit, &rn->jobs, &ao, d) != 0 ||
+        (rn->gated && gating_close(&rn->gating, &rn->audit.findings, o, d) != 0)) {
+        return ABISCAN_EXIT_TROUBLE;
+    }
+    audit_report(&r, &rn->audit);
+    if (!r.profile && !r.matrix_nr && o->runtime) {
+        r.profile = profiles_find(&dd->profiles, o->runtime, o->arch); /* an empty slice's */
+    }
+    r.gate = rn->gated ? &rn->gating.gate : NULL;
+    r.gated = rn->gated && rn->gating.gated;
+    if ((rn->streaming && outputs_stream_close(&rn->stream, true, d) != 0) ||
+        outputs_write(o, &r, rn->streaming, d) != 0) {
+        return ABISCAN_EXIT_TROUBLE;
+    }
+    *whole = false;
+    if (rn->audit.unreadable) {
+        return ABISCAN_EXIT_TROUBLE;
+    }
+    return report_failed(&r) ? ABISCAN_EXIT_FINDINGS : ABISCAN_EXIT_OK;
 }
 
 int run_main(const struct options *cli, struct diag *d)
@@ -253,9 +119,11 @@ int run_main(const struct options *cli, struct diag *d)
     struct datadir dd;
     struct config cfg = {0};
     struct options o = {0};
-    const struct profile *p = NULL;
+    struct run rn;
+    bool whole = true;
     int code = ABISCAN_EXIT_TROUBLE, info;
 
+    memset(&rn, 0, sizeof(rn));
     if (outputs_check(cli, d) != 0) {
         return code;
     }
@@ -268,18 +136,22 @@ int run_main(const struct options *cli, struct diag *d)
     }
     if ((info = info_only(cli, &dd, d)) <= 0) {
         code = info ? ABISCAN_EXIT_TROUBLE : ABISCAN_EXIT_OK;
+        whole = info != 0;
         goto out;
     }
-    if (settings_resolve(&o, &cfg, cli, &dd, d) != 0 || check_job(&o, d) != 0) {
-        goto out;
-    }
-    if (!o.runtime || (p = find_profile(&dd.profiles, &o, d)) != NULL) {
-        code = scan_and_report(&o, &cfg, &dd, p, d);
+    if (settings_resolve(&o, &cfg, cli, &dd, d) == 0) {
+        code = audit_and_report(&rn, &o, cli, &cfg, &dd, &whole, d);
     }
 out:
-    if (code == ABISCAN_EXIT_TROUBLE) {
+    /* Reports are removed only when the run as a whole could not do its job; inputs that
+     * could not be read are in them, as errors. */
+    if (code == ABISCAN_EXIT_TROUBLE && whole) {
+        outputs_stream_close(&rn.stream, false, d);
         outputs_remove_stale(cli);
     }
+    audit_release(&rn.audit);
+    gating_release(&rn.gating);
+    jobs_release(&rn.jobs);
     options_release(&o);
     config_release(&cfg);
     datadir_release(&dd);

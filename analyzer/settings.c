@@ -17,6 +17,8 @@ static void copy_strvec(struct strvec *out, const struct strvec *from)
 /* The file's values under the command line's: each only where the command line is silent. */
 static void merge(struct options *out, const struct config *cfg, const struct options *cli)
 {
+    bool named = cli->inputs.nr || cli->files_from || cli->template_path || cli->lambda_config;
+
     if (!cli->runtime && cfg->runtime) {
         out->runtime = cfg->runtime;
     }
@@ -29,10 +31,10 @@ static void merge(struct options *out, const struct config *cfg, const struct op
     if (!cli->fail_on_given && cfg->fail_on) {
         out->fail_on = (enum severity)severity_parse(cfg->fail_on); /* the schema's enum */
     }
-    copy_strvec(&out->inputs, cli->inputs.nr ? &cli->inputs : &cfg->bundles);
+    copy_strvec(&out->inputs, named ? &cli->inputs : &cfg->bundles);
     /* The file's layers belong to the file's bundles: bundles named on the command line
-     * are another function, whose layers the command line names. */
-    copy_strvec(&out->layers, cli->layers.nr || cli->inputs.nr ? &cli->layers : &cfg->layers);
+     * (or declared) are another function, whose layers the command line names. */
+    copy_strvec(&out->layers, cli->layers.nr || named ? &cli->layers : &cfg->layers);
 }
 
 int settings_resolve(struct options *out, struct config *cfg, const struct options *cli,

@@ -85,7 +85,9 @@ const struct osdata *datadir_os(const struct datadir *dd, const struct profile *
         }
         os = osdatas_find(&lz->os, p->os_id);
     }
-    rw->os = os;
+    if (!p->os) {
+        rw->os = os; /* once: threads read p->os unlocked after a call of their own */
+    }
     pthread_mutex_unlock(&lz->lock);
     return os;
 }

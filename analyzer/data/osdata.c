@@ -11,6 +11,9 @@
 #include "strmap.h"
 #include "xalloc.h"
 
+/* OS lists loaded one at a time (osdatas_load_id): rules/os/ holds three. */
+#define OSDATA_IDS_MAX 64
+
 /* Shipped data was tested: its patterns are compiled when first used; anyone else's now,
  * so that a bad one is an error at load. */
 static struct regexp *compile(const char *pattern, const char *where, bool lazy, struct diag *d)
@@ -156,8 +159,15 @@ int osdatas_load_id(struct osdatas *os, const struct datasrc *src, const char *i
     if (src->validate && jsonread_file(&schema, schema_path, d) != 0) {
         goto out;
     }
-    os->v = xrealloc_array(os->v, os->nr + 1, sizeof(*os->v));
-    memset(&os->v[os->nr], 0, sizeof(*os->v));
+    /* Rows loaded one by one (trusted data, on first use) are pointed at by profiles, from
+     * several threads: the array never moves, so it is made once, for every OS there can be. */
+    if (!os->v) {
+        os->v = xcalloc(OSDATA_IDS_MAX, sizeof(*os->v));
+    }
+    if (os->nr == OSDATA_IDS_MAX) {
+        diag_set(d, DIAG_DATA, "%s: more than %d OS lists", path, OSDATA_IDS_MAX);
+        goto out;
+    }
     rc = load_one(&os->v[os->nr++], path, schema, d);
 out:
     cJSON_Delete(schema);

@@ -18,18 +18,21 @@
 /* One open collection. */
 struct frame {
     cJSON *node;
-    char *key;       /* a mapping's key waiting for its value, or NULL */
-    int index;       /* a sequence's next index */
-    size_t path_len; /* the length of this collection's own path */
+    char *key;        /* a mapping's key waiting for its value, or NULL */
+    int index;        /* a sequence's next index */
+    size_t path_len;  /* the length of this collection's own path */
+    const char *wrap; /* a template's tag: the key the collection goes under, or NULL */
 };
 
 struct builder {
-    struct frame stack[YAMLJSON_MAX_DEPTH + 1];
+    struct frame stack[YAMLJSON_STACK_MAX + 1];
     int depth; /* frames in use */
     cJSON *root;
     char path[PATH_MAX_LEN];
     size_t nodes;
     struct yamljson_lines *lines;
+    const struct yamljson_opts *o;
+    char wrap_keys[YAMLJSON_STACK_MAX + 1][KEY_MAX]; /* the frames' wrap keys */
     struct diag *d;
 };
 
@@ -90,7 +93,7 @@ static cJSON *scalar_node(const yaml_event_t *ev)
 static void record_line(struct builder *b, const yaml_mark_t *m)
 {
     size_t len = strlen(b->path);
-    if (!strmap_has(&b->lines->map, b->path, len)) {
+    if (b->o->lines && !strmap_has(&b->lines->map, b->path, len)) {
         strmap_put(&b->lines->map, b->path, len, (void *)(uintptr_t)(m->line + 1));
     }
 }
@@ -113,9 +116,11 @@ static int place(struct builder *b, cJSON *v, const yaml_mark_t *m)
 {
     struct frame *f;
 
-    if (++b->nodes > YAMLJSON_MAX_NODES) {
+    if (++b->nodes > b->o->max_nodes) {
+        char what[96];
         cJSON_Delete(v);
-        return fail_at(b, m, "too many values (the configuration is limited to 20000)");
+        snprintf(what, sizeof(what), "too many values (at most %zu)", b->o->max_nodes);
+        return fail_at(b, m, what);
     }
     if (!b->depth) {
         b->root = v;
@@ -156,31 +161,92 @@ static bool waiting_for_key(const struct builder *b)
     return b->depth && cJSON_IsObject(b->stack[b->depth - 1].node) && !b->stack[b->depth - 1].key;
 }
 
+/* A template's tag: the long form's key into key (KEY_MAX), "" for a tag that only types
+ * (!!str), NULL when the tag is refused. */
+static const char *tag_key(const struct builder *b, const unsigned char *tag, char *key)
+{
+    const char *t = (const char *)tag;
+
+    if (!b->o->cfn_tags) {
+        return NULL;
+    }
+    if (!strncmp(t, "tag:yaml.org,2002:", 18)) {
+        return !strcmp(t + 18, "str") ? "" : NULL;
+    }
+    if (t[0] != '!' || !t[1] || strlen(t) > KEY_MAX - 8 || strchr(t + 1, '!')) {
+        return NULL;
+    }
+    if (!strcmp(t, "!Ref") || !strcmp(t, "!Condition")) {
+        snprintf(key, KEY_MAX, "%s", t + 1);
+    } else {
+        snprintf(key, KEY_MAX, "Fn::%s", t + 1);
+    }
+    return key;
+}
+
+/* A tagged scalar of a template: {"Ref": "X"}, {"Fn::GetAtt": ["A", "B"]}, {"Fn::Sub": s}. */
+static int place_tagged(struct builder *b, const yaml_event_t *ev)
+{
+    const char *v = (const char *)ev->data.scalar.value;
+    char buf[KEY_MAX];
+    const char *key = tag_key(b, ev->data.scalar.tag, buf);
+    const char *dot;
+    cJSON *value, *wrapper;
+
+    if (!key) {
+        return fail_at(b, &ev->start_mark, "tags are not supported");
+    }
+    if (!*key) {
+        return place(b, cJSON_CreateString(v), &ev->start_mark);
+    }
+    if (!strcmp(key, "Fn::GetAtt") && (dot = strchr(v, '.')) != NULL) {
+        char *res = xstrndup(v, (size_t)(dot - v));
+        value = cJSON_CreateArray();
+        cJSON_AddItemToArray(value, cJSON_CreateString(res));
+        cJSON_AddItemToArray(value, cJSON_CreateString(dot + 1));
+        free(res);
+    } else {
+        value = cJSON_CreateString(v);
+    }
+    wrapper = cJSON_CreateObject();
+    cJSON_AddItemToObject(wrapper, key, value);
+    b->nodes++;
+    return place(b, wrapper, &ev->start_mark);
+}
+
 static int on_scalar(struct builder *b, const yaml_event_t *ev)
 {
     if (waiting_for_key(b)) {
         return take_key(b, ev);
     }
-    if (ev->data.scalar.length > YAMLJSON_MAX_SCALAR) {
-        return fail_at(b, &ev->start_mark, "value too long (at most 4096 bytes)");
+    if (ev->data.scalar.length > b->o->max_scalar) {
+        char what[96];
+        snprintf(what, sizeof(what), "value too long (at most %zu bytes)", b->o->max_scalar);
+        return fail_at(b, &ev->start_mark, what);
     }
     if (b->depth) {
         path_enter(b);
     }
     record_line(b, &ev->start_mark);
     b->path[b->depth ? b->stack[b->depth - 1].path_len : 0] = '\0';
+    if (ev->data.scalar.tag) {
+        return place_tagged(b, ev);
+    }
     return place(b, scalar_node(ev), &ev->start_mark);
 }
 
-static int on_open(struct builder *b, const yaml_event_t *ev, bool mapping)
+static int on_open(struct builder *b, const yaml_event_t *ev, bool mapping,
+                   const unsigned char *tag)
 {
     struct frame *f;
 
     if (waiting_for_key(b)) {
         return fail_at(b, &ev->start_mark, "a key must be a plain value, not a collection");
     }
-    if (b->depth >= YAMLJSON_MAX_DEPTH) {
-        return fail_at(b, &ev->start_mark, "nested too deeply (at most 32 levels)");
+    if (b->depth >= (int)b->o->max_depth) {
+        char what[64];
+        snprintf(what, sizeof(what), "nested too deeply (at most %u levels)", b->o->max_depth);
+        return fail_at(b, &ev->start_mark, what);
     }
     if (b->depth) {
         path_enter(b);
@@ -188,7 +254,14 @@ static int on_open(struct builder *b, const yaml_event_t *ev, bool mapping)
     record_line(b, &ev->start_mark);
     f = &b->stack[b->depth++];
     *f = (struct frame){mapping ? cJSON_CreateObject() : cJSON_CreateArray(), NULL, 0,
-                        strlen(b->path)};
+                        strlen(b->path), NULL};
+    if (tag) {
+        char *key = b->wrap_keys[b->depth - 1];
+        if (!(f->wrap = tag_key(b, tag, key))) {
+            return fail_at(b, &ev->start_mark, "tags are not supported");
+        }
+        f->wrap = *f->wrap ? f->wrap : NULL; /* !!str on a collection: no wrapper */
+    }
     return 0;
 }
 
@@ -198,6 +271,12 @@ static int on_close(struct builder *b, const yaml_event_t *ev)
 
     free(f.key); /* NULL unless a mapping ended on a key, which libyaml does not allow */
     b->path[b->depth ? b->stack[b->depth - 1].path_len : 0] = '\0';
+    if (f.wrap) {
+        cJSON *wrapper = cJSON_CreateObject();
+        cJSON_AddItemToObject(wrapper, f.wrap, f.node);
+        b->nodes++;
+        return place(b, wrapper, &ev->start_mark);
+    }
     return place(b, f.node, &ev->start_mark);
 }
 
@@ -205,17 +284,20 @@ static int on_event(struct builder *b, const yaml_event_t *ev, int *docs)
 {
     switch (ev->type) {
     case YAML_SCALAR_EVENT:
-        if (ev->data.scalar.tag) {
+        if (ev->data.scalar.tag && !b->o->cfn_tags) {
             return fail_at(b, &ev->start_mark, "tags are not supported");
         }
         return on_scalar(b, ev);
     case YAML_SEQUENCE_START_EVENT:
-    case YAML_MAPPING_START_EVENT:
-        if ((ev->type == YAML_SEQUENCE_START_EVENT ? ev->data.sequence_start.tag
-                                                   : ev->data.mapping_start.tag) != NULL) {
+    case YAML_MAPPING_START_EVENT: {
+        const unsigned char *tag = ev->type == YAML_SEQUENCE_START_EVENT
+                                       ? ev->data.sequence_start.tag
+                                       : ev->data.mapping_start.tag;
+        if (tag && !b->o->cfn_tags) {
             return fail_at(b, &ev->start_mark, "tags are not supported");
         }
-        return on_open(b, ev, ev->type == YAML_MAPPING_START_EVENT);
+        return on_open(b, ev, ev->type == YAML_MAPPING_START_EVENT, tag);
+    }
     case YAML_SEQUENCE_END_EVENT:
     case YAML_MAPPING_END_EVENT:
         return on_close(b, ev);
@@ -241,13 +323,25 @@ static void builder_release(struct builder *b)
 int yamljson_parse(cJSON **out, struct yamljson_lines *lines, const char *text, size_t len,
                    struct diag *d)
 {
+    static const struct yamljson_opts config = {false, YAMLJSON_MAX_DEPTH, YAMLJSON_MAX_NODES,
+                                                YAMLJSON_MAX_SCALAR, true};
+    return yamljson_parse_opts(out, lines, text, len, &config, d);
+}
+
+int yamljson_parse_opts(cJSON **out, struct yamljson_lines *lines, const char *text, size_t len,
+                        const struct yamljson_opts *o, struct diag *d)
+{
     yaml_parser_t parser;
-    struct builder b = {.lines = lines, .d = d};
+    struct yamljson_lines none;
+    struct builder b = {.lines = lines ? lines : &none, .o = o, .d = d};
     int docs = 0, rc = -1;
     bool done = false;
 
     *out = NULL;
-    memset(lines, 0, sizeof(*lines));
+    memset(b.lines, 0, sizeof(*b.lines));
+    if (o->max_depth > YAMLJSON_STACK_MAX) {
+        BUG("yamljson: depth %u over the stack's %d", o->max_depth, YAMLJSON_STACK_MAX);
+    }
     if (!yaml_parser_initialize(&parser)) {
         xalloc_die(0);
     }
@@ -275,8 +369,8 @@ int yamljson_parse(cJSON **out, struct yamljson_lines *lines, const char *text, 
 out:
     builder_release(&b);
     yaml_parser_delete(&parser);
-    if (rc) {
-        yamljson_lines_release(lines);
+    if (rc || !lines) {
+        yamljson_lines_release(b.lines);
     }
     return rc;
 }

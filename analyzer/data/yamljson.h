@@ -16,6 +16,7 @@
 #define ANALYZER_YAMLJSON_H
 
 #include <cjson/cJSON.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "diag.h"
@@ -24,6 +25,23 @@
 #define YAMLJSON_MAX_DEPTH 32
 #define YAMLJSON_MAX_NODES 20000
 #define YAMLJSON_MAX_SCALAR 4096
+#define YAMLJSON_STACK_MAX 64 /* the deepest any caller may ask for */
+
+/*
+ * How a document is read. The configuration (yamljson_parse) refuses every tag; a
+ * CloudFormation or SAM template uses its short-form tags, which cfn_tags maps to the
+ * long form the JSON spelling has: !Ref X -> {"Ref": "X"}, !Condition X ->
+ * {"Condition": "X"}, !GetAtt A.B -> {"Fn::GetAtt": ["A", "B"]}, any other !Name V ->
+ * {"Fn::Name": V} (!Sub, !Join, !If, !Select, !FindInMap, ...); !!str makes a string;
+ * other tags are refused. Aliases stay refused (a template has none; a billion laughs
+ * stays out); the bounds are the caller's.
+ */
+struct yamljson_opts {
+    bool cfn_tags;
+    unsigned max_depth; /* at most YAMLJSON_STACK_MAX */
+    size_t max_nodes, max_scalar;
+    bool lines; /* record a line for every path (the configuration's error messages) */
+};
 
 struct yamljson_lines {
     struct strmap map; /* path -> line, as (void *)(uintptr_t)line */
@@ -35,6 +53,10 @@ struct yamljson_lines {
  */
 int yamljson_parse(cJSON **out, struct yamljson_lines *lines, const char *text, size_t len,
                    struct diag *d);
+
+/** yamljson_parse() with other rules and bounds; lines may be NULL when o->lines is false. */
+int yamljson_parse_opts(cJSON **out, struct yamljson_lines *lines, const char *text, size_t len,
+                        const struct yamljson_opts *o, struct diag *d);
 
 /** The line of the node at path, or of its nearest ancestor that has one (0: none). */
 unsigned yamljson_line(const struct yamljson_lines *lines, const char *path);

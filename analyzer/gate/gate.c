@@ -81,9 +81,9 @@ static void say_unused(struct gate *g, const struct gate_rules *r, const size_t 
     }
 }
 
-void gate_apply(struct gate *g, struct findings *fs, const struct gate_rules *r)
+void gate_apply_part(struct gate *g, struct findings *fs, const struct gate_rules *r, size_t *hits)
 {
-    size_t *hits = xcalloc(r->suppress_nr + 1, sizeof(*hits)), kept = 0;
+    size_t kept = 0;
 
     for (size_t i = 0; i < fs->nr; i++) {
         const struct finding *f = &fs->items[i];
@@ -99,7 +99,19 @@ void gate_apply(struct gate *g, struct findings *fs, const struct gate_rules *r)
         }
     }
     fs->nr = kept;
+}
+
+void gate_finish(struct gate *g, const struct gate_rules *r, const size_t *hits)
+{
     say_unused(g, r, hits);
+}
+
+void gate_apply(struct gate *g, struct findings *fs, const struct gate_rules *r)
+{
+    size_t *hits = xcalloc(r->suppress_nr + 1, sizeof(*hits));
+
+    gate_apply_part(g, fs, r, hits);
+    gate_finish(g, r, hits);
     free(hits);
 }
 

@@ -53,6 +53,16 @@ int gate_today(long *out, struct diag *d);
 /** Set aside the findings of fs the rules match (fs keeps its order, and the rest). */
 void gate_apply(struct gate *g, struct findings *fs, const struct gate_rules *rules);
 
+/**
+ * gate_apply() in parts, for a run that gates each function as it is done: each part sets
+ * aside what the rules match and counts, in hits (one per suppression, zeroed by the
+ * caller), what each suppression matched; gate_finish() then says, once, which expired
+ * and which matched nothing, and which baseline entries no part matched.
+ */
+void gate_apply_part(struct gate *g, struct findings *fs, const struct gate_rules *rules,
+                     size_t *hits);
+void gate_finish(struct gate *g, const struct gate_rules *rules, const size_t *hits);
+
 /** Set aside every finding left in fs, as accepted for the reason given (--write-baseline). */
 void gate_accept_all(struct gate *g, struct findings *fs, const char *kind, const char *reason,
                      const char *where);

@@ -36,17 +36,162 @@ char *report_format_names(const char *sep)
     return out;
 }
 
-bool report_failed(const struct report *r)
+const char *report_verdict_name(enum report_verdict_kind v)
 {
-    if (!r->profile) {
-        for (size_t i = 0; i < r->matrix_nr; i++) {
-            if (r->matrix[i].imports) {
-                return false;
+    static const char *const names[] = {"pass", "fail", "error", "skipped"};
+    return names[v];
+}
+
+/* A layer given with a function is part of it; a layer alone heads itself. */
+static bool is_head(const struct report_input *in)
+{
+    return !in->role || strcmp(in->role, "layer") != 0 || in->alone;
+}
+
+size_t report_head_of(const struct report *r, size_t i)
+{
+    size_t h = i;
+
+    while (h > 0 && !is_head(&r->inputs[h])) {
+        h--;
+    }
+    return h;
+}
+
+/* The inputs of the unit headed by h: [h, *end). */
+static size_t unit_end(const struct report *r, size_t h)
+{
+    size_t end = h + 1;
+
+    while (end < r->inputs_nr && !is_head(&r->inputs[end])) {
+        end++;
+    }
+    return end;
+}
+
+const struct profile *report_input_profile(const struct report *r, size_t i)
+{
+    const struct report_input *in = &r->inputs[report_head_of(r, i)];
+    return in->profile ? in->profile : r->profile;
+}
+
+const struct report_verdict *report_input_matrix(const struct report *r, size_t i, size_t *nr)
+{
+    const struct report_input *in = &r->inputs[i];
+
+    *nr = 0;
+    if (in->matrix_nr) {
+        *nr = in->matrix_nr;
+        return in->matrix;
+    }
+    /* A report made for one input carries its matrix at the top (checked last: it walks). */
+    if (i == 0 && r->matrix_nr && !in->error && !in->skipped && is_head(in) &&
+        !report_input_profile(r, i) && r->inputs_nr == unit_end(r, 0)) {
+        *nr = r->matrix_nr;
+        return r->matrix;
+    }
+    return NULL;
+}
+
+/* The first of items[0..n) whose input is not below input (they are sorted by input). */
+static size_t lower_bound(const struct finding *items, size_t n, size_t input)
+{
+    size_t lo = 0, hi = n;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (items[mid].input < input) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    return lo;
+}
+
+void report_findings_of(const struct report *r, size_t i, size_t *begin, size_t *end)
+{
+    *begin = lower_bound(r->findings->items, r->findings->nr, i);
+    *end = lower_bound(r->findings->items, r->findings->nr, i + 1);
+}
+
+void report_input_counts(const struct report *r, size_t i, struct report_counts *c)
+{
+    size_t b, e;
+
+    memset(c, 0, sizeof(*c));
+    report_findings_of(r, i, &b, &e);
+    for (size_t k = b; k < e; k++) {
+        enum severity sev = r->findings->items[k].severity;
+        c->error += sev == SEV_ERROR;
+        c->warning += sev == SEV_WARNING;
+        c->note += sev == SEV_NOTE;
+    }
+    if (r->gate) {
+        const struct findings *s = &r->gate->suppressed;
+        c->suppressed = lower_bound(s->items, s->nr, i + 1) - lower_bound(s->items, s->nr, i);
+    }
+}
+
+static bool fails_on_findings(const struct report *r, size_t from, size_t to)
+{
+    for (size_t i = from; i < to; i++) {
+        size_t b, e;
+        report_findings_of(r, i, &b, &e);
+        for (size_t k = b; k < e; k++) {
+            if (r->findings->items[k].severity >= r->fail_on && r->fail_on != SEV_NONE) {
+                return true;
             }
         }
-        return true;
     }
-    return findings_count_at_least(r->findings, r->fail_on) > 0;
+    return false;
+}
+
+enum report_verdict_kind report_input_verdict(const struct report *r, size_t i)
+{
+    const struct report_input *in = &r->inputs[i];
+    const struct report_verdict *m;
+    size_t end = is_head(in) ? unit_end(r, i) : i + 1, nr;
+
+    for (size_t k = i; k < end; k++) {
+        if (r->inputs[k].error) {
+            return REPORT_ERROR;
+        }
+    }
+    if (in->skipped) {
+        return REPORT_SKIPPED;
+    }
+    if (is_head(in) && (m = report_input_matrix(r, i, &nr)) != NULL) {
+        for (size_t k = 0; k < nr; k++) {
+            if (m[k].imports) {
+                return REPORT_PASS;
+            }
+        }
+        return REPORT_FAIL;
+    }
+    return fails_on_findings(r, i, end) ? REPORT_FAIL : REPORT_PASS;
+}
+
+size_t report_tally(const struct report *r, size_t out[4])
+{
+    size_t heads = 0;
+
+    memset(out, 0, 4 * sizeof(*out));
+    for (size_t i = 0; i < r->inputs_nr; i++) {
+        if (is_head(&r->inputs[i])) {
+            out[report_input_verdict(r, i)]++;
+            heads++;
+        }
+    }
+    return heads;
+}
+
+bool report_failed(const struct report *r)
+{
+    size_t t[4];
+
+    report_tally(r, t);
+    return t[REPORT_FAIL] || t[REPORT_ERROR];
 }
 
 size_t report_suppressed_count(const struct report *r)
@@ -61,26 +206,72 @@ void report_print_suppressed(FILE *out, const struct report *r)
     }
 }
 
+void report_print_tally(FILE *out, const struct report *r)
+{
+    size_t t[4], heads = report_tally(r, t);
+
+    if (heads < 2 && !t[REPORT_ERROR] && !t[REPORT_SKIPPED]) {
+        return;
+    }
+    fprintf(out, " (%zu pass, %zu fail", t[REPORT_PASS], t[REPORT_FAIL]);
+    if (t[REPORT_ERROR]) {
+        fprintf(out, ", %zu error", t[REPORT_ERROR]);
+    }
+    if (t[REPORT_SKIPPED]) {
+        fprintf(out, ", %zu skipped", t[REPORT_SKIPPED]);
+    }
+    fputc(')', out);
+}
+
+void report_print_target(FILE *out, const struct report *r)
+{
+    if (r->profile) {
+        fprintf(out, "target %s %s", r->profile->runtime, r->profile->arch);
+    } else {
+        fputs("targets as declared", out);
+    }
+}
+
 void report_print_summary_line(FILE *out, const struct report *r)
 {
     const struct findings *fs = r->findings;
     size_t e = findings_count(fs, SEV_ERROR), w = findings_count(fs, SEV_WARNING);
-    size_t n = findings_count(fs, SEV_NOTE), ok = 0;
+    size_t n = findings_count(fs, SEV_NOTE), ok = 0, t[4], heads = report_tally(r, t);
+    bool fails = t[REPORT_FAIL] > 0;
 
-    if (!r->profile) {
+    if (!r->profile && r->matrix_nr) {
         for (size_t i = 0; i < r->matrix_nr; i++) {
             ok += r->matrix[i].imports;
         }
-        fprintf(out, "%s: imports on %zu of %zu runtime%s\n", r->tool_name, ok, r->matrix_nr,
-                r->matrix_nr == 1 ? "" : "s");
+        if (heads > 1 || t[REPORT_ERROR] || t[REPORT_SKIPPED]) {
+            fprintf(out, "%s: %zu input%s", r->tool_name, heads, heads == 1 ? "" : "s");
+            report_print_tally(out, r);
+            fputs(";", out);
+        } else {
+            fprintf(out, "%s:", r->tool_name);
+        }
+        fprintf(out, " %s on %zu of %zu runtime%s\n",
+                heads > 1 || t[REPORT_ERROR] || t[REPORT_SKIPPED] ? "together they import"
+                                                                  : "imports",
+                ok, r->matrix_nr, r->matrix_nr == 1 ? "" : "s");
         return;
     }
     fprintf(out, "%s: %zu error%s, %zu warning%s, %zu note%s", r->tool_name, e, e == 1 ? "" : "s",
             w, w == 1 ? "" : "s", n, n == 1 ? "" : "s");
     report_print_suppressed(out, r);
-    fprintf(out, " in %zu input%s; target %s %s: %s\n", r->inputs_nr, r->inputs_nr == 1 ? "" : "s",
-            r->profile->runtime, r->profile->arch,
-            report_failed(r) ? "fails (--fail-on)" : "passes");
+    fprintf(out, " in %zu input%s", r->inputs_nr, r->inputs_nr == 1 ? "" : "s");
+    report_print_tally(out, r);
+    fputs("; ", out);
+    report_print_target(out, r);
+    fputs(fails || t[REPORT_ERROR] ? ": fails" : ": passes", out);
+    if (fails && t[REPORT_ERROR]) {
+        fprintf(out, " (--fail-on; %zu could not be read)", t[REPORT_ERROR]);
+    } else if (t[REPORT_ERROR]) {
+        fprintf(out, " (%zu could not be read)", t[REPORT_ERROR]);
+    } else if (fails) {
+        fputs(" (--fail-on)", out);
+    }
+    fputc('\n', out);
 }
 
 static int cmp_rule(const void *a, const void *b)
@@ -124,8 +315,8 @@ size_t report_rules(const struct report *r, const struct rule ***out)
 
 bool report_in_archive(const struct report *r, const struct finding *f)
 {
-    return strcmp(r->inputs[f->input].kind, "directory") != 0 &&
-           strcmp(r->inputs[f->input].kind, "file") != 0;
+    const char *kind = r->inputs[f->input].kind;
+    return kind && strcmp(kind, "directory") != 0 && strcmp(kind, "file") != 0;
 }
 
 char *report_artifact_path(const struct report *r, const struct finding *f)
@@ -133,7 +324,8 @@ char *report_artifact_path(const struct report *r, const struct finding *f)
     const char *in = r->inputs[f->input].name;
     size_t n = strlen(in);
 
-    if (strcmp(r->inputs[f->input].kind, "directory") != 0 || !f->path[0]) {
+    if (!r->inputs[f->input].kind || strcmp(r->inputs[f->input].kind, "directory") != 0 ||
+        !f->path[0]) {
         return xstrdup(in);
     }
     while (n > 1 && in[n - 1] == '/') {

@@ -43,19 +43,39 @@ struct report_input {
                               * a --layer of a function), or a guess worth explaining */
     size_t files, elf_objects, extensions, distributions;
     const struct strvec *notes; /* remarks on the input as a whole */
+    /* Audits (issue 11): each function checked as a unit, against its own target. */
+    const char *function;                /* the function it belongs to, as its declaration names
+                                    * it (logical id, function name); NULL: none declared */
+    const struct profile *profile;       /* the target it was checked against; NULL: the report's */
+    const struct report_verdict *matrix; /* no target: where it would import (a function or a
+                                          * layer alone; NULL: the report's, for one input) */
+    size_t matrix_nr;
+    const char *error;   /* it could not be read: why (verdict error); NULL: it was read */
+    const char *skipped; /* it was not checked: why (verdict skipped), e.g. not Python */
+    const struct strvec *not_checked; /* layers its declaration names with no local code */
+};
+
+/* What became of one input (report_input_verdict()). */
+enum report_verdict_kind { REPORT_PASS, REPORT_FAIL, REPORT_ERROR, REPORT_SKIPPED };
+
+/* The findings of one input, by severity, and those the gate set aside. */
+struct report_counts {
+    size_t error, warning, note, suppressed;
 };
 
 struct report {
     const char *tool_name;
     const char *tool_version;
-    const struct profile *profile; /* NULL for the matrix */
+    const struct profile *profile; /* the target every input was checked against; NULL for the
+                                    * matrix, or when the inputs' targets differ */
     const struct report_input *inputs;
     size_t inputs_nr;
-    const struct findings *findings; /* sorted; finding->input indexes inputs */
+    const struct findings *findings; /* sorted, by input first; finding->input indexes inputs */
     enum severity fail_on;
     bool color;                    /* text only: ANSI colour */
     int verbose;                   /* text only: print the Lambda error line */
-    struct report_verdict *matrix; /* without a target: one row per runtime+arch */
+    struct report_verdict *matrix; /* without a target: one row per runtime+arch (with several
+                                    * inputs: where all of them import) */
     size_t matrix_nr;
     /* The CI gate (gate/). rules: the catalogue, for SARIF's driver.rules and JUnit's test
      * cases (NULL: the rules the findings name). gate: the findings set aside by a
@@ -66,15 +86,55 @@ struct report {
     bool gated;
 };
 
-/** Whether the run fails the gate: a finding at or above --fail-on, or, for the matrix,
- * no runtime on which the bundle imports. */
+/** Whether the run fails the gate: an input that fails (a finding at or above --fail-on,
+ * or, for the matrix, no runtime on which it imports) or that could not be read. */
 bool report_failed(const struct report *r);
+
+/** "pass", "fail", "error", "skipped". */
+const char *report_verdict_name(enum report_verdict_kind v);
+
+/**
+ * The input that heads the function input i belongs to: i itself, or for a layer given
+ * with a function (role "layer", not alone) the function before it. A function and its
+ * layers are one unit: checked together, one verdict.
+ */
+size_t report_head_of(const struct report *r, size_t i);
+
+/** The target input i was checked against: its own, or the report's (NULL: none). */
+const struct profile *report_input_profile(const struct report *r, size_t i);
+
+/** The matrix input i was checked on (NULL with *nr = 0 when it had a target). */
+const struct report_verdict *report_input_matrix(const struct report *r, size_t i, size_t *nr);
+
+/** The findings of input i: [*begin, *end) of r->findings (sorted by input). */
+void report_findings_of(const struct report *r, size_t i, size_t *begin, size_t *end);
+
+/** Input i's own findings by severity, and how many of them the gate set aside. */
+void report_input_counts(const struct report *r, size_t i, struct report_counts *c);
+
+/**
+ * What became of input i. A head: error when it or one of its layers could not be read,
+ * skipped when it was not checked, else fail on a finding at or above --fail-on in it or
+ * its layers (the matrix: no runtime where it imports), else pass. A layer of a function:
+ * from its own findings.
+ */
+enum report_verdict_kind report_input_verdict(const struct report *r, size_t i);
+
+/** The heads (functions, layers alone) by verdict: out[REPORT_PASS] ... out[REPORT_SKIPPED]. */
+size_t report_tally(const struct report *r, size_t out[4]);
 
 /** The findings set aside by the gate (0 without one). */
 size_t report_suppressed_count(const struct report *r);
 
 /** "; N suppressed" when the run was gated (the text summary line's tail), else nothing. */
 void report_print_suppressed(FILE *out, const struct report *r);
+
+/** " (P pass, F fail, E error, S skipped)" when there are several inputs (or one that
+ * could not be read or was not checked), else nothing. */
+void report_print_tally(FILE *out, const struct report *r);
+
+/** "target python3.12 arm64", or "targets as declared" when the inputs' differ. */
+void report_print_target(FILE *out, const struct report *r);
 
 /** The one-line summary, for stderr when stdout carries a machine format. */
 void report_print_summary_line(FILE *out, const struct report *r);

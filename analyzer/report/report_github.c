@@ -9,7 +9,8 @@
  * no byte of a member name may end the line abiscan writes: control characters are
  * written as \xNN first, then the toolkit's escapes apply, and every line this emitter
  * writes starts with "::error ", "::warning " or "::notice ". Findings the gate set aside
- * are not annotated: they are accepted.
+ * are not annotated: they are accepted. An input that could not be read is an ::error
+ * of its own (file= the input), so that the step fails visibly on it.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -74,21 +75,63 @@ static void annotate(FILE *out, const struct report *r, const struct finding *f)
     free(title);
 }
 
-int report_github(FILE *out, const struct report *r, struct diag *d)
+/* An input that could not be read fails the step's annotations too; one not checked is a
+ * notice. */
+static void annotate_input(FILE *out, const struct report_input *in)
 {
-    if (!r->profile) {
-        size_t ok = 0;
-        for (size_t i = 0; i < r->matrix_nr; i++) {
-            ok += r->matrix[i].imports;
-        }
+    const char *why = in->error ? in->error : in->skipped;
+
+    fprintf(out, "::%s file=", in->error ? "error" : "notice");
+    gh_put(out, in->name, true);
+    fprintf(out, ",title=abiscan %s::", in->error ? "input-unreadable" : "not-checked");
+    if (in->function) {
+        gh_put(out, in->function, false);
+        fputs(": ", out);
+    }
+    gh_put(out, in->error ? "could not be read: " : "not checked: ", false);
+    gh_put(out, why, false);
+    fputc('\n', out);
+}
+
+static void annotate_matrix(FILE *out, const struct report *r, size_t i, bool alone)
+{
+    size_t nr, ok = 0;
+    const struct report_verdict *rows = report_input_matrix(r, i, &nr);
+
+    for (size_t k = 0; k < nr; k++) {
+        ok += rows[k].imports;
+    }
+    if (alone) {
         fprintf(out,
                 "::%s title=abiscan::imports on %zu of %zu runtimes (give --runtime for "
                 "the findings)\n",
-                ok ? "notice" : "error", ok, r->matrix_nr);
-        return ferror(out) ? diag_set(d, DIAG_IO, "cannot write the report") : 0;
+                ok ? "notice" : "error", ok, nr);
+        return;
     }
-    for (size_t i = 0; i < r->findings->nr; i++) {
-        annotate(out, r, &r->findings->items[i]);
+    fprintf(out, "::%s file=", ok ? "notice" : "error");
+    gh_put(out, r->inputs[i].name, true);
+    fprintf(out, ",title=abiscan::imports on %zu of %zu runtimes\n", ok, nr);
+}
+
+int report_github(FILE *out, const struct report *r, struct diag *d)
+{
+    size_t t[4], heads = report_tally(r, t), nr;
+
+    for (size_t i = 0; i < r->inputs_nr; i++) {
+        const struct report_input *in = &r->inputs[i];
+        size_t b, e;
+        if (in->error || in->skipped) {
+            annotate_input(out, in);
+            continue;
+        }
+        if (report_head_of(r, i) == i && report_input_matrix(r, i, &nr)) {
+            annotate_matrix(out, r, i, heads == 1);
+            continue;
+        }
+        report_findings_of(r, i, &b, &e);
+        for (size_t k = b; k < e; k++) {
+            annotate(out, r, &r->findings->items[k]);
+        }
     }
     return ferror(out) ? diag_set(d, DIAG_IO, "cannot write the report") : 0;
 }

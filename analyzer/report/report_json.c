@@ -1,19 +1,21 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * JSON output: one object, keys in a fixed order (cJSON keeps insertion
- * order), validated in the tests against rules/schema/report.schema.json.
+ * order), validated in the tests against rules/schema/report.schema.json. The objects it
+ * shares with JSON Lines (report_jsonl.c) are built here (report_int.h).
  */
 #include <cjson/cJSON.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "report.h"
+#include "report_int.h"
 #include "rules.h"
 #include "utf8.h"
 #include "xalloc.h"
 
 /* Every string the bundle may have put bytes in passes here: the report is valid UTF-8. */
-static void add_str(cJSON *obj, const char *key, const char *value)
+void rjson_add_str(cJSON *obj, const char *key, const char *value)
 {
     if (value) {
         char *clean = utf8_escape(value, false);
@@ -24,15 +26,17 @@ static void add_str(cJSON *obj, const char *key, const char *value)
     }
 }
 
-static void add_num(cJSON *obj, const char *key, double value)
+void rjson_add_num(cJSON *obj, const char *key, double value)
 {
     cJSON_AddItemToObject(obj, key, cJSON_CreateNumber(value));
 }
 
+#define add_str rjson_add_str
+#define add_num rjson_add_num
+
 /* The target, or nulls for the matrix (no --runtime). */
-static cJSON *json_target(const struct report *r)
+cJSON *rjson_target(const struct profile *p)
 {
-    const struct profile *p = r->profile;
     cJSON *t = cJSON_CreateObject();
 
     add_str(t, "runtime", p ? p->runtime : NULL);
@@ -43,12 +47,12 @@ static cJSON *json_target(const struct report *r)
     return t;
 }
 
-static cJSON *json_matrix(const struct report *r)
+cJSON *rjson_matrix(const struct report_verdict *rows, size_t nr)
 {
     cJSON *list = cJSON_CreateArray();
 
-    for (size_t i = 0; i < r->matrix_nr; i++) {
-        const struct report_verdict *v = &r->matrix[i];
+    for (size_t i = 0; i < nr; i++) {
+        const struct report_verdict *v = &rows[i];
         cJSON *o = cJSON_CreateObject(), *rules = cJSON_CreateArray();
         add_str(o, "runtime", v->profile->runtime);
         add_str(o, "arch", v->profile->arch);
@@ -64,31 +68,67 @@ static cJSON *json_matrix(const struct report *r)
     return list;
 }
 
+static cJSON *strings(const struct strvec *v)
+{
+    cJSON *list = cJSON_CreateArray();
+
+    for (size_t j = 0; v && j < v->nr; j++) {
+        char *clean = utf8_escape(v->v[j], false);
+        cJSON_AddItemToArray(list, cJSON_CreateString(clean));
+        free(clean);
+    }
+    return list;
+}
+
+void rjson_input_into(cJSON *o, const struct report *r, size_t i)
+{
+    const struct report_input *in = &r->inputs[i];
+    enum report_verdict_kind v = report_input_verdict(r, i);
+    const struct report_verdict *rows;
+    struct report_counts c;
+    cJSON *counts = cJSON_CreateObject();
+    size_t nr;
+
+    add_str(o, "path", in->name);
+    add_str(o, "function", in->function);
+    add_str(o, "kind", in->kind);
+    add_str(o, "role", in->role);
+    add_str(o, "role_reason", in->role_reason);
+    add_num(o, "files", (double)in->files);
+    add_num(o, "elf_objects", (double)in->elf_objects);
+    add_num(o, "extension_modules", (double)in->extensions);
+    add_num(o, "distributions", (double)in->distributions);
+    cJSON_AddItemToObject(o, "notes", strings(in->notes));
+    cJSON_AddItemToObject(o, "target", rjson_target(report_input_profile(r, i)));
+    add_str(o, "verdict", report_verdict_name(v));
+    add_str(o, "reason", v == REPORT_ERROR ? in->error : v == REPORT_SKIPPED ? in->skipped : NULL);
+    report_input_counts(r, i, &c);
+    add_num(counts, "error", (double)c.error);
+    add_num(counts, "warning", (double)c.warning);
+    add_num(counts, "note", (double)c.note);
+    if (r->gated) {
+        add_num(counts, "suppressed", (double)c.suppressed);
+    }
+    cJSON_AddItemToObject(o, "counts", counts);
+    cJSON_AddItemToObject(o, "not_checked", strings(in->not_checked));
+    if ((rows = report_input_matrix(r, i, &nr)) != NULL) {
+        cJSON_AddItemToObject(o, "compatibility", rjson_matrix(rows, nr));
+    }
+}
+
 static cJSON *json_inputs(const struct report *r)
 {
     cJSON *list = cJSON_CreateArray();
 
     for (size_t i = 0; i < r->inputs_nr; i++) {
-        const struct report_input *in = &r->inputs[i];
-        cJSON *o = cJSON_CreateObject(), *notes = cJSON_CreateArray();
-        add_str(o, "path", in->name);
-        add_str(o, "kind", in->kind);
-        add_str(o, "role", in->role);
-        add_str(o, "role_reason", in->role_reason);
-        add_num(o, "files", (double)in->files);
-        add_num(o, "elf_objects", (double)in->elf_objects);
-        add_num(o, "extension_modules", (double)in->extensions);
-        add_num(o, "distributions", (double)in->distributions);
-        for (size_t j = 0; in->notes && j < in->notes->nr; j++) {
-            cJSON_AddItemToArray(notes, cJSON_CreateString(in->notes->v[j]));
-        }
-        cJSON_AddItemToObject(o, "notes", notes);
+        cJSON *o = cJSON_CreateObject();
+        rjson_input_into(o, r, i);
         cJSON_AddItemToArray(list, o);
     }
     return list;
 }
 
-static cJSON *json_finding(const struct report *r, const struct finding *f)
+cJSON *rjson_finding(const struct report *r, const struct finding *f)
 {
     cJSON *o = cJSON_CreateObject(), *aliases = cJSON_CreateArray();
 
@@ -102,6 +142,7 @@ static cJSON *json_finding(const struct report *r, const struct finding *f)
         cJSON_AddItemToArray(aliases, cJSON_CreateString(f->aliases.v[i]));
     }
     add_str(o, "input", r->inputs[f->input].name);
+    add_str(o, "function", r->inputs[report_head_of(r, f->input)].function);
     if (f->dist_name) {
         cJSON *dist = cJSON_CreateObject();
         add_str(dist, "name", f->dist_name);
@@ -118,14 +159,21 @@ static cJSON *json_finding(const struct report *r, const struct finding *f)
     return o;
 }
 
-/* What the gate set aside (suppressions, the baseline): the findings, each with why. */
-static cJSON *json_suppressed(const struct report *r)
+/* What the gate set aside (suppressions, the baseline) of inputs [from, to): the findings,
+ * each with why (the gate's list is in input order, as the findings are). */
+cJSON *rjson_suppressed(const struct report *r, size_t from, size_t to)
 {
     cJSON *list = cJSON_CreateArray();
 
     for (size_t i = 0; i < report_suppressed_count(r); i++) {
         const struct gate_mark *m = &r->gate->marks[i];
-        cJSON *o = json_finding(r, &r->gate->suppressed.items[i]), *why = cJSON_CreateObject();
+        const struct finding *f = &r->gate->suppressed.items[i];
+        cJSON *o, *why;
+        if (f->input < from || f->input >= to) {
+            continue;
+        }
+        o = rjson_finding(r, f);
+        why = cJSON_CreateObject();
         add_str(why, "kind", m->kind);
         add_str(why, "reason", m->reason);
         add_str(why, "where", m->where);
@@ -135,40 +183,26 @@ static cJSON *json_suppressed(const struct report *r)
     return list;
 }
 
-int report_json(FILE *out, const struct report *r, struct diag *d)
+cJSON *rjson_findings(const struct report *r, size_t from, size_t to)
 {
-    cJSON *root = cJSON_CreateObject(), *tool = cJSON_CreateObject();
-    cJSON *findings = cJSON_CreateArray(), *summary = cJSON_CreateObject();
-    char *text;
+    cJSON *list = cJSON_CreateArray();
+    size_t b = 0, e = 0, unused;
+
+    if (from < to) {
+        report_findings_of(r, from, &b, &unused);
+        report_findings_of(r, to - 1, &unused, &e);
+    }
+    for (size_t i = b; i < e; i++) {
+        cJSON_AddItemToArray(list, rjson_finding(r, &r->findings->items[i]));
+    }
+    return list;
+}
+
+int rjson_print(FILE *out, cJSON *root, bool one_line, struct diag *d)
+{
+    char *text = one_line ? cJSON_PrintUnformatted(root) : cJSON_Print(root);
     int rc = 0;
 
-    add_num(root, "schema_version", REPORT_SCHEMA_VERSION);
-    add_str(tool, "name", r->tool_name);
-    add_str(tool, "version", r->tool_version);
-    cJSON_AddItemToObject(root, "tool", tool);
-    cJSON_AddItemToObject(root, "target", json_target(r));
-    cJSON_AddItemToObject(root, "inputs", json_inputs(r));
-    for (size_t i = 0; i < r->findings->nr; i++) {
-        cJSON_AddItemToArray(findings, json_finding(r, &r->findings->items[i]));
-    }
-    cJSON_AddItemToObject(root, "findings", findings);
-    if (r->gated) {
-        cJSON_AddItemToObject(root, "suppressed", json_suppressed(r));
-    }
-    if (!r->profile) {
-        cJSON_AddItemToObject(root, "compatibility", json_matrix(r));
-    }
-    add_num(summary, "error", (double)findings_count(r->findings, SEV_ERROR));
-    add_num(summary, "warning", (double)findings_count(r->findings, SEV_WARNING));
-    add_num(summary, "note", (double)findings_count(r->findings, SEV_NOTE));
-    add_str(summary, "fail_on", severity_name(r->fail_on));
-    cJSON_AddItemToObject(summary, "failed", cJSON_CreateBool(report_failed(r)));
-    if (r->gated) {
-        add_num(summary, "suppressed", (double)report_suppressed_count(r));
-    }
-    cJSON_AddItemToObject(root, "summary", summary);
-
-    text = cJSON_Print(root);
     if (!text) {
         xalloc_die(0);
     }
@@ -178,4 +212,40 @@ int report_json(FILE *out, const struct report *r, struct diag *d)
     cJSON_free(text);
     cJSON_Delete(root);
     return rc;
+}
+
+int report_json(FILE *out, const struct report *r, struct diag *d)
+{
+    cJSON *root = cJSON_CreateObject(), *tool = cJSON_CreateObject();
+    cJSON *summary = cJSON_CreateObject(), *verdicts = cJSON_CreateObject();
+    size_t t[4];
+
+    add_num(root, "schema_version", REPORT_SCHEMA_VERSION);
+    add_str(tool, "name", r->tool_name);
+    add_str(tool, "version", r->tool_version);
+    cJSON_AddItemToObject(root, "tool", tool);
+    cJSON_AddItemToObject(root, "target", rjson_target(r->profile));
+    cJSON_AddItemToObject(root, "inputs", json_inputs(r));
+    cJSON_AddItemToObject(root, "findings", rjson_findings(r, 0, r->inputs_nr));
+    if (r->gated) {
+        cJSON_AddItemToObject(root, "suppressed", rjson_suppressed(r, 0, r->inputs_nr));
+    }
+    if (!r->profile && r->matrix_nr) {
+        cJSON_AddItemToObject(root, "compatibility", rjson_matrix(r->matrix, r->matrix_nr));
+    }
+    add_num(summary, "error", (double)findings_count(r->findings, SEV_ERROR));
+    add_num(summary, "warning", (double)findings_count(r->findings, SEV_WARNING));
+    add_num(summary, "note", (double)findings_count(r->findings, SEV_NOTE));
+    add_str(summary, "fail_on", severity_name(r->fail_on));
+    cJSON_AddItemToObject(summary, "failed", cJSON_CreateBool(report_failed(r)));
+    if (r->gated) {
+        add_num(summary, "suppressed", (double)report_suppressed_count(r));
+    }
+    report_tally(r, t);
+    for (enum report_verdict_kind v = REPORT_PASS; v <= REPORT_SKIPPED; v++) {
+        add_num(verdicts, report_verdict_name(v), (double)t[v]);
+    }
+    cJSON_AddItemToObject(summary, "verdicts", verdicts);
+    cJSON_AddItemToObject(root, "summary", summary);
+    return rjson_print(out, root, false, d);
 }

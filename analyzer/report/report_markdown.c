@@ -2,7 +2,7 @@
 /*
  * Markdown for $GITHUB_STEP_SUMMARY or a pull-request comment (GitHub Flavored Markdown,
  * github.github.com/gfm: tables are §4.10). Per input a verdict line, then a table of
- * its findings grouped by distribution. Everything a bundle names is escaped for a table
+ * its findings grouped by distribution (an input that could not be read: :x: and why). Everything a bundle names is escaped for a table
  * cell: '|' as "\|" (GFM §4.10: the only way to put a pipe in a cell), the ASCII
  * punctuation Markdown would act on backslash-escaped (CommonMark §2.4), '<', '>' and '&'
  * as entities, so that no name becomes HTML, a link or a new row; control characters
@@ -75,34 +75,86 @@ static void row(FILE *out, const struct finding *f, const char *status)
     fputs(" |\n", out);
 }
 
+static void matrix(FILE *out, const struct report_verdict *rows, size_t nr)
+{
+    fputs("| runtime | arch | imports | blocked by |\n|---|---|---|---|\n", out);
+    for (size_t i = 0; i < nr; i++) {
+        const struct report_verdict *v = &rows[i];
+        char *why = strvec_join(&v->blockers, ", ");
+        fprintf(out, "| %s | %s | %s | ", v->profile->runtime, v->profile->arch,
+                v->imports ? "yes" : "**no**");
+        md_put(out, why);
+        fputs(" |\n", out);
+        free(why);
+    }
+    fputc('\n', out);
+}
+
+static void section_heading(FILE *out, const struct report *r, size_t in, bool failing)
+{
+    const struct report_input *ri = &r->inputs[in];
+    const struct profile *p = report_input_profile(r, in);
+
+    fprintf(out, "### %s ",
+            failing       ? ":x:"
+            : ri->skipped ? ":fast_forward:"
+                          : ":white_check_mark:");
+    if (ri->function) {
+        md_put(out, ri->function);
+        fputc(' ', out);
+    }
+    md_put(out, ri->name);
+    fprintf(out, " (%s", ri->role);
+    if (ri->kind) {
+        fprintf(out, ", %s", ri->kind);
+    }
+    if (p && !r->profile) {
+        fprintf(out, ", %s %s", p->runtime, p->arch);
+    }
+    fputs(")\n\n", out);
+}
+
 static void input_section(FILE *out, const struct report *r, size_t in)
 {
     const struct findings *fs = r->findings;
-    const struct finding **v = xcalloc(fs->nr + 1, sizeof(*v));
-    size_t n = 0, sup = 0, e = 0, w = 0, notes = 0, failing = 0;
+    const struct report_input *ri = &r->inputs[in];
+    enum report_verdict_kind verdict = report_input_verdict(r, in);
+    bool failing = verdict == REPORT_FAIL || verdict == REPORT_ERROR;
+    const struct finding **v = NULL;
+    const struct report_verdict *rows;
+    struct report_counts c;
+    size_t n = 0, b, e, rows_nr;
 
-    for (size_t i = 0; i < fs->nr; i++) {
-        if (fs->items[i].input == in) {
-            v[n++] = &fs->items[i];
-            e += fs->items[i].severity == SEV_ERROR;
-            w += fs->items[i].severity == SEV_WARNING;
-            notes += fs->items[i].severity == SEV_NOTE;
-            failing += fs->items[i].severity >= r->fail_on;
-        }
+    section_heading(out, r, in, failing);
+    if (ri->error || ri->skipped) {
+        fputs(ri->error ? "**Could not be read**: " : "**Not checked**: ", out);
+        md_put(out, ri->error ? ri->error : ri->skipped);
+        fputs("\n\n", out);
+        return;
     }
-    for (size_t i = 0; i < report_suppressed_count(r); i++) {
-        sup += r->gate->suppressed.items[i].input == in;
+    if (report_head_of(r, in) == in && (rows = report_input_matrix(r, in, &rows_nr)) != NULL) {
+        matrix(out, rows, rows_nr);
+        return;
+    }
+    report_input_counts(r, in, &c);
+    report_findings_of(r, in, &b, &e);
+    v = xcalloc(e - b + 1, sizeof(*v));
+    for (size_t i = b; i < e; i++) {
+        v[n++] = &fs->items[i];
     }
     qsort(v, n, sizeof(*v), cmp_dist);
-    fprintf(out, "### %s ", failing ? ":x:" : ":white_check_mark:");
-    md_put(out, r->inputs[in].name);
-    fprintf(out, " (%s, %s)\n\n", r->inputs[in].role, r->inputs[in].kind);
-    fprintf(out, "**%s**: %zu error%s, %zu warning%s, %zu note%s", failing ? "Fails" : "Passes", e,
-            e == 1 ? "" : "s", w, w == 1 ? "" : "s", notes, notes == 1 ? "" : "s");
+    fprintf(out, "**%s**: %zu error%s, %zu warning%s, %zu note%s", failing ? "Fails" : "Passes",
+            c.error, c.error == 1 ? "" : "s", c.warning, c.warning == 1 ? "" : "s", c.note,
+            c.note == 1 ? "" : "s");
     if (r->gated) {
-        fprintf(out, ", %zu suppressed", sup);
+        fprintf(out, ", %zu suppressed", c.suppressed);
     }
-    fprintf(out, " in %zu files (%zu ELF).\n\n", r->inputs[in].files, r->inputs[in].elf_objects);
+    fprintf(out, " in %zu files (%zu ELF).\n\n", ri->files, ri->elf_objects);
+    for (size_t i = 0; ri->not_checked && i < ri->not_checked->nr; i++) {
+        fputs("Not checked: ", out);
+        md_put(out, ri->not_checked->v[i]);
+        fputs("\n\n", out);
+    }
     if (n) {
         fputs("| distribution | member | severity | rule | finding |\n"
               "|---|---|---|---|---|\n",
@@ -115,32 +167,30 @@ static void input_section(FILE *out, const struct report *r, size_t in)
     free(v);
 }
 
-static void matrix(FILE *out, const struct report *r)
-{
-    fputs("| runtime | arch | imports | blocked by |\n|---|---|---|---|\n", out);
-    for (size_t i = 0; i < r->matrix_nr; i++) {
-        const struct report_verdict *v = &r->matrix[i];
-        char *why = strvec_join(&v->blockers, ", ");
-        fprintf(out, "| %s | %s | %s | ", v->profile->runtime, v->profile->arch,
-                v->imports ? "yes" : "**no**");
-        md_put(out, why);
-        fputs(" |\n", out);
-        free(why);
-    }
-    fputc('\n', out);
-}
-
 int report_markdown(FILE *out, const struct report *r, struct diag *d)
 {
-    if (!r->profile) {
+    size_t t[4], heads = report_tally(r, t);
+
+    if (!r->profile && r->matrix_nr && heads == 1 && !t[REPORT_ERROR] && !t[REPORT_SKIPPED]) {
         fputs("## abiscan: where the bundle imports\n\n", out);
-        matrix(out, r);
-    } else {
+        matrix(out, r->matrix, r->matrix_nr);
+        return ferror(out) ? diag_set(d, DIAG_IO, "cannot write the report") : 0;
+    }
+    if (r->profile) {
         fprintf(out, "## abiscan: %s %s (--fail-on %s)\n\n", r->profile->runtime, r->profile->arch,
                 severity_name(r->fail_on));
-        for (size_t in = 0; in < r->inputs_nr; in++) {
-            input_section(out, r, in);
-        }
+    } else if (r->matrix_nr) {
+        fputs("## abiscan: where each input imports\n\n", out);
+    } else {
+        fprintf(out, "## abiscan: each function on its declared target (--fail-on %s)\n\n",
+                severity_name(r->fail_on));
+    }
+    if (heads > 1 || t[REPORT_ERROR] || t[REPORT_SKIPPED]) {
+        fprintf(out, "%zu pass, %zu fail, %zu could not be read, %zu not checked.\n\n",
+                t[REPORT_PASS], t[REPORT_FAIL], t[REPORT_ERROR], t[REPORT_SKIPPED]);
+    }
+    for (size_t in = 0; in < r->inputs_nr; in++) {
+        input_section(out, r, in);
     }
     return ferror(out) ? diag_set(d, DIAG_IO, "cannot write the report") : 0;
 }

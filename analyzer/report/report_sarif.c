@@ -67,12 +67,26 @@ static void uri_put(char **o, const unsigned char *s, size_t n)
     }
 }
 
+/* A path as a URI reference: relative as it is, file:// when absolute. */
+static char *uri_of(const unsigned char *path, size_t n)
+{
+    char *uri = xmalloc(3 * n + 8), *o = uri;
+
+    if (n && path[0] == '/') {
+        memcpy(o, "file://", 7);
+        o += 7;
+    }
+    uri_put(&o, path, n);
+    *o = '\0';
+    return uri;
+}
+
 /* The artifact's URI: relative to where abiscan ran (the repository, in CI), or file://
  * for an absolute path. A member whose name is not UTF-8 is encoded from its own bytes
  * (path_bytes), so that the URI names the file that is really there. */
 static char *artifact_uri(const struct report *r, const struct finding *f)
 {
-    char *path = report_artifact_path(r, f), *uri, *o;
+    char *path = report_artifact_path(r, f), *uri;
     size_t n = strlen(path);
     unsigned char *raw = NULL;
 
@@ -86,33 +100,35 @@ static char *artifact_uri(const struct report *r, const struct finding *f)
         }
         n = in_len + hn;
     }
-    uri = o = xmalloc(3 * n + 8);
-    if (path[0] == '/') {
-        memcpy(o, "file://", 7);
-        o += 7;
-    }
-    uri_put(&o, raw ? raw : (const unsigned char *)path, n);
-    *o = '\0';
+    uri = uri_of(raw ? raw : (const unsigned char *)path, n);
     free(raw);
     free(path);
     return uri;
+}
+
+/* A physical location (§3.29) on an artifact as a whole: line 1, as for every result. */
+static cJSON *artifact_location(const char *uri)
+{
+    cJSON *loc = cJSON_CreateObject(), *phys = cJSON_CreateObject(), *art = cJSON_CreateObject();
+    cJSON *region = cJSON_CreateObject();
+
+    add_str(art, "uri", uri);
+    cJSON_AddItemToObject(phys, "artifactLocation", art);
+    cJSON_AddItemToObject(region, "startLine", cJSON_CreateNumber(1));
+    cJSON_AddItemToObject(phys, "region", region);
+    cJSON_AddItemToObject(loc, "physicalLocation", phys);
+    return loc;
 }
 
 /* A location (§3.28): the physical artifact (§3.29), and for a member of an archive the
  * member as a logical location (§3.33), which GitHub ignores and other viewers show. */
 static cJSON *location(const struct report *r, const struct finding *f)
 {
-    cJSON *loc = cJSON_CreateObject(), *phys = cJSON_CreateObject(), *art = cJSON_CreateObject();
-    cJSON *region = cJSON_CreateObject();
     char *uri = artifact_uri(r, f);
-
-    add_str(art, "uri", uri);
-    cJSON_AddItemToObject(phys, "artifactLocation", art);
     /* A binary artifact has no lines; GitHub places a result without a region poorly,
      * so the whole-file convention: line 1 (§3.30.5). */
-    cJSON_AddItemToObject(region, "startLine", cJSON_CreateNumber(1));
-    cJSON_AddItemToObject(phys, "region", region);
-    cJSON_AddItemToObject(loc, "physicalLocation", phys);
+    cJSON *loc = artifact_location(uri);
+
     if (report_in_archive(r, f) && f->path[0]) {
         cJSON *logical = cJSON_CreateArray(), *l = cJSON_CreateObject();
         add_str(l, "name", f->path);
@@ -188,11 +204,15 @@ static cJSON *suppression(const struct gate_mark *m)
 }
 
 /* The finding's own facts, for viewers that show a property bag (§3.8). */
-static cJSON *properties(const struct finding *f)
+static cJSON *properties(const struct report *r, const struct finding *f)
 {
     cJSON *p = cJSON_CreateObject();
+    const char *function = r->inputs[report_head_of(r, f->input)].function;
 
     add_str(p, "slug", f->rule->slug);
+    if (function) {
+        add_str(p, "function", function);
+    }
     add_str(p, "member", f->path);
     if (f->dist_name) {
         add_str(p, "distribution", f->dist_name);
@@ -235,7 +255,7 @@ static cJSON *result(const struct sctx *c, const struct finding *f, const struct
     if (m) {
         cJSON_AddItemToObject(res, "suppressions", suppression(m));
     }
-    cJSON_AddItemToObject(res, "properties", properties(f));
+    cJSON_AddItemToObject(res, "properties", properties(c->r, f));
     return res;
 }
 
@@ -266,14 +286,48 @@ static void add_notes(cJSON *list, const char *level, const struct strvec *notes
     }
 }
 
-/* An invocation (§3.20): it ran to the end (executionSuccessful, required), and what it
- * has to say about members it could not read, the inputs and the gate. */
+/* An input that could not be read is an error notification on it (the tool could not
+ * analyse it: no result can say it is clean); one not checked (not Python, an image) a
+ * note. */
+static void add_inputs(cJSON *list, const struct report *r, bool *failed)
+{
+    for (size_t i = 0; i < r->inputs_nr; i++) {
+        const struct report_input *in = &r->inputs[i];
+        const char *why = in->error ? in->error : in->skipped;
+        char *text, *uri;
+        cJSON *n, *locs;
+        if (!why) {
+            continue;
+        }
+        *failed |= in->error != NULL;
+        text =
+            xasprintf("%s%s%s: %s: %s", in->function ? in->function : "", in->function ? " " : "",
+                      in->name, in->error ? "could not be read" : "not checked", why);
+        n = notification(in->error ? "error" : "note", text, NULL, NULL);
+        locs = cJSON_CreateArray();
+        uri = uri_of((const unsigned char *)in->name, strlen(in->name));
+        cJSON_AddItemToArray(locs, artifact_location(uri));
+        cJSON_AddItemToObject(n, "locations", locs);
+        cJSON_AddItemToArray(list, n);
+        free(uri);
+        free(text);
+    }
+}
+
+/* An invocation (§3.20): whether it did its job (executionSuccessful, required: false when
+ * an input could not be read, with the exit code, §3.20.16), and what it has to say about
+ * members it could not read, the inputs and the gate. */
 static cJSON *invocation(const struct sctx *c)
 {
     cJSON *inv = cJSON_CreateArray(), *one = cJSON_CreateObject(), *list = cJSON_CreateArray();
     const struct findings *fs = c->r->findings;
+    bool failed = false;
 
-    cJSON_AddItemToObject(one, "executionSuccessful", cJSON_CreateTrue());
+    add_inputs(list, c->r, &failed);
+    cJSON_AddItemToObject(one, "executionSuccessful", cJSON_CreateBool(!failed));
+    if (failed) {
+        cJSON_AddItemToObject(one, "exitCode", cJSON_CreateNumber(2));
+    }
     for (size_t i = 0; i < fs->nr; i++) {
         if (!strcmp(fs->items[i].rule->slug, "member-unreadable")) {
             char *text = xasprintf("%s: not analysed: %s", fs->items[i].path,

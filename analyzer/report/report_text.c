@@ -144,26 +144,28 @@ static void print_summary(FILE *out, const struct report *r)
         members += r->inputs[i].files;
         elf += r->inputs[i].elf_objects;
     }
-    fprintf(out,
-            "%s: %zu error%s, %zu warning%s, %zu note%s in %zu file%s (%zu ELF) of %zu input%s; "
-            "target %s %s",
-            r->tool_name, findings_count(fs, SEV_ERROR),
-            findings_count(fs, SEV_ERROR) == 1 ? "" : "s", findings_count(fs, SEV_WARNING),
-            findings_count(fs, SEV_WARNING) == 1 ? "" : "s", findings_count(fs, SEV_NOTE),
-            findings_count(fs, SEV_NOTE) == 1 ? "" : "s", members, members == 1 ? "" : "s", elf,
-            r->inputs_nr, r->inputs_nr == 1 ? "" : "s", r->profile->runtime, r->profile->arch);
+    fprintf(
+        out, "%s: %zu error%s, %zu warning%s, %zu note%s in %zu file%s (%zu ELF) of %zu input%s",
+        r->tool_name, findings_count(fs, SEV_ERROR), findings_count(fs, SEV_ERROR) == 1 ? "" : "s",
+        findings_count(fs, SEV_WARNING), findings_count(fs, SEV_WARNING) == 1 ? "" : "s",
+        findings_count(fs, SEV_NOTE), findings_count(fs, SEV_NOTE) == 1 ? "" : "s", members,
+        members == 1 ? "" : "s", elf, r->inputs_nr, r->inputs_nr == 1 ? "" : "s");
+    report_print_tally(out, r);
+    fputs("; ", out);
+    report_print_target(out, r);
     report_print_suppressed(out, r); /* "; N suppressed" when the gate was in use */
     fputc('\n', out);
 }
 
 /* Without a target: where the bundle would import, one row per runtime and architecture. */
-static void print_matrix(FILE *out, const struct report *r)
+static size_t print_rows(FILE *out, const struct report *r, const struct report_verdict *rows,
+                         size_t nr)
 {
     size_t ok = 0;
 
     fprintf(out, "%-11s %-7s %-8s %s\n", "RUNTIME", "ARCH", "IMPORTS", "BLOCKED BY");
-    for (size_t i = 0; i < r->matrix_nr; i++) {
-        const struct report_verdict *v = &r->matrix[i];
+    for (size_t i = 0; i < nr; i++) {
+        const struct report_verdict *v = &rows[i];
         char *blockers = strvec_join(&v->blockers, ", ");
         fprintf(out, "%-11s %-7s %s%-8s%s %s\n", v->profile->runtime, v->profile->arch,
                 r->color ? (v->imports ? "\033[1;32m" : "\033[1;31m") : "",
@@ -171,37 +173,40 @@ static void print_matrix(FILE *out, const struct report *r)
         ok += v->imports;
         free(blockers);
     }
+    return ok;
+}
+
+static void print_matrix(FILE *out, const struct report *r)
+{
+    size_t ok = print_rows(out, r, r->matrix, r->matrix_nr);
+
     fprintf(out, "\n%s: imports on %zu of %zu runtime%s (give --runtime for the findings)\n",
             r->tool_name, ok, r->matrix_nr, r->matrix_nr == 1 ? "" : "s");
 }
 
 /* A layer checked on its own says so first: its findings are about /opt, not /var/task. */
-static void print_roles(FILE *out, const struct report *r)
+static void print_role(FILE *out, const struct report *r, size_t i)
 {
-    for (size_t i = 0; i < r->inputs_nr; i++) {
-        if (r->inputs[i].alone) {
-            put(out, r->inputs[i].name);
-            fputs(": ", out);
-            put(out, r->inputs[i].role_reason);
-            fputs("\n\n", out);
-        }
+    if (r->inputs[i].alone) {
+        put(out, r->inputs[i].name);
+        fputs(": ", out);
+        put(out, r->inputs[i].role_reason);
+        fputs("\n\n", out);
     }
 }
 
-int report_text(FILE *out, const struct report *r, struct diag *d)
+/* The findings shown (errors, warnings; notes with -v) of inputs [from, to), grouped by
+ * distribution; returns how many notes were not shown. */
+static size_t print_findings(FILE *out, const struct report *r, size_t from, size_t to)
 {
     const struct findings *fs = r->findings;
     const struct finding **order;
-    size_t n = 0, hidden = 0;
+    size_t n = 0, hidden = 0, b, e, unused;
 
-    print_roles(out, r);
-    if (!r->profile) {
-        print_matrix(out, r);
-        return ferror(out) ? diag_set(d, DIAG_IO, "cannot write the report") : 0;
-    }
-    /* Errors and warnings; the notes only with -v (a real bundle had 4,349), counted. */
-    order = xcalloc(fs->nr + 1, sizeof(*order));
-    for (size_t i = 0; i < fs->nr; i++) {
+    report_findings_of(r, from, &b, &unused);
+    report_findings_of(r, to - 1, &unused, &e);
+    order = xcalloc(e - b + 1, sizeof(*order));
+    for (size_t i = b; i < e; i++) {
         if (fs->items[i].severity > SEV_NOTE || r->verbose) {
             order[n++] = &fs->items[i];
         } else {
@@ -221,11 +226,145 @@ int report_text(FILE *out, const struct report *r, struct diag *d)
         fputc('\n', out);
         i = j;
     }
+    free(order);
+    return hidden;
+}
+
+static const char *verdict_color(enum report_verdict_kind v)
+{
+    return v == REPORT_PASS ? "\033[1;32m" : v == REPORT_SKIPPED ? "\033[1;36m" : "\033[1;31m";
+}
+
+/* "== NAME (function F): VERDICT ..." : what became of one function, or a layer alone. */
+static void print_unit_heading(FILE *out, const struct report *r, size_t h, size_t end)
+{
+    const struct report_input *in = &r->inputs[h];
+    enum report_verdict_kind v = report_input_verdict(r, h);
+    const struct profile *p = report_input_profile(r, h);
+
+    fprintf(out, "%s== ", r->color ? BOLD : "");
+    if (in->function && strcmp(in->function, in->name) != 0) {
+        put(out, in->function);
+        fputs(" (", out);
+        put(out, in->name);
+        fputc(')', out);
+    } else {
+        put(out, in->name);
+    }
+    fprintf(out, ":%s %s%s%s", r->color ? RESET : "", r->color ? verdict_color(v) : "",
+            report_verdict_name(v), r->color ? RESET : "");
+    if (v == REPORT_ERROR || v == REPORT_SKIPPED) {
+        for (size_t k = h; k < end; k++) {
+            const char *why = v == REPORT_SKIPPED ? r->inputs[k].skipped : r->inputs[k].error;
+            if (why) {
+                fputs(": ", out);
+                put(out, why);
+                break;
+            }
+        }
+    } else if (p) {
+        struct report_counts c = {0, 0, 0, 0}, one;
+        for (size_t k = h; k < end; k++) {
+            report_input_counts(r, k, &one);
+            c.error += one.error;
+            c.warning += one.warning;
+            c.note += one.note;
+        }
+        fprintf(out, " (%s %s: %zu error%s, %zu warning%s, %zu note%s)", p->runtime, p->arch,
+                c.error, c.error == 1 ? "" : "s", c.warning, c.warning == 1 ? "" : "s", c.note,
+                c.note == 1 ? "" : "s");
+    }
+    fputc('\n', out);
+    for (size_t k = h + 1; k < end; k++) {
+        fputs("   with layer ", out);
+        put(out, r->inputs[k].name);
+        fputc('\n', out);
+    }
+    for (size_t k = 0; v != REPORT_SKIPPED && in->not_checked && k < in->not_checked->nr; k++) {
+        fputs("   not checked: ", out);
+        put(out, in->not_checked->v[k]);
+        fputc('\n', out);
+    }
+}
+
+/* One function (with its layers) or layer alone, of a report of several. */
+static size_t print_unit(FILE *out, const struct report *r, size_t h, size_t end)
+{
+    enum report_verdict_kind v = report_input_verdict(r, h);
+    const struct report_verdict *rows;
+    size_t nr, hidden = 0;
+
+    print_unit_heading(out, r, h, end);
+    fputc('\n', out);
+    if (v == REPORT_ERROR || v == REPORT_SKIPPED) {
+        return 0;
+    }
+    print_role(out, r, h);
+    if ((rows = report_input_matrix(r, h, &nr)) != NULL) {
+        print_rows(out, r, rows, nr);
+        fputc('\n', out);
+    } else {
+        hidden = print_findings(out, r, h, end);
+    }
+    return hidden;
+}
+
+static void print_hidden(FILE *out, size_t hidden)
+{
     if (hidden) {
         fprintf(out, "(%zu note%s not shown: -v shows %s)\n", hidden, hidden == 1 ? "" : "s",
                 hidden == 1 ? "it" : "them");
     }
+}
+
+/* Several functions, or one that could not be read: each on its own, in input order. */
+static void print_units(FILE *out, const struct report *r)
+{
+    size_t hidden = 0, ok = 0;
+
+    for (size_t h = 0; h < r->inputs_nr;) {
+        size_t end = h + 1;
+        while (end < r->inputs_nr && report_head_of(r, end) == h) {
+            end++;
+        }
+        hidden += print_unit(out, r, h, end);
+        h = end;
+    }
+    print_hidden(out, hidden);
+    if (!r->profile && r->matrix_nr) {
+        size_t t[4], heads = report_tally(r, t);
+        for (size_t i = 0; i < r->matrix_nr; i++) {
+            ok += r->matrix[i].imports;
+        }
+        fprintf(out, "%s: %zu input%s", r->tool_name, heads, heads == 1 ? "" : "s");
+        report_print_tally(out, r);
+        fprintf(out,
+                "; together they import on %zu of %zu runtime%s (give --runtime for the "
+                "findings)\n",
+                ok, r->matrix_nr, r->matrix_nr == 1 ? "" : "s");
+        return;
+    }
     print_summary(out, r);
-    free(order);
+}
+
+int report_text(FILE *out, const struct report *r, struct diag *d)
+{
+    size_t t[4], heads = report_tally(r, t);
+
+    if (heads != 1 || t[REPORT_ERROR] || t[REPORT_SKIPPED] || r->inputs[0].function) {
+        print_units(out, r);
+        return ferror(out) ? diag_set(d, DIAG_IO, "cannot write the report") : 0;
+    }
+    /* One bundle (with its layers): its findings by distribution, as they always were. */
+    for (size_t i = 0; i < r->inputs_nr; i++) {
+        print_role(out, r, i);
+    }
+    if (!r->profile) {
+        print_matrix(out, r);
+        return ferror(out) ? diag_set(d, DIAG_IO, "cannot write the report") : 0;
+    }
+    /* Errors and warnings; the notes only with -v (a real bundle had 4,349), counted. */
+    print_hidden(out, print_findings(out, r, 0, r->inputs_nr));
+    print_summary(out, r);
     return ferror(out) ? diag_set(d, DIAG_IO, "cannot write the report") : 0;
 }

@@ -46,11 +46,14 @@ if sh "$repo/tests/cli/jobs_same.sh" "$fake" "$fixtures" >/dev/null 2>&1; then
     bad=$((bad + 1))
 fi
 # The CI gate's end-to-end tests (issue 10): the formats' consumers, the examples, the
-# pre-commit hook, the man page and completion (which ask the binary for its options).
+# pre-commit hook, the man page and completion (which ask the binary for its options);
+# the audits' (issue 11): the progress line, the fan-out recipes.
 for t in "consumers/consumers.py $fake $fixtures $scratch/consumers" \
     "examples/examples.py $fake $fixtures $scratch/examples" \
     "precommit/precommit.sh $fake $fixtures $scratch/precommit $repo" \
-    "doc/check_doc.sh $fake $repo"; do
+    "doc/check_doc.sh $fake $repo" \
+    "cli/progress.py $fake $fixtures" \
+    "fleet/fleet.sh $fake $fixtures $scratch/fleet $repo"; do
     n=$((n + 1))
     set -- $t
     script=$1

@@ -19,7 +19,10 @@ bundle with suppressions and a baseline) one run writes every format at once
             finding, no HTML element that abiscan did not write
 
 and: the summary line is on stderr whenever stdout is not the text report; a run that
-fails (exit 2) leaves no report of an earlier run and no temporary file.
+fails as a whole (exit 2: an unknown runtime) leaves no report of an earlier run and no
+temporary file, while a run with an input that cannot be read (exit 2 too) writes every
+report, each showing that input as a failure: a JUnit error, a SARIF error notification
+(executionSuccessful false), an ::error annotation, a :x: section in Markdown.
 Prints "ok - ..." / "not ok - ..." per check, then "N passed, M failed"; exit 1 on failure.
 """
 import html.parser
@@ -35,7 +38,7 @@ import junitparser
 FORMATS = ("json", "sarif", "junit", "github", "markdown")
 GH_LINE = re.compile(r"^::(error|warning|notice) file=([^,:\n]*),title=([^,:\n]*)::[^\r\n]*$")
 SUMMARY = re.compile(r"^abiscan: \d+ errors?, \d+ warnings?, \d+ notes?(; \d+ suppressed)? "
-                     r"in \d+ inputs?; target \S+ \S+: (fails|passes)")
+                     r"in \d+ inputs?( \([^)]*\))?; target \S+ \S+: (fails|passes)")
 
 
 class Checker:
@@ -77,9 +80,18 @@ class Tags(html.parser.HTMLParser):
             self.rows += 1
 
 
+def unreadable(report):
+    return [i for i in report["inputs"] if i["verdict"] == "error"]
+
+
 def check_junit(c, name, path, report):
     xml = junitparser.JUnitXml.fromfile(path)
     suites = list(xml)
+    errors = [r for s in suites for case in s for r in case.result
+              if isinstance(r, junitparser.Error)]
+    c.check(len(errors) == len(unreadable(report)) == sum(s.errors for s in suites),
+            name + ": junit: an error case per input that could not be read",
+            "%d errors, %d unreadable" % (len(errors), len(unreadable(report))))
     c.check(len(suites) == len(report["inputs"]), name + ": junit: one testsuite per input",
             "%d suites, %d inputs" % (len(suites), len(report["inputs"])))
     fail_on = report["summary"]["fail_on"]
@@ -106,9 +118,13 @@ def check_github(c, name, path, report):
     bad = [x for x in lines if not GH_LINE.match(x)]
     c.check(not bad, name + ": github: every line is a workflow command abiscan meant",
             repr(bad[:2]))
-    c.check(len(lines) == len(report["findings"]),
-            name + ": github: one annotation per finding (none for suppressed ones)",
+    c.check(len(lines) == len(report["findings"]) + len(unreadable(report)),
+            name + ": github: one annotation per finding (none for suppressed ones) and an "
+            "::error per input that could not be read",
             "%d lines, %d findings" % (len(lines), len(report["findings"])))
+    c.check(all(any(x.startswith("::error file=%s,title=abiscan input-unreadable::" % i["path"])
+                    for x in lines) for i in unreadable(report)),
+            name + ": github: the ::error names the input that could not be read")
 
 
 def check_markdown(c, name, path, report, cmark):
@@ -123,6 +139,10 @@ def check_markdown(c, name, path, report, cmark):
     allowed = {"h2", "h3", "p", "strong", "table", "thead", "tbody", "tr", "th", "td", "code"}
     c.check(p.tags <= allowed, name + ": markdown: no HTML element from a name",
             str(sorted(p.tags - allowed)))
+    html_out = out.decode("utf-8")
+    c.check(html_out.count("Could not be read") == len(unreadable(report)) and
+            html_out.count(":x:") >= len(unreadable(report)),
+            name + ": markdown: an input that could not be read is a :x: section that says so")
 
 
 def check_sarif(c, name, path, report, again):
@@ -135,6 +155,13 @@ def check_sarif(c, name, path, report, again):
             name + ": sarif: one result per finding, suppressed ones included")
     c.check(all(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
                 for r in results), name + ": sarif: a physical location on every result")
+    inv = run0["invocations"][0]
+    notes = [n for n in inv["toolExecutionNotifications"] if n["level"] == "error"]
+    c.check(inv["executionSuccessful"] == (not unreadable(report)) and
+            len(notes) == len(unreadable(report)) and
+            all(any(i["path"] in n["message"]["text"] for n in notes) for i in unreadable(report)),
+            name + ": sarif: an input that could not be read is an error notification, and the "
+            "run is not executionSuccessful")
     ids = [r["id"] for r in run0["tool"]["driver"]["rules"]]
     c.check(all(ids[r["ruleIndex"]] == r["ruleId"] for r in results),
             name + ": sarif: ruleIndex points at the rule in tool.driver.rules")
@@ -145,8 +172,13 @@ def check_sarif(c, name, path, report, again):
         log2 = json.load(f)
     fp = [r["partialFingerprints"] for r in results]
     fp2 = [r["partialFingerprints"] for r in log2["runs"][0]["results"]]
-    c.check(fp == fp2 and len({json.dumps(x) for x in fp}) == len(fp),
-            name + ": sarif: partialFingerprints stable across runs, one per finding")
+    # The fingerprint is the finding's (rule, member, fact), as the baseline's: the same
+    # finding in two bundles has the same one, at two locations.
+    where = {(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+              json.dumps(r["partialFingerprints"])) for r in results}
+    c.check(fp == fp2 and len(where) == len(fp),
+            name + ": sarif: partialFingerprints stable across runs, one per finding and "
+            "artifact")
 
 
 def validate_sarif(c, multitool, files, work):
@@ -169,12 +201,14 @@ def scenario(c, abiscan, name, args, cwd, work, ctx, env=None):
     paths = reports(work, name)
     again = os.path.join(work, name + ".again.sarif")
     r = run(abiscan, ["--format", "text"] + args + report_args(paths), cwd, env)
-    c.check(r.returncode in (0, 1), name + ": exits 0 or 1", r.stderr.decode()[-300:])
+    c.check(r.returncode in (0, 1, 2) and all(os.path.exists(p) for p in paths.values()),
+            name + ": exits 0, 1 or 2 with every report written", r.stderr.decode()[-300:])
     run(abiscan, args + ["--format", "sarif", "-o", again], cwd, env)
     with open(paths["json"]) as f:
         report = json.load(f)
-    c.check(r.returncode == (1 if report["summary"]["failed"] else 0),
-            name + ": the exit status is the report's verdict")
+    want = 2 if unreadable(report) else 1 if report["summary"]["failed"] else 0
+    c.check(r.returncode == want, name + ": the exit status is the report's verdict",
+            "exit %d, expected %d" % (r.returncode, want))
     check_junit(c, name, paths["junit"], report)
     check_github(c, name, paths["github"], report)
     check_markdown(c, name, paths["markdown"], report, ctx["cmark"])
@@ -210,6 +244,15 @@ def main():
                                  os.path.join(b, "demo-py35")], work, work, ctx)
     scenario(c, abiscan, "clean", ["--runtime", "python3.12", "--no-config",
                                    os.path.join(b, "clean-x86_64.zip")], work, work, ctx)
+    # An audit with a bundle that cannot be read in the middle: every report is written,
+    # the other bundles are in full, the missing one a failure in each format.
+    rep = scenario(c, abiscan, "mixed", ["--runtime", "python3.6", "--no-config",
+                                         os.path.join(b, "demo-py35.zip"),
+                                         os.path.join(b, "no-such-bundle.zip"),
+                                         os.path.join(b, "demo-py36")], work, work, ctx)
+    c.check([i["verdict"] for i in rep["inputs"]] == ["fail", "error", "fail"] and
+            len(rep["findings"]) == 7,
+            "mixed: the bundles around the missing one are reported in full")
     # Suppressions with reasons and a baseline: kept, marked, not counted.
     repo = os.path.join(work, "repo")
     os.makedirs(os.path.join(repo, ".git"))
@@ -228,19 +271,19 @@ def main():
     last = r.stderr.decode().rstrip("\n").split("\n")[-1]
     c.check(r.returncode == 1 and SUMMARY.match(last), "stderr ends with the summary line "
             "when stdout is a machine format", last)
-    # A failed run leaves no stale report and no temporary file.
+    # A run that fails as a whole leaves no stale report and no temporary file.
     stale = os.path.join(work, "stale")
     os.makedirs(stale)
     for f in ("a.xml", "a.sarif"):
         with open(os.path.join(stale, f), "w") as fh:
             fh.write("yesterday")
-    r = run(abiscan, ["--no-config", "--runtime", "python3.6", "--report",
+    r = run(abiscan, ["--no-config", "--runtime", "python9.9", "--report",
                       "junit=" + os.path.join(stale, "a.xml"), "--report",
                       "sarif=" + os.path.join(stale, "a.sarif"),
-                      os.path.join(b, "no-such-bundle.zip")], work)
+                      os.path.join(b, "demo-py35.zip")], work)
     c.check(r.returncode == 2 and os.listdir(stale) == [],
-            "a run that fails (exit 2) leaves no earlier report and no temporary file",
-            str(os.listdir(stale)))
+            "a run that fails as a whole (exit 2) leaves no earlier report and no temporary "
+            "file", str(os.listdir(stale)))
     # --list-rules: the table and the JSON name the same rules.
     table = run(abiscan, ["--list-rules"], work).stdout.decode().splitlines()[1:]
     listed = json.loads(run(abiscan, ["--list-rules", "--format", "json"], work).stdout)

@@ -11,6 +11,8 @@
 #            the grammar's forms (pyname.c) with their near misses
 #   json     rules/*.json, rules/runtimes/*.json, rules/os/*.json of this source tree
 #   yaml     the example configurations (examples/), the JSON Schemas, small hand-made ones
+#   template the declarations of tests/targets (SAM, CloudFormation, CDK, Serverless,
+#            Terraform, aws lambda), small hand-made ones
 set -eu
 
 if [ $# -ne 2 ]; then
@@ -28,7 +30,7 @@ if [ ! -d "$fx/obj" ] || ! ls "$fx"/bundles/*.zip >/dev/null 2>&1; then
 fi
 
 rm -rf "$out"
-mkdir -p "$out/elfinfo" "$out/zip" "$out/pyname" "$out/json" "$out/yaml"
+mkdir -p "$out/elfinfo" "$out/zip" "$out/pyname" "$out/json" "$out/yaml" "$out/template"
 
 # ELF and not-ELF objects.
 for f in "$fx"/obj/*; do
@@ -85,3 +87,11 @@ printf 'runtime: python3.12\narch: arm64\nfail-on: warning\nbundles: [build/fn]\
 printf 'suppress:\n  - rule: ABI001\n    path: "numpy/**/*.so"\n    reason: r\n    until: 2030-01-01\n' >"$out/yaml/suppress.yaml"
 printf 'a: &x [1]\nb: *x\n' >"$out/yaml/alias.yaml"
 printf '{"runtime": "python3.9", "suppress": [{"rule": "glibc-too-new", "reason": "x"}]}' >"$out/yaml/flow.json"
+
+# Declarations: every file of tests/targets that is a template or aws lambda JSON.
+find "$src/tests/targets" -type f \( -name '*.json' -o -name '*.yaml' \) | sort | while read -r f; do
+    cp "$f" "$out/template/$(echo "${f#"$src"/tests/targets/}" | tr / -)"
+done
+printf 'Resources:\n  F: {Type: AWS::Lambda::Function, Properties: {Runtime: !Ref P, Code: c, Layers: [!Ref F, !Sub "arn:${X}"]}}\n' >"$out/template/self.yaml"
+printf '{"Functions": [{"FunctionName": "../x", "Runtime": "python3.12"}]}' >"$out/template/names.json"
+echo "template: $(ls "$out/template" | wc -l) seeds"

@@ -6,6 +6,7 @@
 #   args          one argument per line; @FIXTURES@ and @SCRATCH@ are substituted
 #   expected.txt  stdout of --format text (checked when present)
 #   expected.json stdout of --format json (checked when present; also schema-validated)
+#   expected.jsonl stdout of --format jsonl (checked when present; each line validated)
 #   exit          expected exit status (default 0)
 #   stderr        expected stderr (default: empty)
 #   setup         optional: run as `setup SCRATCH FIXTURES REPO` first, to make inputs
@@ -57,6 +58,7 @@ normalise() { # stdin -> stdout with machine paths replaced
 formats=()
 [ -f "$case_dir/expected.txt" ] && formats+=(txt)
 [ -f "$case_dir/expected.json" ] && formats+=(json)
+[ -f "$case_dir/expected.jsonl" ] && formats+=(jsonl)
 [ ${#formats[@]} -eq 0 ] && formats=(txt)
 
 status=0
@@ -64,6 +66,7 @@ for fmt in "${formats[@]}"; do
     out="$scratch/out.$fmt" err="$scratch/err.$fmt"
     flag=(--format text)
     [ "$fmt" = json ] && flag=(--format json)
+    [ "$fmt" = jsonl ] && flag=(--format jsonl)
     # The runner's format goes first, so that a case's own --format or -o wins.
     env -u NO_COLOR "$abiscan" "${flag[@]}" "${args[@]}" >"$out.raw" 2>"$err.raw"
     got_exit=$?
@@ -72,9 +75,9 @@ for fmt in "${formats[@]}"; do
     # When stdout is not the text report (json, another format, -o FILE), the run ends its
     # stderr with the one-line summary, so that a CI log says why it failed: required
     # there, checked for its shape, and taken off before stderr is compared.
-    summary_re='^abiscan: ([0-9]+ errors?, [0-9]+ warnings?, [0-9]+ notes?(; [0-9]+ suppressed)? in [0-9]+ inputs?; target .*: (fails|passes)( \(--fail-on\))?|imports on [0-9]+ of [0-9]+ runtimes?)$'
+    summary_re='^abiscan: ([0-9]+ errors?, [0-9]+ warnings?, [0-9]+ notes?(; [0-9]+ suppressed)? in [0-9]+ inputs?( \([^)]*\))?; (target [^:]*|targets as declared): (fails|passes)( \([^)]*\))?|([0-9]+ inputs? \([^)]*\); together they )?imports? on [0-9]+ of [0-9]+ runtimes?)$'
     last=$(tail -n 1 "$err.all")
-    if [ "$got_exit" -le 1 ] && { [ "$fmt" = json ] || [ ! -s "$out" ]; } && ! grep -q -- '--list-' "$case_dir/args"; then
+    if [ "$got_exit" -le 1 ] && { [ "$fmt" != txt ] || [ ! -s "$out" ]; } && ! grep -q -- '--list-' "$case_dir/args"; then
         if [[ ! $last =~ $summary_re ]]; then
             echo "golden.$name ($fmt): stdout is not the text report, but stderr does not end with the summary line: '$last'" >&2
             status=1
@@ -110,9 +113,14 @@ for fmt in "${formats[@]}"; do
         status=1
     fi
     # A report is schema-checked; --list-rules' JSON is the catalogue, not a report.
-    if [ "$fmt" = json ] && [ "$got_exit" -le 1 ] && ! grep -q -- '--list-' "$case_dir/args"; then
+    # Exit 2 with a report: an input that could not be read is in it, as an error.
+    if [ "$fmt" = json ] && [ -s "$out" ] && ! grep -q -- '--list-' "$case_dir/args"; then
         /usr/bin/python3 "$repo/tests/tools/validate_json.py" \
             "$repo/rules/schema/report.schema.json" "$out.raw" >&2 || status=1
+    fi
+    if [ "$fmt" = jsonl ] && [ -s "$out" ]; then
+        /usr/bin/python3 "$repo/tests/tools/validate_json.py" --lines \
+            "$repo/rules/schema/line.schema.json" "$out.raw" >&2 || status=1
     fi
 done
 

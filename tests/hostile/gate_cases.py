@@ -6,7 +6,8 @@
    for all cases, Microsoft's sarif-multitool (no error-level result); junitparser
    (failures = error findings); the workflow-command grammar (every line one abiscan
    meant, one per finding); cmark-gfm (one table row per finding, no HTML element from a
-   name). A run that exits 2 writes no report at all.
+   name). A run that cannot start writes no report at all; one whose bundle cannot be
+   read writes every report, each showing the bundle as a failure (check_unread).
 2. Hostile member names aimed at the workflow commands (newline, CR, %0A, ::).
 3. Hostile configurations (--config): huge, deep, binary, NUL, aliases, tags, wrong
    types, too many values, duplicate keys, no reason, bad dates: exit 2 with one line
@@ -48,8 +49,9 @@ class _Tags(html.parser.HTMLParser):
 
 
 def check_reports(paths, rc, report, sarif_files):
-    """Errors in the reports of one run (report: the JSON report, None for exit 2)."""
-    if rc == 2 or report is None:
+    """Errors in the reports of one run (report: the JSON report; None when the run could
+    not start, which leaves no report)."""
+    if report is None:
         left = [p for p in paths.values() if os.path.exists(p)]
         return ["exit %s but a report was written: %s" % (rc, left)] if left else []
     missing = [f for f, p in paths.items() if not os.path.exists(p)]
@@ -57,6 +59,9 @@ def check_reports(paths, rc, report, sarif_files):
         return ["no %s report written" % ", ".join(missing)]
     errs = []
     nf = len(report["findings"])
+    unread = [i for i in report["inputs"] if i["verdict"] == "error"]
+    if unread:
+        errs += check_unread(paths, unread)
     try:
         with open(paths["sarif"], encoding="utf-8") as f:
             log = json.load(f)
@@ -85,8 +90,9 @@ def check_reports(paths, rc, report, sarif_files):
     bad = [x for x in lines if not GH_LINE.match(x)]
     if bad:
         errs.append("github: a line abiscan did not mean as a command: %r" % bad[0][:160])
-    if len(lines) != nf:
-        errs.append("github: %d lines for %d findings" % (len(lines), nf))
+    if len(lines) != nf + len(unread):
+        errs.append("github: %d lines for %d findings and %d unreadable inputs"
+                    % (len(lines), nf, len(unread)))
     if not CMARK:
         errs.append("cmark-gfm is not installed (scripts/bootstrap)")
     else:
@@ -99,6 +105,38 @@ def check_reports(paths, rc, report, sarif_files):
             errs.append("markdown: %d table rows for %d findings" % (p.rows, nf))
         if p.tags - MD_TAGS:
             errs.append("markdown: HTML elements from a name: %s" % sorted(p.tags - MD_TAGS))
+    return errs
+
+
+def check_unread(paths, unread):
+    """An input that could not be read is a failure in every format."""
+    errs = []
+    try:
+        with open(paths["sarif"], encoding="utf-8") as f:
+            inv = json.load(f)["runs"][0]["invocations"][0]
+        n = sum(1 for x in inv["toolExecutionNotifications"] if x["level"] == "error")
+        if inv["executionSuccessful"] or n != len(unread):
+            errs.append("sarif: %d error notifications (executionSuccessful %s) for %d "
+                        "unreadable inputs" % (n, inv["executionSuccessful"], len(unread)))
+    except (ValueError, KeyError, IndexError, UnicodeDecodeError) as e:
+        errs.append("sarif: no invocation to read (%s)" % e)
+    if junitparser is not None:
+        try:
+            xml = junitparser.JUnitXml.fromfile(paths["junit"])
+            n = sum(1 for s in xml for c in s for r in c.result
+                    if isinstance(r, junitparser.Error))
+            if n != len(unread):
+                errs.append("junit: %d errors for %d unreadable inputs" % (n, len(unread)))
+        except Exception as e:  # junitparser raises lxml/ElementTree errors
+            errs.append("junit: junitparser cannot read it (%s)" % str(e)[:200])
+    with open(paths["github"], "rb") as f:
+        n = sum(1 for x in f.read().split(b"\n")
+                if x.startswith(b"::error ") and b"title=abiscan input-unreadable::" in x)
+    if n != len(unread):
+        errs.append("github: %d ::error lines for %d unreadable inputs" % (n, len(unread)))
+    with open(paths["markdown"], "rb") as f:
+        if f.read().count(b"**Could not be read**") != len(unread):
+            errs.append("markdown: the unreadable input is not said to be so")
     return errs
 
 

@@ -12,8 +12,12 @@ cases) in an empty scratch cwd, under a timeout, and the run must:
   * status 0/1: print valid UTF-8, valid JSON (no duplicate keys, no NaN, no lone surrogate
     escapes) that validates against rules/schema/report.schema.json, with summary counts that
     match the findings, and status 1 exactly when there is an error finding;
-    status 2: print nothing on stdout and exactly one line on stderr, starting "abiscan: ",
-    that names the input;
+    status 2 for a bundle that cannot be read: print the report all the same (valid JSON, by
+    the schema, that input's verdict "error" with a reason naming it; every --report file
+    written, each showing the input as a failure), and on stderr one line starting
+    "abiscan: " that names the input (then, for JSON, the summary line); status 2 for a run
+    that cannot start (a hostile configuration): nothing on stdout, no report, exactly one
+    line on stderr naming the file;
   * leave the bundle unchanged (hash of the zip; type, mode, size, hash or link target of
     every entry of a directory tree), create nothing next to it and nothing in the cwd;
   * report the "good but wrong" member (pkg/old.cpython-36m-x86_64-linux-gnu.so, a good ELF
@@ -55,6 +59,7 @@ import zlib
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import gate_cases  # noqa: E402  (the CI gate's reports and configurations, issue 10)
+import audit_cases  # noqa: E402  (templates, aws lambda JSON, --files-from lists, issue 11)
 
 try:
     import jsonschema
@@ -1824,18 +1829,46 @@ def check_process(ctx, r, what):
     return errs
 
 
-def check_exit2(r, bundle):
+def check_exit2(r, bundle, whole):
+    """Exit 2: whole, the run could not start (nothing on stdout, one line on stderr); else
+    the bundle could not be read (one line naming it, then the summary line, which a text
+    report on stdout leaves out)."""
     errs = []
-    if r.stdout:
+    if whole and r.stdout:
         errs.append("exit 2 with %d bytes on stdout" % len(r.stdout))
+    if not whole and not r.stdout:
+        errs.append("exit 2 for an unreadable bundle, but no report on stdout")
     lines = r.stderr.split(b"\n")
-    if not r.stderr.endswith(b"\n") or len(lines) != 2:
-        errs.append("exit 2: stderr is not exactly one line: %r" % r.stderr[:300])
+    if not r.stderr.endswith(b"\n") or len(lines) != (2 if whole else 3 if r.json else 2):
+        errs.append("exit 2: stderr is not exactly one line (and the summary): %r"
+                    % r.stderr[:300])
+    elif not whole and r.json and not lines[1].startswith(b"abiscan: 0 errors,"):
+        errs.append("exit 2: the second line is not the summary: %r" % lines[1][:200])
     elif not lines[0].startswith(b"abiscan: "):
         errs.append("exit 2: stderr line does not start with 'abiscan: ': %r" % lines[0][:200])
     elif not names_input(lines[0], bundle):
         errs.append("exit 2: stderr line does not name the input: %r" % lines[0][:200])
     return errs
+
+
+def check_unread_report(ctx, r, bundle):
+    """Exit 2 for a bundle that cannot be read: the report says so. (errors, report)"""
+    try:
+        report = strict_json(r.stdout.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as e:
+        return ["exit 2: stdout is not a JSON report: %s" % str(e)[:200]], None
+    errs = []
+    if ctx.validator is not None:
+        errs += ["schema: %s" % e.message[:160] for e in ctx.validator.iter_errors(report)][:3]
+    ins = report.get("inputs", [])
+    if not ins or ins[0].get("verdict") != "error":
+        errs.append("exit 2: the input's verdict is not error: %r" % [i.get("verdict")
+                                                                     for i in ins])
+    elif not names_input(os.fsencode(ins[0].get("reason") or ""), bundle):
+        errs.append("exit 2: the input's reason does not name it: %r" % ins[0].get("reason"))
+    if report.get("findings"):
+        errs.append("exit 2: findings for a bundle that could not be read")
+    return errs, report
 
 
 def check_report(ctx, case, r):
@@ -1966,11 +1999,19 @@ def run_case(ctx, case):
             elif r.rc == 2 and not (case.exit2 or case.maybe_exit2):
                 e.append("%s: exit 2 for a readable bundle: %r" % (what, r.stderr[:300]))
             elif r.rc == 2:
+                whole = case.names is not None
+                r.json = what == "json"
                 e += ["%s: %s" % (what, x) for x in check_exit2(
-                    r, case.names.replace("@D@", d) if case.names else bundle)]
+                    r, case.names.replace("@D@", d) if case.names else bundle, whole)]
+                report = None
+                if what == "json" and not whole:
+                    errs_json, report = check_unread_report(ctx, r, bundle)
+                    e += errs_json
+                elif what == "text" and not whole:
+                    e += text_errors(r)
                 if extra:
                     e += ["%s: %s" % (what, x) for x in gate_cases.check_reports(
-                        paths, r.rc, None, ctx.sarif_files)]
+                        paths, r.rc, report, ctx.sarif_files)]
             elif what == "json":
                 errs_json, report = check_report(ctx, case, r)
                 e += errs_json
@@ -2027,7 +2068,7 @@ def main():
     if args.only:
         pats = [p.strip() for p in args.only.split(",") if p.strip()]
         cases = [c for c in cases if any(fnmatch.fnmatchcase(c.name, p) for p in pats)]
-        if not cases:
+        if not cases and not any(p.startswith("audit-") for p in pats):
             print("no case matches %r" % args.only, file=sys.stderr)
             return 2
     ctx = Ctx(args)
@@ -2067,6 +2108,23 @@ def main():
     else:
         for c in cases:
             report(c, run_case(ctx, c))
+    def report_audit(name, ok, errs, r, note):
+        nonlocal passed, failed
+        if args.only and not any(fnmatch.fnmatchcase(name, p.strip())
+                                 for p in args.only.split(",")):
+            return
+        if ok:
+            passed += 1
+            print("ok - %s" % name, flush=True)
+        else:
+            failed += 1
+            print("not ok - %s: %s" % (name, printable("; ".join(errs))), flush=True)
+            print("#   repro: %s" % repro(r), flush=True)
+        if note:
+            print(printable(note), flush=True)
+
+    if not args.only or "audit-" in args.only:
+        audit_cases.run_all(ctx, run_abiscan, check_process, strict_json, report_audit)
     ok, msg = gate_cases.validate_sarif_all(ctx.sarif_files, ctx.work)
     if ok:
         print("# " + msg)

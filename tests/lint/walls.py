@@ -30,7 +30,9 @@ MAY_SEE = {
     # emitters read what it set aside and why (SARIF suppressions, JUnit skipped).
     "gate": {"util", "data", "checks"},
     "report": {"util", "data", "checks", "gate"},
-    "": {"util", "input", "elf", "data", "facts", "checks", "gate", "report"},
+    # Where functions are declared (aws lambda JSON, templates): read with data/'s readers.
+    "targets": {"util", "data"},
+    "": {"util", "input", "elf", "data", "facts", "checks", "gate", "report", "targets"},
 }
 # From checks/, an emitter may see only the findings and the registry's interface.
 REPORT_FROM_CHECKS = {"finding.h", "checks.h"}
@@ -42,7 +44,7 @@ THIRD_PARTY = [
     (re.compile(r"^archive(_entry)?\.h$"), {"input"}, "libarchive"),
     (re.compile(r"^(libelf|gelf|elfutils/.*)\.h$"), {"elf"}, "libelf"),
     # gate/: the baseline file is JSON, written and read as the reports are.
-    (re.compile(r"^cjson/cJSON\.h$"), {"data", "gate", "report"}, "cJSON"),
+    (re.compile(r"^cjson/cJSON\.h$"), {"data", "gate", "report", "targets"}, "cJSON"),
     (re.compile(r"^yaml\.h$"), {"data"}, "libyaml"),
     (re.compile(r"^cmocka\.h$"), set(), "cmocka"),
 ]

@@ -1,7 +1,8 @@
 #!/usr/bin/python3
-"""validate_json.py SCHEMA FILE...: validate JSON files against a JSON Schema with
+"""validate_json.py [--lines] SCHEMA FILE...: validate JSON files against a JSON Schema with
 python3-jsonschema (Draft 2020-12), an implementation independent of abiscan's own
-validator. Exit 0 if all are valid, 1 otherwise, one line per problem."""
+validator; with --lines, every line of each file (JSON Lines) on its own. Exit 0 if all
+are valid, 1 otherwise, one line per problem."""
 import json
 import sys
 
@@ -9,6 +10,8 @@ import jsonschema
 
 
 def main(argv):
+    lines = "--lines" in argv
+    argv = [a for a in argv if a != "--lines"]
     if len(argv) < 3:
         print("usage: validate_json.py SCHEMA FILE...", file=sys.stderr)
         return 2
@@ -19,11 +22,12 @@ def main(argv):
     bad = 0
     for path in argv[2:]:
         with open(path, encoding="utf-8") as f:
-            doc = json.load(f)
-        for err in validator.iter_errors(doc):
-            where = ".".join(str(p) for p in err.absolute_path) or "(top level)"
-            print(f"{path}: {where}: {err.message}")
-            bad += 1
+            docs = [json.loads(x) for x in f] if lines else [json.load(f)]
+        for n, doc in enumerate(docs, 1):
+            for err in validator.iter_errors(doc):
+                where = ".".join(str(p) for p in err.absolute_path) or "(top level)"
+                print(f"{path}{':%d' % n if lines else ''}: {where}: {err.message}")
+                bad += 1
     return 1 if bad else 0
 
 

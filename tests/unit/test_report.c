@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <cjson/cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -160,12 +161,118 @@ static void report__matrix_says_where_it_imports(void **state)
     strvec_release(&v[1].blockers);
 }
 
+/* Three functions: one with a finding, one that could not be read, one with a layer. */
+static const struct report_input three[] = {
+    {.name = "a.zip", .kind = "zip", .role = "function", .role_reason = "a function bundle",
+     .files = 3, .elf_objects = 2},
+    {.name = "bad.zip", .role = "function", .role_reason = "a function",
+     .error = "cannot read 'bad.zip' as a zip archive"},
+    {.name = "c.zip", .kind = "zip", .role = "function", .role_reason = "a function bundle",
+     .function = "CFunction"},
+    {.name = "layer.zip", .kind = "zip", .role = "layer", .role_reason = "given with --layer",
+     .function = "CFunction"},
+};
+
+static void report__text_groups_by_input(void **state)
+{
+    struct findings fs = {0};
+    struct report r = {"abiscan", "0", profiles_find(&dd.profiles, "python3.12", "x86_64"),
+                       three, 4, &fs, SEV_ERROR, false, 0, NULL, 0, NULL, NULL, false};
+    size_t t[4];
+    char *got;
+
+    (void)state;
+    add(&fs, "ABI001", SEV_ERROR, "a.cpython-311-x86_64-linux-gnu.so", "pkg", "built for 3.11",
+        "pip install pkg");
+    add(&fs, "ABI009", SEV_WARNING, "lib/x.so", NULL, "needs libz", NULL)->input = 3;
+    findings_sort(&fs);
+    got = emit("text", &r);
+    assert_string_equal(
+        got, "== a.zip: fail (python3.12 x86_64: 1 error, 0 warnings, 0 notes)\n"
+             "\n"
+             "pkg 1.0\n"
+             "  a.zip:a.cpython-311-x86_64-linux-gnu.so: error: built for 3.11 "
+             "[python-tag-mismatch]\n"
+             "  fix: pip install pkg\n"
+             "\n"
+             "== bad.zip: error: cannot read 'bad.zip' as a zip archive\n"
+             "\n"
+             "== CFunction (c.zip): pass (python3.12 x86_64: 0 errors, 1 warning, 0 notes)\n"
+             "   with layer layer.zip\n"
+             "\n"
+             "(no distribution)\n"
+             "  layer.zip:lib/x.so: warning: needs libz [needed-not-found]\n"
+             "\n"
+             "abiscan: 1 error, 1 warning, 0 notes in 3 files (2 ELF) of 4 inputs (1 pass, 1 "
+             "fail, 1 error); target python3.12 x86_64\n");
+    free(got);
+    assert_int_equal(report_tally(&r, t), 3); /* the layer is part of its function */
+    assert_int_equal(report_input_verdict(&r, 1), REPORT_ERROR);
+    assert_int_equal(report_head_of(&r, 3), 2);
+    assert_true(report_failed(&r));
+    findings_release(&fs);
+}
+
+static void report__jsonl_is_a_line_per_function(void **state)
+{
+    struct findings fs = {0};
+    struct report r = {"abiscan", "0", profiles_find(&dd.profiles, "python3.12", "x86_64"),
+                       three, 4, &fs, SEV_ERROR, false, 0, NULL, 0, NULL, NULL, false};
+    char *got, *line, *save = NULL;
+    size_t n = 0;
+
+    (void)state;
+    add(&fs, "ABI009", SEV_WARNING, "lib/x.so", NULL, "needs\nlibz", NULL)->input = 3;
+    got = emit("jsonl", &r);
+    for (line = strtok_r(got, "\n", &save); line; line = strtok_r(NULL, "\n", &save), n++) {
+        cJSON *o = cJSON_Parse(line);
+        assert_non_null(o);
+        if (n == 2) { /* the function with its layer: its entry, the layer's, the finding */
+            assert_string_equal(cJSON_GetObjectItem(o, "function")->valuestring, "CFunction");
+            assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(o, "layers")), 1);
+            assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(o, "findings")), 1);
+        }
+        if (n == 1) {
+            assert_string_equal(cJSON_GetObjectItem(o, "verdict")->valuestring, "error");
+        }
+        cJSON_Delete(o);
+    }
+    assert_int_equal(n, 3);
+    free(got);
+    findings_release(&fs);
+}
+
+static void report__unreadable_fails_every_format(void **state)
+{
+    struct findings fs = {0};
+    struct report r = {"abiscan", "0", profiles_find(&dd.profiles, "python3.12", "x86_64"),
+                       three, 4, &fs, SEV_ERROR, false, 0, NULL, 0, NULL, NULL, false};
+    static const struct {
+        const char *format, *says;
+    } rows[] = {
+        {"junit", "<error type=\"input-unreadable\" message=\"cannot read 'bad.zip'"},
+        {"github", "::error file=bad.zip,title=abiscan input-unreadable::could not be read: "},
+        {"markdown", "**Could not be read**: cannot read \\'bad\\.zip\\'"},
+        {"sarif", "\"executionSuccessful\":\tfalse"},
+        {"json", "\"verdict\":\t\"error\""},
+    };
+    (void)state;
+    for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+        char *got = emit(rows[i].format, &r);
+        if (!strstr(got, rows[i].says)) {
+            fail_msg("%s does not say %s:\n%s", rows[i].format, rows[i].says, got);
+        }
+        free(got);
+    }
+    findings_release(&fs);
+}
+
 static void report__names_its_formats(void **state)
 {
     char *names = report_format_names("|");
 
     (void)state;
-    assert_string_equal(names, "text|json|sarif|junit|github|markdown");
+    assert_string_equal(names, "text|json|jsonl|sarif|junit|github|markdown");
     assert_null(report_emitter_find("xml"));
     free(names);
 }
@@ -176,6 +283,9 @@ int main(void)
         cmocka_unit_test(report__text_groups_by_distribution),
         cmocka_unit_test(report__json_is_one_object),
         cmocka_unit_test(report__matrix_says_where_it_imports),
+        cmocka_unit_test(report__text_groups_by_input),
+        cmocka_unit_test(report__jsonl_is_a_line_per_function),
+        cmocka_unit_test(report__unreadable_fails_every_format),
         cmocka_unit_test(report__names_its_formats),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

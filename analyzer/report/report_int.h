@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What the JSON and JSON Lines emitters share: the objects both write (a target, an input,
+ * a finding, a matrix), built the same way, so that a line of --format jsonl holds what
+ * the input's entry and findings hold in --format json. Private to report/.
+ *
+ * Ownership: every function returns a fresh cJSON tree the caller owns (or adds to one).
+ */
+#ifndef ANALYZER_REPORT_INT_H
+#define ANALYZER_REPORT_INT_H
+
+#include <cjson/cJSON.h>
+#include <stdbool.h>
+
+#include "report.h"
+
+/** A string from a bundle, made valid UTF-8 (NULL: null). */
+void rjson_add_str(cJSON *obj, const char *key, const char *value);
+void rjson_add_num(cJSON *obj, const char *key, double value);
+
+/** {runtime, arch, profile, python, os}, all null for no profile. */
+cJSON *rjson_target(const struct profile *p);
+
+/** The compatibility rows. */
+cJSON *rjson_matrix(const struct report_verdict *rows, size_t nr);
+
+/** The fields of input i's entry, added to o (inputs[] of the report, a line of jsonl). */
+void rjson_input_into(cJSON *o, const struct report *r, size_t i);
+
+cJSON *rjson_finding(const struct report *r, const struct finding *f);
+
+/** The findings of inputs [from, to), and (when gated) those set aside, with why. */
+cJSON *rjson_findings(const struct report *r, size_t from, size_t to);
+cJSON *rjson_suppressed(const struct report *r, size_t from, size_t to);
+
+/** Print the tree (formatted, or on one line), then a newline; frees it. */
+int rjson_print(FILE *out, cJSON *root, bool one_line, struct diag *d);
+
+#endif

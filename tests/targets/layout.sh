@@ -1,0 +1,70 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# layout.sh SCRATCH FIXTURES REPO KIND: lay out, in SCRATCH/KIND, a project as the tool that
+# makes KIND leaves it: its declaration files (from tests/targets/KIND) and its functions'
+# and layers' code, which are fixture bundles (build/fixtures/bundles) copied where the
+# declaration says. The functions differ in runtime and architecture:
+#   clean-x86_64  for python3.11 x86_64 (passes)      clean-arm64  for python3.11 arm64
+#   demo-py36     python3.6 (past its end of support) fn-layered   python3.12, needs layer-a
+set -eu
+scratch=$1 fixtures=$2/bundles repo=$3 kind=$4
+src=$repo/tests/targets/$kind
+out=$scratch/$kind
+mkdir -p "$out"
+cp -R "$src/." "$out/"
+put() { # put BUNDLE DEST: a zip or a directory of the fixtures at DEST
+    mkdir -p "$(dirname "$out/$2")"
+    cp -R "$fixtures/$1" "$out/$2"
+}
+case $kind in
+sam)
+    put clean-x86_64 functions/api
+    put clean-arm64.zip functions/worker.zip
+    put demo-py36.zip functions/legacy.zip
+    put fn-layered functions/ingest
+    put layer-a.zip layers/deps.zip
+    mkdir -p "$out/functions/notify" "$out/functions/thumbnail"
+    echo 'exports.handler = async () => "ok";' >"$out/functions/notify/index.js"
+    ;;
+cfn)
+    put clean-arm64 build/resize
+    put clean-x86_64.zip build/export.zip
+    ;;
+sam-build)
+    put clean-x86_64 .aws-sam/build/HelloWorldFunction
+    put clean-arm64 .aws-sam/build/ArmWorkerFunction
+    put layer-a .aws-sam/build/DepsLayer
+    ;;
+cdk)
+    put clean-x86_64 cdk.out/asset.5f1c8e0a4d1b7c2e9f3a6b8d0c4e2f1a7b9d3c5e8f0a2b4c6d8e0f1a3b5c7d9e
+    put clean-arm64.zip cdk.out/asset.9b2e4d6f8a0c1e3f5b7d9f1a3c5e7b9d1f3a5c7e9b1d3f5a7c9e1b3d5f7a9c1e.zip
+    put layer-a cdk.out/asset.3d5f7a9c1e3b5d7f9a1c3e5b7d9f1a3c5e7b9d1f3a5c7e9b1d3f5a7c9e1b3d5f7a
+    put demo-py36 cdk.out/assembly-Prod/asset.7c9e1b3d5f7a9c1e3b5d7f9a1c3e5b7d9f1a3c5e7b9d1f3a5c7e9b1d3f5a7c9e
+    mkdir -p "$out/cdk.out/asset.0c2e4a6b8d0f2a4c6e8b0d2f4a6c8e0b2d4f6a8c0e2b4d6f8a0c2e4b6d8f0a2c4e"
+    echo 'exports.handler = async () => {};' \
+        >"$out/cdk.out/asset.0c2e4a6b8d0f2a4c6e8b0d2f4a6c8e0b2d4f6a8c0e2b4d6f8a0c2e4b6d8f0a2c4e/index.js"
+    ;;
+serverless)
+    put clean-x86_64.zip .serverless/hello.zip
+    put clean-arm64.zip .serverless/worker.zip
+    put layer-a.zip .serverless/pythonRequirements.zip
+    ;;
+terraform)
+    put clean-x86_64.zip build/api.zip
+    put clean-arm64 src/worker
+    put layer-a.zip build/deps.zip
+    put demo-py36.zip modules/legacy/build/legacy.zip
+    put fn-layered.zip build/ingest.zip
+    ;;
+lambda)
+    put fn-layered.zip orders-ingest.zip
+    put layer-a.zip orders-deps.zip
+    put clean-arm64.zip code/orders-worker.zip
+    put clean-x86_64.zip code/orders-api.zip
+    put demo-py36 code/orders-legacy
+    ;;
+*)
+    echo "layout.sh: no layout for '$kind'" >&2
+    exit 1
+    ;;
+esac
