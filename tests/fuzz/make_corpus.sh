@@ -30,7 +30,8 @@ if [ ! -d "$fx/obj" ] || ! ls "$fx"/bundles/*.zip >/dev/null 2>&1; then
 fi
 
 rm -rf "$out"
-mkdir -p "$out/elfinfo" "$out/zip" "$out/pyname" "$out/json" "$out/yaml" "$out/template"
+mkdir -p "$out/elfinfo" "$out/zip" "$out/pyname" "$out/json" "$out/yaml" "$out/template" \
+    "$out/pysource"
 
 # ELF and not-ELF objects.
 for f in "$fx"/obj/*; do
@@ -95,3 +96,15 @@ done
 printf 'Resources:\n  F: {Type: AWS::Lambda::Function, Properties: {Runtime: !Ref P, Code: c, Layers: [!Ref F, !Sub "arn:${X}"]}}\n' >"$out/template/self.yaml"
 printf '{"Functions": [{"FunctionName": "../x", "Runtime": "python3.12"}]}' >"$out/template/names.json"
 echo "template: $(ls "$out/template" | wc -l) seeds"
+
+# Python source beside extension modules: the fallback fixtures, the tests' own scripts, and
+# the shapes pysource.c reads (guards, re-raises, nested tries, tabs, CRLF).
+n=0
+for f in "$src"/fixtures/data/fallbacks/*.py "$src"/tests/cli/*.py "$src"/tools/*.py; do
+    [ -f "$f" ] && n=$((n + 1)) && cp "$f" "$out/pysource/src-$n.py"
+done
+printf 'try:\n    from ._speedups import x\nexcept ImportError:\n    x = None\n' >"$out/pysource/guard.py"
+printf 'try:\n    import _c\nexcept ImportError as e:\n    raise ImportError(e)\n' >"$out/pysource/reraise.py"
+printf 'if a:\n\ttry:\n\t\timport md\n\texcept:\n\t\tpass\nelse:\n    import md\n' >"$out/pysource/tabs.py"
+printf 'try:\r\n  import fuzz_cpp\r\nexcept (ImportError, OSError):\r\n  pass\r\n' >"$out/pysource/crlf.py"
+echo "pysource: $(ls "$out/pysource" | wc -l) seeds"
