@@ -100,9 +100,11 @@ static void build_matrix(struct audit_unit *u, const struct actx *c, const struc
     const struct datadir *dd = c->ao->dd;
     enum severity fail_on = c->ao->o->fail_on;
 
-    u->matrix = xcalloc(dd->profiles.nr + 1, sizeof(*u->matrix));
-    for (size_t i = 0; i < dd->profiles.nr; i++) {
-        const struct profile *p = &dd->profiles.v[i];
+    const struct profiles *ps = datadir_profiles(dd);
+
+    u->matrix = xcalloc(ps->nr + 1, sizeof(*u->matrix));
+    for (size_t i = 0; i < ps->nr; i++) {
+        const struct profile *p = &ps->v[i];
         struct report_verdict *v = &u->matrix[u->matrix_nr];
         struct findings fs = {0};
         if (j->matrix_arch && strcmp(p->arch, j->matrix_arch) != 0) {

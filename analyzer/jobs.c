@@ -39,15 +39,17 @@ static const char *suggest(const struct profiles *ps, const char *name)
 }
 
 /* The profile of runtime on arch; NULL with d saying why (what it was called in `where`). */
-static const struct profile *find_profile(const struct profiles *ps, const char *runtime,
+static const struct profile *find_profile(const struct datadir *dd, const char *runtime,
                                           const char *arch, const char *where, struct diag *d)
 {
-    const struct profile *p = profiles_find(ps, runtime, arch);
+    const struct profile *p = datadir_profile(dd, runtime, arch);
+    const struct profiles *ps;
     const char *guess;
 
     if (p) {
         return p;
     }
+    ps = datadir_profiles(dd); /* what there is, to say what was meant */
     for (size_t i = 0; i < ps->nr; i++) {
         if (!strcmp(ps->v[i].runtime, runtime)) {
             diag_set(d, DIAG_USAGE, "runtime '%s'%s is not offered on %s", runtime, where, arch);
@@ -86,7 +88,7 @@ static int from_bundles(struct jobs *js, const struct options *o, const struct d
     const struct profile *p = NULL;
     size_t n = o->inputs.nr + js->listed.nr;
 
-    if (o->runtime && !(p = find_profile(&dd->profiles, o->runtime, o->arch, "", d))) {
+    if (o->runtime && !(p = find_profile(dd, o->runtime, o->arch, "", d))) {
         return -1;
     }
     if (o->layers.nr && n != 1) {
@@ -136,7 +138,7 @@ static void declared_target(struct job *j, const struct target_fn *fn, const str
         return;
     }
     where = cli->runtime ? xstrdup("") : xasprintf(" (declared in %s)", source);
-    if (!(j->profile = find_profile(&dd->profiles, runtime, arch, where, &d))) {
+    if (!(j->profile = find_profile(dd, runtime, arch, where, &d))) {
         j->error = xstrdup(d.msg);
     }
     free(where);
@@ -148,7 +150,7 @@ static int from_targets(struct jobs *js, const struct options *o, const struct o
 {
     struct target_set *ts = &js->targets;
 
-    if (cli->runtime && !find_profile(&dd->profiles, cli->runtime, cli->arch, "", d)) {
+    if (cli->runtime && !find_profile(dd, cli->runtime, cli->arch, "", d)) {
         return -1;
     }
     for (size_t i = 0; i < ts->nr; i++) {

@@ -33,7 +33,7 @@ static void list_runtimes(const struct profiles *ps, FILE *out)
 static int info_only(const struct options *o, const struct datadir *dd, struct diag *d)
 {
     if (o->list_runtimes) {
-        list_runtimes(&dd->profiles, stdout);
+        list_runtimes(datadir_profiles(dd), stdout);
         return 0;
     }
     if (o->list_rules) {
@@ -99,7 +99,7 @@ static int audit_and_report(struct run *rn, const struct options *o, const struc
     }
     audit_report(&r, &rn->audit);
     if (!r.profile && !r.matrix_nr && o->runtime) {
-        r.profile = profiles_find(&dd->profiles, o->runtime, o->arch); /* an empty slice's */
+        r.profile = datadir_profile(dd, o->runtime, o->arch); /* an empty slice's */
     }
     r.gate = rn->gated ? &rn->gating.gate : NULL;
     r.gated = rn->gated && rn->gating.gated;

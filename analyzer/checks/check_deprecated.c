@@ -18,10 +18,11 @@
 /* The newest runtime of the same architecture that is not deprecated today, or NULL. */
 static const struct profile *successor(const struct check_ctx *ctx, const char *today)
 {
+    const struct profiles *ps = datadir_profiles(ctx->data);
     const struct profile *best = NULL;
 
-    for (size_t i = 0; i < ctx->data->profiles.nr; i++) {
-        const struct profile *q = &ctx->data->profiles.v[i];
+    for (size_t i = 0; i < ps->nr; i++) {
+        const struct profile *q = &ps->v[i];
         if (!strcmp(q->arch, ctx->profile->arch) && strcmp(q->deprecated, today) > 0 &&
             (!best || verutil_cmp(q->python_version, best->python_version) > 0)) {
             best = q;

@@ -22,7 +22,7 @@ static const char *ceiling(const struct profile *p, size_t off)
 static const struct profile *newer_runtime(const struct check_ctx *ctx, size_t off,
                                            const char *number)
 {
-    const struct profiles *ps = &ctx->data->profiles;
+    const struct profiles *ps = datadir_profiles(ctx->data);
 
     for (size_t i = 0; number && i < ps->nr; i++) {
         const struct profile *q = &ps->v[i];

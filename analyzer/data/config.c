@@ -211,8 +211,9 @@ static int read_config(struct config *cfg, const struct cctx *c, const cJSON *ro
     read_paths(&cfg->bundles, cJSON_GetObjectItemCaseSensitive(root, "bundles"), c->file);
     if (cfg->runtime) {
         bool known = false;
-        for (size_t k = 0; k < dd->profiles.nr; k++) {
-            known |= !strcmp(dd->profiles.v[k].runtime, cfg->runtime);
+        const struct profiles *ps = datadir_profiles(dd);
+        for (size_t k = 0; k < ps->nr; k++) {
+            known |= !strcmp(ps->v[k].runtime, cfg->runtime);
         }
         if (!known) {
             return fail_at(c, "runtime", "unknown runtime '%s' (see --list-runtimes)",

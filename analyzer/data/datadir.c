@@ -63,6 +63,9 @@ struct datadir_lazy {
     bool stable_abi_loaded;
     struct providers providers;
     bool providers_loaded;
+    bool profiles_all;           /* dd->profiles holds every profile */
+    struct profile *singles[64]; /* profiles loaded one by one, before that (never moved) */
+    size_t singles_nr;
 };
 
 /* Shipped data failing to load now is a broken installation, caught by the tests. */
@@ -124,6 +127,71 @@ const struct providers *datadir_providers(const struct datadir *dd)
     return &lz->providers;
 }
 
+const struct profiles *datadir_profiles(const struct datadir *dd)
+{
+    struct datadir_lazy *lz = dd->lazy;
+    struct datadir *rw = (struct datadir *)dd; /* the cache, not the value */
+    struct diag d = DIAG_INIT;
+
+    pthread_mutex_lock(&lz->lock);
+    if (!lz->profiles_all) {
+        if (profiles_load(&rw->profiles, &lz->src, &d) != 0) {
+            lazy_failed(&d);
+        }
+        lz->profiles_all = true;
+    }
+    pthread_mutex_unlock(&lz->lock);
+    return &dd->profiles;
+}
+
+/* A name that can be part of a file name in runtimes/: "python3.12", "arm64". */
+static bool plain(const char *s)
+{
+    if (!*s) {
+        return false;
+    }
+    for (; *s; s++) {
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '.' || *s == '_')) {
+            return false;
+        }
+    }
+    return true;
+}
+
+const struct profile *datadir_profile(const struct datadir *dd, const char *runtime,
+                                      const char *arch)
+{
+    struct datadir_lazy *lz = dd->lazy;
+    const struct profile *found = NULL;
+    struct diag d = DIAG_INIT;
+    char *id;
+
+    pthread_mutex_lock(&lz->lock);
+    if (lz->profiles_all || !plain(runtime) || !plain(arch)) {
+        pthread_mutex_unlock(&lz->lock);
+        return profiles_find(datadir_profiles(dd), runtime, arch);
+    }
+    for (size_t i = 0; i < lz->singles_nr && !found; i++) {
+        if (!strcmp(lz->singles[i]->runtime, runtime) && !strcmp(lz->singles[i]->arch, arch)) {
+            found = lz->singles[i];
+        }
+    }
+    if (!found && lz->singles_nr < ARRAY_SIZE(lz->singles)) {
+        struct profile *p = xcalloc(1, sizeof(*p));
+        id = xasprintf("%s-%s", runtime, arch);
+        if (profile_load_id(p, &lz->src, id, &d) == 0 && !strcmp(p->runtime, runtime) &&
+            !strcmp(p->arch, arch)) {
+            lz->singles[lz->singles_nr++] = p;
+            found = p;
+        } else {
+            profile_free(p); /* no such file: the whole list says what there is */
+        }
+        free(id);
+    }
+    pthread_mutex_unlock(&lz->lock);
+    return found ? found : profiles_find(datadir_profiles(dd), runtime, arch);
+}
+
 /* Untrusted data: everything now, so that a broken file is exit 2 at once, and each
  * profile's OS must have its library list. */
 static int load_all(struct datadir *dd, struct diag *d)
@@ -161,8 +229,11 @@ int datadir_load(struct datadir *out, const char *dir, struct diag *d)
     pthread_mutex_init(&lz->lock, NULL);
     lz->dir = path;
     lz->src = (struct datasrc){path, !trusted};
+    /* The profiles of trusted data are read when asked for: a run with --runtime needs its
+     * own only (datadir_profile), a list or a matrix all of them (datadir_profiles). */
+    lz->profiles_all = !trusted;
     if (rules_load(&out->rules, &lz->src, d) == 0 &&
-        profiles_load(&out->profiles, &lz->src, d) == 0 &&
+        (trusted || profiles_load(&out->profiles, &lz->src, d) == 0) &&
         lambda_limits_load(&out->limits, &lz->src, d) == 0 &&
         pypi_names_load(&out->pypi_names, &lz->src, d) == 0 && (trusted || load_all(out, d) == 0)) {
         rc = 0;
@@ -186,6 +257,9 @@ void datadir_release(struct datadir *dd)
         osdatas_release(&dd->lazy->os);
         stableabi_release(&dd->lazy->stable_abi);
         providers_release(&dd->lazy->providers);
+        for (size_t i = 0; i < dd->lazy->singles_nr; i++) {
+            profile_free(dd->lazy->singles[i]);
+        }
         pthread_mutex_destroy(&dd->lazy->lock);
         free(dd->lazy->dir);
         free(dd->lazy);

@@ -6,9 +6,9 @@
  * or given. That every catalogue row has a check is the registry's to verify
  * (checks_verify(), called by the tool once the data is loaded).
  *
- * What a run may not need (the OS list of a runtime it does not check, the Stable ABI
- * table, the library providers) is loaded when first asked for, when the data is trusted;
- * the getters are safe to call from several threads.
+ * What a run may not need (the profiles and OS lists of runtimes it does not check, the
+ * Stable ABI table, the library providers) is loaded when first asked for, when the data is
+ * trusted; the getters are safe to call from several threads.
  *
  * Ownership: struct datadir owns all of it; datadir_release() frees it.
  * Profiles point at their OS data once datadir_os() has loaded it (borrowed from the
@@ -31,7 +31,8 @@ struct datadir_lazy;
 struct datadir {
     char *dir; /* where it was read from (the configuration's schema is there too) */
     struct ruleset rules;
-    struct profiles profiles;
+    struct profiles profiles; /* every profile, once datadir_profiles() was called: read it
+                               * through that */
     struct lambda_limits limits;
     struct pypi_names pypi_names;
     struct datadir_lazy *lazy; /* the parts loaded on first use */
@@ -45,6 +46,14 @@ struct datadir {
  * file by file, and its patterns compiled, when loaded.
  */
 int datadir_load(struct datadir *out, const char *dir, struct diag *d);
+
+/** Every runtime profile, sorted (runtime, then x86_64 first). */
+const struct profiles *datadir_profiles(const struct datadir *dd);
+
+/** The profile of runtime on arch, or NULL. Trusted data reads that one file alone, unless
+ * every profile is loaded already. */
+const struct profile *datadir_profile(const struct datadir *dd, const char *runtime,
+                                      const char *arch);
 
 /** The OS library list of p's OS; sets p->os too. */
 const struct osdata *datadir_os(const struct datadir *dd, const struct profile *p);

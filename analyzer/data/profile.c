@@ -176,6 +176,26 @@ out:
     return rc;
 }
 
+int profile_load_id(struct profile *out, const struct datasrc *src, const char *id, struct diag *d)
+{
+    char *path = xasprintf("%s/runtimes/%s.json", src->dir, id);
+    int rc = load_one(out, path, NULL, d); /* trusted data only: the schema was run */
+
+    if (rc) {
+        profile_release(out);
+    }
+    free(path);
+    return rc;
+}
+
+void profile_free(struct profile *p)
+{
+    if (p) {
+        profile_release(p);
+        free(p);
+    }
+}
+
 const struct profile *profiles_find(const struct profiles *ps, const char *runtime,
                                     const char *arch)
 {

@@ -62,6 +62,12 @@ struct profiles {
 int profiles_load(struct profiles *out, const struct datasrc *src, struct diag *d);
 
 /** The profile for runtime and arch, or NULL. */
+/** Load rules_dir/runtimes/ID.json alone into *out, for trusted data (not validated). */
+int profile_load_id(struct profile *out, const struct datasrc *src, const char *id, struct diag *d);
+
+/** Release a profile profile_load_id() filled, and free it. */
+void profile_free(struct profile *p);
+
 const struct profile *profiles_find(const struct profiles *ps, const char *runtime,
                                     const char *arch);
 

@@ -78,8 +78,9 @@ static void checks__needed_agrees_with_os_data(void **state)
 
     (void)state;
     testimg_data(&dd);
-    for (size_t pi = 0; pi < dd.profiles.nr; pi++) {
-        const struct profile *p = &dd.profiles.v[pi];
+    const struct profiles *ps = datadir_profiles(&dd);
+    for (size_t pi = 0; pi < ps->nr; pi++) {
+        const struct profile *p = &ps->v[pi];
         if (strcmp(p->arch, "x86_64") != 0) {
             continue;
         }
