@@ -6,11 +6,11 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <libdeflate.h>
-#include <zip.h>
 
 #include "bundle_int.h"
 #include "path.h"
 #include "xalloc.h"
+#include "zipapi.h"
 
 /* The libzip error text for a code (zipcmp's list_zip() sequence). */
 static int zb_fail(struct diag *d, enum diag_code code, const char *what, int ze)
@@ -18,9 +18,9 @@ static int zb_fail(struct diag *d, enum diag_code code, const char *what, int ze
     zip_error_t error;
     int rc;
 
-    zip_error_init_with_code(&error, ze);
-    rc = diag_set(d, code, "%s: %s", what, zip_error_strerror(&error));
-    zip_error_fini(&error);
+    ZIP(zip_error_init_with_code)(&error, ze);
+    rc = diag_set(d, code, "%s: %s", what, ZIP(zip_error_strerror)(&error));
+    ZIP(zip_error_fini)(&error);
     return rc;
 }
 
@@ -29,7 +29,7 @@ static bool is_symlink(zip_t *za, zip_uint64_t i)
     zip_uint8_t opsys;
     zip_uint32_t attr;
 
-    if (zip_file_get_external_attributes(za, i, 0, &opsys, &attr) != 0) {
+    if (ZIP(zip_file_get_external_attributes)(za, i, 0, &opsys, &attr) != 0) {
         return false;
     }
     return opsys == ZIP_OPSYS_UNIX && ((attr >> 16) & S_IFMT) == S_IFLNK;
@@ -66,7 +66,7 @@ static char *member_problem(const zip_stat_t *st, bool escapes)
         return xstrdup("member is encrypted");
     }
     if ((st->valid & ZIP_STAT_COMP_METHOD) &&
-        !zip_compression_method_supported((zip_int32_t)st->comp_method, 0)) {
+        !ZIP(zip_compression_method_supported)((zip_int32_t)st->comp_method, 0)) {
         return xasprintf("compressed with %s (method %u), which abiscan cannot inflate",
                          method_name(st->comp_method), (unsigned)st->comp_method);
     }
@@ -81,13 +81,13 @@ static void list_member(struct bundle *b, zip_t *za, zip_uint64_t i)
     char *path;
     size_t len;
 
-    zip_stat_init(&st);
+    ZIP(zip_stat_init)(&st);
     /* The name's own bytes: the image escapes what is not UTF-8 and keeps the bytes, rather
      * than let libzip guess CP437 and lose them. */
-    if (zip_stat_index(za, i, ZIP_FL_ENC_RAW, &st) != 0 || !(st.valid & ZIP_STAT_NAME)) {
+    if (ZIP(zip_stat_index)(za, i, ZIP_FL_ENC_RAW, &st) != 0 || !(st.valid & ZIP_STAT_NAME)) {
         char *name = xasprintf("#%llu", (unsigned long long)i);
         e = bundle_add_entry(b, name, ENTRY_FILE);
-        e->problem = xasprintf("unreadable central directory entry: %s", zip_strerror(za));
+        e->problem = xasprintf("unreadable central directory entry: %s", ZIP(zip_strerror)(za));
         e->index = i;
         free(name);
         return;
@@ -149,16 +149,16 @@ static zip_t *open_again(const struct bundle *b, const struct zip_state *s, stru
 
     if (s->mem) {
         zip_source_t *src;
-        zip_error_init(&error);
-        src = zip_source_buffer_create(s->mem, s->mem_len, 0, &error);
-        za = src ? zip_open_from_source(src, ZIP_RDONLY, &error) : NULL;
+        ZIP(zip_error_init)(&error);
+        src = ZIP(zip_source_buffer_create)(s->mem, s->mem_len, 0, &error);
+        za = src ? ZIP(zip_open_from_source)(src, ZIP_RDONLY, &error) : NULL;
         if (!za) {
-            zip_source_free(src);
-            ze = zip_error_code_zip(&error);
+            ZIP(zip_source_free)(src);
+            ze = ZIP(zip_error_code_zip)(&error);
         }
-        zip_error_fini(&error);
+        ZIP(zip_error_fini)(&error);
     } else {
-        za = zip_open(b->name, ZIP_RDONLY, &ze);
+        za = ZIP(zip_open)(b->name, ZIP_RDONLY, &ze);
     }
     if (!za) {
         char *what = xasprintf("cannot open '%s' again", b->name);
@@ -166,8 +166,8 @@ static zip_t *open_again(const struct bundle *b, const struct zip_state *s, stru
         free(what);
         return NULL;
     }
-    if (zip_get_num_entries(za, 0) != s->entries) {
-        zip_discard(za);
+    if (ZIP(zip_get_num_entries)(za, 0) != s->entries) {
+        ZIP(zip_discard)(za);
         diag_set(d, DIAG_IO, "'%s' changed while it was read", b->name);
         return NULL;
     }
@@ -198,7 +198,7 @@ static void zr_close(struct bundle_reader *r)
     struct zip_reader *z = r->priv;
 
     if (z->owned) {
-        zip_discard(z->za);
+        ZIP(zip_discard)(z->za);
     }
     libdeflate_free_decompressor(z->dec);
     free(z->raw);
@@ -210,17 +210,17 @@ static void zr_close(struct bundle_reader *r)
 static int zr_stream(zip_t *za, const struct bundle_entry *e, zip_flags_t flags, unsigned char *buf,
                      size_t cap, size_t *got, struct diag *d)
 {
-    zip_file_t *zf = zip_fopen_index(za, e->index, flags);
+    zip_file_t *zf = ZIP(zip_fopen_index)(za, e->index, flags);
     int rc = 0;
 
     *got = 0;
     if (!zf) {
-        return diag_set(d, DIAG_IO, "cannot open member: %s", zip_strerror(za));
+        return diag_set(d, DIAG_IO, "cannot open member: %s", ZIP(zip_strerror)(za));
     }
     while (*got < cap) {
-        zip_int64_t n = zip_fread(zf, buf + *got, cap - *got);
+        zip_int64_t n = ZIP(zip_fread)(zf, buf + *got, cap - *got);
         if (n < 0) {
-            rc = diag_set(d, DIAG_IO, "cannot read member: %s", zip_file_strerror(zf));
+            rc = diag_set(d, DIAG_IO, "cannot read member: %s", ZIP(zip_file_strerror)(zf));
             break;
         }
         if (n == 0) {
@@ -228,7 +228,7 @@ static int zr_stream(zip_t *za, const struct bundle_entry *e, zip_flags_t flags,
         }
         *got += (size_t)n;
     }
-    zip_fclose(zf);
+    ZIP(zip_fclose)(zf);
     return rc;
 }
 
@@ -300,7 +300,7 @@ static void zb_close(struct bundle *b)
     struct zip_state *s = b->priv;
 
     if (s) {
-        zip_discard(s->za); /* read-only: never write the archive back */
+        ZIP(zip_discard)(s->za); /* read-only: never write the archive back */
         free(s);
     }
 }
@@ -318,7 +318,12 @@ static int list_archive(struct bundle *b, zip_t *za, const void *mem, size_t mem
 int bundle_zip_open(struct bundle *b, const char *path, struct diag *d)
 {
     int ze = 0;
-    zip_t *za = zip_open(path, ZIP_RDONLY, &ze);
+    zip_t *za;
+
+    if (zipapi_load(d) != 0) {
+        return diag_prefix(d, "'%s'", path);
+    }
+    za = ZIP(zip_open)(path, ZIP_RDONLY, &ze);
 
     if (!za) {
         char *what = xasprintf("cannot read '%s' as a zip archive", path);
@@ -336,17 +341,20 @@ int bundle_zip_open_memory(struct bundle *b, const void *data, size_t len, struc
     zip_t *za;
     int rc;
 
-    zip_error_init(&error);
-    src = zip_source_buffer_create(data, len, 0, &error);
-    za = src ? zip_open_from_source(src, ZIP_RDONLY, &error) : NULL;
+    if (zipapi_load(d) != 0) {
+        return diag_prefix(d, "'%s'", b->name);
+    }
+    ZIP(zip_error_init)(&error);
+    src = ZIP(zip_source_buffer_create)(data, len, 0, &error);
+    za = src ? ZIP(zip_open_from_source)(src, ZIP_RDONLY, &error) : NULL;
     if (!za) {
-        zip_source_free(src);
+        ZIP(zip_source_free)(src);
         rc = diag_set(d, DIAG_INPUT, "cannot read '%s' as a zip archive: %s", b->name,
-                      zip_error_strerror(&error));
-        zip_error_fini(&error);
+                      ZIP(zip_error_strerror)(&error));
+        ZIP(zip_error_fini)(&error);
         return rc;
     }
-    zip_error_fini(&error);
+    ZIP(zip_error_fini)(&error);
     return list_archive(b, za, data, len);
 }
 
@@ -360,7 +368,7 @@ static int list_archive(struct bundle *b, zip_t *za, const void *mem, size_t mem
     s->mem_len = mem_len;
     b->priv = s;
     b->ops = &zb_ops;
-    n = s->entries = zip_get_num_entries(za, 0);
+    n = s->entries = ZIP(zip_get_num_entries)(za, 0);
     for (zip_int64_t i = 0; i < n; i++) {
         if (b->nr >= b->limits.max_entries) {
             bundle_add_note(b, xasprintf("only the first %zu of %lld entries were read",
