@@ -114,7 +114,15 @@ static void build_matrix(struct audit_unit *u, const struct actx *c, const struc
         v->profile = p;
         v->errors = findings_count(&fs, SEV_ERROR);
         v->warnings = findings_count(&fs, SEV_WARNING);
-        v->imports = findings_count_at_least(&fs, fail_on) == 0;
+        /* Whether it imports and whether Lambda still takes the runtime are two questions: a
+         * python3.6 function imports where it was deployed, but cannot be updated. */
+        v->imports = v->deploys = true;
+        for (size_t k = 0; k < fs.nr; k++) {
+            bool end = !strcmp(fs.items[k].rule->slug, "runtime-deprecated");
+            if (fs.items[k].severity >= fail_on) {
+                *(end ? &v->deploys : &v->imports) = false;
+            }
+        }
         for (size_t k = 0; k < fs.nr; k++) {
             if (fs.items[k].severity >= fail_on &&
                 !strvec_contains(&v->blockers, fs.items[k].rule->slug)) {
@@ -283,7 +291,8 @@ static void aggregate(struct audit *a)
     for (size_t i = 0; i < first->matrix_nr; i++) {
         struct report_verdict *row = &a->matrix[n];
         bool everywhere = true;
-        *row = (struct report_verdict){first->matrix[i].profile, 0, 0, true, STRVEC_INIT};
+        *row = (struct report_verdict){
+            .profile = first->matrix[i].profile, .imports = true, .deploys = true};
         for (size_t k = 0; k < a->units_nr; k++) {
             const struct report_verdict *v = row_of(&a->units[k], row->profile);
             if (!a->units[k].matrix_nr) {
@@ -296,6 +305,7 @@ static void aggregate(struct audit *a)
             row->errors += v->errors;
             row->warnings += v->warnings;
             row->imports &= v->imports;
+            row->deploys &= v->deploys;
             for (size_t b = 0; b < v->blockers.nr; b++) {
                 if (!strvec_contains(&row->blockers, v->blockers.v[b])) {
                     strvec_push(&row->blockers, v->blockers.v[b]);

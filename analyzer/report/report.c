@@ -163,7 +163,7 @@ enum report_verdict_kind report_input_verdict(const struct report *r, size_t i)
     }
     if (is_head(in) && (m = report_input_matrix(r, i, &nr)) != NULL) {
         for (size_t k = 0; k < nr; k++) {
-            if (m[k].imports) {
+            if (report_verdict_ok(&m[k])) {
                 return REPORT_PASS;
             }
         }
@@ -241,7 +241,7 @@ void report_print_summary_line(FILE *out, const struct report *r)
 
     if (!r->profile && r->matrix_nr) {
         for (size_t i = 0; i < r->matrix_nr; i++) {
-            ok += r->matrix[i].imports;
+            ok += report_verdict_ok(&r->matrix[i]);
         }
         if (heads > 1 || t[REPORT_ERROR] || t[REPORT_SKIPPED]) {
             fprintf(out, "%s: %zu input%s", r->tool_name, heads, heads == 1 ? "" : "s");

@@ -29,9 +29,16 @@
 struct report_verdict {
     const struct profile *profile;
     size_t errors, warnings;
-    bool imports;           /* no finding at or above --fail-on */
+    bool imports;           /* no finding at or above --fail-on but the runtime's own end */
+    bool deploys;           /* Lambda still takes the runtime (no runtime-deprecated error) */
     struct strvec blockers; /* slugs of the findings that block it */
 };
+
+/** Whether a row passes: the bundle imports there, and the runtime can still be deployed. */
+static inline bool report_verdict_ok(const struct report_verdict *v)
+{
+    return v->imports && v->deploys;
+}
 
 /* What the report says of one input. */
 struct report_input {

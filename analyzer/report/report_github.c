@@ -99,7 +99,7 @@ static void annotate_matrix(FILE *out, const struct report *r, size_t i, bool al
     const struct report_verdict *rows = report_input_matrix(r, i, &nr);
 
     for (size_t k = 0; k < nr; k++) {
-        ok += rows[k].imports;
+        ok += report_verdict_ok(&rows[k]);
     }
     if (alone) {
         fprintf(out,

@@ -57,6 +57,7 @@ cJSON *rjson_matrix(const struct report_verdict *rows, size_t nr)
         add_str(o, "runtime", v->profile->runtime);
         add_str(o, "arch", v->profile->arch);
         cJSON_AddItemToObject(o, "imports", cJSON_CreateBool(v->imports));
+        cJSON_AddItemToObject(o, "deploys", cJSON_CreateBool(v->deploys));
         add_num(o, "errors", (double)v->errors);
         add_num(o, "warnings", (double)v->warnings);
         for (size_t j = 0; j < v->blockers.nr; j++) {

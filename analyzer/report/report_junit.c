@@ -207,7 +207,7 @@ static bool input_counts(const struct report *r, size_t in, const struct rule **
     if ((rows = report_input_matrix(r, in, &rows_nr)) != NULL) {
         c->tests = rows_nr;
         for (size_t i = 0; i < rows_nr; i++) {
-            c->failures += !rows[i].imports;
+            c->failures += !report_verdict_ok(&rows[i]);
         }
         return true;
     }
@@ -272,7 +272,7 @@ static void matrix_cases(FILE *out, const char *classname, const struct report_v
         fputs("    <testcase", out);
         attr(out, "classname", classname);
         attr(out, "name", name);
-        if (v->imports) {
+        if (report_verdict_ok(v)) {
             fputs("/>\n", out);
         } else {
             char *why = strvec_join(&v->blockers, ", ");

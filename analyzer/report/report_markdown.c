@@ -77,12 +77,12 @@ static void row(FILE *out, const struct finding *f, const char *status)
 
 static void matrix(FILE *out, const struct report_verdict *rows, size_t nr)
 {
-    fputs("| runtime | arch | imports | blocked by |\n|---|---|---|---|\n", out);
+    fputs("| runtime | arch | imports | deploys | blocked by |\n|---|---|---|---|---|\n", out);
     for (size_t i = 0; i < nr; i++) {
         const struct report_verdict *v = &rows[i];
         char *why = strvec_join(&v->blockers, ", ");
-        fprintf(out, "| %s | %s | %s | ", v->profile->runtime, v->profile->arch,
-                v->imports ? "yes" : "**no**");
+        fprintf(out, "| %s | %s | %s | %s | ", v->profile->runtime, v->profile->arch,
+                v->imports ? "yes" : "**no**", v->deploys ? "yes" : "**no**");
         md_put(out, why);
         fputs(" |\n", out);
         free(why);

@@ -163,14 +163,17 @@ static size_t print_rows(FILE *out, const struct report *r, const struct report_
 {
     size_t ok = 0;
 
-    fprintf(out, "%-11s %-7s %-8s %s\n", "RUNTIME", "ARCH", "IMPORTS", "BLOCKED BY");
+    fprintf(out, "%-11s %-7s %-8s %-8s %s\n", "RUNTIME", "ARCH", "IMPORTS", "DEPLOYS",
+            "BLOCKED BY");
     for (size_t i = 0; i < nr; i++) {
         const struct report_verdict *v = &rows[i];
         char *blockers = strvec_join(&v->blockers, ", ");
-        fprintf(out, "%-11s %-7s %s%-8s%s %s\n", v->profile->runtime, v->profile->arch,
+        fprintf(out, "%-11s %-7s %s%-8s%s %s%-8s%s %s\n", v->profile->runtime, v->profile->arch,
                 r->color ? (v->imports ? "\033[1;32m" : "\033[1;31m") : "",
-                v->imports ? "yes" : "no", r->color ? RESET : "", blockers);
-        ok += v->imports;
+                v->imports ? "yes" : "no", r->color ? RESET : "",
+                r->color ? (v->deploys ? "\033[1;32m" : "\033[1;31m") : "",
+                v->deploys ? "yes" : "no", r->color ? RESET : "", blockers);
+        ok += report_verdict_ok(v);
         free(blockers);
     }
     return ok;
@@ -180,8 +183,17 @@ static void print_matrix(FILE *out, const struct report *r)
 {
     size_t ok = print_rows(out, r, r->matrix, r->matrix_nr);
 
-    fprintf(out, "\n%s: imports on %zu of %zu runtime%s (give --runtime for the findings)\n",
-            r->tool_name, ok, r->matrix_nr, r->matrix_nr == 1 ? "" : "s");
+    size_t ended = 0;
+
+    for (size_t i = 0; i < r->matrix_nr; i++) {
+        ended += r->matrix[i].imports && !r->matrix[i].deploys;
+    }
+    fprintf(out, "\n%s: imports on %zu of %zu runtime%s", r->tool_name, ok, r->matrix_nr,
+            r->matrix_nr == 1 ? "" : "s");
+    if (ended) {
+        fprintf(out, ", and on %zu more that Lambda no longer lets functions update", ended);
+    }
+    fputs(" (give --runtime for the findings)\n", out);
 }
 
 /* A layer checked on its own says so first: its findings are about /opt, not /var/task. */
@@ -334,7 +346,7 @@ static void print_units(FILE *out, const struct report *r)
     if (!r->profile && r->matrix_nr) {
         size_t t[4], heads = report_tally(r, t);
         for (size_t i = 0; i < r->matrix_nr; i++) {
-            ok += r->matrix[i].imports;
+            ok += report_verdict_ok(&r->matrix[i]);
         }
         fprintf(out, "%s: %zu input%s", r->tool_name, heads, heads == 1 ? "" : "s");
         report_print_tally(out, r);

@@ -137,28 +137,39 @@ static void report__json_is_one_object(void **state)
 static void report__matrix_says_where_it_imports(void **state)
 {
     struct findings fs = {0};
-    struct report_verdict v[2] = {
-        {profiles_find(&dd.profiles, "python3.11", "x86_64"), 0, 0, true, STRVEC_INIT},
-        {profiles_find(&dd.profiles, "python3.12", "x86_64"), 1, 0, false, STRVEC_INIT},
+    struct report_verdict v[3] = {
+        {.profile = profiles_find(&dd.profiles, "python3.11", "x86_64"),
+         .imports = true,
+         .deploys = true},
+        {.profile = profiles_find(&dd.profiles, "python3.12", "x86_64"),
+         .errors = 1,
+         .deploys = true},
+        {.profile = profiles_find(&dd.profiles, "python3.6", "x86_64"),
+         .errors = 1,
+         .imports = true},
     };
     struct report r = {"abiscan", "0", NULL, one_input, 1, &fs,  SEV_ERROR,
-                       false,     0,   v,    2,         NULL, NULL, false};
+                       false,     0,   v,    3,         NULL, NULL, false};
     char *got;
 
     (void)state;
     strvec_push(&v[1].blockers, "glibc-too-new");
+    strvec_push(&v[2].blockers, "runtime-deprecated");
     got = emit("text", &r);
     assert_string_equal(got,
-                        "RUNTIME     ARCH    IMPORTS  BLOCKED BY\n"
-                        "python3.11  x86_64  yes      \n"
-                        "python3.12  x86_64  no       glibc-too-new\n"
+                        "RUNTIME     ARCH    IMPORTS  DEPLOYS  BLOCKED BY\n"
+                        "python3.11  x86_64  yes      yes      \n"
+                        "python3.12  x86_64  no       yes      glibc-too-new\n"
+                        "python3.6   x86_64  yes      no       runtime-deprecated\n"
                         "\n"
-                        "abiscan: imports on 1 of 2 runtimes (give --runtime for the findings)\n");
+                        "abiscan: imports on 1 of 3 runtimes, and on 1 more that Lambda no "
+                        "longer lets functions update (give --runtime for the findings)\n");
     free(got);
     assert_false(report_failed(&r));
     v[0].imports = false;
-    assert_true(report_failed(&r)); /* imports nowhere */
+    assert_true(report_failed(&r)); /* imports nowhere it can be deployed */
     strvec_release(&v[1].blockers);
+    strvec_release(&v[2].blockers);
 }
 
 /* Three functions: one with a finding, one that could not be read, one with a layer. */
