@@ -105,6 +105,12 @@ char *advice_pip(const struct check_ctx *ctx, const struct member *m)
     const struct distribution *dist = m->dist;
     const struct pypi_name *alt = dist ? pypi_names_find(&ctx->data->pypi_names, dist->name) : NULL;
     char *plat = platforms(p), *req = NULL, *version = NULL, *tail, *out;
+    /* In a container image, where the member's sys.path entry is (a RUN line of its
+     * Dockerfile installs there); else the directory a zip is made from. */
+    const struct image_input *in = &ctx->img->inputs[image_view_of(ctx->img, m)];
+    char *target = in->container && m->site_off
+                       ? xasprintf("/%.*s", (int)(m->site_off - 1), m->path)
+                       : xstrdup("./package");
 
     if (dist) {
         req = advice_requirement(ctx, dist);
@@ -120,8 +126,9 @@ char *advice_pip(const struct check_ctx *ctx, const struct member *m)
         tail = xstrdup("");
     }
     out = xasprintf("pip install %s --implementation cp --python-version %s --only-binary=:all: "
-                    "--target ./package %s%s",
-                    plat, p->python_version, req ? req : "-r requirements.txt", tail);
+                    "--target %s %s%s",
+                    plat, p->python_version, target, req ? req : "-r requirements.txt", tail);
+    free(target);
     free(tail);
     free(version);
     free(req);
