@@ -33,6 +33,7 @@ enum opt_id {
     OPT_WRITE_BASELINE,
     OPT_LIST_RULES,
     OPT_EXPLAIN,
+    OPT_PLATFORM,
     OPT_LAYER = 'l',
     OPT_JOBS = 'j',
 };
@@ -57,6 +58,9 @@ static const struct cli_option table[] = {
     {NULL, "role", OPT_ROLE, required_argument, "ROLE",
      "the bundles are a function or a layer (default: a layer when everything in it sits "
      "under python/, lib/ or bin/)"},
+    {NULL, "platform", OPT_PLATFORM, required_argument, "OS/ARCH",
+     "the image to check of a container image index that holds several, e.g. linux/arm64 "
+     "(default: linux/ and the function's --arch)"},
     {NULL, "list-runtimes", OPT_LIST_RUNTIMES, no_argument, NULL,
      "print the known runtime profiles and exit"},
     {NULL, "rules", OPT_RULES, required_argument, "DIR",
@@ -116,8 +120,9 @@ void cli_print_help(FILE *out, const char *formats)
 {
     fprintf(out,
             "Usage: %s [--runtime NAME] [options] BUNDLE...\n"
-            "Check AWS Lambda Python bundles (zip, wheel, layer zip, directory or a single\n"
-            "file) for native extensions that will not import on the target runtime.\n",
+            "Check AWS Lambda Python bundles (zip, wheel, layer zip, directory, single file\n"
+            "or container image: docker save, OCI layout, oci-archive) for native extensions\n"
+            "that will not import on the target runtime.\n",
             ABISCAN_NAME);
     for (size_t i = 0; i < ARRAY_SIZE(table); i++) {
         const struct cli_option *o = &table[i];
@@ -174,6 +179,7 @@ static const struct {
     {OPT_BASELINE, offsetof(struct options, baseline), 0},
     {OPT_WRITE_BASELINE, offsetof(struct options, write_baseline), 0},
     {OPT_EXPLAIN, offsetof(struct options, explain), 0},
+    {OPT_PLATFORM, offsetof(struct options, platform), 0},
     {OPT_NO_CONFIG, 0, offsetof(struct options, no_config)},
     {OPT_NO_SUPPRESS, 0, offsetof(struct options, no_suppress)},
     {OPT_LIST_RULES, 0, offsetof(struct options, list_rules)},

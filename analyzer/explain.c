@@ -36,9 +36,9 @@ int explain_list(FILE *out, const struct datadir *dd, bool json, struct diag *d)
         cJSON_free(text);
         cJSON_Delete(root);
     } else {
-        fprintf(out, "%-7s %-20s %-8s %s\n", "ID", "SLUG", "SEVERITY", "TITLE");
+        fprintf(out, "%-7s %-22s %-8s %s\n", "ID", "SLUG", "SEVERITY", "TITLE");
         for (size_t i = 0; i < rs->nr; i++) {
-            fprintf(out, "%-7s %-20s %-8s %s\n", rs->v[i].id, rs->v[i].slug,
+            fprintf(out, "%-7s %-22s %-8s %s\n", rs->v[i].id, rs->v[i].slug,
                     severity_name(rs->v[i].severity), rs->v[i].title);
         }
     }

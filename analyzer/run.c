@@ -13,6 +13,7 @@
 #include "explain.h"
 #include "gating.h"
 #include "image.h"
+#include "image_target.h"
 #include "outputs.h"
 #include "pyname.h"
 #include "report.h"
@@ -91,9 +92,21 @@ static const struct profile *find_profile(const struct profiles *ps, const struc
 /* The function's inputs, then its layers in configuration order: the /var/task + /opt view. */
 static int scan_all(struct image *img, const struct options *o, struct diag *d)
 {
-    struct bundle_limits limits = {o->max_member_size, o->max_entries, o->max_depth, 0};
+    struct bundle_limits limits = {.max_member_size = o->max_member_size,
+                                   .max_entries = o->max_entries,
+                                   .max_depth = o->max_depth};
     struct pyname *g = pyname_new(d);
-    struct scan_opts so = {&limits, g, o->jobs ? o->jobs : workers_online(), o->jobs != 0};
+    struct scan_opts so = {.limits = &limits,
+                           .grammar = g,
+                           .jobs = o->jobs ? o->jobs : workers_online(),
+                           .jobs_given = o->jobs != 0};
+    /* A container image index: the image for the function's architecture, or --platform's. */
+    limits.platform = o->platform                 ? o->platform
+                      : !strcmp(o->arch, "arm64") ? "linux/arm64"
+                                                  : "linux/amd64";
+    limits.platform_given = o->platform != NULL;
+    so.function_arch = o->arch;
+    so.function_arch_why = o->arch_given ? "--arch" : "Lambda's default";
     enum scan_as as = o->role == ROLE_AS_LAYER      ? SCAN_LAYER
                       : o->role == ROLE_AS_FUNCTION ? SCAN_FUNCTION
                                                     : SCAN_GUESS;
@@ -186,10 +199,18 @@ static int scan_and_report(const struct options *o, const struct config *cfg,
     struct report r = {ABISCAN_NAME, ABISCAN_VERSION, p,    NULL, 0,          &findings, o->fail_on,
                        false,        o->verbose,      NULL, 0,    &dd->rules, NULL,      false};
     struct report_input *inputs = NULL;
-    int code = ABISCAN_EXIT_TROUBLE;
+    struct profile own = {0};
+    int code = ABISCAN_EXIT_TROUBLE, from_image;
 
     if (scan_all(&img, o, d) != 0) {
         goto out;
+    }
+    /* Container images carry their target: their Python, architecture and C library. */
+    if ((from_image = image_target(&own, &img, &dd->profiles, o->runtime, d)) < 0) {
+        goto out;
+    }
+    if (from_image == 0) {
+        r.profile = p = &own;
     }
     r.inputs = inputs = summarize(&img);
     r.inputs_nr = img.inputs_nr;
@@ -217,6 +238,7 @@ out:
     free(inputs);
     findings_release(&findings);
     image_release(&img);
+    profile_release(&own);
     return code;
 }
 
