@@ -30,7 +30,7 @@ static void take_os(struct profile *p, const struct container *c)
 
     free(p->os_name);
     p->os_name =
-        c->os_name ? xasprintf("%s (the image's)", c->os_name) : xstrdup("the image's own system");
+        c->os_name ? xasprintf("the image's %s", c->os_name) : xstrdup("the image's own system");
     for (size_t i = 0; i < ARRAY_SIZE(fields); i++) {
         if (values[i]) {
             free(*fields[i]);

@@ -36,7 +36,7 @@ static void check_one(const struct check_ctx *ctx, struct findings *out, size_t 
         "rebuild the image for the function's architecture: docker buildx build "
         "--platform linux/%s -t %s . (the base image too: FROM --platform=linux/%s), "
         "or give the function the image's architecture (Architectures: [%s])",
-        docker_arch(c->function_arch), c->ref[0] ? c->ref : "IMAGE", docker_arch(c->function_arch),
+        docker_arch(c->function_arch), strchr(c->ref, ':') || strchr(c->ref, '/') ? c->ref : "IMAGE", docker_arch(c->function_arch),
         !strcmp(c->arch, "x86_64") || !strcmp(c->arch, "arm64") ? c->arch : "its architecture");
     struct tvar vars[] = {{"entrypoint", exe},  {"entrypoint_list", ep},
                           {"cmd_list", cmd},    {"workdir", c->workdir[0] ? c->workdir : "/"},

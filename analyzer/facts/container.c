@@ -481,3 +481,23 @@ void container_finish(struct container *c, const struct image *img, size_t view)
     c->cxxabi_max = highest(cxx, "CXXABI_");
     c->gcc_max = highest(gcc, "GCC_");
 }
+
+char *container_describe(const struct container *c)
+{
+    char *py = c->python ? xasprintf("Python %d.%d (%s, %s)", c->py_major, c->py_minor, c->python,
+                                     c->python_why)
+                         : xstrdup("no Python found");
+    char *libc = c->libc
+                     ? xasprintf("C library %s%s%s", c->libc, c->glibc_max ? " up to GLIBC_" : "",
+                                 c->glibc_max ? c->glibc_max : "")
+                     : xstrdup("no libc.so.6 on the loader path");
+    char *out = xasprintf(
+        "%s image%s%s: %zu layers, %llu bytes uncompressed; %s; task root /%s "
+        "(%s); handler %s; %s; %s",
+        c->platform[0] ? c->platform : "an unknown platform's", c->ref[0] ? " " : "", c->ref,
+        c->layers, (unsigned long long)c->uncompressed, c->os_name ? c->os_name : "no os-release",
+        c->task_root, c->task_root_why, c->handler ? c->handler : "none named", py, libc);
+    free(libc);
+    free(py);
+    return out;
+}

@@ -109,6 +109,9 @@ void container_read_text(struct container *c, const char *path, const char *data
  */
 void container_finish(struct container *c, const struct image *img, size_t view);
 
+/** One line on what the image is and runs, for the input's notes. Caller frees. */
+char *container_describe(const struct container *c);
+
 /** The lines ld.so.cache holds, "soname", "/path" pairs (arch_flags: the cache's
  * FLAG_* bits of the target; 0 takes every entry). 0, or -1 when data is no cache. */
 int container_parse_ld_cache(struct strvec *out, const unsigned char *data, size_t len,

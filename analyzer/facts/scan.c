@@ -314,8 +314,8 @@ int scan_input(struct image *img, const char *path, enum scan_as as, const struc
     if (bundle_kind(b) == BUNDLE_IMAGE && as != SCAN_GUESS && as != SCAN_FUNCTION) {
         bundle_close(b);
         return diag_set(d, DIAG_USAGE,
-                        "'%s' is a container image, which has no layers and is no layer: copy "
-                        "the layers' content into /opt in its Dockerfile",
+                        "'%s' is a container image: an image function takes no --layer and is "
+                        "no layer (its Dockerfile copies the layers' content into /opt)",
                         path);
     }
     entries = bundle_entries(b, &nr);
@@ -356,6 +356,7 @@ void scan_finish(struct image *img)
     for (size_t i = 0; i < img->inputs_nr; i++) {
         if (img->inputs[i].container) {
             container_finish(img->inputs[i].container, img, img->inputs[i].view);
+            strvec_push_nodup(&img->inputs[i].notes, container_describe(img->inputs[i].container));
         }
     }
 }
