@@ -45,7 +45,8 @@ fi
 for t in "consumers/consumers.py $fake $fixtures $scratch/consumers" \
     "examples/examples.py $fake $fixtures $scratch/examples" \
     "precommit/precommit.sh $fake $fixtures $scratch/precommit $repo" \
-    "doc/check_doc.sh $fake $repo"; do
+    "doc/check_doc.sh $fake $repo" \
+    "images/images.py $fake $fixtures $scratch/images"; do
     n=$((n + 1))
     set -- $t
     script=$1
