@@ -59,8 +59,9 @@ struct candidate {
 struct candidates {
     struct candidate *v;
     size_t nr, alloc;
-    struct strvec seen; /* index digests walked (an index that names itself is a loop) */
-    bool loop;
+    struct strvec seen;   /* index digests walked (an index that names itself is a loop) */
+    struct strvec broken; /* why a branch of the index could not be read */
+    bool loop, deep;
 };
 
 /* ---- the archive's files ----------------------------------------------------------------- */
@@ -149,15 +150,17 @@ static int blob_find(const struct image_state *st, const char *raw, struct blob 
 
     *owned = -1;
     if (escapes || !*name) {
-        snprintf(why, cap, "'%s' is not a name inside the archive", raw);
+        snprintf(why, cap, "a name outside the archive");
         goto out;
     }
     if (st->dirfd >= 0) {
         struct stat sb;
         int fd = open_in_layout(st->dirfd, name);
         if (fd < 0 || fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
-            snprintf(why, cap, "the layout has no file %s%s%s", name, fd < 0 ? ": " : "",
-                     fd < 0 ? strerror(errno) : "");
+            snprintf(why, cap, "%s",
+                     fd < 0 && errno == ELOOP ? "a link, which a layout's blob may not be"
+                     : fd < 0                 ? strerror(errno)
+                                              : "not a regular file");
             if (fd >= 0) {
                 close(fd);
             }
@@ -172,7 +175,7 @@ static int blob_find(const struct image_state *st, const char *raw, struct blob 
         const struct outer *o = outer_find(st, name);
         char *next;
         if (!o) {
-            snprintf(why, cap, "the archive holds no %s", name);
+            snprintf(why, cap, "no such member");
             goto out;
         }
         if (o->regular) {
@@ -181,7 +184,7 @@ static int blob_find(const struct image_state *st, const char *raw, struct blob 
             goto out;
         }
         if (!o->link) {
-            snprintf(why, cap, "%s in the archive is not a file", name);
+            snprintf(why, cap, "not a file");
             goto out;
         }
         /* docker save links a layer it holds twice to its first copy. */
@@ -196,7 +199,7 @@ static int blob_find(const struct image_state *st, const char *raw, struct blob 
             goto out;
         }
     }
-    snprintf(why, cap, "%s: too many links", name);
+    snprintf(why, cap, "a chain of more than %d links", LINK_HOPS);
 out:
     free(name);
     return rc;
@@ -214,6 +217,9 @@ static int read_json(const struct image_state *st, const char *name, const char 
 
     *out = NULL;
     if (blob_find(st, name, &b, &owned, why, cap) != 0) {
+        char *inner = xstrdup(why);
+        snprintf(why, cap, "%s: %s", name, inner);
+        free(inner);
         return -1;
     }
     if (b.len > JSON_MAX) {
@@ -353,11 +359,15 @@ static void walk_index(const struct image_state *st, const cJSON *index, unsigne
             continue;
         }
         if (is_index_type(type)) {
-            if (strvec_contains(&cs->seen, digest) || depth >= INDEX_DEPTH) {
+            if (strvec_contains(&cs->seen, digest)) {
                 cs->loop = true;
+            } else if (depth >= INDEX_DEPTH) {
+                cs->deep = true;
             } else if (read_json(st, name, digest, &sub, why, sizeof(why)) == 0) {
                 strvec_push(&cs->seen, digest);
                 walk_index(st, sub, depth + 1, cs);
+            } else if (cs->broken.nr < 4) {
+                strvec_push(&cs->broken, why);
             }
             cJSON_Delete(sub);
             free(name);
@@ -450,6 +460,7 @@ static void candidates_release(struct candidates *cs)
     }
     free(cs->v);
     strvec_release(&cs->seen);
+    strvec_release(&cs->broken);
 }
 
 /* The candidate the platform picks; -1 with d set when none can be checked. */
@@ -478,8 +489,11 @@ static int pick(struct bundle *b, struct image_state *st, struct candidates *cs,
         }
     }
     if (!cs->nr) {
-        rc = diag_set(d, DIAG_INPUT, "'%s': the image archive names no image%s", b->name,
-                      cs->loop ? " (its index refers to itself)" : "");
+        rc = diag_set(d, DIAG_INPUT, "'%s': the image archive names no image%s%s%s", b->name,
+                      cs->loop   ? " (its index refers to itself)"
+                      : cs->deep ? " (its indexes nest more than 8 deep)"
+                                 : "",
+                      cs->broken.nr ? ": " : "", cs->broken.nr ? cs->broken.v[0] : "");
     } else if (first == SIZE_MAX && b->limits.platform_given) {
         char *have = strvec_join(&st->meta.platforms, ", ");
         rc = diag_set(d, DIAG_INPUT, "'%s' has no image for %s (it has %s)", b->name, want,
@@ -500,8 +514,13 @@ static int pick(struct bundle *b, struct image_state *st, struct candidates *cs,
                                   "(%s)",
                                   matches, want, *cs->v[first].ref ? cs->v[first].ref : "no name"));
     }
-    if (cs->loop) {
-        bundle_add_note(b, xstrdup("the image index refers to itself: that branch was not read"));
+    if (cs->loop || cs->deep) {
+        bundle_add_note(b, xasprintf("the image index %s: that branch was not read",
+                                     cs->loop ? "refers to itself" : "nests more than 8 deep"));
+    }
+    for (size_t i = 0; i < cs->broken.nr; i++) {
+        bundle_add_note(b,
+                        xasprintf("a branch of the image index was not read: %s", cs->broken.v[i]));
     }
     *out = first;
     free(want);
@@ -531,13 +550,13 @@ static void add_layer(struct image_state *st, const char *name, const char *dige
     l->src.fd = -1;
     l->digest = digest && digest_parse(digest) != DIGEST_NONE ? xstrdup(digest) : NULL;
     if (!applicable_layer(type)) {
-        l->problem = xasprintf("layer %zu (%s) is a foreign layer, which the archive does not "
-                               "hold: its files were not read",
-                               st->layers_nr, l->where);
+        l->problem = xasprintf("layer %zu is a foreign layer, which the archive does not hold: "
+                               "its files were not read",
+                               st->layers_nr);
     } else if (!name || blob_find(st, name, &l->src, &owned, why, sizeof(why)) != 0) {
-        l->problem = xasprintf("layer %zu names %s, which the archive does not hold (%s): docker "
-                               "load refuses the image; its files were not read",
-                               st->layers_nr, l->where, name ? why : "no name");
+        l->problem = xasprintf("layer %zu is not in the archive (%s): docker load refuses the "
+                               "image; its files were not read",
+                               st->layers_nr, name ? why : "it has no name");
         l->src.fd = -1;
     } else {
         l->fd_owned = owned >= 0;
@@ -574,7 +593,7 @@ static int load_image(struct bundle *b, struct image_state *st, const struct can
     int rc = -1;
 
     if (load_config(st, c, &cfg, why, sizeof(why)) != 0) {
-        diag_set(d, DIAG_INPUT, "'%s': the image's config cannot be read: %s", b->name, why);
+        diag_set(d, DIAG_INPUT, "'%s': the image cannot be read: %s", b->name, why);
         goto out;
     }
     read_config(st, cfg);
@@ -679,6 +698,10 @@ static int open_image(struct bundle *b, struct image_state *st, struct diag *d)
     b->ops = &image_ops;
     if (read_json(st, "index.json", NULL, &top, why, sizeof(why)) == 0 && cJSON_IsObject(top)) {
         walk_index(st, top, 0, &cs);
+    } else if (strcmp(st->meta.form, "docker-archive") != 0) {
+        /* An OCI layout is its index.json (image-layout.md); docker save has a fallback. */
+        rc = diag_set(d, DIAG_INPUT, "'%s': %s", b->name, top ? "index.json is no object" : why);
+        goto out;
     } else {
         cJSON_Delete(top);
         top = NULL;

@@ -467,8 +467,8 @@ static void apply(struct bundle *b, struct layer *layers, struct listing *ls, si
     for (size_t l = 0; l < nr && !capped; l++) {
         if (ls[l].problem) {
             add_image_level(b, layers[l].where, l,
-                            xasprintf("layer %zu of %zu (%s): %s; its files were not read", l + 1,
-                                      nr, layers[l].where, ls[l].problem));
+                            xasprintf("layer %zu of %zu: %s; its files were not read", l + 1, nr,
+                                      ls[l].problem));
             continue;
         }
         if (layers[l].problem) {
