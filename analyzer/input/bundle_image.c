@@ -737,6 +737,7 @@ static struct image_state *state_new(struct bundle *b)
 
     st->fd = st->dirfd = -1;
     b->priv = st;
+    b->ops = &image_ops; /* from here on, bundle_close() frees st whatever fails */
     b->kind = BUNDLE_IMAGE;
     return st;
 }

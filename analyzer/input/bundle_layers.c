@@ -244,8 +244,11 @@ static void list_header(struct listing *ls, struct archive_entry *ae, uint64_t o
 }
 
 /* Every byte of a member's data through libarchive (so that the digest and the bomb check
- * see it); 0, or -1 with why set. */
-static int drain(struct archive *a, const struct range *r, char *why, size_t cap)
+ * see it); 0, or -1 with why set. A read limit given (max_total_read: the fuzzers') caps a
+ * layer's uncompressed bytes; by default an image's layers are read to their end, which
+ * the bomb check bounds by what the archive holds. */
+static int drain(struct archive *a, const struct range *r, uint64_t cap_bytes, char *why,
+                 size_t cap)
 {
     const void *buf;
     size_t len;
@@ -253,6 +256,11 @@ static int drain(struct archive *a, const struct range *r, char *why, size_t cap
     int rc;
 
     while ((rc = archive_read_data_block(a, &buf, &len, &off)) == ARCHIVE_OK) {
+        if (cap_bytes && (uint64_t)archive_filter_bytes(a, 0) > cap_bytes) {
+            snprintf(why, cap, "it inflates past the read limit of %llu bytes",
+                     (unsigned long long)cap_bytes);
+            return -1;
+        }
         if (bomb(a, r)) {
             snprintf(why, cap,
                      "it inflates past %d:1 (%llu bytes from %llu): a tar bomb, not "
@@ -289,9 +297,11 @@ static int hash_rest(struct range *r, char *why, size_t cap)
     return 0;
 }
 
-static int list_entries(struct archive *a, struct range *r, struct listing *ls, size_t max,
-                        char *why, size_t cap)
+static int list_entries(struct archive *a, struct range *r, struct listing *ls,
+                        const struct bundle_limits *lim, char *why, size_t cap)
 {
+    size_t max = lim->max_entries;
+
     struct archive_entry *ae;
 
     for (uint64_t ordinal = 0;; ordinal++) {
@@ -310,7 +320,7 @@ static int list_entries(struct archive *a, struct range *r, struct listing *ls, 
             return 0;
         }
         list_header(ls, ae, ordinal);
-        if (drain(a, r, why, cap) != 0) {
+        if (drain(a, r, lim->max_total_read, why, cap) != 0) {
             return -1;
         }
     }
@@ -334,7 +344,7 @@ static void list_layer(void *ctx, size_t i, unsigned worker)
         ls->problem = xasprintf("it is not a tar stream (plain, gzip or zstd): %s", why);
         goto out;
     }
-    if (list_entries(a, &r, ls, j->b->limits.max_entries, why, sizeof(why)) != 0) {
+    if (list_entries(a, &r, ls, &j->b->limits, why, sizeof(why)) != 0) {
         ls->problem = xstrdup(why);
         goto out;
     }
