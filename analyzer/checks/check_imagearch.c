@@ -32,12 +32,14 @@ static void check_one(const struct check_ctx *ctx, struct findings *out, size_t 
     ep = strvec_join(&c->entrypoint, " ");
     cmd = strvec_join(&c->cmd, " ");
     expected = xasprintf("linux/%s", docker_arch(c->function_arch));
-    fix = xasprintf(
-        "rebuild the image for the function's architecture: docker buildx build "
-        "--platform linux/%s -t %s . (the base image too: FROM --platform=linux/%s), "
-        "or give the function the image's architecture (Architectures: [%s])",
-        docker_arch(c->function_arch), strchr(c->ref, ':') || strchr(c->ref, '/') ? c->ref : "IMAGE", docker_arch(c->function_arch),
-        !strcmp(c->arch, "x86_64") || !strcmp(c->arch, "arm64") ? c->arch : "its architecture");
+    fix = xasprintf("rebuild the image for the function's architecture: docker buildx build "
+                    "--platform linux/%s -t %s . (the base image too: FROM --platform=linux/%s), "
+                    "or give the function the image's architecture (Architectures: [%s])",
+                    docker_arch(c->function_arch),
+                    strchr(c->ref, ':') || strchr(c->ref, '/') ? c->ref : "IMAGE",
+                    docker_arch(c->function_arch),
+                    !strcmp(c->arch, "x86_64") || !strcmp(c->arch, "arm64") ? c->arch
+                                                                            : "its architecture");
     struct tvar vars[] = {{"entrypoint", exe},  {"entrypoint_list", ep},
                           {"cmd_list", cmd},    {"workdir", c->workdir[0] ? c->workdir : "/"},
                           {"remediation", fix}, {"platform", c->platform}};
