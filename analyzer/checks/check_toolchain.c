@@ -47,7 +47,9 @@ static void report_image(const struct check_ctx *ctx, struct findings *out, cons
                           "not on another distribution, or install wheels for its C library: "
                           "{pip_install}",
                           c && c->os_name ? c->os_name : "the image's OS");
-    struct tvar vars[] = {{"lib", need->sys->abs}, {"newer", ""}, {"remediation", fix}};
+    const char *lib = c ? container_opened_as(c, ctx->img, image_view_of(ctx->img, m), need->sys)
+                        : need->sys->abs;
+    struct tvar vars[] = {{"lib", lib}, {"newer", ""}, {"remediation", fix}};
 
     check_report(ctx, out, m, ctx->rule->severity, expected, need->version, vars, 3,
                  "needs %s (%s); the image's %s%s%s%s stops at %s", need->version,

@@ -24,9 +24,6 @@
 #define FLAG_X8664_LIB64 0x0300
 #define FLAG_AARCH64_LIB64 0x0a00
 
-/* The libraries whose versions the toolchain rules hold a need to (check_toolchain.c). */
-static const char *const toolchain_sonames[] = {"libc.so.6", "libstdc++.so.6", "libgcc_s.so.1"};
-
 static char *env_value(const struct strvec *env, const char *name)
 {
     size_t n = strlen(name);
@@ -268,7 +265,7 @@ static void find_default_dirs(struct container *c, const struct tree *t)
     char multi[96];
 
     snprintf(multi, sizeof(multi), "/usr/lib/%s/libc.so.6", triplet);
-    if (resolve(t, multi)) {
+    if (resolve(t, multi) || resolve(t, multi + 4)) { /* /usr/lib/<t> or /lib/<t> */
         strvec_push_nodup(&c->default_dirs, xasprintf("/lib/%s", triplet));
         strvec_push_nodup(&c->default_dirs, xasprintf("/usr/lib/%s", triplet));
         strvec_push(&c->default_dirs, "/lib");
@@ -283,29 +280,10 @@ static void find_default_dirs(struct container *c, const struct tree *t)
     }
 }
 
-/* The file a soname resolves to in the loader's directories (before the cache is read). */
-static char *find_library(const struct container *c, const struct tree *t, const char *soname)
-{
-    const struct strvec *lists[] = {&c->ld_library_path, &c->default_dirs};
-
-    for (size_t l = 0; l < ARRAY_SIZE(lists); l++) {
-        for (size_t i = 0; i < lists[l]->nr; i++) {
-            char *abs = xasprintf("%s/%s", lists[l]->v[i], soname);
-            const struct bundle_entry *e = resolve(t, abs);
-            free(abs);
-            if (e) {
-                return xasprintf("/%s", e->path);
-            }
-        }
-    }
-    return NULL;
-}
-
 void container_plan(struct container *c, const struct bundle_entry *entries, size_t nr)
 {
     struct tree t = {entries, nr};
     const char *root = env_value(&c->env, "LAMBDA_TASK_ROOT"), *ld;
-    char **slots[] = {&c->libc, &c->libstdcxx, &c->libgcc};
 
     c->task_root_why = root && *root ? "LAMBDA_TASK_ROOT" : "Lambda's default";
     if ((!root || !*root) && c->workdir[0] && strcmp(c->workdir, "/") != 0) {
@@ -328,9 +306,6 @@ void container_plan(struct container *c, const struct bundle_entry *entries, siz
         free(copy);
     }
     find_default_dirs(c, &t);
-    for (size_t i = 0; i < ARRAY_SIZE(toolchain_sonames); i++) {
-        *slots[i] = find_library(c, &t, toolchain_sonames[i]);
-    }
 }
 
 enum container_place container_place(const struct container *c, const char *path, size_t *site_off,
@@ -356,16 +331,34 @@ enum container_place container_place(const struct container *c, const char *path
     return !strncmp(path, "opt/", 4) ? PLACE_OPT : PLACE_SYSTEM;
 }
 
-bool container_wants(const struct container *c, const char *path)
+/* glibc's own libraries, libstdc++ and libgcc_s, under their sonames or their files' names
+ * (libc.so.6, libc-2.26.so, libm.so.6, libstdc++.so.6.0.29, libgcc_s-7-20180712.so.1): the
+ * version definitions the toolchain rules hold needs to. A few small files, wherever they
+ * are; which of them the loader opens is for container_finish() and the loader to say. */
+static bool toolchain_file(const char *base)
 {
-    const char *slots[] = {c->libc, c->libstdcxx, c->libgcc};
+    static const char *const glibc[] = {"libc",    "libm",      "libpthread", "libdl",   "librt",
+                                        "libutil", "libresolv", "libanl",     "libmvec", "libnsl"};
+    size_t n = strcspn(base, ".-");
 
-    for (size_t i = 0; i < ARRAY_SIZE(slots); i++) {
-        if (slots[i] && !strcmp(slots[i] + 1, path)) {
+    if (!strncmp(base, "libstdc++.so.6", 14) || !strncmp(base, "libgcc_s", 8)) {
+        return true;
+    }
+    for (size_t i = 0; i < ARRAY_SIZE(glibc); i++) {
+        if (n == strlen(glibc[i]) && !strncmp(base, glibc[i], n) &&
+            (!strncmp(base + n, ".so.", 4) ||
+             (base[n] == '-' && base[n + 1] >= '0' && base[n + 1] <= '9' &&
+              path_has_suffix(base, ".so")))) {
             return true;
         }
     }
-    return container_wants_text(path);
+    return false;
+}
+
+bool container_wants(const struct container *c, const char *path)
+{
+    (void)c;
+    return toolchain_file(path_base(path)) || container_wants_text(path);
 }
 
 bool container_wants_text(const char *path)
@@ -470,11 +463,58 @@ static char *highest(const struct member *m, const char *prefix)
     return best ? xstrdup(best) : NULL;
 }
 
+/* The file ld.so opens for soname from an object with no run path: LD_LIBRARY_PATH, then
+ * ld.so.cache, then the default directories (checks/loader.c has the whole model). Its path
+ * into *path (fresh), or NULL. */
+static const struct member *loaded(const struct container *c, const struct image *img, size_t view,
+                                   const char *soname, char **path)
+{
+    const struct member *m = NULL;
+    char *abs = NULL;
+
+    for (size_t i = 0; !m && i < c->ld_library_path.nr; i++) {
+        free(abs);
+        abs = xasprintf("%s/%s", c->ld_library_path.v[i], soname);
+        m = image_lookup(img, view, abs);
+    }
+    for (size_t i = 0; !m && i + 1 < c->ld_cache.nr; i += 2) {
+        if (!strcmp(c->ld_cache.v[i], soname)) {
+            free(abs);
+            abs = xstrdup(c->ld_cache.v[i + 1]);
+            m = image_lookup(img, view, abs);
+        }
+    }
+    for (size_t i = 0; !m && i < c->default_dirs.nr; i++) {
+        free(abs);
+        abs = xasprintf("%s/%s", c->default_dirs.v[i], soname);
+        m = image_lookup(img, view, abs);
+    }
+    /* The path ld.so opens (and names in its errors), links not followed. */
+    *path = m ? abs : NULL;
+    if (!m) {
+        free(abs);
+    }
+    return m;
+}
+
+const char *container_opened_as(const struct container *c, const struct image *img, size_t view,
+                                const struct member *lib)
+{
+    const char *paths[] = {c->libc, c->libstdcxx, c->libgcc};
+
+    for (size_t i = 0; i < ARRAY_SIZE(paths); i++) {
+        if (paths[i] && image_lookup(img, view, paths[i]) == lib) {
+            return paths[i];
+        }
+    }
+    return lib->abs;
+}
+
 void container_finish(struct container *c, const struct image *img, size_t view)
 {
-    const struct member *libc = c->libc ? image_lookup(img, view, c->libc) : NULL;
-    const struct member *cxx = c->libstdcxx ? image_lookup(img, view, c->libstdcxx) : NULL;
-    const struct member *gcc = c->libgcc ? image_lookup(img, view, c->libgcc) : NULL;
+    const struct member *libc = loaded(c, img, view, "libc.so.6", &c->libc);
+    const struct member *cxx = loaded(c, img, view, "libstdc++.so.6", &c->libstdcxx);
+    const struct member *gcc = loaded(c, img, view, "libgcc_s.so.1", &c->libgcc);
 
     c->glibc_max = highest(libc, "GLIBC_");
     c->glibcxx_max = highest(cxx, "GLIBCXX_");

@@ -25,6 +25,7 @@
 struct bundle_entry;
 struct bundle_image;
 struct image;
+struct member;
 
 /* Where a file of the image sits for the checks. */
 enum container_place {
@@ -93,8 +94,8 @@ void container_plan(struct container *c, const struct bundle_entry *entries, siz
 enum container_place container_place(const struct container *c, const char *path, size_t *site_off,
                                      int *site_minor);
 
-/** Whether a system file is worth reading: the C library, libstdc++, libgcc_s, os-release,
- * ld.so.cache (the plan found them). */
+/** Whether a system file is worth reading: glibc's libraries, libstdc++, libgcc_s (by their
+ * names), os-release, ld.so.cache. */
 bool container_wants(const struct container *c, const char *path);
 
 /** Whether path is one of the small system files container_read_text() reads. */
@@ -108,6 +109,11 @@ void container_read_text(struct container *c, const char *path, const char *data
  * from their ELF facts (image_lookup() through the loader's own directories).
  */
 void container_finish(struct container *c, const struct image *img, size_t view);
+
+/** The path ld.so opens lib under (libc.so.6 as /lib64/libc.so.6, say), for its messages:
+ * the one container_finish() found it by, else the file's own. Borrowed. */
+const char *container_opened_as(const struct container *c, const struct image *img, size_t view,
+                                const struct member *lib);
 
 /** One line on what the image is and runs, for the input's notes. Caller frees. */
 char *container_describe(const struct container *c);
