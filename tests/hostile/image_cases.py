@@ -421,7 +421,7 @@ def cases():
         dict(name="img-huge-declared", build=huge_declared,
              expect=[("the layer", lambda p: p.startswith("blobs/sha256/"), unreadable)]),
         dict(name="img-names-not-utf8", build=nonutf8_names),
-        dict(name="img-100000-entries", build=many_entries, mem_mb=256, heavy=True),
+        dict(name="img-100000-entries", build=many_entries, heavy=True),
         dict(name="img-layout-blob-link", build=layout_blob_link,
              expect=[("the linked blob", lambda p: p.startswith("blobs/sha256/"), unreadable)]),
         dict(name="img-layer-path-escapes", build=layer_path_escapes,
