@@ -172,7 +172,8 @@ void bundle_bytes_release(struct bundle_bytes *bytes);
  * Charge e's declared size to b's read budget, which bounds the bytes read whole from one
  * bundle (many members over the same compressed data would each inflate in full). Returns
  * -1 with d set when the budget cannot pay for e; call in entry order, so that which member
- * is refused does not depend on threads.
+ * is refused does not depend on threads. An image's members are never refused: each streams
+ * by once, so reading them costs what its layers hold (the bomb check bounds that).
  */
 int bundle_charge(struct bundle *b, const struct bundle_entry *e, struct diag *d);
 
