@@ -9,6 +9,7 @@
 #include "bundle.h"
 #include "checks.h"
 #include "image.h"
+#include "image_target.h"
 #include "progress.h"
 #include "pyname.h"
 #include "scan.h"
@@ -29,6 +30,8 @@ struct audit_unit {
     struct gate gate;
     struct report_verdict *matrix;
     size_t matrix_nr;
+    const struct profile *profile; /* its target: the job's, or its container image's */
+    struct profile own;            /* a container image's target (image_target.h) */
     bool done;
 };
 
@@ -137,9 +140,26 @@ static void build_matrix(struct audit_unit *u, const struct actx *c, const struc
 /* The function's bundle, then its layers in configuration order: /var/task + /opt. */
 static void read_unit(struct actx *c, const struct job *j, struct audit_unit *u)
 {
-    struct scan_opts so = {&c->limits, c->grammar, c->inner, c->inner_given};
+    const struct options *o = c->ao->o;
+    struct bundle_limits limits = c->limits;
+    struct scan_opts so = {
+        .limits = &limits, .grammar = c->grammar, .jobs = c->inner, .jobs_given = c->inner_given};
+    const char *arch = j->profile ? j->profile->arch : j->matrix_arch ? j->matrix_arch : o->arch;
     struct image img = {0};
     struct diag d = DIAG_INIT;
+    int from_image;
+
+    /* A container image index: the image for the function's architecture, or --platform's;
+     * the function's architecture is what an image's own is held to (image-arch-mismatch). */
+    limits.platform = o->platform              ? o->platform
+                      : !strcmp(arch, "arm64") ? "linux/arm64"
+                                               : "linux/amd64";
+    limits.platform_given = o->platform != NULL;
+    so.function_arch = arch;
+    so.function_arch_why = o->arch_given ? "--arch"
+                           : j->function ? "its declaration"
+                                         : "Lambda's default";
+    u->profile = j->profile;
 
     u->nr = 1 + j->layers.nr;
     u->ri = xcalloc(u->nr, sizeof(*u->ri));
@@ -163,9 +183,22 @@ static void read_unit(struct actx *c, const struct job *j, struct audit_unit *u)
         }
     }
     scan_finish(&img);
+    /* A container image carries its target: its Python, architecture and C library. */
+    from_image = image_target(&u->own, &img, datadir_profiles(c->ao->dd),
+                              j->profile ? j->profile->runtime : NULL, &d);
+    if (from_image < 0) {
+        u->error = xstrdup(d.msg);
+        entries_unread(u, j);
+        u->ri[0].error = u->error;
+        image_release(&img);
+        return;
+    }
+    if (from_image == 0) {
+        u->profile = &u->own;
+    }
     summarize(u, &img, j);
-    if (j->profile) {
-        checks_run(&img, j->profile, c->ao->dd, &u->findings);
+    if (u->profile) {
+        checks_run(&img, u->profile, c->ao->dd, &u->findings);
         findings_sort(&u->findings);
     } else {
         build_matrix(u, c, j, &img);
@@ -179,7 +212,7 @@ static void stream_unit(struct actx *c, struct audit_unit *u, const struct job *
     const struct audit_opts *ao = c->ao;
     struct report mini = {.tool_name = ABISCAN_NAME,
                           .tool_version = ABISCAN_VERSION,
-                          .profile = j->profile,
+                          .profile = u->profile,
                           .inputs = u->ri,
                           .inputs_nr = u->nr,
                           .findings = &u->findings,
@@ -207,7 +240,7 @@ static void merge(struct actx *c, size_t k)
     struct audit *a = c->out;
     size_t base = a->inputs_nr;
 
-    if (c->ao->gating && j->profile && !u->error) {
+    if (c->ao->gating && u->profile && !u->error) {
         gating_part(c->ao->gating, &u->findings, &u->gate);
     }
     if (u->error) {
@@ -221,7 +254,7 @@ static void merge(struct actx *c, size_t k)
     for (size_t i = 0; i < u->nr; i++) {
         u->ri[i].function = j->function; /* its layers are the function's too */
     }
-    u->ri[0].profile = j->profile;
+    u->ri[0].profile = u->profile;
     u->ri[0].matrix = u->matrix;
     u->ri[0].matrix_nr = u->matrix_nr;
     u->ri[0].not_checked = &j->not_checked;
@@ -327,7 +360,7 @@ static void conclude(struct audit *a, const struct jobs *js)
     bool targets = false, differ = false;
 
     for (size_t k = 0; k < js->nr; k++) {
-        const struct profile *p = js->v[k].profile;
+        const struct profile *p = a->units[k].profile;
         if (p && a->profile && p != a->profile) {
             differ = true;
         }
@@ -356,7 +389,9 @@ int audit_run(struct audit *out, const struct jobs *js, const struct audit_opts 
     if (!(c.grammar = pyname_new(d))) {
         return -1;
     }
-    c.limits = (struct bundle_limits){o->max_member_size, o->max_entries, o->max_depth, 0};
+    c.limits = (struct bundle_limits){.max_member_size = o->max_member_size,
+                                      .max_entries = o->max_entries,
+                                      .max_depth = o->max_depth};
     outer = js->nr > 1 ? (threads < js->nr ? threads : (unsigned)js->nr) : 1;
     c.inner = threads / outer ? threads / outer : 1;
     c.inner_given = js->nr == 1 && o->jobs != 0;
@@ -409,6 +444,7 @@ void audit_release(struct audit *a)
         findings_release(&u->findings);
         gate_release(&u->gate);
         release_matrix(u->matrix, u->matrix_nr);
+        profile_release(&u->own);
     }
     free(a->units);
     free(a->inputs);

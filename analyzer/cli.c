@@ -38,6 +38,7 @@ enum opt_id {
     OPT_CODE_DIR,
     OPT_TEMPLATE,
     OPT_SHARD,
+    OPT_PLATFORM,
     OPT_LAYER = 'l',
     OPT_JOBS = 'j',
     OPT_NULL = '0',
@@ -64,6 +65,9 @@ static const struct cli_option table[] = {
     {NULL, "role", OPT_ROLE, required_argument, "ROLE",
      "the bundles are a function or a layer (default: a layer when everything in it sits "
      "under python/, lib/ or bin/)"},
+    {NULL, "platform", OPT_PLATFORM, required_argument, "OS/ARCH",
+     "the image to check of a container image index that holds several, e.g. linux/arm64 "
+     "(default: linux/ and the function's --arch)"},
     {NULL, "list-runtimes", OPT_LIST_RUNTIMES, no_argument, NULL,
      "print the known runtime profiles and exit"},
     {NULL, "rules", OPT_RULES, required_argument, "DIR",
@@ -141,8 +145,9 @@ void cli_print_help(FILE *out, const char *formats)
     fprintf(out,
             "Usage: %s [--runtime NAME] [options] BUNDLE...\n"
             "       %s [options] --template PATH | --lambda-config FILE [--code-dir DIR]\n"
-            "Check AWS Lambda Python bundles (zip, wheel, layer zip, directory or a single\n"
-            "file) for native extensions that will not import on the target runtime.\n",
+            "Check AWS Lambda Python bundles (zip, wheel, layer zip, directory, single file\n"
+            "or container image: docker save, OCI layout, oci-archive) for native extensions\n"
+            "that will not import on the target runtime.\n",
             ABISCAN_NAME, ABISCAN_NAME);
     for (size_t i = 0; i < ARRAY_SIZE(table); i++) {
         const struct cli_option *o = &table[i];
@@ -206,6 +211,7 @@ static const struct {
     {OPT_SHARD, offsetof(struct options, shard), 0},
     {OPT_NULL, 0, offsetof(struct options, null_list)},
     {OPT_QUIET, 0, offsetof(struct options, quiet)},
+    {OPT_PLATFORM, offsetof(struct options, platform), 0},
     {OPT_NO_CONFIG, 0, offsetof(struct options, no_config)},
     {OPT_NO_SUPPRESS, 0, offsetof(struct options, no_suppress)},
     {OPT_LIST_RULES, 0, offsetof(struct options, list_rules)},

@@ -31,6 +31,7 @@ struct options {
     enum severity fail_on;
     enum color_mode color;
     enum role_as role;
+    const char *platform; /* --platform OS/ARCH: the image of an index to check; NULL: the arch's */
     bool list_runtimes;
     int verbose;
     uint64_t max_member_size;

@@ -36,9 +36,9 @@ int explain_list(FILE *out, const struct datadir *dd, bool json, struct diag *d)
         cJSON_free(text);
         cJSON_Delete(root);
     } else {
-        fprintf(out, "%-7s %-20s %-8s %s\n", "ID", "SLUG", "SEVERITY", "TITLE");
+        fprintf(out, "%-7s %-22s %-8s %s\n", "ID", "SLUG", "SEVERITY", "TITLE");
         for (size_t i = 0; i < rs->nr; i++) {
-            fprintf(out, "%-7s %-20s %-8s %s\n", rs->v[i].id, rs->v[i].slug,
+            fprintf(out, "%-7s %-22s %-8s %s\n", rs->v[i].id, rs->v[i].slug,
                     severity_name(rs->v[i].severity), rs->v[i].title);
         }
     }
@@ -105,8 +105,11 @@ static const struct {
 } metavars[] = {
     {"abs", "the member's path in the Lambda file system (/var/task/..., /opt/...)"},
     {"arch", "the target architecture"},
+    {"cmd_list", "the container image's CMD"},
     {"dir", "the directory the bundle is built in"},
     {"dist", "the distribution the member belongs to"},
+    {"entrypoint", "the program the container image's ENTRYPOINT runs"},
+    {"entrypoint_list", "the container image's ENTRYPOINT"},
     {"expected", "what the runtime accepts"},
     {"found", "what the member has or needs"},
     {"handler", "the function's handler module"},
@@ -122,6 +125,7 @@ static const struct {
     {"runtime", "the target runtime"},
     {"triplet", "the platform triplet (x86_64-linux-gnu, aarch64-linux-gnu)"},
     {"version", "the distribution's version"},
+    {"workdir", "the container image's WorkingDir"},
 };
 
 /* The variable "{name}" or "<name>" at p, as its length (0: none); *n gets the name's. */

@@ -49,6 +49,9 @@ _abiscan() {
     --rules)
         mapfile -t COMPREPLY < <(compgen -d -- "$cur")
         return ;;
+    --platform)
+        mapfile -t COMPREPLY < <(compgen -W "linux/amd64 linux/arm64" -- "$cur")
+        return ;;
     -o | --output | -l | --layer | --config | --baseline | --write-baseline)
         mapfile -t COMPREPLY < <(compgen -f -- "$cur")
         return ;;

@@ -106,6 +106,14 @@ char *advice_pip(const struct check_ctx *ctx, const struct member *m)
     const struct distribution *dist = m->dist;
     const struct pypi_name *alt = dist ? pypi_names_find(&ctx->data->pypi_names, dist->name) : NULL;
     char *plat = platforms(p), *req = NULL, *version = NULL, *tail, *out;
+    /* In a container image, where the member's sys.path entry is (a RUN line of its
+     * Dockerfile installs there); else the directory a zip is made from. */
+    const struct image_input *in = &ctx->img->inputs[image_view_of(ctx->img, m)];
+    char *target = in->container && m->site_off
+                       ? xasprintf("/%.*s", (int)(m->site_off - 1), m->path)
+                   : ctx->img->inputs[m->input].role == INPUT_LAYER
+                       ? xstrdup("python") /* a layer's packages go in its python/ */
+                       : xstrdup("./package");
 
     if (dist) {
         req = advice_requirement(ctx, dist);
@@ -115,9 +123,8 @@ char *advice_pip(const struct check_ctx *ctx, const struct member *m)
         /* No wheel anywhere: pip builds it, in the image the runtime's code is built in. */
         out = xasprintf("docker run --rm -v \"$PWD\":/src -w /src public.ecr.aws/sam/build-%s pip "
                         "install --target %s %s (%s)",
-                        p->runtime,
-                        ctx->img->inputs[m->input].role == INPUT_LAYER ? "python" : "./package",
-                        req, alt->why);
+                        p->runtime, target, req, alt->why);
+        free(target);
         free(version);
         free(req);
         free(plat);
@@ -136,9 +143,8 @@ char *advice_pip(const struct check_ctx *ctx, const struct member *m)
      * its zip is made from. */
     out = xasprintf("pip install %s --implementation cp --python-version %s --only-binary=:all: "
                     "--target %s %s%s",
-                    plat, p->python_version,
-                    ctx->img->inputs[m->input].role == INPUT_LAYER ? "python" : "./package",
-                    req ? req : "-r requirements.txt", tail);
+                    plat, p->python_version, target, req ? req : "-r requirements.txt", tail);
+    free(target);
     free(tail);
     free(version);
     free(req);

@@ -53,6 +53,11 @@ void check_deprecated(const struct check_ctx *ctx, struct findings *out)
         if (ctx->img->inputs[v].view != v) {
             continue; /* once per function (or layer checked on its own) */
         }
+        /* A function packaged as a container image has no runtime setting for Lambda to
+         * deprecate or block (PackageType Image): its Python is the image's to update. */
+        if (ctx->img->inputs[v].container) {
+            continue;
+        }
         where.path = ".";
         where.abs = "/var/task";
         where.input = v;

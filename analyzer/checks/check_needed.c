@@ -55,18 +55,48 @@ static void unreachable(const struct check_ctx *ctx, struct findings *out, const
                         const char *whose)
 {
     char *dir = relative_dir(m, have);
+    const bool image = ctx->img->inputs[image_view_of(ctx->img, m)].container != NULL;
+    /* In an image, ld.so finds a library outside its own directories through ld.so.cache
+     * (ldconfig writes it from ld.so.conf) or LD_LIBRARY_PATH. */
     char *fix =
-        xasprintf("give %s a run path to it: patchelf --set-rpath '%s' %s", m->path, dir, m->path);
+        image ? xasprintf("run ldconfig after putting it in %.*s (ld.so finds it through "
+                          "ld.so.cache), or add that directory to the image's LD_LIBRARY_PATH "
+                          "(ENV in its Dockerfile)",
+                          (int)path_dir_len(have->abs), have->abs)
+              : xasprintf("give %s a run path to it: patchelf --set-rpath '%s' %s", m->path, dir,
+                          m->path);
     struct tvar vars[] = {{"soname", soname}, {"remediation", fix}};
 
     check_report(ctx, out, m, sev, "a library on the loader path", soname, vars, 2,
-                 "needs %s, which the bundle has at %s, but no directory ld.so searches for it "
+                 "needs %s, which the %s has at %s, but no directory ld.so searches for it "
                  "leads there%s%s",
-                 soname, have->path,
+                 soname, image ? "image" : "bundle", have->path,
                  m->elf->runpath || m->elf->rpath ? "" : " (it has no DT_RPATH or DT_RUNPATH)",
                  whose);
     free(fix);
     free(dir);
+}
+
+/* A container image is all the loader has: no file on its search path has the library. The
+ * multi-stage mistake: the stage that built the module had it, the final one does not. */
+static void missing_in_image(const struct check_ctx *ctx, struct findings *out,
+                             const struct member *m, enum severity sev, const char *soname,
+                             const struct provider *prov, const char *whose)
+{
+    const struct container *c = ctx->img->inputs[image_view_of(ctx->img, m)].container;
+    char *dirs = strvec_join(&c->default_dirs, ", ");
+    char *fix = xasprintf("install %s in the image's final stage (its package manager, from the "
+                          "same base image), or COPY it from the stage that built %s, into a "
+                          "directory on the loader path (%s)",
+                          prov ? prov->package : soname, path_base(m->path), dirs);
+    struct tvar vars[] = {{"soname", soname}, {"remediation", fix}};
+
+    check_report(ctx, out, m, sev, "a library on the loader path", soname, vars, 2,
+                 "needs %s, which no file of the image on the loader's path provides (%s%s%s)%s",
+                 soname, c->ld_library_path.nr ? "LD_LIBRARY_PATH, " : "",
+                 c->has_ld_cache ? "ld.so.cache, " : "", dirs, whose);
+    free(fix);
+    free(dirs);
 }
 
 void check_needed(const struct check_ctx *ctx, const struct member *m, struct findings *out)
@@ -106,6 +136,8 @@ void check_needed(const struct check_ctx *ctx, const struct member *m, struct fi
         whose = whose_load(m, r, reached);
         if ((have = image_find_library(ctx->img, image_view_of(ctx->img, m), soname)) != NULL) {
             unreachable(ctx, out, m, sev, soname, have, whose);
+        } else if (ctx->img->inputs[image_view_of(ctx->img, m)].container) {
+            missing_in_image(ctx, out, m, sev, soname, prov, whose);
         } else {
             struct tvar vars[] = {{"soname", soname}, {"remediation", prov ? prov->hint : NULL}};
             check_report(ctx, out, m, sev, "a library on the loader path", soname, vars, 2,

@@ -2,7 +2,9 @@
 /*
  * ABI018 size-limit: Lambda's deployment limits (rules/limits.json, lambda-facts.md §3):
  * a zipped size for a direct upload (each function or layer zip), an unzipped size for
- * the function and all its layers, a number of layers; a warning from a share of each.
+ * the function and all its layers, a number of layers; for a container image, the size of
+ * its layers uncompressed (the zip limits do not apply to it); a warning from a share of
+ * each.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -67,12 +69,23 @@ static void report(const struct check_ctx *ctx, struct findings *out, size_t inp
     char expected[64], got[64];
 
     where.path = ".";
-    where.abs = ctx->img->inputs[input].role == INPUT_LAYER ? "/opt" : "/var/task";
+    where.abs = ctx->img->inputs[input].container             ? "/"
+                : ctx->img->inputs[input].role == INPUT_LAYER ? "/opt"
+                                                              : "/var/task";
     where.input = input;
     snprintf(expected, sizeof(expected), "at most %llu", (unsigned long long)limit);
     snprintf(got, sizeof(got), "%llu", (unsigned long long)found);
-    struct tvar vars[] = {{"lambda_error", lambda_error}};
-    check_report(ctx, out, &where, sev, expected, got, vars, 1, "%s", message);
+    /* An image is already the way out of the zip limits: it gets smaller by what its final
+     * stage copies, not by moving anywhere. */
+    struct tvar vars[] = {
+        {"lambda_error", lambda_error},
+        {"remediation",
+         ctx->img->inputs[input].container
+             ? "shrink the image: build in one stage and COPY only what the function needs into "
+               "the final one (no compilers, headers, tests or caches: pip install "
+               "--no-cache-dir, dnf clean all), and keep large data out of the image (S3, EFS)"
+             : NULL}};
+    check_report(ctx, out, &where, sev, expected, got, vars, 2, "%s", message);
     free(message);
 }
 
@@ -122,6 +135,23 @@ static void check_view(const struct check_ctx *ctx, struct findings *out, size_t
     }
 }
 
+/* A container image: its layers' tar streams, uncompressed, against Lambda's image limit. */
+static void check_image(const struct check_ctx *ctx, struct findings *out, size_t input,
+                        const char *share)
+{
+    const struct container *c = ctx->img->inputs[input].container;
+    const struct limit *lim = &ctx->data->limits.image;
+    enum severity sev = level(ctx, c->uncompressed, lim->value);
+
+    if (sev == SEV_NONE) {
+        return;
+    }
+    report(ctx, out, input, sev, lim->value, c->uncompressed, lim->lambda_error,
+           xasprintf("the image's %zu layers are %llu bytes uncompressed; Lambda allows %llu%s",
+                     c->layers, (unsigned long long)c->uncompressed, (unsigned long long)lim->value,
+                     c->uncompressed <= lim->value ? share : ""));
+}
+
 void check_size(const struct check_ctx *ctx, struct findings *out)
 {
     const struct image *img = ctx->img;
@@ -133,6 +163,10 @@ void check_size(const struct check_ctx *ctx, struct findings *out)
     snprintf(share, sizeof(share), " (over %u %%)", lim->warn_percent);
     for (size_t i = 0; i < img->inputs_nr; i++) {
         const struct image_input *in = &img->inputs[i];
+        if (in->container) {
+            check_image(ctx, out, i, share);
+            continue;
+        }
         if (in->view == i) {
             check_view(ctx, out, i, share);
         }

@@ -48,6 +48,32 @@ static const char *later(const struct profile *p, size_t off)
     return off == offsetof(struct profile, gcc_max) ? p->gcc_later : NULL;
 }
 
+/* A container image's own library lacks the version: the image is the runtime, so the fix is
+ * to build where it runs (or for its C library), never to move to another runtime. */
+static void report_image(const struct check_ctx *ctx, struct findings *out, const struct member *m,
+                         const struct symver_need *need, const char *prefix, const char *symbols)
+{
+    const struct container *c = ctx->img->inputs[image_view_of(ctx->img, m)].container;
+    char *top = symver_highest(need->sys, prefix);
+    char *expected = top ? xasprintf("%s%s", prefix, top) : xasprintf("%s", "a version it defines");
+    char *fix = xasprintf("build the wheels in a stage FROM the function's own base image (%s), "
+                          "not on another distribution, or install wheels for its C library: "
+                          "{pip_install}",
+                          c && c->os_name ? c->os_name : "the image's OS");
+    const char *lib = c ? container_opened_as(c, ctx->img, image_view_of(ctx->img, m), need->sys)
+                        : need->sys->abs;
+    struct tvar vars[] = {{"lib", lib}, {"newer", ""}, {"remediation", fix}};
+
+    check_report(ctx, out, m, ctx->rule->severity, expected, need->version, vars, 3,
+                 "needs %s (%s); the image's %s%s%s%s stops at %s", need->version,
+                 *symbols ? symbols : "no symbol binds it directly", need->sys->path,
+                 c && c->os_name ? " (" : "", c && c->os_name ? c->os_name : "",
+                 c && c->os_name ? ")" : "", expected);
+    free(fix);
+    free(expected);
+    free(top);
+}
+
 static void report(const struct check_ctx *ctx, struct findings *out, const struct member *m,
                    const struct symver_need *need, size_t off, const char *prefix,
                    const char *sysdir)
@@ -66,7 +92,9 @@ static void report(const struct check_ctx *ctx, struct findings *out, const stru
                       : xstrdup("");
     struct tvar vars[] = {{"lib", lib}, {"newer", alt}};
 
-    if (!num && !strcmp(need->version, "GLIBC_PRIVATE")) {
+    if (need->sys && (num || strcmp(need->version, "GLIBC_PRIVATE") != 0)) {
+        report_image(ctx, out, m, need, prefix, symbols);
+    } else if (!num && !strcmp(need->version, "GLIBC_PRIVATE")) {
         check_report(ctx, out, m, ctx->rule->severity, expected, need->version, vars, 2,
                      "needs GLIBC_PRIVATE (%s): glibc's internal interface, which no build "
                      "outside glibc may bind and no runtime promises",

@@ -104,6 +104,65 @@ static bool os_has(const struct resolution *out)
     return out->row && out->row->status == LIB_PRESENT;
 }
 
+/* A file the loader opens: the bundle's, or a container image's own system library. */
+static enum resolve_kind kind_of(const struct member *m)
+{
+    return m && !m->system ? RESOLVED_BUNDLE : RESOLVED_SYSTEM;
+}
+
+static bool found(struct resolution *out, const struct member *m, const char *via)
+{
+    if (!m) {
+        return false;
+    }
+    out->m = m;
+    out->kind = kind_of(m);
+    out->via = via;
+    return true;
+}
+
+/* The OS data's row for a name; none in a container image's view, whose own files say. */
+static const struct oslib *row_of(const struct image *img, const struct profile *p, size_t view,
+                                  const char *soname)
+{
+    return img->inputs[view].container || !p->os ? NULL : osdata_library(p->os, soname);
+}
+
+static const struct member *search_dirs(const struct image *img, size_t view,
+                                        const struct strvec *dirs, const struct member *owner,
+                                        const char *soname)
+{
+    for (size_t i = 0; i < dirs->nr; i++) {
+        const struct member *m = search(img, view, dirs->v[i], owner, soname);
+        if (m) {
+            return m;
+        }
+    }
+    return NULL;
+}
+
+/* A container image carries its loader's whole search path (container.h): after the
+ * DT_RPATHs, its LD_LIBRARY_PATH, the object's DT_RUNPATH, ld.so.cache, then ld.so's own
+ * directories, each looked up in the image's files; what none holds is missing. */
+static void resolve_in_image(const struct image *img, const struct container *c, size_t view,
+                             const struct member *x, const char *soname, struct resolution *out)
+{
+    if (found(out, search_dirs(img, view, &c->ld_library_path, x, soname), "LD_LIBRARY_PATH") ||
+        (x->elf->runpath &&
+         found(out, search(img, view, x->elf->runpath, x, soname), "DT_RUNPATH"))) {
+        return;
+    }
+    for (size_t i = 0; i + 1 < c->ld_cache.nr; i += 2) {
+        if (!strcmp(c->ld_cache.v[i], soname) &&
+            found(out, image_lookup(img, view, c->ld_cache.v[i + 1]), "ld.so.cache")) {
+            return;
+        }
+    }
+    if (!found(out, search_dirs(img, view, &c->default_dirs, x, soname), "system")) {
+        out->kind = RESOLVED_MISSING;
+    }
+}
+
 /*
  * Resolve soname for chain[0], the object that needs it; chain[1..n) are the objects that
  * loaded it, up to the root (loader.h, steps 1 to 4).
@@ -113,25 +172,31 @@ static void resolve(const struct image *img, const struct profile *p, size_t vie
                     struct resolution *out)
 {
     const struct elfinfo *e = chain[0]->elf;
+    const struct container *c = img->inputs[view].container;
     bool os_checked = false;
 
     memset(out, 0, sizeof(*out));
-    out->row = osdata_library(p->os, soname);
+    out->row = row_of(img, p, view, soname);
     if (strchr(soname, '/')) { /* a path: opened as is, relative to the cwd /var/task */
         char *path = xasprintf("%s%s", soname[0] == '/' ? "" : "/var/task/", soname);
-        out->m = image_lookup(img, view, path);
-        out->kind = out->m ? RESOLVED_BUNDLE : RESOLVED_MISSING;
-        out->via = "path";
+        if (!found(out, image_lookup(img, view, path), "path")) {
+            out->kind = RESOLVED_MISSING;
+            out->via = "path";
+        }
         free(path);
         return;
     }
     for (size_t i = 0; !e->runpath && i < n; i++) {
         const struct elfinfo *l = chain[i]->elf;
-        if (l->rpath && !l->runpath && (out->m = search(img, view, l->rpath, chain[i], soname))) {
-            out->kind = RESOLVED_BUNDLE;
-            out->via = i ? "inherited DT_RPATH" : "DT_RPATH";
+        if (l->rpath && !l->runpath &&
+            found(out, search(img, view, l->rpath, chain[i], soname),
+                  i ? "inherited DT_RPATH" : "DT_RPATH")) {
             return;
         }
+    }
+    if (c) {
+        resolve_in_image(img, c, view, chain[0], soname, out);
+        return;
     }
     for (size_t i = 0; i < p->library_path.nr; i++) {
         const char *dir = p->library_path.v[i];
@@ -247,8 +312,8 @@ static void load_from(struct loader_model *lm, const struct member *root, unsign
             struct resolution r;
             if (strmap_has(&loaded, name, strlen(name))) {
                 const struct member *m = strmap_get(&loaded, name, strlen(name));
-                r = (struct resolution){m ? RESOLVED_BUNDLE : RESOLVED_SYSTEM, m,
-                                        osdata_library(lm->p->os, name), "loaded", root};
+                r = (struct resolution){kind_of(m), m, row_of(img, lm->p, view, name), "loaded",
+                                        root};
                 if (live) {
                     record(lm, at + j, &r);
                 }
@@ -260,7 +325,11 @@ static void load_from(struct loader_model *lm, const struct member *root, unsign
                 record(lm, at + j, &r);
             }
             if (r.kind == RESOLVED_SYSTEM) {
-                add_name(&loaded, name, NULL);
+                /* The OS's (or an image's own) library: loaded, its own needs the OS's. */
+                add_name(&loaded, name, r.m);
+                if (r.m && r.m->elf) {
+                    add_name(&loaded, r.m->elf->soname, r.m);
+                }
             } else if (r.kind == RESOLVED_BUNDLE && loader_loadable(lm->p, r.m)) {
                 add_name(&loaded, name, r.m);
                 add_name(&loaded, r.m->elf->soname, r.m);

@@ -17,7 +17,9 @@
  *      /var/task/lib, /opt/lib (the profile's library_path);
  *   3. X's own DT_RUNPATH, never inherited;
  *   4. the system's own libraries (ld.so.cache and the default directories).
- * Bundle directories are looked up in the image; system directories in the OS data.
+ * Bundle directories are looked up in the image; system directories in the OS data. A
+ * container image has its own loader: its config's LD_LIBRARY_PATH, its ld.so.cache and
+ * default directories, all looked up in its files (container.h), none in the OS data.
  * A library no root loads is loaded by dlopen() or by absolute path, if at all: it is
  * judged on its own DT_RPATH and DT_RUNPATH.
  *
@@ -35,14 +37,15 @@
 
 enum resolve_kind {
     RESOLVED_BUNDLE,      /* a file of the bundle (function or layers) */
-    RESOLVED_SYSTEM,      /* the runtime OS ships it */
+    RESOLVED_SYSTEM,      /* the runtime OS ships it (for a container image: m, its file) */
     RESOLVED_UNCONFIRMED, /* not in the bundle; the OS may or may not ship it (U) */
     RESOLVED_MISSING,     /* nothing provides it */
 };
 
 struct resolution {
     enum resolve_kind kind;
-    const struct member *m;    /* RESOLVED_BUNDLE: the file the loader opens */
+    const struct member *m;    /* RESOLVED_BUNDLE: the file the loader opens; RESOLVED_SYSTEM:
+                                * a container image's own file, NULL for the OS data's */
     const struct oslib *row;   /* the OS data's row for the name, if any */
     const char *via;           /* "DT_RPATH", "inherited DT_RPATH", "LD_LIBRARY_PATH",
                                 * "DT_RUNPATH", "system", "loaded", "path" */

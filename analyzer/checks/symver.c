@@ -64,12 +64,18 @@ size_t symver_unmet(const struct loader_model *lm, const struct member *obj,
         if (r.kind == RESOLVED_BUNDLE) {
             /* A bundled (say renamed) copy meets the need only if it defines the version. */
             unmet = !r.m->elf || !strvec_contains(&r.m->elf->verdef, v->version);
+        } else if (r.m && r.m->elf && r.m->elf->verdef.nr) {
+            /* A container image's own library: exactly what it defines (GLIBC_PRIVATE is
+             * never a promise, whoever defines it). */
+            unmet = !strvec_contains(&r.m->elf->verdef, v->version) ||
+                    !strcmp(v->version, "GLIBC_PRIVATE");
         } else {
             unmet = system_lacks(fam, v->version);
         }
         if (unmet) {
             out[n++] =
-                (struct symver_need){v->file, v->version, r.kind == RESOLVED_BUNDLE ? r.m : NULL};
+                (struct symver_need){v->file, v->version, r.kind == RESOLVED_BUNDLE ? r.m : NULL,
+                                     r.kind == RESOLVED_SYSTEM ? r.m : NULL};
         }
     }
     if (n > 1) {
@@ -99,4 +105,17 @@ char *symver_symbols(const struct member *obj, const char *version, size_t max)
     out = strvec_join(&names, ", ");
     strvec_release(&names);
     return out;
+}
+
+char *symver_highest(const struct member *lib, const char *prefix)
+{
+    const char *best = NULL;
+
+    for (size_t i = 0; lib && lib->elf && i < lib->elf->verdef.nr; i++) {
+        const char *num = verutil_number(lib->elf->verdef.v[i], prefix);
+        if (num && (!best || verutil_cmp(num, best) > 0)) {
+            best = num;
+        }
+    }
+    return best ? xstrdup(best) : NULL;
 }

@@ -29,11 +29,15 @@ struct symver_need {
     const char *file;          /* "libc.so.6" */
     const char *version;       /* "GLIBC_2.28" */
     const struct member *copy; /* the bundled copy the loader picks, NULL for the system's */
+    const struct member *sys;  /* a container image's own library the loader picks, or NULL */
 };
 
 /** The unmet needs of obj for one family, highest first; returns how many (at most max). */
 size_t symver_unmet(const struct loader_model *lm, const struct member *obj,
                     const struct symver_family *fam, struct symver_need *out, size_t max);
+
+/** The highest version of a family lib defines ("GLIBC_" -> "2.34"), or NULL. Caller frees. */
+char *symver_highest(const struct member *lib, const char *prefix);
 
 /**
  * The symbols obj binds to version (from .dynsym), joined as "fcntl64@GLIBC_2.28, ...",

@@ -37,6 +37,7 @@ int lambda_limits_load(struct lambda_limits *out, const struct datasrc *src, str
     if (load_limit(&out->zipped, root, "zipped_direct_upload", d) ||
         load_limit(&out->unzipped, root, "unzipped_total", d) ||
         load_limit(&out->layers, root, "layers", d) ||
+        load_limit(&out->image, root, "image_uncompressed", d) ||
         jsonread_int(&pct, root, "warn_percent.value", d)) {
         diag_prefix(d, "%s", path);
         goto out;
@@ -57,5 +58,6 @@ void lambda_limits_release(struct lambda_limits *l)
     free(l->zipped.lambda_error);
     free(l->unzipped.lambda_error);
     free(l->layers.lambda_error);
+    free(l->image.lambda_error);
     memset(l, 0, sizeof(*l));
 }

@@ -24,6 +24,7 @@ struct lambda_limits {
     struct limit zipped;   /* one zip uploaded directly */
     struct limit unzipped; /* the function and all its layers, unzipped */
     struct limit layers;   /* layers of one function */
+    struct limit image;    /* a container image's layers, uncompressed */
     unsigned warn_percent; /* a warning from this share of a limit */
 };
 

@@ -41,7 +41,7 @@ static const struct str_field str_fields[] = {
 };
 #undef STR
 
-static void profile_release(struct profile *p)
+void profile_release(struct profile *p)
 {
     for (size_t i = 0; i < ARRAY_SIZE(str_fields); i++) {
         free(*(char **)((char *)p + str_fields[i].offset));
@@ -194,6 +194,32 @@ void profile_free(struct profile *p)
         profile_release(p);
         free(p);
     }
+}
+
+static void copy_strvec(struct strvec *out, const struct strvec *from)
+{
+    for (size_t i = 0; i < from->nr; i++) {
+        strvec_push(out, from->v[i]);
+    }
+}
+
+void profile_copy(struct profile *out, const struct profile *from)
+{
+    *out = *from;
+    for (size_t i = 0; i < ARRAY_SIZE(str_fields); i++) {
+        char **field = (char **)((char *)out + str_fields[i].offset);
+        *field = *field ? xstrdup(*field) : NULL;
+    }
+    out->file = from->file ? xstrdup(from->file) : NULL;
+    out->glibcxx_later = from->glibcxx_later ? xstrdup(from->glibcxx_later) : NULL;
+    out->cxxabi_later = from->cxxabi_later ? xstrdup(from->cxxabi_later) : NULL;
+    out->gcc_later = from->gcc_later ? xstrdup(from->gcc_later) : NULL;
+    memset(&out->ext_suffixes, 0, sizeof(out->ext_suffixes));
+    memset(&out->cxxabi_extra, 0, sizeof(out->cxxabi_extra));
+    memset(&out->library_path, 0, sizeof(out->library_path));
+    copy_strvec(&out->ext_suffixes, &from->ext_suffixes);
+    copy_strvec(&out->cxxabi_extra, &from->cxxabi_extra);
+    copy_strvec(&out->library_path, &from->library_path);
 }
 
 const struct profile *profiles_find(const struct profiles *ps, const char *runtime,

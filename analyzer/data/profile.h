@@ -73,4 +73,11 @@ const struct profile *profiles_find(const struct profiles *ps, const char *runti
 
 void profiles_release(struct profiles *ps);
 
+/** A deep copy of from into out (its OS data link borrowed as from's); release with
+ * profile_release(). */
+void profile_copy(struct profile *out, const struct profile *from);
+
+/** Free what one profile owns (a zeroed profile is valid). */
+void profile_release(struct profile *p);
+
 #endif

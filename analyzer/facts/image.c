@@ -47,13 +47,72 @@ static size_t off_sys_path(const char *path, bool python_package)
     return !python_package && !strncmp(path, "python/", 7) ? 6 : 0;
 }
 
+/* A member of a container image, where it sits in the image: the task root is on sys.path
+ * as /var/task is (a site-packages below it is not), /opt as a layer's content would be,
+ * the interpreter's site-packages as the interpreter has it. */
+static void place_in_container(struct member *m, const struct container *c, bool package)
+{
+    size_t off;
+    int minor;
+    enum container_place where = container_place(c, m->path, &off, &minor);
+
+    m->abs = xasprintf("/%s", m->path);
+    if (where == PLACE_TASK) {
+        size_t tree = off_sys_path(m->path + off, package);
+        m->site_off = off;
+        m->off_tree = tree ? off + tree : 0;
+        m->on_site = !tree;
+    } else if (where == PLACE_OPT) {
+        struct member inner = {.path = m->path + 4};
+        place_in_layer(&inner);
+        m->site_off = inner.on_site ? 4 + inner.site_off : 0;
+        m->site_minor = inner.site_minor;
+        m->on_site = inner.on_site;
+    } else if (where == PLACE_SITE) {
+        m->site_off = off;
+        m->site_minor = minor;
+        m->on_site = true;
+    }
+}
+
+struct member *image_add_image_level(struct image *img, size_t input, const char *path)
+{
+    struct member *m;
+
+    ALLOC_GROW(img->members, img->nr + 1, img->alloc);
+    m = &img->members[img->nr++];
+    memset(m, 0, sizeof(*m));
+    m->path = utf8_valid(path, strlen(path)) ? xstrdup(path) : utf8_escape(path, false);
+    m->raw_path = utf8_valid(path, strlen(path)) ? NULL : xstrdup(path);
+    m->input = input;
+    m->abs = xasprintf("/%s", m->path);
+    m->site_minor = -1;
+    return m;
+}
+
+bool image_is_system_path(const struct image *img, size_t input, const char *path)
+{
+    const struct container *c = img->inputs[input].container;
+    size_t off;
+    int minor;
+
+    return c && container_place(c, path, &off, &minor) == PLACE_SYSTEM;
+}
+
 struct member *image_add_member(struct image *img, size_t input, const char *path)
 {
     struct member *m;
     bool layer = input < img->inputs_nr && img->inputs[input].role == INPUT_LAYER;
+    const struct container *c = input < img->inputs_nr ? img->inputs[input].container : NULL;
+    bool system = c && image_is_system_path(img, input, path);
 
-    ALLOC_GROW(img->members, img->nr + 1, img->alloc);
-    m = &img->members[img->nr++];
+    if (system) {
+        ALLOC_GROW(img->sys, img->sys_nr + 1, img->sys_alloc);
+        m = &img->sys[img->sys_nr++];
+    } else {
+        ALLOC_GROW(img->members, img->nr + 1, img->alloc);
+        m = &img->members[img->nr++];
+    }
     memset(m, 0, sizeof(*m));
     if (utf8_valid(path, strlen(path))) {
         m->path = xstrdup(path);
@@ -62,8 +121,13 @@ struct member *image_add_member(struct image *img, size_t input, const char *pat
         m->raw_path = xstrdup(path);
     }
     m->input = input;
-    m->abs = xasprintf("%s/%s", layer ? "/opt" : "/var/task", path);
+    m->system = system;
     m->site_minor = -1;
+    if (c) {
+        place_in_container(m, c, img->inputs[input].python_package);
+        return m;
+    }
+    m->abs = xasprintf("%s/%s", layer ? "/opt" : "/var/task", path);
     if (layer) {
         place_in_layer(m);
     } else {
@@ -103,24 +167,22 @@ static int cmp_file(const void *a, const void *b)
 
 void image_index(struct image *img)
 {
-    size_t n = 0;
+    size_t n = 0, all = img->nr + img->sys_nr;
 
     free(img->files);
-    img->files = xcalloc(img->nr + 1, sizeof(*img->files));
-    for (size_t i = 0; i < img->nr; i++) {
-        const struct member *m = &img->members[i];
+    img->files = xcalloc(all + 1, sizeof(*img->files));
+    for (size_t i = 0; i < all; i++) {
+        const struct member *m = i < img->nr ? &img->members[i] : &img->sys[i - img->nr];
         img->files[i] = (struct image_file){m->abs, m, img->inputs[m->input].view};
     }
-    if (img->nr > 1) {
-        qsort(img->files, img->nr, sizeof(*img->files), cmp_file);
+    if (all > 1) {
+        qsort(img->files, all, sizeof(*img->files), cmp_file);
     }
     /* Of one view's files at one path keep the last: the layer configured last wins
      * (a function's own files are under /var/task, its layers' under /opt). */
-    for (size_t i = 0; i < img->nr; i++) {
+    for (size_t i = 0; i < all; i++) {
         const struct image_file *f = &img->files[i];
-        struct member *m = &img->members[f->m - img->members];
-        m->overwritten_by = NULL;
-        if (i + 1 < img->nr && !strcmp(f->abs, img->files[i + 1].abs) &&
+        if (i + 1 < all && !strcmp(f->abs, img->files[i + 1].abs) &&
             f->view == img->files[i + 1].view) {
             continue;
         }
@@ -131,9 +193,7 @@ void image_index(struct image *img)
     for (size_t i = 0; i < img->nr; i++) {
         struct member *m = &img->members[i];
         const struct image_file *f = in_view(img, img->inputs[m->input].view, m->abs);
-        if (f && f->m != m) {
-            m->overwritten_by = f->m;
-        }
+        m->overwritten_by = f && f->m != m ? f->m : NULL;
     }
     find_handlers(img);
     find_aliases(img);
@@ -165,39 +225,61 @@ static const struct image_file *in_view(const struct image *img, size_t view, co
     return NULL;
 }
 
+struct view_ctx {
+    const struct image *img;
+    size_t view;
+};
+
+static const char *view_link(void *ctx, const char *path, size_t len)
+{
+    const struct view_ctx *v = ctx;
+    char *prefix = xstrndup(path, len);
+    const struct image_file *f = in_view(v->img, v->view, prefix);
+
+    free(prefix);
+    return f && f->m->link_target ? f->m->link_target : NULL;
+}
+
 const struct member *image_lookup(const struct image *img, size_t view, const char *abs)
 {
-    char *path = path_normalize(abs, PATH_ABSOLUTE, NULL);
-    const struct member *found = NULL;
+    struct view_ctx v = {img, view};
+    char *path = path_resolve(abs, view_link, &v, 16);
+    const struct image_file *f = path ? in_view(img, view, path) : NULL;
 
-    for (int hops = 0; hops < 8; hops++) {
-        const struct image_file *f = in_view(img, view, path);
-        char *next;
-        if (!f || !f->m->link_target) {
-            found = f ? f->m : NULL;
-            break;
-        }
-        /* A relative link resolves against the link's directory. */
-        next = f->m->link_target[0] == '/'
-                   ? xstrdup(f->m->link_target)
-                   : xasprintf("%.*s/%s", (int)path_dir_len(f->abs), f->abs, f->m->link_target);
-        free(path);
-        path = path_normalize(next, PATH_ABSOLUTE, NULL);
-        free(next);
-    }
     free(path);
-    return found;
+    return f && !f->m->link_target ? f->m : NULL;
+}
+
+bool image_has_below(const struct image *img, size_t view, const char *abs)
+{
+    size_t lo = 0, hi = img->files_nr, n = strlen(abs);
+
+    while (lo < hi) { /* the first entry not below abs */
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(img->files[mid].abs, abs) < 0) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    for (; lo < img->files_nr && !strncmp(img->files[lo].abs, abs, n); lo++) {
+        if (img->files[lo].abs[n] == '/' && img->files[lo].view == view) {
+            return true;
+        }
+    }
+    return false;
 }
 
 const struct member *image_find_library(const struct image *img, size_t view, const char *soname)
 {
-    for (size_t i = 0; i < img->nr; i++) {
-        const struct member *m = &img->members[i];
-        if (image_view_of(img, m) != view || !m->elf) {
+    for (size_t i = 0; i < img->nr + img->sys_nr; i++) {
+        const struct member *m = i < img->nr ? &img->members[i] : &img->sys[i - img->nr];
+        /* a system file of an image was not read: its name says */
+        if (image_view_of(img, m) != view || (!m->elf && !(m->system && !m->link_target))) {
             continue;
         }
         if (!strcmp(path_base(m->path), soname) ||
-            (m->elf->soname && !strcmp(m->elf->soname, soname))) {
+            (m->elf && m->elf->soname && !strcmp(m->elf->soname, soname))) {
             return m;
         }
     }
@@ -213,6 +295,12 @@ static void find_handlers(struct image *img)
         size_t n = 0;
         free(in->handler);
         in->handler = NULL;
+        if (in->container) {
+            /* An image's handler is the one its CMD names (container.h). */
+            in->handler =
+                in->container->handler_module ? xstrdup(in->container->handler_module) : NULL;
+            continue;
+        }
         for (size_t i = 0; in->role == INPUT_FUNCTION && i < img->nr; i++) {
             const struct member *m = &img->members[i];
             if (m->input != v || strchr(m->path, '/') || !path_has_suffix(m->path, ".py")) {
@@ -242,7 +330,7 @@ static void find_aliases(struct image *img)
         const struct member *m = &img->members[i];
         const struct member *to;
         if (!m->link_target || !(to = image_lookup(img, image_view_of(img, m), m->abs)) ||
-            to == m) {
+            to == m || to->system) {
             continue;
         }
         strvec_push(&img->members[to - img->members].aliases, m->path);
@@ -296,10 +384,11 @@ void image_release(struct image *img)
         free(img->inputs[i].name);
         free(img->inputs[i].handler);
         strvec_release(&img->inputs[i].notes);
+        container_free(img->inputs[i].container);
     }
     free(img->inputs);
-    for (size_t i = 0; i < img->nr; i++) {
-        struct member *m = &img->members[i];
+    for (size_t i = 0; i < img->nr + img->sys_nr; i++) {
+        struct member *m = i < img->nr ? &img->members[i] : &img->sys[i - img->nr];
         free(m->path);
         free(m->raw_path);
         free(m->abs);
@@ -316,6 +405,7 @@ void image_release(struct image *img)
         }
     }
     free(img->members);
+    free(img->sys);
     for (size_t i = 0; i < img->dists_nr; i++) {
         struct distribution *dist = &img->dists[i];
         free(dist->name);

@@ -4,7 +4,12 @@
  * (/var/task for the function; /opt for layers, later). Facts only: the
  * checks draw the conclusions.
  *
- * Ownership: struct image owns its inputs, members, distributions and all
+ * A container image is one input whose members are the files of its task root, /opt and
+ * its Python's site-packages, at their paths in the image ("var/task/app.py"); the rest of
+ * its files that the loader may open (libraries, links, the C library) are its system
+ * members (img->sys), which lookups find and checks never iterate.
+ *
+ * Ownership: struct image owns its inputs, members, system members, distributions and all
  * their strings and elfinfo structs; image_release() frees them all (a
  * zeroed struct is valid). Members point at distributions of the same image
  * (borrowed).
@@ -16,6 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "container.h"
 #include "elfinfo.h"
 #include "pyname.h"
 #include "strmap.h"
@@ -86,6 +92,7 @@ struct member {
     const struct member *overwritten_by; /* a later layer's file at the same path in /opt,
                                           * which Lambda extracts over this one: NULL for a
                                           * file that is there (image_index()) */
+    bool system; /* a system member of a container image (img->sys): the loader's */
 };
 
 enum input_role { INPUT_FUNCTION, INPUT_LAYER };
@@ -104,8 +111,9 @@ struct image_input {
     bool zipped;          /* one zip file: file_size is what a direct upload sends */
     enum input_role role;
     uint64_t file_size;
-    size_t entries;      /* entries listed, directories included */
-    struct strvec notes; /* remarks on the input as a whole */
+    size_t entries;              /* entries listed, directories included */
+    struct strvec notes;         /* remarks on the input as a whole */
+    struct container *container; /* a container image: what it says of itself, else NULL */
 };
 
 /* One file of the Lambda filesystem view, by absolute path (see image_index()). */
@@ -125,10 +133,24 @@ struct image {
     struct strmap dist_by_dir; /* "<input>:<dir>" -> index + 1 in dists */
     struct image_file *files;  /* sorted by abs; for a path in several layers, the last layer's */
     size_t files_nr;
+    struct member *sys; /* the system members of container images (member.system) */
+    size_t sys_nr, sys_alloc;
 };
 
-/** Add a member of input; sets abs and the sys.path placement from the input's role. */
+/**
+ * Add a member of input; sets abs and the sys.path placement from the input's role (for a
+ * container image, from where path sits in it: a system file goes to img->sys).
+ */
 struct member *image_add_member(struct image *img, size_t input, const char *path);
+
+/**
+ * A member of a container image that stands for the image itself (a layer it could not
+ * apply, a name no layer may hold: input/bundle.h image_level): checked, on no sys.path.
+ */
+struct member *image_add_image_level(struct image *img, size_t input, const char *path);
+
+/** Whether a file of a container image at path (relative to its root) is a system file. */
+bool image_is_system_path(const struct image *img, size_t input, const char *path);
 struct distribution *image_add_dist(struct image *img);
 void image_release(struct image *img);
 
@@ -145,10 +167,14 @@ void image_index(struct image *img);
 
 /**
  * The member at an absolute path as the function bundle `view` (its input index) sees
- * it: /var/task is that bundle, /opt its layers. Symbolic links stored in zips are
- * followed (up to 8). NULL when nothing of the bundle is there.
+ * it: /var/task is that bundle, /opt its layers (for an image, the image). Symbolic links
+ * are followed on the whole path, a link to a directory on the way too (up to 16). NULL
+ * when nothing of the bundle is there.
  */
 const struct member *image_lookup(const struct image *img, size_t view, const char *abs);
+
+/** Whether view has any file below the absolute directory abs (a namespace package). */
+bool image_has_below(const struct image *img, size_t view, const char *abs);
 
 /* What one input holds, counted. */
 struct image_counts {

@@ -6,50 +6,27 @@
 #include <string.h>
 
 #include "bundle.h"
+#include "container.h"
 #include "distinfo.h"
 #include "path.h"
 #include "pyclass.h"
 #include "pysource.h"
+#include "scan_int.h"
 #include "strmap.h"
 #include "workers.h"
 #include "xalloc.h"
 
-/* Metadata files are small; a larger one is not metadata we can use. */
-#define DISTINFO_MAX (16u << 20)
 /* Below these, threads cost more than they save (measured in bench/: a thread's start is
  * worth some hundred 4-byte peeks; a few MB inflate in a few ms). */
 #define PARALLEL_PEEKS 256
 #define PARALLEL_BYTES (4u << 20)
 
-/* What a member needs read, decided from its entry alone. */
-enum need { NEED_NONE, NEED_LINK, NEED_HEAD, NEED_DISTINFO, NEED_SOURCE };
-
-struct pending {
-    size_t member; /* index in img->members */
-    const struct bundle_entry *e;
-    enum need need;
-    bool whole;    /* read whole: ELF by its first bytes, metadata, or Python source */
-    bool classify; /* pyclass_classify() once its bytes are in */
-    const struct strvec *modules; /* NEED_SOURCE: the extension modules beside it */
-};
-
-/* One input being read: its bundle, its members that need bytes, a reader per thread. */
-struct reading {
-    struct image *img;
-    struct bundle *b;
-    struct pending *p;
-    size_t nr, alloc;
-    size_t *elf; /* indices in p of the members read whole in parallel (ELF, source) */
-    size_t elf_nr;
-    struct strmap modules; /* directory -> the extension module names in it (strvec *) */
-    struct bundle_reader **readers;
-    unsigned readers_nr, jobs;
-};
-
-static struct member *member_of(const struct reading *rd, const struct pending *p)
+struct member *scan_member_of(const struct reading *rd, const struct pending *p)
 {
-    return &rd->img->members[p->member];
+    return p->sys ? &rd->img->sys[p->member] : &rd->img->members[p->member];
 }
+
+#define member_of scan_member_of
 
 /* Readers for up to want threads, made here on the caller's thread; the count made (a zip
  * that cannot be opened again leaves fewer, never a member without a reader). */
@@ -65,19 +42,22 @@ static unsigned ensure_readers(struct reading *rd, unsigned want, struct diag *d
     return rd->readers_nr;
 }
 
-/* The entry as a member, and what it needs read; nothing is read yet. */
-static void list_entry(struct reading *rd, size_t input, const struct bundle_entry *e)
+void scan_list_entry(struct reading *rd, size_t input, const struct bundle_entry *e)
 {
     struct member *m;
     struct pending p = {.e = e, .classify = true};
 
     if (e->type == ENTRY_DIR || (e->type == ENTRY_SYMLINK && !e->problem &&
-                                 bundle_kind(rd->b) != BUNDLE_ZIP && !e->open_path)) {
+                                 bundle_kind(rd->b) == BUNDLE_DIR && !e->open_path)) {
         return; /* a directory, or a link to one inside the root: walked where it stands */
     }
     p.member = rd->img->nr;
     m = image_add_member(rd->img, input, e->path);
     m->size = e->size;
+    if (e->type == ENTRY_SYMLINK && !e->problem && e->link) {
+        m->link_target = xstrdup(e->link); /* an image's link: its layer says where */
+        return;
+    }
     if (e->type == ENTRY_SYMLINK && !e->problem && e->open_path) {
         /* A directory's link to a file: the path from the link's directory to the file. */
         char *dir = xstrndup(e->path, path_dir_len(e->path));
@@ -235,7 +215,7 @@ static void read_entries(struct image *img, size_t input, struct bundle *b,
     entries = bundle_entries(b, &nr);
     index_modules(&rd, entries, nr, o->grammar);
     for (size_t i = 0; i < nr; i++) {
-        list_entry(&rd, input, &entries[i]);
+        scan_list_entry(&rd, input, &entries[i]);
     }
     rd.readers = xcalloc(rd.jobs, sizeof(*rd.readers));
     if (ensure_readers(&rd, 1, &d) == 0) {
@@ -461,12 +441,14 @@ int scan_input(struct image *img, const char *path, enum scan_as as, const struc
                struct diag *d)
 {
     struct bundle *b = NULL;
+    struct bundle_limits limits = *o->limits;
     const struct bundle_entry *entries;
     const struct strvec *notes;
     struct image_input *in;
     size_t input = img->inputs_nr, nr;
 
-    if (bundle_open(&b, path, o->limits, d) != 0) {
+    limits.jobs = o->jobs;
+    if (bundle_open(&b, path, &limits, d) != 0) {
         return -1;
     }
     if (as == SCAN_LAYER_OF && last_function(img) == SIZE_MAX) {
@@ -477,12 +459,21 @@ int scan_input(struct image *img, const char *path, enum scan_as as, const struc
         bundle_close(b);
         return diag_set(d, DIAG_INPUT, "layer '%s' is neither a zip nor a directory", path);
     }
+    /* A function packaged as an image has no layers: their content is copied into /opt
+     * by its Dockerfile (Lambda's CreateFunction takes Layers only with PackageType Zip). */
+    if (bundle_kind(b) == BUNDLE_IMAGE && as != SCAN_GUESS && as != SCAN_FUNCTION) {
+        bundle_close(b);
+        return diag_set(d, DIAG_USAGE,
+                        "'%s' is a container image: an image function takes no --layer and is "
+                        "no layer (its Dockerfile copies the layers' content into /opt)",
+                        path);
+    }
     entries = bundle_entries(b, &nr);
     ALLOC_GROW(img->inputs, img->inputs_nr + 1, img->inputs_alloc);
     in = &img->inputs[img->inputs_nr++];
     memset(in, 0, sizeof(*in));
     in->name = xstrdup(path);
-    in->kind = bundle_kind_name(bundle_kind(b));
+    in->kind = bundle_form(b);
     in->zipped = bundle_kind(b) == BUNDLE_ZIP;
     in->file_size = bundle_file_size(b);
     in->entries = nr;
@@ -494,7 +485,16 @@ int scan_input(struct image *img, const char *path, enum scan_as as, const struc
     for (size_t i = 0; i < notes->nr; i++) {
         strvec_push(&in->notes, notes->v[i]);
     }
-    read_entries(img, input, b, o);
+    if (bundle_streamed(b)) {
+        in->role = INPUT_FUNCTION;
+        in->view = input;
+        in->role_why = "a container image: its task root, /opt and its Python's site-packages "
+                       "are checked against its own C library and loader path";
+        scan_image_plan(img, input, b, o);
+        scan_image_read(img, input, b, o);
+    } else {
+        read_entries(img, input, b, o);
+    }
     bundle_close(b);
     return 0;
 }
@@ -503,4 +503,10 @@ void scan_finish(struct image *img)
 {
     distinfo_assign(img);
     image_index(img);
+    for (size_t i = 0; i < img->inputs_nr; i++) {
+        if (img->inputs[i].container) {
+            container_finish(img->inputs[i].container, img, img->inputs[i].view);
+            strvec_push_nodup(&img->inputs[i].notes, container_describe(img->inputs[i].container));
+        }
+    }
 }

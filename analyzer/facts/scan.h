@@ -29,6 +29,10 @@ struct scan_opts {
     const struct pyname *grammar;
     unsigned jobs;   /* threads that read one input's members (0 or 1: the caller's only) */
     bool jobs_given; /* --jobs: use them whatever the input's size (else only when it pays) */
+    /* The architecture the function is configured with, and why ("--arch", "Lambda's
+     * default"): a container image's own is compared with it (image-arch-mismatch). */
+    const char *function_arch;
+    const char *function_arch_why;
 };
 
 /**

@@ -33,12 +33,57 @@ static bool looks_like_zip(const char *path, const unsigned char *magic, size_t 
     return path_has_suffix(path, ".zip") || path_has_suffix(path, ".whl");
 }
 
+/* A tar by its ustar header (POSIX and GNU both write "ustar" at offset 257). */
+static bool looks_like_tar(const unsigned char *head, size_t got)
+{
+    return got >= 262 && !memcmp(head + 257, "ustar", 5);
+}
+
+/* The magic of a compressed stream: gzip, zstd, xz, bzip2. */
+static bool looks_compressed(const unsigned char *m, size_t got)
+{
+    return got >= 4 && ((m[0] == 0x1f && m[1] == 0x8b) || !memcmp(m, "\x28\xb5\x2f\xfd", 4) ||
+                        !memcmp(m,
+                                "\xfd"
+                                "7zXZ",
+                                4) ||
+                        !memcmp(m, "BZh", 3));
+}
+
+/* A regular file by its first bytes: a zip, an image archive, or a file. */
+static int open_regular(struct bundle *b, const char *path, const unsigned char *head, size_t got,
+                        struct diag *d)
+{
+    const char *filter;
+    bool not_image = false;
+    int rc;
+
+    if (looks_like_zip(path, head, got < 4 ? got : 4)) {
+        b->kind = BUNDLE_ZIP;
+        return bundle_zip_open(b, path, d);
+    }
+    if (looks_like_tar(head, got)) {
+        rc = bundle_image_open_tar(b, path, &not_image, d);
+        if (rc != 0 || !not_image) {
+            return rc;
+        }
+    } else if (looks_compressed(head, got) && (filter = bundle_image_compression(path))) {
+        /* Layers inside are streamed; the archive itself must be seekable to find them. */
+        return diag_set(d, DIAG_INPUT,
+                        "'%s' is a %s-compressed tar: abiscan reads an image archive as "
+                        "docker save writes it, uncompressed (decompress it first)",
+                        path, filter);
+    }
+    b->kind = BUNDLE_FILE;
+    return bundle_file_open(b, path, d);
+}
+
 int bundle_open(struct bundle **out, const char *path, const struct bundle_limits *limits,
                 struct diag *d)
 {
     struct bundle *b;
     struct stat st;
-    unsigned char magic[4];
+    unsigned char head[512];
     ssize_t got = 0;
     int fd, rc;
 
@@ -49,7 +94,9 @@ int bundle_open(struct bundle **out, const char *path, const struct bundle_limit
     b = xcalloc(1, sizeof(*b));
     b->name = xstrdup(path);
     b->limits = *limits;
-    if (S_ISDIR(st.st_mode)) {
+    if (S_ISDIR(st.st_mode) && bundle_image_is_layout(path)) {
+        rc = bundle_image_open_layout(b, path, d);
+    } else if (S_ISDIR(st.st_mode)) {
         b->kind = BUNDLE_DIR;
         rc = bundle_dir_open(b, path, d);
     } else if (!S_ISREG(st.st_mode)) {
@@ -59,17 +106,13 @@ int bundle_open(struct bundle **out, const char *path, const struct bundle_limit
         if (fd < 0) {
             rc = diag_set(d, DIAG_IO, "cannot open '%s': %s", path, strerror(errno));
         } else {
-            got = read(fd, magic, sizeof(magic));
+            got = pread(fd, head, sizeof(head), 0);
             close(fd);
             b->file_size = (uint64_t)st.st_size;
             if (got < 0) {
                 rc = diag_set(d, DIAG_IO, "cannot read '%s': %s", path, strerror(errno));
-            } else if (looks_like_zip(path, magic, (size_t)got)) {
-                b->kind = BUNDLE_ZIP;
-                rc = bundle_zip_open(b, path, d);
             } else {
-                b->kind = BUNDLE_FILE;
-                rc = bundle_file_open(b, path, d);
+                rc = open_regular(b, path, head, (size_t)got, d);
             }
         }
     }
@@ -164,6 +207,11 @@ static uint64_t budget(const struct bundle *b)
 
 int bundle_charge(struct bundle *b, const struct bundle_entry *e, struct diag *d)
 {
+    /* The budget is for members that share compressed data (a zip's can); an image's
+     * members each stream by once, so reading them costs what the layers hold, no more. */
+    if (b->kind == BUNDLE_IMAGE) {
+        return 0;
+    }
     if (e->size > budget(b) - b->read_total) {
         return diag_set(d, DIAG_LIMIT,
                         "the bundle has already had %llu bytes inflated, its budget: not read",
@@ -241,6 +289,7 @@ void bundle_close(struct bundle *b)
         free(b->entries[i].path);
         free(b->entries[i].problem);
         free(b->entries[i].open_path);
+        free(b->entries[i].link);
     }
     free(b->entries);
     strvec_release(&b->notes);
@@ -257,8 +306,30 @@ const char *bundle_kind_name(enum bundle_kind kind)
         return "directory";
     case BUNDLE_FILE:
         return "file";
+    case BUNDLE_IMAGE:
+        return "image";
     }
     return "unknown";
+}
+
+const char *bundle_form(const struct bundle *b)
+{
+    const struct bundle_image *img = bundle_image(b);
+    return img ? img->form : bundle_kind_name(b->kind);
+}
+
+bool bundle_streamed(const struct bundle *b)
+{
+    return b->ops && b->ops->stream;
+}
+
+void bundle_stream(struct bundle *b, const bool *want, unsigned jobs, bundle_visit_fn *visit,
+                   void *ctx)
+{
+    if (!bundle_streamed(b)) {
+        BUG("bundle_stream: '%s' is read through readers", b->name);
+    }
+    b->ops->stream(b, want, jobs, visit, ctx);
 }
 
 struct bundle_entry *bundle_add_entry(struct bundle *b, const char *path, enum entry_type type)

@@ -23,6 +23,9 @@ struct bundle_ops {
      * out->len may differ from e->size (the caller says so). NULL: read() into a buffer. */
     int (*whole)(struct bundle_reader *r, const struct bundle_entry *e, struct bundle_bytes *out,
                  struct diag *d);
+    /* A streamed bundle's reading (bundle_stream in bundle.h); NULL for the others. */
+    void (*stream)(struct bundle *b, const bool *want, unsigned jobs, bundle_visit_fn *visit,
+                   void *ctx);
     void (*close)(struct bundle *b);
 };
 
@@ -50,6 +53,13 @@ int bundle_zip_open(struct bundle *b, const char *path, struct diag *d);
 int bundle_zip_open_memory(struct bundle *b, const void *data, size_t len, struct diag *d);
 int bundle_dir_open(struct bundle *b, const char *path, struct diag *d);
 int bundle_file_open(struct bundle *b, const char *path, struct diag *d);
+/* Images (bundle_image.c): a tar that holds one (*not_image when it holds none: b is then
+ * untouched, to be read as a file), or an OCI layout directory. */
+int bundle_image_open_tar(struct bundle *b, const char *path, bool *not_image, struct diag *d);
+bool bundle_image_is_layout(const char *path);
+int bundle_image_open_layout(struct bundle *b, const char *path, struct diag *d);
+/* "gzip", "zstd", "xz" or "bzip2" when path is a tar compressed so, else NULL. */
+const char *bundle_image_compression(const char *path);
 
 struct bundle_entry *bundle_add_entry(struct bundle *b, const char *path, enum entry_type type);
 void bundle_add_note(struct bundle *b, char *note);

@@ -2,6 +2,7 @@
 /* The one path normaliser: member names, RECORD paths and Lambda paths alike. */
 #include "path.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "xalloc.h"
@@ -109,4 +110,40 @@ bool path_has_suffix(const char *s, const char *suffix)
 {
     size_t n = strlen(s), m = strlen(suffix);
     return n >= m && !memcmp(s + n - m, suffix, m);
+}
+
+char *path_resolve(const char *abs, path_link_fn *link_of, void *ctx, int max_hops)
+{
+    char *cur = path_normalize(abs, PATH_ABSOLUTE, NULL);
+    int hops = 0;
+    size_t i = 1;
+
+    /* Each prefix of the path, shortest first; a link found there is replaced by its target
+     * and the walk starts over from the root (the kernel's path walk). */
+    while (cur[0] && i <= strlen(cur)) {
+        size_t end = i + strcspn(cur + i, "/");
+        const char *to = end > 1 ? link_of(ctx, cur, end) : NULL;
+        char *next, *joined;
+        if (!to) {
+            i = end + 1;
+            continue;
+        }
+        if (++hops > max_hops) {
+            free(cur);
+            return NULL;
+        }
+        /* A relative target is relative to the directory holding the link. */
+        size_t dir = end;
+        while (dir > 0 && cur[dir - 1] != '/') {
+            dir--;
+        }
+        joined = to[0] == '/' ? xasprintf("%s%s", to, cur + end)
+                              : xasprintf("%.*s%s%s", (int)dir, cur, to, cur + end);
+        next = path_normalize(joined, PATH_ABSOLUTE, NULL);
+        free(joined);
+        free(cur);
+        cur = next;
+        i = 1;
+    }
+    return cur;
 }

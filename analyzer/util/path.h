@@ -45,6 +45,20 @@ size_t path_dir_len(const char *path);
  */
 char *path_relative(const char *from_dir, const char *to);
 
+/*
+ * What a tree holds at the first len bytes of path (an absolute path): the target of the
+ * symbolic link there, as stored, or NULL when there is no link.
+ */
+typedef const char *path_link_fn(void *ctx, const char *path, size_t len);
+
+/**
+ * Resolve every symbolic link on the way of abs (an absolute path), in a tree link_of
+ * describes: a link to a directory in the middle counts, as in the kernel's path walk; a
+ * relative target is taken from the link's directory. Returns a fresh normalised absolute
+ * path, or NULL when more than max_hops links were followed (a loop).
+ */
+char *path_resolve(const char *abs, path_link_fn *link_of, void *ctx, int max_hops);
+
 /** True when s ends with suffix. */
 bool path_has_suffix(const char *s, const char *suffix);
 

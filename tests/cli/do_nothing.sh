@@ -53,7 +53,8 @@ for t in "consumers/consumers.py $fake $fixtures $scratch/consumers" \
     "precommit/precommit.sh $fake $fixtures $scratch/precommit $repo" \
     "doc/check_doc.sh $fake $repo" \
     "cli/progress.py $fake $fixtures" \
-    "fleet/fleet.sh $fake $fixtures $scratch/fleet $repo"; do
+    "fleet/fleet.sh $fake $fixtures $scratch/fleet $repo" \
+    "images/images.py $fake $fixtures $scratch/images"; do
     n=$((n + 1))
     set -- $t
     script=$1

@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
 # jobs_same.sh ABISCAN FIXTURES: the report does not depend on the threads. Every fixture
-# bundle, zip and directory, with and without a runtime, is scanned with --jobs 1, 2, 3
+# bundle, zip and directory, and every container image (its layers listed and streamed on
+# the threads), with and without a runtime, is scanned with --jobs 1, 2, 3
 # and 8 (an explicit --jobs uses its threads on inputs of any size); the JSON reports
 # and the exit statuses must be byte-for-byte the same. Then every fixture bundle in one
 # audit (inputs checked in parallel, an unreadable one among them), in text, JSON and
@@ -13,7 +14,7 @@ out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 fail=0 n=0
 export SOURCE_DATE_EPOCH=1796083200
-for b in "$fixtures"/bundles/*; do
+for b in "$fixtures"/bundles/* "$fixtures"/images/img-*.tar "$fixtures"/images/img-*.oci; do
     for rt in "" python3.12; do
         n=$((n + 1))
         name="$(basename "$b")${rt:+ --runtime $rt}"

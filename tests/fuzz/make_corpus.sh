@@ -13,6 +13,7 @@
 #   yaml     the example configurations (examples/), the JSON Schemas, small hand-made ones
 #   template the declarations of tests/targets (SAM, CloudFormation, CDK, Serverless,
 #            Terraform, aws lambda), small hand-made ones
+#   image    every fixture image archive (docker save of both eras, oci-archive)
 set -eu
 
 if [ $# -ne 2 ]; then
@@ -31,7 +32,7 @@ fi
 
 rm -rf "$out"
 mkdir -p "$out/elfinfo" "$out/zip" "$out/pyname" "$out/json" "$out/yaml" "$out/template" \
-    "$out/pysource"
+    "$out/pysource" "$out/image"
 
 # ELF and not-ELF objects.
 for f in "$fx"/obj/*; do
@@ -40,8 +41,21 @@ done
 printf '' >"$out/elfinfo/empty"
 printf '\177ELF' >"$out/elfinfo/magic-only"
 
-# Bundles.
+# Bundles, and images (their archive forms; a layout directory is these files untarred).
 cp "$fx"/bundles/*.zip "$out/zip/"
+cp "$fx"/images/*.tar "$out/image/"
+# ... and the same layers in a docker save that names no digest, so that a mutated layer is
+# still applied and streamed (a digest that no longer matches drops the layer).
+t=$fx/images/trees
+k=0
+for spec in "al2023-base task-ok" "al2023-base site-from-debian" "al2023-base task-ok wh-add wh-del"; do
+    k=$((k + 1))
+    set --
+    for tree in $spec; do set -- "$@" --layer "$t/$tree"; done
+    "${PYTHON3:-python3}" "$src/fixtures/tools/mkimage.py" --out "$out/image/undigested-$k.tar" \
+        --form docker-archive-legacy --no-digests --entrypoint /lambda-entrypoint.sh \
+        --cmd app.handler --env LAMBDA_TASK_ROOT=/var/task "$@"
+done
 
 # File names, without a trailing newline: a member's name is exactly its bytes.
 n=0
@@ -76,7 +90,7 @@ for sub in runtimes os; do
     done
 done
 
-for d in elfinfo zip pyname json; do
+for d in elfinfo zip pyname json image; do
     echo "$d: $(ls "$out/$d" | wc -l) seeds"
 done
 

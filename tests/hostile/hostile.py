@@ -60,6 +60,7 @@ import zlib
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import gate_cases  # noqa: E402  (the CI gate's reports and configurations, issue 10)
 import audit_cases  # noqa: E402  (templates, aws lambda JSON, --files-from lists, issue 11)
+import image_cases  # noqa: E402  (container images, issue 13)
 
 try:
     import jsonschema
@@ -1594,8 +1595,24 @@ def gate_matrix_cases():
     return cs
 
 
+def image_matrix_cases():
+    """Issue 13: hostile container images (image_cases.py); their good-but-wrong member sits
+    in /var/task."""
+    cs = []
+    for spec in image_cases.cases():
+        expect = [EP(desc, pred, *slugs) for desc, pred, slugs in spec.get("expect", [])]
+        if spec.get("good", True):
+            expect.append(E(image_cases.GOOD, "python-tag-mismatch"))
+        check = spec.get("check")
+        cs.append(Case(spec["name"], spec["build"], expect, exit2=spec.get("exit2", False),
+                       good=False, heavy=spec.get("heavy", False), mem_mb=spec.get("mem_mb"),
+                       check=(lambda ctx, report, f=check: f(report)) if check else None))
+    return cs
+
+
 def all_cases():
-    cs = elf_cases() + zip_cases() + dir_cases() + arg_cases() + gate_matrix_cases()
+    cs = (elf_cases() + zip_cases() + dir_cases() + arg_cases() + gate_matrix_cases() +
+          image_matrix_cases())
     names = [c.name for c in cs]
     dups = {n for n in names if names.count(n) > 1}
     if dups:

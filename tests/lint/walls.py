@@ -42,9 +42,11 @@ THIRD_PARTY = [
     (re.compile(r"^zip\.h$|^zipconf\.h$"), {"input"}, "libzip"),
     (re.compile(r"^libdeflate\.h$"), {"input"}, "libdeflate"),
     (re.compile(r"^archive(_entry)?\.h$"), {"input"}, "libarchive"),
+    (re.compile(r"^nettle/.*\.h$"), {"input"}, "nettle"),
     (re.compile(r"^(libelf|gelf|elfutils/.*)\.h$"), {"elf"}, "libelf"),
-    # gate/: the baseline file is JSON, written and read as the reports are.
-    (re.compile(r"^cjson/cJSON\.h$"), {"data", "gate", "report", "targets"}, "cJSON"),
+    # gate/: the baseline file is JSON, written and read as the reports are. input/: an
+    # image's index, manifest and config are JSON, read where its layers are found.
+    (re.compile(r"^cjson/cJSON\.h$"), {"data", "gate", "input", "report", "targets"}, "cJSON"),
     (re.compile(r"^yaml\.h$"), {"data"}, "libyaml"),
     (re.compile(r"^cmocka\.h$"), set(), "cmocka"),
 ]

@@ -14,7 +14,8 @@
 #include "bundle.h"
 #include "xalloc.h"
 
-static const struct bundle_limits limits = {1 << 20, 1000, 8, 0};
+static const struct bundle_limits limits = {
+    .max_member_size = 1 << 20, .max_entries = 1000, .max_depth = 8};
 
 static char *scratch(void)
 {
@@ -92,7 +93,7 @@ static void bundle__walks_a_directory_in_sorted_order(void **state)
 static void bundle__limits_depth_size_and_entries(void **state)
 {
     char *dir = scratch();
-    struct bundle_limits tight = {4, 3, 2, 0};
+    struct bundle_limits tight = {.max_member_size = 4, .max_entries = 3, .max_depth = 2};
     struct bundle *b = NULL;
     struct bundle_reader *r;
     struct bundle_bytes bytes;

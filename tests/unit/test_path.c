@@ -117,6 +117,56 @@ static void path__splits_names(void **state)
     assert_true(path_has_suffix("", ""));
 }
 
+/* A small tree of links, as an image holds them: /lib64 -> usr/lib64, a soname chain, a
+ * loop, an absolute link. */
+static const char *tree_link(void *ctx, const char *path, size_t len)
+{
+    static const char *const links[][2] = {
+        {"/lib64", "usr/lib64"},
+        {"/usr/lib64/libc.so.6", "libc-2.34.so"},
+        {"/usr/lib64/libstdc++.so.6", "libstdc++.so.6.0.29"},
+        {"/etc/os-release", "../usr/lib/os-release"},
+        {"/loop/a", "b"},
+        {"/loop/b", "a"},
+        {"/abs", "/usr/lib64"},
+        {"/up", "../../.."},
+    };
+
+    (void)ctx;
+    for (size_t i = 0; i < sizeof(links) / sizeof(links[0]); i++) {
+        if (strlen(links[i][0]) == len && !strncmp(path, links[i][0], len)) {
+            return links[i][1];
+        }
+    }
+    return NULL;
+}
+
+/* Every component's links followed, relative targets from the link's directory. */
+static void path__resolves_links_on_the_way(void **state)
+{
+    static const char *const rows[][2] = {
+        {"/lib64/libc.so.6", "/usr/lib64/libc-2.34.so"},
+        {"/lib64/libstdc++.so.6", "/usr/lib64/libstdc++.so.6.0.29"},
+        {"/etc/os-release", "/usr/lib/os-release"},
+        {"/abs/libm.so.6", "/usr/lib64/libm.so.6"},
+        {"/var/task/app.py", "/var/task/app.py"},
+        {"/lib64/../lib64/libc.so.6", "/usr/lib64/libc-2.34.so"},
+        {"/up/etc/passwd", "/etc/passwd"}, /* clamped at the root, as the kernel does */
+        {"/loop/a", NULL},
+        {"/", "/"},
+    };
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+        char *got = path_resolve(rows[i][0], tree_link, NULL, 16);
+        if ((!got) != (!rows[i][1]) || (got && strcmp(got, rows[i][1]))) {
+            fail_msg("row %zu '%s': got '%s', want '%s'", i, rows[i][0], got ? got : "NULL",
+                     rows[i][1] ? rows[i][1] : "NULL");
+        }
+        free(got);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -125,6 +175,7 @@ int main(void)
         cmocka_unit_test(path__resolves_absolute_paths),
         cmocka_unit_test(path__relates_two_paths),
         cmocka_unit_test(path__splits_names),
+        cmocka_unit_test(path__resolves_links_on_the_way),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The reading phase's inside, shared by scan.c (inputs read member by member: zip,
+ * directory, file) and scan_image.c (a container image, whose layers stream by once).
+ * Only this folder includes it.
+ *
+ * Ownership: a reading borrows its image and bundle; its pending list, readers and the
+ * bytes a pending member holds are its own, freed before it ends.
+ */
+#ifndef ANALYZER_SCAN_INT_H
+#define ANALYZER_SCAN_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "bundle.h"
+#include "image.h"
+#include "scan.h"
+#include "strmap.h"
+
+/* Metadata files are small; a larger one is not metadata we can use. */
+#define DISTINFO_MAX (16u << 20)
+
+/* What a member needs read, decided from its entry alone. */
+enum need {
+    NEED_NONE,
+    NEED_LINK,     /* a zip's link: its content is its target */
+    NEED_HEAD,     /* the first bytes, and all of it when they say ELF */
+    NEED_DISTINFO, /* a *.dist-info file, whole */
+    NEED_TEXT,     /* an image's system file the container facts read (os-release, ...) */
+    NEED_SOURCE,   /* Python source beside extension modules: what it imports, and how */
+};
+
+struct pending {
+    size_t member; /* index in img->members, or in img->sys when sys */
+    bool sys;
+    const struct bundle_entry *e;
+    enum need need;
+    bool whole;                   /* read whole: ELF by its first bytes, or metadata */
+    bool classify;                /* pyclass_classify() once its bytes are in */
+    struct bundle_bytes bytes;    /* streamed metadata, kept until it is read in order */
+    const struct strvec *modules; /* NEED_SOURCE: the extension modules beside it */
+};
+
+/* One input being read: its bundle, its members that need bytes, a reader per thread. */
+struct reading {
+    struct image *img;
+    struct bundle *b;
+    struct pending *p;
+    size_t nr, alloc;
+    size_t *elf; /* indices in p of the members read whole (ELF, Python source) */
+    size_t elf_nr;
+    struct strmap modules; /* directory -> the extension module names in it (strvec *) */
+    struct bundle_reader **readers;
+    unsigned readers_nr, jobs;
+};
+
+struct member *scan_member_of(const struct reading *rd, const struct pending *p);
+
+/** The entry as a member, and what it needs read (appended to rd->p); nothing is read yet. */
+void scan_list_entry(struct reading *rd, size_t input, const struct bundle_entry *e);
+
+/** A container image's input: its facts planned from the entries (container.h). */
+void scan_image_plan(struct image *img, size_t input, struct bundle *b, const struct scan_opts *o);
+
+/** Every entry of an image into img: listed, the wanted members streamed, then read in order. */
+void scan_image_read(struct image *img, size_t input, struct bundle *b, const struct scan_opts *o);
+
+#endif

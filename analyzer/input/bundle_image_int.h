@@ -1,0 +1,138 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The image backend's inside, shared by its files: bundle_archive.c (the archive's files and
+ * JSON), bundle_image.c (the index, manifest and config, the platform picked, the backend),
+ * bundle_layers.c (the layers listed with libarchive, whiteouts applied), bundle_stream.c
+ * (the layers streamed again for the members wanted) and bundle_digest.c (content digests,
+ * nettle). Only this folder includes it.
+ *
+ * Ownership: the layers belong to the image state (bundle_image.c), which frees them with
+ * layers_release(); a layer's fd is its own when fd_owned, else the archive's (borrowed).
+ */
+#ifndef ANALYZER_BUNDLE_IMAGE_INT_H
+#define ANALYZER_BUNDLE_IMAGE_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cjson/cJSON.h>
+
+#include "bundle_int.h"
+#include "strmap.h"
+
+/* A content digest as OCI writes it: "sha256:<64 hex>" or "sha512:<128 hex>". */
+enum digest_alg { DIGEST_NONE, DIGEST_SHA256, DIGEST_SHA512 };
+
+struct digester;
+
+/**
+ * Parse an OCI digest; the algorithm, or DIGEST_NONE when the string is not a digest of a
+ * supported algorithm with its exact length of lower-case hex.
+ */
+enum digest_alg digest_parse(const char *digest);
+
+/** A digester for alg (not DIGEST_NONE); digester_free() frees it (NULL accepted). */
+struct digester *digester_new(enum digest_alg alg);
+void digester_update(struct digester *dg, const void *data, size_t len);
+/** "sha256:<hex>" of what was fed. Fresh string, caller frees. */
+char *digester_final(struct digester *dg);
+void digester_free(struct digester *dg);
+
+/* A run of bytes in a file: a member of the archive tar, or a blob file of a layout. */
+struct blob {
+    int fd;
+    uint64_t off, len;
+};
+
+/* An image archive's files (bundle_archive.c): a tar's members where their data starts, or
+ * an OCI layout directory's files. */
+struct outer {
+    char *name;
+    char *link; /* a symbolic link's target, or a hard link's (then hard) */
+    bool hard, regular;
+    uint64_t off, len;
+};
+
+struct image_archive {
+    int fd;    /* the archive (tar forms), -1 for a layout */
+    int dirfd; /* the layout directory, -1 for the tar forms */
+    struct outer *outer;
+    size_t outer_nr, outer_alloc;
+    struct strmap by_name; /* outer name -> index + 1 (the last member of a name) */
+};
+
+/** Every member of the tar at ar->fd (uncompressed), by name; -1 with d set. */
+int archive_index_tar(struct image_archive *ar, const char *path, struct diag *d);
+
+/** The tar's member of that (normalised) name, or NULL. */
+const struct outer *archive_member(const struct image_archive *ar, const char *name);
+
+/**
+ * The bytes of the archive's file name, links of a tar followed within it; a layout's file
+ * is opened for it and handed over in *owned (else -1). 0, or -1 with why set.
+ */
+int archive_blob(const struct image_archive *ar, const char *name, struct blob *out, int *owned,
+                 char *why, size_t cap);
+
+/** A small JSON file of the archive, whole, its digest checked when given; caller deletes. */
+int archive_json(const struct image_archive *ar, const char *name, const char *digest, cJSON **out,
+                 char *why, size_t cap);
+
+void archive_release(struct image_archive *ar);
+
+/** "blobs/sha256/<hex>" for a digest a layout can hold, NULL for any other. Caller frees. */
+char *archive_blob_name(const char *digest);
+
+/** A string member of a JSON object, or NULL; a list of them appended to out. */
+const char *json_str(const cJSON *obj, const char *key);
+void json_strs(struct strvec *out, const cJSON *obj, const char *key);
+
+/** "os/arch[/variant]" with the aliases folded (x86_64 is amd64, arm64/v8 is arm64); NULL
+ * without an arch. platform_normal() the same of a "--platform" string. Caller frees. */
+char *platform_of(const char *os, const char *arch, const char *variant);
+char *platform_normal(const char *want);
+
+struct layer {
+    char *where;       /* its path in the archive: "blobs/sha256/<hex>", "<id>/layer.tar" */
+    struct blob src;   /* where its bytes are; fd -1 when the blob is missing */
+    bool fd_owned;     /* src.fd was opened for this layer (a layout's blob file) */
+    char *digest;      /* the digest of its stored bytes that the image gives, or NULL */
+    char *problem;     /* why it is not applied (set when listed), NULL when it is */
+    uint64_t tar_size; /* its tar stream's bytes, as listed */
+};
+
+/* libarchive's view of a blob (bundle_layers.c): pread from its run, the digest (when dg) fed
+ * with what is handed over; without a digest, an uncompressed layer's unread members are
+ * skipped over. */
+struct range {
+    struct blob src;
+    uint64_t pos;
+    unsigned char *buf;
+    struct digester *dg;
+    char why[160];
+};
+
+struct archive;
+
+/** A tar reader over r (plain, gzip or zstd); NULL with why set. range_close() frees both. */
+struct archive *range_open(struct range *r, char *why, size_t cap);
+void range_close(struct archive *a, struct range *r);
+
+/*
+ * List every layer on up to jobs threads (its headers, its digest checked as its bytes
+ * stream by), apply them in order with their whiteouts, and add the resulting filesystem to
+ * b's entries, sorted by path; a layer that cannot be applied becomes one image_level entry
+ * saying why. Returns the layers' uncompressed bytes in *tar_total. Never fails: what is
+ * wrong is in the entries.
+ */
+void layers_list(struct bundle *b, struct layer *layers, size_t nr, unsigned jobs,
+                 uint64_t *tar_total);
+
+/** The streamed reading of bundle.h, over the layers layers_list() listed. */
+void layers_stream(struct bundle *b, const struct layer *layers, size_t nr, const bool *want,
+                   unsigned jobs, bundle_visit_fn *visit, void *ctx);
+
+void layers_release(struct layer *layers, size_t nr);
+
+#endif

@@ -1,0 +1,565 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * An image's layers (OCI image-spec layer.md): tar streams, gzip-, zstd- or un-compressed,
+ * read with libarchive straight from their run of bytes in the archive, never extracted.
+ * Listed once (every header, the digest checked as the bytes go by) and applied in order
+ * with their whiteouts into one filesystem; bundle_stream.c streams them a second time, only
+ * as far as the last member the reading phase wants, for those members' bytes.
+ */
+#include <archive.h>
+#include <archive_entry.h>
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bundle_image_int.h"
+#include "path.h"
+#include "strmap.h"
+#include "workers.h"
+#include "xalloc.h"
+
+/* A layer past this many uncompressed bytes that inflates past BOMB_RATIO:1 overall is a
+ * tar bomb, not a filesystem: gzip tops out near 1032:1, a real layer at a few to one
+ * (the zip backend's rule, bundle.c, on a whole stream). */
+#define BOMB_MIN (64ull << 20)
+#define BOMB_RATIO 1000
+#define RAW_BLOCK (256u << 10)
+
+static la_ssize_t range_read(struct archive *a, void *ctx, const void **out)
+{
+    struct range *r = ctx;
+    size_t want = r->src.len - r->pos < RAW_BLOCK ? (size_t)(r->src.len - r->pos) : RAW_BLOCK;
+    size_t got = 0;
+
+    while (got < want) {
+        ssize_t n = pread(r->src.fd, r->buf + got, want - got, (off_t)(r->src.off + r->pos + got));
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n <= 0) {
+            snprintf(r->why, sizeof(r->why), "%s", n < 0 ? strerror(errno) : "the file is shorter");
+            archive_set_error(a, EIO, "cannot read the layer: %s", r->why);
+            return -1;
+        }
+        got += (size_t)n;
+    }
+    if (r->dg) {
+        digester_update(r->dg, r->buf, got);
+    }
+    r->pos += got;
+    *out = r->buf;
+    return (la_ssize_t)got;
+}
+
+/* Only when nothing is hashed: an uncompressed layer's unread members are then jumped over. */
+static la_int64_t range_skip(struct archive *a, void *ctx, la_int64_t request)
+{
+    struct range *r = ctx;
+    uint64_t left = r->src.len - r->pos;
+    uint64_t n = request < 0 ? 0 : (uint64_t)request < left ? (uint64_t)request : left;
+
+    (void)a;
+    r->pos += n;
+    return (la_int64_t)n;
+}
+
+/* A tar reader over r, gzip, zstd or nothing in front (libarchive's own decoders: Debian's
+ * links zlib and libzstd, so no external program is ever run). NULL with why set. */
+struct archive *range_open(struct range *r, char *why, size_t cap)
+{
+    struct archive *a = archive_read_new();
+
+    if (!a) {
+        xalloc_die(sizeof(struct range));
+    }
+    r->buf = xmalloc(RAW_BLOCK);
+    if (archive_read_support_filter_gzip(a) != ARCHIVE_OK ||
+        archive_read_support_filter_zstd(a) != ARCHIVE_OK ||
+        archive_read_support_format_tar(a) != ARCHIVE_OK ||
+        archive_read_open2(a, r, NULL, range_read, r->dg ? NULL : range_skip, NULL) != ARCHIVE_OK) {
+        snprintf(why, cap, "%s", archive_error_string(a) ? archive_error_string(a) : "unreadable");
+        archive_read_free(a);
+        return NULL;
+    }
+    return a;
+}
+
+void range_close(struct archive *a, struct range *r)
+{
+    if (a) {
+        archive_read_free(a);
+    }
+    free(r->buf);
+    r->buf = NULL;
+}
+
+/* ---- listing ------------------------------------------------------------------------ */
+
+enum rec_type {
+    REC_FILE,
+    REC_DIR,
+    REC_SYMLINK,
+    REC_HARDLINK,
+    REC_SPECIAL,
+    REC_WHITEOUT, /* path: what it removes from the layers below */
+    REC_OPAQUE,   /* path: the directory whose content below it hides */
+    REC_BAD,      /* a name no layer may hold; path as written, problem says why */
+};
+
+struct record {
+    char *path;
+    char *link;
+    char *problem;
+    uint64_t size, ordinal;
+    size_t layer;
+    enum rec_type type;
+};
+
+/* One layer's headers, as listed (each layer on its own thread, merged in order). */
+struct listing {
+    struct record *v;
+    size_t nr, alloc;
+    char *problem;
+    uint64_t tar_size;
+    bool capped; /* stopped at the entry limit */
+};
+
+struct list_job {
+    const struct bundle *b;
+    struct layer *layers;
+    struct listing *ls;
+};
+
+static struct record *add_record(struct listing *ls, enum rec_type type, char *path)
+{
+    struct record *r;
+
+    ALLOC_GROW(ls->v, ls->nr + 1, ls->alloc);
+    r = &ls->v[ls->nr++];
+    memset(r, 0, sizeof(*r));
+    r->type = type;
+    r->path = path;
+    return r;
+}
+
+static bool bomb(struct archive *a, const struct range *r)
+{
+    uint64_t out = (uint64_t)archive_filter_bytes(a, 0);
+
+    return out > BOMB_MIN && out / (r->pos ? r->pos : 1) > BOMB_RATIO;
+}
+
+/* A whiteout's name: ".wh..wh..opq" marks its directory opaque; ".wh.NAME" removes NAME;
+ * ".wh..wh.*" are aufs' own (hard-link bookkeeping), never applied (image-spec layer.md
+ * "Whiteouts"). 1: a whiteout record was added (or refused); 0: not a whiteout. */
+static int whiteout(struct listing *ls, const char *path, size_t dir_len, uint64_t ordinal)
+{
+    const char *base = path + dir_len + (dir_len > 0);
+    const char *name = base + 4;
+    struct record *r;
+
+    if (strncmp(base, ".wh.", 4) != 0) {
+        return 0;
+    }
+    if (!strcmp(name, ".wh..opq")) {
+        r = add_record(ls, REC_OPAQUE, xstrndup(path, dir_len));
+    } else if (!strncmp(name, ".wh.", 4)) {
+        return 1;
+    } else if (!*name || !strcmp(name, ".") || !strcmp(name, "..")) {
+        r = add_record(ls, REC_BAD, xstrdup(path));
+        r->problem = xasprintf("a whiteout of '%s', which climbs out of its directory: no "
+                               "runtime applies the layer",
+                               name);
+    } else {
+        r = add_record(ls, REC_WHITEOUT,
+                       xasprintf("%.*s%s%s", (int)dir_len, path, dir_len ? "/" : "", name));
+    }
+    r->ordinal = ordinal;
+    return 1;
+}
+
+/* One header into a record: its normalised path, its type, what a link points to. */
+static void list_header(struct listing *ls, struct archive_entry *ae, uint64_t ordinal)
+{
+    const char *raw = archive_entry_pathname(ae), *hard = archive_entry_hardlink(ae);
+    bool escapes = false;
+    char *path = path_normalize(raw ? raw : "", PATH_RELATIVE, &escapes);
+    unsigned type = archive_entry_filetype(ae);
+    struct record *r;
+
+    if (escapes || !*path) {
+        r = add_record(ls, REC_BAD, path_normalize(raw ? raw : "", PATH_MEMBER, NULL));
+        r->problem = xstrdup(escapes ? "a name that climbs out of the image root (..): no "
+                                       "runtime applies the layer"
+                                     : "an entry with an empty name");
+        r->ordinal = ordinal;
+        if (!*r->path) {
+            free(r->path);
+            r->path = xasprintf("#%llu", (unsigned long long)ordinal);
+        }
+        free(path);
+        return;
+    }
+    if (whiteout(ls, path, path_dir_len(path), ordinal)) {
+        free(path);
+        return;
+    }
+    r = add_record(ls,
+                   hard               ? REC_HARDLINK
+                   : type == AE_IFREG ? REC_FILE
+                   : type == AE_IFDIR ? REC_DIR
+                   : type == AE_IFLNK ? REC_SYMLINK
+                                      : REC_SPECIAL,
+                   path);
+    r->ordinal = ordinal;
+    r->size = archive_entry_size_is_set(ae) && archive_entry_size(ae) > 0
+                  ? (uint64_t)archive_entry_size(ae)
+                  : 0;
+    if (hard) {
+        bool out = false;
+        r->link = path_normalize(hard, PATH_RELATIVE, &out);
+        if (out || !*r->link) {
+            r->type = REC_BAD;
+            r->problem = xstrdup("a hard link that climbs out of the image root (..): no "
+                                 "runtime applies the layer");
+        }
+    } else if (type == AE_IFLNK) {
+        r->link = xstrdup(archive_entry_symlink(ae) ? archive_entry_symlink(ae) : "");
+    } else if (type == AE_IFREG && archive_entry_sparse_count(ae) > 0) {
+        r->problem = xstrdup("a sparse file: not read");
+    }
+}
+
+/* Every byte of a member's data through libarchive (so that the digest and the bomb check
+ * see it); 0, or -1 with why set. A read limit given (max_total_read: the fuzzers') caps a
+ * layer's uncompressed bytes; by default an image's layers are read to their end, which
+ * the bomb check bounds by what the archive holds. */
+static int drain(struct archive *a, const struct range *r, uint64_t cap_bytes, char *why,
+                 size_t cap)
+{
+    const void *buf;
+    size_t len;
+    la_int64_t off;
+    int rc;
+
+    while ((rc = archive_read_data_block(a, &buf, &len, &off)) == ARCHIVE_OK) {
+        if (cap_bytes && (uint64_t)archive_filter_bytes(a, 0) > cap_bytes) {
+            snprintf(why, cap, "it inflates past the read limit of %llu bytes",
+                     (unsigned long long)cap_bytes);
+            return -1;
+        }
+        if (bomb(a, r)) {
+            snprintf(why, cap,
+                     "it inflates past %d:1 (%llu bytes from %llu): a tar bomb, not "
+                     "a filesystem",
+                     BOMB_RATIO, (unsigned long long)archive_filter_bytes(a, 0),
+                     (unsigned long long)r->pos);
+            return -1;
+        }
+    }
+    if (rc != ARCHIVE_EOF) {
+        snprintf(why, cap, "%s", archive_error_string(a) ? archive_error_string(a) : "unreadable");
+        return -1;
+    }
+    return 0;
+}
+
+/* What is left of the blob after the tar's end (padding, a compressed stream's trailer),
+ * into the digest. */
+static int hash_rest(struct range *r, char *why, size_t cap)
+{
+    while (r->pos < r->src.len) {
+        size_t n = r->src.len - r->pos < RAW_BLOCK ? (size_t)(r->src.len - r->pos) : RAW_BLOCK;
+        ssize_t got = pread(r->src.fd, r->buf, n, (off_t)(r->src.off + r->pos));
+        if (got < 0 && errno == EINTR) {
+            continue;
+        }
+        if (got <= 0) {
+            snprintf(why, cap, "cannot read it: %s", got < 0 ? strerror(errno) : "short");
+            return -1;
+        }
+        digester_update(r->dg, r->buf, (size_t)got);
+        r->pos += (uint64_t)got;
+    }
+    return 0;
+}
+
+static int list_entries(struct archive *a, struct range *r, struct listing *ls,
+                        const struct bundle_limits *lim, char *why, size_t cap)
+{
+    size_t max = lim->max_entries;
+
+    struct archive_entry *ae;
+
+    for (uint64_t ordinal = 0;; ordinal++) {
+        int rc = archive_read_next_header(a, &ae);
+        if (rc == ARCHIVE_EOF) {
+            return 0;
+        }
+        if (rc < ARCHIVE_WARN) {
+            snprintf(why, cap, "its tar stream breaks at entry %llu: %s",
+                     (unsigned long long)ordinal,
+                     archive_error_string(a) ? archive_error_string(a) : "unreadable");
+            return -1;
+        }
+        if (ls->nr >= max) {
+            ls->capped = true;
+            return 0;
+        }
+        list_header(ls, ae, ordinal);
+        if (drain(a, r, lim->max_total_read, why, cap) != 0) {
+            return -1;
+        }
+    }
+}
+
+static void list_layer(void *ctx, size_t i, unsigned worker)
+{
+    struct list_job *j = ctx;
+    struct layer *layer = &j->layers[i];
+    struct listing *ls = &j->ls[i];
+    struct range r = {.src = layer->src};
+    struct archive *a = NULL;
+    char why[512] = "", *got = NULL;
+
+    (void)worker;
+    if (layer->problem) {
+        return; /* missing: said when the manifest was read */
+    }
+    r.dg = layer->digest ? digester_new(digest_parse(layer->digest)) : NULL;
+    if (!(a = range_open(&r, why, sizeof(why)))) {
+        ls->problem = xasprintf("it is not a tar stream (plain, gzip or zstd): %s", why);
+        goto out;
+    }
+    if (list_entries(a, &r, ls, &j->b->limits, why, sizeof(why)) != 0) {
+        ls->problem = xstrdup(why);
+        goto out;
+    }
+    ls->tar_size = (uint64_t)archive_filter_bytes(a, 0);
+    if (r.dg && !ls->capped) {
+        if (hash_rest(&r, why, sizeof(why)) != 0) {
+            ls->problem = xstrdup(why);
+            goto out;
+        }
+        got = digester_final(r.dg);
+        if (strcmp(got, layer->digest) != 0) {
+            ls->problem = xasprintf("its bytes hash to %s, not to the %s the image names: docker "
+                                    "load and registries refuse it",
+                                    got, layer->digest);
+        }
+    }
+out:
+    free(got);
+    digester_free(r.dg);
+    range_close(a, &r);
+}
+
+/* ---- applying the layers -------------------------------------------------------------- */
+
+/* The path maps hold a layer number + 1 (0: absent). */
+static size_t layer_of(const struct strmap *map, const char *key, size_t len)
+{
+    return (size_t)(uintptr_t)strmap_get(map, key, len);
+}
+
+static void put_max(struct strmap *map, const char *key, size_t layer)
+{
+    size_t len = strlen(key);
+
+    if (layer + 1 > layer_of(map, key, len)) {
+        strmap_put(map, key, len, (void *)(uintptr_t)(layer + 1));
+    }
+}
+
+struct fs {
+    struct strmap latest; /* path -> 1 + index in recs of the last record there */
+    struct strmap gone;   /* path -> 1 + the highest layer whose whiteout removes it */
+    struct strmap nondir; /* path -> 1 + the highest layer with a non-directory there */
+    struct strmap opaque; /* dir -> 1 + the highest layer that made it opaque */
+    struct record **recs;
+    size_t nr, alloc;
+};
+
+/* Whether what layer l put at path survives the layers above it (image-spec layer.md,
+ * "Whiteouts": a whiteout or an opaque directory hides only what lower layers hold, and a
+ * file put where a directory was replaces the directory with everything below it). */
+static bool survives(const struct fs *fs, const char *path, size_t l)
+{
+    if (layer_of(&fs->gone, path, strlen(path)) > l + 1) {
+        return false;
+    }
+    for (const char *p = strchr(path, '/'); p; p = strchr(p + 1, '/')) {
+        size_t n = (size_t)(p - path);
+        if (layer_of(&fs->gone, path, n) > l + 1 || layer_of(&fs->nondir, path, n) > l + 1 ||
+            layer_of(&fs->opaque, path, n) > l + 1) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static const struct record *visible(const struct fs *fs, const char *path)
+{
+    size_t at = (size_t)(uintptr_t)strmap_get(&fs->latest, path, strlen(path));
+    const struct record *r = at ? fs->recs[at - 1] : NULL;
+
+    return r && survives(fs, r->path, r->layer) ? r : NULL;
+}
+
+static int cmp_rec(const void *a, const void *b)
+{
+    return strcmp((*(const struct record *const *)a)->path,
+                  (*(const struct record *const *)b)->path);
+}
+
+static void add_file(struct bundle *b, const struct fs *fs, const struct record *r)
+{
+    static const enum entry_type types[] = {[REC_FILE] = ENTRY_FILE,
+                                            [REC_DIR] = ENTRY_DIR,
+                                            [REC_SYMLINK] = ENTRY_SYMLINK,
+                                            [REC_HARDLINK] = ENTRY_SYMLINK,
+                                            [REC_SPECIAL] = ENTRY_SPECIAL};
+    struct bundle_entry *e = bundle_add_entry(b, r->path, types[r->type]);
+    const struct record *to;
+
+    e->layer = r->layer;
+    e->ordinal = r->ordinal;
+    e->size = e->stored = r->type == REC_FILE ? r->size : 0;
+    if (r->problem) {
+        e->problem = xstrdup(r->problem);
+        e->type = ENTRY_FILE;
+    } else if (r->type == REC_SYMLINK) {
+        e->link = xstrdup(r->link);
+    } else if (r->type == REC_HARDLINK) {
+        /* Another name of a file of the same image: read there, reported once. */
+        if ((to = visible(fs, r->link)) && to->type == REC_FILE) {
+            e->link = xasprintf("/%s", r->link);
+        } else {
+            e->type = ENTRY_FILE;
+            e->problem =
+                xasprintf("a hard link to '%s', which is not a file of the image", r->link);
+        }
+    } else if (r->type == REC_FILE) {
+        e->problem = bundle_entry_problem(b, e->path, e->size, e->stored);
+    }
+}
+
+static void add_image_level(struct bundle *b, const char *path, size_t layer, char *problem)
+{
+    struct bundle_entry *e = bundle_add_entry(b, path, ENTRY_FILE);
+
+    e->layer = layer;
+    e->image_level = true;
+    e->problem = problem;
+}
+
+/* The layers in order: the last record at a path wins, whiteouts and opaque directories
+ * remove from the layers below; the survivors become the entries, sorted by path. */
+static void apply(struct bundle *b, struct layer *layers, struct listing *ls, size_t nr)
+{
+    struct fs fs = {0};
+    size_t total = 0, n = 0;
+    bool capped = false;
+
+    for (size_t l = 0; l < nr && !capped; l++) {
+        if (ls[l].problem) {
+            add_image_level(b, layers[l].where, l,
+                            xasprintf("layer %zu of %zu: %s; its files were not read", l + 1, nr,
+                                      ls[l].problem));
+            continue;
+        }
+        if (layers[l].problem) {
+            add_image_level(b, layers[l].where, l, xstrdup(layers[l].problem));
+            continue;
+        }
+        for (size_t k = 0; k < ls[l].nr; k++) {
+            struct record *r = &ls[l].v[k];
+            r->layer = l;
+            if (++total > b->limits.max_entries) {
+                capped = true;
+                break;
+            }
+            switch (r->type) {
+            case REC_BAD:
+                add_image_level(b, r->path, l, xstrdup(r->problem));
+                break;
+            case REC_WHITEOUT:
+                put_max(&fs.gone, r->path, l);
+                break;
+            case REC_OPAQUE:
+                put_max(&fs.opaque, r->path, l);
+                break;
+            default:
+                ALLOC_GROW(fs.recs, fs.nr + 1, fs.alloc);
+                fs.recs[fs.nr++] = r;
+                strmap_put(&fs.latest, r->path, strlen(r->path), (void *)(uintptr_t)fs.nr);
+                if (r->type != REC_DIR) {
+                    put_max(&fs.nondir, r->path, l);
+                }
+            }
+        }
+        capped |= ls[l].capped;
+    }
+    if (capped) {
+        bundle_add_note(b, xasprintf("only the first %zu entries of the layers were read",
+                                     b->limits.max_entries));
+    }
+    /* The survivors, in place of the records: those the latest at their path that stay. */
+    struct record **keep = xcalloc(fs.nr + 1, sizeof(*keep));
+    for (size_t i = 0; i < fs.nr; i++) {
+        const struct record *r = fs.recs[i];
+        if ((size_t)(uintptr_t)strmap_get(&fs.latest, r->path, strlen(r->path)) == i + 1 &&
+            survives(&fs, r->path, r->layer)) {
+            keep[n++] = fs.recs[i];
+        }
+    }
+    qsort(keep, n, sizeof(*keep), cmp_rec);
+    for (size_t i = 0; i < n; i++) {
+        add_file(b, &fs, keep[i]);
+    }
+    free(keep);
+    free(fs.recs);
+    strmap_release(&fs.latest);
+    strmap_release(&fs.gone);
+    strmap_release(&fs.nondir);
+    strmap_release(&fs.opaque);
+}
+
+void layers_list(struct bundle *b, struct layer *layers, size_t nr, unsigned jobs,
+                 uint64_t *tar_total)
+{
+    struct listing *ls = xcalloc(nr + 1, sizeof(*ls));
+    struct list_job j = {b, layers, ls};
+
+    workers_run(jobs ? jobs : 1, nr, list_layer, &j);
+    apply(b, layers, ls, nr);
+    *tar_total = 0;
+    for (size_t l = 0; l < nr; l++) {
+        layers[l].tar_size = ls[l].tar_size;
+        *tar_total += ls[l].tar_size;
+        for (size_t k = 0; k < ls[l].nr; k++) {
+            free(ls[l].v[k].path);
+            free(ls[l].v[k].link);
+            free(ls[l].v[k].problem);
+        }
+        free(ls[l].v);
+        free(ls[l].problem);
+    }
+    free(ls);
+}
+
+void layers_release(struct layer *layers, size_t nr)
+{
+    for (size_t i = 0; i < nr; i++) {
+        if (layers[i].fd_owned && layers[i].src.fd >= 0) {
+            close(layers[i].src.fd);
+        }
+        free(layers[i].where);
+        free(layers[i].digest);
+        free(layers[i].problem);
+    }
+    free(layers);
+}
