@@ -6,8 +6,6 @@
  * checked (cJSON); and the helpers the image's JSON is read with. OCI image-spec
  * image-layout.md, descriptor.md; Docker's image/spec/v1.2.md.
  */
-#include <archive.h>
-#include <archive_entry.h>
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -17,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "archapi.h"
 #include "bundle_image_int.h"
 #include "path.h"
 #include "xalloc.h"
@@ -29,17 +28,17 @@
  * name and where its data starts. */
 int archive_index_tar(struct image_archive *st, const char *path, struct diag *d)
 {
-    struct archive *a = archive_read_new();
+    struct archive *a = ARC(archive_read_new)();
     struct archive_entry *ae;
     int rc = 0, r;
 
-    archive_read_support_format_tar(a);
-    if (archive_read_open_fd(a, st->fd, 64 << 10) != ARCHIVE_OK) {
-        rc = diag_set(d, DIAG_INPUT, "'%s': %s", path, archive_error_string(a));
+    ARC(archive_read_support_format_tar)(a);
+    if (ARC(archive_read_open_fd)(a, st->fd, 64 << 10) != ARCHIVE_OK) {
+        rc = diag_set(d, DIAG_INPUT, "'%s': %s", path, ARC(archive_error_string)(a));
         goto out;
     }
-    while ((r = archive_read_next_header(a, &ae)) == ARCHIVE_OK || r == ARCHIVE_WARN) {
-        const char *raw = archive_entry_pathname(ae);
+    while ((r = ARC(archive_read_next_header)(a, &ae)) == ARCHIVE_OK || r == ARCHIVE_WARN) {
+        const char *raw = ARC(archive_entry_pathname)(ae);
         struct outer *o;
         if (st->outer_nr >= OUTER_MAX) {
             rc = diag_set(d, DIAG_LIMIT, "'%s': more than %d members: not an image archive", path,
@@ -50,24 +49,24 @@ int archive_index_tar(struct image_archive *st, const char *path, struct diag *d
         o = &st->outer[st->outer_nr++];
         memset(o, 0, sizeof(*o));
         o->name = path_normalize(raw ? raw : "", PATH_RELATIVE, NULL);
-        o->regular = archive_entry_filetype(ae) == AE_IFREG && !archive_entry_hardlink(ae) &&
-                     archive_entry_sparse_count(ae) == 0;
-        if (archive_entry_hardlink(ae)) {
-            o->link = path_normalize(archive_entry_hardlink(ae), PATH_RELATIVE, NULL);
+        o->regular = ARC(archive_entry_filetype)(ae) == AE_IFREG &&
+                     !ARC(archive_entry_hardlink)(ae) && ARC(archive_entry_sparse_count)(ae) == 0;
+        if (ARC(archive_entry_hardlink)(ae)) {
+            o->link = path_normalize(ARC(archive_entry_hardlink)(ae), PATH_RELATIVE, NULL);
             o->hard = true;
-        } else if (archive_entry_filetype(ae) == AE_IFLNK && archive_entry_symlink(ae)) {
-            o->link = xstrdup(archive_entry_symlink(ae));
+        } else if (ARC(archive_entry_filetype)(ae) == AE_IFLNK && ARC(archive_entry_symlink)(ae)) {
+            o->link = xstrdup(ARC(archive_entry_symlink)(ae));
         }
-        o->off = (uint64_t)archive_filter_bytes(a, 0);
-        o->len = archive_entry_size(ae) > 0 ? (uint64_t)archive_entry_size(ae) : 0;
+        o->off = (uint64_t)ARC(archive_filter_bytes)(a, 0);
+        o->len = ARC(archive_entry_size)(ae) > 0 ? (uint64_t)ARC(archive_entry_size)(ae) : 0;
         strmap_put(&st->by_name, o->name, strlen(o->name), (void *)(uintptr_t)st->outer_nr);
     }
     if (r != ARCHIVE_EOF) {
         rc = diag_set(d, DIAG_INPUT, "'%s': the archive breaks after %zu members: %s", path,
-                      st->outer_nr, archive_error_string(a));
+                      st->outer_nr, ARC(archive_error_string)(a));
     }
 out:
-    archive_read_free(a);
+    ARC(archive_read_free)(a);
     return rc;
 }
 

@@ -8,8 +8,6 @@
  * References: OCI image-spec image-layout.md, image-index.md, manifest.md, config.md;
  * Docker's image/spec/v1.2.md for manifest.json.
  */
-#include <archive.h>
-#include <archive_entry.h>
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -19,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "archapi.h"
 #include "bundle_image_int.h"
 #include "path.h"
 #include "xalloc.h"
@@ -453,7 +452,13 @@ static struct image_state *state_new(struct bundle *b)
 
 int bundle_image_open_tar(struct bundle *b, const char *path, bool *not_image, struct diag *d)
 {
-    struct image_state *st = state_new(b);
+    struct image_state *st;
+
+    *not_image = false;
+    if (archapi_load(d) != 0) {
+        return diag_prefix(d, "'%s'", path);
+    }
+    st = state_new(b);
 
     *not_image = false;
     if ((st->ar.fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0) {
@@ -487,7 +492,12 @@ bool bundle_image_is_layout(const char *path)
 
 int bundle_image_open_layout(struct bundle *b, const char *path, struct diag *d)
 {
-    struct image_state *st = state_new(b);
+    struct image_state *st;
+
+    if (archapi_load(d) != 0) {
+        return diag_prefix(d, "'%s'", path);
+    }
+    st = state_new(b);
 
     st->meta.form = "oci-layout";
     if ((st->ar.dirfd = open(path, O_RDONLY | O_CLOEXEC | O_DIRECTORY)) < 0) {
@@ -503,22 +513,26 @@ const struct bundle_image *bundle_image(const struct bundle *b)
 
 const char *bundle_image_compression(const char *path)
 {
-    struct archive *a = archive_read_new();
+    struct diag d = DIAG_INIT;
+    struct archive *a;
     struct archive_entry *ae;
     const char *filter = NULL;
 
-    archive_read_support_filter_gzip(a);
-    archive_read_support_filter_zstd(a);
-    archive_read_support_filter_xz(a);
-    archive_read_support_filter_bzip2(a);
-    archive_read_support_format_tar(a);
-    if (archive_read_open_filename(a, path, 64 << 10) == ARCHIVE_OK &&
-        archive_read_next_header(a, &ae) >= ARCHIVE_WARN && archive_filter_count(a) > 1) {
-        filter = archive_filter_code(a, 0) == ARCHIVE_FILTER_GZIP   ? "gzip"
-                 : archive_filter_code(a, 0) == ARCHIVE_FILTER_ZSTD ? "zstd"
-                 : archive_filter_code(a, 0) == ARCHIVE_FILTER_XZ   ? "xz"
-                                                                    : "bzip2";
+    if (archapi_load(&d) != 0)
+        return NULL; /* without libarchive the file is only "compressed", not an image */
+    a = ARC(archive_read_new)();
+    ARC(archive_read_support_filter_gzip)(a);
+    ARC(archive_read_support_filter_zstd)(a);
+    ARC(archive_read_support_filter_xz)(a);
+    ARC(archive_read_support_filter_bzip2)(a);
+    ARC(archive_read_support_format_tar)(a);
+    if (ARC(archive_read_open_filename)(a, path, 64 << 10) == ARCHIVE_OK &&
+        ARC(archive_read_next_header)(a, &ae) >= ARCHIVE_WARN && ARC(archive_filter_count)(a) > 1) {
+        filter = ARC(archive_filter_code)(a, 0) == ARCHIVE_FILTER_GZIP   ? "gzip"
+                 : ARC(archive_filter_code)(a, 0) == ARCHIVE_FILTER_ZSTD ? "zstd"
+                 : ARC(archive_filter_code)(a, 0) == ARCHIVE_FILTER_XZ   ? "xz"
+                                                                         : "bzip2";
     }
-    archive_read_free(a);
+    ARC(archive_read_free)(a);
     return filter;
 }

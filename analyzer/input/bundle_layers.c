@@ -6,8 +6,6 @@
  * with their whiteouts into one filesystem; bundle_stream.c streams them a second time, only
  * as far as the last member the reading phase wants, for those members' bytes.
  */
-#include <archive.h>
-#include <archive_entry.h>
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -15,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "archapi.h"
 #include "bundle_image_int.h"
 #include "path.h"
 #include "strmap.h"
@@ -41,7 +40,7 @@ static la_ssize_t range_read(struct archive *a, void *ctx, const void **out)
         }
         if (n <= 0) {
             snprintf(r->why, sizeof(r->why), "%s", n < 0 ? strerror(errno) : "the file is shorter");
-            archive_set_error(a, EIO, "cannot read the layer: %s", r->why);
+            ARC(archive_set_error)(a, EIO, "cannot read the layer: %s", r->why);
             return -1;
         }
         got += (size_t)n;
@@ -70,18 +69,20 @@ static la_int64_t range_skip(struct archive *a, void *ctx, la_int64_t request)
  * links zlib and libzstd, so no external program is ever run). NULL with why set. */
 struct archive *range_open(struct range *r, char *why, size_t cap)
 {
-    struct archive *a = archive_read_new();
+    struct archive *a = ARC(archive_read_new)();
 
     if (!a) {
         xalloc_die(sizeof(struct range));
     }
     r->buf = xmalloc(RAW_BLOCK);
-    if (archive_read_support_filter_gzip(a) != ARCHIVE_OK ||
-        archive_read_support_filter_zstd(a) != ARCHIVE_OK ||
-        archive_read_support_format_tar(a) != ARCHIVE_OK ||
-        archive_read_open2(a, r, NULL, range_read, r->dg ? NULL : range_skip, NULL) != ARCHIVE_OK) {
-        snprintf(why, cap, "%s", archive_error_string(a) ? archive_error_string(a) : "unreadable");
-        archive_read_free(a);
+    if (ARC(archive_read_support_filter_gzip)(a) != ARCHIVE_OK ||
+        ARC(archive_read_support_filter_zstd)(a) != ARCHIVE_OK ||
+        ARC(archive_read_support_format_tar)(a) != ARCHIVE_OK ||
+        ARC(archive_read_open2)(a, r, NULL, range_read, r->dg ? NULL : range_skip, NULL) !=
+            ARCHIVE_OK) {
+        snprintf(why, cap, "%s",
+                 ARC(archive_error_string)(a) ? ARC(archive_error_string)(a) : "unreadable");
+        ARC(archive_read_free)(a);
         return NULL;
     }
     return a;
@@ -90,7 +91,7 @@ struct archive *range_open(struct range *r, char *why, size_t cap)
 void range_close(struct archive *a, struct range *r)
 {
     if (a) {
-        archive_read_free(a);
+        ARC(archive_read_free)(a);
     }
     free(r->buf);
     r->buf = NULL;
@@ -147,7 +148,7 @@ static struct record *add_record(struct listing *ls, enum rec_type type, char *p
 
 static bool bomb(struct archive *a, const struct range *r)
 {
-    uint64_t out = (uint64_t)archive_filter_bytes(a, 0);
+    uint64_t out = (uint64_t)ARC(archive_filter_bytes)(a, 0);
 
     return out > BOMB_MIN && out / (r->pos ? r->pos : 1) > BOMB_RATIO;
 }
@@ -184,10 +185,10 @@ static int whiteout(struct listing *ls, const char *path, size_t dir_len, uint64
 /* One header into a record: its normalised path, its type, what a link points to. */
 static void list_header(struct listing *ls, struct archive_entry *ae, uint64_t ordinal)
 {
-    const char *raw = archive_entry_pathname(ae), *hard = archive_entry_hardlink(ae);
+    const char *raw = ARC(archive_entry_pathname)(ae), *hard = ARC(archive_entry_hardlink)(ae);
     bool escapes = false;
     char *path = path_normalize(raw ? raw : "", PATH_RELATIVE, &escapes);
-    unsigned type = archive_entry_filetype(ae);
+    unsigned type = ARC(archive_entry_filetype)(ae);
     struct record *r;
 
     if (escapes || !*path) {
@@ -215,8 +216,8 @@ static void list_header(struct listing *ls, struct archive_entry *ae, uint64_t o
                                       : REC_SPECIAL,
                    path);
     r->ordinal = ordinal;
-    r->size = archive_entry_size_is_set(ae) && archive_entry_size(ae) > 0
-                  ? (uint64_t)archive_entry_size(ae)
+    r->size = ARC(archive_entry_size_is_set)(ae) && ARC(archive_entry_size)(ae) > 0
+                  ? (uint64_t)ARC(archive_entry_size)(ae)
                   : 0;
     if (hard) {
         bool out = false;
@@ -227,8 +228,8 @@ static void list_header(struct listing *ls, struct archive_entry *ae, uint64_t o
                                  "runtime applies the layer");
         }
     } else if (type == AE_IFLNK) {
-        r->link = xstrdup(archive_entry_symlink(ae) ? archive_entry_symlink(ae) : "");
-    } else if (type == AE_IFREG && archive_entry_sparse_count(ae) > 0) {
+        r->link = xstrdup(ARC(archive_entry_symlink)(ae) ? ARC(archive_entry_symlink)(ae) : "");
+    } else if (type == AE_IFREG && ARC(archive_entry_sparse_count)(ae) > 0) {
         r->problem = xstrdup("a sparse file: not read");
     }
 }
@@ -245,8 +246,8 @@ static int drain(struct archive *a, const struct range *r, uint64_t cap_bytes, c
     la_int64_t off;
     int rc;
 
-    while ((rc = archive_read_data_block(a, &buf, &len, &off)) == ARCHIVE_OK) {
-        if (cap_bytes && (uint64_t)archive_filter_bytes(a, 0) > cap_bytes) {
+    while ((rc = ARC(archive_read_data_block)(a, &buf, &len, &off)) == ARCHIVE_OK) {
+        if (cap_bytes && (uint64_t)ARC(archive_filter_bytes)(a, 0) > cap_bytes) {
             snprintf(why, cap, "it inflates past the read limit of %llu bytes",
                      (unsigned long long)cap_bytes);
             return -1;
@@ -255,13 +256,14 @@ static int drain(struct archive *a, const struct range *r, uint64_t cap_bytes, c
             snprintf(why, cap,
                      "it inflates past %d:1 (%llu bytes from %llu): a tar bomb, not "
                      "a filesystem",
-                     BOMB_RATIO, (unsigned long long)archive_filter_bytes(a, 0),
+                     BOMB_RATIO, (unsigned long long)ARC(archive_filter_bytes)(a, 0),
                      (unsigned long long)r->pos);
             return -1;
         }
     }
     if (rc != ARCHIVE_EOF) {
-        snprintf(why, cap, "%s", archive_error_string(a) ? archive_error_string(a) : "unreadable");
+        snprintf(why, cap, "%s",
+                 ARC(archive_error_string)(a) ? ARC(archive_error_string)(a) : "unreadable");
         return -1;
     }
     return 0;
@@ -295,14 +297,14 @@ static int list_entries(struct archive *a, struct range *r, struct listing *ls,
     struct archive_entry *ae;
 
     for (uint64_t ordinal = 0;; ordinal++) {
-        int rc = archive_read_next_header(a, &ae);
+        int rc = ARC(archive_read_next_header)(a, &ae);
         if (rc == ARCHIVE_EOF) {
             return 0;
         }
         if (rc < ARCHIVE_WARN) {
             snprintf(why, cap, "its tar stream breaks at entry %llu: %s",
                      (unsigned long long)ordinal,
-                     archive_error_string(a) ? archive_error_string(a) : "unreadable");
+                     ARC(archive_error_string)(a) ? ARC(archive_error_string)(a) : "unreadable");
             return -1;
         }
         if (ls->nr >= max) {
@@ -338,7 +340,7 @@ static void list_layer(void *ctx, size_t i, unsigned worker)
         ls->problem = xstrdup(why);
         goto out;
     }
-    ls->tar_size = (uint64_t)archive_filter_bytes(a, 0);
+    ls->tar_size = (uint64_t)ARC(archive_filter_bytes)(a, 0);
     if (r.dg && !ls->capped) {
         if (hash_rest(&r, why, sizeof(why)) != 0) {
             ls->problem = xstrdup(why);

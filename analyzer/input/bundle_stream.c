@@ -6,12 +6,11 @@
  * wanted member. A member's bytes are read through libarchive as they stream; what one
  * visit holds is one member, never the layer.
  */
-#include <archive.h>
-#include <archive_entry.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "archapi.h"
 #include "bundle_image_int.h"
 #include "path.h"
 #include "workers.h"
@@ -53,7 +52,7 @@ static void stream_layer(void *ctx, size_t l, unsigned worker)
         goto out;
     }
     for (uint64_t ordinal = 0; k < n; ordinal++) {
-        int rc = archive_read_next_header(a, &ae);
+        int rc = ARC(archive_read_next_header)(a, &ae);
         const struct bundle_entry *e = &entries[w[k]];
         if (rc == ARCHIVE_EOF || rc < ARCHIVE_WARN) {
             snprintf(why, sizeof(why), "the layer %s before it (it changed since it was listed)",
@@ -63,8 +62,9 @@ static void stream_layer(void *ctx, size_t l, unsigned worker)
         if (ordinal != e->ordinal) {
             continue;
         }
-        char *path = path_normalize(archive_entry_pathname(ae) ? archive_entry_pathname(ae) : "",
-                                    PATH_RELATIVE, NULL);
+        char *path =
+            path_normalize(ARC(archive_entry_pathname)(ae) ? ARC(archive_entry_pathname)(ae) : "",
+                           PATH_RELATIVE, NULL);
         if (strcmp(path, e->path) != 0) {
             free(path);
             snprintf(why, sizeof(why), "the layer changed since it was listed");
@@ -127,10 +127,11 @@ int bundle_stream_read(struct bundle_stream *s, unsigned char *buf, size_t cap, 
 {
     *got = 0;
     while (*got < cap) {
-        la_ssize_t n = archive_read_data(s->a, buf + *got, cap - *got);
+        la_ssize_t n = ARC(archive_read_data)(s->a, buf + *got, cap - *got);
         if (n < 0) {
             return diag_set(d, DIAG_IO, "cannot read member: %s",
-                            archive_error_string(s->a) ? archive_error_string(s->a) : "error");
+                            ARC(archive_error_string)(s->a) ? ARC(archive_error_string)(s->a)
+                                                            : "error");
         }
         if (n == 0) {
             break;

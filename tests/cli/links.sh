@@ -3,6 +3,7 @@
 # links.sh ABISCAN FIXTURES: the binary is built on the project's libraries. libelf, pcre2,
 # cJSON and libdeflate are linked; libzip is loaded when a zip is read, and only then
 # (analyzer/input/zipapi.h): a directory scan never maps it nor the libcrypto it links.
+# libarchive likewise, when an image is read (analyzer/input/archapi.h).
 set -eu
 abiscan=$1 fixtures=$2
 libs=$(ldd "$abiscan")
@@ -31,6 +32,20 @@ if ! loads libzip "$fixtures/bundles/demo-py36" && ! loads libcrypto "$fixtures/
     echo "ok - reading a directory loads neither libzip nor libcrypto"
 else
     echo "not ok - reading a directory loads libzip or libcrypto"
+    fail=$((fail + 1))
+fi
+n=$((n + 1))
+if loads libarchive "$fixtures/images/img-clean.tar"; then
+    echo "ok - reading an image loads libarchive"
+else
+    echo "not ok - reading an image does not load libarchive"
+    fail=$((fail + 1))
+fi
+n=$((n + 1))
+if ! loads libarchive "$fixtures/bundles/demo-py36.zip" && ! loads libxml2 "$fixtures/bundles/demo-py36.zip"; then
+    echo "ok - reading a zip loads neither libarchive nor libxml2"
+else
+    echo "not ok - reading a zip loads libarchive or libxml2"
     fail=$((fail + 1))
 fi
 echo "$((n - fail)) passed, $fail failed"
