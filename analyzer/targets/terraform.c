@@ -190,10 +190,13 @@ static void layers_by_reference(const struct tf *t, const char *address, struct 
 static void function_of(const struct tf *t, const cJSON *r, struct target_set *out)
 {
     const cJSON *v = item(r, "values"), *layers = item(v, "layers"), *e;
-    const char *name = tjson_str(v, "function_name"), *s;
+    const char *name = tjson_str(v, "function_name"), *address = tjson_str(r, "address"), *s;
     struct target_fn *fn = target_add(out);
 
-    fn->function = xstrdup(name ? name : tjson_str(r, "address"));
+    /* A hand-made file may have neither: the function is still listed, by its position. */
+    fn->function = name      ? xstrdup(name)
+                   : address ? xstrdup(address)
+                             : xasprintf("(function %zu: no function_name, no address)", out->nr);
     if (((s = tjson_str(v, "package_type")) && !strcmp(s, "Image")) ||
         ((s = tjson_str(v, "image_uri")) && *s)) {
         fn->skip = xstrdup("a container image (package_type Image): abiscan checks the image "
@@ -217,7 +220,7 @@ static void function_of(const struct tf *t, const cJSON *r, struct target_set *o
         fn->error = xstrdup("its filename is not known (not in the state or plan)");
     }
     if (!cJSON_IsArray(layers)) {
-        layers_by_reference(t, tjson_str(r, "address") ? tjson_str(r, "address") : "", fn);
+        layers_by_reference(t, address ? address : "", fn);
         return;
     }
     cJSON_ArrayForEach(e, layers)
