@@ -13,6 +13,7 @@
 #include "progress.h"
 #include "pyname.h"
 #include "scan.h"
+#include "sizeplan.h"
 #include "version.h"
 #include "workers.h"
 #include "xalloc.h"
@@ -30,6 +31,7 @@ struct audit_unit {
     struct gate gate;
     struct report_verdict *matrix;
     size_t matrix_nr;
+    struct size_plan *plans;       /* per input: the plan of each head that has one */
     const struct profile *profile; /* its target: the job's, or its container image's */
     struct profile own;            /* a container image's target (image_target.h) */
     bool done;
@@ -137,6 +139,42 @@ static void build_matrix(struct audit_unit *u, const struct actx *c, const struc
     }
 }
 
+/* Whether a head has a size-limit finding (or, checked on every runtime, is blocked by one). */
+static bool near_limit(const struct audit_unit *u, size_t input)
+{
+    for (size_t i = 0; i < u->findings.nr; i++) {
+        const struct finding *f = &u->findings.items[i];
+        if (f->input == input && !strcmp(f->rule->slug, "size-limit")) {
+            return true;
+        }
+    }
+    for (size_t r = 0; r < u->matrix_nr; r++) {
+        if (strvec_contains(&u->matrix[r].blockers, "size-limit")) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* The size plan of each function and each layer alone (not of a container image: its
+ * limit is 10 GB, and what it drops is its Dockerfile's business): asked for (--size, an
+ * exclude list, a treemap), or the head is near or over the unzipped limit. */
+static void size_plans(struct audit_unit *u, const struct actx *c, const struct image *img)
+{
+    for (size_t i = 0; i < img->inputs_nr && i < u->nr; i++) {
+        if (img->inputs[i].view != i || img->inputs[i].container ||
+            !(c->ao->size || near_limit(u, i))) {
+            continue;
+        }
+        if (!u->plans) {
+            u->plans = xcalloc(u->nr, sizeof(*u->plans));
+        }
+        sizeplan_build(&u->plans[i], img, i, u->profile ? u->profile->runtime : NULL,
+                       &c->ao->dd->limits);
+        u->ri[i].size = &u->plans[i];
+    }
+}
+
 /* The function's bundle, then its layers in configuration order: /var/task + /opt. */
 static void read_unit(struct actx *c, const struct job *j, struct audit_unit *u)
 {
@@ -203,6 +241,7 @@ static void read_unit(struct actx *c, const struct job *j, struct audit_unit *u)
     } else {
         build_matrix(u, c, j, &img);
     }
+    size_plans(u, c, &img);
     image_release(&img);
 }
 
@@ -444,6 +483,10 @@ void audit_release(struct audit *a)
         findings_release(&u->findings);
         gate_release(&u->gate);
         release_matrix(u->matrix, u->matrix_nr);
+        for (size_t i = 0; u->plans && i < u->nr; i++) {
+            sizeplan_release(&u->plans[i]);
+        }
+        free(u->plans);
         profile_release(&u->own);
     }
     free(a->units);

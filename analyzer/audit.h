@@ -46,6 +46,7 @@ struct audit_opts {
     const struct datadir *dd;
     struct gating *gating; /* NULL: no gate */
     FILE *stream;          /* write each job's JSON line here as it is done; NULL: none */
+    bool size;             /* a size plan for every head (--size, an exclude list, a treemap) */
 };
 
 /** Run every job. -1 only when the run itself cannot go on (a stream that cannot be

@@ -39,6 +39,7 @@ enum opt_id {
     OPT_TEMPLATE,
     OPT_SHARD,
     OPT_PLATFORM,
+    OPT_SIZE,
     OPT_LAYER = 'l',
     OPT_JOBS = 'j',
     OPT_NULL = '0',
@@ -87,6 +88,10 @@ static const struct cli_option table[] = {
     {NULL, "report", OPT_REPORT, required_argument, "FMT=FILE",
      "also write a report in FMT to FILE, whole or not at all (repeatable); the summary line "
      "goes to stderr whenever stdout is not the text report"},
+    {NULL, "size", OPT_SIZE, no_argument, NULL,
+     "print the size plan of every bundle: bytes per distribution, what can be left out with "
+     "the bytes each step saves, whether it then fits (also in the size-limit finding; "
+     "--report exclude=FILE writes the zip -x@FILE list, --report treemap=FILE.svg a picture)"},
     {NULL, "color", OPT_COLOR, required_argument, "WHEN",
      "auto (default: on a terminal, unless NO_COLOR is set), always or never"},
     {NULL, "verbose", OPT_VERBOSE, no_argument, NULL,
@@ -215,6 +220,7 @@ static const struct {
     {OPT_NO_CONFIG, 0, offsetof(struct options, no_config)},
     {OPT_NO_SUPPRESS, 0, offsetof(struct options, no_suppress)},
     {OPT_LIST_RULES, 0, offsetof(struct options, list_rules)},
+    {OPT_SIZE, 0, offsetof(struct options, size)},
 };
 
 static bool store(struct options *o, int id, const char *arg)

@@ -58,6 +58,8 @@ struct options {
     const char *template_path; /* --template PATH */
     const char *shard;         /* --shard K/N, as given (jobs.c reads it) */
     bool quiet;                /* -q: no progress line */
+    /* Size (issue 14). */
+    bool size; /* --size: the size plan of every bundle */
 };
 
 enum cli_result { CLI_OK, CLI_HELP, CLI_VERSION, CLI_USAGE_ERROR };

@@ -52,6 +52,26 @@ int outputs_check(const struct options *o, struct diag *d)
     return 0;
 }
 
+static bool sized_format(const char *name)
+{
+    return !strcmp(name, "exclude") || !strcmp(name, "treemap");
+}
+
+bool outputs_want_size(const struct options *o)
+{
+    if (o->size || sized_format(o->format)) {
+        return true;
+    }
+    for (size_t i = 0; i < o->reports.nr; i++) {
+        char fmt[64];
+        split(o->reports.v[i], fmt, sizeof(fmt));
+        if (sized_format(fmt)) {
+            return true;
+        }
+    }
+    return false;
+}
+
 struct emit_arg {
     const struct emitter *em;
     struct report *r;

@@ -18,6 +18,10 @@
 /** Every format named (--format, each --report) has an emitter, and no file is named twice. */
 int outputs_check(const struct options *o, struct diag *d);
 
+/** Whether the run needs a size plan of every bundle: --size, or a format that draws on it
+ * (exclude, treemap) named by --format or a --report. */
+bool outputs_want_size(const struct options *o);
+
 /**
  * Write every report; main_written: the main one was streamed already (outputs_stream),
  * only the --report files and the summary line are left.

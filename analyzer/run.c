@@ -80,7 +80,7 @@ static int audit_and_report(struct run *rn, const struct options *o, const struc
                             const struct config *cfg, const struct datadir *dd, bool *whole,
                             struct diag *d)
 {
-    struct audit_opts ao = {o, dd, NULL, NULL};
+    struct audit_opts ao = {o, dd, NULL, NULL, false};
     struct report r = {.tool_name = ABISCAN_NAME,
                        .tool_version = ABISCAN_VERSION,
                        .fail_on = o->fail_on,
@@ -93,6 +93,7 @@ static int audit_and_report(struct run *rn, const struct options *o, const struc
     }
     ao.gating = rn->gated ? &rn->gating : NULL;
     ao.stream = rn->streaming ? rn->stream.f : NULL;
+    ao.size = outputs_want_size(o);
     if (audit_run(&rn->audit, &rn->jobs, &ao, d) != 0 ||
         (rn->gated && gating_close(&rn->gating, &rn->audit.findings, o, d) != 0)) {
         return ABISCAN_EXIT_TROUBLE;

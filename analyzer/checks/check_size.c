@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "sizeplan.h"
 #include "xalloc.h"
 
 #define HEAVIEST 3
@@ -117,14 +118,20 @@ static void check_view(const struct check_ctx *ctx, struct findings *out, size_t
         layers += i != view && img->inputs[i].view == view;
     }
     if ((sev = level(ctx, total, unzipped)) != SEV_NONE) {
-        char *heavy = heaviest(img, view);
+        char *heavy = heaviest(img, view), *plan;
+        struct size_plan sp;
+        /* What to do about it, with the bytes each step saves (--size prints it all). */
+        sizeplan_build(&sp, img, view, ctx->profile ? ctx->profile->runtime : NULL, lim);
+        plan = sizeplan_summary(&sp);
         report(ctx, out, view, sev, unzipped, total, lim->unzipped.lambda_error,
-               xasprintf("%s to %llu bytes; Lambda allows %llu%s; heaviest: %s",
+               xasprintf("%s to %llu bytes; Lambda allows %llu%s; heaviest: %s; %s",
                          alone    ? "the layer unzips"
                          : layers ? "function and layers unzip"
                                   : "function unzips",
                          (unsigned long long)total, (unsigned long long)unzipped,
-                         total <= unzipped ? share : "", heavy));
+                         total <= unzipped ? share : "", heavy, plan));
+        free(plan);
+        sizeplan_release(&sp);
         free(heavy);
     }
     if (layers > lim->layers.value) {

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cjson/cJSON.h>
+
 #include "jsonread.h"
 #include "xalloc.h"
 
@@ -21,6 +23,47 @@ static int load_limit(struct limit *out, const cJSON *root, const char *key, str
     out->value = (uint64_t)v; /* the schema says >= 1 */
     snprintf(path, sizeof(path), "%s.lambda_error", key);
     return jsonread_str(&out->lambda_error, root, path, d);
+}
+
+static void load_strings(struct strvec *out, const cJSON *list)
+{
+    const cJSON *e;
+
+    cJSON_ArrayForEach(e, list)
+    {
+        if (cJSON_IsString(e)) {
+            strvec_push(out, e->valuestring);
+        }
+    }
+}
+
+/* runtime_packages.value: validated by the schema already. */
+static void load_provided(struct lambda_limits *out, const cJSON *root)
+{
+    const cJSON *list = cJSON_GetObjectItemCaseSensitive(
+                    cJSON_GetObjectItemCaseSensitive(root, "runtime_packages"), "value"),
+                *e;
+
+    out->provided = xcalloc((size_t)cJSON_GetArraySize(list) + 1, sizeof(*out->provided));
+    cJSON_ArrayForEach(e, list)
+    {
+        struct runtime_packages *rp = &out->provided[out->provided_nr++];
+        load_strings(&rp->runtimes, cJSON_GetObjectItemCaseSensitive(e, "runtimes"));
+        load_strings(&rp->packages, cJSON_GetObjectItemCaseSensitive(e, "packages"));
+    }
+}
+
+const struct strvec *lambda_runtime_packages(const struct lambda_limits *l, const char *runtime)
+{
+    if (!runtime) {
+        return l->provided_nr == 1 ? &l->provided[0].packages : NULL;
+    }
+    for (size_t i = 0; i < l->provided_nr; i++) {
+        if (strvec_contains(&l->provided[i].runtimes, runtime)) {
+            return &l->provided[i].packages;
+        }
+    }
+    return NULL;
 }
 
 int lambda_limits_load(struct lambda_limits *out, const struct datasrc *src, struct diag *d)
@@ -43,6 +86,7 @@ int lambda_limits_load(struct lambda_limits *out, const struct datasrc *src, str
         goto out;
     }
     out->warn_percent = (unsigned)pct;
+    load_provided(out, root);
     rc = 0;
 out:
     if (rc) {
@@ -59,5 +103,10 @@ void lambda_limits_release(struct lambda_limits *l)
     free(l->unzipped.lambda_error);
     free(l->layers.lambda_error);
     free(l->image.lambda_error);
+    for (size_t i = 0; i < l->provided_nr; i++) {
+        strvec_release(&l->provided[i].runtimes);
+        strvec_release(&l->provided[i].packages);
+    }
+    free(l->provided);
     memset(l, 0, sizeof(*l));
 }

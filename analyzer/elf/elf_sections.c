@@ -44,8 +44,38 @@ static void read_table(struct elfinfo *v, Elf *elf, Elf_Scn *scn, const GElf_Shd
     }
 }
 
+static bool is_debug_name(const char *name)
+{
+    return !strncmp(name, ".debug_", 7) || !strncmp(name, ".zdebug_", 8) ||
+           !strncmp(name, ".gnu.debuglto_", 14) || !strcmp(name, ".stab") ||
+           !strcmp(name, ".stabstr") || !strcmp(name, ".gdb_index");
+}
+
+/* Bytes strip would take out of the file: sections that lie inside it, by name or type. */
+static void count_strippable(struct elfinfo *v, Elf *elf, size_t shstrndx, const GElf_Shdr *sh,
+                             size_t *symtab_link)
+{
+    size_t filesize = 0;
+    const char *name;
+
+    if (sh->sh_type == SHT_NOBITS || !elf_rawfile(elf, &filesize) || sh->sh_offset > filesize ||
+        sh->sh_size > filesize - sh->sh_offset) {
+        return;
+    }
+    if (sh->sh_type == SHT_SYMTAB) {
+        v->symtab_bytes += sh->sh_size;
+        *symtab_link = sh->sh_link;
+        return;
+    }
+    name = elf_strptr(elf, shstrndx, sh->sh_name);
+    if (name && is_debug_name(name)) {
+        v->debug_bytes += sh->sh_size;
+    }
+}
+
 void elfread_sections(struct elfinfo *v, Elf *elf)
 {
+    size_t shstrndx = 0, symtab_link = 0;
     Elf_Scn *scn = NULL, *dynsym = NULL, *versym = NULL;
     GElf_Shdr dynsym_hdr;
     struct elfread_vermap *map = xcalloc(1, sizeof(*map));
@@ -55,11 +85,17 @@ void elfread_sections(struct elfinfo *v, Elf *elf)
         elfread_error(v, "section headers");
         goto out;
     }
+    if (elf_getshdrstrndx(elf, &shstrndx) != 0) {
+        shstrndx = 0;
+    }
     while ((scn = elf_nextscn(elf, scn)) != NULL) {
         GElf_Shdr mem, *sh = gelf_getshdr(scn, &mem);
         if (!sh) {
             elfread_error(v, "section header");
             goto out;
+        }
+        if (shstrndx) {
+            count_strippable(v, elf, shstrndx, sh, &symtab_link);
         }
         switch (sh->sh_type) {
         case SHT_DYNAMIC:
@@ -78,6 +114,15 @@ void elfread_sections(struct elfinfo *v, Elf *elf)
             break;
         default:
             break;
+        }
+    }
+    /* .symtab's own string table goes with it (never the section names' table). */
+    if (symtab_link && symtab_link != shstrndx) {
+        GElf_Shdr mem, *sh = gelf_getshdr(elf_getscn(elf, symtab_link), &mem);
+        size_t filesize = 0;
+        if (sh && sh->sh_type == SHT_STRTAB && elf_rawfile(elf, &filesize) &&
+            sh->sh_offset <= filesize && sh->sh_size <= filesize - sh->sh_offset) {
+            v->symtab_bytes += sh->sh_size;
         }
     }
     /* Symbols last: binding them to versions needs the whole verneed table. */

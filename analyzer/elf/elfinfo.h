@@ -14,6 +14,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "strvec.h"
 
@@ -61,6 +62,13 @@ struct elfinfo {
 
     size_t dynsym_count; /* dynamic symbols read (the hash table's count, or .dynsym's) */
     bool textrel;        /* DT_TEXTREL, or DF_TEXTREL in DT_FLAGS: code written at load time */
+
+    /* What strip would remove, from the section headers (what the loader needs is never in
+     * them): .debug_*, .zdebug_*, .stab*, .gnu.debuglto_* (strip --strip-debug), and
+     * .symtab with its string table (strip --strip-unneeded removes those too). Bytes in
+     * the file (SHT_NOBITS counts nothing). */
+    uint64_t debug_bytes;
+    uint64_t symtab_bytes;
 
     /* Where the program headers (what ld.so reads) and the section headers disagree about
      * the dynamic facts; NULL when they agree or there are no sections. The facts above

@@ -76,6 +76,9 @@ struct member {
     char *link_target;     /* a symbolic link stored in a zip: where it points */
     size_t input;
     uint64_t size;
+    uint64_t stored; /* bytes in the zip (compressed), else size */
+    uint32_t crc;    /* CRC-32 of the content: a zip member's, or an ELF file's read whole */
+    bool crc_known;
     enum member_role role;
     enum content_kind content;
     unsigned char head[4]; /* the first bytes, when read: all the content sniff needs */

@@ -54,6 +54,11 @@ void scan_list_entry(struct reading *rd, size_t input, const struct bundle_entry
     p.member = rd->img->nr;
     m = image_add_member(rd->img, input, e->path);
     m->size = e->size;
+    m->stored = e->stored;
+    if (bundle_kind(rd->b) == BUNDLE_ZIP && e->type == ENTRY_FILE) {
+        m->crc = e->crc;
+        m->crc_known = true;
+    }
     if (e->type == ENTRY_SYMLINK && !e->problem && e->link) {
         m->link_target = xstrdup(e->link); /* an image's link: its layer says where */
         return;
@@ -141,6 +146,10 @@ static void read_whole(void *ctx, size_t i, unsigned worker)
         pysource_imports((const char *)bytes.data, bytes.len, p->modules, &m->guards,
                          &m->unguarded);
     } else {
+        if (!m->crc_known) { /* before libelf may turn a foreign byte order in place */
+            m->crc = bundle_crc32(bytes.data, bytes.len);
+            m->crc_known = true;
+        }
         m->elf = xcalloc(1, sizeof(*m->elf));
         elfinfo_from_memory(m->elf, bytes.data, bytes.len); /* a failure is in m->elf->error */
     }

@@ -66,6 +66,7 @@ static void list_image_entry(struct reading *rd, size_t input, const struct bund
     p.member = rd->img->sys_nr;
     m = image_add_member(rd->img, input, e->path);
     m->size = e->size;
+    m->stored = e->stored;
     if (e->type == ENTRY_SYMLINK) {
         m->link_target = xstrdup(e->link ? e->link : "");
         return;

@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <libdeflate.h>
+
 #include "path.h"
 #include "xalloc.h"
 
@@ -352,6 +354,11 @@ void bundle_add_note(struct bundle *b, char *note)
 enum bundle_kind bundle_kind(const struct bundle *b)
 {
     return b->kind;
+}
+
+uint32_t bundle_crc32(const void *data, size_t len)
+{
+    return libdeflate_crc32(0, data, len);
 }
 
 uint64_t bundle_file_size(const struct bundle *b)

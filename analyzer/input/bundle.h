@@ -126,6 +126,9 @@ const struct bundle_image *bundle_image(const struct bundle *b);
 /** The form of input: bundle_kind_name(), or for an image its form. */
 const char *bundle_form(const struct bundle *b);
 
+/** CRC-32 of data, as a zip's central directory records it (libdeflate's). */
+uint32_t bundle_crc32(const void *data, size_t len);
+
 /** The size of the input file (a zip's bytes), 0 for a directory. */
 uint64_t bundle_file_size(const struct bundle *b);
 

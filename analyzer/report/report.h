@@ -21,6 +21,7 @@
 #include "gate.h"
 #include "profile.h"
 #include "rules.h"
+#include "sizeplan.h"
 #include "strvec.h"
 
 #define REPORT_SCHEMA_VERSION 1
@@ -60,6 +61,7 @@ struct report_input {
     const char *error;   /* it could not be read: why (verdict error); NULL: it was read */
     const char *skipped; /* it was not checked: why (verdict skipped), e.g. not Python */
     const struct strvec *not_checked; /* layers its declaration names with no local code */
+    const struct size_plan *size;     /* its size plan (--size, or near a limit); NULL: none */
 };
 
 /* What became of one input (report_input_verdict()). */

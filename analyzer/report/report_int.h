@@ -33,6 +33,19 @@ cJSON *rjson_finding(const struct report *r, const struct finding *f);
 cJSON *rjson_findings(const struct report *r, size_t from, size_t to);
 cJSON *rjson_suppressed(const struct report *r, size_t from, size_t to);
 
+/** Input h's size plan (r->inputs[h].size, not NULL), for its entry. */
+cJSON *rjson_size(const struct report *r, size_t h);
+
+/** Input h's size plan as text, when it has one. */
+void rtext_size(FILE *out, const struct report *r, size_t h);
+
+/**
+ * Write s as XML 1.0 character data (attr: an attribute value, quotes and TAB, LF, CR as
+ * references); bytes XML cannot carry are written as \xNN. The one escaper of the XML
+ * formats (JUnit, the SVG treemap), style.md §4.9.
+ */
+void rxml_put(FILE *out, const char *s, bool attr);
+
 /** Print the tree (formatted, or on one line), then a newline; frees it. */
 int rjson_print(FILE *out, cJSON *root, bool one_line, struct diag *d);
 

@@ -115,6 +115,9 @@ void rjson_input_into(cJSON *o, const struct report *r, size_t i)
     if ((rows = report_input_matrix(r, i, &nr)) != NULL) {
         cJSON_AddItemToObject(o, "compatibility", rjson_matrix(rows, nr));
     }
+    if (in->size) {
+        cJSON_AddItemToObject(o, "size", rjson_size(r, i));
+    }
 }
 
 static cJSON *json_inputs(const struct report *r)

@@ -19,52 +19,12 @@
 #include <string.h>
 
 #include "report.h"
+#include "report_int.h"
 #include "rules.h"
 #include "utf8.h"
 #include "xalloc.h"
 
-/* The one escaper (style.md §4.9). attr: in an attribute value, where TAB, LF and CR
- * must be references to survive attribute-value normalisation (XML 1.0 §3.3.3). */
-static void xml_put(FILE *out, const char *s, bool attr)
-{
-    char *clean = utf8_escape(s ? s : "", false);
-
-    for (const unsigned char *p = (const unsigned char *)clean; *p; p++) {
-        switch (*p) {
-        case '&':
-            fputs("&amp;", out);
-            break;
-        case '<':
-            fputs("&lt;", out);
-            break;
-        case '>':
-            fputs("&gt;", out);
-            break;
-        case '"':
-            fputs(attr ? "&quot;" : "\"", out);
-            break;
-        case '\t':
-        case '\n':
-        case '\r':
-            if (attr) {
-                fprintf(out, "&#%d;", *p);
-            } else {
-                fputc(*p, out);
-            }
-            break;
-        default:
-            if (*p < 0x20 || *p == 0x7f) {
-                fprintf(out, "\\x%02x", *p); /* not a Char in XML 1.0: never written */
-            } else if (*p == 0xef && p[1] == 0xbf && (p[2] == 0xbe || p[2] == 0xbf)) {
-                fprintf(out, "\\u%s", p[2] == 0xbe ? "fffe" : "ffff"); /* U+FFFE, U+FFFF */
-                p += 2;
-            } else {
-                fputc(*p, out);
-            }
-        }
-    }
-    free(clean);
-}
+#define xml_put rxml_put /* report.c */
 
 static void attr(FILE *out, const char *name, const char *value)
 {

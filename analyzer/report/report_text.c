@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "report.h"
+#include "report_int.h"
 #include "rules.h"
 #include "strmap.h"
 #include "utf8.h"
@@ -318,6 +319,7 @@ static size_t print_unit(FILE *out, const struct report *r, size_t h, size_t end
     } else {
         hidden = print_findings(out, r, h, end);
     }
+    rtext_size(out, r, h);
     return hidden;
 }
 
@@ -373,10 +375,12 @@ int report_text(FILE *out, const struct report *r, struct diag *d)
     }
     if (!r->profile) {
         print_matrix(out, r);
+        rtext_size(out, r, 0);
         return ferror(out) ? diag_set(d, DIAG_IO, "cannot write the report") : 0;
     }
     /* Errors and warnings; the notes only with -v (a real bundle had 4,349), counted. */
     print_hidden(out, print_findings(out, r, 0, r->inputs_nr));
+    rtext_size(out, r, 0);
     print_summary(out, r);
     return ferror(out) ? diag_set(d, DIAG_IO, "cannot write the report") : 0;
 }

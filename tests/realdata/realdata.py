@@ -16,7 +16,10 @@ abiscan's view of a Lambda bundle agrees with binutils' readelf and with CPython
  5. the amd64 bundle checked for python3.6 gets a python-tag-mismatch on every
     .cpython-311-*.so file;
  6. a zip and a directory of the same bundle give identical findings (less the `input` field);
- 7. every report validates against rules/schema/report.schema.json, once that file exists;
+ 7. the size plan of each zip (--size): its debug bytes per ELF file are what readelf -S gives
+    to .debug_*, .symtab and .strtab, its unzipped bytes are the tree's, numpy's tests/ are
+    found; the plan is printed;
+ 8. every report validates against rules/schema/report.schema.json, once that file exists;
 and for every run, the exit status is 1 exactly when summary.error > 0, else 0.
 
 Usage:
@@ -553,7 +556,47 @@ def main():
         res.check(got == len(elf[arch]), "%s: elf_objects == %d ELF files per readelf"
                   % (label, len(elf[arch])), "elf_objects is %r" % got)
 
-    # 7. Schema.
+    # 7. The size plan (issue 14) of the real bundle: printed; its debug bytes per ELF file
+    #    are what readelf -S gives to .debug_*, .symtab and .strtab; its unzipped size is the
+    #    tree's; numpy's tests/ trees are found.
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "size"))
+    import readelf_strip
+    for arch in ARCHS:
+        label = "%s zip python3.11 --size" % arch
+        p = run([abiscan, "--runtime", "python3.11", "--arch",
+                 "arm64" if arch == "arm64" else "x86_64", "--size", "--format", "json",
+                 zips[arch]])
+        try:
+            plan = json.loads(p.stdout)["inputs"][0]["size"]
+        except (ValueError, KeyError, IndexError):
+            res.check(False, "%s: a report with a size plan" % label, text(p.stderr))
+            continue
+        left = {i["path"] for i in plan["items"] if i["kind"] != "debug"}
+        want = {}
+        for rel in elf[arch]:
+            if rel in left or any(rel.startswith(t) for t in left if t.endswith("/")):
+                continue
+            d, s = readelf_strip.strippable(os.path.join(bundle[arch], rel))
+            if d + s:
+                want[rel] = d + s
+        got = {i["path"]: i["bytes"] for i in plan["items"] if i["kind"] == "debug"}
+        res.check(got == want, "%s: debug bytes per ELF file == readelf -S (%d files, %d bytes)"
+                  % (label, len(want), sum(want.values())), "abiscan %s; readelf %s"
+                  % (short(sorted(got.items())), short(sorted(want.items()))))
+        total = sum(os.lstat(os.path.join(bundle[arch], f)).st_size for f in files[arch])
+        res.check(plan["unzipped"] == total, "%s: unzipped == %d, the tree's bytes"
+                  % (label, total), "abiscan says %r" % plan["unzipped"])
+        tests = [i["path"] for i in plan["items"] if i["kind"] == "tests"]
+        res.check(any(t.startswith("numpy/") for t in tests),
+                  "%s: numpy's tests/ trees are found (%d trees, %d bytes)"
+                  % (label, len(tests), plan["savings"]["tests"]["bytes"]), "none")
+        t = run([abiscan, "--runtime", "python3.11", "--size", zips[arch]])
+        for line in text(t.stdout).splitlines():
+            if line.startswith(("Size of", "  after", "    tests", "    caches", "    sources",
+                                "    debug", "    dist-info", "    duplicates")):
+                res.note(line.strip())
+
+    # 8. Schema.
     if validator is None:
         res.check(True, "schema not present yet")
     else:

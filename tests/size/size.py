@@ -1,0 +1,299 @@
+#!/usr/bin/python3
+"""The size plan (issue 14), end to end, each output read by its real consumer.
+
+  1. fixtures/bundles/sizeplan.zip (python3.12): every saving with its exact bytes and files
+     (tests/ 4000 in 2, caches 1200 in 2, dist-info 104 in 3, sources 2700 in 3, the copy
+     of the vendored library, the stub boto3), the debug bytes per ELF file equal to what
+     readelf -S says, the totals and the verdict; the function's own tests/ is kept;
+     sizeplan-clean.zip: no saving at all;
+  2. the report validates against rules/schema/report.schema.json (jsonschema);
+  3. --report exclude=FILE, applied by zip -r -x@FILE to the tree the fixture was made
+     from, gives a bundle abiscan reports exactly `removable` bytes smaller, with no
+     finding it did not have before;
+  4. --report treemap=FILE.svg: well-formed XML whose root is svg in SVG's namespace
+     (xmllint), no script and no external reference, drawn by rsvg-convert into a PNG of
+     the size the SVG declares, with a <title> per distribution;
+  5. a directory near and over the 262,144,000-byte limit (sparse files: nothing is
+     written to disk): the size-limit finding carries the plan, which says it fits once
+     tests/ are left out, or that it is still over and a container image is the way out.
+
+Usage: size.py ABISCAN FIXTURES WORKDIR [RULES_DIR]
+"""
+
+import json
+import os
+import shutil
+import struct
+import subprocess
+import sys
+import zipfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import readelf_strip  # noqa: E402
+
+FAILED = []
+
+
+def check(cond, what, detail=""):
+    print("%s - %s%s" % ("ok" if cond else "not ok", what,
+                         "" if cond or not detail else ": %s" % detail))
+    if not cond:
+        FAILED.append(what)
+
+
+def run(argv, **kw):
+    return subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=300,
+                          **kw)
+
+
+def scan_json(abiscan, path, *extra):
+    p = run([abiscan, "--no-config", "--format", "json", *extra, path])
+    try:
+        return p.returncode, json.loads(p.stdout)
+    except ValueError:
+        return p.returncode, None
+
+
+def saving(plan, kind):
+    s = plan["savings"][kind]
+    return s["bytes"], s["files"]
+
+
+def items(plan, kind):
+    return {i["path"]: i for i in plan["items"] if i["kind"] == kind}
+
+
+def tree_bytes(root):
+    total = 0
+    for d, _dirs, files in os.walk(root):
+        for f in files:
+            total += os.lstat(os.path.join(d, f)).st_size
+    return total
+
+
+def elf_files(root):
+    out = []
+    for d, _dirs, files in os.walk(root):
+        for f in files:
+            p = os.path.join(d, f)
+            with open(p, "rb") as fh:
+                if fh.read(4) == b"\x7fELF":
+                    out.append(os.path.relpath(p, root))
+    return sorted(out)
+
+
+def findings_key(report):
+    return sorted((f["slug"], f.get("path")) for f in report["findings"])
+
+
+def fixture_plan(abiscan, fixtures, validator):
+    stage = os.path.join(fixtures, "bundles", "sizeplan")
+    zpath = stage + ".zip"
+    rc, rep = scan_json(abiscan, zpath, "--runtime", "python3.12", "--size")
+    check(rep is not None and rc == 0, "sizeplan.zip --size: a JSON report, exit 0",
+          "exit %d" % rc)
+    if rep is None:
+        return None
+    plan = rep["inputs"][0].get("size")
+    check(plan is not None, "sizeplan.zip: inputs[0].size is there")
+    if plan is None:
+        return None
+    if validator:
+        errs = sorted(validator.iter_errors(rep), key=str)
+        check(not errs, "sizeplan.zip: the report validates against the schema",
+              "; ".join(e.message for e in errs[:3]))
+    unzipped = tree_bytes(stage)
+    check(plan["unzipped"] == unzipped, "unzipped == %d bytes, the tree's" % unzipped,
+          plan["unzipped"])
+    check(plan["zipped"] == os.path.getsize(zpath), "zipped == the zip's bytes", plan["zipped"])
+    check(saving(plan, "tests") == (4000, 2), "tests: 4000 bytes in 2 files",
+          saving(plan, "tests"))
+    check(set(items(plan, "tests")) == {"sp/tests/"}, "tests: one tree, sp/tests/ (the "
+          "function's own tests/ is kept)", sorted(items(plan, "tests")))
+    check(saving(plan, "caches") == (1200, 2), "caches: 1200 bytes in 2 files (cpython-39 "
+          "and .opt-1)", saving(plan, "caches"))
+    check(saving(plan, "dist-info") == (104, 3), "dist-info: 104 bytes in 3 files",
+          saving(plan, "dist-info"))
+    check(saving(plan, "sources") == (2700, 3), "sources: 2700 bytes in 3 files",
+          saving(plan, "sources"))
+    lib = os.path.getsize(os.path.join(stage, "sp.libs", "libdup.so.1"))
+    dup = items(plan, "duplicates")
+    check(saving(plan, "duplicates") == (lib, 1) and set(dup) == {"vendored.libs/libdup.so.1"},
+          "duplicates: the second copy of libdup.so.1, %d bytes" % lib, dup)
+    boto = tree_bytes(os.path.join(stage, "boto3")) + \
+        tree_bytes(os.path.join(stage, "boto3-1.34.0.dist-info"))
+    check(saving(plan, "provided") == (boto, 3), "provided: boto3, %d bytes in 3 files" % boto,
+          saving(plan, "provided"))
+    # Debug: what readelf -S says, per ELF file (the duplicate copy is not stripped twice).
+    want = {}
+    for rel in elf_files(stage):
+        if rel in dup:
+            continue
+        d, s = readelf_strip.strippable(os.path.join(stage, rel))
+        if d + s:
+            want[rel] = d + s
+    got = {p: i["bytes"] for p, i in items(plan, "debug").items()}
+    check(got == want, "debug: per ELF file, the bytes readelf -S gives to .debug_*, .symtab "
+          "and .strtab (%d files, %d bytes)" % (len(want), sum(want.values())),
+          "abiscan %r, readelf %r" % (got, want))
+    d, _ = readelf_strip.strippable(os.path.join(stage, "sp",
+                                                 "spfast.cpython-312-x86_64-linux-gnu.so"))
+    check(d > 0, "the module built with -g has debug sections per readelf (%d bytes)" % d)
+    removable = 4000 + 1200 + 104 + 2700
+    check(plan["removable"] == removable, "removable == %d" % removable, plan["removable"])
+    after = unzipped - removable - sum(want.values())
+    check(plan["after"] == after and plan["fits"] and plan["over_by"] == 0,
+          "after == %d, fits" % after, (plan["after"], plan["fits"]))
+    check(plan["after_choices"] == after - lib - boto, "after_choices takes the choices out",
+          plan["after_choices"])
+    strip = [i for i in plan["items"] if i["kind"] == "debug"]
+    check(all(i["detail"].startswith("strip --strip-unneeded") for i in strip),
+          "the strip command is given for each x86_64 file")
+
+    # Text: the same plan, for people.
+    p = run([abiscan, "--no-config", "--runtime", "python3.12", "--size", zpath])
+    out = p.stdout.decode()
+    check("Size of " in out and "strip --strip-unneeded sp/spfast." in out and
+          "sp/tests/  4000 bytes in 2 files" in out and "fits (" in out,
+          "text --size: the plan, the strip command, the verdict", out[-600:])
+
+    # The clean twin: nothing to save.
+    rc, clean = scan_json(abiscan, os.path.join(fixtures, "bundles", "sizeplan-clean.zip"),
+                          "--runtime", "python3.12", "--size")
+    cp = clean and clean["inputs"][0].get("size")
+    check(cp is not None and not cp["items"] and cp["removable"] == 0 and
+          all(v["bytes"] == 0 for v in cp["savings"].values()),
+          "sizeplan-clean.zip: no saving of any kind", cp and cp["items"])
+    # Without --size nor a limit near, no plan: the report stays as it was.
+    rc, plain = scan_json(abiscan, zpath, "--runtime", "python3.12")
+    check(plain is not None and "size" not in plain["inputs"][0],
+          "without --size, a small bundle's report has no plan")
+    return rep, plan
+
+
+def exclude_applied(abiscan, fixtures, work, before):
+    stage = os.path.join(fixtures, "bundles", "sizeplan")
+    lst = os.path.join(work, "exclude.txt")
+    p = run([abiscan, "--no-config", "--runtime", "python3.12", "--report",
+             "exclude=" + lst, os.path.join(fixtures, "bundles", "sizeplan.zip")])
+    check(p.returncode == 0 and os.path.exists(lst), "--report exclude=FILE writes the list",
+          p.stderr.decode())
+    if not os.path.exists(lst):
+        return
+    lines = open(lst).read().splitlines()
+    check("sp/tests/*" in lines and "sp/src/helper.c" in lines and
+          "tests/test_handler.py" not in lines and "boto3/__init__.py" not in lines,
+          "the list: trees as dir/*, files as paths; the function's tests and the choices are "
+          "not in it", lines)
+    out = os.path.join(work, "smaller.zip")
+    z = run(["zip", "-q", "-r", out, ".", "-x@" + lst], cwd=stage)
+    check(z.returncode == 0, "zip -r -x@FILE takes the list", z.stderr.decode())
+    rc, after = scan_json(abiscan, out, "--runtime", "python3.12", "--size")
+    plan = after and after["inputs"][0].get("size")
+    check(plan is not None and plan["unzipped"] == before["unzipped"] - before["removable"],
+          "the bundle zip makes with it is exactly removable (%d) bytes smaller"
+          % before["removable"], plan and plan["unzipped"])
+    check(plan is not None and plan["removable"] == 0, "and has nothing left to leave out",
+          plan and plan["removable"])
+    with zipfile.ZipFile(out) as zf:
+        names = set(zf.namelist())
+    check("tests/test_handler.py" in names and "sp/__init__.py" in names and
+          not any(n.startswith("sp/tests/") for n in names),
+          "zip kept the function's tests and the package, left sp/tests/ out")
+    rc0, rep0 = scan_json(abiscan, os.path.join(fixtures, "bundles", "sizeplan.zip"),
+                          "--runtime", "python3.12")
+    new = set(findings_key(after)) - set(findings_key(rep0)) if after and rep0 else {"?"}
+    check(not new, "no finding the bundle did not have before", sorted(new))
+
+
+def png_size(path):
+    with open(path, "rb") as f:
+        head = f.read(24)
+    if head[:8] != b"\x89PNG\r\n\x1a\n":
+        return None
+    return struct.unpack(">II", head[16:24])
+
+
+def treemap(abiscan, fixtures, work):
+    svg = os.path.join(work, "treemap.svg")
+    png = os.path.join(work, "treemap.png")
+    p = run([abiscan, "--no-config", "--runtime", "python3.12", "--report", "treemap=" + svg,
+             os.path.join(fixtures, "bundles", "sizeplan.zip")])
+    check(p.returncode == 0 and os.path.exists(svg), "--report treemap=FILE.svg writes it",
+          p.stderr.decode())
+    if not os.path.exists(svg):
+        return
+    x = run(["xmllint", "--noout", svg])
+    check(x.returncode == 0, "xmllint: well-formed XML", x.stderr.decode())
+    ns = run(["xmllint", "--xpath",
+              "count(/*[local-name()='svg' and namespace-uri()='http://www.w3.org/2000/svg'])",
+              svg])
+    check(ns.stdout.decode().strip() == "1", "xmllint: the root is svg in SVG's namespace",
+          ns.stdout.decode() + ns.stderr.decode())
+    titles = run(["xmllint", "--xpath", "count(//*[local-name()='title'])", svg])
+    n = int(float(titles.stdout.decode().strip() or 0))
+    check(n >= 4, "a <title> per rectangle (%d)" % n)
+    body = open(svg, encoding="utf-8").read()
+    check("<script" not in body and "href" not in body and "@import" not in body and
+          "url(http" not in body, "no script, no external reference")
+    width = run(["xmllint", "--xpath", "string(/*/@width)", svg]).stdout.decode().strip()
+    height = run(["xmllint", "--xpath", "string(/*/@height)", svg]).stdout.decode().strip()
+    r = run(["rsvg-convert", "-o", png, svg])
+    check(r.returncode == 0 and not r.stderr, "rsvg-convert draws it without a word",
+          r.stderr.decode())
+    size = png_size(png) if os.path.exists(png) else None
+    check(size is not None and size == (int(width), int(height)),
+          "the PNG is %sx%s, the size the SVG declares" % (width, height), size)
+
+
+def near_limit(abiscan, work):
+    # 1. Over the limit by tests/ only: the plan says it fits once they are left out.
+    for name, data, tests, fits in (("over-by-tests", 200000000, 70000000, True),
+                                   ("over-anyway", 280000000, 1000000, False)):
+        root = os.path.join(work, name)
+        shutil.rmtree(root, ignore_errors=True)
+        os.makedirs(os.path.join(root, "big", "tests"))
+        open(os.path.join(root, "lambda_function.py"), "w").write("import big\n")
+        open(os.path.join(root, "big", "__init__.py"), "w").write("")
+        for rel, n in (("big/data.bin", data), ("big/tests/blob.bin", tests)):
+            with open(os.path.join(root, rel), "wb") as f:
+                f.truncate(n)  # sparse: nothing written
+        rc, rep = scan_json(abiscan, root, "--runtime", "python3.12")
+        sl = [f for f in (rep or {}).get("findings", []) if f["slug"] == "size-limit"]
+        check(rc == 1 and sl and "size plan:" in sl[0]["message"],
+              "%s: a size-limit error whose message carries the plan" % name,
+              [f.get("message") for f in sl])
+        plan = rep and rep["inputs"][0].get("size")
+        check(plan is not None and plan["savings"]["tests"]["bytes"] == tests and
+              plan["fits"] == fits,
+              "%s: the plan comes with the finding, tests %d bytes, %s" %
+              (name, tests, "fits after" if fits else "still over"),
+              plan and (plan["savings"]["tests"], plan["fits"]))
+        t = run([abiscan, "--no-config", "--runtime", "python3.12", root]).stdout.decode()
+        want = "fits (" if fits else "a container image does"
+        check(want in t, "%s: the text says '%s'" % (name, want), t[-400:])
+
+
+def main():
+    if len(sys.argv) < 4:
+        print(__doc__)
+        return 2
+    abiscan, fixtures, work = (os.path.abspath(a) for a in sys.argv[1:4])
+    rules = sys.argv[4] if len(sys.argv) > 4 else os.path.join(
+        os.path.dirname(__file__), "..", "..", "rules")
+    shutil.rmtree(work, ignore_errors=True)
+    os.makedirs(work)
+    from jsonschema import Draft202012Validator
+    with open(os.path.join(rules, "schema", "report.schema.json")) as f:
+        validator = Draft202012Validator(json.load(f))
+    got = fixture_plan(abiscan, fixtures, validator)
+    if got:
+        exclude_applied(abiscan, fixtures, work, got[1])
+    treemap(abiscan, fixtures, work)
+    near_limit(abiscan, work)
+    print("%d failed" % len(FAILED))
+    return 1 if FAILED else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
