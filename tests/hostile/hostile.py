@@ -53,6 +53,7 @@ import stat
 import struct
 import subprocess
 import sys
+import threading
 import time
 import zipfile
 import zlib
@@ -844,10 +845,20 @@ def bomb_case(name, member, mib=None, declared=None, local_declared=None, conten
     return Case(name, build, [E(member, *expect_slugs)], heavy=True, mem_mb=MEM_LIMIT_MB)
 
 
+# zipfile's limits are module globals: a case that patches them must not overlap another
+# case's zipfile writes on the other thread (which then fail with "File size unexpectedly
+# exceeded ZIP64 limit").
+ZIPFILE_LIMITS = threading.Lock()
+
+
 def zipfile_build(entries, name="bundle.zip", patch_limits=False):
     """A builder using Python's zipfile: entries(ctx) -> [(arcname, data, compress_type,
     force_zip64)]."""
     def build(ctx, d):
+        with ZIPFILE_LIMITS:
+            return locked_build(ctx, d)
+
+    def locked_build(ctx, d):
         p = os.path.join(d, name)
         saved = (zipfile.ZIP64_LIMIT, zipfile.ZIP_FILECOUNT_LIMIT)
         if patch_limits:  # every size and offset "needs" zip64: zip64 extras + zip64 EOCD
