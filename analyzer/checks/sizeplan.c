@@ -233,45 +233,49 @@ static void classify(struct building *b, const char *tag)
     }
 }
 
-/* Distributions the runtime provides: all of their files that are still there. */
+/* Distributions the runtime provides: all of their files that are still there. One pass
+ * over the members, each distribution judged once (a hostile bundle may hold many). */
 static void provided(struct building *b, const struct strvec *names)
 {
     const struct image *img = b->img;
+    signed char *listed = xcalloc(img->dists_nr + 1, sizeof(*listed)); /* 0 unknown, 1, -1 */
+    size_t *item = xcalloc(img->dists_nr + 1, sizeof(*item));          /* index + 1 */
 
-    for (size_t d = 0; names && d < img->dists_nr; d++) {
-        const struct distribution *dist = &img->dists[d];
-        struct size_item *it = NULL;
-        bool listed = false;
-        for (size_t n = 0; n < names->nr && !listed; n++) {
-            listed = same_dist_name(dist->name, names->v[n]);
-        }
-        if (!listed) {
+    for (size_t i = 0; names && i < b->nr; i++) {
+        const struct member *m = &img->members[b->members[i]];
+        const struct distribution *dist = m->dist;
+        size_t d = dist ? (size_t)(dist - img->dists) : 0;
+        struct size_item *it;
+        if (!dist || b->kind[b->members[i]] >= 0) {
             continue;
         }
-        for (size_t i = 0; i < b->nr; i++) {
-            const struct member *m = &img->members[b->members[i]];
-            if (m->dist != dist || b->kind[b->members[i]] >= 0) {
-                continue;
+        if (!listed[d]) {
+            listed[d] = -1;
+            for (size_t n = 0; n < names->nr && listed[d] < 0; n++) {
+                listed[d] = same_dist_name(dist->name, names->v[n]) ? 1 : -1;
             }
-            b->kind[b->members[i]] = SIZE_PROVIDED;
-            if (!it) {
-                it = add_item(
-                    b->p, SIZE_PROVIDED, m->input,
-                    dist->top_level.nr
-                        ? xasprintf("%s%s%s/", dist->root, *dist->root ? "/" : "",
-                                    dist->top_level.v[0])
-                        : xasprintf("%s%s%s/", dist->root, *dist->root ? "/" : "", dist->info_dir),
-                    0,
-                    xasprintf("%s%s%s", dist->name, dist->version ? " " : "",
-                              dist->version ? dist->version : ""));
-                it->files = 0;
-            }
-            it->bytes += m->size;
-            it->files++;
-            b->p->saving[SIZE_PROVIDED] += m->size;
-            b->p->count[SIZE_PROVIDED]++;
         }
+        if (listed[d] < 0) {
+            continue;
+        }
+        b->kind[b->members[i]] = SIZE_PROVIDED;
+        if (!item[d]) {
+            const char *top = dist->top_level.nr ? dist->top_level.v[0] : dist->info_dir;
+            it = add_item(b->p, SIZE_PROVIDED, m->input,
+                          xasprintf("%s%s%s/", dist->root, *dist->root ? "/" : "", top), 0,
+                          xasprintf("%s%s%s", dist->name, dist->version ? " " : "",
+                                    dist->version ? dist->version : ""));
+            it->files = 0;
+            item[d] = b->p->items_nr;
+        }
+        it = &b->p->items[item[d] - 1];
+        it->bytes += m->size;
+        it->files++;
+        b->p->saving[SIZE_PROVIDED] += m->size;
+        b->p->count[SIZE_PROVIDED]++;
     }
+    free(listed);
+    free(item);
 }
 
 /* ELF files that carry what strip removes, and are not left out already. */
@@ -395,6 +399,17 @@ static int cmp_dist(const void *x, const void *y)
     return strcmp(a->name ? a->name : "", b->name ? b->name : "");
 }
 
+/* A distribution's totals and where they were before sorting. */
+struct ranked {
+    struct size_dist d;
+    size_t from;
+};
+
+static int cmp_ranked(const void *x, const void *y)
+{
+    return cmp_dist(&((const struct ranked *)x)->d, &((const struct ranked *)y)->d);
+}
+
 static int cmp_item(const void *x, const void *y)
 {
     const struct size_item *a = x, *b = y;
@@ -457,26 +472,21 @@ static void weigh(struct building *b)
     }
     /* The dists heaviest first, and the cells pointing at them there. */
     {
+        struct ranked *r = xcalloc(p->dists_nr + 1, sizeof(*r));
         size_t *order = xcalloc(p->dists_nr + 1, sizeof(*order));
-        struct size_dist *sorted = xcalloc(p->dists_nr + 1, sizeof(*sorted));
-        memcpy(sorted, p->dists, p->dists_nr * sizeof(*sorted));
-        qsort(sorted, p->dists_nr, sizeof(*sorted), cmp_dist);
-        for (size_t d = 0; d <= img->dists_nr; d++) {
-            if (!slot[d]) {
-                continue;
-            }
-            for (size_t k = 0; k < p->dists_nr; k++) {
-                if (sorted[k].name == p->dists[slot[d] - 1].name) {
-                    order[slot[d] - 1] = k;
-                }
-            }
+        for (size_t k = 0; k < p->dists_nr; k++) {
+            r[k] = (struct ranked){p->dists[k], k};
+        }
+        qsort(r, p->dists_nr, sizeof(*r), cmp_ranked);
+        for (size_t k = 0; k < p->dists_nr; k++) {
+            p->dists[k] = r[k].d;
+            order[r[k].from] = k;
         }
         for (size_t c = 0; c < p->cells_nr; c++) {
             p->cells[c].dist = order[slot[p->cells[c].dist] - 1];
         }
-        free(p->dists);
-        p->dists = sorted;
         free(order);
+        free(r);
     }
     strmap_release(&cells);
     free(slot);
@@ -534,7 +544,9 @@ void sizeplan_build(struct size_plan *out, const struct image *img, size_t view,
     duplicates(&b); /* a copy that can go is not stripped as well */
     debug(&b);
     weigh(&b);
-    qsort(out->items, out->items_nr, sizeof(*out->items), cmp_item);
+    if (out->items_nr) {
+        qsort(out->items, out->items_nr, sizeof(*out->items), cmp_item);
+    }
     exclude_list(out);
     for (size_t k = 0; k < SIZE_KIND_NR; k++) {
         out->removable += kinds[k].removable ? out->saving[k] : 0;

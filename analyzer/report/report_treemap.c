@@ -219,21 +219,22 @@ static void draw_panel(FILE *out, const struct report *r, size_t h, double top)
     size_t n = 0, kept;
     uint64_t rest = 0, cut = 0;
     char *head;
+    uint64_t *strip = xcalloc(p->dists_nr + 1, sizeof(*strip)); /* per distribution */
 
+    for (size_t c = 0; c < p->cells_nr; c++) {
+        strip[p->cells[c].dist < p->dists_nr ? p->cells[c].dist : p->dists_nr] += p->cells[c].strip;
+    }
     for (size_t d = 0; d < p->dists_nr; d++) {
-        uint64_t strip = 0;
-        for (size_t c = 0; c < p->cells_nr; c++) {
-            strip += p->cells[c].dist == d ? p->cells[c].strip : 0;
-        }
         if (p->dists[d].bytes) {
             dists[n++] = (struct box){p->dists[d].bytes,
-                                      p->dists[d].removable + strip,
+                                      p->dists[d].removable + strip[d],
                                       p->dists[d].name ? p->dists[d].name : "(no distribution)",
                                       d,
                                       {0, 0, 0, 0}};
         }
-        cut += p->dists[d].removable + strip;
+        cut += p->dists[d].removable + strip[d];
     }
+    free(strip);
     qsort(dists, n, sizeof(*dists), cmp_box);
     kept = n > MAX_DISTS ? MAX_DISTS : n;
     for (size_t d = kept; d < n; d++) {
