@@ -243,8 +243,9 @@ def main():
     print("\n| bundle | size zipped | abiscan (median) | per MB zipped | peak RSS |")
     print("|---|---|---|---|---|")
     for k in (1, 2, 4):
-        path = zipped if k == 1 else os.path.join(work, "bundle-x%d.zip" % k)
-        if k > 1 and not os.path.exists(path):
+        path = zipped if k == 1 else "%s-x%d.zip" % (bundle, k)
+        if k > 1 and (not os.path.exists(path) or
+                      os.path.getmtime(path) < os.path.getmtime(zipped)):
             zip_tree(bundle, path, [""] + ["copy%d/" % i for i in range(1, k)])
         times, rss = [], []
         for _ in range(args.runs):

@@ -432,6 +432,8 @@ static void weigh(struct building *b)
     struct size_plan *p = b->p;
     size_t *slot = xcalloc(img->dists_nr + 1, sizeof(*slot)); /* dist -> index + 1 in dists */
     struct strmap cells = {0};
+    char *key = NULL;
+    size_t key_alloc = 0, key_len;
 
     p->dists = xcalloc(img->dists_nr + 1, sizeof(*p->dists));
     for (size_t i = 0; i < b->nr; i++) {
@@ -441,7 +443,7 @@ static void weigh(struct building *b)
         uint64_t removable = k >= 0 && kinds[k].removable ? m->size : 0;
         uint64_t strip = k < 0 && m->elf ? m->elf->debug_bytes + m->elf->symtab_bytes : 0;
         const char *slash = strrchr(m->path, '/');
-        char *key;
+        size_t dir_len = slash ? (size_t)(slash - m->path) : 0;
         void *v;
         if (!slot[d]) {
             struct size_dist *sd = &p->dists[p->dists_nr];
@@ -453,8 +455,13 @@ static void weigh(struct building *b)
         p->dists[slot[d] - 1].stored += m->stored;
         p->dists[slot[d] - 1].files++;
         p->dists[slot[d] - 1].removable += removable;
-        key = xasprintf("%zu:%zu:%.*s", d, m->input, slash ? (int)(slash - m->path) : 0, m->path);
-        if ((v = strmap_get(&cells, key, strlen(key))) != NULL) {
+        /* The cell's key: the distribution and input as bytes, then the directory. */
+        ALLOC_GROW(key, 2 * sizeof(size_t) + dir_len, key_alloc);
+        memcpy(key, &d, sizeof(d));
+        memcpy(key + sizeof(d), &m->input, sizeof(m->input));
+        memcpy(key + 2 * sizeof(size_t), m->path, dir_len);
+        key_len = 2 * sizeof(size_t) + dir_len;
+        if ((v = strmap_get(&cells, key, key_len)) != NULL) {
             at = (size_t)(uintptr_t)v - 1;
         } else {
             ALLOC_GROW(p->cells, p->cells_nr + 1, p->cells_alloc);
@@ -462,14 +469,14 @@ static void weigh(struct building *b)
             memset(&p->cells[at], 0, sizeof(p->cells[at]));
             p->cells[at].dist = d; /* an image index for now: the dists' order is below */
             p->cells[at].input = m->input;
-            p->cells[at].dir = xstrndup(m->path, slash ? (size_t)(slash - m->path) : 0);
-            strmap_put(&cells, key, strlen(key), (void *)(uintptr_t)(at + 1));
+            p->cells[at].dir = xstrndup(m->path, dir_len);
+            strmap_put(&cells, key, key_len, (void *)(uintptr_t)(at + 1));
         }
         p->cells[at].bytes += m->size;
         p->cells[at].removable += removable;
         p->cells[at].strip += strip;
-        free(key);
     }
+    free(key);
     /* The dists heaviest first, and the cells pointing at them there. */
     {
         struct ranked *r = xcalloc(p->dists_nr + 1, sizeof(*r));

@@ -93,7 +93,17 @@ static size_t guarded_ranges(const char *text, size_t len, struct range *out, si
     struct line l;
 
     while (p < end) {
-        const char *at = p;
+        const char *at;
+        if (!depth) {
+            /* Outside every try statement, only the next "try" matters: go to its line. */
+            const char *hit = memmem(p, (size_t)(end - p), "try", 3), *nl;
+            if (!hit) {
+                break;
+            }
+            nl = memrchr(p, '\n', (size_t)(hit - p));
+            p = nl ? nl + 1 : p;
+        }
+        at = p;
         p = next_line(p, end, &l);
         if (l.blank) {
             continue;
@@ -138,7 +148,7 @@ static size_t guarded_ranges(const char *text, size_t len, struct range *out, si
 void pysource_imports(const char *text, size_t len, const struct strvec *modules,
                       struct strvec *guarded, struct strvec *unguarded)
 {
-    const char *end = text + len, *p = text;
+    const char *end = text + len, *p = text, *hit;
     struct range ranges[MAX_RANGES];
     size_t nr;
     struct line l;
@@ -147,11 +157,13 @@ void pysource_imports(const char *text, size_t len, const struct strvec *modules
         return;
     }
     nr = names(text, len, "except") ? guarded_ranges(text, len, ranges, MAX_RANGES) : 0;
-    /* Pass two: each line that imports, in a guarded body or not. */
-    while (p < end) {
-        const char *at = p;
+    /* Pass two: each line that imports, in a guarded body or not; from one "import" to
+     * the next, not line by line (most lines of a big module import nothing). */
+    while (p < end && (hit = memmem(p, (size_t)(end - p), "import", 6)) != NULL) {
+        const char *nl = memrchr(p, '\n', (size_t)(hit - p));
+        const char *at = nl ? nl + 1 : p;
         bool inside = false;
-        p = next_line(p, end, &l);
+        p = next_line(at, end, &l);
         if (l.blank || !names(l.s, l.len, "import")) {
             continue;
         }

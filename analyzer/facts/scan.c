@@ -128,6 +128,37 @@ static void peek_one(void *ctx, size_t i, unsigned worker)
     p->whole = m->content == CONTENT_ELF;
 }
 
+static int cmp_size(const void *x, const void *y)
+{
+    uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+    return a < b ? -1 : a > b;
+}
+
+/* The ELF files of a directory whose size another one has: only those are CRC'd (the size
+ * plan's copies), so that a scan still touches only the pages libelf reads of the rest. */
+static void mark_same_sizes(struct reading *rd)
+{
+    uint64_t *sizes = xcalloc(rd->elf_nr + 1, sizeof(*sizes));
+    size_t n = 0;
+
+    for (size_t i = 0; i < rd->elf_nr; i++) {
+        if (rd->p[rd->elf[i]].need == NEED_HEAD) {
+            sizes[n++] = rd->p[rd->elf[i]].e->size;
+        }
+    }
+    qsort(sizes, n, sizeof(*sizes), cmp_size);
+    for (size_t i = 0; i < rd->elf_nr; i++) {
+        struct pending *p = &rd->p[rd->elf[i]];
+        uint64_t *at;
+        if (p->need != NEED_HEAD || !p->e->size) {
+            continue;
+        }
+        at = bsearch(&p->e->size, sizes, n, sizeof(*sizes), cmp_size);
+        p->crc = at && ((at > sizes && at[-1] == *at) || (at + 1 < sizes + n && at[1] == *at));
+    }
+    free(sizes);
+}
+
 /* An ELF member, whole (mapped from a directory, inflated from a zip), into its facts; a
  * Python source file into the guarded imports it holds. */
 static void read_whole(void *ctx, size_t i, unsigned worker)
@@ -146,7 +177,7 @@ static void read_whole(void *ctx, size_t i, unsigned worker)
         pysource_imports((const char *)bytes.data, bytes.len, p->modules, &m->guards,
                          &m->unguarded);
     } else {
-        if (!m->crc_known) { /* before libelf may turn a foreign byte order in place */
+        if (p->crc) { /* before libelf may turn a foreign byte order in place */
             m->crc = bundle_crc32(bytes.data, bytes.len);
             m->crc_known = true;
         }
@@ -256,6 +287,9 @@ static void read_entries(struct image *img, size_t input, struct bundle *b,
             rd.elf[rd.elf_nr++] = i;
             elf_bytes += p->e->size;
         }
+    }
+    if (bundle_kind(b) != BUNDLE_ZIP) {
+        mark_same_sizes(&rd);
     }
     n = elf_bytes >= PARALLEL_BYTES || o->jobs_given ? ensure_readers(&rd, rd.jobs, &d) : 1;
     workers_run(n, rd.elf_nr, read_whole, &rd);

@@ -38,6 +38,8 @@ struct pending {
     enum need need;
     bool whole;                   /* read whole: ELF by its first bytes, or metadata */
     bool classify;                /* pyclass_classify() once its bytes are in */
+    bool crc;                     /* CRC-32 its bytes (a directory's ELF file whose size another
+                                   * has: a copy the size plan may find); a zip says its own */
     struct bundle_bytes bytes;    /* streamed metadata, kept until it is read in order */
     const struct strvec *modules; /* NEED_SOURCE: the extension modules beside it */
 };

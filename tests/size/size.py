@@ -150,6 +150,15 @@ def fixture_plan(abiscan, fixtures, validator):
     check(all(i["detail"].startswith("strip --strip-unneeded") for i in strip),
           "the strip command is given for each x86_64 file")
 
+    # The directory the zip was made from: the same plan (its copies found by CRC too).
+    rc, drep = scan_json(abiscan, stage, "--runtime", "python3.12", "--size")
+    dplan = drep and drep["inputs"][0].get("size")
+    same = dplan is not None and all(
+        dplan[k] == plan[k] for k in ("unzipped", "removable", "after", "after_choices")) and \
+        dplan["savings"] == plan["savings"]
+    check(same, "the directory's plan is the zip's (savings, totals; duplicates by CRC)",
+          dplan and dplan["savings"])
+
     # Text: the same plan, for people.
     p = run([abiscan, "--no-config", "--runtime", "python3.12", "--size", zpath])
     out = p.stdout.decode()
