@@ -170,10 +170,11 @@ static void note_tag(struct dyninfo *di, const GElf_Dyn *dyn)
 static void read_tables(struct elfinfo *v, Elf *elf, const struct segments *s,
                         const struct dyninfo *di, const struct elfread_strtab *st)
 {
-    struct elfread_vermap *map = xcalloc(1, sizeof(*map));
+    struct elfread_vermap *map = xmalloc(sizeof(*map));
     size_t nsyms = count_symbols(elf, s, di), symsize = gelf_fsize(elf, ELF_T_SYM, 1, EV_CURRENT);
     Elf_Data *d;
 
+    map->nr = 0; /* only its first nr entries are ever read: no need to zero 48 KiB per object */
     if (di->verneed && di->verneednum) {
         if ((d = chunk(elf, s, di->verneed, 0, ELF_T_VNEED)) != NULL) {
             elfread_verneed(v, d, di->verneednum, st, map);

@@ -78,8 +78,10 @@ void elfread_sections(struct elfinfo *v, Elf *elf)
     size_t shstrndx = 0, symtab_link = 0;
     Elf_Scn *scn = NULL, *dynsym = NULL, *versym = NULL;
     GElf_Shdr dynsym_hdr;
-    struct elfread_vermap *map = xcalloc(1, sizeof(*map));
+    struct elfread_vermap *map = xmalloc(sizeof(*map));
     size_t shnum;
+
+    map->nr = 0; /* only its first nr entries are ever read: no need to zero 48 KiB per object */
 
     if (elf_getshdrnum(elf, &shnum) != 0) {
         elfread_error(v, "section headers");

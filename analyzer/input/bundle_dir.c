@@ -212,6 +212,8 @@ static int dir_read(struct bundle_reader *r, const struct bundle_entry *e, unsig
     return rc;
 }
 
+#define DIR_MAP_MIN (64 * 1024)
+
 /* The whole file, mapped: libelf then touches only the pages it reads (headers, dynamic
  * section, version and symbol tables), as scanelf does. Private and writable, so that a
  * libelf converting in place writes to its own copy, never to the file. A file whose size
@@ -232,12 +234,15 @@ static int dir_whole(struct bundle_reader *r, const struct bundle_entry *e,
         close(fd);
         return 0;
     }
-    map = mmap(NULL, out->len, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+    /* A small file is read: mapping and unmapping it costs more than its pages, and on
+     * several threads each munmap stops the others to flush their TLBs. */
+    map = out->len < DIR_MAP_MIN ? MAP_FAILED
+                                 : mmap(NULL, out->len, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
     if (map != MAP_FAILED) {
         out->data = map;
         out->maplen = out->len;
     } else {
-        /* A file system that cannot map (some FUSE ones): read it. */
+        /* Small, or a file system that cannot map (some FUSE ones): read it. */
         size_t got = 0;
         out->data = xmalloc(out->len + 1);
         rc = read_fd(fd, out->data, out->len + 1, &got, d);
