@@ -75,13 +75,13 @@ static void print_kind(FILE *out, const struct size_plan *p, const struct report
         }
         shown++;
         fputs("        ", out);
+        if (it->input != p->view && input_of(r, h, p, it)) {
+            put(out, input_of(r, h, p, it)); /* a layer's file: its layer first */
+            fputs(": ", out);
+        }
         if (k == SIZE_DEBUG) {
             put(out, it->detail);
             fputc(' ', out);
-        }
-        if (it->input != p->view && input_of(r, h, p, it)) {
-            put(out, input_of(r, h, p, it));
-            fputs(": ", out);
         }
         put(out, it->path);
         fprintf(out, "  %llu bytes", ull(it->bytes));
