@@ -222,8 +222,11 @@ static void read_unit(struct actx *c, const struct job *j, struct audit_unit *u)
     }
     scan_finish(&img);
     /* A container image carries its target: its Python, architecture and C library. */
-    from_image = image_target(&u->own, &img, datadir_profiles(c->ao->dd),
-                              j->profile ? j->profile->runtime : NULL, &d);
+    from_image = img.inputs_nr && img.inputs[0].container
+                     ? image_target(&u->own, &img, datadir_profiles(c->ao->dd),
+                                    j->profile ? j->profile->runtime : NULL, &d)
+                     : 1; /* a bundle: its target is the command line's (every profile is
+                           * read only for an image, which names its own) */
     if (from_image < 0) {
         u->error = xstrdup(d.msg);
         entries_unread(u, j);
