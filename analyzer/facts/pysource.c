@@ -145,6 +145,29 @@ static size_t guarded_ranges(const char *text, size_t len, struct range *out, si
     return n;
 }
 
+/* Whether some import line of text names one of modules: the cheap pass, from one "import"
+ * to the next, that most files end with (the try statements are read only when it finds
+ * one). */
+static bool imports_any(const char *text, const char *end, const struct strvec *modules)
+{
+    const char *p = text, *hit;
+    struct line l;
+
+    while (p < end && (hit = memmem(p, (size_t)(end - p), "import", 6)) != NULL) {
+        const char *nl = memrchr(p, '\n', (size_t)(hit - p));
+        p = next_line(nl ? nl + 1 : p, end, &l);
+        if (l.blank || !names(l.s, l.len, "import")) {
+            continue;
+        }
+        for (size_t i = 0; i < modules->nr; i++) {
+            if (names(l.s, l.len, modules->v[i])) {
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
 void pysource_imports(const char *text, size_t len, const struct strvec *modules,
                       struct strvec *guarded, struct strvec *unguarded)
 {
@@ -153,7 +176,7 @@ void pysource_imports(const char *text, size_t len, const struct strvec *modules
     size_t nr;
     struct line l;
 
-    if (!names(text, len, "import")) {
+    if (!names(text, len, "import") || !imports_any(text, end, modules)) {
         return;
     }
     nr = names(text, len, "except") ? guarded_ranges(text, len, ranges, MAX_RANGES) : 0;
