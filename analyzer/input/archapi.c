@@ -2,9 +2,9 @@
 /* libarchive through dlopen (archapi.h); its soname comes from the build (CMake reads it). */
 #include "archapi.h"
 
-#include <dlfcn.h>
 #include <pthread.h>
-#include <string.h>
+
+#include "dynlib.h"
 
 static struct archapi api;
 static pthread_once_t once = PTHREAD_ONCE_INIT;
@@ -12,24 +12,24 @@ static char failure[256];
 
 const struct archapi *archapi;
 
-static void load(void)
-{
-    void *lib = dlopen(ABISCAN_LIBARCHIVE_SONAME, RTLD_NOW | RTLD_LOCAL);
-    const char *why;
-
-    if (!lib) {
-        why = dlerror();
-        snprintf(failure, sizeof(failure), "%s", why ? why : "dlopen failed");
-        return;
-    }
-#define ARCFN(name)                                                                                \
-    if (!(*(void **)&api.name = dlsym(lib, #name))) {                                              \
-        snprintf(failure, sizeof(failure), "%s has no %s", ABISCAN_LIBARCHIVE_SONAME, #name);      \
-        return;                                                                                    \
-    }
+static const char *const names[] = {
+#define ARCFN(name) #name,
 #include "archapi.def"
 #undef ARCFN
-    archapi = &api;
+};
+
+static void **const slots[] = {
+#define ARCFN(name) (void **)&api.name,
+#include "archapi.def"
+#undef ARCFN
+};
+
+static void load(void)
+{
+    if (dynlib_bind(ABISCAN_LIBARCHIVE_SONAME, names, slots, sizeof(names) / sizeof(*names),
+                    failure, sizeof(failure)) == 0) {
+        archapi = &api;
+    }
 }
 
 int archapi_load(struct diag *d)

@@ -2,9 +2,9 @@
 /* libzip through dlopen (zipapi.h); its soname comes from the build (CMake reads it). */
 #include "zipapi.h"
 
-#include <dlfcn.h>
 #include <pthread.h>
-#include <string.h>
+
+#include "dynlib.h"
 
 static struct zipapi api;
 static pthread_once_t once = PTHREAD_ONCE_INIT;
@@ -12,24 +12,24 @@ static char failure[256];
 
 const struct zipapi *zipapi;
 
-static void load(void)
-{
-    void *lib = dlopen(ABISCAN_LIBZIP_SONAME, RTLD_NOW | RTLD_LOCAL);
-    const char *why;
-
-    if (!lib) {
-        why = dlerror();
-        snprintf(failure, sizeof(failure), "%s", why ? why : "dlopen failed");
-        return;
-    }
-#define ZIPFN(name)                                                                                \
-    if (!(*(void **)&api.name = dlsym(lib, #name))) {                                              \
-        snprintf(failure, sizeof(failure), "%s has no %s", ABISCAN_LIBZIP_SONAME, #name);          \
-        return;                                                                                    \
-    }
+static const char *const names[] = {
+#define ZIPFN(name) #name,
 #include "zipapi.def"
 #undef ZIPFN
-    zipapi = &api;
+};
+
+static void **const slots[] = {
+#define ZIPFN(name) (void **)&api.name,
+#include "zipapi.def"
+#undef ZIPFN
+};
+
+static void load(void)
+{
+    if (dynlib_bind(ABISCAN_LIBZIP_SONAME, names, slots, sizeof(names) / sizeof(*names), failure,
+                    sizeof(failure)) == 0) {
+        zipapi = &api;
+    }
 }
 
 int zipapi_load(struct diag *d)

@@ -20,33 +20,26 @@ done
 loads() { # loads WHAT BUNDLE: whether reading BUNDLE maps a library named WHAT
     LD_DEBUG=files "$abiscan" --runtime python3.12 "$2" 2>&1 >/dev/null | grep -q "file=$1"
 }
-n=$((n + 1))
-if loads libzip "$fixtures/bundles/demo-py36.zip"; then
-    echo "ok - reading a zip loads libzip"
-else
-    echo "not ok - reading a zip does not load libzip"
-    fail=$((fail + 1))
-fi
-n=$((n + 1))
-if ! loads libzip "$fixtures/bundles/demo-py36" && ! loads libcrypto "$fixtures/bundles/demo-py36"; then
-    echo "ok - reading a directory loads neither libzip nor libcrypto"
-else
-    echo "not ok - reading a directory loads libzip or libcrypto"
-    fail=$((fail + 1))
-fi
-n=$((n + 1))
-if loads libarchive "$fixtures/images/img-clean.tar"; then
-    echo "ok - reading an image loads libarchive"
-else
-    echo "not ok - reading an image does not load libarchive"
-    fail=$((fail + 1))
-fi
-n=$((n + 1))
-if ! loads libarchive "$fixtures/bundles/demo-py36.zip" && ! loads libxml2 "$fixtures/bundles/demo-py36.zip"; then
-    echo "ok - reading a zip loads neither libarchive nor libxml2"
-else
-    echo "not ok - reading a zip loads libarchive or libxml2"
-    fail=$((fail + 1))
-fi
+# check WHAT CONDITION...: one test line, from the exit status of the condition.
+check() {
+    what=$1
+    shift
+    n=$((n + 1))
+    if "$@"; then
+        echo "ok - $what"
+    else
+        echo "not ok - $what"
+        fail=$((fail + 1))
+    fi
+}
+neither() { # neither LIB1 LIB2 BUNDLE: reading BUNDLE maps neither library
+    ! loads "$1" "$3" && ! loads "$2" "$3"
+}
+zip=$fixtures/bundles/demo-py36.zip
+check "reading a zip loads libzip" loads libzip "$zip"
+check "reading a directory loads neither libzip nor libcrypto" \
+    neither libzip libcrypto "$fixtures/bundles/demo-py36"
+check "reading an image loads libarchive" loads libarchive "$fixtures/images/img-clean.tar"
+check "reading a zip loads neither libarchive nor libxml2" neither libarchive libxml2 "$zip"
 echo "$((n - fail)) passed, $fail failed"
 [ "$fail" = 0 ]
