@@ -114,6 +114,20 @@ static void section_heading(FILE *out, const struct report *r, size_t in, bool f
     fputs(")\n\n", out);
 }
 
+/* The size plan in one line: what a reviewer needs to see that a bundle will not fit. */
+static void size_line(FILE *out, const struct size_plan *p)
+{
+    if (!p) {
+        return;
+    }
+    fprintf(out,
+            "**Size**: %llu bytes unzipped of Lambda's %llu; %llu can be left out "
+            "(`--report exclude=FILE`) and stripping saves %llu: then %llu, %s.\n\n",
+            (unsigned long long)p->unzipped, (unsigned long long)p->limit,
+            (unsigned long long)p->removable, (unsigned long long)p->saving[SIZE_DEBUG],
+            (unsigned long long)p->after, p->fits ? "within the limit" : "still over it");
+}
+
 static void input_section(FILE *out, const struct report *r, size_t in)
 {
     const struct findings *fs = r->findings;
@@ -134,6 +148,7 @@ static void input_section(FILE *out, const struct report *r, size_t in)
     }
     if (report_head_of(r, in) == in && (rows = report_input_matrix(r, in, &rows_nr)) != NULL) {
         matrix(out, rows, rows_nr);
+        size_line(out, ri->size);
         return;
     }
     report_input_counts(r, in, &c);
@@ -155,6 +170,7 @@ static void input_section(FILE *out, const struct report *r, size_t in)
         md_put(out, ri->not_checked->v[i]);
         fputs("\n\n", out);
     }
+    size_line(out, ri->size);
     if (n) {
         fputs("| distribution | member | severity | rule | finding |\n"
               "|---|---|---|---|---|\n",

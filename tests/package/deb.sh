@@ -29,9 +29,17 @@ deb=$(ls "$work"/abiscan_*.deb 2>/dev/null | head -n 1)
 [ -n "$deb" ] && ok "cpack made $(basename "$deb")" || { nok "no .deb in $work"; exit 1; }
 deps=$(dpkg-deb -f "$deb" Depends)
 case $deps in
-*libzip*libyaml* | *libyaml*libzip* | *libelf*libyaml*) ok "Depends computed by dpkg-shlibdeps: $deps" ;;
+*libelf1*libyaml*) ok "Depends computed by dpkg-shlibdeps: $deps" ;;
 *) nok "Depends lacks the libraries abiscan links: '$deps'" ;;
 esac
+# libzip and libarchive are loaded with dlopen, which dpkg-shlibdeps cannot see: the build
+# names their packages itself (CMakeLists.txt), or an installed abiscan cannot read a zip.
+for pkg in libzip4 libarchive13; do
+    case ", $deps," in
+    *", $pkg,"* | *", $pkg "*) ok "Depends names $pkg (loaded with dlopen)" ;;
+    *) nok "Depends lacks $pkg, which abiscan loads with dlopen: '$deps'" ;;
+    esac
+done
 if (cd "$work" && DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
     -o DPkg::Lock::Timeout=300 "./$(basename "$deb")") >"$work/install.log" 2>&1; then
     ok "apt-get install ./$(basename "$deb")"

@@ -281,6 +281,11 @@ def near_limit(abiscan, work):
         t = run([abiscan, "--no-config", "--runtime", "python3.12", root]).stdout.decode()
         want = "fits (" if fits else "a container image does"
         check(want in t, "%s: the text says '%s'" % (name, want), t[-400:])
+        md = run([abiscan, "--no-config", "--runtime", "python3.12", "--format", "markdown",
+                  root]).stdout.decode()
+        want = "within the limit." if fits else "still over it."
+        check("**Size**: " in md and want in md,
+              "%s: the step summary says the size and '%s'" % (name, want), md[-400:])
 
 
 def main():
