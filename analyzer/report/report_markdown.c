@@ -122,7 +122,7 @@ static void size_line(FILE *out, const struct size_plan *p)
     }
     fprintf(out,
             "**Size**: %llu bytes unzipped of Lambda's %llu; %llu can be left out "
-            "(`--report exclude=FILE`) and stripping saves %llu: then %llu, %s.\n\n",
+            "(--report exclude=FILE) and stripping saves %llu: then %llu, %s.\n\n",
             (unsigned long long)p->unzipped, (unsigned long long)p->limit,
             (unsigned long long)p->removable, (unsigned long long)p->saving[SIZE_DEBUG],
             (unsigned long long)p->after, p->fits ? "within the limit" : "still over it");
