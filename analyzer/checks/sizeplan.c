@@ -407,7 +407,9 @@ struct ranked {
 
 static int cmp_ranked(const void *x, const void *y)
 {
-    return cmp_dist(&((const struct ranked *)x)->d, &((const struct ranked *)y)->d);
+    const struct ranked *a = x, *b = y;
+    int c = cmp_dist(&a->d, &b->d);
+    return c ? c : (a->from > b->from) - (a->from < b->from); /* the same on every run */
 }
 
 static int cmp_item(const void *x, const void *y)
