@@ -1,0 +1,356 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The size plan's savings (sizeplan_int.h): which members can go, and why. Each pass marks
+ * the members it takes, so that nothing is counted twice: the removable kinds first, then
+ * the runtime's own packages, the vendored copies, and what strip would take out of the
+ * rest.
+ */
+#include <ctype.h>
+#include <elf.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "image.h"
+#include "sizeplan_int.h"
+#include "xalloc.h"
+
+/* Files in dist-info / egg-info directories that nothing reads once installed: pip's
+ * bookkeeping and setuptools' build lists. METADATA (importlib.metadata.version), RECORD
+ * (importlib.metadata.files), entry_points.txt, top_level.txt, WHEEL (what abiscan reads
+ * the wheel's tags from) and licence files (which their licences ask to keep) stay. */
+static const char *const unread_info[] = {
+    "INSTALLER",
+    "REQUESTED",
+    "direct_url.json",
+    "SOURCES.txt",
+    "dependency_links.txt",
+    "not-zip-safe",
+    "zip-safe",
+    NULL,
+};
+
+static const char *const source_ext[] = {
+    ".c", ".cc", ".cpp", ".cxx", ".h", ".hh", ".hpp", ".hxx", ".pyx", ".pxd", ".pxi", NULL,
+};
+
+static const char *base_of(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
+static bool ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), k = strlen(suffix);
+    return n >= k && !strcmp(s + n - k, suffix);
+}
+
+static bool in_list(const char *s, const char *const *list)
+{
+    for (size_t i = 0; list[i]; i++) {
+        if (!strcmp(s, list[i])) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Whether the directory part of path has a component ending in suffix. */
+static bool dir_component_ends(const char *path, const char *suffix)
+{
+    const char *p = path, *slash;
+    size_t k = strlen(suffix);
+
+    while ((slash = strchr(p, '/')) != NULL) {
+        if ((size_t)(slash - p) >= k && !memcmp(slash - k, suffix, k)) {
+            return true;
+        }
+        p = slash + 1;
+    }
+    return false;
+}
+
+/* The length of path up to and including a tests/ or test/ directory that is not at the
+ * top of rel (the path below its sys.path entry): 0 when there is none. */
+static size_t tests_tree(const char *path, const char *rel)
+{
+    const char *p = strchr(rel, '/'), *next;
+
+    while (p && (next = strchr(p + 1, '/')) != NULL) {
+        size_t n = (size_t)(next - p - 1);
+        if ((n == 5 && !memcmp(p + 1, "tests", 5)) || (n == 4 && !memcmp(p + 1, "test", 4))) {
+            return (size_t)(next - path) + 1;
+        }
+        p = next;
+    }
+    return 0;
+}
+
+/* A __pycache__ file Lambda's Python never reads: an optimisation level (Lambda runs
+ * without -O), another implementation's or another version's tag. */
+static bool unread_pyc(const char *path, const char *tag)
+{
+    const char *base = base_of(path), *dot;
+
+    if (!ends_with(path, ".pyc") || !dir_component_ends(path, "__pycache__") ||
+        (size_t)(base - path) < 12 || memcmp(base - 12, "__pycache__/", 12) != 0) {
+        return false;
+    }
+    if (strstr(base, ".opt-")) {
+        return true;
+    }
+    if (!tag || !(dot = strchr(base, '.'))) {
+        return false;
+    }
+    return strncmp(dot + 1, tag, strlen(tag)) != 0 || dot[1 + strlen(tag)] != '.';
+}
+
+/* PEP 503: lower case, runs of -_. as one -. */
+static bool same_dist_name(const char *a, const char *b)
+{
+    for (;;) {
+        bool sa = *a == '-' || *a == '_' || *a == '.', sb = *b == '-' || *b == '_' || *b == '.';
+        if (sa && sb) {
+            while (*a == '-' || *a == '_' || *a == '.') {
+                a++;
+            }
+            while (*b == '-' || *b == '_' || *b == '.') {
+                b++;
+            }
+            continue;
+        }
+        if (tolower((unsigned char)*a) != tolower((unsigned char)*b)) {
+            return false;
+        }
+        if (!*a) {
+            return true;
+        }
+        a++;
+        b++;
+    }
+}
+
+static struct size_item *add_item(struct size_plan *p, enum size_kind k, size_t input, char *path,
+                                  uint64_t bytes, char *detail)
+{
+    static const struct size_item zero;
+    struct size_item *it;
+
+    ALLOC_GROW(p->items, p->items_nr + 1, p->items_alloc);
+    it = &p->items[p->items_nr++];
+    *it = zero;
+    it->kind = k;
+    it->input = input;
+    it->path = path;
+    it->bytes = bytes;
+    it->files = 1;
+    it->detail = detail;
+    return it;
+}
+
+/* Each member's removable kind: the first that applies, so nothing is counted twice. */
+void sizeplan_classify(struct building *b, const char *tag)
+{
+    for (size_t i = 0; i < b->nr; i++) {
+        const struct member *m = &b->img->members[b->members[i]];
+        const char *rel = m->on_site ? m->path + m->site_off : m->path;
+        const char *base = base_of(m->path);
+        bool info =
+            dir_component_ends(m->path, ".dist-info") || dir_component_ends(m->path, ".egg-info");
+        size_t tree = m->on_site && !info ? tests_tree(m->path, rel) : 0;
+        int k = -1;
+
+        if (m->raw_path || m->link_target) {
+            continue; /* a name zip -x cannot be given as it is, a link: left alone */
+        }
+        if (tree) {
+            k = SIZE_TESTS;
+        } else if (unread_pyc(m->path, tag)) {
+            k = SIZE_PYCACHE;
+        } else if (info && in_list(base, unread_info)) {
+            k = SIZE_DISTINFO;
+        } else if (!info && strchr(base, '.')) {
+            for (size_t e = 0; source_ext[e] && k < 0; e++) {
+                k = ends_with(base, source_ext[e]) ? SIZE_SOURCES : -1;
+            }
+        }
+        b->kind[b->members[i]] = (signed char)k;
+        if (k < 0) {
+            continue;
+        }
+        b->p->saving[k] += m->size;
+        b->p->count[k]++;
+        if (k == SIZE_TESTS) {
+            /* One item per tree: "pandas/tests/" with its files, "pandas/tests/" + "*" for zip. */
+            void *at = strmap_get(&b->trees, m->path, tree);
+            if (at) {
+                struct size_item *it = &b->p->items[(size_t)(uintptr_t)at - 1];
+                it->bytes += m->size;
+                it->files++;
+            } else {
+                add_item(b->p, SIZE_TESTS, m->input, xstrndup(m->path, tree), m->size, NULL);
+                strmap_put(&b->trees, m->path, tree, (void *)(uintptr_t)b->p->items_nr);
+            }
+        } else {
+            add_item(b->p, (enum size_kind)k, m->input, xstrdup(m->path), m->size, NULL);
+        }
+    }
+}
+
+/* Distributions the runtime provides: all of their files that are still there. One pass
+ * over the members, each distribution judged once (a hostile bundle may hold many). */
+void sizeplan_provided(struct building *b, const struct strvec *names)
+{
+    const struct image *img = b->img;
+    signed char *listed = xcalloc(img->dists_nr + 1, sizeof(*listed)); /* 0 unknown, 1, -1 */
+    size_t *item = xcalloc(img->dists_nr + 1, sizeof(*item));          /* index + 1 */
+
+    for (size_t i = 0; names && i < b->nr; i++) {
+        const struct member *m = &img->members[b->members[i]];
+        const struct distribution *dist = m->dist;
+        size_t d = dist ? (size_t)(dist - img->dists) : 0;
+        struct size_item *it;
+        if (!dist || b->kind[b->members[i]] >= 0) {
+            continue;
+        }
+        if (!listed[d]) {
+            listed[d] = -1;
+            for (size_t n = 0; n < names->nr && listed[d] < 0; n++) {
+                listed[d] = same_dist_name(dist->name, names->v[n]) ? 1 : -1;
+            }
+        }
+        if (listed[d] < 0) {
+            continue;
+        }
+        b->kind[b->members[i]] = SIZE_PROVIDED;
+        if (!item[d]) {
+            const char *top = dist->top_level.nr ? dist->top_level.v[0] : dist->info_dir;
+            it = add_item(b->p, SIZE_PROVIDED, m->input,
+                          xasprintf("%s%s%s/", dist->root, *dist->root ? "/" : "", top), 0,
+                          xasprintf("%s%s%s", dist->name, dist->version ? " " : "",
+                                    dist->version ? dist->version : ""));
+            it->files = 0;
+            item[d] = b->p->items_nr;
+        }
+        it = &b->p->items[item[d] - 1];
+        it->bytes += m->size;
+        it->files++;
+        b->p->saving[SIZE_PROVIDED] += m->size;
+        b->p->count[SIZE_PROVIDED]++;
+    }
+    free(listed);
+    free(item);
+}
+
+/* ELF files that carry what strip removes, and are not left out already. */
+void sizeplan_debug(struct building *b)
+{
+    for (size_t i = 0; i < b->nr; i++) {
+        const struct member *m = &b->img->members[b->members[i]];
+        uint64_t bytes;
+        if (!m->elf || b->kind[b->members[i]] >= 0 || m->raw_path) {
+            continue;
+        }
+        bytes = m->elf->debug_bytes + m->elf->symtab_bytes;
+        if (!bytes) {
+            continue;
+        }
+        add_item(b->p, SIZE_DEBUG, m->input, xstrdup(m->path), bytes,
+                 xstrdup(m->elf->machine == EM_AARCH64 ? "aarch64-linux-gnu-strip --strip-unneeded"
+                                                       : "strip --strip-unneeded"));
+        b->p->saving[SIZE_DEBUG] += bytes;
+        b->p->count[SIZE_DEBUG]++;
+    }
+}
+
+/* A shared library that may be a copy of another: what is compared, copied out so that
+ * qsort needs no context (plans are built on several threads at once). */
+struct copy {
+    uint64_t size;
+    uint32_t crc;
+    const char *soname, *path;
+    size_t member;
+};
+
+static int cmp_copy(const void *x, const void *y)
+{
+    const struct copy *a = x, *b = y;
+    if (a->size != b->size) {
+        return a->size < b->size ? -1 : 1;
+    }
+    if (a->crc != b->crc) {
+        return a->crc < b->crc ? -1 : 1;
+    }
+    return strcmp(a->path, b->path);
+}
+
+static int cmp_soname(const void *x, const void *y)
+{
+    const struct copy *a = x, *b = y;
+    int c = strcmp(a->soname, b->soname);
+    return c ? c : strcmp(a->path, b->path);
+}
+
+static bool same_dir(const char *a, const char *b)
+{
+    const char *sa = strrchr(a, '/'), *sb = strrchr(b, '/');
+    size_t la = sa ? (size_t)(sa - a) : 0, lb = sb ? (size_t)(sb - b) : 0;
+    return la == lb && !memcmp(a, b, la);
+}
+
+static void duplicate(struct building *b, const struct copy *c, char *why)
+{
+    const struct member *m = &b->img->members[c->member];
+
+    b->kind[c->member] = SIZE_DUPLICATE;
+    add_item(b->p, SIZE_DUPLICATE, m->input, xstrdup(m->path), m->size, why);
+    b->p->saving[SIZE_DUPLICATE] += m->size;
+    b->p->count[SIZE_DUPLICATE]++;
+}
+
+/* A shared library vendored twice: the same bytes (size and CRC-32), or the same SONAME in
+ * another directory. Every copy after the first (by path) is the saving. */
+void sizeplan_duplicates(struct building *b)
+{
+    const struct image *img = b->img;
+    struct copy *c = xcalloc(b->nr + 1, sizeof(*c)), *so = xcalloc(b->nr + 1, sizeof(*so));
+    size_t n = 0, s = 0;
+
+    for (size_t i = 0; i < b->nr; i++) {
+        const struct member *m = &img->members[b->members[i]];
+        struct copy one = {m->size, m->crc, NULL, m->path, b->members[i]};
+        if (m->role != ROLE_LIBRARY || !m->elf || b->kind[b->members[i]] >= 0 || m->raw_path) {
+            continue;
+        }
+        one.soname = m->elf->soname;
+        if (m->crc_known && m->size) {
+            c[n++] = one;
+        }
+        if (one.soname) {
+            so[s++] = one;
+        }
+    }
+    qsort(c, n, sizeof(*c), cmp_copy);
+    for (size_t i = 1, first = 0; i < n; i++) {
+        if (c[i].size != c[first].size || c[i].crc != c[first].crc) {
+            first = i;
+            continue;
+        }
+        duplicate(b, &c[i], xasprintf("the same bytes as %s", c[first].path));
+    }
+    qsort(so, s, sizeof(*so), cmp_soname);
+    for (size_t i = 1, first = 0; i < s; i++) {
+        if (strcmp(so[i].soname, so[first].soname) != 0) {
+            first = i;
+            continue;
+        }
+        if (b->kind[so[i].member] < 0 && b->kind[so[first].member] != SIZE_DUPLICATE &&
+            !same_dir(so[i].path, so[first].path)) {
+            duplicate(b, &so[i],
+                      xasprintf("the same SONAME (%s) as %s", so[i].soname, so[first].path));
+        }
+    }
+    free(c);
+    free(so);
+}
