@@ -2,7 +2,6 @@
 /* .abiscan.yaml: found upwards to the repository root, read, validated, checked. */
 #include "config.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +10,7 @@
 #include "jsonread.h"
 #include "jsonschema.h"
 #include "pathglob.h"
+#include "readfile.h"
 #include "xalloc.h"
 #include "yamljson.h"
 
@@ -244,30 +244,6 @@ static int schema_error(const struct cctx *c, struct diag *d)
     return fail_at(c, strcmp(msg, "(top level)") ? msg : "", "%s", sep + 2);
 }
 
-static int slurp(char **out, size_t *len, const char *path, struct diag *d)
-{
-    FILE *f = fopen(path, "rb");
-    size_t n;
-
-    *out = NULL;
-    if (!f) {
-        return diag_set(d, DIAG_IO, "cannot open '%s': %s", path, strerror(errno));
-    }
-    *out = xmalloc(CONFIG_FILE_MAX + 1);
-    n = fread(*out, 1, CONFIG_FILE_MAX + 1, f);
-    if (ferror(f) || n > CONFIG_FILE_MAX) {
-        int e = errno;
-        fclose(f);
-        free(*out);
-        *out = NULL;
-        return diag_set(d, DIAG_IO, "cannot read '%s': %s", path,
-                        n > CONFIG_FILE_MAX ? "larger than 1 MiB" : strerror(e));
-    }
-    fclose(f);
-    *len = n;
-    return 0;
-}
-
 int config_load(struct config *out, const char *path, const struct datadir *dd, struct diag *d)
 {
     struct yamljson_lines lines = {0};
@@ -279,7 +255,8 @@ int config_load(struct config *out, const char *path, const struct datadir *dd, 
 
     memset(out, 0, sizeof(*out));
     out->file = xstrdup(path);
-    if (slurp(&text, &len, path, d) != 0 || jsonread_file(&schema, schema_path, d) != 0) {
+    if (!(text = readfile(path, CONFIG_FILE_MAX, "larger than 1 MiB", &len, d)) ||
+        jsonread_file(&schema, schema_path, d) != 0) {
         goto out;
     }
     if (yamljson_parse(&root, &lines, text, len, d) != 0) {

@@ -9,47 +9,16 @@
 #include <string.h>
 
 #include "jsonschema.h"
+#include "readfile.h"
 #include "xalloc.h"
 
 /* Data files are small; anything past this is not a rules file. */
 #define JSON_FILE_MAX (16u << 20)
 
-static char *slurp(const char *path, size_t *len, struct diag *d)
-{
-    FILE *f = fopen(path, "rb");
-    char *buf = NULL;
-    size_t n = 0, alloc = 0;
-
-    if (!f) {
-        diag_set(d, DIAG_IO, "cannot open '%s': %s", path, strerror(errno));
-        return NULL;
-    }
-    for (;;) {
-        size_t got;
-        ALLOC_GROW(buf, n + 4096 + 1, alloc);
-        got = fread(buf + n, 1, alloc - n - 1, f);
-        n += got;
-        if (got == 0 || n > JSON_FILE_MAX) {
-            break;
-        }
-    }
-    if (ferror(f) || n > JSON_FILE_MAX) {
-        diag_set(d, DIAG_IO, "cannot read '%s': %s", path,
-                 n > JSON_FILE_MAX ? "file too large" : strerror(errno));
-        free(buf);
-        fclose(f);
-        return NULL;
-    }
-    fclose(f);
-    buf[n] = '\0';
-    *len = n;
-    return buf;
-}
-
 int jsonread_file(cJSON **out, const char *path, struct diag *d)
 {
     size_t len = 0;
-    char *text = slurp(path, &len, d);
+    char *text = readfile(path, JSON_FILE_MAX, "file too large", &len, d);
     const char *end = NULL;
 
     *out = NULL;

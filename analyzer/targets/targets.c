@@ -2,13 +2,13 @@
 /* Declarations read and recognised by content; the helpers the readers share. */
 #include "targets_int.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "path.h"
+#include "readfile.h"
 #include "xalloc.h"
 #include "yamljson.h"
 
@@ -17,38 +17,6 @@
 #define TDOC_MAX_NODES 4000000
 #define TDOC_MAX_SCALAR (1u << 20)
 #define TDOC_MAX_DEPTH 64
-
-static char *slurp(const char *path, size_t *len, struct diag *d)
-{
-    FILE *f = fopen(path, "rb");
-    char *buf = NULL;
-    size_t n = 0, alloc = 0;
-
-    if (!f) {
-        diag_set(d, DIAG_IO, "cannot open '%s': %s", path, strerror(errno));
-        return NULL;
-    }
-    for (;;) {
-        size_t got;
-        ALLOC_GROW(buf, n + 65536 + 1, alloc);
-        got = fread(buf + n, 1, alloc - n - 1, f);
-        n += got;
-        if (got == 0 || n > TARGETS_FILE_MAX) {
-            break;
-        }
-    }
-    if (ferror(f) || n > TARGETS_FILE_MAX) {
-        diag_set(d, DIAG_IO, "cannot read '%s': %s", path,
-                 n > TARGETS_FILE_MAX ? "file too large (at most 256 MiB)" : strerror(errno));
-        free(buf);
-        fclose(f);
-        return NULL;
-    }
-    fclose(f);
-    buf[n] = '\0';
-    *len = n;
-    return buf;
-}
 
 static int parse_json(cJSON **out, const char *path, const char *text, size_t len, struct diag *d)
 {
@@ -71,7 +39,7 @@ int tdoc_read(cJSON **out, const char *path, struct diag *d)
     static const struct yamljson_opts yaml = {true, TDOC_MAX_DEPTH, TDOC_MAX_NODES, TDOC_MAX_SCALAR,
                                               false};
     size_t len = 0, skip;
-    char *text = slurp(path, &len, d);
+    char *text = readfile(path, TARGETS_FILE_MAX, "file too large (at most 256 MiB)", &len, d);
     int rc;
 
     *out = NULL;
