@@ -77,7 +77,7 @@ static void checks__needed_agrees_with_os_data(void **state)
     size_t rows = 0;
 
     (void)state;
-    testimg_data(&dd);
+    testdata_load(&dd);
     const struct profiles *ps = datadir_profiles(&dd);
     for (size_t pi = 0; pi < ps->nr; pi++) {
         const struct profile *p = &ps->v[pi];

@@ -15,28 +15,9 @@
 
 #include "config.h"
 #include "datadir.h"
+#include "testdata.h"
 #include "xalloc.h"
 #include "yamljson.h"
-
-static struct datadir dd;
-
-static int setup(void **state)
-{
-    struct diag d = DIAG_INIT;
-
-    (void)state;
-    if (datadir_load(&dd, getenv("ABISCAN_TEST_RULES"), &d) != 0) {
-        fail_msg("%s", d.msg);
-    }
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    datadir_release(&dd);
-    return 0;
-}
 
 static void config__yaml_types_and_lines(void **state)
 {
@@ -115,7 +96,7 @@ static int load(struct config *c, const char *text, struct diag *d)
     assert_true(fd >= 0);
     assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
     close(fd);
-    rc = config_load(c, path, &dd, d);
+    rc = config_load(c, path, &testdata_dd, d);
     unlink(path);
     return rc;
 }
@@ -181,5 +162,5 @@ int main(void)
         cmocka_unit_test(config__errors_name_line_and_key),
         cmocka_unit_test(config__loads_and_resolves),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, testdata_setup, testdata_teardown);
 }

@@ -17,33 +17,14 @@
 #include "fingerprint.h"
 #include "gate.h"
 #include "report.h"
+#include "testdata.h"
 #include "xalloc.h"
-
-static struct datadir dd;
-
-static int setup(void **state)
-{
-    struct diag d = DIAG_INIT;
-
-    (void)state;
-    if (datadir_load(&dd, getenv("ABISCAN_TEST_RULES"), &d) != 0) {
-        fail_msg("%s", d.msg);
-    }
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    datadir_release(&dd);
-    return 0;
-}
 
 static void add(struct findings *fs, const char *rule, const char *path, const char *found)
 {
     struct finding *f = findings_push(fs);
 
-    f->rule = rules_find(&dd.rules, rule);
+    f->rule = rules_find(&testdata_dd.rules, rule);
     f->severity = f->rule->severity;
     f->path = xstrdup(path);
     f->found = xstrdup(found);
@@ -125,8 +106,9 @@ static void gate__formats_survive_hostile_names(void **state)
     struct gate g = {0};
     struct config_suppression s[] = {sup("ABI001", "keep/**", -1)};
     struct gate_rules rules = {s, 1, NULL, 0};
-    struct report r = {"abiscan", "0", profiles_find(&dd.profiles, "python3.12", "x86_64"),
-                       dir_input, 1, &fs, SEV_ERROR, false, 0, NULL, 0, &dd.rules, &g, true};
+    struct report r = {"abiscan", "0", profiles_find(&testdata_dd.profiles, "python3.12", "x86_64"),
+                       dir_input, 1, &fs, SEV_ERROR, false, 0, NULL, 0,
+                       &testdata_dd.rules, &g, true};
     char *out;
 
     (void)state;
@@ -170,5 +152,5 @@ int main(void)
         cmocka_unit_test(gate__fingerprint_is_rule_path_fact),
         cmocka_unit_test(gate__formats_survive_hostile_names),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, testdata_setup, testdata_teardown);
 }

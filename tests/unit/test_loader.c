@@ -19,7 +19,7 @@ static struct datadir dd;
 static int setup(void **state)
 {
     (void)state;
-    testimg_data(&dd);
+    testdata_load(&dd);
     return 0;
 }
 

@@ -15,27 +15,8 @@
 
 #include "datadir.h"
 #include "report.h"
+#include "testdata.h"
 #include "xalloc.h"
-
-static struct datadir dd;
-
-static int setup(void **state)
-{
-    struct diag d = DIAG_INIT;
-
-    (void)state;
-    if (datadir_load(&dd, getenv("ABISCAN_TEST_RULES"), &d) != 0) {
-        fail_msg("%s", d.msg);
-    }
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    datadir_release(&dd);
-    return 0;
-}
 
 static char *emit(const char *format, const struct report *r)
 {
@@ -56,7 +37,7 @@ static struct finding *add(struct findings *fs, const char *rule, enum severity 
 {
     struct finding *f = findings_push(fs);
 
-    f->rule = rules_find(&dd.rules, rule);
+    f->rule = rules_find(&testdata_dd.rules, rule);
     assert_non_null(f->rule);
     f->severity = sev;
     f->path = xstrdup(path);
@@ -82,7 +63,7 @@ static const struct report_input one_input[] = {
 static void report__text_groups_by_distribution(void **state)
 {
     struct findings fs = {0};
-    struct report r = {"abiscan", "0", profiles_find(&dd.profiles, "python3.12", "x86_64"),
+    struct report r = {"abiscan", "0", profiles_find(&testdata_dd.profiles, "python3.12", "x86_64"),
                        one_input, 1, &fs, SEV_ERROR, false, 0, NULL, 0, NULL, NULL, false};
     char *got;
 
@@ -116,7 +97,7 @@ static void report__text_groups_by_distribution(void **state)
 static void report__json_is_one_object(void **state)
 {
     struct findings fs = {0};
-    struct report r = {"abiscan", "0", profiles_find(&dd.profiles, "python3.12", "arm64"),
+    struct report r = {"abiscan", "0", profiles_find(&testdata_dd.profiles, "python3.12", "arm64"),
                        one_input, 1, &fs, SEV_ERROR, false, 0, NULL, 0, NULL, NULL, false};
     char *got;
 
@@ -138,13 +119,13 @@ static void report__matrix_says_where_it_imports(void **state)
 {
     struct findings fs = {0};
     struct report_verdict v[3] = {
-        {.profile = profiles_find(&dd.profiles, "python3.11", "x86_64"),
+        {.profile = profiles_find(&testdata_dd.profiles, "python3.11", "x86_64"),
          .imports = true,
          .deploys = true},
-        {.profile = profiles_find(&dd.profiles, "python3.12", "x86_64"),
+        {.profile = profiles_find(&testdata_dd.profiles, "python3.12", "x86_64"),
          .errors = 1,
          .deploys = true},
-        {.profile = profiles_find(&dd.profiles, "python3.6", "x86_64"),
+        {.profile = profiles_find(&testdata_dd.profiles, "python3.6", "x86_64"),
          .errors = 1,
          .imports = true},
     };
@@ -187,7 +168,7 @@ static const struct report_input three[] = {
 static void report__text_groups_by_input(void **state)
 {
     struct findings fs = {0};
-    struct report r = {"abiscan", "0", profiles_find(&dd.profiles, "python3.12", "x86_64"),
+    struct report r = {"abiscan", "0", profiles_find(&testdata_dd.profiles, "python3.12", "x86_64"),
                        three, 4, &fs, SEV_ERROR, false, 0, NULL, 0, NULL, NULL, false};
     size_t t[4];
     char *got;
@@ -227,7 +208,7 @@ static void report__text_groups_by_input(void **state)
 static void report__jsonl_is_a_line_per_function(void **state)
 {
     struct findings fs = {0};
-    struct report r = {"abiscan", "0", profiles_find(&dd.profiles, "python3.12", "x86_64"),
+    struct report r = {"abiscan", "0", profiles_find(&testdata_dd.profiles, "python3.12", "x86_64"),
                        three, 4, &fs, SEV_ERROR, false, 0, NULL, 0, NULL, NULL, false};
     char *got, *line, *save = NULL;
     size_t n = 0;
@@ -256,7 +237,7 @@ static void report__jsonl_is_a_line_per_function(void **state)
 static void report__unreadable_fails_every_format(void **state)
 {
     struct findings fs = {0};
-    struct report r = {"abiscan", "0", profiles_find(&dd.profiles, "python3.12", "x86_64"),
+    struct report r = {"abiscan", "0", profiles_find(&testdata_dd.profiles, "python3.12", "x86_64"),
                        three, 4, &fs, SEV_ERROR, false, 0, NULL, 0, NULL, NULL, false};
     static const struct {
         const char *format, *says;
@@ -299,5 +280,5 @@ int main(void)
         cmocka_unit_test(report__unreadable_fails_every_format),
         cmocka_unit_test(report__names_its_formats),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, testdata_setup, testdata_teardown);
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Images built by hand for the unit tests of the loader, the filesystem view and the
- * checks: members with the ELF facts a test needs, and the shipped data loaded once.
+ * checks: members with the ELF facts a test needs, and the shipped data (testdata.h).
  * Header-only (static functions), included by one test file each.
  *
  * Ownership: everything added belongs to the image (image_release() frees it).
@@ -15,6 +15,7 @@
 
 #include "datadir.h"
 #include "image.h"
+#include "testdata.h"
 #include "xalloc.h"
 
 /* An input of the image: a function bundle or a layer, named name. */
@@ -84,16 +85,6 @@ static inline struct member *testimg_link(struct image *img, size_t input, const
 
     m->link_target = xstrdup(target);
     return m;
-}
-
-/* The shipped data (rules/), from $ABISCAN_TEST_RULES; fails the test when it cannot. */
-static inline void testimg_data(struct datadir *dd)
-{
-    struct diag d = DIAG_INIT;
-
-    if (datadir_load(dd, getenv("ABISCAN_TEST_RULES"), &d) != 0) {
-        fail_msg("cannot load the rules: %s", d.msg);
-    }
 }
 
 #endif
