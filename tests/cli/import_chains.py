@@ -31,8 +31,9 @@ import struct
 import subprocess
 import sys
 
+from hostimport import Tally, abiscan_findings, host_imports, sh
+
 EXT = ".cpython-311-x86_64-linux-gnu.so"
-PY = "/usr/bin/python3"
 
 MODULE = r"""
 #include <Python.h>
@@ -46,9 +47,6 @@ static struct PyModuleDef def = {PyModuleDef_HEAD_INIT, "_m", NULL, -1, methods}
 PyMODINIT_FUNC PyInit__m(void) { return PyModule_Create(&def); }
 """
 
-
-def sh(*cmd, cwd=None):
-    subprocess.run(cmd, check=True, cwd=cwd)
 
 
 def lib(root, rel, soname, fn, needs=(), calls=(), ldflags=()):
@@ -160,33 +158,18 @@ def build(work):
     return chains
 
 
-def imports(root):
-    env = {k: v for k, v in os.environ.items() if k not in ("LD_LIBRARY_PATH", "PYTHONPATH")}
-    p = subprocess.run([PY, "-c", "import sys; sys.path.insert(0, sys.argv[1]); "
-                        "import pkg._m; print(pkg._m.touch())", root],
-                       capture_output=True, text=True, env=env)
-    return p.returncode == 0, (p.stderr.strip().splitlines() or [""])[-1]
-
-
-def findings(abiscan, root):
-    p = subprocess.run([abiscan, "-r", "python3.11", "-f", "json", root],
-                       capture_output=True, text=True)
-    if p.returncode not in (0, 1):
-        raise ValueError(f"abiscan exit {p.returncode}: {p.stderr.strip()}")
-    return [f for f in json.loads(p.stdout)["findings"] if f["slug"] == "needed-not-found"]
-
 
 def main():
     abiscan, work = sys.argv[1], sys.argv[2]
     os.makedirs(work, exist_ok=True)
-    ok = bad = 0
+    tally = Tally()
     for name, (root, missing) in build(work).items():
-        imported, why = imports(root)
+        imported, why = host_imports(root, "import pkg._m; print(pkg._m.touch())")
         try:
-            found = findings(abiscan, root)
+            found = [f for f in abiscan_findings(abiscan, root)
+                     if f["slug"] == "needed-not-found"]
         except (ValueError, json.JSONDecodeError, KeyError) as e:
-            print(f"not ok - {name}: {e}")
-            bad += 1
+            tally.failed(name, e)
             continue
         errors = [f for f in found if f["severity"] == "error"]
         problems = []
@@ -204,14 +187,8 @@ def main():
             problems.append("the plugin library nothing loads gets no warning")
         if name == "unreached" and any(f["path"].startswith("pkg.libs/") for f in found):
             problems.append("a leftover in pkg.libs/ that nothing loads is reported")
-        if problems:
-            print(f"not ok - {name}: " + "; ".join(problems))
-            bad += 1
-        else:
-            print(f"ok - {name}: import {'works' if imported else 'fails: ' + why}; abiscan agrees")
-            ok += 1
-    print(f"{ok} passed, {bad} failed")
-    return 1 if bad or not ok else 0
+        tally.case(name, problems, imported, why)
+    return tally.status()
 
 
 if __name__ == "__main__":

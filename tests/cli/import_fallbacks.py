@@ -26,7 +26,8 @@ import shutil
 import subprocess
 import sys
 
-PY = "/usr/bin/python3"
+from hostimport import Tally, abiscan_findings, host_imports, sh
+
 TAG311 = ".cpython-311-x86_64-linux-gnu.so"
 TAG310 = ".cpython-310-x86_64-linux-gnu.so"
 
@@ -61,9 +62,6 @@ except ImportError:
 touch = _impl.touch
 """
 
-
-def sh(*cmd):
-    subprocess.run(cmd, check=True)
 
 
 def write(root, rel, text):
@@ -140,33 +138,17 @@ def build(work):
     return cases
 
 
-def imports(root, statement):
-    env = {k: v for k, v in os.environ.items() if k not in ("LD_LIBRARY_PATH", "PYTHONPATH")}
-    p = subprocess.run([PY, "-c", "import sys; sys.path.insert(0, sys.argv[1]); " + statement,
-                        root], capture_output=True, text=True, env=env)
-    return p.returncode == 0, (p.stderr.strip().splitlines() or [""])[-1]
-
-
-def findings(abiscan, root):
-    env = dict(os.environ, SOURCE_DATE_EPOCH="1796083200")
-    p = subprocess.run([abiscan, "-r", "python3.11", "-f", "json", root],
-                       capture_output=True, text=True, env=env)
-    if p.returncode not in (0, 1):
-        raise ValueError(f"abiscan exit {p.returncode}: {p.stderr.strip()}")
-    return json.loads(p.stdout)["findings"]
-
 
 def main():
     abiscan, work = sys.argv[1], sys.argv[2]
     os.makedirs(work, exist_ok=True)
-    ok = bad = 0
+    tally = Tally()
     for name, (root, statement, works) in build(work).items():
-        imported, why = imports(root, statement)
+        imported, why = host_imports(root, statement)
         try:
-            found = findings(abiscan, root)
+            found = abiscan_findings(abiscan, root)
         except (ValueError, json.JSONDecodeError, KeyError) as e:
-            print(f"not ok - {name}: {e}")
-            bad += 1
+            tally.failed(name, e)
             continue
         errors = [f for f in found if f["severity"] == "error"]
         warned = [f for f in found if f["severity"] == "warning" and "pkg/" in f["path"]]
@@ -181,14 +163,8 @@ def main():
             problems.append(f"Python fails ({why}), abiscan has no error")
         if imported and not warned:
             problems.append("a fallback takes over, and abiscan does not say so (no warning)")
-        if problems:
-            print(f"not ok - {name}: " + "; ".join(problems))
-            bad += 1
-        else:
-            print(f"ok - {name}: import {'works' if imported else 'fails: ' + why}; abiscan agrees")
-            ok += 1
-    print(f"{ok} passed, {bad} failed")
-    return 1 if bad or not ok else 0
+        tally.case(name, problems, imported, why)
+    return tally.status()
 
 
 if __name__ == "__main__":
