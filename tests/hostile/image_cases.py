@@ -125,22 +125,31 @@ def digest_lies(ctx, d):
     return path
 
 
-def digest_lies_legacy(ctx, d):
+def legacy_rewritten(ctx, d, edit):
+    """A legacy docker save of the good layer and a second one (x.py), rewritten member by
+    member: edit(ti, data, extra) gives the (TarInfo, bytes or None) pairs written instead."""
     out = os.path.join(d, "image.tar")
     tmp = os.path.join(d, "plain.tar")
     extra = layer_of([mkimage.file_member("var/task/x.py", b"1")], "none")
     mkimage.write(tmp, "docker-archive-legacy",
                   [mkimage.Image([good_layer(ctx, "none"), extra], **ENTRY)])
-    # the second layer.tar rewritten: its bytes no longer hash to the config's diff_id
     with tarfile.open(tmp) as src, tarfile.open(out, "w") as dst:
         for ti in src.getmembers():
             data = src.extractfile(ti).read() if ti.isfile() else None
-            if data == extra.tar:
-                data = mkimage.tar_of_members([mkimage.file_member("var/task/y.py", b"22")])
-                ti.size = len(data)
-            dst.addfile(ti, io.BytesIO(data) if data is not None else None)
+            for t, b in edit(ti, data, extra):
+                dst.addfile(t, io.BytesIO(b) if b is not None else None)
     os.unlink(tmp)
     return out
+
+
+def digest_lies_legacy(ctx, d):
+    def edit(ti, data, extra):
+        # the second layer.tar rewritten: its bytes no longer hash to the config's diff_id
+        if data == extra.tar:
+            data = mkimage.tar_of_members([mkimage.file_member("var/task/y.py", b"22")])
+            ti.size = len(data)
+        return [(ti, data)]
+    return legacy_rewritten(ctx, d, edit)
 
 
 def whiteouts_climb(ctx, d):
@@ -294,45 +303,27 @@ def layout_blob_link(ctx, d):
 
 
 def layer_path_escapes(ctx, d):
-    out = os.path.join(d, "image.tar")
-    tmp = os.path.join(d, "plain.tar")
-    mkimage.write(tmp, "docker-archive-legacy", [mkimage.Image(
-        [good_layer(ctx, "none"), layer_of([mkimage.file_member("var/task/x.py", b"1")], "none")],
-        **ENTRY)])
-    with tarfile.open(tmp) as src, tarfile.open(out, "w") as dst:
-        for ti in src.getmembers():
-            data = src.extractfile(ti).read() if ti.isfile() else None
-            if ti.name == "manifest.json":
-                man = json.loads(data)
-                man[0]["Layers"][1] = "../../../../etc/passwd"
-                data = json.dumps(man).encode()
-                ti.size = len(data)
-            dst.addfile(ti, io.BytesIO(data) if data is not None else None)
-    os.unlink(tmp)
-    return out
+    def edit(ti, data, extra):
+        if ti.name == "manifest.json":
+            man = json.loads(data)
+            man[0]["Layers"][1] = "../../../../etc/passwd"
+            data = json.dumps(man).encode()
+            ti.size = len(data)
+        return [(ti, data)]
+    return legacy_rewritten(ctx, d, edit)
 
 
 def outer_link_loop(ctx, d):
     """A legacy docker save whose second layer.tar is a link to a link to itself."""
-    out = os.path.join(d, "image.tar")
-    tmp = os.path.join(d, "plain.tar")
-    extra = layer_of([mkimage.file_member("var/task/x.py", b"1")], "none")
-    mkimage.write(tmp, "docker-archive-legacy",
-                  [mkimage.Image([good_layer(ctx, "none"), extra], **ENTRY)])
-    with tarfile.open(tmp) as src, tarfile.open(out, "w") as dst:
-        for ti in src.getmembers():
-            data = src.extractfile(ti).read() if ti.isfile() else None
-            if data == extra.tar:
-                a = tarfile.TarInfo(ti.name)
-                a.type, a.linkname = tarfile.SYMTYPE, "loop.tar"
-                b = tarfile.TarInfo(os.path.dirname(ti.name) + "/loop.tar")
-                b.type, b.linkname = tarfile.SYMTYPE, "layer.tar"
-                dst.addfile(a)
-                dst.addfile(b)
-                continue
-            dst.addfile(ti, io.BytesIO(data) if data is not None else None)
-    os.unlink(tmp)
-    return out
+    def edit(ti, data, extra):
+        if data != extra.tar:
+            return [(ti, data)]
+        a = tarfile.TarInfo(ti.name)
+        a.type, a.linkname = tarfile.SYMTYPE, "loop.tar"
+        b = tarfile.TarInfo(os.path.dirname(ti.name) + "/loop.tar")
+        b.type, b.linkname = tarfile.SYMTYPE, "layer.tar"
+        return [(a, None), (b, None)]
+    return legacy_rewritten(ctx, d, edit)
 
 
 def compressed_save(ctx, d):
