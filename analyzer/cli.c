@@ -174,7 +174,7 @@ void cli_print_help(FILE *out, const char *formats)
                  "     stderr says why\n");
 }
 
-static const char *normalise_arch(const char *arch)
+const char *cli_arch_name(const char *arch)
 {
     if (!strcmp(arch, "x86_64") || !strcmp(arch, "amd64")) {
         return "x86_64";
@@ -251,7 +251,7 @@ static enum cli_result apply(struct options *o, int id, const char *arg, struct 
         break;
     case OPT_ARCH:
         o->arch_given = true;
-        if (!(o->arch = normalise_arch(arg))) {
+        if (!(o->arch = cli_arch_name(arg))) {
             diag_set(d, DIAG_USAGE, "unknown architecture '%s' (x86_64 or arm64)", arg);
             return CLI_USAGE_ERROR;
         }

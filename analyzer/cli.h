@@ -64,6 +64,10 @@ struct options {
 
 enum cli_result { CLI_OK, CLI_HELP, CLI_VERSION, CLI_USAGE_ERROR };
 
+/** An architecture as Lambda names it ("x86_64", "arm64") for any of its spellings (amd64,
+ * aarch64), or NULL. */
+const char *cli_arch_name(const char *arch);
+
 /** Fill o from argv. CLI_USAGE_ERROR comes with d set. */
 enum cli_result cli_parse(struct options *o, int argc, char **argv, struct diag *d);
 

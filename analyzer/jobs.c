@@ -107,24 +107,13 @@ static int from_bundles(struct jobs *js, const struct options *o, const struct d
     return 0;
 }
 
-static const char *normalise_arch(const char *arch)
-{
-    if (!strcmp(arch, "x86_64") || !strcmp(arch, "amd64")) {
-        return "x86_64";
-    }
-    if (!strcmp(arch, "arm64") || !strcmp(arch, "aarch64")) {
-        return "arm64";
-    }
-    return NULL;
-}
-
 /* The target of a declared Python function: the command line's --runtime and --arch over
  * what it declares; an architecture Lambda does not have is an error. */
 static void declared_target(struct job *j, const struct target_fn *fn, const struct options *cli,
                             const struct datadir *dd, const char *source)
 {
     const char *runtime = cli->runtime ? cli->runtime : fn->runtime;
-    const char *arch = cli->arch_given ? cli->arch : fn->arch ? normalise_arch(fn->arch) : "x86_64";
+    const char *arch = cli->arch_given ? cli->arch : fn->arch ? cli_arch_name(fn->arch) : "x86_64";
     struct diag d = DIAG_INIT;
     char *where;
 

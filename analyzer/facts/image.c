@@ -204,8 +204,8 @@ size_t image_view_of(const struct image *img, const struct member *m)
     return img->inputs[m->input].view;
 }
 
-/* The file at abs as view sees it, among the (sorted) entries for that path. */
-static const struct image_file *in_view(const struct image *img, size_t view, const char *abs)
+/* The first of the (sorted) files whose path is not below abs. */
+static size_t first_not_below(const struct image *img, const char *abs)
 {
     size_t lo = 0, hi = img->files_nr;
 
@@ -217,6 +217,14 @@ static const struct image_file *in_view(const struct image *img, size_t view, co
             hi = mid;
         }
     }
+    return lo;
+}
+
+/* The file at abs as view sees it, among the (sorted) entries for that path. */
+static const struct image_file *in_view(const struct image *img, size_t view, const char *abs)
+{
+    size_t lo = first_not_below(img, abs);
+
     for (; lo < img->files_nr && !strcmp(img->files[lo].abs, abs); lo++) {
         if (img->files[lo].view == view) {
             return &img->files[lo];
@@ -252,16 +260,8 @@ const struct member *image_lookup(const struct image *img, size_t view, const ch
 
 bool image_has_below(const struct image *img, size_t view, const char *abs)
 {
-    size_t lo = 0, hi = img->files_nr, n = strlen(abs);
+    size_t lo = first_not_below(img, abs), n = strlen(abs);
 
-    while (lo < hi) { /* the first entry not below abs */
-        size_t mid = lo + (hi - lo) / 2;
-        if (strcmp(img->files[mid].abs, abs) < 0) {
-            lo = mid + 1;
-        } else {
-            hi = mid;
-        }
-    }
     for (; lo < img->files_nr && !strncmp(img->files[lo].abs, abs, n); lo++) {
         if (img->files[lo].abs[n] == '/' && img->files[lo].view == view) {
             return true;

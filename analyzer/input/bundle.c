@@ -260,6 +260,11 @@ int bundle_map(struct bundle_reader *r, const struct bundle_entry *e, struct bun
         memset(out, 0, sizeof(*out));
         return -1;
     }
+    return bundle_check_len(out, e, d);
+}
+
+int bundle_check_len(struct bundle_bytes *out, const struct bundle_entry *e, struct diag *d)
+{
     if (out->len != e->size) {
         bool more = out->len > e->size;
         bundle_bytes_release(out);

@@ -72,4 +72,8 @@ void bundle_add_note(struct bundle *b, char *note);
 char *bundle_entry_problem(const struct bundle *b, const char *path, uint64_t size,
                            uint64_t stored);
 
+/** 0 when out holds e's declared size; else out is released and -1 with d saying which way
+ * it differs (every whole read, mapped, inflated or streamed, ends with it). */
+int bundle_check_len(struct bundle_bytes *out, const struct bundle_entry *e, struct diag *d);
+
 #endif

@@ -167,11 +167,5 @@ int bundle_stream_whole(struct bundle_stream *s, struct bundle_bytes *out, struc
         return -1;
     }
     out->len = have + got;
-    if (out->len != e->size) {
-        bool more = out->len > e->size;
-        bundle_bytes_release(out);
-        return diag_set(d, DIAG_IO, "member has %s bytes than its declared %llu",
-                        more ? "more" : "fewer", (unsigned long long)e->size);
-    }
-    return 0;
+    return bundle_check_len(out, e, d);
 }

@@ -13,6 +13,7 @@
 
 #include "fingerprint.h"
 #include "report.h"
+#include "report_int.h"
 #include "rules.h"
 #include "utf8.h"
 #include "xalloc.h"
@@ -384,23 +385,14 @@ int report_sarif(FILE *out, const struct report *r, struct diag *d)
 {
     struct sctx c = {r, NULL, 0};
     cJSON *root = cJSON_CreateObject(), *runs = cJSON_CreateArray();
-    char *text;
-    int rc = 0;
+    int rc;
 
     c.rules_nr = report_rules(r, &c.rules);
     add_str(root, "$schema", SARIF_SCHEMA); /* §3.13.3 */
     add_str(root, "version", "2.1.0");      /* §3.13.2 */
     cJSON_AddItemToArray(runs, sarif_run(&c));
     cJSON_AddItemToObject(root, "runs", runs);
-    text = cJSON_Print(root);
-    if (!text) {
-        xalloc_die(0);
-    }
-    if (fputs(text, out) == EOF || fputc('\n', out) == EOF || ferror(out)) {
-        rc = diag_set(d, DIAG_IO, "cannot write the report");
-    }
-    cJSON_free(text);
-    cJSON_Delete(root);
+    rc = rjson_print(out, root, false, d);
     free(c.rules);
     return rc;
 }
