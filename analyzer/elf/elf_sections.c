@@ -52,14 +52,19 @@ static bool is_debug_name(const char *name)
 }
 
 /* Bytes strip would take out of the file: sections that lie inside it, by name or type. */
-static void count_strippable(struct elfinfo *v, Elf *elf, size_t shstrndx, const GElf_Shdr *sh,
-                             size_t *symtab_link)
+/* Whether the section's bytes lie inside the file (filesize bytes; NOBITS has none). */
+static bool in_file(const GElf_Shdr *sh, size_t filesize)
 {
-    size_t filesize = 0;
+    return sh->sh_type != SHT_NOBITS && sh->sh_offset <= filesize &&
+           sh->sh_size <= filesize - sh->sh_offset;
+}
+
+static void count_strippable(struct elfinfo *v, Elf *elf, size_t shstrndx, size_t filesize,
+                             const GElf_Shdr *sh, size_t *symtab_link)
+{
     const char *name;
 
-    if (sh->sh_type == SHT_NOBITS || !elf_rawfile(elf, &filesize) || sh->sh_offset > filesize ||
-        sh->sh_size > filesize - sh->sh_offset) {
+    if (!in_file(sh, filesize)) {
         return;
     }
     if (sh->sh_type == SHT_SYMTAB) {
@@ -75,7 +80,7 @@ static void count_strippable(struct elfinfo *v, Elf *elf, size_t shstrndx, const
 
 void elfread_sections(struct elfinfo *v, Elf *elf)
 {
-    size_t shstrndx = 0, symtab_link = 0;
+    size_t shstrndx = 0, symtab_link = 0, filesize = 0;
     Elf_Scn *scn = NULL, *dynsym = NULL, *versym = NULL;
     GElf_Shdr dynsym_hdr;
     struct elfread_vermap *map = xmalloc(sizeof(*map));
@@ -87,8 +92,8 @@ void elfread_sections(struct elfinfo *v, Elf *elf)
         elfread_error(v, "section headers");
         goto out;
     }
-    if (elf_getshdrstrndx(elf, &shstrndx) != 0) {
-        shstrndx = 0;
+    if (elf_getshdrstrndx(elf, &shstrndx) != 0 || !elf_rawfile(elf, &filesize)) {
+        shstrndx = 0; /* nothing counted for strip */
     }
     while ((scn = elf_nextscn(elf, scn)) != NULL) {
         GElf_Shdr mem, *sh = gelf_getshdr(scn, &mem);
@@ -97,7 +102,7 @@ void elfread_sections(struct elfinfo *v, Elf *elf)
             goto out;
         }
         if (shstrndx) {
-            count_strippable(v, elf, shstrndx, sh, &symtab_link);
+            count_strippable(v, elf, shstrndx, filesize, sh, &symtab_link);
         }
         switch (sh->sh_type) {
         case SHT_DYNAMIC:
@@ -121,9 +126,7 @@ void elfread_sections(struct elfinfo *v, Elf *elf)
     /* .symtab's own string table goes with it (never the section names' table). */
     if (symtab_link && symtab_link != shstrndx) {
         GElf_Shdr mem, *sh = gelf_getshdr(elf_getscn(elf, symtab_link), &mem);
-        size_t filesize = 0;
-        if (sh && sh->sh_type == SHT_STRTAB && elf_rawfile(elf, &filesize) &&
-            sh->sh_offset <= filesize && sh->sh_size <= filesize - sh->sh_offset) {
+        if (sh && sh->sh_type == SHT_STRTAB && in_file(sh, filesize)) {
             v->symtab_bytes += sh->sh_size;
         }
     }
