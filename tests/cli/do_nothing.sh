@@ -47,14 +47,17 @@ if sh "$repo/tests/cli/jobs_same.sh" "$fake" "$fixtures" >/dev/null 2>&1; then
 fi
 # The CI gate's end-to-end tests (issue 10): the formats' consumers, the examples, the
 # pre-commit hook, the man page and completion (which ask the binary for its options);
-# the audits' (issue 11): the progress line, the fan-out recipes.
+# the audits' (issue 11): the progress line, the fan-out recipes; the size plan's (issue
+# 14); what the binary links and loads.
 for t in "consumers/consumers.py $fake $fixtures $scratch/consumers" \
     "examples/examples.py $fake $fixtures $scratch/examples" \
     "precommit/precommit.sh $fake $fixtures $scratch/precommit $repo" \
     "doc/check_doc.sh $fake $repo" \
     "cli/progress.py $fake $fixtures" \
     "fleet/fleet.sh $fake $fixtures $scratch/fleet $repo" \
-    "images/images.py $fake $fixtures $scratch/images"; do
+    "images/images.py $fake $fixtures $scratch/images" \
+    "size/size.py $fake $fixtures $scratch/size $repo/rules" \
+    "cli/links.sh $fake $fixtures"; do
     n=$((n + 1))
     set -- $t
     script=$1
