@@ -99,7 +99,7 @@ const char *check_skipped_error(const struct check_ctx *ctx, const struct member
 char *check_render(const char *tmpl, const struct tvar *vars, size_t nvars);
 
 /*
- * Shared by the toolchain-version rules (check_toolchain.c): report m's unmet needs of
+ * Shared by the toolchain-version rules (toolchain.c): report m's unmet needs of
  * the given families. prefixes[i] names a family, ceiling_off[i] the offset of its
  * ceiling in struct profile; sysdir is where the runtime keeps the library (for the
  * loader's message).

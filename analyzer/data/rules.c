@@ -4,6 +4,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "jsonread.h"
 #include "xalloc.h"
@@ -88,6 +89,35 @@ const struct rule *rules_find(const struct ruleset *rs, const char *id)
         }
     }
     return NULL;
+}
+
+const struct rule *rules_find_name(const struct ruleset *rs, const char *name)
+{
+    for (size_t i = 0; i < rs->nr; i++) {
+        if (!strcasecmp(rs->v[i].id, name) || !strcasecmp(rs->v[i].slug, name)) {
+            return &rs->v[i];
+        }
+    }
+    return NULL;
+}
+
+char *rules_example(const char *rules_dir, const struct rule *rule, struct diag *d)
+{
+    char *path = xasprintf("%s/examples.json", rules_dir);
+    char *schema = xasprintf("%s/schema/examples.schema.json", rules_dir);
+    cJSON *root = NULL;
+    const cJSON *ex;
+    char *out = NULL;
+
+    if (jsonread_validated_by(&root, path, schema, d) == 0) {
+        ex = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(root, "examples"),
+                                              rule->id);
+        out = cJSON_IsString(ex) ? xstrdup(ex->valuestring) : NULL;
+    }
+    cJSON_Delete(root);
+    free(path);
+    free(schema);
+    return out;
 }
 
 void rules_release(struct ruleset *rs)

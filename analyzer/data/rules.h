@@ -42,6 +42,15 @@ int rules_load(struct ruleset *out, const struct datasrc *src, struct diag *d);
 /** The rule with this id, or NULL. */
 const struct rule *rules_find(const struct ruleset *rs, const char *id);
 
+/** The rule with this id or slug, case-insensitive ("abi006", "GLIBC-TOO-NEW"), or NULL. */
+const struct rule *rules_find_name(const struct ruleset *rs, const char *name);
+
+/**
+ * The rule's example finding from rules_dir/examples.json (generated from the golden cases),
+ * or NULL when it has none or the file cannot be read (d says why). Caller frees.
+ */
+char *rules_example(const char *rules_dir, const struct rule *rule, struct diag *d);
+
 void rules_release(struct ruleset *rs);
 
 #endif

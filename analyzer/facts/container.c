@@ -464,7 +464,7 @@ static char *highest(const struct member *m, const char *prefix)
 }
 
 /* The file ld.so opens for soname from an object with no run path: LD_LIBRARY_PATH, then
- * ld.so.cache, then the default directories (checks/loader.c has the whole model). Its path
+ * ld.so.cache, then the default directories (model/loader.c has the whole model). Its path
  * into *path (fresh), or NULL. */
 static const struct member *loaded(const struct container *c, const struct image *img, size_t view,
                                    const char *soname, char **path)

@@ -51,7 +51,7 @@ struct report_input {
                               * a --layer of a function), or a guess worth explaining */
     size_t files, elf_objects, extensions, distributions;
     const struct strvec *notes; /* remarks on the input as a whole */
-    /* Audits (issue 11): each function checked as a unit, against its own target. */
+    /* Audits: each function checked as a unit, against its own target. */
     const char *function;                /* the function it belongs to, as its declaration names
                                     * it (logical id, function name); NULL: none declared */
     const struct profile *profile;       /* the target it was checked against; NULL: the report's */

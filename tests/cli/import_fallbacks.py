@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: MIT
-"""import_fallbacks.py ABISCAN WORK: abiscan's import model (checks/imports.h) against the real
+"""import_fallbacks.py ABISCAN WORK: abiscan's import model (model/imports.h) against the real
 importer.
 
 Small packages are compiled here (gcc, Python.h from Debian's python3-dev), each into its own

@@ -19,7 +19,7 @@
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-/* Compiled once, as run.c does, and read-only afterwards. */
+/* Compiled once, as the application does, and read-only afterwards. */
 static struct pyname *grammar;
 static const struct pyext_name zeroed;
 

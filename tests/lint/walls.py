@@ -17,26 +17,30 @@ import shutil
 import sys
 import tempfile
 
-# What each folder may include from (its own headers always). "" is the top: main.c,
-# cli.c, run.c, which may use every layer.
+# What each folder may include from (its own headers always). app/ is the application
+# (main, the option table, the commands), which may use every layer. The top of analyzer/
+# holds folders only: a source file there is a breach.
 MAY_SEE = {
     "util": set(),
     "input": {"util"},
     "elf": {"util"},
     "data": {"util"},
     "facts": {"util", "elf", "data", "input"},
-    "checks": {"util", "elf", "data", "facts"},
+    # The models (import model, loader, symbol versions, size plan, the finding).
+    "model": {"util", "elf", "data", "facts"},
+    "checks": {"util", "elf", "data", "facts", "model"},
     # The CI gate (suppressions, baseline, fingerprints) works on findings only; the
     # emitters read what it set aside and why (SARIF suppressions, JUnit skipped).
-    "gate": {"util", "data", "checks"},
-    "report": {"util", "data", "checks", "gate"},
+    "gate": {"util", "data", "model"},
+    "report": {"util", "data", "model", "gate"},
     # Where functions are declared (aws lambda JSON, templates): read with data/'s readers.
     "targets": {"util", "data"},
-    "": {"util", "input", "elf", "data", "facts", "checks", "gate", "report", "targets"},
+    "app": {"util", "input", "elf", "data", "facts", "model", "checks", "gate", "report",
+            "targets"},
 }
-# From checks/, an emitter may see only the findings, the registry's interface and the size
-# plan (plain data, computed by checks/sizeplan.c; the image stays a forward declaration).
-REPORT_FROM_CHECKS = {"finding.h", "checks.h", "sizeplan.h"}
+# From model/, the gate and an emitter may see only the findings and the size plan (plain
+# data, computed by model/sizeplan.c; the image stays a forward declaration).
+REPORT_FROM_MODEL = {"finding.h", "sizeplan.h"}
 # Each third-party library's headers, and the folders that own it.
 THIRD_PARTY = [
     (re.compile(r"^pcre2\.h$"), {"util"}, "pcre2"),
@@ -99,10 +103,15 @@ def check(root):
                     elif src != folder and src not in MAY_SEE[folder]:
                         breaches.append(f'{at}: {folder or "the top"} may not include '
                                         f'{src}/{header}')
-                    elif folder in ("report", "gate") and src == "checks" and \
-                            header not in REPORT_FROM_CHECKS:
-                        breaches.append(f'{at}: an emitter sees only the findings of checks/ '
-                                        f'({", ".join(sorted(REPORT_FROM_CHECKS))}), not {header}')
+                    elif folder in ("report", "gate") and src == "model" and \
+                            header not in REPORT_FROM_MODEL:
+                        breaches.append(f'{at}: {folder}/ sees only the findings and the plan '
+                                        f'of model/ ({", ".join(sorted(REPORT_FROM_MODEL))}), '
+                                        f'not {header}')
+    for name in sorted(os.listdir(root)):
+        if name.endswith((".c", ".h", ".def")):
+            breaches.append(f"analyzer/{name}: a source file at the top of analyzer/; it "
+                            f"belongs in the folder of its layer (the application's: app/)")
     return breaches
 
 
@@ -113,14 +122,18 @@ def self_test():
         files = {
             "util/xalloc.h": "", "input/bundle.h": "", "input/bundle_int.h": "",
             "elf/elfinfo.h": "", "data/rules.h": "", "facts/image.h": "",
-            "checks/check.h": "", "checks/finding.h": "", "report/report.h": "",
+            "checks/check.h": "", "model/finding.h": "", "model/loader.h": "",
+            "report/report.h": "",
             "report/report_bad.c": '#include "bundle.h"\n#include "image.h"\n'
                                    '#include "elfinfo.h"\n#include "check.h"\n'
-                                   '#include "finding.h"\n#include "report.h"\n',
+                                   '#include "finding.h"\n#include "report.h"\n'
+                                   '#include "loader.h"\n',
+            "model/loader_bad.c": '#include "check.h"\n#include "image.h"\n',
             "checks/check_bad.c": '#include "bundle.h"\n#include "image.h"\n#include <zip.h>\n',
             "facts/scan_bad.c": '#include "bundle_int.h"\n#include <pcre2.h>\n',
             "util/ok.c": '#include <pcre2.h>\n#include "xalloc.h"\n',
-            "main.c": '#include "report.h"\n#include "bundle.h"\n',
+            "app/main.c": '#include "report.h"\n#include "bundle.h"\n',
+            "main.c": "",
         }
         for path, text in files.items():
             os.makedirs(os.path.join(tmp, os.path.dirname(path)), exist_ok=True)
@@ -131,7 +144,8 @@ def self_test():
             "checks/check_bad.c:1", "checks/check_bad.c:3",
             "facts/scan_bad.c:1", "facts/scan_bad.c:2",
             "report/report_bad.c:1", "report/report_bad.c:2", "report/report_bad.c:3",
-            "report/report_bad.c:4",
+            "report/report_bad.c:4", "report/report_bad.c:7", "model/loader_bad.c:1",
+            "main.c",
         ]
         places = sorted(b.split(": ")[0].replace("analyzer/", "") for b in got)
         if places != sorted(want):

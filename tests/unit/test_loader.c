@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Unit tests for the loader model (checks/loader.c): where ld.so finds a DT_NEEDED on
+ * Unit tests for the loader model (model/loader.c): where ld.so finds a DT_NEEDED on
  * Lambda. DT_RPATH only without DT_RUNPATH, then LD_LIBRARY_PATH (system directories,
  * /var/task, /var/task/lib, /opt/lib), then DT_RUNPATH, then the OS's own libraries;
  * $ORIGIN is the directory of the object that needs the library (ld.so(8)).

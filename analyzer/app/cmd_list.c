@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: MIT */
+/* --list-runtimes and --list-rules: what abiscan knows, without a bundle. */
+#include <stdio.h>
+#include <string.h>
+
+#include "command.h"
+#include "report_catalog.h"
+
+int cmd_list_runtimes(const struct options *o, const struct datadir *dd, struct diag *d)
+{
+    const struct profiles *ps = datadir_profiles(dd);
+    FILE *out = stdout;
+
+    (void)o;
+    fprintf(out, "%-11s %-7s %-6s %-7s %-18s %-6s %-9s %-10s %-12s %s\n", "RUNTIME", "ARCH",
+            "PYTHON", "ABI", "OS", "GLIBC", "GLIBCXX", "DEPRECATED", "BLOCK-CREATE",
+            "BLOCK-UPDATE");
+    for (size_t i = 0; i < ps->nr; i++) {
+        const struct profile *p = &ps->v[i];
+        fprintf(out, "%-11s %-7s %-6s %-7s %-18s %-6s %-9s %-10s %-12s %s\n", p->runtime, p->arch,
+                p->python_version, p->abi_tag, p->os_name, p->glibc_max, p->glibcxx_max,
+                p->deprecated, p->block_create, p->block_update);
+    }
+    (void)d;
+    return ABISCAN_EXIT_OK;
+}
+
+int cmd_list_rules(const struct options *o, const struct datadir *dd, struct diag *d)
+{
+    return report_catalog_list(stdout, &dd->rules, !strcmp(o->format, "json"), d) == 0
+               ? ABISCAN_EXIT_OK
+               : ABISCAN_EXIT_TROUBLE;
+}

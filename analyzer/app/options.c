@@ -1,0 +1,396 @@
+/* SPDX-License-Identifier: MIT */
+/* The option table, getopt_long over it, and help generated from it. */
+#include "options.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "version.h"
+#include "xalloc.h"
+
+enum opt_id {
+    OPT_RUNTIME = 'r',
+    OPT_ARCH = 'a',
+    OPT_FORMAT = 'f',
+    OPT_OUTPUT = 'o',
+    OPT_VERBOSE = 'v',
+    OPT_HELP = 'h',
+    OPT_VERSION = 'V',
+    OPT_FAIL_ON = 256,
+    OPT_RULES,
+    OPT_LIST_RUNTIMES,
+    OPT_COLOR,
+    OPT_MAX_MEMBER_SIZE,
+    OPT_ROLE,
+    OPT_REPORT,
+    OPT_CONFIG,
+    OPT_NO_CONFIG,
+    OPT_NO_SUPPRESS,
+    OPT_BASELINE,
+    OPT_WRITE_BASELINE,
+    OPT_LIST_RULES,
+    OPT_EXPLAIN,
+    OPT_FILES_FROM,
+    OPT_LAMBDA_CONFIG,
+    OPT_CODE_DIR,
+    OPT_TEMPLATE,
+    OPT_SHARD,
+    OPT_PLATFORM,
+    OPT_SIZE,
+    OPT_LAYER = 'l',
+    OPT_JOBS = 'j',
+    OPT_NULL = '0',
+    OPT_QUIET = 'q',
+};
+
+struct cli_option {
+    const char *group; /* a heading starts a group */
+    const char *name;
+    int id;
+    int has_arg;
+    const char *metavar;
+    const char *help;
+};
+
+static const struct cli_option table[] = {
+    {"Target", "runtime", OPT_RUNTIME, required_argument, "NAME",
+     "Lambda runtime to check against, e.g. python3.12 (see --list-runtimes); without it, "
+     "every runtime: where would the bundle import?"},
+    {NULL, "arch", OPT_ARCH, required_argument, "ARCH",
+     "function architecture: x86_64 (default) or arm64"},
+    {NULL, "layer", OPT_LAYER, required_argument, "PATH",
+     "a layer of the function (zip or directory); repeat in configuration order"},
+    {NULL, "role", OPT_ROLE, required_argument, "ROLE",
+     "the bundles are a function or a layer (default: a layer when everything in it sits "
+     "under python/, lib/ or bin/)"},
+    {NULL, "platform", OPT_PLATFORM, required_argument, "OS/ARCH",
+     "the image to check of a container image index that holds several, e.g. linux/arm64 "
+     "(default: linux/ and the function's --arch)"},
+    {NULL, "list-runtimes", OPT_LIST_RUNTIMES, no_argument, NULL,
+     "print the known runtime profiles and exit"},
+    {NULL, "rules", OPT_RULES, required_argument, "DIR",
+     "read the catalogue and profiles from DIR instead of the installed ones"},
+    {NULL, "config", OPT_CONFIG, required_argument, "FILE",
+     "read the configuration from FILE, not the .abiscan.yaml found from the current "
+     "directory up to the repository root; the command line wins over it"},
+    {NULL, "no-config", OPT_NO_CONFIG, no_argument, NULL, "read no configuration file"},
+    {"Limits", "max-member-size", OPT_MAX_MEMBER_SIZE, required_argument, "BYTES",
+     "do not read members larger than BYTES (default 268435456); report them"},
+    {NULL, "jobs", OPT_JOBS, required_argument, "N",
+     "check inputs, and read members, on N threads (default: the processors abiscan may "
+     "use); the report is the same for every N"},
+    {"Output", "format", OPT_FORMAT, required_argument, "FMT",
+     "output format: {formats} (default: text)"},
+    {NULL, "output", OPT_OUTPUT, required_argument, "FILE", "write the report to FILE, not stdout"},
+    {NULL, "report", OPT_REPORT, required_argument, "FMT=FILE",
+     "also write a report in FMT to FILE, whole or not at all (repeatable); the summary line "
+     "goes to stderr whenever stdout is not the text report"},
+    {NULL, "size", OPT_SIZE, no_argument, NULL,
+     "print the size plan of every bundle: bytes per distribution, what can be left out with "
+     "the bytes each step saves, whether it then fits (also in the size-limit finding; "
+     "--report exclude=FILE writes the zip -x@FILE list, --report treemap=FILE.svg a picture)"},
+    {NULL, "color", OPT_COLOR, required_argument, "WHEN",
+     "auto (default: on a terminal, unless NO_COLOR is set), always or never"},
+    {NULL, "verbose", OPT_VERBOSE, no_argument, NULL,
+     "text: also show the notes, and the line Lambda would log"},
+    {"Audits", "files-from", OPT_FILES_FROM, required_argument, "FILE",
+     "also check the bundles FILE lists, one a line (-: stdin)"},
+    {NULL, "null", OPT_NULL, no_argument, NULL, "the --files-from list is NUL-separated"},
+    {NULL, "lambda-config", OPT_LAMBDA_CONFIG, required_argument, "FILE",
+     "check each function on its own configuration: the JSON of aws lambda "
+     "get-function-configuration or get-function (its bundle given), or list-functions "
+     "(with --code-dir)"},
+    {NULL, "code-dir", OPT_CODE_DIR, required_argument, "DIR",
+     "each function's code in DIR, as NAME.zip or a directory NAME (NAME: its FunctionName)"},
+    {NULL, "template", OPT_TEMPLATE, required_argument, "PATH",
+     "check each function declared in PATH on its declared runtime, architecture and layers: "
+     "a SAM or CloudFormation template, a CDK cloud assembly (cdk.out), a Serverless package "
+     "(.serverless) or terraform show -json; --runtime and --arch override"},
+    {NULL, "shard", OPT_SHARD, required_argument, "K/N",
+     "check only the K-th of N slices of the inputs, in order: the slices' outputs one after "
+     "the other are the whole list's"},
+    {NULL, "quiet", OPT_QUIET, no_argument, NULL, "no progress line on a terminal"},
+    {"Rules", "list-rules", OPT_LIST_RULES, no_argument, NULL,
+     "print the rule catalogue (JSON with --format json) and exit"},
+    {NULL, "explain", OPT_EXPLAIN, required_argument, "RULE",
+     "what a rule (id or slug) means, an example, what Lambda logs, the fix; then exit"},
+    {"Gate", "fail-on", OPT_FAIL_ON, required_argument, "SEV",
+     "exit 1 on findings at or above SEV: note, warning, error (default) or none"},
+    {NULL, "baseline", OPT_BASELINE, required_argument, "FILE",
+     "fail only on findings not in the baseline FILE; note its entries no longer found"},
+    {NULL, "write-baseline", OPT_WRITE_BASELINE, required_argument, "FILE",
+     "record every finding of this run in FILE as accepted (they then do not fail it)"},
+    {NULL, "no-suppress", OPT_NO_SUPPRESS, no_argument, NULL,
+     "ignore the configuration's suppressions and the baseline: show and count everything"},
+    {"Other", "help", OPT_HELP, no_argument, NULL, "print this help and exit"},
+    {NULL, "version", OPT_VERSION, no_argument, NULL, "print the version and exit"},
+
+};
+
+#define DEFAULT_MAX_MEMBER_SIZE (256ull << 20)
+/* The option ids that are letters double as short options; the others start at 256. */
+
+/* One help text, with "{formats}" standing for the emitters' names. */
+static void print_help_text(FILE *out, const char *help, const char *formats)
+{
+    const char *mark = strstr(help, "{formats}");
+
+    if (!mark) {
+        fprintf(out, "%s\n", help);
+        return;
+    }
+    fprintf(out, "%.*s%s%s\n", (int)(mark - help), help, formats, mark + 9);
+}
+
+void options_print_help(FILE *out, const char *formats)
+{
+    fprintf(out,
+            "Usage: %s [--runtime NAME] [options] BUNDLE...\n"
+            "       %s [options] --template PATH | --lambda-config FILE [--code-dir DIR]\n"
+            "Check AWS Lambda Python bundles (zip, wheel, layer zip, directory, single file\n"
+            "or container image: docker save, OCI layout, oci-archive) for native extensions\n"
+            "that will not import on the target runtime.\n",
+            ABISCAN_NAME, ABISCAN_NAME);
+    for (size_t i = 0; i < ARRAY_SIZE(table); i++) {
+        const struct cli_option *o = &table[i];
+        char left[64];
+        if (o->group) {
+            fprintf(out, "\n%s:\n", o->group);
+        }
+        snprintf(left, sizeof(left), "%s%c%s--%s%s%s", o->id < 256 ? "-" : "   ",
+                 o->id < 256 ? o->id : ' ', o->id < 256 ? ", " : "", o->name, o->metavar ? " " : "",
+                 o->metavar ? o->metavar : "");
+        fprintf(out, "  %-28s ", left);
+        print_help_text(out, o->help, formats);
+    }
+    fprintf(out, "\nExit status:\n"
+                 "  0  no finding at or above --fail-on\n"
+                 "  1  at least one finding at or above --fail-on\n"
+                 "  2  the run could not do its job (bad option, unknown runtime, missing or\n"
+                 "     unreadable input, invalid rules, profile or configuration); one line on\n"
+                 "     stderr says why\n");
+}
+
+const char *options_arch_name(const char *arch)
+{
+    if (!strcmp(arch, "x86_64") || !strcmp(arch, "amd64")) {
+        return "x86_64";
+    }
+    if (!strcmp(arch, "arm64") || !strcmp(arch, "aarch64")) {
+        return "arm64";
+    }
+    return NULL;
+}
+
+static int parse_size(uint64_t *out, const char *s)
+{
+    char *end;
+    unsigned long long v;
+
+    errno = 0;
+    v = strtoull(s, &end, 10);
+    if (errno || end == s || *end || *s == '-') {
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+/* Options that only keep their argument, or only set a flag: a row each, not a case. */
+static const struct {
+    int id;
+    size_t str;  /* offset of a const char * in struct options, or 0 */
+    size_t flag; /* offset of a bool, or 0 */
+} stores[] = {
+    {OPT_CONFIG, offsetof(struct options, config), 0},
+    {OPT_BASELINE, offsetof(struct options, baseline), 0},
+    {OPT_WRITE_BASELINE, offsetof(struct options, write_baseline), 0},
+    {OPT_EXPLAIN, offsetof(struct options, explain), 0},
+    {OPT_FILES_FROM, offsetof(struct options, files_from), 0},
+    {OPT_LAMBDA_CONFIG, offsetof(struct options, lambda_config), 0},
+    {OPT_CODE_DIR, offsetof(struct options, code_dir), 0},
+    {OPT_TEMPLATE, offsetof(struct options, template_path), 0},
+    {OPT_SHARD, offsetof(struct options, shard), 0},
+    {OPT_NULL, 0, offsetof(struct options, null_list)},
+    {OPT_QUIET, 0, offsetof(struct options, quiet)},
+    {OPT_PLATFORM, offsetof(struct options, platform), 0},
+    {OPT_NO_CONFIG, 0, offsetof(struct options, no_config)},
+    {OPT_NO_SUPPRESS, 0, offsetof(struct options, no_suppress)},
+    {OPT_LIST_RULES, 0, offsetof(struct options, list_rules)},
+    {OPT_SIZE, 0, offsetof(struct options, size)},
+};
+
+static bool store(struct options *o, int id, const char *arg)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(stores); i++) {
+        if (stores[i].id == id && stores[i].str) {
+            *(const char **)(void *)((char *)o + stores[i].str) = arg;
+            return true;
+        }
+        if (stores[i].id == id) {
+            *(bool *)(void *)((char *)o + stores[i].flag) = true;
+            return true;
+        }
+    }
+    return false;
+}
+
+static enum cli_result apply(struct options *o, int id, const char *arg, struct diag *d)
+{
+    int sev;
+
+    if (store(o, id, arg)) {
+        return CLI_OK;
+    }
+    switch (id) {
+    case OPT_RUNTIME:
+        o->runtime = arg;
+        break;
+    case OPT_ARCH:
+        o->arch_given = true;
+        if (!(o->arch = options_arch_name(arg))) {
+            diag_set(d, DIAG_USAGE, "unknown architecture '%s' (x86_64 or arm64)", arg);
+            return CLI_USAGE_ERROR;
+        }
+        break;
+    case OPT_FORMAT:
+        o->format = arg; /* the run checks it against the emitters */
+        break;
+    case OPT_OUTPUT:
+        o->output = arg;
+        break;
+    case OPT_RULES:
+        o->rules_dir = arg;
+        break;
+    case OPT_LAYER:
+        strvec_push(&o->layers, arg);
+        break;
+    case OPT_ROLE:
+        if (!strcmp(arg, "function") || !strcmp(arg, "layer")) {
+            o->role = arg[0] == 'f' ? ROLE_AS_FUNCTION : ROLE_AS_LAYER;
+            break;
+        }
+        diag_set(d, DIAG_USAGE, "unknown role '%s' (function or layer)", arg);
+        return CLI_USAGE_ERROR;
+    case OPT_LIST_RUNTIMES:
+        o->list_runtimes = true;
+        break;
+    case OPT_VERBOSE:
+        o->verbose++;
+        break;
+    case OPT_FAIL_ON:
+        sev = severity_parse(arg);
+        if (sev > SEV_NONE) {
+            diag_set(d, DIAG_USAGE, "unknown severity '%s' (note, warning, error or none)", arg);
+            return CLI_USAGE_ERROR;
+        }
+        o->fail_on = (enum severity)sev;
+        o->fail_on_given = true;
+        break;
+    case OPT_COLOR:
+        if (!strcmp(arg, "auto") || !strcmp(arg, "always") || !strcmp(arg, "never")) {
+            o->color = arg[0] == 'a' ? (arg[1] == 'u' ? COLOR_AUTO : COLOR_ALWAYS) : COLOR_NEVER;
+            break;
+        }
+        diag_set(d, DIAG_USAGE, "unknown colour mode '%s' (auto, always or never)", arg);
+        return CLI_USAGE_ERROR;
+    case OPT_MAX_MEMBER_SIZE:
+        if (parse_size(&o->max_member_size, arg) != 0 || !o->max_member_size) {
+            diag_set(d, DIAG_USAGE, "--max-member-size needs a positive number of bytes");
+            return CLI_USAGE_ERROR;
+        }
+        break;
+    case OPT_JOBS: {
+        char *end;
+        unsigned long n;
+        errno = 0;
+        n = strtoul(arg, &end, 10);
+        if (errno || end == arg || *end || n < 1 || n > 256 || *arg == '-' || *arg == '+') {
+            diag_set(d, DIAG_USAGE, "--jobs needs a number of threads from 1 to 256");
+            return CLI_USAGE_ERROR;
+        }
+        o->jobs = (unsigned)n;
+        break;
+    }
+    case OPT_REPORT:
+        if (!strchr(arg, '=') || arg[0] == '=' || !strchr(arg, '=')[1]) {
+            diag_set(d, DIAG_USAGE, "--report needs FORMAT=FILE, e.g. junit=reports/abiscan.xml");
+            return CLI_USAGE_ERROR;
+        }
+        strvec_push(&o->reports, arg);
+        break;
+    case OPT_HELP:
+        return CLI_HELP;
+    case OPT_VERSION:
+        return CLI_VERSION;
+    default:
+        diag_set(d, DIAG_USAGE, "unknown option (see --help)");
+        return CLI_USAGE_ERROR;
+    }
+    return CLI_OK;
+}
+
+enum cli_result options_parse(struct options *o, int argc, char **argv, struct diag *d)
+{
+    struct option longopts[ARRAY_SIZE(table) + 1];
+    char shortopts[2 * ARRAY_SIZE(table) + 2], *s = shortopts;
+    int id;
+
+    memset(o, 0, sizeof(*o));
+    o->arch = "x86_64";
+    o->format = "text";
+    o->fail_on = SEV_ERROR;
+    o->max_member_size = DEFAULT_MAX_MEMBER_SIZE;
+    o->max_entries = 1000000;
+    o->max_depth = 64;
+    *s++ = ':'; /* report a missing argument as ':' */
+    for (size_t i = 0; i < ARRAY_SIZE(table); i++) {
+        longopts[i] = (struct option){table[i].name, table[i].has_arg, NULL, table[i].id};
+        if (table[i].id < 256) {
+            *s++ = (char)table[i].id;
+            if (table[i].has_arg == required_argument) {
+                *s++ = ':';
+            }
+        }
+    }
+    *s = '\0';
+    memset(&longopts[ARRAY_SIZE(table)], 0, sizeof(longopts[0]));
+    opterr = 0;
+    optind = 1;
+    while ((id = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+        enum cli_result r;
+        if (id == ':' || id == '?') {
+            /* A long option is the word in argv; a short one is optopt, since inside a
+             * cluster such as -xv getopt has not moved optind past it yet. */
+            const char *word = optind > 1 && optind <= argc ? argv[optind - 1] : "";
+            char shortopt[3] = {'-', (char)optopt, '\0'};
+            bool is_long = !strncmp(word, "--", 2) && word[2];
+            diag_set(d, DIAG_USAGE, "%s '%s' (see --help)",
+                     id == ':' ? "missing argument for" : "unknown option",
+                     is_long || !optopt ? word : shortopt);
+            return CLI_USAGE_ERROR;
+        }
+        if ((r = apply(o, id, optarg, d)) != CLI_OK) {
+            return r;
+        }
+    }
+    for (int i = optind; i < argc; i++) {
+        strvec_push(&o->inputs, argv[i]);
+    }
+    /* No bundle is not an error yet: the configuration may name them (cmd_check decides). */
+    if (o->role == ROLE_AS_LAYER && o->layers.nr) {
+        diag_set(d, DIAG_USAGE, "--layer goes with a function bundle, not with --role layer");
+        return CLI_USAGE_ERROR;
+    }
+    return CLI_OK;
+}
+
+void options_release(struct options *o)
+{
+    strvec_release(&o->inputs);
+    strvec_release(&o->layers);
+    strvec_release(&o->reports);
+}

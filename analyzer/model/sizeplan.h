@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The size plan of one function with its layers (or a layer alone): where its
+ * bytes go, what can go with the exact bytes each step saves, and whether it then fits.
+ * Computed from the image's facts only (sizes, paths, distributions, ELF section sizes,
+ * CRCs): abiscan never rewrites a bundle, it says what to leave out when it is made.
+ *
+ * What each kind of saving is, and why it is safe or a choice:
+ *   SIZE_TESTS     tests/ and test/ directories inside packages (below a sys.path entry,
+ *                  not at its top: a function's own tests/ is the user's business)
+ *   SIZE_PYCACHE   __pycache__ files Lambda's Python never reads: another Python's tag,
+ *                  another implementation's, or an optimisation level (.opt-1/.opt-2)
+ *   SIZE_DISTINFO  *.dist-info / *.egg-info files nothing reads at run time (INSTALLER,
+ *                  REQUESTED, WHEEL, direct_url.json, SOURCES.txt, ...); METADATA,
+ *                  RECORD, entry_points.txt, top_level.txt and licences are kept
+ *   SIZE_SOURCES   C, C++ and Cython sources and headers
+ *   SIZE_DEBUG     ELF debug sections and symbol tables (strip --strip-unneeded)
+ *   SIZE_DUPLICATE a library vendored twice (the same bytes, or the same SONAME)
+ *   SIZE_PROVIDED  distributions the runtime already provides (rules/limits.json)
+ * The first four are removable: they go in the exclude list (zip -x@FILE). Stripping is
+ * done to the files before zipping. Duplicates and provided packages are choices: a copy
+ * replaced by a symbolic link, your own SDK dropped for the runtime's.
+ *
+ * Ownership: struct size_plan owns every string and array in it (nothing points into the
+ * image); sizeplan_release() frees them, and accepts a zeroed struct.
+ */
+#ifndef ANALYZER_SIZEPLAN_H
+#define ANALYZER_SIZEPLAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "strvec.h"
+
+struct image;
+struct lambda_limits;
+
+enum size_kind {
+    SIZE_TESTS,
+    SIZE_PYCACHE,
+    SIZE_DISTINFO,
+    SIZE_SOURCES,
+    SIZE_DEBUG,
+    SIZE_DUPLICATE,
+    SIZE_PROVIDED,
+    SIZE_KIND_NR
+};
+
+/* One saving: a file, or a tree ("pandas/tests/"), of one input. */
+struct size_item {
+    enum size_kind kind;
+    size_t input;   /* the input it is in (an index of the image's inputs) */
+    char *path;     /* relative to the input's root; a tree ends in '/' */
+    uint64_t bytes; /* what leaving it out (or stripping it) saves */
+    size_t files;
+    char *detail; /* debug: the strip command; duplicate: the copy it repeats; provided:
+                   * the distribution */
+};
+
+/* Bytes per distribution (name NULL: the files no distribution owns). */
+struct size_dist {
+    char *name;
+    char *version;
+    uint64_t bytes;  /* unzipped */
+    uint64_t stored; /* in the zip (compressed) */
+    size_t files;
+    uint64_t removable; /* of bytes: what the removable savings take out of it */
+};
+
+/* The treemap's leaves: bytes per distribution and directory. */
+struct size_cell {
+    size_t dist; /* index into dists */
+    char *dir;   /* the directory, relative to the input's root ("" at the root) */
+    size_t input;
+    uint64_t bytes, removable, strip;
+};
+
+struct size_plan {
+    size_t view;             /* the input heading the function (its index) */
+    char *runtime;           /* the runtime the plan was made for, NULL: any */
+    uint64_t unzipped;       /* every file of the function and its layers */
+    uint64_t zipped;         /* the zips' bytes (0 for directories) */
+    uint64_t limit;          /* Lambda's unzipped limit (function and layers) */
+    uint64_t zipped_limit;   /* a direct upload's */
+    uint64_t image_limit;    /* a container image's, the way out */
+    unsigned warn_percent;   /* the size-limit warning's share */
+    struct size_dist *dists; /* heaviest first */
+    size_t dists_nr;
+    struct size_item *items; /* by kind, then heaviest first */
+    size_t items_nr, items_alloc;
+    uint64_t saving[SIZE_KIND_NR];
+    size_t count[SIZE_KIND_NR]; /* files */
+    uint64_t removable;         /* tests + caches + dist-info + sources: the exclude list */
+    uint64_t after;             /* unzipped - removable - debug: what is left */
+    uint64_t after_choices;     /* after - duplicates - provided */
+    bool fits;                  /* after <= limit */
+    struct strvec exclude;      /* zip -x patterns, one per line, relative to its input */
+    struct size_cell *cells;
+    size_t cells_nr, cells_alloc;
+};
+
+/**
+ * The plan of view (a function's input index, or a layer alone) for runtime ("python3.12";
+ * NULL: the runtime is not known, so no __pycache__ tag is judged another's).
+ */
+void sizeplan_build(struct size_plan *out, const struct image *img, size_t view,
+                    const char *runtime, const struct lambda_limits *limits);
+
+void sizeplan_release(struct size_plan *p);
+
+/** "tests", "caches", "dist-info", "sources", "debug", "duplicates", "provided". */
+const char *sizeplan_kind_name(enum size_kind k);
+
+/** What a kind is, for people: "tests/ directories inside packages". */
+const char *sizeplan_kind_text(enum size_kind k);
+
+/** Whether leaving a kind out is safe (the exclude list) rather than a choice. */
+bool sizeplan_kind_removable(enum size_kind k);
+
+/** A one-line summary of the savings and the verdict after them (the size-limit finding's
+ * tail). Caller frees. */
+char *sizeplan_summary(const struct size_plan *p);
+
+#endif
