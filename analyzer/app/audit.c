@@ -123,7 +123,7 @@ static void build_matrix(struct audit_unit *u, const struct actx *c, const struc
          * python3.6 function imports where it was deployed, but cannot be updated. */
         v->imports = v->deploys = true;
         for (size_t k = 0; k < fs.nr; k++) {
-            bool end = !strcmp(fs.items[k].rule->slug, "runtime-deprecated");
+            bool end = fs.items[k].rule->blocks_deploy;
             if (fs.items[k].severity >= fail_on) {
                 *(end ? &v->deploys : &v->imports) = false;
             }
@@ -139,18 +139,23 @@ static void build_matrix(struct audit_unit *u, const struct actx *c, const struc
     }
 }
 
-/* Whether a head has a size-limit finding (or, checked on every runtime, is blocked by one). */
-static bool near_limit(const struct audit_unit *u, size_t input)
+/* Whether a head has a finding that asks for the size plan (size-limit's catalogue row says
+ * "size_plan"), or, checked on every runtime, is blocked by one. */
+static bool near_limit(const struct audit_unit *u, size_t input, const struct ruleset *rs)
 {
     for (size_t i = 0; i < u->findings.nr; i++) {
         const struct finding *f = &u->findings.items[i];
-        if (f->input == input && !strcmp(f->rule->slug, "size-limit")) {
+        if (f->input == input && f->rule->size_plan) {
             return true;
         }
     }
     for (size_t r = 0; r < u->matrix_nr; r++) {
-        if (strvec_contains(&u->matrix[r].blockers, "size-limit")) {
-            return true;
+        const struct strvec *blockers = &u->matrix[r].blockers;
+        for (size_t b = 0; b < blockers->nr; b++) {
+            const struct rule *rule = rules_find_name(rs, blockers->v[b]);
+            if (rule && rule->size_plan) {
+                return true;
+            }
         }
     }
     return false;
@@ -163,7 +168,7 @@ static void size_plans(struct audit_unit *u, const struct actx *c, const struct 
 {
     for (size_t i = 0; i < img->inputs_nr && i < u->nr; i++) {
         if (img->inputs[i].view != i || img->inputs[i].container ||
-            !(c->ao->size || near_limit(u, i))) {
+            !(c->ao->size || near_limit(u, i, &c->ao->dd->rules))) {
             continue;
         }
         if (!u->plans) {

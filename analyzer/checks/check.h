@@ -32,6 +32,7 @@ struct check_ctx {
     const struct imports *imports;   /* which file of each module Python opens (imports.h) */
     bool per_member;                 /* the check runs per member: what it finds about an
                                       * extension module fails its import */
+    unsigned flags;                  /* the registry row's (enum check_flag) */
 };
 
 /* What the registry calls a check on (checks.def says which, per rule). */
@@ -41,6 +42,19 @@ enum check_scope {
     SCOPE_ELF,       /* every member with ELF facts */
     SCOPE_LOADABLE,  /* every ELF object the target's loader would map */
     SCOPE_EXTENSION, /* every extension module below a sys.path entry of the runtime */
+};
+
+/* What a rule's registry row says of it beyond its scope (checks.def). */
+enum check_flag {
+    SKIP_CAUSE = 1 << 0, /* names the cause of a skipped module whose content is why */
+};
+
+/* Each check's place in the registry: CHECK_IDX_<name>. */
+enum check_idx {
+#define CHECK(id, name, scope, flags) CHECK_IDX_##name,
+#include "checks.def"
+#undef CHECK
+    CHECK_IDX_NR
 };
 
 typedef void check_image_fn(const struct check_ctx *ctx, struct findings *out);
@@ -53,7 +67,7 @@ typedef void check_member_fn(const struct check_ctx *ctx, const struct member *m
 #define CHECK_FN_SCOPE_ELF check_member_fn
 #define CHECK_FN_SCOPE_LOADABLE check_member_fn
 #define CHECK_FN_SCOPE_EXTENSION check_member_fn
-#define CHECK(id, name, scope) CHECK_FN_##scope check_##name;
+#define CHECK(id, name, scope, flags) CHECK_FN_##scope check_##name;
 #include "checks.def"
 #undef CHECK
 

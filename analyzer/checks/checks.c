@@ -16,6 +16,7 @@
 struct check {
     const char *rule_id;
     enum check_scope scope;
+    unsigned flags;
     check_image_fn *image;   /* SCOPE_IMAGE */
     check_member_fn *member; /* every other scope */
 };
@@ -26,7 +27,7 @@ struct check {
 #define CHECK_SLOT_SCOPE_LOADABLE(fn) .member = fn
 #define CHECK_SLOT_SCOPE_EXTENSION(fn) .member = fn
 static const struct check checks[] = {
-#define CHECK(id, name, scope) {#id, scope, CHECK_SLOT_##scope(check_##name)},
+#define CHECK(id, name, scope, flags) {#id, scope, flags, CHECK_SLOT_##scope(check_##name)},
 #include "checks.def"
 #undef CHECK
 };
@@ -92,13 +93,14 @@ void checks_run(const struct image *img, const struct profile *profile, const st
 
     for (size_t i = 0; i < ARRAY_SIZE(checks); i++) {
         const struct check *c = &checks[i];
-        struct check_ctx ctx = {img,
-                                profile,
-                                load,
-                                rules_find(&data->rules, c->rule_id),
-                                data,
-                                imports,
-                                c->scope != SCOPE_IMAGE};
+        struct check_ctx ctx = {.img = img,
+                                .profile = profile,
+                                .load = load,
+                                .rule = rules_find(&data->rules, c->rule_id),
+                                .data = data,
+                                .imports = imports,
+                                .per_member = c->scope != SCOPE_IMAGE,
+                                .flags = c->flags};
         if (c->scope == SCOPE_IMAGE) {
             c->image(&ctx, out);
             continue;
@@ -152,7 +154,8 @@ static bool never_opened(const struct check_ctx *ctx, const struct member *m)
 
 const char *check_skipped_error(const struct check_ctx *ctx, const struct member *m)
 {
-    const struct rule *pytag = rules_find(&ctx->data->rules, "ABI001");
+    const struct rule *pytag =
+        rules_find(&ctx->data->rules, checks[CHECK_IDX_python_tag_mismatch].rule_id);
 
     if (imports_of(ctx->imports, m)->fate != IMPORT_SKIPPED) {
         return NULL;
@@ -253,17 +256,10 @@ struct finding *check_report(const struct check_ctx *ctx, struct findings *out,
 
     if (m->role == ROLE_EXECUTABLE && remediation && strstr(remediation, "{pip_install}")) {
         /* No pip wheel holds a program of the bundle's own: it is rebuilt. */
-        remediation = !strcmp(ctx->rule->slug, "needed-not-found")
-                          ? "ship the library in lib/ (on LD_LIBRARY_PATH), or rebuild {path} "
-                            "for {os} in the runtime's build image (docker run --rm -v "
-                            "\"$PWD\":/src -w /src public.ecr.aws/sam/build-{runtime} ...)"
-                          : "rebuild {path} for {os} in the runtime's build image (docker run "
-                            "--rm -v \"$PWD\":/src -w /src public.ecr.aws/sam/build-{runtime} "
-                            "...)";
+        remediation = ctx->rule->remediation_program;
     }
     if (ctx->per_member && never_opened(ctx, m) &&
-        !(imports_content_is_cause(p, m) &&
-          (!strcmp(ctx->rule->slug, "arch-mismatch") || !strcmp(ctx->rule->slug, "musl-linked")))) {
+        !((ctx->flags & SKIP_CAUSE) && imports_content_is_cause(p, m))) {
         /* What the file needs is true of it, but Lambda never says so: Python does not open it
          * (python-tag-mismatch has the one 'Lambda says'). */
         lambda_error = NULL;

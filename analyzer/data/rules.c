@@ -9,7 +9,15 @@
 #include "jsonread.h"
 #include "xalloc.h"
 
-static int load_rule(struct rule *r, const cJSON *node, struct diag *d)
+/* An optional column of a catalogue row whose value is one word (the schema says which). */
+static bool column_is(const cJSON *node, const char *name, const char *value)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(node, name);
+
+    return cJSON_IsTrue(v) || (cJSON_IsString(v) && !strcmp(v->valuestring, value));
+}
+
+static int load_rule(struct rule *r, const cJSON *node, const char *program, struct diag *d)
 {
     char *sev = NULL;
     int rc = -1;
@@ -18,9 +26,17 @@ static int load_rule(struct rule *r, const cJSON *node, struct diag *d)
         jsonread_str(&sev, node, "severity", d) || jsonread_str(&r->title, node, "title", d) ||
         jsonread_str(&r->help, node, "help", d) || jsonread_str(&r->summary, node, "summary", d) ||
         jsonread_str_opt(&r->lambda_error, node, "lambda_error", d) ||
-        jsonread_str_opt(&r->remediation, node, "remediation", d)) {
+        jsonread_str_opt(&r->remediation, node, "remediation", d) ||
+        jsonread_str_opt(&r->remediation_program, node, "remediation_program", d)) {
         goto out;
     }
+    if (!r->remediation_program && program) {
+        r->remediation_program = xstrdup(program);
+    }
+    r->blocks_deploy = column_is(node, "blocks", "deploy");
+    r->fingerprint_expected = column_is(node, "fingerprint", "expected");
+    r->size_plan = column_is(node, "size_plan", "");
+    r->not_analysed = column_is(node, "not_analysed", "");
     r->severity = (enum severity)severity_parse(sev);
     if (r->severity >= SEV_NONE) {
         diag_set(d, DIAG_DATA, "severity: expected one of note|warning|error");
@@ -41,13 +57,14 @@ static void rule_release(struct rule *r)
     free(r->summary);
     free(r->lambda_error);
     free(r->remediation);
+    free(r->remediation_program);
 }
 
 int rules_load(struct ruleset *out, const struct datasrc *src, struct diag *d)
 {
     char *path = xasprintf("%s/catalog.json", src->dir);
     cJSON *root = NULL;
-    const cJSON *list, *node;
+    const cJSON *list, *node, *program;
     int rc = -1, i = 0;
 
     memset(out, 0, sizeof(*out));
@@ -55,11 +72,12 @@ int rules_load(struct ruleset *out, const struct datasrc *src, struct diag *d)
         goto out;
     }
     list = cJSON_GetObjectItemCaseSensitive(root, "rules");
+    program = cJSON_GetObjectItemCaseSensitive(root, "remediation_program");
     out->v = xcalloc((size_t)cJSON_GetArraySize(list), sizeof(*out->v));
     cJSON_ArrayForEach(node, list)
     {
         struct rule *r = &out->v[out->nr++];
-        if (load_rule(r, node, d) != 0) {
+        if (load_rule(r, node, cJSON_GetStringValue(program), d) != 0) {
             diag_prefix(d, "%s: rules[%d]", path, i);
             goto out;
         }

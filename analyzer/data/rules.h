@@ -10,12 +10,13 @@
 #ifndef ANALYZER_RULES_H
 #define ANALYZER_RULES_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "diag.h"
+#include "severity.h"
 
 struct datasrc;
-#include "severity.h"
 
 struct rule {
     char *id;   /* "ABI001": stable, never reused */
@@ -26,6 +27,18 @@ struct rule {
     char *summary;      /* one line (Markdown): the README's table, SARIF's fullDescription */
     char *lambda_error; /* template with {vars}, or NULL */
     char *remediation;  /* template with {vars}, or NULL */
+    /* For a program of the bundle (an executable, not a module) when remediation installs a
+     * wheel ({pip_install}), which holds no such program: the rule's own, else the
+     * catalogue's "remediation_program". */
+    char *remediation_program;
+    /* What a finding of the rule means beyond its own words (catalogue columns). */
+    bool blocks_deploy;        /* "blocks": "deploy": Lambda refuses the function (the
+                                * matrix's deploys column), not its import */
+    bool fingerprint_expected; /* "fingerprint": "expected": the stable fact is the limit or
+                                * date crossed, not the measurement found */
+    bool size_plan;            /* "size_plan": the report carries the size plan */
+    bool not_analysed;         /* "not_analysed": a member abiscan could not read (SARIF: a
+                                * tool execution notification too) */
 };
 
 struct ruleset {

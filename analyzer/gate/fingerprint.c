@@ -11,21 +11,15 @@
 #include "utf8.h"
 
 /*
- * Rules whose "found" is a measurement that changes with every build: the stable fact
- * is the limit crossed ("expected"), not by how much. Every other rule's "found" is what
- * the member is or needs (GLIBC_2.38, libfoo.so.1, cpython-35m-x86_64-linux-gnu, EM_ARM).
+ * A rule whose "found" is a measurement that changes with every build (a byte count,
+ * today's date) says so in its catalogue row ("fingerprint": "expected"): the stable fact
+ * is the limit or date crossed, not by how much. Every other rule's "found" is what the
+ * member is or needs (GLIBC_2.38, libfoo.so.1, cpython-35m-x86_64-linux-gnu, EM_ARM).
  */
-static const char *const by_expected[] = {
-    "size-limit",         /* found: the byte count; expected: "at most N" */
-    "runtime-deprecated", /* found: today's date; expected: the runtime's deprecation date */
-};
-
 const char *fingerprint_fact(const struct finding *f)
 {
-    for (size_t i = 0; i < sizeof(by_expected) / sizeof(by_expected[0]); i++) {
-        if (!strcmp(f->rule->slug, by_expected[i])) {
-            return f->expected ? f->expected : "";
-        }
+    if (f->rule->fingerprint_expected) {
+        return f->expected ? f->expected : "";
     }
     return f->found ? f->found : "";
 }

@@ -330,7 +330,7 @@ static cJSON *invocation(const struct sctx *c)
         cJSON_AddItemToObject(one, "exitCode", cJSON_CreateNumber(2));
     }
     for (size_t i = 0; i < fs->nr; i++) {
-        if (!strcmp(fs->items[i].rule->slug, "member-unreadable")) {
+        if (fs->items[i].rule->not_analysed) {
             char *text = xasprintf("%s: not analysed: %s", fs->items[i].path,
                                    fs->items[i].found ? fs->items[i].found : "unreadable");
             cJSON_AddItemToArray(list, notification("warning", text, c, &fs->items[i]));
