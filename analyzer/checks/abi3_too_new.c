@@ -63,13 +63,25 @@ void check_abi3_too_new(const struct check_ctx *ctx, const struct member *m, str
         added = symbol_floor(ctx, m, &sym);
         bool fails = added && verutil_cmp(added, have) > 0;
         struct tvar vars[] = {{"symbol", sym}, {"lambda_error", NULL}};
-        check_report(ctx, out, m, ctx->rule->severity, have, floor, vars, fails ? 1 : 2,
+        check_report(ctx, out,
+                     &(struct check_found){.m = m,
+                                           .sev = ctx->rule->severity,
+                                           .expected = have,
+                                           .found = floor,
+                                           .vars = vars,
+                                           .nvars = fails ? 1 : 2},
                      "stable-ABI module for Python %s and later (WHEEL Tag: %s); %s is %s%s", floor,
                      tag, p->runtime, have,
                      fails ? "" : " (no function it calls is newer, so it may import anyway)");
     } else if ((added = symbol_floor(ctx, m, &sym)) != NULL && verutil_cmp(added, have) > 0) {
         struct tvar vars[] = {{"symbol", sym}};
-        check_report(ctx, out, m, ctx->rule->severity, have, added, vars, 1,
+        check_report(ctx, out,
+                     &(struct check_found){.m = m,
+                                           .sev = ctx->rule->severity,
+                                           .expected = have,
+                                           .found = added,
+                                           .vars = vars,
+                                           .nvars = 1},
                      "stable-ABI module that calls %s, added in Python %s; %s is %s", sym, added,
                      p->runtime, have);
     }

@@ -56,8 +56,13 @@ void check_arch_mismatch(const struct check_ctx *ctx, const struct member *m, st
     if (m->ext.kind == PYEXT_CPYTHON && m->ext.platform && *m->ext.platform) {
         snprintf(tag, sizeof(tag), " (its file name says %s)", m->ext.platform);
     }
-    check_report(ctx, out, m, ctx->rule->severity, expected, found, vars,
-                 m->role == ROLE_EXECUTABLE || skipped ? 2 : 1, "built for %s%s; %s %s %s only %s",
-                 found, tag, p->runtime, p->arch, m->role == ROLE_EXECUTABLE ? "runs" : "loads",
-                 expected);
+    check_report(ctx, out,
+                 &(struct check_found){.m = m,
+                                       .sev = ctx->rule->severity,
+                                       .expected = expected,
+                                       .found = found,
+                                       .vars = vars,
+                                       .nvars = m->role == ROLE_EXECUTABLE || skipped ? 2 : 1},
+                 "built for %s%s; %s %s %s only %s", found, tag, p->runtime, p->arch,
+                 m->role == ROLE_EXECUTABLE ? "runs" : "loads", expected);
 }

@@ -77,22 +77,31 @@ struct tvar {
     const char *value;
 };
 
+/** What a check found about one member: check_report()'s facts, by name. */
+struct check_found {
+    const struct member *m;
+    enum severity sev;
+    const char *expected;    /* what the target needs or allows, or NULL */
+    const char *found;       /* what the member is or needs, or NULL */
+    const struct tvar *vars; /* the check's own template variables */
+    size_t nvars;
+};
+
 /**
- * Record a finding of ctx->rule about m: severity, expected and found (may be
- * NULL), a message from fmt, and lambda_error and remediation rendered from
- * the catalogue templates. An error a per-member check finds in an extension module whose
- * failure the package catches (imports_caught) is a warning that says so, with no
- * lambda_error: the function runs, in pure Python. The standard variables ({path}, {abs},
- * {module}, {handler}, {runtime}, {arch}, {pyver}, {pip_platform}, {pip_install},
- * {requirement}, {dist}, {version}, {expected}, {found}) plus vars. A var named
- * "lambda_error" or "remediation" replaces the catalogue's template for this finding.
+ * Record a finding of ctx->rule about what->m: its severity, expected and found, a
+ * message from fmt, and lambda_error and remediation rendered from the catalogue
+ * templates. An error a per-member check finds in an extension module whose failure the
+ * package catches (imports_caught) is a warning that says so, with no lambda_error: the
+ * function runs, in pure Python. The standard variables ({path}, {abs}, {module},
+ * {handler}, {runtime}, {arch}, {pyver}, {pip_platform}, {pip_install}, {requirement},
+ * {dist}, {version}, {expected}, {found}) plus what->vars. A var named "lambda_error" or
+ * "remediation" replaces the catalogue's template for this finding. Called with a
+ * compound literal: check_report(ctx, out, &(struct check_found){.m = m, .sev = ...}, ...).
  */
 struct finding *check_report(const struct check_ctx *ctx, struct findings *out,
-                             const struct member *m, enum severity sev, const char *expected,
-                             const char *found, const struct tvar *vars, size_t nvars,
-                             const char *fmt, ...)
+                             const struct check_found *what, const char *fmt, ...)
 #if defined(__GNUC__)
-    __attribute__((format(printf, 9, 10)))
+    __attribute__((format(printf, 4, 5)))
 #endif
     ;
 

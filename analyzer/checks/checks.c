@@ -212,67 +212,80 @@ static char *program_error(const char *import_error, const char *abs)
     return xasprintf("%s: %s", abs, rest);
 }
 
-struct finding *check_report(const struct check_ctx *ctx, struct findings *out,
-                             const struct member *m, enum severity sev, const char *expected,
-                             const char *found, const struct tvar *vars, size_t nvars,
-                             const char *fmt, ...)
+/* The texts a finding is rendered from, and what the import model changes about them. */
+struct texts {
+    struct tvar all[32]; /* the standard template variables, then the check's */
+    size_t n;
+    char *requirement, *pip; /* owned: {requirement}, {pip_install} */
+    const char *lambda_error, *remediation;
+    enum severity sev;
+    const char *caught; /* the package's fallback, in words: the import failure is caught */
+    bool unopened;      /* Python never opens the file under its name */
+    char words[256];
+};
+
+static void texts_vars(struct texts *t, const struct check_ctx *ctx, const struct check_found *w)
 {
     const struct profile *p = ctx->profile;
-    struct finding *f = findings_push(out);
-    char *requirement = advice_requirement(ctx, m->dist);
-    char *pip = advice_pip(ctx, m);
-    struct tvar all[32];
-    size_t n = 0;
-    const char *lambda_error = ctx->rule->lambda_error;
-    const char *remediation = ctx->rule->remediation;
-    const char *caught = NULL;
-    bool unopened = false;
-    char words[256];
-    va_list ap;
+    const struct member *m = w->m;
 
-    all[n++] = (struct tvar){"path", m->path};
-    all[n++] = (struct tvar){"abs", m->abs};
-    all[n++] = (struct tvar){"module", m->module ? m->module : m->path};
-    all[n++] = (struct tvar){"runtime", p->runtime};
-    all[n++] = (struct tvar){"arch", p->arch};
-    all[n++] = (struct tvar){"pyver", p->python_version};
-    all[n++] = (struct tvar){"os", p->os_name};
-    all[n++] = (struct tvar){"pip_platform", p->pip_platform};
-    all[n++] = (struct tvar){"requirement", requirement};
-    all[n++] = (struct tvar){"pip_install", pip};
-    all[n++] = (struct tvar){"handler", image_handler(ctx->img, image_view_of(ctx->img, m))};
-    all[n++] = (struct tvar){"dist", m->dist ? m->dist->name : "the distribution that ships it"};
-    all[n++] = (struct tvar){"version", m->dist ? m->dist->version : NULL};
-    all[n++] = (struct tvar){"expected", expected};
-    all[n++] = (struct tvar){"found", found};
-    for (size_t i = 0; i < nvars && n < ARRAY_SIZE(all); i++) {
-        all[n++] = vars[i];
-        if (!strcmp(vars[i].name, "lambda_error")) {
-            lambda_error = vars[i].value;
-        } else if (!strcmp(vars[i].name, "remediation") && vars[i].value) {
-            remediation = vars[i].value;
+    t->requirement = advice_requirement(ctx, m->dist);
+    t->pip = advice_pip(ctx, m);
+    t->all[t->n++] = (struct tvar){"path", m->path};
+    t->all[t->n++] = (struct tvar){"abs", m->abs};
+    t->all[t->n++] = (struct tvar){"module", m->module ? m->module : m->path};
+    t->all[t->n++] = (struct tvar){"runtime", p->runtime};
+    t->all[t->n++] = (struct tvar){"arch", p->arch};
+    t->all[t->n++] = (struct tvar){"pyver", p->python_version};
+    t->all[t->n++] = (struct tvar){"os", p->os_name};
+    t->all[t->n++] = (struct tvar){"pip_platform", p->pip_platform};
+    t->all[t->n++] = (struct tvar){"requirement", t->requirement};
+    t->all[t->n++] = (struct tvar){"pip_install", t->pip};
+    t->all[t->n++] = (struct tvar){"handler", image_handler(ctx->img, image_view_of(ctx->img, m))};
+    t->all[t->n++] =
+        (struct tvar){"dist", m->dist ? m->dist->name : "the distribution that ships it"};
+    t->all[t->n++] = (struct tvar){"version", m->dist ? m->dist->version : NULL};
+    t->all[t->n++] = (struct tvar){"expected", w->expected};
+    t->all[t->n++] = (struct tvar){"found", w->found};
+    t->lambda_error = ctx->rule->lambda_error;
+    t->remediation = ctx->rule->remediation;
+    for (size_t i = 0; i < w->nvars && t->n < ARRAY_SIZE(t->all); i++) {
+        t->all[t->n++] = w->vars[i];
+        if (!strcmp(w->vars[i].name, "lambda_error")) {
+            t->lambda_error = w->vars[i].value;
+        } else if (!strcmp(w->vars[i].name, "remediation") && w->vars[i].value) {
+            t->remediation = w->vars[i].value;
         }
     }
+}
 
-    if (m->role == ROLE_EXECUTABLE && remediation && strstr(remediation, "{pip_install}")) {
+/* What the member's role and the import model change: a program is rebuilt, not
+ * reinstalled; a file Python never opens, or whose failure the package catches, is not
+ * what Lambda logs. */
+static void texts_import(struct texts *t, const struct check_ctx *ctx, const struct member *m)
+{
+    if (m->role == ROLE_EXECUTABLE && t->remediation && strstr(t->remediation, "{pip_install}")) {
         /* No pip wheel holds a program of the bundle's own: it is rebuilt. */
-        remediation = ctx->rule->remediation_program;
+        t->remediation = ctx->rule->remediation_program;
     }
     if (ctx->per_member && never_opened(ctx, m) &&
-        !((ctx->flags & SKIP_CAUSE) && imports_content_is_cause(p, m))) {
+        !((ctx->flags & SKIP_CAUSE) && imports_content_is_cause(ctx->profile, m))) {
         /* What the file needs is true of it, but Lambda never says so: Python does not open it
          * (python-tag-mismatch has the one 'Lambda says'). */
-        lambda_error = NULL;
-        unopened = true;
+        t->lambda_error = NULL;
+        t->unopened = true;
     }
-    if (ctx->per_member && sev == SEV_ERROR && imports_caught(ctx->imports, m)) {
+    if (ctx->per_member && t->sev == SEV_ERROR && imports_caught(ctx->imports, m)) {
         /* The package catches the ImportError: the function runs on, in pure Python. */
-        sev = SEV_WARNING;
-        lambda_error = NULL;
-        caught = imports_fallback_words(imports_of(ctx->imports, m), words, sizeof(words));
+        t->sev = SEV_WARNING;
+        t->lambda_error = NULL;
+        t->caught = imports_fallback_words(imports_of(ctx->imports, m), t->words, sizeof(t->words));
     }
-    f->rule = ctx->rule;
-    f->severity = sev;
+}
+
+/* The member's names and distribution, as a finding carries them. */
+static void finding_member(struct finding *f, const struct member *m)
+{
     f->input = m->input;
     f->path = xstrdup(m->path);
     f->path_bytes = m->raw_path ? utf8_hex(m->raw_path) : NULL;
@@ -285,31 +298,54 @@ struct finding *check_report(const struct check_ctx *ctx, struct findings *out,
         f->dist_name = xstrdup(m->dist->name);
         f->dist_version = m->dist->version ? xstrdup(m->dist->version) : NULL;
     }
-    f->expected = expected ? xstrdup(expected) : NULL;
-    f->found = found ? xstrdup(found) : NULL;
+}
+
+/* The message, with what the import model adds to it. */
+static char *finding_message(const struct texts *t, const struct profile *p, const char *fmt,
+                             va_list ap)
+{
+    char *msg = xvasprintf(fmt, ap), *longer = NULL;
+
+    if (t->caught) {
+        longer = xasprintf("%s; %s (slower, but it works)", msg, t->caught);
+    } else if (t->unopened) {
+        longer = xasprintf("%s (%s never opens this file under its name; renamed or rebuilt as "
+                           "it is, it would fail so)",
+                           msg, p->runtime);
+    }
+    if (longer) {
+        free(msg);
+        msg = longer;
+    }
+    return msg;
+}
+
+struct finding *check_report(const struct check_ctx *ctx, struct findings *out,
+                             const struct check_found *what, const char *fmt, ...)
+{
+    const struct member *m = what->m;
+    struct finding *f = findings_push(out);
+    struct texts t = {.sev = what->sev};
+    va_list ap;
+
+    texts_vars(&t, ctx, what);
+    texts_import(&t, ctx, m);
+    f->rule = ctx->rule;
+    f->severity = t.sev;
+    finding_member(f, m);
+    f->expected = what->expected ? xstrdup(what->expected) : NULL;
+    f->found = what->found ? xstrdup(what->found) : NULL;
     va_start(ap, fmt);
-    f->message = xvasprintf(fmt, ap);
+    f->message = finding_message(&t, ctx->profile, fmt, ap);
     va_end(ap);
-    if (caught) {
-        char *longer = xasprintf("%s; %s (slower, but it works)", f->message, caught);
-        free(f->message);
-        f->message = longer;
-    }
-    if (unopened && !caught) {
-        char *longer = xasprintf("%s (%s never opens this file under its name; renamed or rebuilt "
-                                 "as it is, it would fail so)",
-                                 f->message, p->runtime);
-        free(f->message);
-        f->message = longer;
-    }
-    f->lambda_error = lambda_error ? check_render(lambda_error, all, n) : NULL;
+    f->lambda_error = t.lambda_error ? check_render(t.lambda_error, t.all, t.n) : NULL;
     if (f->lambda_error && m->role == ROLE_EXECUTABLE) {
         char *said = program_error(f->lambda_error, m->abs);
         free(f->lambda_error);
         f->lambda_error = said;
     }
-    f->remediation = remediation ? check_render(remediation, all, n) : NULL;
-    free(pip);
-    free(requirement);
+    f->remediation = t.remediation ? check_render(t.remediation, t.all, t.n) : NULL;
+    free(t.pip);
+    free(t.requirement);
     return f;
 }

@@ -11,17 +11,24 @@ void check_elf_unreadable(const struct check_ctx *ctx, const struct member *m, s
     const struct elfinfo *e = m->elf;
 
     if (e->error) {
-        check_report(ctx, out, m, ctx->rule->severity, "a well-formed ELF object", e->error, NULL,
-                     0, "%s: %s",
+        check_report(ctx, out,
+                     &(struct check_found){.m = m,
+                                           .sev = ctx->rule->severity,
+                                           .expected = "a well-formed ELF object",
+                                           .found = e->error},
+                     "%s: %s",
                      e->header_ok ? "ELF object only partly readable" : "ELF header unreadable",
                      e->error);
     }
     if (e->views_disagree) {
-        check_report(ctx, out, m, ctx->rule->severity,
-                     "section headers that agree with the program headers", e->views_disagree, NULL,
-                     0,
-                     "%s; ld.so reads the dynamic segment, and so does abiscan, but readelf and "
-                     "most tools show the sections",
-                     e->views_disagree);
+        check_report(
+            ctx, out,
+            &(struct check_found){.m = m,
+                                  .sev = ctx->rule->severity,
+                                  .expected = "section headers that agree with the program headers",
+                                  .found = e->views_disagree},
+            "%s; ld.so reads the dynamic segment, and so does abiscan, but readelf and "
+            "most tools show the sections",
+            e->views_disagree);
     }
 }

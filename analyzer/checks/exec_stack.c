@@ -17,12 +17,16 @@ void check_exec_stack(const struct check_ctx *ctx, const struct member *m, struc
     if (m->role == ROLE_EXECUTABLE || !e->has_dynamic || (e->gnu_stack && !e->exec_stack)) {
         return;
     }
-    check_report(ctx, out, m, ctx->rule->severity, "PT_GNU_STACK RW",
-                 e->gnu_stack ? "PT_GNU_STACK RWE" : "no PT_GNU_STACK", NULL, 0,
-                 "%s: loading it makes the whole process stack executable on %s (glibc %s), "
-                 "and glibc 2.41 and later refuse to load it",
-                 e->gnu_stack ? "asks for an executable stack (PT_GNU_STACK with PF_X)"
-                              : "has no PT_GNU_STACK header, which the loader takes as a request "
-                                "for an executable stack",
-                 ctx->profile->os_name, ctx->profile->glibc_max);
+    check_report(
+        ctx, out,
+        &(struct check_found){.m = m,
+                              .sev = ctx->rule->severity,
+                              .expected = "PT_GNU_STACK RW",
+                              .found = e->gnu_stack ? "PT_GNU_STACK RWE" : "no PT_GNU_STACK"},
+        "%s: loading it makes the whole process stack executable on %s (glibc %s), "
+        "and glibc 2.41 and later refuse to load it",
+        e->gnu_stack ? "asks for an executable stack (PT_GNU_STACK with PF_X)"
+                     : "has no PT_GNU_STACK header, which the loader takes as a request "
+                       "for an executable stack",
+        ctx->profile->os_name, ctx->profile->glibc_max);
 }

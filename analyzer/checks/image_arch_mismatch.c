@@ -46,8 +46,13 @@ static void check_one(const struct check_ctx *ctx, struct findings *out, size_t 
     where.path = ".";
     where.abs = "/";
     where.input = input;
-    check_report(ctx, out, &where, ctx->rule->severity, expected, c->platform, vars,
-                 ARRAY_SIZE(vars),
+    check_report(ctx, out,
+                 &(struct check_found){.m = &where,
+                                       .sev = ctx->rule->severity,
+                                       .expected = expected,
+                                       .found = c->platform,
+                                       .vars = vars,
+                                       .nvars = ARRAY_SIZE(vars)},
                  "the image is %s, but the function runs on %s (%s): Lambda cannot start its "
                  "entrypoint%s%s",
                  c->platform, c->function_arch, c->function_arch_why, exe[0] ? " " : "", exe);

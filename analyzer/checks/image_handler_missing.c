@@ -83,8 +83,13 @@ static void check_one(const struct check_ctx *ctx, struct findings *out, size_t 
         where.path = ".";
         where.abs = "/";
         where.input = input;
-        check_report(ctx, out, &where, ctx->rule->severity, "the handler's module on sys.path",
-                     c->handler, vars, ARRAY_SIZE(vars),
+        check_report(ctx, out,
+                     &(struct check_found){.m = &where,
+                                           .sev = ctx->rule->severity,
+                                           .expected = "the handler's module on sys.path",
+                                           .found = c->handler,
+                                           .vars = vars,
+                                           .nvars = ARRAY_SIZE(vars)},
                      "the CMD names the handler %s, but its module %s is not in the image (not "
                      "in %s)",
                      c->handler, c->handler_module, dirs);

@@ -102,11 +102,17 @@ static void report_outside(const struct check_ctx *ctx, struct findings *out,
                               "../layer.zip .",
                               prefix, prefix);
         struct tvar vars[] = {{"lambda_error", NULL}, {"remediation", fix}};
-        check_report(ctx, out, &where, o->native || o->code ? ctx->rule->severity : SEV_WARNING,
-                     "python/, lib/ or bin/ at the top", prefix, vars, 2,
-                     "%s/ holds a layer's python/, lib/ or bin/ one directory too deep: Lambda "
-                     "extracts them to /opt/%s/, where neither Python, ld.so nor PATH looks",
-                     prefix, prefix);
+        check_report(
+            ctx, out,
+            &(struct check_found){.m = &where,
+                                  .sev = o->native || o->code ? ctx->rule->severity : SEV_WARNING,
+                                  .expected = "python/, lib/ or bin/ at the top",
+                                  .found = prefix,
+                                  .vars = vars,
+                                  .nvars = 2},
+            "%s/ holds a layer's python/, lib/ or bin/ one directory too deep: Lambda "
+            "extracts them to /opt/%s/, where neither Python, ld.so nor PATH looks",
+            prefix, prefix);
         free(fix);
         return;
     }
@@ -114,7 +120,13 @@ static void report_outside(const struct check_ctx *ctx, struct findings *out,
         struct tvar vars[] = {{"lambda_error", NULL},
                               {"remediation", "move it under python/ (code), lib/ (libraries) or "
                                               "bin/ (programs)"}};
-        check_report(ctx, out, &where, SEV_WARNING, "python/, lib/ or bin/", prefix, vars, 2,
+        check_report(ctx, out,
+                     &(struct check_found){.m = &where,
+                                           .sev = SEV_WARNING,
+                                           .expected = "python/, lib/ or bin/",
+                                           .found = prefix,
+                                           .vars = vars,
+                                           .nvars = 2},
                      "/opt/%s holds Python code, but is on no sys.path entry: nothing imports "
                      "it from there",
                      prefix);
@@ -128,7 +140,13 @@ static void report_outside(const struct check_ctx *ctx, struct findings *out,
                                                       "layer's lib/"
                                                     : "nothing, if what reads it names its "
                                                       "absolute path"}};
-    check_report(ctx, out, &where, SEV_NOTE, "python/, lib/ or bin/", prefix, vars, 2,
+    check_report(ctx, out,
+                 &(struct check_found){.m = &where,
+                                       .sev = SEV_NOTE,
+                                       .expected = "python/, lib/ or bin/",
+                                       .found = prefix,
+                                       .vars = vars,
+                                       .nvars = 2},
                  "/opt/%s is on no search path: %s", prefix,
                  o->native ? "its shared libraries load only when something names them by "
                              "absolute path (as odbcinst.ini names an ODBC driver)"
@@ -157,7 +175,13 @@ void check_layer_path_ignored(const struct check_ctx *ctx, struct findings *out)
                 char *module = top_name(m);
                 struct tvar vars[] = {{"module", module}};
                 where.path = prefix;
-                check_report(ctx, out, &where, ctx->rule->severity, want, prefix, vars, 1,
+                check_report(ctx, out,
+                             &(struct check_found){.m = &where,
+                                                   .sev = ctx->rule->severity,
+                                                   .expected = want,
+                                                   .found = prefix,
+                                                   .vars = vars,
+                                                   .nvars = 1},
                              "%s is on sys.path only for Python 3.%d; %s never sees it: "
                              "its modules do not import",
                              prefix, m->site_minor, p->runtime);

@@ -28,14 +28,26 @@ void check_libpython_linked(const struct check_ctx *ctx, const struct member *m,
         }
         struct tvar vars[] = {{"soname", soname}};
         if (r->kind == RESOLVED_UNCONFIRMED) {
-            check_report(ctx, out, m, SEV_WARNING, "no libpython", soname, vars, 1,
+            check_report(ctx, out,
+                         &(struct check_found){.m = m,
+                                               .sev = SEV_WARNING,
+                                               .expected = "no libpython",
+                                               .found = soname,
+                                               .vars = vars,
+                                               .nvars = 1},
                          "links %s, which extension modules must not (manylinux): %s is not "
                          "known to have it on the loader path%s%s%s",
                          soname, p->os_name, r->row && r->row->confidence ? " (" : "",
                          r->row && r->row->confidence ? r->row->confidence : "",
                          r->row && r->row->confidence ? ")" : "");
         } else {
-            check_report(ctx, out, m, ctx->rule->severity, "no libpython", soname, vars, 1,
+            check_report(ctx, out,
+                         &(struct check_found){.m = m,
+                                               .sev = ctx->rule->severity,
+                                               .expected = "no libpython",
+                                               .found = soname,
+                                               .vars = vars,
+                                               .nvars = 1},
                          "links %s, which extension modules must not (manylinux), and %s does "
                          "not ship it",
                          soname, p->os_name);

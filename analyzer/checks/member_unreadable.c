@@ -67,8 +67,13 @@ static void report_shared(const struct check_ctx *ctx, struct findings *out, con
     where.dist = NULL; /* the archive's, not a distribution's */
     where.raw_path = NULL;
     where.aliases = (struct strvec)STRVEC_INIT;
-    check_report(ctx, out, &where, any_code ? SEV_ERROR : ctx->rule->severity,
-                 "members abiscan can read", first->problem, vars, 1,
+    check_report(ctx, out,
+                 &(struct check_found){.m = &where,
+                                       .sev = any_code ? SEV_ERROR : ctx->rule->severity,
+                                       .expected = "members abiscan can read",
+                                       .found = first->problem,
+                                       .vars = vars,
+                                       .nvars = 1},
                  "%zu member%s cannot be read, %s: %s (the first: %s); nothing in %s was "
                  "checked",
                  n, n == 1 ? "" : "s", n == 1 ? "which is" : "each", first->problem, first->path,
@@ -109,8 +114,13 @@ void check_member_unreadable(const struct check_ctx *ctx, struct findings *out)
         }
         shared = archive_cause(m->problem) != NULL;
         struct tvar vars[] = {{"remediation", shared ? "" : remedy(m->problem)}};
-        check_report(ctx, out, m, shared ? SEV_NOTE : ctx->rule->severity,
-                     "a readable regular file", m->problem, vars, shared ? 0 : 1,
+        check_report(ctx, out,
+                     &(struct check_found){.m = m,
+                                           .sev = shared ? SEV_NOTE : ctx->rule->severity,
+                                           .expected = "a readable regular file",
+                                           .found = m->problem,
+                                           .vars = vars,
+                                           .nvars = shared ? 0 : 1},
                      "cannot be read: %s", m->problem);
     }
 }

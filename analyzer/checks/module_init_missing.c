@@ -77,9 +77,15 @@ void check_module_init_missing(const struct check_ctx *ctx, const struct member 
                                "({init})"
                              : NULL},
     };
-    check_report(ctx, out, m, ctx->rule->severity, want,
-                 m->elf->init_symbols.nr ? m->elf->init_symbols.v[0] : "no init function", vars,
-                 py2 ? 2 : 1, "no %s: %s", want, why);
+    check_report(ctx, out,
+                 &(struct check_found){.m = m,
+                                       .sev = ctx->rule->severity,
+                                       .expected = want,
+                                       .found = m->elf->init_symbols.nr ? m->elf->init_symbols.v[0]
+                                                                        : "no init function",
+                                       .vars = vars,
+                                       .nvars = py2 ? 2 : 1},
+                 "no %s: %s", want, why);
     free(why);
     free(want);
 }

@@ -116,14 +116,26 @@ static void merged(const struct check_ctx *ctx, struct findings *out, const stru
     struct tvar vars[] = {{"remediation", fix}};
 
     if (!kept) {
-        check_report(ctx, out, where, SEV_WARNING, win, lose, vars, 1,
+        check_report(ctx, out,
+                     &(struct check_found){.m = where,
+                                           .sev = SEV_WARNING,
+                                           .expected = win,
+                                           .found = lose,
+                                           .vars = vars,
+                                           .nvars = 1},
                      "'%s' here is never imported: layer %s, extracted over it in /opt, "
                      "replaces every one of its %zu file%s",
                      t->name, ctx->img->inputs[by->input].name, replaced, replaced == 1 ? "" : "s");
         free(fix);
         return;
     }
-    check_report(ctx, out, where, SEV_WARNING, win, lose, vars, 1,
+    check_report(ctx, out,
+                 &(struct check_found){.m = where,
+                                       .sev = SEV_WARNING,
+                                       .expected = win,
+                                       .found = lose,
+                                       .vars = vars,
+                                       .nvars = 1},
                  "'%s' of two layers merges in /opt: layer %s, extracted over it, replaces %zu "
                  "of its files and leaves %zu, so the two copies mix",
                  t->name, ctx->img->inputs[by->input].name, replaced, kept);
@@ -178,10 +190,13 @@ void check_module_shadowed(const struct check_ctx *ctx, struct findings *out)
             describe(ctx, &tops[winner], win, sizeof(win));
             describe(ctx, &tops[k], lose, sizeof(lose));
             if (function_wins) {
-                check_report(ctx, out, &where, ctx->rule->severity, win, lose, NULL, 0,
-                             "'%s' here is never imported: the function's copy comes first on "
-                             "sys.path",
-                             tops[k].name);
+                check_report(
+                    ctx, out,
+                    &(struct check_found){
+                        .m = &where, .sev = ctx->rule->severity, .expected = win, .found = lose},
+                    "'%s' here is never imported: the function's copy comes first on "
+                    "sys.path",
+                    tops[k].name);
             } else {
                 merged(ctx, out, &where, &tops[k], win, lose);
             }

@@ -42,7 +42,13 @@ void check_musl_linked(const struct check_ctx *ctx, const struct member *m, stru
          * confusing error there is (the file is right there). */
         char *lambda = xasprintf("[Errno 2] No such file or directory: '%s'", m->abs);
         struct tvar vars[] = {{"soname", mark}, {"lambda_error", lambda}};
-        check_report(ctx, out, m, ctx->rule->severity, "glibc (manylinux)", mark, vars, 2,
+        check_report(ctx, out,
+                     &(struct check_found){.m = m,
+                                           .sev = ctx->rule->severity,
+                                           .expected = "glibc (manylinux)",
+                                           .found = mark,
+                                           .vars = vars,
+                                           .nvars = 2},
                      "a musl executable (interpreter %s), built on Alpine; running it on %s "
                      "fails with 'No such file or directory' although the file is there: %s "
                      "has no %s",
@@ -51,8 +57,13 @@ void check_musl_linked(const struct check_ctx *ctx, const struct member *m, stru
         return;
     }
     struct tvar vars[] = {{"soname", mark}, {"lambda_error", check_skipped_error(ctx, m)}};
-    check_report(ctx, out, m, ctx->rule->severity, "glibc (manylinux)", mark, vars,
-                 check_skipped_error(ctx, m) ? 2 : 1,
+    check_report(ctx, out,
+                 &(struct check_found){.m = m,
+                                       .sev = ctx->rule->severity,
+                                       .expected = "glibc (manylinux)",
+                                       .found = mark,
+                                       .vars = vars,
+                                       .nvars = check_skipped_error(ctx, m) ? 2 : 1},
                  "linked against musl (%s), built on Alpine or musllinux; %s runs %s, a "
                  "glibc system",
                  mark, ctx->profile->runtime, ctx->profile->os_name);

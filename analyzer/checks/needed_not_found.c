@@ -67,7 +67,13 @@ static void unreachable(const struct check_ctx *ctx, struct findings *out, const
                           m->path);
     struct tvar vars[] = {{"soname", soname}, {"remediation", fix}};
 
-    check_report(ctx, out, m, sev, "a library on the loader path", soname, vars, 2,
+    check_report(ctx, out,
+                 &(struct check_found){.m = m,
+                                       .sev = sev,
+                                       .expected = "a library on the loader path",
+                                       .found = soname,
+                                       .vars = vars,
+                                       .nvars = 2},
                  "needs %s, which the %s has at %s, but no directory ld.so searches for it "
                  "leads there%s%s",
                  soname, image ? "image" : "bundle", have->path,
@@ -91,7 +97,13 @@ static void missing_in_image(const struct check_ctx *ctx, struct findings *out,
                           prov ? prov->package : soname, path_base(m->path), dirs);
     struct tvar vars[] = {{"soname", soname}, {"remediation", fix}};
 
-    check_report(ctx, out, m, sev, "a library on the loader path", soname, vars, 2,
+    check_report(ctx, out,
+                 &(struct check_found){.m = m,
+                                       .sev = sev,
+                                       .expected = "a library on the loader path",
+                                       .found = soname,
+                                       .vars = vars,
+                                       .nvars = 2},
                  "needs %s, which no file of the image on the loader's path provides (%s%s%s)%s",
                  soname, c->ld_library_path.nr ? "LD_LIBRARY_PATH, " : "",
                  c->has_ld_cache ? "ld.so.cache, " : "", dirs, whose);
@@ -141,7 +153,13 @@ void check_needed_not_found(const struct check_ctx *ctx, const struct member *m,
             missing_in_image(ctx, out, m, sev, soname, prov, whose);
         } else {
             struct tvar vars[] = {{"soname", soname}, {"remediation", prov ? prov->hint : NULL}};
-            check_report(ctx, out, m, sev, "a library on the loader path", soname, vars, 2,
+            check_report(ctx, out,
+                         &(struct check_found){.m = m,
+                                               .sev = sev,
+                                               .expected = "a library on the loader path",
+                                               .found = soname,
+                                               .vars = vars,
+                                               .nvars = 2},
                          r->kind == RESOLVED_UNCONFIRMED
                              ? "needs %s: not in the bundle, and not known to be in %s%s%s"
                              : "needs %s: not in the bundle, and %s does not ship it%s%s",

@@ -24,7 +24,13 @@ void check_not_elf(const struct check_ctx *ctx, const struct member *m, struct f
     struct tvar vars[1] = {
         {"loader_error", m->content == CONTENT_EMPTY ? "file too short" : "invalid ELF header"},
     };
-    check_report(ctx, out, m, ctx->rule->severity, "ELF", found, vars, 1,
+    check_report(ctx, out,
+                 &(struct check_found){.m = m,
+                                       .sev = ctx->rule->severity,
+                                       .expected = "ELF",
+                                       .found = found,
+                                       .vars = vars,
+                                       .nvars = 1},
                  "named like a shared object but %s",
                  m->content == CONTENT_MACHO   ? "is a Mach-O file (built on macOS)"
                  : m->content == CONTENT_PE    ? "is a PE file (built on Windows)"

@@ -71,8 +71,13 @@ static void report(const struct check_ctx *ctx, struct findings *out, struct tre
     }
     struct tvar vars[] = {{"module", t->names.v[0]}, {"remediation", fix}};
     where.path = t->path;
-    check_report(ctx, out, &where, ctx->rule->severity, "packages at the top of the bundle",
-                 t->path, vars, 2,
+    check_report(ctx, out,
+                 &(struct check_found){.m = &where,
+                                       .sev = ctx->rule->severity,
+                                       .expected = "packages at the top of the bundle",
+                                       .found = t->path,
+                                       .vars = vars,
+                                       .nvars = 2},
                  "%s/ holds %s%s%s (%zu file%s), but Python never looks there: sys.path has "
                  "/var/task and the layers' /opt/python paths, not /var/task/%s",
                  t->path, names, t->names.nr > shown ? " and " : "",
@@ -112,11 +117,17 @@ static void only_archives(const struct check_ctx *ctx, struct findings *out)
                                   "../function.zip .)")
                         : xasprintf("upload %s itself, not a zip that holds it", first->path);
         struct tvar vars[] = {{"module", "lambda_function"}, {"remediation", fix}};
-        check_report(
-            ctx, out, first, ctx->rule->severity, "the function's files", first->path, vars, 2,
-            "the bundle holds only %s%s: Lambda unzips a bundle once, so /var/task "
-            "has %s and nothing to import",
-            archives == 1 ? "" : "archives, such as ", first->path, archives == 1 ? "it" : "them");
+        check_report(ctx, out,
+                     &(struct check_found){.m = first,
+                                           .sev = ctx->rule->severity,
+                                           .expected = "the function's files",
+                                           .found = first->path,
+                                           .vars = vars,
+                                           .nvars = 2},
+                     "the bundle holds only %s%s: Lambda unzips a bundle once, so /var/task "
+                     "has %s and nothing to import",
+                     archives == 1 ? "" : "archives, such as ", first->path,
+                     archives == 1 ? "it" : "them");
         free(fix);
     }
 }

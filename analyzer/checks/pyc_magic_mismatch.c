@@ -104,7 +104,13 @@ static void sourceless(const struct check_ctx *ctx, const struct member *m, int 
     snprintf(want, sizeof(want), "magic %ld", p->pyc_magic);
     module = module_name(m);
     struct tvar vars[] = {{"magic_bytes", bytes}, {"module", module}};
-    check_report(ctx, out, m, ctx->rule->severity, want, found, vars, 2,
+    check_report(ctx, out,
+                 &(struct check_found){.m = m,
+                                       .sev = ctx->rule->severity,
+                                       .expected = want,
+                                       .found = found,
+                                       .vars = vars,
+                                       .nvars = 2},
                  "sourceless bytecode of %s (magic %d); %s expects magic %ld", found, magic,
                  p->runtime, p->pyc_magic);
     free(module);
@@ -145,7 +151,13 @@ static void report_caches(const struct check_ctx *ctx, struct caches *c, struct 
     versions = strvec_join(&c->versions, ", ");
     where.path = path;
     struct tvar vars[] = {{"lambda_error", NULL}};
-    check_report(ctx, out, &where, SEV_NOTE, tag, versions, vars, 1,
+    check_report(ctx, out,
+                 &(struct check_found){.m = &where,
+                                       .sev = SEV_NOTE,
+                                       .expected = tag,
+                                       .found = versions,
+                                       .vars = vars,
+                                       .nvars = 1},
                  "%zu bytecode cache file%s of %s (%llu bytes) under %s, which %s ignores: they "
                  "only add to the bundle",
                  c->files, c->files == 1 ? "" : "s", versions, (unsigned long long)c->bytes, path,

@@ -112,7 +112,13 @@ static void check_renamed(const struct check_ctx *ctx, const struct member *m, s
         return;
     }
     struct tvar vars[] = {{"lambda_error", NULL}};
-    check_report(ctx, out, m, ctx->rule->severity, p->abi_tag, path_base(was), vars, 1,
+    check_report(ctx, out,
+                 &(struct check_found){.m = m,
+                                       .sev = ctx->rule->severity,
+                                       .expected = p->abi_tag,
+                                       .found = path_base(was),
+                                       .vars = vars,
+                                       .nvars = 1},
                  "renamed from %s (its distribution's RECORD lists that name): built for "
                  "CPython %d.%d; %s opens it under its bare name, and the import fails on "
                  "CPython %d.%d's C API (an undefined symbol)",
@@ -147,18 +153,34 @@ void check_python_tag_mismatch(const struct check_ctx *ctx, struct findings *out
         }
         if (info->fate == IMPORT_SHADOWED) {
             struct tvar vars[] = {{"lambda_error", NULL}}; /* the other build imports */
-            check_report(ctx, out, m, SEV_NOTE, expected, m->ext.suffix, vars, 1,
+            check_report(ctx, out,
+                         &(struct check_found){.m = m,
+                                               .sev = SEV_NOTE,
+                                               .expected = expected,
+                                               .found = m->ext.suffix,
+                                               .vars = vars,
+                                               .nvars = 1},
                          "%s; not imported: %s loads %s instead", why, p->runtime,
                          path_base(info->by->path));
         } else if (info->fallback == FALLBACK_HELPER) {
             continue; /* its modules' findings say it: they fall back, so nothing imports it */
         } else if (info->fallback) {
             struct tvar vars[] = {{"lambda_error", NULL}};
-            check_report(ctx, out, m, SEV_WARNING, expected, m->ext.suffix, vars, 1,
+            check_report(ctx, out,
+                         &(struct check_found){.m = m,
+                                               .sev = SEV_WARNING,
+                                               .expected = expected,
+                                               .found = m->ext.suffix,
+                                               .vars = vars,
+                                               .nvars = 1},
                          "%s; %s imports only %s; %s (slower, but it works)", why, p->runtime,
                          expected, imports_fallback_words(info, words, sizeof(words)));
         } else {
-            check_report(ctx, out, m, ctx->rule->severity, expected, m->ext.suffix, NULL, 0,
+            check_report(ctx, out,
+                         &(struct check_found){.m = m,
+                                               .sev = ctx->rule->severity,
+                                               .expected = expected,
+                                               .found = m->ext.suffix},
                          "%s; %s imports only %s", why, p->runtime, expected);
         }
     }

@@ -62,8 +62,13 @@ void check_runtime_deprecated(const struct check_ctx *ctx, struct findings *out)
         where.abs = "/var/task";
         where.input = v;
         struct tvar vars[] = {{"remediation", fix}};
-        check_report(ctx, out, &where, blocked ? ctx->rule->severity : SEV_WARNING,
-                     blocked ? p->block_update : p->deprecated, today, vars, 1,
+        check_report(ctx, out,
+                     &(struct check_found){.m = &where,
+                                           .sev = blocked ? ctx->rule->severity : SEV_WARNING,
+                                           .expected = blocked ? p->block_update : p->deprecated,
+                                           .found = today,
+                                           .vars = vars,
+                                           .nvars = 1},
                      blocked ? "%s is past its end of support: updates are blocked since %s, "
                                "so deploying this bundle fails (existing functions still run)"
                              : "%s is deprecated since %s: it gets no more security patches; "

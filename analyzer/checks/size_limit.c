@@ -86,7 +86,11 @@ static void report(const struct check_ctx *ctx, struct findings *out, size_t inp
                "the final one (no compilers, headers, tests or caches: pip install "
                "--no-cache-dir, dnf clean all), and keep large data out of the image (S3, EFS)"
              : NULL}};
-    check_report(ctx, out, &where, sev, expected, got, vars, 2, "%s", message);
+    check_report(
+        ctx, out,
+        &(struct check_found){
+            .m = &where, .sev = sev, .expected = expected, .found = got, .vars = vars, .nvars = 2},
+        "%s", message);
     free(message);
 }
 

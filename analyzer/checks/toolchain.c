@@ -64,7 +64,13 @@ static void report_image(const struct check_ctx *ctx, struct findings *out, cons
                         : need->sys->abs;
     struct tvar vars[] = {{"lib", lib}, {"newer", ""}, {"remediation", fix}};
 
-    check_report(ctx, out, m, ctx->rule->severity, expected, need->version, vars, 3,
+    check_report(ctx, out,
+                 &(struct check_found){.m = m,
+                                       .sev = ctx->rule->severity,
+                                       .expected = expected,
+                                       .found = need->version,
+                                       .vars = vars,
+                                       .nvars = 3},
                  "needs %s (%s); the image's %s%s%s%s stops at %s", need->version,
                  *symbols ? symbols : "no symbol binds it directly", need->sys->path,
                  c && c->os_name ? " (" : "", c && c->os_name ? c->os_name : "",
@@ -95,25 +101,49 @@ static void report(const struct check_ctx *ctx, struct findings *out, const stru
     if (need->sys && (num || strcmp(need->version, "GLIBC_PRIVATE") != 0)) {
         report_image(ctx, out, m, need, prefix, symbols);
     } else if (!num && !strcmp(need->version, "GLIBC_PRIVATE")) {
-        check_report(ctx, out, m, ctx->rule->severity, expected, need->version, vars, 2,
+        check_report(ctx, out,
+                     &(struct check_found){.m = m,
+                                           .sev = ctx->rule->severity,
+                                           .expected = expected,
+                                           .found = need->version,
+                                           .vars = vars,
+                                           .nvars = 2},
                      "needs GLIBC_PRIVATE (%s): glibc's internal interface, which no build "
                      "outside glibc may bind and no runtime promises",
                      *symbols ? symbols : "no symbol binds it directly");
     } else if (need->copy) {
-        check_report(ctx, out, m, ctx->rule->severity, need->version, need->version, vars, 2,
+        check_report(ctx, out,
+                     &(struct check_found){.m = m,
+                                           .sev = ctx->rule->severity,
+                                           .expected = need->version,
+                                           .found = need->version,
+                                           .vars = vars,
+                                           .nvars = 2},
                      "needs %s (%s) from %s, which the bundled copy %s does not define",
                      need->version, *symbols ? symbols : "no symbol binds it directly", need->file,
                      need->copy->path);
     } else if (num && later(p, off) && verutil_cmp(num, later(p, off)) <= 0) {
         /* Within what the runtime has had since its toolchain update: it loads where the
          * function runs on an updated runtime, which is not known for certain. */
-        check_report(ctx, out, m, SEV_WARNING, expected, need->version, vars, 2,
+        check_report(ctx, out,
+                     &(struct check_found){.m = m,
+                                           .sev = SEV_WARNING,
+                                           .expected = expected,
+                                           .found = need->version,
+                                           .vars = vars,
+                                           .nvars = 2},
                      "needs %s (%s); %s runs %s, whose %s had %s until mid-2019 and has %s%s "
                      "since (the date is not confirmed): it loads on a runtime updated since",
                      need->version, *symbols ? symbols : "no symbol binds it directly", p->runtime,
                      p->os_name, need->file, expected, prefix, later(p, off));
     } else {
-        check_report(ctx, out, m, ctx->rule->severity, expected, need->version, vars, 2,
+        check_report(ctx, out,
+                     &(struct check_found){.m = m,
+                                           .sev = ctx->rule->severity,
+                                           .expected = expected,
+                                           .found = need->version,
+                                           .vars = vars,
+                                           .nvars = 2},
                      "needs %s (%s); %s runs %s, whose %s stops at %s", need->version,
                      *symbols ? symbols : "no symbol binds it directly", p->runtime, p->os_name,
                      need->file, expected);

@@ -168,7 +168,9 @@ static void check_dist(const struct check_ctx *ctx, struct findings *out,
     if (!promise && d->purelib && !need->native) {
         /* Nothing in it can fail to import: pip would not pick the wheel for this Python,
          * but what it installed runs. */
-        check_report(ctx, out, wheel, SEV_NOTE, "py3-none-any", tags, NULL, 0,
+        check_report(ctx, out,
+                     &(struct check_found){
+                         .m = wheel, .sev = SEV_NOTE, .expected = "py3-none-any", .found = tags},
                      "%s %s is pure Python (Root-Is-Purelib) but tagged %s: pip would not pick "
                      "that wheel for %s, yet installed, it runs",
                      d->name, d->version ? d->version : "", tags, p->runtime);
@@ -179,7 +181,11 @@ static void check_dist(const struct check_ctx *ctx, struct findings *out,
         bool fails = dist_fails(out, d);
         char *want = xasprintf("%s-%s-manylinux_2_17..%s_%s, abi3 or py3-none-any", p->abi_tag,
                                p->abi_tag, p->glibc_max, arch);
-        check_report(ctx, out, wheel, fails ? SEV_NOTE : ctx->rule->severity, want, tags, NULL, 0,
+        check_report(ctx, out,
+                     &(struct check_found){.m = wheel,
+                                           .sev = fails ? SEV_NOTE : ctx->rule->severity,
+                                           .expected = want,
+                                           .found = tags},
                      "%s %s was installed from a wheel tagged %s, which %s %s does not accept%s",
                      d->name, d->version ? d->version : "", tags, p->runtime, p->arch,
                      fails ? "; its files' own findings say what that breaks"
@@ -188,7 +194,9 @@ static void check_dist(const struct check_ctx *ctx, struct findings *out,
         free(want);
     } else if (*promise && need->version && verutil_cmp(need->version + 6, promise) > 0) {
         char *want = xasprintf("GLIBC_%s", promise);
-        check_report(ctx, out, wheel, SEV_WARNING, want, need->version, NULL, 0,
+        check_report(ctx, out,
+                     &(struct check_found){
+                         .m = wheel, .sev = SEV_WARNING, .expected = want, .found = need->version},
                      "tagged for glibc %s (%s), but %s needs %s: the tag understates", promise,
                      tags, need->m->path, need->version);
         free(want);
