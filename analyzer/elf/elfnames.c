@@ -22,13 +22,6 @@ static const struct pair machines[] = {
 
 static const struct pair classes[] = {{ELFCLASS32, "ELFCLASS32"}, {ELFCLASS64, "ELFCLASS64"}};
 static const struct pair datas[] = {{ELFDATA2LSB, "little-endian"}, {ELFDATA2MSB, "big-endian"}};
-static const struct pair types[] = {
-    {ET_REL, "relocatable object"},
-    {ET_EXEC, "executable"},
-    {ET_DYN, "shared object"},
-    {ET_CORE, "core file"},
-};
-
 static const char *lookup(const struct pair *t, size_t n, int v, const char *what, char *buf,
                           unsigned bufsz)
 {
@@ -54,9 +47,4 @@ const char *elfnames_class(int elfclass, char *buf, unsigned bufsz)
 const char *elfnames_data(int data, char *buf, unsigned bufsz)
 {
     return lookup(datas, ARRAY_SIZE(datas), data, "data", buf, bufsz);
-}
-
-const char *elfnames_type(int type, char *buf, unsigned bufsz)
-{
-    return lookup(types, ARRAY_SIZE(types), type, "type", buf, bufsz);
 }

@@ -9,7 +9,5 @@ const char *elfnames_machine(int machine, char *buf, unsigned bufsz);
 const char *elfnames_class(int elfclass, char *buf, unsigned bufsz);
 /** "little-endian", "big-endian", or "data <n>". */
 const char *elfnames_data(int data, char *buf, unsigned bufsz);
-/** "shared object", "executable", ... */
-const char *elfnames_type(int type, char *buf, unsigned bufsz);
 
 #endif

@@ -185,17 +185,6 @@ void pyclass_classify(struct member *m, const struct pyname *g)
     }
 }
 
-const char *pyclass_role_name(enum member_role role)
-{
-    static const char *const names[] = {
-        [ROLE_OTHER] = "other",         [ROLE_EXTENSION] = "extension",
-        [ROLE_LIBRARY] = "library",     [ROLE_EXECUTABLE] = "executable",
-        [ROLE_OTHER_ELF] = "other-elf", [ROLE_PYC] = "bytecode",
-        [ROLE_DISTINFO] = "dist-info",
-    };
-    return (unsigned)role < ARRAY_SIZE(names) ? names[role] : "unknown";
-}
-
 const char *pyclass_content_name(enum content_kind kind)
 {
     static const char *const names[] = {

@@ -34,8 +34,6 @@ bool pyclass_in_distinfo(const char *path);
  */
 void pyclass_classify(struct member *m, const struct pyname *g);
 
-/** "extension", "library", ... for JSON and messages. */
-const char *pyclass_role_name(enum member_role role);
 /** "ELF", "Mach-O", "PE", ... */
 const char *pyclass_content_name(enum content_kind kind);
 

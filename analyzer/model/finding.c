@@ -47,15 +47,6 @@ void findings_sort(struct findings *fs)
     }
 }
 
-size_t findings_count_at_least(const struct findings *fs, enum severity sev)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < fs->nr; i++) {
-        n += fs->items[i].severity >= sev;
-    }
-    return n;
-}
-
 size_t findings_count(const struct findings *fs, enum severity sev)
 {
     size_t n = 0;

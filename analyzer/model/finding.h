@@ -45,8 +45,7 @@ struct finding *findings_push(struct findings *fs);
 /** Sort by input, path, rule id, found: output never depends on read order. */
 void findings_sort(struct findings *fs);
 
-/** How many findings are at or above sev. */
-size_t findings_count_at_least(const struct findings *fs, enum severity sev);
+/** How many findings are of severity sev. */
 size_t findings_count(const struct findings *fs, enum severity sev);
 
 void findings_release(struct findings *fs);
