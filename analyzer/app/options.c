@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,82 +53,223 @@ struct cli_option {
     int id;
     int has_arg;
     const char *metavar;
-    const char *help;
+    const char *help;    /* one line of --help; "{formats}": the emitters' names */
+    const char *man_arg; /* the argument in the manual (mdoc), or NULL */
+    const char *man;     /* the manual's text (mdoc lines); "{formats}": the emitters */
 };
 
 static const struct cli_option table[] = {
     {"Target", "runtime", OPT_RUNTIME, required_argument, "NAME",
      "Lambda runtime to check against, e.g. python3.12 (see --list-runtimes); without it, "
-     "every runtime: where would the bundle import?"},
+     "every runtime: where would the bundle import?",
+     "Ar name",
+     "The Lambda runtime, for example python3.12\n"
+     ".Pq see Fl -list-runtimes ."},
     {NULL, "arch", OPT_ARCH, required_argument, "ARCH",
-     "function architecture: x86_64 (default) or arm64"},
+     "function architecture: x86_64 (default) or arm64", "Ar arch",
+     "x86_64 (the default) or arm64; amd64 and aarch64 are accepted."},
     {NULL, "layer", OPT_LAYER, required_argument, "PATH",
-     "a layer of the function (zip or directory); repeat in configuration order"},
+     "a layer of the function (zip or directory); repeat in configuration order", "Ar path",
+     "A layer of the function; repeat in configuration order."},
     {NULL, "role", OPT_ROLE, required_argument, "ROLE",
      "the bundles are a function or a layer (default: a layer when everything in it sits "
-     "under python/, lib/ or bin/)"},
+     "under python/, lib/ or bin/)",
+     "Ar role",
+     "The bundles are a\n"
+     ".Cm function\n"
+     "or a\n"
+     ".Cm layer\n"
+     "(default: a layer when everything in it sits under python/, lib/ or bin/)."},
     {NULL, "platform", OPT_PLATFORM, required_argument, "OS/ARCH",
      "the image to check of a container image index that holds several, e.g. linux/arm64 "
-     "(default: linux/ and the function's --arch)"},
+     "(default: linux/ and the function's --arch)",
+     "Ar os/arch",
+     "Of a container image index that holds images for several platforms, check the\n"
+     "one for\n"
+     ".Ar os/arch ,\n"
+     "for example linux/arm64 (default: linux/ and the function's\n"
+     ".Fl -arch ) ."},
     {NULL, "list-runtimes", OPT_LIST_RUNTIMES, no_argument, NULL,
-     "print the known runtime profiles and exit"},
+     "print the known runtime profiles and exit", NULL,
+     "Print the known runtime profiles and exit."},
     {NULL, "rules", OPT_RULES, required_argument, "DIR",
-     "read the catalogue and profiles from DIR instead of the installed ones"},
+     "read the catalogue and profiles from DIR instead of the installed ones", "Ar dir",
+     "Read the catalogue and the profiles from\n"
+     ".Ar dir ."},
     {NULL, "config", OPT_CONFIG, required_argument, "FILE",
      "read the configuration from FILE, not the .abiscan.yaml found from the current "
-     "directory up to the repository root; the command line wins over it"},
-    {NULL, "no-config", OPT_NO_CONFIG, no_argument, NULL, "read no configuration file"},
+     "directory up to the repository root; the command line wins over it",
+     "Ar file",
+     "Read the configuration from\n"
+     ".Ar file\n"
+     "instead of the\n"
+     ".Pa .abiscan.yaml\n"
+     "found from the current directory up to the repository root."},
+    {NULL, "no-config", OPT_NO_CONFIG, no_argument, NULL, "read no configuration file", NULL,
+     "Read no configuration file."},
     {"Limits", "max-member-size", OPT_MAX_MEMBER_SIZE, required_argument, "BYTES",
-     "do not read members larger than BYTES (default 268435456); report them"},
+     "do not read members larger than BYTES (default 268435456); report them", "Ar bytes",
+     "Do not read members larger than\n"
+     ".Ar bytes\n"
+     "(default 268435456); report them."},
     {NULL, "jobs", OPT_JOBS, required_argument, "N",
      "check inputs, and read members, on N threads (default: the processors abiscan may "
-     "use); the report is the same for every N"},
+     "use); the report is the same for every N",
+     "Ar n",
+     "Check inputs on\n"
+     ".Ar n\n"
+     "threads, one input per thread; a single input reads its members on\n"
+     ".Ar n\n"
+     "threads (default: the processors abiscan may run on; a small input stays on one\n"
+     "thread unless\n"
+     ".Fl -jobs\n"
+     "is given).\n"
+     "The report is the same for every\n"
+     ".Ar n ."},
     {"Output", "format", OPT_FORMAT, required_argument, "FMT",
-     "output format: {formats} (default: text)"},
-    {NULL, "output", OPT_OUTPUT, required_argument, "FILE", "write the report to FILE, not stdout"},
+     "output format: {formats} (default: text)", "Ar format",
+     "The format on standard output:\n"
+     "{formats}\n"
+     "(default:\n"
+     ".Cm text ) ."},
+    {NULL, "output", OPT_OUTPUT, required_argument, "FILE", "write the report to FILE, not stdout",
+     "Ar file",
+     "Write the report to\n"
+     ".Ar file\n"
+     "instead of standard output."},
     {NULL, "report", OPT_REPORT, required_argument, "FMT=FILE",
      "also write a report in FMT to FILE, whole or not at all (repeatable); the summary line "
-     "goes to stderr whenever stdout is not the text report"},
+     "goes to stderr whenever stdout is not the text report",
+     "Ar format Ns = Ns Ar file",
+     "Also write a report in\n"
+     ".Ar format\n"
+     "to\n"
+     ".Ar file ;\n"
+     "repeatable.\n"
+     "Every file is written to a temporary name beside it and renamed when complete;\n"
+     "a run that fails with status 2 removes the reports an earlier run left.\n"
+     "Whenever standard output is not the text report, the one-line summary goes to\n"
+     "standard error."},
     {NULL, "size", OPT_SIZE, no_argument, NULL,
      "print the size plan of every bundle: bytes per distribution, what can be left out with "
      "the bytes each step saves, whether it then fits (also in the size-limit finding; "
-     "--report exclude=FILE writes the zip -x@FILE list, --report treemap=FILE.svg a picture)"},
+     "--report exclude=FILE writes the zip -x@FILE list, --report treemap=FILE.svg a picture)",
+     NULL,
+     "Print the size plan of every bundle: its unzipped and zipped bytes, the bytes of\n"
+     "each distribution, what can be left out (tests, caches the runtime never reads,\n"
+     "unread metadata, sources and headers) and what stripping the ELF files saves,\n"
+     "each with its exact bytes, the choices (a library vendored twice, the runtime's\n"
+     "own packages), and whether the bundle then fits.\n"
+     "The\n"
+     ".Cm size-limit\n"
+     "finding carries the plan's summary on its own."},
     {NULL, "color", OPT_COLOR, required_argument, "WHEN",
-     "auto (default: on a terminal, unless NO_COLOR is set), always or never"},
+     "auto (default: on a terminal, unless NO_COLOR is set), always or never", "Ar when",
+     "auto, always or never."},
     {NULL, "verbose", OPT_VERBOSE, no_argument, NULL,
-     "text: also show the notes, and the line Lambda would log"},
+     "text: also show the notes, and the line Lambda would log", NULL,
+     "Text: also print the line Lambda would log."},
     {"Audits", "files-from", OPT_FILES_FROM, required_argument, "FILE",
-     "also check the bundles FILE lists, one a line (-: stdin)"},
-    {NULL, "null", OPT_NULL, no_argument, NULL, "the --files-from list is NUL-separated"},
+     "also check the bundles FILE lists, one a line (-: stdin)", "Ar file",
+     "Also check the bundles\n"
+     ".Ar file\n"
+     "lists, one a line\n"
+     ".Pq Ar file No is Fl \\&- No for standard input ."},
+    {NULL, "null", OPT_NULL, no_argument, NULL, "the --files-from list is NUL-separated", NULL,
+     "The\n"
+     ".Fl -files-from\n"
+     "list is separated by NUL bytes, as\n"
+     ".Ic find -print0\n"
+     "writes it."},
     {NULL, "lambda-config", OPT_LAMBDA_CONFIG, required_argument, "FILE",
      "check each function on its own configuration: the JSON of aws lambda "
      "get-function-configuration or get-function (its bundle given), or list-functions "
-     "(with --code-dir)"},
+     "(with --code-dir)",
+     "Ar file",
+     "Check each function against its own configuration: the JSON that\n"
+     ".Ic aws lambda get-function-configuration\n"
+     "or\n"
+     ".Ic get-function\n"
+     "prints\n"
+     ".Pq its bundle given as Ar bundle , its layers with Fl -layer\n"
+     "or that\n"
+     ".Ic aws lambda list-functions\n"
+     "prints\n"
+     ".Pq with Fl -code-dir .\n"
+     "Layers configured by ARN with no local code are listed as not checked; a\n"
+     "container image is not checked."},
     {NULL, "code-dir", OPT_CODE_DIR, required_argument, "DIR",
-     "each function's code in DIR, as NAME.zip or a directory NAME (NAME: its FunctionName)"},
+     "each function's code in DIR, as NAME.zip or a directory NAME (NAME: its FunctionName)",
+     "Ar dir",
+     "Each function's code, as\n"
+     ".Ar dir Ns / Ns Ar name Ns .zip\n"
+     "or a directory\n"
+     ".Ar dir Ns / Ns Ar name ,\n"
+     ".Ar name\n"
+     "its FunctionName."},
     {NULL, "template", OPT_TEMPLATE, required_argument, "PATH",
      "check each function declared in PATH on its declared runtime, architecture and layers: "
      "a SAM or CloudFormation template, a CDK cloud assembly (cdk.out), a Serverless package "
-     "(.serverless) or terraform show -json; --runtime and --arch override"},
+     "(.serverless) or terraform show -json; --runtime and --arch override",
+     "Ar path",
+     "Check each function declared in\n"
+     ".Ar path\n"
+     "on its declared runtime, architecture and layers: an AWS SAM or\n"
+     "CloudFormation template (YAML with its short-form tags, or JSON), the\n"
+     "directory or template\n"
+     ".Ic sam build\n"
+     "writes, an AWS CDK cloud assembly\n"
+     ".Pq Pa cdk.out ,\n"
+     "a Serverless Framework package\n"
+     ".Pq Pa .serverless ,\n"
+     "or the JSON of\n"
+     ".Ic terraform show -json .\n"
+     ".Fl -runtime\n"
+     "and\n"
+     ".Fl -arch\n"
+     "override what it declares."},
     {NULL, "shard", OPT_SHARD, required_argument, "K/N",
      "check only the K-th of N slices of the inputs, in order: the slices' outputs one after "
-     "the other are the whole list's"},
-    {NULL, "quiet", OPT_QUIET, no_argument, NULL, "no progress line on a terminal"},
+     "the other are the whole list's",
+     "Ar k Ns / Ns Ar n",
+     "Check only the\n"
+     ".Ar k Ns th\n"
+     "of\n"
+     ".Ar n\n"
+     "slices of the inputs, each a run of consecutive inputs: the outputs of slices 1 to\n"
+     ".Ar n ,\n"
+     "one after the other, are the whole list's, each input once."},
+    {NULL, "quiet", OPT_QUIET, no_argument, NULL, "no progress line on a terminal", NULL,
+     "No progress line on a terminal."},
     {"Rules", "list-rules", OPT_LIST_RULES, no_argument, NULL,
-     "print the rule catalogue (JSON with --format json) and exit"},
+     "print the rule catalogue (JSON with --format json) and exit", NULL,
+     "Print the rule catalogue, as JSON with\n"
+     ".Fl -format Cm json ,\n"
+     "and exit."},
     {NULL, "explain", OPT_EXPLAIN, required_argument, "RULE",
-     "what a rule (id or slug) means, an example, what Lambda logs, the fix; then exit"},
+     "what a rule (id or slug) means, an example, what Lambda logs, the fix; then exit", "Ar rule",
+     "Explain a rule, by id or slug: what it means, an example, what Lambda logs and\n"
+     "how to fix it."},
     {"Gate", "fail-on", OPT_FAIL_ON, required_argument, "SEV",
-     "exit 1 on findings at or above SEV: note, warning, error (default) or none"},
+     "exit 1 on findings at or above SEV: note, warning, error (default) or none", "Ar severity",
+     "Exit 1 on findings at or above note, warning, error (the default) or none."},
     {NULL, "baseline", OPT_BASELINE, required_argument, "FILE",
-     "fail only on findings not in the baseline FILE; note its entries no longer found"},
+     "fail only on findings not in the baseline FILE; note its entries no longer found", "Ar file",
+     "Fail only on findings not in the baseline\n"
+     ".Ar file ;\n"
+     "note its entries that are no longer found."},
     {NULL, "write-baseline", OPT_WRITE_BASELINE, required_argument, "FILE",
-     "record every finding of this run in FILE as accepted (they then do not fail it)"},
+     "record every finding of this run in FILE as accepted (they then do not fail it)", "Ar file",
+     "Record every finding of this run in\n"
+     ".Ar file\n"
+     "as accepted."},
     {NULL, "no-suppress", OPT_NO_SUPPRESS, no_argument, NULL,
-     "ignore the configuration's suppressions and the baseline: show and count everything"},
-    {"Other", "help", OPT_HELP, no_argument, NULL, "print this help and exit"},
-    {NULL, "version", OPT_VERSION, no_argument, NULL, "print the version and exit"},
-
+     "ignore the configuration's suppressions and the baseline: show and count everything", NULL,
+     "Ignore the configuration's suppressions and the baseline."},
+    {"Other", "help", OPT_HELP, no_argument, NULL, "print this help and exit", NULL,
+     "Print the options and exit."},
+    {NULL, "version", OPT_VERSION, no_argument, NULL, "print the version and exit", NULL,
+     "Print the version and exit."},
 };
 
 #define DEFAULT_MAX_MEMBER_SIZE (256ull << 20)
@@ -172,6 +314,47 @@ void options_print_help(FILE *out, const char *formats)
                  "  2  the run could not do its job (bad option, unknown runtime, missing or\n"
                  "     unreadable input, invalid rules, profile or configuration); one line on\n"
                  "     stderr says why\n");
+}
+
+/* A manual text, with "{formats}" (a line of its own) as one .Cm line per emitter. */
+static void print_man_text(FILE *out, const char *man, const char *formats)
+{
+    const char *mark = strstr(man, "{formats}");
+
+    if (!mark) {
+        fprintf(out, "%s\n", man);
+        return;
+    }
+    fprintf(out, "%.*s", (int)(mark - man), man);
+    for (const char *f = formats; *f;) {
+        size_t n = strcspn(f, ",");
+        const char *next = f[n] ? f + n + 2 : f + n;
+        bool last = !*next, second_last = !last && !strchr(next, ',');
+        fprintf(out, ".Cm %.*s%s\n%s", (int)n, f, last || second_last ? "" : " ,",
+                second_last ? "or\n" : "");
+        f = next;
+    }
+    fprintf(out, "%s\n", mark + 9 + (mark[9] == '\n'));
+}
+
+void options_print_man(FILE *out, const char *formats)
+{
+    fprintf(out, ".Sh OPTIONS\n"
+                 ".\\\" Generated from the option table (analyzer/app/options.c) by\n"
+                 ".\\\" tools/gen_man.py: edit the table, not this section.\n");
+    for (size_t i = 0; i < ARRAY_SIZE(table); i++) {
+        const struct cli_option *o = &table[i];
+        if (o->group) {
+            fprintf(out, "%s.Ss %s\n.Bl -tag -width Ds\n", i ? ".El\n" : "", o->group);
+        }
+        fprintf(out, ".It ");
+        if (o->id < 256) {
+            fprintf(out, "Fl %c , ", o->id);
+        }
+        fprintf(out, "Fl -%s%s%s\n", o->name, o->man_arg ? " " : "", o->man_arg ? o->man_arg : "");
+        print_man_text(out, o->man, formats);
+    }
+    fprintf(out, ".El\n");
 }
 
 const char *options_arch_name(const char *arch)

@@ -77,6 +77,12 @@ enum cli_result options_parse(struct options *o, int argc, char **argv, struct d
  */
 void options_print_help(FILE *out, const char *formats);
 
+/**
+ * The manual's OPTIONS section (mdoc), generated from the same table: what
+ * tools/gen_man.py writes into doc/abiscan.1.
+ */
+void options_print_man(FILE *out, const char *formats);
+
 void options_release(struct options *o);
 
 #endif
