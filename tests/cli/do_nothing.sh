@@ -45,10 +45,10 @@ if sh "$repo/tests/cli/jobs_same.sh" "$fake" "$fixtures" >/dev/null 2>&1; then
     echo "not ok - cli.jobs_same passes with a tool that does nothing"
     bad=$((bad + 1))
 fi
-# The CI gate's end-to-end tests (issue 10): the formats' consumers, the examples, the
+# The CI gate's end-to-end tests: the formats' consumers, the examples, the
 # pre-commit hook, the man page and completion (which ask the binary for its options);
-# the audits' (issue 11): the progress line, the fan-out recipes; the size plan's (issue
-# 14); what the binary links and loads.
+# the audits': the progress line, the fan-out recipes; the size plan's;
+# what the binary links and loads.
 for t in "consumers/consumers.py $fake $fixtures $scratch/consumers" \
     "examples/examples.py $fake $fixtures $scratch/examples" \
     "precommit/precommit.sh $fake $fixtures $scratch/precommit $repo" \

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * libFuzzer harness: a declaration as --template and --lambda-config read it (issue 11).
+ * libFuzzer harness: a declaration as --template and --lambda-config read it.
  *
  * The input is written to a file and read both ways: targets_read_template() (JSON or YAML
  * with CloudFormation's short-form tags, then the CloudFormation/SAM reader or the

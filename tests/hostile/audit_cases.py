@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-"""The audits' part of the hostile matrix (issue 11), run by hostile.py after its cases.
+"""The audits' part of the hostile matrix, run by hostile.py after its cases.
 
 The new readers take files that a hostile or broken tool may have written: templates
 (huge, deep, self-referencing, binary, aliases, unknown tags), the JSON of aws lambda

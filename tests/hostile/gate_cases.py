@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-"""The CI gate's part of the hostile matrix (issue 10), imported by hostile.py.
+"""The CI gate's part of the hostile matrix, imported by hostile.py.
 
 1. Every readable case also writes SARIF, JUnit, GitHub workflow commands and Markdown in
    the same run (--report), and each is read by its consumer: json.loads and then, once

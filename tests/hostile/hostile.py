@@ -59,9 +59,9 @@ import zipfile
 import zlib
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import gate_cases  # noqa: E402  (the CI gate's reports and configurations, issue 10)
-import audit_cases  # noqa: E402  (templates, aws lambda JSON, --files-from lists, issue 11)
-import image_cases  # noqa: E402  (container images, issue 13)
+import gate_cases  # noqa: E402  (the CI gate's reports and configurations)
+import audit_cases  # noqa: E402  (templates, aws lambda JSON, --files-from lists)
+import image_cases  # noqa: E402  (container images)
 
 try:
     import jsonschema

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-"""Hostile container images for the hostile matrix (issue 13), imported by hostile.py.
+"""Hostile container images for the hostile matrix, imported by hostile.py.
 
 Each case is an image built here (fixtures/tools/mkimage.py's writers, then bent): a layer
 whose digest lies, whiteouts that climb out, tar bombs (zstd and gzip), indexes that refer

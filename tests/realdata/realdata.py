@@ -556,7 +556,7 @@ def main():
         res.check(got == len(elf[arch]), "%s: elf_objects == %d ELF files per readelf"
                   % (label, len(elf[arch])), "elf_objects is %r" % got)
 
-    # 7. The size plan (issue 14) of the real bundle: printed; its debug bytes per ELF file
+    # 7. The size plan of the real bundle: printed; its debug bytes per ELF file
     #    are what readelf -S gives to .debug_*, .symtab and .strtab; its unzipped size is the
     #    tree's; numpy's tests/ trees are found.
     sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "size"))

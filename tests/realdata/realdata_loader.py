@@ -595,7 +595,7 @@ def main():
                           "%s: needed-not-found %s (%s) reported" % (label, n, what),
                           "not reported for any file; readelf: NEEDED by %s"
                           % short(p for p, m in truth.unresolved(runtime) if m == n))
-    # Bundle A for python3.12 too, as issue 4 asks: Python 3.12 opens none of the cpython-311
+    # Bundle A for python3.12 too: Python 3.12 opens none of the cpython-311
     # modules, but what each needs is held to AL2023's libraries all the same.
     label = "A dir python3.12 %s" % ABISCAN_ARCH
     r = sc.scan(label, root_a, "python3.12", ABISCAN_ARCH, "directory")

@@ -1,6 +1,6 @@
 """What strip would take out of an ELF file, as binutils' readelf -SW says it.
 
-The size plan's "debug" bytes (issue 14) are, per file, the bytes of the sections named
+The size plan's "debug" bytes are, per file, the bytes of the sections named
 .debug_*, .zdebug_*, .gnu.debuglto_*, .stab, .stabstr and .gdb_index, plus .symtab and the
 string table it links to (never .shstrtab); SHT_NOBITS sections hold no bytes. This module
 computes the same from readelf's own reading, so that the tests compare abiscan's libelf

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""The size plan (issue 14), end to end, each output read by its real consumer.
+"""The size plan, end to end, each output read by its real consumer.
 
   1. fixtures/bundles/sizeplan.zip (python3.12): every saving with its exact bytes and files
      (tests/ 4000 in 2, caches 1200 in 2, dist-info 104 in 3, sources 2700 in 3, the copy
