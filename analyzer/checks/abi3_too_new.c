@@ -10,7 +10,8 @@
 #include "xalloc.h"
 
 /* The floor from the wheel's tags: "cp39-abi3-manylinux2014_x86_64" means Python >= 3.9
- * (lambda-facts.md §1.3). The lowest abi3 tag wins: the wheel claims all of them. */
+ * (doc/sources.md#extension-suffixes-and-bytecode). The lowest abi3 tag wins: the wheel claims all
+ * of them. */
 static int wheel_floor(const struct distribution *dist, const char **tag)
 {
     int floor = 0;

@@ -15,7 +15,7 @@
  * pip takes exactly the platforms it is given, expanding only the legacy aliases
  * (manylinux2014 to 2010 and 1: pip's _custom_manylinux_platforms), so a target whose glibc
  * runs manylinux_2_28 wheels must be given that tag too, or pip never picks a wheel published
- * only as 2_28 (PEP 600; lambda-facts.md §2.5). Every minor is given, newest first: a wheel
+ * only as 2_28 (PEP 600; doc/sources.md#wheel-tags). Every minor is given, newest first: a wheel
  * may be published under any of them (2_25, 2_29, 2_30, 2_32, 2_33 are rare, not absent).
  */
 #define MANYLINUX_FIRST_MINOR 18 /* manylinux_2_17 is manylinux2014, given as the alias */

@@ -40,7 +40,7 @@ void check_arch_mismatch(const struct check_ctx *ctx, const struct member *m, st
     describe(expected, sizeof(expected), (int)p->elf_machine,
              p->elf_class == 32 ? ELFCLASS32 : ELFCLASS64, p->elf_data);
     describe(found, sizeof(found), e->machine, e->elfclass, e->data);
-    /* ld.so's own words (lambda-facts.md §4): a wrong class is named, a wrong machine
+    /* ld.so's own words (doc/sources.md#error-lines): a wrong class is named, a wrong machine
      * is reported as a missing file, which misleads. */
     struct tvar vars[2] = {
         {"loader_error", wrong_class ? (e->elfclass == ELFCLASS32 ? "wrong ELF class: ELFCLASS32"

@@ -5,7 +5,7 @@
  * before any native code is loaded: "Runtime.ImportModuleError: Unable to import module
  * 'app': No module named 'app'". The client imports the handler's module by name
  * (awslambdaric bootstrap.py: "src/app.handler" imports src.app), from the task root, the
- * layers' /opt paths and the interpreter's site-packages (lambda-facts.md §2.2).
+ * layers' /opt paths and the interpreter's site-packages (doc/sources.md#import-path-and-layers).
  */
 #include <stdlib.h>
 #include <string.h>

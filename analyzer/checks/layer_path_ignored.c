@@ -2,8 +2,9 @@
 /*
  * ABI016 layer-path-ignored: layer content Python or the loader never sees: a
  * python/lib/python3.X/site-packages for another X (silently invisible); a layer zipped one
- * directory too deep (X/lib/, X/python/); code outside python/, lib/ and bin/ (lambda-facts.md
- * §2.2, [aws-layers]). Other content there is found by absolute path only: a note.
+ * directory too deep (X/lib/, X/python/); code outside python/, lib/ and bin/
+ * (doc/sources.md#import-path-and-layers, [aws-layers]). Other content there is found by absolute
+ * path only: a note.
  */
 #include <stdio.h>
 #include <stdlib.h>

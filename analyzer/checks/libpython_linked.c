@@ -3,7 +3,7 @@
  * ABI011 libpython-linked: DT_NEEDED on libpython. manylinux forbids it (the interpreter
  * provides the symbols); whether it loads on Lambda is the OS data's to say, like any
  * other DT_NEEDED: AL1 ships libpython2.7.so.1.0 (python2.7's own), the others are not
- * known to (lambda-facts.md §2.4). Judged by the loader model (loader.h), so a module
+ * known to (doc/sources.md#libraries-per-os). Judged by the loader model (loader.h), so a module
  * that finds it in the bundle is not reported here.
  */
 #include <string.h>

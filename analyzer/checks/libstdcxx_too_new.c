@@ -11,6 +11,6 @@ void check_libstdcxx_too_new(const struct check_ctx *ctx, const struct member *m
     static const size_t offs[] = {offsetof(struct profile, glibcxx_max),
                                   offsetof(struct profile, cxxabi_max)};
 
-    /* The message users see names /usr/lib64 (lambda-facts.md §4, LIEF#103). */
+    /* The message users see names /usr/lib64 (doc/sources.md#error-lines, LIEF#103). */
     check_versions(ctx, m, out, prefixes, offs, 2, "/usr/lib64");
 }

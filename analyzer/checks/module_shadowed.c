@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * ABI017 module-shadowed: the same top-level module or package in the function and a
- * layer, or in two layers. sys.path puts /var/task first, then /opt/python...: a function's
- * package hides a layer's whole. Layers are extracted in order into one /opt, file by file
- * (lambda-facts.md §2.1-2.2): two layers' copies of a package merge, the later layer's file
- * winning where both have one, so the copies mix.
+ * ABI017 module-shadowed: the same top-level module or package in the function and a layer, or in
+ * two layers. sys.path puts /var/task first, then /opt/python...: a function's package hides a
+ * layer's whole. Layers are extracted in order into one /opt, file by file
+ * (doc/sources.md#import-path-and-layers): two layers' copies of a package merge, the later layer's
+ * file winning where both have one, so the copies mix.
  */
 #include <stdio.h>
 #include <stdlib.h>

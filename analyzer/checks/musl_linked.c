@@ -7,7 +7,7 @@
 #include "loader.h"
 #include "xalloc.h"
 
-/* The three marks of a musl build (lambda-facts.md §2.5): its libc soname, its
+/* The three marks of a musl build (doc/sources.md#wheel-tags): its libc soname, its
  * interpreter, its platform triplet. */
 static const char *musl_mark(const struct member *m)
 {

@@ -136,7 +136,7 @@ void check_needed_not_found(const struct check_ctx *ctx, const struct member *m,
             sev = SEV_WARNING;
         }
         prov = providers_find(datadir_providers(ctx->data), soname);
-        /* lambda-facts.md: what is inferred says so. */
+        /* doc/sources.md#libraries-per-os: what is inferred says so. */
         if (r->row && !oslib_listed(r->row)) {
             hint = xasprintf(" (%s)%s%s", r->row->says, prov ? "; usually from " : "",
                              prov ? prov->package : "");

@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * ABI020 not-on-sys-path: packages in a function bundle below a directory no sys.path
- * entry names: a virtualenv's or a --target directory's site-packages zipped as it is
- * (lib/python3.11/site-packages/numpy), or a layer's python/ tree zipped into the
- * function. Lambda's sys.path has /var/task, the layers' /opt/python paths and the
- * runtime's own (lambda-facts.md §2.2): nothing below them imports. Said once per tree.
- * Also a function zipped with its directory (psycopg2-compiled/...: a name no import can
- * spell), and one whose files are all archives (a zip zipped again).
+ * ABI020 not-on-sys-path: packages in a function bundle below a directory no sys.path entry names:
+ * a virtualenv's or a --target directory's site-packages zipped as it is
+ * (lib/python3.11/site-packages/numpy), or a layer's python/ tree zipped into the function.
+ * Lambda's sys.path has /var/task, the layers' /opt/python paths and the runtime's own
+ * (doc/sources.md#import-path-and-layers): nothing below them imports. Said once per tree. Also a
+ * function zipped with its directory (psycopg2-compiled/...: a name no import can spell), and one
+ * whose files are all archives (a zip zipped again).
  */
 #include <stdio.h>
 #include <stdlib.h>

@@ -9,8 +9,8 @@
 #include "strmap.h"
 #include "xalloc.h"
 
-/* Magic numbers per version (lambda-facts.md §1.3; CPython pycore_magic_number.h).
- * From 3.11 on, 3.n starts at 2900 + 50n. */
+/* Magic numbers per version (doc/sources.md#extension-suffixes-and-bytecode; CPython
+ * pycore_magic_number.h). From 3.11 on, 3.n starts at 2900 + 50n. */
 static const struct {
     int lo, hi, major, minor;
 } magics[] = {

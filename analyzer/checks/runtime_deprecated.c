@@ -3,7 +3,7 @@
  * ABI021 runtime-deprecated: the target runtime is past its deprecation date (no more
  * security patches; a warning), or past the date updates are blocked (deploying this
  * bundle fails; an error). Invocations of existing functions are never blocked
- * (lambda-facts.md §1.1, [awsdocs-hist]). The dates are the profile's; today is
+ * (doc/sources.md#deprecation-dates, [awsdocs-hist]). The dates are the profile's; today is
  * SOURCE_DATE_EPOCH when set (util/today.h), so a test does not age.
  */
 #include <stdio.h>

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * ABI018 size-limit: Lambda's deployment limits (rules/limits.json, lambda-facts.md §3):
+ * ABI018 size-limit: Lambda's deployment limits (rules/limits.json, doc/sources.md#limits):
  * a zipped size for a direct upload (each function or layer zip), an unzipped size for
  * the function and all its layers, a number of layers; for a container image, the size of
  * its layers uncompressed (the zip limits do not apply to it); a warning from a share of

@@ -2,7 +2,7 @@
 /*
  * ABI015 wheel-tag-mismatch: *.dist-info/WHEEL Tag: lines the runtime does not accept
  * (PEP 425 python-abi-platform; PEP 600 manylinux_x_y = glibc >= x.y), and tags that
- * the shipped files contradict (lambda-facts.md §2.5).
+ * the shipped files contradict (doc/sources.md#wheel-tags).
  */
 #include <stdio.h>
 #include <stdlib.h>

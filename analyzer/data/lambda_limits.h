@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Lambda's deployment limits (rules/limits.json, lambda-facts.md §3): the bytes and
+ * Lambda's deployment limits (rules/limits.json, doc/sources.md#limits): the bytes and
  * counts a deployment may not pass, and what Lambda answers when one is passed.
  *
  * Ownership: struct lambda_limits owns its strings; lambda_limits_release() frees them (a zeroed

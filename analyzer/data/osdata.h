@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * What each runtime OS ships (rules/os/ID.json): which sonames the loader finds
- * there (present, absent, or unconfirmed). Data, with sources, from lambda-facts.md
- * §2.4. Where a missing library comes from is providers.h's.
+ * there (present, absent, or unconfirmed). Data, with sources, from
+ * doc/sources.md#libraries-per-os. Where a missing library comes from is providers.h's.
  *
  * Ownership: struct osdatas owns every row, string and compiled pattern;
  * osdatas_release() frees them (a zeroed struct is valid). Pointers returned by

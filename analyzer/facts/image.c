@@ -11,7 +11,7 @@
 #include "xalloc.h"
 
 /* Where a layer member sits on sys.path: "python/lib/python3.N/site-packages/" and
- * "python/" are on it (lambda-facts.md §2.2); lib/ and bin/ are not. */
+ * "python/" are on it (doc/sources.md#import-path-and-layers); lib/ and bin/ are not. */
 static void place_in_layer(struct member *m)
 {
     static const char lib[] = "python/lib/python";
@@ -30,10 +30,10 @@ static void place_in_layer(struct member *m)
     }
 }
 
-/* A function's member below a directory no sys.path entry names (lambda-facts.md §2.2:
- * /var/task, the layers' /opt/python paths, the runtime's own): a virtualenv's or a
- * target directory's site-packages zipped as it is, or a layer's python/ in a function
- * zip. The length of that directory's path, or 0. */
+/* A function's member below a directory no sys.path entry names
+ * (doc/sources.md#import-path-and-layers: /var/task, the layers' /opt/python paths, the runtime's
+ * own): a virtualenv's or a target directory's site-packages zipped as it is, or a layer's python/
+ * in a function zip. The length of that directory's path, or 0. */
 static size_t off_sys_path(const char *path, bool python_package)
 {
     for (const char *p = path; *p;) {

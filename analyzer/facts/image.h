@@ -162,9 +162,9 @@ bool image_on_sys_path(const struct member *m, int major, int minor);
 
 /**
  * Build the filesystem views once all inputs are read: for each function, /var/task from
- * it and /opt from its layers merged in order, the later layer winning (lambda-facts.md
- * §2.1). A layer given as a bundle of its own is a view of its own: /opt under an empty
- * function.
+ * it and /opt from its layers merged in order, the later layer winning
+ * (doc/sources.md#environment-and-filesystem). A layer given as a bundle of its own is a
+ * view of its own: /opt under an empty function.
  */
 void image_index(struct image *img);
 

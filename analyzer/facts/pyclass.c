@@ -18,7 +18,7 @@ enum content_kind pyclass_content(const unsigned char *h, size_t len)
     if (len >= 4 && !memcmp(h, ELFMAG, SELFMAG)) {
         return CONTENT_ELF;
     }
-    /* Mach-O thin 32/64 in either byte order, and fat (lambda-facts.md §2.5). */
+    /* Mach-O thin 32/64 in either byte order, and fat (doc/sources.md#wheel-tags). */
     if (len >= 4 && ((h[0] == 0xFE && h[1] == 0xED && h[2] == 0xFA && (h[3] & 0xFE) == 0xCE) ||
                      ((h[0] & 0xFE) == 0xCE && h[1] == 0xFA && h[2] == 0xED && h[3] == 0xFE) ||
                      (h[0] == 0xCA && h[1] == 0xFE && h[2] == 0xBA && h[3] == 0xBE))) {
@@ -27,7 +27,7 @@ enum content_kind pyclass_content(const unsigned char *h, size_t len)
     if (len >= 2 && h[0] == 'M' && h[1] == 'Z') {
         return CONTENT_PE;
     }
-    /* Bytecode: a 16-bit magic then "\r\n" (lambda-facts.md §1.3). */
+    /* Bytecode: a 16-bit magic then "\r\n" (doc/sources.md#extension-suffixes-and-bytecode). */
     if (len >= 4 && h[2] == '\r' && h[3] == '\n') {
         return CONTENT_PYC;
     }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The extension-module file-name grammar: what a file name says about the
- * interpreter that would import it (PEP 3149, PEP 384, lambda-facts.md §1).
+ * interpreter that would import it (PEP 3149, PEP 384,
+ * doc/sources.md#extension-suffixes-and-bytecode).
  *
  * Ownership: struct pyname holds the compiled pcre2 pattern; create it once
  * with pyname_new() and free it with pyname_free(). A parsed struct pyext_name

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * How ld.so finds a DT_NEEDED on Lambda (glibc elf/dl-load.c _dl_map_object and
- * elf/dl-deps.c; lambda-facts.md §2.3), as a model of the loads a function makes.
+ * elf/dl-deps.c; doc/sources.md#loader-search), as a model of the loads a function makes.
  *
  * A load starts at a root: an extension module Python dlopen()s, or an executable. A
  * module Python never opens (another version's tag, a build a sibling shadows) loads

@@ -11,7 +11,7 @@
 #include "xalloc.h"
 
 /* A need the system library does not meet: a number above the ceiling, or a name the
- * runtime does not have (GLIBC_PRIVATE is never allowed, lambda-facts.md §1.2). */
+ * runtime does not have (GLIBC_PRIVATE is never allowed, doc/sources.md#toolchain-ceilings). */
 static bool system_lacks(const struct symver_family *fam, const char *version)
 {
     const char *num = verutil_number(version, fam->prefix);

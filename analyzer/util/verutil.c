@@ -9,7 +9,7 @@
 int verutil_cmp(const char *a, const char *b)
 {
     /* x86_64 glibc has no 2.19-2.21 and aarch64 starts at 2.17: only a numeric compare
-     * orders them (lambda-facts.md §1.2). A missing component counts as 0. */
+     * orders them (doc/sources.md#toolchain-ceilings). A missing component counts as 0. */
     while (*a || *b) {
         unsigned long x = 0, y = 0;
         while (isdigit((unsigned char)*a)) {
