@@ -10,14 +10,19 @@
 #   exit          expected exit status (default 0)
 #   stderr        expected stderr (default: empty)
 #   setup         optional: run as `setup SCRATCH FIXTURES REPO` first, to make inputs
-#   check         optional: run as `check SCRATCH` last; must exit 0
+#   check         optional: run as `check SCRATCH REPO` last; must exit 0
 #   env           optional: NAME=VALUE lines exported for the run (SOURCE_DATE_EPOCH)
 #   README        one line: what the case proves
+# A case is tests/golden/AREA/CASE/ or, when it proves one rule, tests/golden/rules/SLUG/CASE/;
+# its test is golden.AREA.CASE or golden.rules.SLUG.CASE (tests/README.md).
 # With UPDATE_GOLDEN=1 the expectations are rewritten from the actual output
 # (the formats already present, text when none is); review the diff like code.
 set -u
 case_dir=$1 abiscan=$2 fixtures=$3 repo=$4
-name=$(basename "$case_dir")
+# The test's name, as tests/CMakeLists.txt gives it: the path under tests/golden/, dotted.
+name=${case_dir%/}
+name=${name##*/tests/golden/}
+name=${name//\//.}
 scratch=$(mktemp -d)
 # Dates are pinned (runtime-deprecated, suppressions): the expectations never age.
 export SOURCE_DATE_EPOCH=${ABISCAN_TEST_EPOCH:-1796083200} # 2026-12-01
@@ -125,6 +130,6 @@ for fmt in "${formats[@]}"; do
 done
 
 if [ -e "$case_dir/check" ] && [ "${UPDATE_GOLDEN:-}" != 1 ]; then
-    "$case_dir/check" "$scratch" || fail "check failed"
+    "$case_dir/check" "$scratch" "$repo" || fail "check failed"
 fi
 exit $status

@@ -29,8 +29,9 @@ def main(argv):
         print("self-test: placeholders found where planted, none elsewhere")
         return 0
     repo = argv[1]
-    files = sorted(glob.glob(os.path.join(repo, "tests", "golden", "*", "expected.*")) +
-                   glob.glob(os.path.join(repo, "tests", "golden", "*", "stderr")))
+    golden = os.path.join(repo, "tests", "golden")
+    files = sorted(glob.glob(os.path.join(golden, "**", "expected.*"), recursive=True) +
+                   glob.glob(os.path.join(golden, "**", "stderr"), recursive=True))
     bad = 0
     for path in files:
         with open(path, encoding="utf-8", errors="replace") as f:
