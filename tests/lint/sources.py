@@ -32,7 +32,7 @@ import tempfile
 
 DOC = "doc/sources.md"
 # The old notes' file name, spelled so that this file does not mention it.
-NOTES = "lambda-facts" + ".md"
+NOTES = "lambda" + "-facts.md"
 # Sections whose anchors other tools and documents link to.
 REQUIRED = ["runtimes", "deprecation-dates", "toolchain-ceilings", "extension-suffixes-and-bytecode",
             "environment-and-filesystem", "import-path-and-layers", "loader-search",
