@@ -16,7 +16,8 @@ exported symbols that a module built against older headers (or via public macros
 import. Entries with `ifdef` are kept unless the feature macro is Windows-only
 (MS_WINDOWS): abiscan only looks at Linux ELF modules, which cannot import those.
 
-The source line names the CPython commit the TOML came from. The default is the commit
+The source line names the CPython commit the TOML came from, and the file's address at that
+commit (doc/sources.md#public-sources lists it as [stable-abi-toml]). The default is the commit
 of the stored copy the committed rules/stable_abi.json was derived from; the script
 refuses to use that default for any other input (checked by git blob hash), so a
 regenerated file never claims the wrong provenance: pass --commit (or --date for an
@@ -102,6 +103,13 @@ def main(argv):
                      "pass --commit or --date" % (DEFAULT_COMMIT[:12], blob, DEFAULT_BLOB))
         where = DEFAULT_COMMIT
 
+    # Where the file can be read: at its commit, or (a stored copy of no known commit) the
+    # facts document's section that names the upstream file.
+    if re.fullmatch(r"[0-9a-f]{7,40}", where):
+        address = "https://github.com/python/cpython/blob/%s/Misc/stable_abi.toml" % where
+    else:
+        address = "doc/sources.md#extension-suffixes-and-bytecode"
+
     try:
         doc = tomllib.loads(raw.decode("utf-8"))
         symbols = derive(doc)
@@ -111,7 +119,8 @@ def main(argv):
 
     out = {
         "$schema": "schema/stable_abi.schema.json",
-        "source": "python/cpython Misc/stable_abi.toml @ %s, derived by tools/gen_stable_abi.py" % where,
+        "source": "python/cpython Misc/stable_abi.toml @ %s (%s), derived by tools/gen_stable_abi.py"
+                  % (where, address),
         "symbols": symbols,
     }
     sys.stdout.write(json.dumps(out, indent=2, sort_keys=True, ensure_ascii=False) + "\n")

@@ -8,8 +8,8 @@ runtimes/*.json, whose os.name must agree). Checks the schema (valid draft 2020-
 keywords abiscan's C validator supports), each file against it, the rules the schema cannot
 express (exactly one of soname/pattern, anchored patterns, no soname matched by two rows), that
 the rows every file lists (the others are present rows from a file list), that every library that can be missing has a provider hint,
-and a table of expected statuses hard-coded from lambda-facts.md §2.4. Lookups resolve a soname
-as the C loader does (analyzer/osdata.c): exact soname rows first, then patterns, each compiled
+and a table of expected statuses hard-coded from doc/sources.md#libraries-per-os. Lookups
+resolve a soname as the C loader does (analyzer/osdata.c): exact soname rows first, then patterns, each compiled
 anchored at the start.
 
 Needs only the standard library and jsonschema (Debian python3-jsonschema >= 4.0 for
@@ -26,8 +26,10 @@ from datacheck import Checker, Draft202012Validator, jsonschema, schema_keyword_
 
 OS_IDS = ("al1", "al2", "al2023")
 OS_NAMES = {"al1": "Amazon Linux", "al2": "Amazon Linux 2", "al2023": "Amazon Linux 2023"}
+# The section of the project's facts document every row's source cites (its GitHub anchor).
+SOURCES_REF = "doc/sources.md#libraries-per-os"
 
-# Expected statuses, hard-coded from lambda-facts.md §2.4 "Libraries in the managed runtimes"
+# Expected statuses, hard-coded from doc/sources.md#libraries-per-os
 # (✓ present, ✗ absent, '?'/'img'/U unknown). Kept independent of the data on purpose.
 # soname -> (family, al1, al2, al2023); None = no row may match (the data says nothing).
 P, A, U = "present", "absent", "unknown"
@@ -42,7 +44,7 @@ EXPECTED = {
     "libresolv.so.2":         ("glibc", P, P, P),
     "ld-linux-x86-64.so.2":   ("glibc", P, P, P),
     "libz.so.1":              ("system", P, P, P),
-    # §1.2 toolchain
+    # doc/sources.md#toolchain-ceilings toolchain
     "libstdc++.so.6":         ("toolchain", P, P, P),
     "libgcc_s.so.1":          ("toolchain", P, P, P),
     # one row each
@@ -230,8 +232,8 @@ def check_file(c, path, doc, validator, runtime_names):
             and not any(re.match(r["pattern"], p) for p in PROBES)]
     c.check("%s: every pattern row matches at least one probe soname" % base, not idle, repr(idle))
 
-    nosrc = [row_label(r) for r in rows if "lambda-facts.md" not in r["source"]]
-    c.check("%s: every row's source cites lambda-facts.md" % base, not nosrc, repr(nosrc[:5]))
+    nosrc = [row_label(r) for r in rows if SOURCES_REF not in r["source"]]
+    c.check("%s: every row's source cites %s" % (base, SOURCES_REF), not nosrc, repr(nosrc[:5]))
     written = [row_label(r) for r in rows if r.get("confidence") == "confirmed"]
     c.check("%s: confidence 'confirmed' is omitted, not written" % base, not written, repr(written[:5]))
     mism = [row_label(r) for r in rows
@@ -240,7 +242,7 @@ def check_file(c, path, doc, validator, runtime_names):
             repr(mism[:5]))
 
     u = doc.get("unlisted", {})
-    c.check("%s: unlisted cites lambda-facts.md" % base, "lambda-facts.md" in u.get("source", ""),
+    c.check("%s: unlisted cites %s" % (base, SOURCES_REF), SOURCES_REF in u.get("source", ""),
             repr(u.get("source")))
     c.check("%s: unlisted unknown <=> confidence unconfirmed" % base,
             (u.get("status") == "unknown") == (u.get("confidence") == "unconfirmed"), repr(u))
@@ -362,7 +364,7 @@ def main(argv):
 
     fam = {o: {row_key(r): r["family"] for r in docs[o]["libraries"]} for o in OS_IDS}
     stat = {o: {row_key(r): r["status"] for r in docs[o]["libraries"]} for o in OS_IDS}
-    # The §2.4 rows are in every file; a file list (lambci's fs.txt, packages.txt) adds
+    # The doc/sources.md#libraries-per-os rows are in every file; a file list (lambci's fs.txt, packages.txt) adds
     # present rows to its own OS only, and the others say what they do of an unlisted name.
     common = set.intersection(*(set(fam[o]) for o in OS_IDS))
     odd = sorted("%s:%s" % (o, k[1]) for o in OS_IDS for k in set(fam[o]) - common
@@ -391,18 +393,18 @@ def main(argv):
             r = lookup(docs[o]["libraries"], soname)
             got.append(None if r is None else (r["family"], r["status"]))
         if want is None:
-            c.check("%s: no row (not in lambda-facts.md §2.4)" % soname, got == [None] * 3, repr(got))
+            c.check("%s: no row (not in doc/sources.md#libraries-per-os)" % soname, got == [None] * 3, repr(got))
             continue
         family, statuses = want[0], want[1:]
         label = "/".join(statuses)
         ok = all(g is not None and g == (family, s) for g, s in zip(got, statuses))
-        c.check("%s: %s on al1/al2/al2023, family %s (§2.4)" % (soname, label, family), ok,
+        c.check("%s: %s on al1/al2/al2023, family %s (doc/sources.md#libraries-per-os)" % (soname, label, family), ok,
                 "got %s" % ["-" if g is None else "%s/%s" % g for g in got])
 
     for (soname, o), conf in sorted(EXPECTED_CONFIDENCE.items()):
         r = lookup(docs[o]["libraries"], soname)
         got = None if r is None else r.get("confidence", "confirmed")
-        c.check("%s on %s: confidence %s (§2.4 cell label)" % (soname, o, conf), got == conf, repr(got))
+        c.check("%s on %s: confidence %s (doc/sources.md#libraries-per-os cell label)" % (soname, o, conf), got == conf, repr(got))
 
     return c.summary()
 

@@ -19,9 +19,10 @@ import re
 import sys
 from datacheck import Checker, Draft202012Validator, jsonschema, schema_keyword_problems  # noqa: E402,E501
 
-# Expected facts, hard-coded from lambda-facts.md §1.1 "Runtime table" (and §1.2 for the OS
-# mapping). runtime -> (archs, OS id, ABI tag, .pyc magic, (deprecated, block create,
-# block update)). Kept independent of the profiles on purpose: a typo in either shows up here.
+# Expected facts, hard-coded from doc/sources.md#runtime-table and doc/sources.md#deprecation-dates
+# (and doc/sources.md#toolchain-ceilings for the OS mapping). runtime -> (archs, OS id, ABI tag,
+# .pyc magic, (deprecated, block create, block update)). Kept independent of the profiles on
+# purpose: a typo in either shows up here.
 RUNTIME_TABLE = {
     "python2.7":  (("x86_64",),         "al1",    "cp27mu", 62211, ("2021-07-15", "2021-07-15", "2022-05-30")),
     "python3.6":  (("x86_64",),         "al1",    "cp36m",  3379,  ("2022-07-18", "2022-07-18", "2022-08-29")),
@@ -35,7 +36,8 @@ RUNTIME_TABLE = {
     "python3.14": (("x86_64", "arm64"), "al2023", "cp314",  3627,  ("2029-06-30", "2029-07-31", "2029-08-31")),
 }
 
-# lambda-facts.md §1.1 bullets (EM_*, PT_INTERP, triplet) and §5 (pip --platform).
+# doc/sources.md#architectures (EM_*, PT_INTERP, triplet) and doc/sources.md#remediation
+# (pip --platform).
 ARCH_TABLE = {
     "x86_64": {"machine": 62, "interpreter": "/lib64/ld-linux-x86-64.so.2",
                "triplet": "x86_64-linux-gnu", "pip_platform": "manylinux2014_x86_64"},
@@ -43,7 +45,7 @@ ARCH_TABLE = {
               "triplet": "aarch64-linux-gnu", "pip_platform": "manylinux2014_aarch64"},
 }
 
-# lambda-facts.md §1.2 "Toolchain ceilings per OS" (AL1: the conservative values).
+# doc/sources.md#toolchain-ceilings (AL1: the conservative values).
 # (glibc, glibcxx, cxxabi, gcc x86_64, gcc arm64)
 TOOLCHAIN_TABLE = {
     "al1":    ("2.17", "3.4.19", "1.3.7",  "4.8.0", None),
@@ -75,61 +77,62 @@ def check_profile(c, path, profile, validator):
             "id %r, runtime %r, arch %r" % (pid, runtime, arch))
 
     expected = RUNTIME_TABLE.get(runtime)
-    if not c.check("%s: runtime is in lambda-facts.md §1.1" % base, expected is not None, runtime):
+    if not c.check("%s: runtime is in doc/sources.md#runtime-table" % base, expected is not None, runtime):
         return pid
     archs, os_id, abi, magic, dates = expected
     py, elf, tc = profile["python"], profile["elf"], profile["toolchain"]
 
-    c.check("%s: arch %s exists for %s (§1.1)" % (base, arch, runtime), arch in archs)
+    c.check("%s: arch %s exists for %s (doc/sources.md#runtime-table)" % (base, arch, runtime), arch in archs)
     c.check("%s: python.version matches runtime" % base,
             py["version"]["value"] == runtime[len("python"):], py["version"]["value"])
-    c.check("%s: abi_tag == %s (§1.1)" % (base, abi), py["abi_tag"]["value"] == abi,
+    c.check("%s: abi_tag == %s (doc/sources.md#runtime-table)" % (base, abi), py["abi_tag"]["value"] == abi,
             py["abi_tag"]["value"])
-    c.check("%s: pyc_magic == %d (§1.1)" % (base, magic), py["pyc_magic"]["value"] == magic,
+    c.check("%s: pyc_magic == %d (doc/sources.md#runtime-table)" % (base, magic), py["pyc_magic"]["value"] == magic,
             str(py["pyc_magic"]["value"]))
 
     suffixes = py["extension_suffixes"]["value"]
     triplet = elf["triplet"]["value"]
     if runtime == "python2.7":
-        c.check("%s: suffixes are ['.so', 'module.so'] (§1.1)" % base,
+        c.check("%s: suffixes are ['.so', 'module.so'] (doc/sources.md#extension-suffixes-and-bytecode)" % base,
                 suffixes == [".so", "module.so"], repr(suffixes))
     else:
         tagged = suffixes[0]
         digits = re.sub(r"^cp", "", py["abi_tag"]["value"])
         c.check("%s: tagged suffix %r contains abi digits %r and triplet %r" % (base, tagged, digits, triplet),
                 tagged.startswith(".cpython-%s-" % digits) and triplet in tagged and tagged.endswith(".so"))
-        c.check("%s: suffix order is tagged, .abi3.so, .so (§1.1)" % base,
+        c.check("%s: suffix order is tagged, .abi3.so, .so (doc/sources.md#extension-suffixes-and-bytecode)" % base,
                 suffixes == [".cpython-%s-%s.so" % (digits, triplet), ".abi3.so", ".so"],
                 repr(suffixes))
 
     want = ARCH_TABLE[arch]
     got = {"machine": elf["machine"]["value"], "interpreter": elf["interpreter"]["value"],
            "triplet": triplet, "pip_platform": profile["pip_platform"]["value"]}
-    c.check("%s: machine/interpreter/triplet/pip_platform match arch %s (§1.1, §5)" % (base, arch),
+    c.check("%s: machine/interpreter/triplet/pip_platform match arch %s "
+            "(doc/sources.md#architectures, doc/sources.md#remediation)" % (base, arch),
             got == want, repr(got))
-    c.check("%s: ELF class 64, data lsb (§1.1)" % base,
+    c.check("%s: ELF class 64, data lsb (doc/sources.md#architectures)" % base,
             elf["class"]["value"] == 64 and elf["data"]["value"] == "lsb")
 
-    c.check("%s: os.id == %s (§1.1)" % (base, os_id), profile["os"]["id"]["value"] == os_id,
+    c.check("%s: os.id == %s (doc/sources.md#runtime-table)" % (base, os_id), profile["os"]["id"]["value"] == os_id,
             profile["os"]["id"]["value"])
     glibc, glibcxx, cxxabi, gcc_x86, gcc_arm = TOOLCHAIN_TABLE[os_id]
     got_tc = (tc["glibc_max"]["value"], tc["glibcxx_max"]["value"], tc["cxxabi_max"]["value"],
               tc["gcc_max"]["value"])
     want_tc = (glibc, glibcxx, cxxabi, gcc_x86 if arch == "x86_64" else gcc_arm)
-    c.check("%s: toolchain caps %s (§1.2)" % (base, "/".join(want_tc)), got_tc == want_tc,
+    c.check("%s: toolchain caps %s (doc/sources.md#toolchain-ceilings)" % (base, "/".join(want_tc)), got_tc == want_tc,
             "/".join(got_tc))
     extra = ["CXXABI_TM_1"] + (["CXXABI_FLOAT128"] if os_id != "al1" and arch == "x86_64" else [])
-    c.check("%s: cxxabi_extra == %s (§1.2)" % (base, extra),
+    c.check("%s: cxxabi_extra == %s (doc/sources.md#toolchain-ceilings)" % (base, extra),
             tc["cxxabi_extra"]["value"] == extra, repr(tc["cxxabi_extra"]["value"]))
 
     lp = profile["library_path"]["value"]
-    c.check("%s: library_path %s /var/lang/lib (§2.1)" % (base, "without" if runtime == "python2.7" else "starts with"),
+    c.check("%s: library_path %s /var/lang/lib (doc/sources.md#environment-and-filesystem)" % (base, "without" if runtime == "python2.7" else "starts with"),
             ("/var/lang/lib" not in lp) if runtime == "python2.7" else (lp[:1] == ["/var/lang/lib"]),
             repr(lp))
 
     lc = profile["lifecycle"]
     got_dates = (lc["deprecated"]["value"], lc["block_create"]["value"], lc["block_update"]["value"])
-    c.check("%s: lifecycle dates %s (§1.1 Status)" % (base, " / ".join(dates)), got_dates == dates,
+    c.check("%s: lifecycle dates %s (doc/sources.md#deprecation-dates)" % (base, " / ".join(dates)), got_dates == dates,
             " / ".join(got_dates))
     return pid
 

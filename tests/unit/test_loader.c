@@ -167,7 +167,7 @@ static void loader__asks_the_os_data_last(void **state)
 }
 
 /* A bundled library beats the system's only where the search order puts it first: an
- * unrenamed libstdc++.so.6 in /var/task/lib loses to /lib64's (lambda-facts.md §2.3). */
+ * unrenamed libstdc++.so.6 in /var/task/lib loses to /lib64's (doc/sources.md#loader-search). */
 static void loader__system_directories_come_first(void **state)
 {
     struct image img = {0};
