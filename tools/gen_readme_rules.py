@@ -6,7 +6,8 @@ Usage: tools/gen_readme_rules.py [--check] [REPO]
 
 Rewrites the lines between <!-- rules:begin --> and <!-- rules:end --> in REPO/README.md
 (default: the repository this script is in). With --check, changes nothing and exits 1
-when the README's table is not what the catalogue says (the lint.readme test).
+when the README's table is not what the catalogue says (the lint.readme_rules test). Each
+slug links to its page, doc/rules/<slug>.md.
 """
 import json
 import os
@@ -18,7 +19,8 @@ BEGIN, END = "<!-- rules:begin -->", "<!-- rules:end -->"
 def table(catalog):
     lines = ["| id | slug | severity | what |", "|---|---|---|---|"]
     for r in catalog["rules"]:
-        lines.append(f"| {r['id']} | `{r['slug']}` | {r['severity']} | {r['summary']} |")
+        slug = f"[`{r['slug']}`](doc/rules/{r['slug']}.md)"
+        lines.append(f"| {r['id']} | {slug} | {r['severity']} | {r['summary']} |")
     return lines
 
 
