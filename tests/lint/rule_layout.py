@@ -23,9 +23,10 @@ import tempfile
 PLACES = [
     {"what": "golden cases", "path": "tests/golden/rules/{slug}", "kind": "cases",
      "exclusive": True},
-    # The check of a rule, once the C sources are named by slug (issue 17):
-    # {"what": "check", "path": "analyzer/checks/{slug_}.c", "kind": "file",
-    #  "exclusive": False},
+    # The check of a rule (checks.def's row names it; the build compiles <name>.c). The
+    # folder also holds the registry and the rules' shared helpers: not exclusive.
+    {"what": "check", "path": "analyzer/checks/{slug_}.c", "kind": "file",
+     "exclusive": False},
 ]
 
 
@@ -90,17 +91,17 @@ def self_test():
             os.makedirs(os.path.join(golden, d))
         for d in ("good-rule/case-a", "stray-folder/case-b"):
             open(os.path.join(golden, d, "args"), "w").close()
-        os.makedirs(os.path.join(tmp, "src"))
-        open(os.path.join(tmp, "src", "good_rule.c"), "w").close()
-        c_row = {"what": "check", "path": "src/{slug_}.c", "kind": "file", "exclusive": False}
-        got = check(tmp, PLACES + [c_row])
+        checks = os.path.join(tmp, "analyzer", "checks")
+        os.makedirs(checks)
+        open(os.path.join(checks, "good_rule.c"), "w").close()
+        got = check(tmp)
         want = [
             "tests/golden/rules/no-folder: rule no-folder has no golden cases folder",
             "tests/golden/rules/empty-folder: no case (a folder with an args file) for rule "
             "empty-folder",
             "tests/golden/rules/stray-folder: not the slug of a rule in rules/catalog.json",
-            "src/no_folder.c: rule no-folder has no check",
-            "src/empty_folder.c: rule empty-folder has no check",
+            "analyzer/checks/no_folder.c: rule no-folder has no check",
+            "analyzer/checks/empty_folder.c: rule empty-folder has no check",
         ]
         if got != want:
             print("self-test failed: found\n  %s\nwanted\n  %s"
@@ -110,8 +111,8 @@ def self_test():
         for slug in ("no-folder", "empty-folder"):
             os.makedirs(os.path.join(golden, slug, "case-" + slug), exist_ok=True)
             open(os.path.join(golden, slug, "case-" + slug, "args"), "w").close()
-            open(os.path.join(tmp, "src", slug.replace("-", "_") + ".c"), "w").close()
-        got = check(tmp, PLACES + [c_row])
+            open(os.path.join(checks, slug.replace("-", "_") + ".c"), "w").close()
+        got = check(tmp)
         if got:
             print("self-test failed: the mended tree still has\n  %s" % "\n  ".join(got))
             return 1
