@@ -20,7 +20,7 @@ struct ruleset;
 
 /**
  * Every registered check must have a catalogue row and every row a check
- * (style.md §4.8). Returns -1 with d naming the orphan.
+ * (CONTRIBUTING.md#house-rules, registry). Returns -1 with d naming the orphan.
  */
 int checks_verify(const struct ruleset *rs, struct diag *d);
 

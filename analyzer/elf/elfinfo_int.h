@@ -18,7 +18,7 @@
 
 #include "elfinfo.h"
 
-/* Bounds on what one object may make us collect: untrusted input (style.md §4.4). */
+/* Bounds on what one object may make us collect: untrusted input (CONTRIBUTING.md#house-rules, untrusted). */
 #define ELFREAD_MAX_INIT_SYMBOLS 64
 #define ELFREAD_MAX_VERSIONS 4096
 #define ELFREAD_MAX_PY_IMPORTS 8192

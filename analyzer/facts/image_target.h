@@ -2,8 +2,8 @@
 /*
  * A run whose inputs are container images takes its target from them: the Python the image
  * carries (or --runtime), the image's architecture, and the image's own C library, libstdc++
- * and libgcc_s in place of the runtime OS's (design.md: "the target ... or the container
- * image itself"). For an image the runtime is the image.
+ * and libgcc_s in place of the runtime OS's (the target is the runtime's, or the
+ * container image itself). For an image the runtime is the image.
  *
  * Ownership: the profile filled is the caller's, released with profile_release().
  */

@@ -3,7 +3,7 @@
  * Input abstraction: a zip (libzip), a directory, a single file, or a container image
  * (libarchive: a docker save tarball, an OCI image layout directory, an oci-archive), seen
  * as one list of entries with normalised paths. The reading phase (facts/scan.c) knows
- * nothing else about input (zipcmp's struct archive, style.md §4.1). The backends and
+ * nothing else about input (zipcmp's struct archive, CONTRIBUTING.md#house-rules, walls). The backends and
  * their shared helpers are private to this folder (bundle_int.h).
  *
  * Two ways to read members. A zip, a directory or a file is read member by member, in any

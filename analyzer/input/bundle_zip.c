@@ -241,7 +241,7 @@ static int zr_read(struct bundle_reader *r, const struct bundle_entry *e, unsign
 /* A deflated member, whole: its raw stream from libzip, inflated at once by libdeflate into
  * a buffer one byte larger than declared (a longer member shows as longer), its CRC checked
  * by libdeflate_crc32. About twice zlib's speed on the .so members of real bundles
- * (design.md "Performance design"). Other methods go through libzip's stream. */
+ * (CONTRIBUTING.md#house-rules, zip). Other methods go through libzip's stream. */
 static int zr_whole(struct bundle_reader *r, const struct bundle_entry *e, struct bundle_bytes *out,
                     struct diag *d)
 {

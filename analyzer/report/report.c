@@ -336,7 +336,7 @@ char *report_artifact_path(const struct report *r, const struct finding *f)
     return xasprintf("%.*s/%s", (int)n, in, f->path);
 }
 
-/* The one escaper (style.md §4.9). attr: in an attribute value, where TAB, LF and CR
+/* The one escaper (CONTRIBUTING.md#house-rules, escaping). attr: in an attribute value, where TAB, LF and CR
  * must be references to survive attribute-value normalisation (XML 1.0 §3.3.3). */
 void rxml_put(FILE *out, const char *s, bool attr)
 {

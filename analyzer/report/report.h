@@ -2,7 +2,7 @@
 /*
  * The report (run metadata, a summary of each input, the sorted findings) and the
  * emitter registry. An emitter reads only a const struct report and writes to a FILE:
- * no analysis, no bundle I/O, no libelf/libzip/pcre2 (style.md §4.2). Nothing here
+ * no analysis, no bundle I/O, no libelf/libzip/pcre2 (CONTRIBUTING.md#house-rules, report). Nothing here
  * sees the image, the input layer or the ELF reader: what an emitter may say about an
  * input is in struct report_input.
  *

@@ -42,7 +42,7 @@ void rtext_size(FILE *out, const struct report *r, size_t h);
 /**
  * Write s as XML 1.0 character data (attr: an attribute value, quotes and TAB, LF, CR as
  * references); bytes XML cannot carry are written as \xNN. The one escaper of the XML
- * formats (JUnit, the SVG treemap), style.md §4.9.
+ * formats (JUnit, the SVG treemap), CONTRIBUTING.md#house-rules (escaping).
  */
 void rxml_put(FILE *out, const char *s, bool attr);
 

@@ -1050,7 +1050,7 @@ def zip_cases():
         # libzip reads a member through the central directory and does not insist on the
         # local header's signature (unzip and Python's zipfile do): either the member is
         # refused, or it is read and reported for what it is. Decided, not a weakening: abiscan
-        # reads zips only through libzip (design.md), and Lambda's own unpacker is unknown.
+        # reads zips only through libzip (CONTRIBUTING.md#house-rules, zip), and Lambda's own unpacker is unknown.
         Case("zip-bad-local-signature", patched_zip(lambda c: [fcntl(c)], bad_local_sig),
              [E(FCNTL_PATH, "member-unreadable", "glibc-too-new")]),
         Case("zip-local-offset-past-end", patched_zip(lambda c: [fcntl(c)], lho_past_end),

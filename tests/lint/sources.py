@@ -12,8 +12,8 @@ doc/sources.md#<anchor>. This check
     and requires the sections other tools link to (REQUIRED);
   - reports every file:line whose doc/sources.md#<anchor>, or whose in-document (#<anchor>)
     link inside doc/sources.md, names no heading;
-  - reports every mention of the team's former notes file (NOTES below), which is not in the
-    repository, anywhere in it;
+  - reports every mention of the team's former notes files (NOTES, OTHER_NOTES below), which
+    are not in the repository, anywhere in it;
   - reports every "source" field of rules/**/*.json that cites neither a doc/sources.md
     section nor a public https:// address, and every bracketed source key ([lambci]) in one
     that doc/sources.md's Public sources section does not list.
@@ -33,6 +33,9 @@ import tempfile
 DOC = "doc/sources.md"
 # The old notes' file name, spelled so that this file does not mention it.
 NOTES = "lambda" + "-facts.md"
+# The team's other notes, outside the repository too: the house style and the design are
+# CONTRIBUTING.md#house-rules, the field report is told in the README.
+OTHER_NOTES = ["style" + ".md", "design" + ".md", "seed-lambda" + "-notes"]
 # Sections whose anchors other tools and documents link to.
 REQUIRED = ["runtimes", "deprecation-dates", "toolchain-ceilings", "extension-suffixes-and-bytecode",
             "environment-and-filesystem", "import-path-and-layers", "loader-search",
@@ -141,6 +144,10 @@ def check(root, exclude=()):
             if NOTES in line:
                 problems.append("%s:%d: mentions %s, which is not in the repository: cite %s#<section>"
                                 % (rel, lineno, NOTES, DOC))
+            for other in OTHER_NOTES:
+                if other in line:
+                    problems.append("%s:%d: mentions %s, which is not in the repository: cite "
+                                    "CONTRIBUTING.md#house-rules" % (rel, lineno, other))
         if rel.startswith("rules/") and rel.endswith(".json"):
             try:
                 data = json.loads(text)
@@ -173,7 +180,8 @@ def self_test():
                 {"soname": "d", "source": "doc/sources.md#runtimes; [unlisted-key]"}]}, indent=1),
             # Written through DOC, so that this file cites no section that does not exist.
             "analyzer/x.c": "/* %s#syspath-per-runtime and %s#runtime */\n" % (DOC, DOC),
-            "tests/y.py": "# doc/sources.md#deprecation-dates\n# see %s §1.1\n" % NOTES,
+            "tests/y.py": "# doc/sources.md#deprecation-dates\n# see %s §1.1\n# and %s\n"
+                          % (NOTES, OTHER_NOTES[0]),
         }
         for path, text in files.items():
             os.makedirs(os.path.join(tmp, os.path.dirname(path)), exist_ok=True)
@@ -188,7 +196,8 @@ def self_test():
                 "doc/sources.md:5: (#no-such): no such section",
                 "rules/os/x.json: /libraries/2/source cites neither",
                 "rules/os/x.json: /libraries/3/source: source keys not listed",
-                "tests/y.py:2: mentions " + NOTES]
+                "tests/y.py:2: mentions " + NOTES,
+                "tests/y.py:3: mentions " + OTHER_NOTES[0]]
         ok = len(missing) == want_missing and len(rest) == len(want) and all(
             r.startswith(w) for r, w in zip(rest, sorted(want)))
         if not ok:

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: MIT
-"""The walls between the analyzer's layers, as a test (style.md §4.1).
+"""The walls between the analyzer's layers, as a test (CONTRIBUTING.md#house-rules, walls).
 
 Usage: walls.py ANALYZER_DIR          check the tree; exit 1 and one line per breach
        walls.py --self-test           check that a tree with breaches is refused
