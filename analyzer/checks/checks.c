@@ -303,6 +303,13 @@ static void finding_member(struct finding *f, const struct member *m)
 /* The message, with what the import model adds to it. */
 static char *finding_message(const struct texts *t, const struct profile *p, const char *fmt,
                              va_list ap)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 0)))
+#endif
+    ;
+
+static char *finding_message(const struct texts *t, const struct profile *p, const char *fmt,
+                             va_list ap)
 {
     char *msg = xvasprintf(fmt, ap), *longer = NULL;
 
