@@ -2,6 +2,7 @@
 /* How Python imports each extension module (imports.h), over the image's paths. */
 #include "imports.h"
 
+#include <elf.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -283,24 +284,18 @@ bool imports_caught(const struct imports *im, const struct member *m)
 
 bool imports_content_is_cause(const struct profile *p, const struct member *m)
 {
-    const struct pyext_name *x = &m->ext;
-    char buf[32];
-    const char *machine;
-    size_t n;
+    const struct elfinfo *e = m->elf;
 
-    if (x->kind != PYEXT_CPYTHON || x->major != p->py_major || x->minor != p->py_minor ||
-        !*x->platform || !m->elf || !m->elf->header_ok) {
+    if (!e || !e->header_ok) {
         return false;
     }
-    machine = elfnames_machine(m->elf->machine, buf, sizeof(buf));
-    n = strlen(machine);
-    if (strncmp(x->platform, machine, n) != 0 || x->platform[n] != '-') {
-        return false; /* the name contradicts the content: the name is the cause */
-    }
-    if (m->elf->machine != p->elf_machine) {
+    /* The causes in order: the machine, class and byte order first (no name loads the file
+     * on this machine), then the C library, then the CPython tag. */
+    if (e->machine != p->elf_machine ||
+        e->elfclass != (p->elf_class == 32 ? ELFCLASS32 : ELFCLASS64) || e->data != p->elf_data) {
         return true; /* arch-mismatch */
     }
-    return strstr(x->platform, "-linux-musl") != NULL; /* musl-linked */
+    return m->ext.platform && strstr(m->ext.platform, "-linux-musl") != NULL; /* musl-linked */
 }
 
 const char *imports_fallback_words(const struct import_info *info, char *buf, size_t n)

@@ -57,10 +57,11 @@ const struct import_info *imports_of(const struct imports *im, const struct memb
 bool imports_caught(const struct imports *im, const struct member *m);
 
 /**
- * Whether the cause of a skipped module is its content, not its name: the name's platform
- * agrees with the ELF (x.cpython-311-aarch64-linux-gnu.so holding aarch64 code) and both
- * differ from the target (arch-mismatch says it), or the tag says musl and the content is
- * musl-linked (musl-linked says it). python-tag-mismatch then stays silent.
+ * Whether the first cause of a skipped module is its content, not its name, in the one order
+ * of causes: an ELF object for another machine, class or byte order (arch-mismatch says it,
+ * whatever its CPython tag: rebuilt for the right Python on the same machine, it would still
+ * fail), then a musl build (the tag says musl; musl-linked says it), then the CPython tag
+ * (python-tag-mismatch, which stays silent when this holds).
  */
 bool imports_content_is_cause(const struct profile *p, const struct member *m);
 
