@@ -88,6 +88,8 @@ void checks_run(const struct image *img, const struct profile *profile, const st
             break;
         }
     }
+    size_t from = out->nr;
+
     imports = imports_new(img, profile);
     load = loader_model_new(img, profile, imports);
 
@@ -109,6 +111,19 @@ void checks_run(const struct image *img, const struct profile *profile, const st
             if (in_scope(&ctx, c->scope, &img->members[j])) {
                 c->member(&ctx, &img->members[j], out);
             }
+        }
+    }
+    /* A file Python never opens gets one finding, the reason; what it would also need is
+     * folded into it. One with no reason beside it says so itself. */
+    findings_fold_unopened(out, from);
+    for (size_t i = from; i < out->nr; i++) {
+        struct finding *f = &out->items[i];
+        if (f->unopened) {
+            char *longer = xasprintf("%s (%s never opens this file under its name; renamed or "
+                                     "rebuilt as it is, it would fail so)",
+                                     f->message, profile->runtime);
+            free(f->message);
+            f->message = longer;
         }
     }
     loader_model_free(load);
@@ -301,24 +316,18 @@ static void finding_member(struct finding *f, const struct member *m)
 }
 
 /* The message, with what the import model adds to it. */
-static char *finding_message(const struct texts *t, const struct profile *p, const char *fmt,
-                             va_list ap)
+static char *finding_message(const struct texts *t, const char *fmt, va_list ap)
 #if defined(__GNUC__)
-    __attribute__((format(printf, 3, 0)))
+    __attribute__((format(printf, 2, 0)))
 #endif
     ;
 
-static char *finding_message(const struct texts *t, const struct profile *p, const char *fmt,
-                             va_list ap)
+static char *finding_message(const struct texts *t, const char *fmt, va_list ap)
 {
     char *msg = xvasprintf(fmt, ap), *longer = NULL;
 
     if (t->caught) {
         longer = xasprintf("%s; %s (slower, but it works)", msg, t->caught);
-    } else if (t->unopened) {
-        longer = xasprintf("%s (%s never opens this file under its name; renamed or rebuilt as "
-                           "it is, it would fail so)",
-                           msg, p->runtime);
     }
     if (longer) {
         free(msg);
@@ -339,11 +348,12 @@ struct finding *check_report(const struct check_ctx *ctx, struct findings *out,
     texts_import(&t, ctx, m);
     f->rule = ctx->rule;
     f->severity = t.sev;
+    f->unopened = t.unopened && !t.caught;
     finding_member(f, m);
     f->expected = what->expected ? xstrdup(what->expected) : NULL;
     f->found = what->found ? xstrdup(what->found) : NULL;
     va_start(ap, fmt);
-    f->message = finding_message(&t, ctx->profile, fmt, ap);
+    f->message = finding_message(&t, fmt, ap);
     va_end(ap);
     f->lambda_error = t.lambda_error ? check_render(t.lambda_error, t.all, t.n) : NULL;
     if (f->lambda_error && m->role == ROLE_EXECUTABLE) {

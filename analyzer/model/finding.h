@@ -18,6 +18,16 @@
 
 struct rule;
 
+/* What a file Python never opens under its name would also fail on, renamed or rebuilt as it
+ * is: another rule's finding about it, folded into the finding that says why. */
+struct finding_also {
+    const struct rule *rule;
+    enum severity severity;
+    char *expected; /* may be NULL */
+    char *found;    /* may be NULL */
+    char *message;
+};
+
 struct finding {
     const struct rule *rule;
     enum severity severity;
@@ -30,8 +40,11 @@ struct finding {
     char *expected;
     char *found;
     char *message;
-    char *lambda_error; /* NULL when the rule has none */
-    char *remediation;  /* NULL when the rule has none */
+    char *lambda_error;        /* NULL when the rule has none */
+    char *remediation;         /* NULL when the rule has none */
+    struct finding_also *also; /* folded findings of a never-opened file (its reason's) */
+    size_t also_nr, also_alloc;
+    bool unopened; /* about a file Python never opens under its name: folded into its reason */
 };
 
 struct findings {
@@ -47,6 +60,17 @@ void findings_sort(struct findings *fs);
 
 /** How many findings are of severity sev. */
 size_t findings_count(const struct findings *fs, enum severity sev);
+
+/** Free what one finding owns (findings_release frees them all). */
+void finding_release(struct finding *f);
+
+/**
+ * Fold the findings of [from, nr) about files Python never opens (f->unopened) into the
+ * finding that says why (another finding about the same file), as its also[]: a file gets
+ * one finding, its reason, and accepting that accepts the file. An unopened finding with no
+ * reason beside it stays, its unopened flag set (the caller words it).
+ */
+void findings_fold_unopened(struct findings *fs, size_t from);
 
 void findings_release(struct findings *fs);
 

@@ -160,6 +160,20 @@ cJSON *rjson_finding(const struct report *r, const struct finding *f)
     add_str(o, "message", f->message);
     add_str(o, "lambda_error", f->lambda_error);
     add_str(o, "remediation", f->remediation);
+    if (f->also_nr) {
+        cJSON *also = cJSON_CreateArray();
+        for (size_t i = 0; i < f->also_nr; i++) {
+            cJSON *a = cJSON_CreateObject();
+            add_str(a, "rule", f->also[i].rule->id);
+            add_str(a, "slug", f->also[i].rule->slug);
+            add_str(a, "severity", severity_name(f->also[i].severity));
+            add_str(a, "expected", f->also[i].expected);
+            add_str(a, "found", f->also[i].found);
+            add_str(a, "message", f->also[i].message);
+            cJSON_AddItemToArray(also, a);
+        }
+        cJSON_AddItemToObject(o, "also", also);
+    }
     return o;
 }
 

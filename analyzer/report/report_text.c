@@ -95,6 +95,18 @@ static void print_finding(FILE *out, const struct report *r, const struct findin
             r->color ? RESET : "");
     put(out, f->message);
     fprintf(out, " [%s]\n", f->rule->slug);
+    if (f->also_nr) {
+        fputs("      renamed or rebuilt as it is, it would also fail: ", out);
+        for (size_t i = 0; i < f->also_nr; i++) {
+            fprintf(out, "%s%s", i ? ", " : "", f->also[i].rule->slug);
+            if (f->also[i].found) {
+                fputs(" (", out);
+                put(out, f->also[i].found);
+                fputc(')', out);
+            }
+        }
+        fputc('\n', out);
+    }
     if (r->verbose && f->lambda_error) {
         fputs("      Lambda says: ", out);
         put(out, f->lambda_error);

@@ -351,7 +351,18 @@ def check_reports(res, validator, reports):
 
 
 def by_slug(report, slug):
-    return [f for f in report["findings"] if f.get("slug") == slug] if report else []
+    """The findings of a rule: its own, and those folded into the finding that says why a file
+    is never opened (its "also" list: the same file, the same fact)."""
+    if not report:
+        return []
+    got = []
+    for f in report["findings"]:
+        if f.get("slug") == slug:
+            got.append(f)
+        for a in f.get("also", []):
+            if a.get("slug") == slug:
+                got.append(dict(f, lambda_error=None, remediation=None, **a))
+    return got
 
 
 def paths(findings):
