@@ -101,11 +101,18 @@ static void code_of(const struct cfn *c, const cJSON *res, const cJSON *props, b
     const cJSON *code = prop(c, props, prop_name, sam);
     const char *s;
 
+    /* InlineCode is what SAM deploys, even beside a CodeUri (its own or the Globals'). */
+    if (sam && item(props, "InlineCode")) {
+        fn->skip = xstrdup("its code is inline in the template (InlineCode): no bundle");
+        return;
+    }
     if ((fn->code = asset_path(c, res, sam ? "CodeUri" : "Code")) != NULL) {
         return;
     }
-    if (sam && !code && item(props, "InlineCode")) {
-        fn->skip = xstrdup("its code is inline in the template (InlineCode): no bundle");
+    if (sam && !code) {
+        /* No CodeUri: sam build takes the template's own directory (sample applications'
+         * handlers are src/api/x.handler, relative to it). */
+        fn->code = xstrdup(c->o->base[0] ? c->o->base : ".");
     } else if (!sam && item(code, "ZipFile")) {
         fn->skip = xstrdup("its code is inline in the template (Code.ZipFile): no bundle");
     } else if ((s = literal(c, code)) != NULL && !strncmp(s, "s3://", 5)) {

@@ -26,6 +26,13 @@ sam)
     mkdir -p "$out/functions/notify" "$out/functions/thumbnail"
     echo 'exports.handler = async () => "ok";' >"$out/functions/notify/index.js"
     ;;
+sam-app)
+    # No CodeUri: the project's directory is the function's code, template and all. The
+    # inline function's CodeUri does not exist: read, it would be an error.
+    cp -R "$fixtures/clean-x86_64/." "$out/"
+    mkdir -p "$out/src/api"
+    printf 'def lambda_handler(event, context):\n    return []\n' >"$out/src/api/bookings.py"
+    ;;
 cfn)
     put clean-arm64 build/resize
     put clean-x86_64.zip build/export.zip
