@@ -201,8 +201,10 @@ static void function_of(struct cfn *c, const cJSON *res, bool sam, struct target
     const char *s;
 
     fn->function = xasprintf("%s%s", c->o->prefix ? c->o->prefix : "", res->string);
-    if (((s = literal(c, prop(c, props, "PackageType", sam))) && !strcmp(s, "Image")) ||
-        item(props, "ImageUri") || item(item(props, "Code"), "ImageUri")) {
+    /* PackageType decides when it is given: Zip with a stray ImageUri is a zip function. */
+    s = literal(c, prop(c, props, "PackageType", sam));
+    if (s ? !strcmp(s, "Image")
+          : item(props, "ImageUri") || item(item(props, "Code"), "ImageUri")) {
         fn->skip = xstrdup("a container image (PackageType Image): abiscan checks the image "
                            "itself, not its template");
         return;

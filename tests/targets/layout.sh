@@ -32,6 +32,7 @@ sam-app)
     cp -R "$fixtures/clean-x86_64/." "$out/"
     mkdir -p "$out/src/api"
     printf 'def lambda_handler(event, context):\n    return []\n' >"$out/src/api/bookings.py"
+    put clean-x86_64 functions/report # PackageType Zip despite its ImageUri: checked
     ;;
 cfn)
     put clean-arm64 build/resize
