@@ -58,10 +58,31 @@ static const struct profile *find_profile(const struct datadir *dd, const char *
     }
     if ((guess = suggest(ps, runtime)) != NULL) {
         diag_set(d, DIAG_USAGE, "unknown runtime '%s'%s: did you mean %s?", runtime, where, guess);
+    } else if (strchr(runtime, '_') || strchr(runtime, '$') || strchr(runtime, '{')) {
+        /* PYTHON3_VERSION, ${PythonVersion}: what a build step was meant to replace */
+        diag_set(d, DIAG_USAGE,
+                 "unknown runtime '%s'%s: a placeholder left in? Lambda's Python runtimes are "
+                 "named python3.X (see --list-runtimes)",
+                 runtime, where);
     } else {
         diag_set(d, DIAG_USAGE, "unknown runtime '%s'%s (see --list-runtimes)", runtime, where);
     }
     return NULL;
+}
+
+/* Whether a declared runtime is another language's (Lambda's names: nodejs20.x, java21,
+ * dotnet8, ruby3.3, go1.x, provided.al2023): skipped. Anything else that is not a Python
+ * runtime (a placeholder such as PYTHON3_VERSION, a typo) is an unknown runtime. */
+static bool other_language(const char *runtime)
+{
+    static const char *const families[] = {"nodejs", "java", "dotnet", "ruby", "go1.", "provided"};
+
+    for (size_t i = 0; i < ARRAY_SIZE(families); i++) {
+        if (!strncmp(runtime, families[i], strlen(families[i]))) {
+            return true;
+        }
+    }
+    return false;
 }
 
 static struct job *add_job(struct jobs *js)
@@ -170,7 +191,7 @@ static int from_targets(struct jobs *js, const struct options *o, const struct o
         runtime = fn->runtime; /* not Python as declared: no --runtime makes it so */
         if (fn->skip) {
             j->skipped = xstrdup(fn->skip);
-        } else if (runtime && strncmp(runtime, "python", 6) != 0) {
+        } else if (runtime && other_language(runtime)) {
             j->skipped = xasprintf("runtime %s is not a Python runtime", runtime);
         } else if (fn->error && !j->path) {
             j->error = xstrdup(fn->error);
