@@ -149,6 +149,29 @@ static bool fails_on_findings(const struct report *r, size_t from, size_t to)
     return false;
 }
 
+const char *report_input_reason(const struct report *r, size_t i)
+{
+    const struct report_input *in = &r->inputs[i];
+    size_t end = is_head(in) ? unit_end(r, i) : i + 1;
+
+    switch (report_input_verdict(r, i)) {
+    case REPORT_ERROR:
+        for (size_t k = i; k < end; k++) {
+            if (r->inputs[k].error) {
+                return r->inputs[k].error; /* the function's own, or a layer's */
+            }
+        }
+        break;
+    case REPORT_SKIPPED:
+        return in->skipped ? in->skipped
+                           : "not checked: the code of the function it is a layer of could not "
+                             "be read";
+    default:
+        break;
+    }
+    return NULL;
+}
+
 enum report_verdict_kind report_input_verdict(const struct report *r, size_t i)
 {
     const struct report_input *in = &r->inputs[i];
@@ -160,8 +183,8 @@ enum report_verdict_kind report_input_verdict(const struct report *r, size_t i)
             return REPORT_ERROR;
         }
     }
-    if (in->skipped) {
-        return REPORT_SKIPPED;
+    if (in->skipped || (!is_head(in) && r->inputs[report_head_of(r, i)].error)) {
+        return REPORT_SKIPPED; /* a layer of a function that could not be read: not checked */
     }
     if (is_head(in) && (m = report_input_matrix(r, i, &nr)) != NULL) {
         for (size_t k = 0; k < nr; k++) {

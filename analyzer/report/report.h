@@ -125,9 +125,13 @@ void report_input_counts(const struct report *r, size_t i, struct report_counts 
  * What became of input i. A head: error when it or one of its layers could not be read,
  * skipped when it was not checked, else fail on a finding at or above --fail-on in it or
  * its layers (the matrix: no runtime where it imports), else pass. A layer of a function:
- * from its own findings.
+ * from its own findings; skipped (not checked) when its function could not be read.
  */
 enum report_verdict_kind report_input_verdict(const struct report *r, size_t i);
+
+/** Why input i's verdict is error or skipped (for a function, the first error of its unit,
+ * its own or a layer's), or NULL for pass and fail. */
+const char *report_input_reason(const struct report *r, size_t i);
 
 /** The heads (functions, layers alone) by verdict: out[REPORT_PASS] ... out[REPORT_SKIPPED]. */
 size_t report_tally(const struct report *r, size_t out[4]);

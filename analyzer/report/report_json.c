@@ -102,7 +102,7 @@ void rjson_input_into(cJSON *o, const struct report *r, size_t i)
     cJSON_AddItemToObject(o, "notes", strings(in->notes));
     cJSON_AddItemToObject(o, "target", rjson_target(report_input_profile(r, i)));
     add_str(o, "verdict", report_verdict_name(v));
-    add_str(o, "reason", v == REPORT_ERROR ? in->error : v == REPORT_SKIPPED ? in->skipped : NULL);
+    add_str(o, "reason", report_input_reason(r, i));
     report_input_counts(r, i, &c);
     add_num(counts, "error", (double)c.error);
     add_num(counts, "warning", (double)c.warning);
