@@ -74,7 +74,13 @@ static size_t unit_end(const struct report *r, size_t h)
 const struct profile *report_input_profile(const struct report *r, size_t i)
 {
     const struct report_input *in = &r->inputs[report_head_of(r, i)];
-    return in->profile ? in->profile : r->profile;
+
+    /* A function skipped (another language) or not checked (an unknown runtime) has none:
+     * never the run's on its behalf. */
+    if (in->profile || in->skipped || in->error) {
+        return in->profile;
+    }
+    return r->profile;
 }
 
 const struct report_verdict *report_input_matrix(const struct report *r, size_t i, size_t *nr)

@@ -109,7 +109,8 @@ const char *report_verdict_name(enum report_verdict_kind v);
  */
 size_t report_head_of(const struct report *r, size_t i);
 
-/** The target input i was checked against: its own, or the report's (NULL: none). */
+/** The target input i was checked against: its own, or the report's; NULL for a function
+ * skipped or not checked without one (another language, an unknown runtime). */
 const struct profile *report_input_profile(const struct report *r, size_t i);
 
 /** The matrix input i was checked on (NULL with *nr = 0 when it had a target). */
