@@ -348,7 +348,7 @@ struct finding *check_report(const struct check_ctx *ctx, struct findings *out,
     texts_import(&t, ctx, m);
     f->rule = ctx->rule;
     f->severity = t.sev;
-    f->unopened = t.unopened && !t.caught;
+    f->unopened = t.unopened;
     finding_member(f, m);
     f->expected = what->expected ? xstrdup(what->expected) : NULL;
     f->found = what->found ? xstrdup(what->found) : NULL;

@@ -2,8 +2,9 @@
 /*
  * Imports in Python source, read line by line: a line that imports and names the module,
  * guarded when it sits in the body of a `try:` closed by an `except` for ImportError,
- * ModuleNotFoundError, Exception or everything whose handler does not raise again (numpy's
- * core/__init__.py catches the ImportError only to raise a better one: no fallback).
+ * ModuleNotFoundError, Exception, BaseException (or a tuple naming one) or everything, whose
+ * handler does not raise again (numpy's core/__init__.py catches the ImportError only to
+ * raise a better one: no fallback), or in the body of `with suppress(ImportError):`.
  * Indentation delimits the blocks.
  */
 #define _GNU_SOURCE /* memmem */
@@ -67,14 +68,21 @@ static const char *next_line(const char *p, const char *end, struct line *l)
     return eol ? eol + 1 : end;
 }
 
+/* Whether text names an exception class that a failed import's ImportError is (a tuple
+ * holding one is named too). */
+static bool names_import_error(const char *text, size_t len)
+{
+    return names(text, len, "ImportError") || names(text, len, "ModuleNotFoundError") ||
+           names(text, len, "Exception") || names(text, len, "BaseException");
+}
+
 /* An except clause whose exception a failed import raises. */
 static bool catches_import_error(const struct line *l)
 {
     if (!starts_with_word(l, "except")) {
         return false;
     }
-    return l->len < 8 || l->s[6] == ':' || l->s[7] == ':' || names(l->s, l->len, "ImportError") ||
-           names(l->s, l->len, "ModuleNotFoundError") || names(l->s, l->len, "Exception");
+    return l->len < 8 || l->s[6] == ':' || l->s[7] == ':' || names_import_error(l->s, l->len);
 }
 
 /* A try statement's body whose ImportError a handler catches without raising again. */
@@ -145,6 +153,34 @@ static size_t guarded_ranges(const char *text, size_t len, struct range *out, si
     return n;
 }
 
+/* The bodies of `with suppress(ImportError):` (contextlib's, however imported), which
+ * swallow a failed import: pass one, for the with statements. */
+static size_t suppressed_ranges(const char *text, size_t len, struct range *out, size_t n,
+                                size_t max)
+{
+    const char *end = text + len, *p = text, *hit;
+    struct line l, bl;
+
+    while (n < max && p < end && (hit = memmem(p, (size_t)(end - p), "suppress", 8)) != NULL) {
+        const char *nl = memrchr(p, '\n', (size_t)(hit - p)), *body, *b;
+        p = next_line(nl ? nl + 1 : p, end, &l);
+        if (!starts_with_word(&l, "with") || !names(l.s, l.len, "suppress") ||
+            !names_import_error(l.s, l.len)) {
+            continue;
+        }
+        /* The body: the lines below, indented deeper. */
+        for (body = b = p; b < end;) {
+            const char *next = next_line(b, end, &bl);
+            if (!bl.blank && bl.indent <= l.indent) {
+                break;
+            }
+            b = next;
+        }
+        out[n++] = (struct range){body, b};
+    }
+    return n;
+}
+
 /* Whether some import line of text names one of modules: the cheap pass, from one "import"
  * to the next, that most files end with (the try statements are read only when it finds
  * one). */
@@ -180,6 +216,7 @@ void pysource_imports(const char *text, size_t len, const struct strvec *modules
         return;
     }
     nr = names(text, len, "except") ? guarded_ranges(text, len, ranges, MAX_RANGES) : 0;
+    nr = names(text, len, "suppress") ? suppressed_ranges(text, len, ranges, nr, MAX_RANGES) : nr;
     /* Pass two: each line that imports, in a guarded body or not; from one "import" to
      * the next, not line by line (most lines of a big module import nothing). */
     while (p < end && (hit = memmem(p, (size_t)(end - p), "import", 6)) != NULL) {

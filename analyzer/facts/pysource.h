@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * What a Python source file beside extension modules says about them: which of them it
- * imports under a guard (`try: from ._speedups import x` / `except ImportError:`), and which
- * without one. A module only ever imported under guards falls back to pure Python when it
- * fails to import, instead of failing the function.
+ * What a Python source file says about the modules on the way to extension modules (the
+ * extension modules of its directory, the Python modules beside them, the packages below
+ * it): which of them it imports under a guard (`try: from ._speedups import x` / `except
+ * ImportError:`, `with suppress(ImportError):`), and which without one. A failed import is
+ * caught when every import on each chain that leads to it is guarded somewhere along the
+ * chain (model/imports.h): the function goes on in pure Python.
  * A reading by lines and indentation, not a parse: the try body must name the module, the
- * except catch ImportError (or ModuleNotFoundError, Exception, everything), and its handler
- * not raise again.
+ * except catch ImportError (or ModuleNotFoundError, Exception, BaseException, a tuple
+ * naming one, everything), and its handler not raise again.
  *
  * Ownership: names appended to out are fresh copies the strvec owns.
  */

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* The reading phase: every entry of every input becomes a classified member with its facts. */
+#define _GNU_SOURCE /* memrchr */
 #include "scan.h"
 
 #include <stdlib.h>
@@ -187,8 +188,32 @@ static void read_whole(void *ctx, size_t i, unsigned worker)
     bundle_bytes_release(&bytes);
 }
 
-/* The extension modules of each directory, by name: what a source file beside them may
- * import under a guard. */
+static struct strvec *names_of(struct reading *rd, const char *path, size_t dir)
+{
+    struct strvec *names = strmap_get(&rd->modules, path, dir);
+
+    if (!names) {
+        names = xcalloc(1, sizeof(*names));
+        strmap_put(&rd->modules, path, dir, names);
+    }
+    return names;
+}
+
+static void add_name(struct strvec *names, const char *name, size_t len)
+{
+    char *s = xstrndup(name, len);
+
+    if (!strvec_contains(names, s)) {
+        strvec_push(names, s);
+    }
+    free(s);
+}
+
+/* The names a source file may import on the way to an extension module, by directory: the
+ * extension modules of its directory; the Python modules beside them (yaml/cyaml.py imports
+ * yaml._yaml, yaml/__init__.py imports .cyaml under a guard); and in each directory above,
+ * the package below it (a handler's `try: import yaml`). The sources of those directories
+ * are read for how they import them (pysource.h). */
 static void index_modules(struct reading *rd, const struct bundle_entry *entries, size_t nr,
                           const struct pyname *g)
 {
@@ -196,21 +221,30 @@ static void index_modules(struct reading *rd, const struct bundle_entry *entries
         const char *path = entries[i].path, *base = path_base(path);
         size_t dir = path_dir_len(path);
         struct pyext_name x = {0};
-        struct strvec *names;
         if (entries[i].type == ENTRY_DIR ||
             !(pyclass_shared_object_name(base) || path_has_suffix(base, ".pyd"))) {
             continue;
         }
         if (pyname_parse(g, base, &x) != PYEXT_NONE && x.module) {
-            if (!(names = strmap_get(&rd->modules, path, dir))) {
-                names = xcalloc(1, sizeof(*names));
-                strmap_put(&rd->modules, path, dir, names);
-            }
-            if (!strvec_contains(names, x.module)) {
-                strvec_push(names, x.module);
+            add_name(names_of(rd, path, dir), x.module, strlen(x.module));
+            /* Each package above it, named in the directory above that. */
+            for (size_t d = dir; d;) {
+                const char *slash = memrchr(path, '/', d);
+                size_t up = slash ? (size_t)(slash - path) : 0;
+                add_name(names_of(rd, path, up), path + (up ? up + 1 : 0), d - (up ? up + 1 : 0));
+                d = up;
             }
         }
         pyext_name_release(&x);
+    }
+    for (size_t i = 0; i < nr; i++) {
+        const char *path = entries[i].path, *base = path_base(path);
+        struct strvec *names;
+        if (entries[i].type != ENTRY_DIR && path_has_suffix(base, ".py") &&
+            strcmp(base, "__init__.py") != 0 &&
+            (names = strmap_get(&rd->modules, path, path_dir_len(path))) != NULL) {
+            add_name(names, base, strlen(base) - 3);
+        }
     }
 }
 

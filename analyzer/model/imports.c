@@ -18,7 +18,7 @@ struct imports {
     struct import_info *info; /* per member */
 };
 
-static const struct import_info not_module = {IMPORT_NOT_MODULE, FALLBACK_NONE, NULL};
+static const struct import_info not_module = {IMPORT_NOT_MODULE, FALLBACK_NONE, NULL, NULL};
 
 /* "view:/var/task/pkg/name": one file of one function's filesystem. */
 static char *key_of(const struct image *img, const struct member *m, const char *dir_end,
@@ -129,8 +129,115 @@ static const struct member *twin_of(const struct image *img, const struct member
     return t;
 }
 
-static void decide_fallbacks(struct imports *im, const struct strmap *files,
-                             const struct strmap *guards)
+/* Who imports each module, and how: the chains a failed import travels up until a guard
+ * catches it. */
+struct edge {
+    const struct member *from; /* the source that imports it */
+    bool guarded;
+    struct edge *next;
+};
+
+struct verdict {
+    int state; /* 0 deciding, 1 caught, 2 not */
+    const struct member *by, *via;
+};
+
+struct chains {
+    const struct image *img;
+    struct strmap edges; /* view:dir/module -> struct edge list */
+    struct strmap seen;  /* view:dir/module -> struct verdict */
+    struct edge *pool;
+    size_t nr;
+};
+
+#define MAX_CHAIN 32
+
+/* The module a source file is: view:dir/stem, or view:parent/pkg for pkg/__init__.py. */
+static char *module_key(const struct image *img, const struct member *s)
+{
+    size_t len =
+        strcmp(path_base(s->abs), "__init__.py") != 0 ? strlen(s->abs) - 3 : path_dir_len(s->abs);
+
+    return xasprintf("%zu:%.*s", image_view_of(img, s), (int)len, s->abs);
+}
+
+static void chains_add(struct chains *c, const struct member *s, const struct strvec *names,
+                       bool guarded)
+{
+    for (size_t k = 0; k < names->nr; k++) {
+        char *key = key_of(c->img, s, NULL, names->v[k]);
+        struct edge *e = &c->pool[c->nr++];
+        *e = (struct edge){s, guarded, strmap_get(&c->edges, key, strlen(key))};
+        strmap_put(&c->edges, key, strlen(key), e);
+        free(key);
+    }
+}
+
+static void chains_init(struct chains *c, const struct image *img)
+{
+    size_t n = 0;
+
+    *c = (struct chains){.img = img};
+    for (size_t i = 0; i < img->nr; i++) {
+        n += img->members[i].guards.nr + img->members[i].unguarded.nr;
+    }
+    c->pool = xcalloc(n + 1, sizeof(*c->pool));
+    for (size_t i = 0; i < img->nr; i++) {
+        const struct member *m = &img->members[i];
+        if (!m->overwritten_by) { /* else a later layer's file stands at its path */
+            chains_add(c, m, &m->guards, true);
+            chains_add(c, m, &m->unguarded, false);
+        }
+    }
+}
+
+static void chains_release(struct chains *c)
+{
+    for (size_t i = 0; i < c->seen.cap; i++) {
+        free(c->seen.slots[i].key ? c->seen.slots[i].value : NULL);
+    }
+    strmap_release(&c->seen);
+    strmap_release(&c->edges);
+    free(c->pool);
+}
+
+/* The verdict on the module at key: caught when it has importers and each of its imports
+ * is guarded, or made by a module whose own failure is caught (PyYAML's cyaml.py imports
+ * _yaml plainly; __init__.py imports cyaml under a guard). A module nobody imports, or an
+ * import cycle, is not caught. */
+static const struct verdict *decide(struct chains *c, const char *key, unsigned depth)
+{
+    static const struct verdict not_caught = {2, NULL, NULL};
+    struct verdict *v = strmap_get(&c->seen, key, strlen(key)), got = {1, NULL, NULL};
+    const struct edge *e = strmap_get(&c->edges, key, strlen(key));
+
+    if (v) {
+        return v->state ? v : &not_caught; /* deciding: a cycle */
+    }
+    if (!e || depth > MAX_CHAIN) {
+        return &not_caught;
+    }
+    v = xcalloc(1, sizeof(*v));
+    strmap_put(&c->seen, key, strlen(key), v);
+    for (; e && got.state == 1; e = e->next) {
+        const struct verdict *up = NULL;
+        if (!e->guarded) {
+            char *from = module_key(c->img, e->from);
+            up = decide(c, from, depth + 1);
+            free(from);
+        }
+        if (up && up->state != 1) {
+            got = not_caught;
+        } else if (!got.by) {
+            got.by = up ? up->by : e->from;
+            got.via = up ? e->from : NULL;
+        }
+    }
+    *v = got;
+    return v;
+}
+
+static void decide_fallbacks(struct imports *im, const struct strmap *files, struct chains *chains)
 {
     const struct image *img = im->img;
 
@@ -138,6 +245,7 @@ static void decide_fallbacks(struct imports *im, const struct strmap *files,
         const struct member *m = &img->members[i];
         struct import_info *info = &im->info[i];
         const struct member *by = NULL;
+        const struct verdict *v;
         char *key;
         if (info->fate != IMPORT_OPENED && info->fate != IMPORT_SKIPPED) {
             continue;
@@ -156,15 +264,15 @@ static void decide_fallbacks(struct imports *im, const struct strmap *files,
             }
             free(key);
             if (by) {
-                *info = (struct import_info){info->fate, FALLBACK_SOURCE, by};
+                *info = (struct import_info){info->fate, FALLBACK_SOURCE, by, NULL};
                 continue;
             }
         }
         key = key_of(img, m, NULL, m->ext.module);
-        if ((by = strmap_get(guards, key, strlen(key))) != NULL) {
-            *info = (struct import_info){info->fate, FALLBACK_GUARD, by};
+        if ((v = decide(chains, key, 0))->state == 1) {
+            *info = (struct import_info){info->fate, FALLBACK_GUARD, v->by, v->via};
         } else if ((by = twin_of(img, m, files)) != NULL) {
-            *info = (struct import_info){info->fate, FALLBACK_TWIN, by};
+            *info = (struct import_info){info->fate, FALLBACK_TWIN, by, NULL};
         }
         free(key);
     }
@@ -199,7 +307,7 @@ static void decide_helpers(struct imports *im)
             by = by ? by : im->info[j].by;
         }
         if (all && by) {
-            *info = (struct import_info){IMPORT_SKIPPED, FALLBACK_HELPER, by};
+            *info = (struct import_info){IMPORT_SKIPPED, FALLBACK_HELPER, by, NULL};
         }
     }
 }
@@ -207,7 +315,8 @@ static void decide_helpers(struct imports *im)
 struct imports *imports_new(const struct image *img, const struct profile *p)
 {
     struct imports *im = xcalloc(1, sizeof(*im));
-    struct strmap files = {0}, guards = {0};
+    struct strmap files = {0};
+    struct chains chains;
 
     im->img = img;
     im->p = p;
@@ -221,30 +330,12 @@ struct imports *imports_new(const struct image *img, const struct profile *p)
         key = xasprintf("%zu:%s", image_view_of(img, m), m->abs);
         strmap_put(&files, key, strlen(key), (void *)m);
         free(key);
-        for (size_t k = 0; k < m->guards.nr; k++) {
-            key = key_of(img, m, NULL, m->guards.v[k]);
-            if (!strmap_has(&guards, key, strlen(key))) {
-                strmap_put(&guards, key, strlen(key), (void *)m);
-            }
-            free(key);
-        }
     }
-    /* A module some source beside it imports without a guard is not caught, however many
-     * guard it elsewhere: that import fails. */
-    for (size_t i = 0; i < img->nr; i++) {
-        const struct member *m = &img->members[i];
-        for (size_t k = 0; !m->overwritten_by && k < m->unguarded.nr; k++) {
-            char *key = key_of(img, m, NULL, m->unguarded.v[k]);
-            if (strmap_has(&guards, key, strlen(key))) {
-                strmap_put(&guards, key, strlen(key), NULL);
-            }
-            free(key);
-        }
-    }
+    chains_init(&chains, img);
     decide_fates(im, &files);
-    decide_fallbacks(im, &files, &guards);
+    decide_fallbacks(im, &files, &chains);
     decide_helpers(im);
-    strmap_release(&guards);
+    chains_release(&chains);
     strmap_release(&files);
     return im;
 }
@@ -298,16 +389,38 @@ bool imports_content_is_cause(const struct profile *p, const struct member *m)
     return m->ext.platform && strstr(m->ext.platform, "-linux-musl") != NULL; /* musl-linked */
 }
 
+/* A source file as a message names it: its name, pkg/__init__.py for a package. */
+static const char *source_name(const struct member *s, char *buf, size_t n)
+{
+    const char *base = path_base(s->path);
+    size_t dir = path_dir_len(s->path), up = dir;
+
+    while (up && s->path[up - 1] != '/') {
+        up--;
+    }
+    if (strcmp(base, "__init__.py") != 0 || !dir) {
+        return base;
+    }
+    snprintf(buf, n, "%s", s->path + up);
+    return buf;
+}
+
 const char *imports_fallback_words(const struct import_info *info, char *buf, size_t n)
 {
-    const char *base = info->by ? path_base(info->by->path) : "";
+    char by[128], via[128];
+    const char *base = info->by ? source_name(info->by, by, sizeof(by)) : "";
 
     switch (info->fallback) {
     case FALLBACK_SOURCE:
         snprintf(buf, n, "Python imports %s instead", base);
         break;
     case FALLBACK_GUARD:
-        snprintf(buf, n, "%s catches the ImportError and goes on without it", base);
+        if (info->via) {
+            snprintf(buf, n, "%s imports it, and %s catches the ImportError and goes on without it",
+                     source_name(info->via, via, sizeof(via)), base);
+        } else {
+            snprintf(buf, n, "%s catches the ImportError and goes on without it", base);
+        }
         break;
     case FALLBACK_TWIN:
         snprintf(buf, n, "the package falls back to its pure-Python twin %s", base);

@@ -33,7 +33,8 @@ enum import_fate {
 enum import_fallback {
     FALLBACK_NONE,
     FALLBACK_SOURCE, /* M.py or M/__init__.py beside it: what a skipped file leaves to import */
-    FALLBACK_GUARD,  /* a source beside it imports it under a guard that catches ImportError */
+    FALLBACK_GUARD,  /* every chain of imports that leads to it passes a guard that catches
+                      * the ImportError */
     FALLBACK_TWIN,   /* B_py.py beside B_cpp (or _c, _cy, _ext): the package's Python twin */
     FALLBACK_HELPER, /* a mypyc helper (X__mypyc) whose every compiled module falls back */
 };
@@ -41,7 +42,9 @@ enum import_fallback {
 struct import_info {
     enum import_fate fate;
     enum import_fallback fallback;
-    const struct member *by; /* the source file that falls back (M.py, the guard, the twin) */
+    const struct member *by;  /* the source file that falls back (M.py, the guard, the twin) */
+    const struct member *via; /* a guard up the chain: the source that imports the module
+                               * (yaml/cyaml.py, whose own import yaml/__init__.py guards) */
 };
 
 struct imports;

@@ -14,18 +14,20 @@ def sh(*cmd, cwd=None):
     subprocess.run(cmd, check=True, cwd=cwd)
 
 
-def host_imports(root, statement):
-    """Run statement with root first on sys.path: (whether it worked, the error's last line)."""
+def host_imports(root, statement, py=PY):
+    """Run statement with root first on sys.path, isolated (-I -S: no site-packages, as
+    Lambda's sys.path has none of the host's): (whether it worked, the error's last line)."""
     env = {k: v for k, v in os.environ.items() if k not in ("LD_LIBRARY_PATH", "PYTHONPATH")}
-    p = subprocess.run([PY, "-c", "import sys; sys.path.insert(0, sys.argv[1]); " + statement,
-                        root], capture_output=True, text=True, env=env)
+    p = subprocess.run([py, "-I", "-S", "-c",
+                        "import sys; sys.path.insert(0, sys.argv[1]); " + statement, root],
+                       capture_output=True, text=True, env=env)
     return p.returncode == 0, (p.stderr.strip().splitlines() or [""])[-1]
 
 
-def abiscan_findings(abiscan, root):
-    """abiscan's findings on root for python3.11; ValueError when it could not check it."""
+def abiscan_findings(abiscan, root, runtime="python3.11"):
+    """abiscan's findings on root for runtime; ValueError when it could not check it."""
     env = dict(os.environ, SOURCE_DATE_EPOCH="1796083200")
-    p = subprocess.run([abiscan, "-r", "python3.11", "-f", "json", root],
+    p = subprocess.run([abiscan, "-r", runtime, "-f", "json", root],
                        capture_output=True, text=True, env=env)
     if p.returncode not in (0, 1):
         raise ValueError(f"abiscan exit {p.returncode}: {p.stderr.strip()}")

@@ -19,6 +19,12 @@ The cases:
   twin              fuzz.py imports "pkg.fuzz" + "_cpp" by name, else fuzz_py: a twin
   guarded-once      extras.py guards one name of _speedups, __init__.py imports it plainly
                     (psycopg2's extensions.py and __init__.py): no fallback
+  chain             cmod.py imports _speedups plainly, __init__.py imports cmod under a guard
+                    (PyYAML's cyaml.py and __init__.py): the guard up the chain catches it
+  chain-reraise     the same, but __init__.py raises again: no fallback
+  chain-exposed     the same guard, but main.py imports cmod plainly too: no fallback
+  suppress          __init__.py imports _speedups in `with contextlib.suppress(ImportError)`
+  handler-guard     the handler guards `import pkg`; pkg/__init__.py imports _speedups plainly
 """
 import json
 import os
@@ -130,6 +136,33 @@ def build(work):
     module(r, "pkg/_speedups" + TAG310, "_speedups")
     write(r, "pkg/__init__.py", "from ._speedups import touch\nfrom . import extras\n")
     write(r, "pkg/extras.py", GUARD)
+
+    chain_guard = GUARD.replace("._speedups", ".cmod")
+    r = case("chain", "import pkg; print(pkg.touch())", True)
+    module(r, "pkg/_speedups" + TAG310, "_speedups")
+    write(r, "pkg/__init__.py", chain_guard)
+    write(r, "pkg/cmod.py", "from ._speedups import touch\n")
+
+    r = case("chain-reraise", "import pkg; print(pkg.touch())", False)
+    module(r, "pkg/_speedups" + TAG310, "_speedups")
+    write(r, "pkg/__init__.py", RERAISE.replace("._speedups", ".cmod"))
+    write(r, "pkg/cmod.py", "from ._speedups import touch\n")
+
+    r = case("chain-exposed", "import pkg.main; print(pkg.main.touch())", False)
+    module(r, "pkg/_speedups" + TAG310, "_speedups")
+    write(r, "pkg/__init__.py", chain_guard)
+    write(r, "pkg/cmod.py", "from ._speedups import touch\n")
+    write(r, "pkg/main.py", "from .cmod import touch\n")
+
+    r = case("suppress", "import pkg; print(pkg.touch())", True)
+    module(r, "pkg/_speedups" + TAG310, "_speedups")
+    write(r, "pkg/__init__.py", "import contextlib\n\n\ndef touch():\n    return 0\n\n\n"
+          "with contextlib.suppress(ImportError):\n    from ._speedups import touch\n")
+
+    r = case("handler-guard", "import handler; print(handler.pkg)", True)
+    module(r, "pkg/_speedups" + TAG310, "_speedups")
+    write(r, "pkg/__init__.py", "from ._speedups import touch\n")
+    write(r, "handler.py", "try:\n    import pkg\nexcept ImportError:\n    pkg = None\n")
 
     r = case("twin", "import pkg.fuzz; print(pkg.fuzz.touch())", True)
     module(r, "pkg/fuzz_cpp" + TAG310, "fuzz_cpp")

@@ -60,6 +60,14 @@ static void pysource__fallbacks_real_packages_use(void **state)
     assert_true(guards("try:\n  a = 1\nexcept KeyError:\n  pass\ntry:\n  b = 2\nexcept KeyError:\n"
                        "  pass\ntry:\n  import _c\nexcept ImportError:\n  pass\n",
                        "_c"));
+    /* BaseException; contextlib.suppress, however imported, with a tuple of exceptions */
+    assert_true(guards("try:\n  import _c\nexcept BaseException:\n  _c = None\n", "_c"));
+    assert_true(guards("import contextlib\nwith contextlib.suppress(ImportError):\n"
+                       "    from . import cyaml\n",
+                       "cyaml"));
+    assert_true(guards("from contextlib import suppress\n_c = None\n"
+                       "with suppress(OSError, ModuleNotFoundError):\n    import _c\n",
+                       "_c"));
 }
 
 static void pysource__no_fallback(void **state)
@@ -77,6 +85,13 @@ static void pysource__no_fallback(void **state)
     assert_false(guards("try:\n  import _c\nexcept KeyError:\n  _c = None\n", "_c"));
     /* a longer name is not the module */
     assert_false(guards("try:\n  import _cx\nexcept ImportError:\n  pass\n", "_c"));
+    /* suppress of another exception; an import after the with body */
+    assert_false(guards("from contextlib import suppress\nwith suppress(KeyError):\n"
+                        "    import _c\n",
+                        "_c"));
+    assert_true(imports_bare("from contextlib import suppress\nwith suppress(ImportError):\n"
+                             "    x = 1\nimport _c\n",
+                             "_c"));
     /* no try at all */
     assert_false(guards("import _c  # ImportError if missing\n", "_c"));
     assert_true(imports_bare("import _c  # ImportError if missing\n", "_c"));
