@@ -141,3 +141,23 @@ void findings_release(struct findings *fs)
     free(fs->items);
     memset(fs, 0, sizeof(*fs));
 }
+
+char *finding_also_words(const struct finding *f)
+{
+    struct strvec parts = STRVEC_INIT;
+    char *list, *words;
+
+    if (!f->also_nr) {
+        return NULL;
+    }
+    for (size_t i = 0; i < f->also_nr; i++) {
+        const struct finding_also *a = &f->also[i];
+        strvec_push_nodup(&parts, a->found ? xasprintf("%s (%s)", a->rule->slug, a->found)
+                                           : xstrdup(a->rule->slug));
+    }
+    list = strvec_join(&parts, ", ");
+    words = xasprintf("renamed or rebuilt as it is, it would also fail: %s", list);
+    free(list);
+    strvec_release(&parts);
+    return words;
+}

@@ -72,6 +72,11 @@ void finding_release(struct finding *f);
  */
 void findings_fold_unopened(struct findings *fs, size_t from);
 
+/** What f would also fail on, in one line ("renamed or rebuilt as it is, it would also fail:
+ * needed-not-found (libyaml-0.so.2), glibc-too-new (GLIBC_2.34)"), for every format; NULL
+ * when nothing is folded into it. The caller frees it. */
+char *finding_also_words(const struct finding *f);
+
 void findings_release(struct findings *fs);
 
 #endif

@@ -54,7 +54,7 @@ static void gh_put(FILE *out, const char *s, bool property)
 static void annotate(FILE *out, const struct report *r, const struct finding *f)
 {
     char *file = report_artifact_path(r, f);
-    char *title = xasprintf("%s %s", f->rule->id, f->rule->slug);
+    char *title = xasprintf("%s %s", f->rule->id, f->rule->slug), *also;
 
     fprintf(out, "::%s file=", commands[f->severity]);
     gh_put(out, file, true);
@@ -66,6 +66,11 @@ static void annotate(FILE *out, const struct report *r, const struct finding *f)
         fputs(": ", out);
     }
     gh_put(out, f->message, false);
+    if ((also = finding_also_words(f)) != NULL) {
+        fputs("%0A", out);
+        gh_put(out, also, false);
+        free(also);
+    }
     if (f->remediation && f->severity > SEV_NOTE) {
         fputs("%0AFix: ", out); /* a second line of the same annotation, as GitHub shows it */
         gh_put(out, f->remediation, false);

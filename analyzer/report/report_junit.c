@@ -65,8 +65,9 @@ static void testcase(FILE *out, const struct report *r, const struct finding *f,
                      const struct gate_mark *m)
 {
     char *name = xasprintf("%s %s: %s", f->rule->id, f->rule->slug, f->path);
-    char *text = xasprintf("%s: %s: %s [%s]", f->path, severity_name(f->severity), f->message,
-                           f->rule->slug);
+    char *also = finding_also_words(f);
+    char *text = xasprintf("%s: %s: %s%s%s [%s]", f->path, severity_name(f->severity), f->message,
+                           also ? "; " : "", also ? also : "", f->rule->slug);
 
     fputs("    <testcase", out);
     attr(out, "classname", r->inputs[f->input].name);
@@ -102,6 +103,7 @@ static void testcase(FILE *out, const struct report *r, const struct finding *f,
     fputs("    </testcase>\n", out);
     free(name);
     free(text);
+    free(also);
 }
 
 static void rule_cases(FILE *out, const struct report *r, size_t input, const struct rule *rule)

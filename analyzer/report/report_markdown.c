@@ -58,6 +58,8 @@ static int cmp_dist(const void *a, const void *b)
 
 static void row(FILE *out, const struct finding *f, const char *status)
 {
+    char *also;
+
     fputs("| ", out);
     if (f->dist_name) {
         md_put(out, f->dist_name);
@@ -72,6 +74,11 @@ static void row(FILE *out, const struct finding *f, const char *status)
     md_put(out, f->rule->slug);
     fputs(" | ", out);
     md_put(out, f->message);
+    if ((also = finding_also_words(f)) != NULL) {
+        fputs("; ", out);
+        md_put(out, also);
+        free(also);
+    }
     fputs(" |\n", out);
 }
 

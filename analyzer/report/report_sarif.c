@@ -239,15 +239,18 @@ static cJSON *properties(const struct report *r, const struct finding *f)
 static cJSON *result(const struct sctx *c, const struct finding *f, const struct gate_mark *m)
 {
     cJSON *res = cJSON_CreateObject(), *locs = cJSON_CreateArray(), *fps = cJSON_CreateObject();
-    char fp[FINGERPRINT_HEX], *text;
+    char fp[FINGERPRINT_HEX], *text, *also;
 
     add_str(res, "ruleId", f->rule->id);
     cJSON_AddItemToObject(res, "ruleIndex", cJSON_CreateNumber(rule_index(c, f->rule)));
     add_str(res, "level", severity_name(f->severity));
-    text = report_in_archive(c->r, f) && f->path[0] ? xasprintf("%s: %s", f->path, f->message)
-                                                    : xstrdup(f->message);
+    also = finding_also_words(f);
+    text = xasprintf("%s%s%s%s%s", report_in_archive(c->r, f) ? f->path : "",
+                     report_in_archive(c->r, f) && f->path[0] ? ": " : "", f->message,
+                     also ? "; " : "", also ? also : "");
     cJSON_AddItemToObject(res, "message", message(text, NULL));
     free(text);
+    free(also);
     cJSON_AddItemToArray(locs, location(c->r, f));
     cJSON_AddItemToObject(res, "locations", locs);
     fingerprint_of(f, fp);

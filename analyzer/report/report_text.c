@@ -77,6 +77,7 @@ static void print_heading(FILE *out, const struct report *r, const struct findin
 static void print_finding(FILE *out, const struct report *r, const struct finding *f)
 {
     const char *input = r->inputs_nr > 1 ? r->inputs[f->input].name : NULL;
+    char *also;
 
     fputs("  ", out);
     if (input) {
@@ -95,17 +96,11 @@ static void print_finding(FILE *out, const struct report *r, const struct findin
             r->color ? RESET : "");
     put(out, f->message);
     fprintf(out, " [%s]\n", f->rule->slug);
-    if (f->also_nr) {
-        fputs("      renamed or rebuilt as it is, it would also fail: ", out);
-        for (size_t i = 0; i < f->also_nr; i++) {
-            fprintf(out, "%s%s", i ? ", " : "", f->also[i].rule->slug);
-            if (f->also[i].found) {
-                fputs(" (", out);
-                put(out, f->also[i].found);
-                fputc(')', out);
-            }
-        }
+    if ((also = finding_also_words(f)) != NULL) {
+        fputs("      ", out);
+        put(out, also);
         fputc('\n', out);
+        free(also);
     }
     if (r->verbose && f->lambda_error) {
         fputs("      Lambda says: ", out);

@@ -197,6 +197,25 @@ def validate_sarif(c, multitool, files, work):
             "; ".join(e["message"].get("text", "")[:200] for e in errors[:3]) or r.stdout[-500:])
 
 
+def check_also(c, name, paths, report, cmark):
+    """What a never-opened file would also fail on (JSON `also`) is in every format, once per
+    finding that carries it, naming each folded rule."""
+    folded = [f for f in report["findings"] if f.get("also")]
+    words = "it would also fail: "
+    for fmt in ("sarif", "github", "markdown", "junit"):
+        with open(paths[fmt], encoding="utf-8") as fh:
+            text = fh.read()
+        if fmt == "markdown":  # as the reader sees it, rendered
+            text = subprocess.run([cmark, "-e", "table", paths[fmt]], capture_output=True,
+                                  check=True, text=True).stdout
+        # JUnit says each failure twice (the message attribute and the element's text).
+        per = 2 if fmt == "junit" else 1
+        slugs = all(a["slug"] in text for f in folded for a in f["also"])
+        c.check(text.count(words) == per * len(folded) and slugs,
+                "%s: %s: what each never-opened file would also fail on (%d findings)"
+                % (name, fmt, len(folded)), "%d mentions" % text.count(words))
+
+
 def scenario(c, abiscan, name, args, cwd, work, ctx, env=None):
     paths = reports(work, name)
     again = os.path.join(work, name + ".again.sarif")
@@ -213,6 +232,7 @@ def scenario(c, abiscan, name, args, cwd, work, ctx, env=None):
     check_github(c, name, paths["github"], report)
     check_markdown(c, name, paths["markdown"], report, ctx["cmark"])
     check_sarif(c, name, paths["sarif"], report, again)
+    check_also(c, name, paths, report, ctx["cmark"])
     ctx["sarif"] += [paths["sarif"], again]
     return report
 
@@ -242,6 +262,10 @@ def main():
                                  os.path.join(b, "demo-py35.zip")], work, work, ctx)
     scenario(c, abiscan, "dir", ["--runtime", "python3.6", "--no-config",
                                  os.path.join(b, "demo-py35")], work, work, ctx)
+    rep = scenario(c, abiscan, "unopened", ["--runtime", "python3.11", "--no-config",
+                                            os.path.join(b, "loader-37m.zip")], work, work, ctx)
+    c.check(any(f.get("also") for f in rep["findings"]),
+            "unopened: cp37m builds checked for python3.11 fold what they would also fail on")
     scenario(c, abiscan, "clean", ["--runtime", "python3.12", "--no-config",
                                    os.path.join(b, "clean-x86_64.zip")], work, work, ctx)
     # An audit with a bundle that cannot be read in the middle: every report is written,
