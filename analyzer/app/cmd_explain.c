@@ -15,7 +15,12 @@ int cmd_explain(const struct options *o, const struct datadir *dd, struct diag *
     int rc;
 
     if (!rule) {
-        diag_set(d, DIAG_USAGE, "unknown rule '%s' (see --list-rules)", o->explain);
+        char guess[160];
+        if (rules_suggest(&dd->rules, o->explain, guess, sizeof(guess))) {
+            diag_set(d, DIAG_USAGE, "unknown rule '%s': did you mean %s?", o->explain, guess);
+        } else {
+            diag_set(d, DIAG_USAGE, "unknown rule '%s' (see --list-rules)", o->explain);
+        }
         return ABISCAN_EXIT_TROUBLE;
     }
     example = rules_example(dd->dir, rule, &ignored); /* a rule may have none yet */

@@ -9,42 +9,13 @@
 #include "listfile.h"
 #include "xalloc.h"
 
-/* The digits of a runtime name: "python3.12", "python312", "py3.12" and "3.12" all give
- * "312". */
-static void runtime_digits(const char *name, char *out, size_t cap)
-{
-    size_t n = 0;
-
-    for (const char *c = name; *c && n + 1 < cap; c++) {
-        if (*c >= '0' && *c <= '9') {
-            out[n++] = *c;
-        }
-    }
-    out[n] = '\0';
-}
-
-/* The runtime the user probably meant, or NULL. */
-static const char *suggest(const struct profiles *ps, const char *name)
-{
-    char want[16], have[16];
-
-    runtime_digits(name, want, sizeof(want));
-    for (size_t i = 0; want[0] && i < ps->nr; i++) {
-        runtime_digits(ps->v[i].runtime, have, sizeof(have));
-        if (!strcmp(want, have)) {
-            return ps->v[i].runtime;
-        }
-    }
-    return NULL;
-}
-
 /* The profile of runtime on arch; NULL with d saying why (what it was called in `where`). */
 static const struct profile *find_profile(const struct datadir *dd, const char *runtime,
                                           const char *arch, const char *where, struct diag *d)
 {
     const struct profile *p = datadir_profile(dd, runtime, arch);
     const struct profiles *ps;
-    const char *guess;
+    char guess[128];
 
     if (p) {
         return p;
@@ -56,7 +27,7 @@ static const struct profile *find_profile(const struct datadir *dd, const char *
             return NULL;
         }
     }
-    if ((guess = suggest(ps, runtime)) != NULL) {
+    if (profiles_suggest(ps, runtime, guess, sizeof(guess))) {
         diag_set(d, DIAG_USAGE, "unknown runtime '%s'%s: did you mean %s?", runtime, where, guess);
     } else if (strchr(runtime, '_') || strchr(runtime, '$') || strchr(runtime, '{')) {
         /* PYTHON3_VERSION, ${PythonVersion}: what a build step was meant to replace */

@@ -6,9 +6,11 @@
 #include <getopt.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "suggest.h"
 #include "version.h"
 #include "xalloc.h"
 
@@ -435,7 +437,14 @@ static enum cli_result apply(struct options *o, int id, const char *arg, struct 
     case OPT_ARCH:
         o->arch_given = true;
         if (!(o->arch = options_arch_name(arg))) {
-            diag_set(d, DIAG_USAGE, "unknown architecture '%s' (x86_64 or arm64)", arg);
+            static const char *const archs[] = {"x86_64", "arm64", "amd64", "aarch64"};
+            char guess[64];
+            if (suggest_words(arg, archs, ARRAY_SIZE(archs), guess, sizeof(guess))) {
+                diag_set(d, DIAG_USAGE, "unknown architecture '%s': did you mean %s?", arg,
+                         options_arch_name(guess));
+            } else {
+                diag_set(d, DIAG_USAGE, "unknown architecture '%s' (x86_64 or arm64)", arg);
+            }
             return CLI_USAGE_ERROR;
         }
         break;
@@ -467,7 +476,14 @@ static enum cli_result apply(struct options *o, int id, const char *arg, struct 
     case OPT_FAIL_ON:
         sev = severity_parse(arg);
         if (sev > SEV_NONE) {
-            diag_set(d, DIAG_USAGE, "unknown severity '%s' (note, warning, error or none)", arg);
+            static const char *const sevs[] = {"note", "warning", "error", "none"};
+            char guess[64];
+            if (suggest_words(arg, sevs, ARRAY_SIZE(sevs), guess, sizeof(guess))) {
+                diag_set(d, DIAG_USAGE, "unknown severity '%s': did you mean %s?", arg, guess);
+            } else {
+                diag_set(d, DIAG_USAGE, "unknown severity '%s' (note, warning, error or none)",
+                         arg);
+            }
             return CLI_USAGE_ERROR;
         }
         o->fail_on = (enum severity)sev;
@@ -516,6 +532,21 @@ static enum cli_result apply(struct options *o, int id, const char *arg, struct 
     return CLI_OK;
 }
 
+/* The long options closest to a mistyped one ("--fromat=json" -> "--format"). */
+static const char *option_guess(const char *word)
+{
+    static char names[ARRAY_SIZE(table)][40], guess[160];
+    const char *list[ARRAY_SIZE(table)];
+    char typed[64];
+
+    snprintf(typed, sizeof(typed), "%.*s", (int)strcspn(word, "="), word);
+    for (size_t i = 0; i < ARRAY_SIZE(table); i++) {
+        snprintf(names[i], sizeof(names[i]), "--%s", table[i].name);
+        list[i] = names[i];
+    }
+    return suggest_words(typed, list, ARRAY_SIZE(table), guess, sizeof(guess));
+}
+
 enum cli_result options_parse(struct options *o, int argc, char **argv, struct diag *d)
 {
     struct option longopts[ARRAY_SIZE(table) + 1];
@@ -551,9 +582,14 @@ enum cli_result options_parse(struct options *o, int argc, char **argv, struct d
             const char *word = optind > 1 && optind <= argc ? argv[optind - 1] : "";
             char shortopt[3] = {'-', (char)optopt, '\0'};
             bool is_long = !strncmp(word, "--", 2) && word[2];
-            diag_set(d, DIAG_USAGE, "%s '%s' (see --help)",
-                     id == ':' ? "missing argument for" : "unknown option",
-                     is_long || !optopt ? word : shortopt);
+            const char *guess = id == '?' && is_long ? option_guess(word) : NULL;
+            if (guess) {
+                diag_set(d, DIAG_USAGE, "unknown option '%s': did you mean %s?", word, guess);
+            } else {
+                diag_set(d, DIAG_USAGE, "%s '%s' (see --help)",
+                         id == ':' ? "missing argument for" : "unknown option",
+                         is_long || !optopt ? word : shortopt);
+            }
             return CLI_USAGE_ERROR;
         }
         if ((r = apply(o, id, optarg, d)) != CLI_OK) {

@@ -8,6 +8,8 @@
 #include <unistd.h>
 
 #include "atomicfile.h"
+#include "strvec.h"
+#include "suggest.h"
 #include "xalloc.h"
 
 /* "junit=reports/a.xml" -> format "junit" (into buf) and the file after the first '='. */
@@ -22,8 +24,19 @@ static const char *split(const char *spec, char *buf, size_t n)
 
 static int unknown_format(const char *name, struct diag *d)
 {
-    char *names = report_format_names(", ");
-    diag_set(d, DIAG_USAGE, "unknown format '%s' (%s)", name, names);
+    char *names = report_format_names(", "), *copy = xstrdup(names), *save = NULL, guess[128];
+    struct strvec list = STRVEC_INIT;
+
+    for (char *w = strtok_r(copy, ", ", &save); w; w = strtok_r(NULL, ", ", &save)) {
+        strvec_push(&list, w);
+    }
+    if (suggest_words(name, (const char *const *)list.v, list.nr, guess, sizeof(guess))) {
+        diag_set(d, DIAG_USAGE, "unknown format '%s': did you mean %s?", name, guess);
+    } else {
+        diag_set(d, DIAG_USAGE, "unknown format '%s' (%s)", name, names);
+    }
+    strvec_release(&list);
+    free(copy);
     free(names);
     return -1;
 }

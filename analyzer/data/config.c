@@ -180,7 +180,11 @@ static int read_suppression(struct config *cfg, const struct cctx *c, const cJSO
     s->where = xasprintf("%s:%u", c->file, yamljson_line(c->lines, at));
     cfg->suppress_nr++; /* owned from here on, released with the config */
     if (!id) {
+        char guess[160];
         snprintf(at, sizeof(at), "suppress[%d].rule", i);
+        if (rules_suggest(rs, rule, guess, sizeof(guess))) {
+            return fail_at(c, at, "unknown rule '%s': did you mean %s?", rule, guess);
+        }
         return fail_at(c, at, "unknown rule '%s' (see --list-rules)", rule);
     }
     s->rule = xstrdup(id);
@@ -216,6 +220,11 @@ static int read_config(struct config *cfg, const struct cctx *c, const cJSON *ro
             known |= !strcmp(ps->v[k].runtime, cfg->runtime);
         }
         if (!known) {
+            char guess[128];
+            if (profiles_suggest(ps, cfg->runtime, guess, sizeof(guess))) {
+                return fail_at(c, "runtime", "unknown runtime '%s': did you mean %s?", cfg->runtime,
+                               guess);
+            }
             return fail_at(c, "runtime", "unknown runtime '%s' (see --list-runtimes)",
                            cfg->runtime);
         }

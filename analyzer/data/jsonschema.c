@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "regexp.h"
+#include "suggest.h"
 
 #define MAX_REF_DEPTH 32
 
@@ -124,6 +125,37 @@ static size_t utf8_length(const char *s)
 
 static int validate(struct vctx *c, const cJSON *schema, const cJSON *v);
 
+/* Up to 32 names of an object's keys or an array's strings, for a did-you-mean. */
+static size_t names_of(const cJSON *o, const char **out, size_t max)
+{
+    const cJSON *item;
+    size_t n = 0;
+
+    cJSON_ArrayForEach(item, o)
+    {
+        const char *name = cJSON_IsObject(o) ? item->string : cJSON_GetStringValue(item);
+        if (name && n < max) {
+            out[n++] = name;
+        }
+    }
+    return n;
+}
+
+/* An unexpected key, said at the key itself (its line, in a YAML file), with the key the
+ * user probably meant. */
+static int unexpected_key(struct vctx *c, const cJSON *props, const char *key)
+{
+    const char *names[32];
+    size_t n = names_of(props, names, 32);
+    char guess[160];
+
+    push_key(c, key);
+    if (suggest_words(key, names, n, guess, sizeof(guess))) {
+        return fail(c, "unexpected key '%s': did you mean %s?", key, guess);
+    }
+    return fail(c, "unexpected key '%s'", key);
+}
+
 static int check_object(struct vctx *c, const cJSON *schema, const cJSON *v)
 {
     const cJSON *props = cJSON_GetObjectItemCaseSensitive(schema, "properties");
@@ -133,6 +165,14 @@ static int check_object(struct vctx *c, const cJSON *schema, const cJSON *v)
 
     if (!cJSON_IsObject(v)) {
         return 0;
+    }
+    /* A mistyped key first: "reasn" is why "reason" is missing. */
+    cJSON_ArrayForEach(item, v)
+    {
+        if (cJSON_IsFalse(extra) &&
+            !(props && cJSON_GetObjectItemCaseSensitive(props, item->string))) {
+            return unexpected_key(c, props, item->string);
+        }
     }
     cJSON_ArrayForEach(item, required)
     {
@@ -145,9 +185,6 @@ static int check_object(struct vctx *c, const cJSON *schema, const cJSON *v)
         const cJSON *sub = props ? cJSON_GetObjectItemCaseSensitive(props, item->string) : NULL;
         size_t mark;
         int rc;
-        if (!sub && cJSON_IsFalse(extra)) {
-            return fail(c, "unexpected key '%s'", item->string);
-        }
         if (!sub && cJSON_IsObject(extra)) {
             sub = extra;
         }
@@ -193,6 +230,26 @@ static int check_array(struct vctx *c, const cJSON *schema, const cJSON *v)
     return 0;
 }
 
+/* A value not in an enum: the allowed values, and the one the user probably meant. */
+static int not_allowed(struct vctx *c, const cJSON *values, const cJSON *v)
+{
+    const char *names[32];
+    size_t n = names_of(values, names, 32), at = 0;
+    char guess[160], list[256] = "";
+
+    for (size_t i = 0; i < n && at < sizeof(list); i++) {
+        int w = snprintf(list + at, sizeof(list) - at, "%s%s", i ? ", " : "", names[i]);
+        at += w > 0 ? (size_t)w : 0;
+    }
+    if (!cJSON_IsString(v) || !n || (size_t)cJSON_GetArraySize(values) != n) {
+        return fail(c, "%s", "value is not one of the allowed values");
+    }
+    if (suggest_words(v->valuestring, names, n, guess, sizeof(guess))) {
+        return fail(c, "'%s' is not one of %s: did you mean %s?", v->valuestring, list, guess);
+    }
+    return fail(c, "'%s' is not one of %s", v->valuestring, list);
+}
+
 static int check_scalar(struct vctx *c, const cJSON *kw, const cJSON *v)
 {
     const char *k = kw->string;
@@ -205,7 +262,7 @@ static int check_scalar(struct vctx *c, const cJSON *kw, const cJSON *v)
                 return 0;
             }
         }
-        return fail(c, "%s", "value is not one of the allowed values");
+        return not_allowed(c, kw, v);
     }
     if (!strcmp(k, "const")) {
         return cJSON_Compare(kw, v, true) ? 0 : fail(c, "%s", "value differs from the constant");

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "jsonread.h"
+#include "suggest.h"
 #include "xalloc.h"
 
 /* Every field: the dotted path of its value in the profile, and where it goes. */
@@ -231,6 +232,55 @@ const struct profile *profiles_find(const struct profiles *ps, const char *runti
         }
     }
     return NULL;
+}
+
+/* The digits of a runtime name: "python3.12", "python312", "py3.12" and "3.12" all give
+ * "312". */
+static void runtime_digits(const char *name, char *out, size_t cap)
+{
+    size_t n = 0;
+
+    for (const char *c = name; *c && n + 1 < cap; c++) {
+        if (*c >= '0' && *c <= '9') {
+            out[n++] = *c;
+        }
+    }
+    out[n] = '\0';
+}
+
+const char *profiles_suggest(const struct profiles *ps, const char *runtime, char *buf, size_t n)
+{
+    const char **names = xcalloc(ps->nr + 1, sizeof(*names));
+    char want[16], have[16];
+    const char *said = NULL;
+    size_t k = 0;
+
+    runtime_digits(runtime, want, sizeof(want));
+    for (size_t i = 0; i < ps->nr && !said; i++) {
+        runtime_digits(ps->v[i].runtime, have, sizeof(have));
+        if (want[0] && !strcmp(want, have) && n) {
+            snprintf(buf, n, "%s", ps->v[i].runtime);
+            said = buf;
+        }
+        if (!k || strcmp(names[k - 1], ps->v[i].runtime) != 0) {
+            names[k++] = ps->v[i].runtime; /* sorted by version: one per runtime */
+        }
+    }
+    if (!said && !strncmp(runtime, "python", 6) && strlen(want) >= 2 &&
+        strspn(runtime + 6, "0123456789.") == strlen(runtime + 6)) {
+        /* A well-formed name (python3.5, python3.1) means a version, not a typo: only the
+         * versions it begins (python3.10 ... python3.14), never a neighbour (python3.6). */
+        size_t m = 0;
+        for (size_t i = 0; i < k; i++) {
+            if (!strncmp(names[i], runtime, strlen(runtime))) {
+                names[m++] = names[i];
+            }
+        }
+        k = m;
+    }
+    said = said ? said : suggest_words(runtime, names, k, buf, n);
+    free(names);
+    return said;
 }
 
 void profiles_release(struct profiles *ps)

@@ -61,15 +61,19 @@ struct profiles {
  */
 int profiles_load(struct profiles *out, const struct datasrc *src, struct diag *d);
 
-/** The profile for runtime and arch, or NULL. */
 /** Load rules_dir/runtimes/ID.json alone into *out, for trusted data (not validated). */
 int profile_load_id(struct profile *out, const struct datasrc *src, const char *id, struct diag *d);
 
 /** Release a profile profile_load_id() filled, and free it. */
 void profile_free(struct profile *p);
 
+/** The profile for runtime and arch, or NULL. */
 const struct profile *profiles_find(const struct profiles *ps, const char *runtime,
                                     const char *arch);
+
+/** The runtimes a mistyped name meant, in words into buf ("python3.12" for py3.12 or
+ * python312, "python3.10 or python3.11" for pyhton3.1x), or NULL. */
+const char *profiles_suggest(const struct profiles *ps, const char *runtime, char *buf, size_t n);
 
 void profiles_release(struct profiles *ps);
 

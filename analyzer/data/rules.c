@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "jsonread.h"
+#include "suggest.h"
 #include "xalloc.h"
 
 /* An optional column of a catalogue row whose value is one word (the schema says which). */
@@ -148,4 +149,17 @@ void rules_release(struct ruleset *rs)
         rs->v = NULL;
         rs->nr = 0;
     }
+}
+
+const char *rules_suggest(const struct ruleset *rs, const char *name, char *buf, size_t n)
+{
+    const char **slugs = xcalloc(rs->nr + 1, sizeof(*slugs));
+    const char *said;
+
+    for (size_t i = 0; i < rs->nr; i++) {
+        slugs[i] = rs->v[i].slug;
+    }
+    said = suggest_words(name, slugs, rs->nr, buf, n);
+    free(slugs);
+    return said;
 }

@@ -58,6 +58,9 @@ const struct rule *rules_find(const struct ruleset *rs, const char *id);
 /** The rule with this id or slug, case-insensitive ("abi006", "GLIBC-TOO-NEW"), or NULL. */
 const struct rule *rules_find_name(const struct ruleset *rs, const char *name);
 
+/** The slugs a mistyped rule name meant ("glibc-to-new"), in words into buf, or NULL. */
+const char *rules_suggest(const struct ruleset *rs, const char *name, char *buf, size_t n);
+
 /**
  * The rule's example finding from rules_dir/examples.json (generated from the golden cases),
  * or NULL when it has none or the file cannot be read (d says why). Caller frees.

@@ -153,6 +153,10 @@ static int take_key(struct builder *b, const yaml_event_t *ev)
         return fail_at(b, &ev->start_mark, what);
     }
     f->key = xstrdup(k);
+    /* A key's path is on the key's line (a list under it starts on the next). */
+    path_enter(b);
+    record_line(b, &ev->start_mark);
+    b->path[f->path_len] = '\0';
     return 0;
 }
 

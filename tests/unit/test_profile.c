@@ -76,7 +76,7 @@ static const struct broken broken[] = {
     {"s/\"value\": 62,/\"value\": \"x\",/", "python3.11-x86_64.json",
      "python3.11-x86_64.json: elf.machine.value: expected integer"},
     {"s/\"triplet\"/\"tripplet\"/", "python3.11-x86_64.json",
-     "elf: missing required key 'triplet'"},
+     "elf.tripplet: unexpected key 'tripplet': did you mean triplet?"},
     {"s/\"pip_platform\": {/\"extra\": 1, \"pip_platform\": {/", "python3.11-x86_64.json",
      "unexpected key 'extra'"},
     {"/\"pip_platform\"/,/},/d", "python3.11-x86_64.json", "missing required key 'pip_platform'"},
