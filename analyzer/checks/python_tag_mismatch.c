@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* ABI001 python-tag-mismatch: an extension module whose file name the runtime will not import. */
+/* ABI001 python-tag-mismatch: an extension module whose file name the runtime will not import,
+ * or that it opens but that is built for another CPython's C API. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,6 +8,7 @@
 #include "check.h"
 #include "elfnames.h"
 #include "imports.h"
+#include "loader.h"
 #include "path.h"
 #include "xalloc.h"
 
@@ -98,31 +100,147 @@ static const char *renamed_from(const struct member *m, int *major, int *minor)
     return hit;
 }
 
-/* An untagged module (every CPython opens mod.so) that is a renamed build for another one:
- * Python opens it, and the import fails on the other version's C API. */
-static void check_renamed(const struct check_ctx *ctx, const struct member *m, struct findings *out)
+/* What a module the runtime opens was built for, as far as its name and RECORD say. */
+enum build {
+    BUILD_OURS,    /* tagged for the runtime, or renamed from the runtime's own tag */
+    BUILD_FOREIGN, /* renamed from another CPython's tag (RECORD) */
+    BUILD_UNKNOWN, /* untagged, and nothing records another name */
+};
+
+/* Whether the C API symbols m calls are the loader's to judge here: a Python 3 module of the
+ * runtime's machine that Python opens, not abi3 (abi3-too-new's), that exports the init
+ * function the runtime calls (else module-init-missing speaks) and links no libpython
+ * (libpython-linked's: that library, not the interpreter, may define them). */
+static bool symbols_judged(const struct check_ctx *ctx, const struct member *m)
 {
     const struct profile *p = ctx->profile;
-    int major = 0, minor = 0;
-    const char *was;
+    char *init;
+    bool ok;
 
-    if (m->ext.kind != PYEXT_UNTAGGED || imports_of(ctx->imports, m)->fate != IMPORT_OPENED ||
-        !(was = renamed_from(m, &major, &minor)) ||
-        (major == p->py_major && minor == p->py_minor)) {
+    if (p->py_major != 3 || imports_of(ctx->imports, m)->fate != IMPORT_OPENED || !m->elf ||
+        !loader_loadable(p, m) || !m->elf->py_binds.nr ||
+        (m->ext.kind != PYEXT_UNTAGGED && m->ext.kind != PYEXT_CPYTHON)) {
+        return false;
+    }
+    for (size_t i = 0; i < m->elf->needed.nr; i++) {
+        if (!strncmp(m->elf->needed.v[i], "libpython", 9)) {
+            return false;
+        }
+    }
+    init = xasprintf("PyInit_%s", m->ext.module);
+    ok = strvec_contains(&m->elf->init_symbols, init);
+    free(init);
+    return ok;
+}
+
+/* The first symbol m binds that CPython major.minor does not export (what the failed import
+ * names: elfinfo.h, py_binds), and how many it lacks in all; NULL when it lacks none. */
+static const char *first_missing(const struct py_exports *t, const struct member *m, int major,
+                                 int minor, size_t *count)
+{
+    const char *first = NULL;
+
+    *count = 0;
+    for (size_t i = 0; i < m->elf->py_binds.nr; i++) {
+        if (!pyexports_has(t, m->elf->py_binds.v[i], major, minor)) {
+            first = first ? first : m->elf->py_binds.v[i];
+            (*count)++;
+        }
+    }
+    return first;
+}
+
+/*
+ * A module the runtime opens, judged by the C API symbols it calls against what the
+ * runtime's CPython exports (rules/python_exports.json; doc/sources.md#c-api-exports): one
+ * it lacks fails the import, whatever the name says; a build for another version (renamed
+ * from its tag, as some layers' READMEs advise for psycopg2's _psycopg.so) or of no known
+ * version (untagged) whose symbols all bind is not ABI-stable across minor versions.
+ */
+static void check_symbols(const struct check_ctx *ctx, const struct member *m, struct findings *out)
+{
+    const struct profile *p = ctx->profile;
+    const struct py_exports *t;
+    enum build build = BUILD_OURS;
+    int major = 0, minor = 0;
+    const char *was = NULL, *sym = NULL;
+    size_t missing = 0;
+    char what[512], more[64] = "";
+    bool known;
+
+    if (!symbols_judged(ctx, m)) {
+        return;
+    }
+    if (m->ext.kind == PYEXT_UNTAGGED) {
+        was = renamed_from(m, &major, &minor);
+        build = !was                                           ? BUILD_UNKNOWN
+                : major == p->py_major && minor == p->py_minor ? BUILD_OURS
+                                                               : BUILD_FOREIGN;
+    }
+    t = datadir_py_exports(ctx->data);
+    known = pyexports_known(t, p->py_major, p->py_minor);
+    if (known) {
+        sym = first_missing(t, m, p->py_major, p->py_minor, &missing);
+    }
+    if (!sym && build == BUILD_OURS) {
+        return;
+    }
+    if (build == BUILD_FOREIGN) {
+        snprintf(what, sizeof(what),
+                 "renamed from %s (its distribution's RECORD lists that name): built for "
+                 "CPython %d.%d; %s opens it under its bare name",
+                 path_base(was), major, minor, p->runtime);
+    } else if (build == BUILD_UNKNOWN) {
+        snprintf(what, sizeof(what),
+                 "untagged: no tag or RECORD says which CPython it was built for; %s opens it",
+                 p->runtime);
+    } else {
+        snprintf(what, sizeof(what), "named for CPython %s but built against other headers",
+                 p->python_version);
+    }
+    if (sym) {
+        struct tvar vars[] = {
+            {"symbol", sym},
+            {"lambda_error", "[ERROR] Runtime.ImportModuleError: Unable to import module "
+                             "'{handler}': {abs}: undefined symbol: {symbol}"},
+        };
+        if (missing > 1) {
+            snprintf(more, sizeof(more), ", nor %zu other symbol%s it calls", missing - 1,
+                     missing > 2 ? "s" : "");
+        }
+        check_report(ctx, out,
+                     &(struct check_found){.m = m,
+                                           .sev = ctx->rule->severity,
+                                           .expected = p->abi_tag,
+                                           .found = was ? path_base(was) : sym,
+                                           .vars = vars,
+                                           .nvars = 2},
+                     "%s, and the import fails: it calls %s, which CPython %s does not "
+                     "export%s",
+                     what, sym, p->python_version, more);
         return;
     }
     struct tvar vars[] = {{"lambda_error", NULL}};
-    check_report(ctx, out,
-                 &(struct check_found){.m = m,
-                                       .sev = ctx->rule->severity,
-                                       .expected = p->abi_tag,
-                                       .found = path_base(was),
-                                       .vars = vars,
-                                       .nvars = 1},
-                 "renamed from %s (its distribution's RECORD lists that name): built for "
-                 "CPython %d.%d; %s opens it under its bare name, and the import fails on "
-                 "CPython %d.%d's C API (an undefined symbol)",
-                 path_base(was), major, minor, p->runtime, major, minor);
+    struct check_found found = {.m = m,
+                                .sev = SEV_WARNING,
+                                .expected = p->abi_tag,
+                                .found = was ? path_base(was) : m->ext.suffix,
+                                .vars = vars,
+                                .nvars = 1};
+    if (known) {
+        check_report(ctx, out, &found,
+                     "%s; CPython %s exports every C API symbol it calls, so it loads, but a "
+                     "build that is not abi3 is not ABI-stable across minor versions: %s may "
+                     "crash or misbehave",
+                     what, p->python_version,
+                     build == BUILD_FOREIGN ? "once loaded, it" : "if built for another, it");
+    } else {
+        check_report(ctx, out, &found,
+                     "%s; what CPython %s exports is not in abiscan's data, so it may fail to "
+                     "import on an undefined symbol, or load and then crash: a build that is "
+                     "not abi3 is not ABI-stable across minor versions",
+                     what, p->python_version);
+    }
 }
 
 void check_python_tag_mismatch(const struct check_ctx *ctx, struct findings *out)
@@ -137,7 +255,7 @@ void check_python_tag_mismatch(const struct check_ctx *ctx, struct findings *out
         /* One finding per cause: a module whose name and content agree on another machine is
          * arch-mismatch's (which names the tag too), one tagged and linked for musl is
          * musl-linked's; a layer directory this runtime ignores is layer-path-ignored's. */
-        check_renamed(ctx, m, out);
+        check_symbols(ctx, m, out);
         if ((info->fate != IMPORT_SKIPPED && info->fate != IMPORT_SHADOWED) ||
             loadable(p, &m->ext) || imports_content_is_cause(p, m)) {
             continue;

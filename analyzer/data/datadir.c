@@ -61,6 +61,8 @@ struct datadir_lazy {
     bool os_all; /* every OS list is loaded (untrusted data: at once) */
     struct stable_abi stable_abi;
     bool stable_abi_loaded;
+    struct py_exports py_exports;
+    bool py_exports_loaded;
     struct providers providers;
     bool providers_loaded;
     bool profiles_all;           /* dd->profiles holds every profile */
@@ -109,6 +111,22 @@ const struct stable_abi *datadir_stable_abi(const struct datadir *dd)
     }
     pthread_mutex_unlock(&lz->lock);
     return &lz->stable_abi;
+}
+
+const struct py_exports *datadir_py_exports(const struct datadir *dd)
+{
+    struct datadir_lazy *lz = dd->lazy;
+    struct diag d = DIAG_INIT;
+
+    pthread_mutex_lock(&lz->lock);
+    if (!lz->py_exports_loaded) {
+        if (pyexports_load(&lz->py_exports, &lz->src, &d) != 0) {
+            lazy_failed(&d);
+        }
+        lz->py_exports_loaded = true;
+    }
+    pthread_mutex_unlock(&lz->lock);
+    return &lz->py_exports;
 }
 
 const struct providers *datadir_providers(const struct datadir *dd)
@@ -200,10 +218,11 @@ static int load_all(struct datadir *dd, struct diag *d)
 
     if (osdatas_load(&lz->os, &lz->src, d) != 0 ||
         stableabi_load(&lz->stable_abi, &lz->src, d) != 0 ||
+        pyexports_load(&lz->py_exports, &lz->src, d) != 0 ||
         providers_load(&lz->providers, &lz->src, d) != 0) {
         return -1;
     }
-    lz->os_all = lz->stable_abi_loaded = lz->providers_loaded = true;
+    lz->os_all = lz->stable_abi_loaded = lz->py_exports_loaded = lz->providers_loaded = true;
     for (size_t i = 0; i < dd->profiles.nr; i++) {
         struct profile *p = &dd->profiles.v[i];
         if (!(p->os = osdatas_find(&lz->os, p->os_id))) {
@@ -256,6 +275,7 @@ void datadir_release(struct datadir *dd)
     if (dd->lazy) {
         osdatas_release(&dd->lazy->os);
         stableabi_release(&dd->lazy->stable_abi);
+        pyexports_release(&dd->lazy->py_exports);
         providers_release(&dd->lazy->providers);
         for (size_t i = 0; i < dd->lazy->singles_nr; i++) {
             profile_free(dd->lazy->singles[i]);

@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Everything the tool knows, loaded from the rules directory: the rule
- * catalogue, the runtime profiles, the OS library lists, the Stable ABI table
- * and the deployment limits. Found next to the binary (installed or build tree),
+ * catalogue, the runtime profiles, the OS library lists, the Stable ABI table,
+ * what each CPython exports and the deployment limits. Found next to the binary (installed or build tree),
  * or given. That every catalogue row has a check is the registry's to verify
  * (checks_verify(), called by the tool once the data is loaded).
  *
  * What a run may not need (the profiles and OS lists of runtimes it does not check, the
- * Stable ABI table, the library providers) is loaded when first asked for, when the data is
+ * Stable ABI table, the CPython exports, the library providers) is loaded when first asked for, when the data is
  * trusted; the getters are safe to call from several threads.
  *
  * Ownership: struct datadir owns all of it; datadir_release() frees it.
@@ -22,6 +22,7 @@
 #include "osdata.h"
 #include "profile.h"
 #include "providers.h"
+#include "pyexports.h"
 #include "pypinames.h"
 #include "rules.h"
 #include "stableabi.h"
@@ -60,6 +61,9 @@ const struct osdata *datadir_os(const struct datadir *dd, const struct profile *
 
 /** The Stable ABI table. */
 const struct stable_abi *datadir_stable_abi(const struct datadir *dd);
+
+/** What each CPython minor version exports (rules/python_exports.json). */
+const struct py_exports *datadir_py_exports(const struct datadir *dd);
 
 /** The library providers. */
 const struct providers *datadir_providers(const struct datadir *dd);

@@ -5,7 +5,8 @@
  * string table (DT_STRTAB, DT_STRSZ), the dynamic symbols (DT_SYMTAB, counted from
  * DT_GNU_HASH or DT_HASH), their versions (DT_VERSYM) and the version needs and
  * definitions (DT_VERNEED/DT_VERNEEDNUM, DT_VERDEF/DT_VERDEFNUM), each address mapped
- * to the file through the PT_LOAD segment that holds it. An object whose section headers
+ * to the file through the PT_LOAD segment that holds it; the relocations (DT_RELA or DT_REL,
+ * then DT_JMPREL) give the order ld.so binds the symbols in. An object whose section headers
  * were stripped (e_shoff 0, as sstrip leaves it) loads all the same: this view still
  * sees what it needs.
  */
@@ -29,6 +30,7 @@ struct segments {
 struct dyninfo {
     uint64_t strtab, strsz, symtab, syment, hash, gnu_hash, versym;
     uint64_t verneed, verneednum, verdef, verdefnum;
+    uint64_t rela, relasz, rel, relsz, jmprel, pltrelsz, pltrel;
 };
 
 /* The file offset of [addr, addr + size) and how far the segment goes past it (*room),
@@ -161,9 +163,113 @@ static void note_tag(struct dyninfo *di, const GElf_Dyn *dyn)
     case DT_VERDEFNUM:
         di->verdefnum = v;
         break;
+    case DT_RELA:
+        di->rela = v;
+        break;
+    case DT_RELASZ:
+        di->relasz = v;
+        break;
+    case DT_REL:
+        di->rel = v;
+        break;
+    case DT_RELSZ:
+        di->relsz = v;
+        break;
+    case DT_JMPREL:
+        di->jmprel = v;
+        break;
+    case DT_PLTRELSZ:
+        di->pltrelsz = v;
+        break;
+    case DT_PLTREL:
+        di->pltrel = v;
+        break;
     default:
         break;
     }
+}
+
+/* Symbol idx of syms, if it is an undefined, non-weak Py* / _Py* symbol seen for the first
+ * time (a bit of seen each): its name; else NULL. */
+static const char *first_py_bind(Elf_Data *syms, size_t idx, const struct elfread_strtab *st,
+                                 unsigned char *seen)
+{
+    GElf_Sym mem, *sym;
+    const char *name;
+
+    if (seen[idx / 8] >> (idx % 8) & 1) {
+        return NULL;
+    }
+    seen[idx / 8] |= (unsigned char)(1u << (idx % 8));
+    sym = gelf_getsym(syms, (int)idx, &mem);
+    name = sym ? elfread_str(st, sym->st_name) : NULL;
+    return name && sym->st_shndx == SHN_UNDEF && GELF_ST_BIND(sym->st_info) != STB_WEAK &&
+                   elfread_is_py(name)
+               ? name
+               : NULL;
+}
+
+/* The symbol each relocation of the table at addr (size bytes, RELA or REL entries) names, in
+ * order: the undefined, non-weak Py* / _Py* ones not seen yet go to *order. */
+static void walk_relocs(struct elfinfo *v, Elf *elf, const struct segments *s, uint64_t addr,
+                        uint64_t size, bool rela, Elf_Data *syms, size_t nsyms,
+                        const struct elfread_strtab *st, unsigned char *seen, struct strvec *order)
+{
+    size_t entsize = gelf_fsize(elf, rela ? ELF_T_RELA : ELF_T_REL, 1, EV_CURRENT);
+    Elf_Data *d = entsize ? chunk(elf, s, addr, size, rela ? ELF_T_RELA : ELF_T_REL) : NULL;
+
+    if (!addr || !size) {
+        return;
+    }
+    if (!d) {
+        elfread_error(v, "relocations outside the loadable segments");
+        return;
+    }
+    for (size_t i = 0; i < d->d_size / entsize && order->nr < v->py_binds.nr; i++) {
+        GElf_Rela ra;
+        GElf_Rel r;
+        uint64_t info;
+        size_t idx;
+        const char *name;
+        if (rela ? !gelf_getrela(d, (int)i, &ra) : !gelf_getrel(d, (int)i, &r)) {
+            break;
+        }
+        info = rela ? ra.r_info : r.r_info;
+        idx = gelf_getclass(elf) == ELFCLASS64 ? GELF_R_SYM(info) : ELF32_R_SYM(info);
+        if (idx && idx < nsyms && (name = first_py_bind(syms, idx, st, seen)) != NULL) {
+            strvec_push(order, name);
+        }
+    }
+}
+
+/* v->py_binds (in symbol order) in the order ld.so binds them, from the relocations: glibc
+ * processes DT_RELA (DT_REL) first, then DT_JMPREL, and stops at the first symbol it cannot
+ * bind (elf/dynamic-link.h, elf/do-rel.h). Where the two overlap, a symbol counts once. */
+static void bind_order(struct elfinfo *v, Elf *elf, const struct segments *s,
+                       const struct dyninfo *di, Elf_Data *syms, size_t nsyms,
+                       const struct elfread_strtab *st)
+{
+    struct strvec order = STRVEC_INIT;
+    unsigned char *seen;
+    bool plt_rela = di->pltrel ? di->pltrel == DT_RELA : di->rela != 0;
+
+    if (!v->py_binds.nr || v->py_imports.nr >= ELFREAD_MAX_PY_IMPORTS ||
+        (!di->rela && !di->rel && !di->jmprel)) {
+        return; /* none, more than were kept (symbol order, then), or no relocations */
+    }
+    seen = xcalloc(nsyms / 8 + 1, 1);
+    walk_relocs(v, elf, s, di->rela, di->relasz, true, syms, nsyms, st, seen, &order);
+    walk_relocs(v, elf, s, di->rel, di->relsz, false, syms, nsyms, st, seen, &order);
+    walk_relocs(v, elf, s, di->jmprel, di->pltrelsz, plt_rela, syms, nsyms, st, seen, &order);
+    for (size_t i = 1; i < nsyms && order.nr < v->py_binds.nr; i++) {
+        const char *name = first_py_bind(syms, i, st, seen); /* no relocation names it: last */
+        if (name) {
+            strvec_push(&order, name);
+        }
+    }
+    strvec_release(&v->py_binds);
+    v->py_binds = order;
+    free(seen);
 }
 
 /* The symbols and their versions, once the string table is known. */
@@ -198,6 +304,7 @@ static void read_tables(struct elfinfo *v, Elf *elf, const struct segments *s,
         if (syms) {
             elfread_symbols(v, syms, nsyms, vers, st, map);
             v->dynsym_count = nsyms;
+            bind_order(v, elf, s, di, syms, nsyms, st);
         } else {
             elfread_error(v, "DT_SYMTAB outside the loadable segments");
         }

@@ -275,6 +275,11 @@ void elfread_verdef(struct elfinfo *info, Elf_Data *data, size_t count,
     }
 }
 
+bool elfread_is_py(const char *name)
+{
+    return !strncmp(name, "Py", 2) || !strncmp(name, "_Py", 3);
+}
+
 static bool is_init_symbol(const char *name)
 {
     /* Python 3: PyInit_<name>; Python 2: init<name>. */
@@ -312,9 +317,12 @@ void elfread_symbols(struct elfinfo *info, Elf_Data *data, size_t n, Elf_Data *v
         if (sym->st_shndx == SHN_UNDEF) {
             GElf_Versym vs;
             const char *ver;
-            if ((!strncmp(name, "Py", 2) || !strncmp(name, "_Py", 3)) &&
-                info->py_imports.nr < ELFREAD_MAX_PY_IMPORTS) {
+            if (elfread_is_py(name) && info->py_imports.nr < ELFREAD_MAX_PY_IMPORTS) {
                 strvec_push(&info->py_imports, name);
+                if (bind != STB_WEAK) {
+                    strvec_push(&info->py_binds, name); /* in symbol order; the relocations
+                                                         * reorder them (elf_dynamic.c) */
+                }
             }
             if (!versym || !gelf_getversym(versym, (int)i, &vs)) {
                 continue;
@@ -366,10 +374,11 @@ static void take_symbols(struct elfinfo *to, struct elfinfo *from)
     to->imports_alloc = from->imports_alloc;
     to->init_symbols = from->init_symbols;
     to->py_imports = from->py_imports;
+    to->py_binds = from->py_binds;
     to->dynsym_count = from->dynsym_count;
     from->imports = NULL;
     from->imports_nr = from->imports_alloc = 0;
-    from->init_symbols = from->py_imports = (struct strvec)STRVEC_INIT;
+    from->init_symbols = from->py_imports = from->py_binds = (struct strvec)STRVEC_INIT;
 }
 
 static bool same_strings(const struct strvec *a, const struct strvec *b)
@@ -516,6 +525,7 @@ void elfinfo_release(struct elfinfo *info)
     free(info->imports);
     strvec_release(&info->init_symbols);
     strvec_release(&info->py_imports);
+    strvec_release(&info->py_binds);
     free(info->views_disagree);
     free(info->error);
     memset(info, 0, sizeof(*info));

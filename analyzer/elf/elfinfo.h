@@ -59,6 +59,12 @@ struct elfinfo {
     size_t imports_nr, imports_alloc;
     struct strvec init_symbols; /* exported PyInit_* and init* functions */
     struct strvec py_imports;   /* undefined Py* / _Py* symbols (C API use), sorted */
+    /* The ones of them that are not weak, in the order ld.so binds them: the order of their
+     * first relocations, DT_RELA (or DT_REL) then DT_JMPREL (glibc elf/do-rel.h), those no
+     * relocation names after them; dynamic-symbol order when only the sections were read.
+     * The first one the interpreter does not export is the one a failed import names
+     * ("undefined symbol: X"); a weak one it lacks binds to nothing and fails nothing. */
+    struct strvec py_binds;
 
     size_t dynsym_count; /* dynamic symbols read (the hash table's count, or .dynsym's) */
     bool textrel;        /* DT_TEXTREL, or DF_TEXTREL in DT_FLAGS: code written at load time */

@@ -56,6 +56,9 @@ void elfread_verneed(struct elfinfo *v, Elf_Data *data, size_t count,
 void elfread_verdef(struct elfinfo *v, Elf_Data *data, size_t count,
                     const struct elfread_strtab *st);
 
+/** Whether name is a C API symbol: Py* or _Py*. */
+bool elfread_is_py(const char *name);
+
 /** nsyms dynamic symbols (versym may be NULL): imports, init functions, C-API uses. */
 void elfread_symbols(struct elfinfo *v, Elf_Data *syms, size_t nsyms, Elf_Data *versym,
                      const struct elfread_strtab *st, const struct elfread_vermap *map);

@@ -50,7 +50,7 @@ fi
 # The CI gate's end-to-end tests: the formats' consumers, the examples, the
 # pre-commit hook, the man page and completion (which ask the binary for its options);
 # the audits': the progress line, the fan-out recipes; the size plan's;
-# what the binary links and loads.
+# what the binary links and loads; foreign builds against the real interpreters.
 for t in "consumers/consumers.py $fake $fixtures $scratch/consumers" \
     "examples/examples.py $fake $fixtures $scratch/examples" \
     "precommit/precommit.sh $fake $fixtures $scratch/precommit $repo" \
@@ -59,7 +59,8 @@ for t in "consumers/consumers.py $fake $fixtures $scratch/consumers" \
     "fleet/fleet.sh $fake $fixtures $scratch/fleet $repo" \
     "images/images.py $fake $fixtures $scratch/images" \
     "size/size.py $fake $fixtures $scratch/size $repo/rules" \
-    "cli/links.sh $fake $fixtures"; do
+    "cli/links.sh $fake $fixtures" \
+    "cli/foreign_builds.py --abiscan $fake --work $scratch/foreign"; do
     n=$((n + 1))
     set -- $t
     script=$1

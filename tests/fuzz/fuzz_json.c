@@ -8,8 +8,8 @@
  *  2. validated against each real schema, every .json file in RULES/schema (loaded once).
  * A document that one of the loaders' schemas accepts is then written to a private rules
  * directory and loaded by that very loader (profiles_load, rules_load + checks_verify,
- * osdatas_load, stableabi_load, lambda_limits_load): the code the tool runs on a data
- * file, not a copy of it.
+ * osdatas_load, stableabi_load, pyexports_load, lambda_limits_load, providers_load): the
+ * code the tool runs on a data file, not a copy of it.
  * What loaded is used as the tool uses it (lookups, template rendering), then released.
  *
  * RULES is $ABISCAN_FUZZ_RULES, else the source tree's rules/ (compiled in). The private
@@ -37,6 +37,7 @@
 #include "osdata.h"
 #include "profile.h"
 #include "providers.h"
+#include "pyexports.h"
 #include "rules.h"
 #include "stableabi.h"
 
@@ -55,6 +56,7 @@ enum loader {
     LOAD_STABLE_ABI,
     LOAD_LIMITS,
     LOAD_PROVIDERS,
+    LOAD_PY_EXPORTS,
 };
 
 struct schema {
@@ -97,6 +99,7 @@ static enum loader loader_of(const char *schema_name)
         {"stable_abi.schema.json", LOAD_STABLE_ABI},
         {"limits.schema.json", LOAD_LIMITS},
         {"providers.schema.json", LOAD_PROVIDERS},
+        {"python_exports.schema.json", LOAD_PY_EXPORTS},
     };
     for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
         if (!strcmp(schema_name, map[i].name)) {
@@ -426,6 +429,19 @@ static void use_stable_abi(const struct stable_abi *t)
     (void)stableabi_added(t, "PyFuzz_NotInTheTable");
 }
 
+static void use_py_exports(const struct py_exports *t)
+{
+    for (size_t i = 0; i < t->names.nr; i++) {
+        for (int minor = 0; minor < 16; minor++) {
+            FUZZ_CHECK(!pyexports_has(t, t->names.v[i], 3, minor) ||
+                       pyexports_known(t, 3, minor));
+        }
+    }
+    FUZZ_CHECK(!pyexports_has(t, "PyFuzz_NotInTheTable", 3, 12));
+    FUZZ_CHECK(!pyexports_known(t, 2, 7) && !pyexports_known(t, 3, -1) &&
+               !pyexports_known(t, 3, 64));
+}
+
 static void run_loader(enum loader loader, const cJSON *root, const uint8_t *data, size_t size)
 {
     struct diag d = DIAG_INIT;
@@ -510,6 +526,18 @@ static void run_loader(enum loader loader, const cJSON *root, const uint8_t *dat
             }
         }
         providers_release(&ps);
+        break;
+    }
+    case LOAD_PY_EXPORTS: {
+        struct py_exports t;
+        snprintf(path, sizeof(path), "%s/python_exports.json", private_dir);
+        if (write_file(path, data, size) != 0) {
+            return;
+        }
+        if (pyexports_load(&t, &(struct datasrc){private_dir, true}, &d) == 0) {
+            use_py_exports(&t);
+        }
+        pyexports_release(&t);
         break;
     }
     case LOAD_NONE:

@@ -42,13 +42,19 @@ static inline size_t fuzz_touch_strvec(const struct strvec *sv)
 }
 
 /* Everything struct elfinfo owns, as the checks and the report read it. */
+static inline int fuzz_cmp_name(const void *key, const void *elem)
+{
+    return strcmp(key, *(char *const *)elem);
+}
+
 static inline size_t fuzz_touch_elfinfo(const struct elfinfo *info)
 {
     size_t sum = fuzz_touch(info->interp) + fuzz_touch(info->soname) + fuzz_touch(info->rpath) +
                  fuzz_touch(info->runpath) + fuzz_touch(info->error);
 
     sum += fuzz_touch_strvec(&info->needed) + fuzz_touch_strvec(&info->verdef) +
-           fuzz_touch_strvec(&info->init_symbols) + fuzz_touch_strvec(&info->py_imports);
+           fuzz_touch_strvec(&info->init_symbols) + fuzz_touch_strvec(&info->py_imports) +
+           fuzz_touch_strvec(&info->py_binds);
     FUZZ_CHECK(info->verneed_nr <= info->verneed_alloc);
     for (size_t i = 0; i < info->verneed_nr; i++) {
         FUZZ_CHECK(info->verneed[i].file && info->verneed[i].version);
@@ -62,6 +68,12 @@ static inline size_t fuzz_touch_elfinfo(const struct elfinfo *info)
     /* elfinfo.h documents py_imports as sorted. */
     for (size_t i = 1; i < info->py_imports.nr; i++) {
         FUZZ_CHECK(strcmp(info->py_imports.v[i - 1], info->py_imports.v[i]) <= 0);
+    }
+    /* py_binds: the ones of py_imports that are not weak, in another order. */
+    FUZZ_CHECK(info->py_binds.nr <= info->py_imports.nr);
+    for (size_t i = 0; i < info->py_binds.nr; i++) {
+        FUZZ_CHECK(bsearch(info->py_binds.v[i], info->py_imports.v, info->py_imports.nr,
+                           sizeof(char *), fuzz_cmp_name) != NULL);
     }
     return sum;
 }

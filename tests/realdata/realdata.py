@@ -179,6 +179,37 @@ def fetch(debs_dir, pkg, arch, res):
     return deb, f["Version"]
 
 
+def pyenv_root():
+    """Where pyenv keeps its CPythons: $PYENV_ROOT, `pyenv root`, ~/.pyenv."""
+    if os.environ.get("PYENV_ROOT"):
+        return os.environ["PYENV_ROOT"]
+    if shutil.which("pyenv"):
+        p = subprocess.run(["pyenv", "root"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                           text=True)
+        if p.returncode == 0 and p.stdout.strip():
+            return p.stdout.strip()
+    return os.path.join(os.path.expanduser("~"), ".pyenv")
+
+
+def pyenv_pythons(root, minors):
+    """minor -> (release, interpreter): the newest 3.minor.patch of each pyenv CPython; Fatal
+    when one is missing (the machine image carries 3.6 to 3.13)."""
+    out = {}
+    for minor in minors:
+        best = None
+        for d in glob.glob(os.path.join(root, "versions", "3.%d.*" % minor)):
+            m = re.fullmatch(r"3\.%d\.([0-9]+)" % minor, os.path.basename(d))
+            exe = os.path.join(d, "bin", "python3.%d" % minor)
+            if m and os.access(exe, os.X_OK) and (not best or int(m.group(1)) > best[0]):
+                best = (int(m.group(1)), os.path.basename(d), exe)
+        out[minor] = best[1:] if best else None
+    missing = ["3.%d" % m for m, v in out.items() if not v]
+    if missing:
+        raise Fatal("no pyenv CPython %s under %s/versions (the machine image carries pyenv's "
+                    "3.6 to 3.13)" % (", ".join(missing), root))
+    return out
+
+
 def fresh_dir(path):
     if os.path.lexists(path):
         if not os.path.isdir(path) or os.path.islink(path):

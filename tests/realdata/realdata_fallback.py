@@ -36,19 +36,6 @@ STATEMENT = ("import handler, yaml; print(yaml.__with_libyaml__, "
 HANDLER = "import yaml\n\n\ndef handler(event, context):\n    return yaml.safe_dump(event)\n"
 
 
-def pyenv_python(minor):
-    """pyenv's CPython 3.<minor>; Fatal when the machine has none."""
-    root = os.environ.get("PYENV_ROOT") or os.path.expanduser("~/.pyenv")
-    if shutil.which("pyenv"):
-        root = subprocess.run(["pyenv", "root"], capture_output=True, text=True).stdout.strip()
-    hits = sorted(glob.glob(os.path.join(root, "versions", "3.%d.*" % minor, "bin",
-                                         "python3.%d" % minor)))
-    if not hits:
-        raise rd.Fatal("no pyenv CPython 3.%d under %s/versions (the machine image carries "
-                       "pyenv's 3.6 to 3.13)" % (minor, root))
-    return hits[-1]
-
-
 def imports(py, root):
     env = {k: v for k, v in os.environ.items() if k not in ("LD_LIBRARY_PATH", "PYTHONPATH")}
     p = subprocess.run([py, "-I", "-S", "-c", "import sys; sys.path.insert(0, sys.argv[1]); "
@@ -107,7 +94,7 @@ def main():
         yaml_dir = os.path.join(unpacked, rd.SITE, "yaml")
         if not glob.glob(os.path.join(yaml_dir, "_yaml.cpython-311-*.so")):
             raise rd.Fatal("%s holds no yaml/_yaml.cpython-311-*.so" % deb)
-        py311, py312 = "/usr/bin/python3", pyenv_python(12)
+        py311, py312 = "/usr/bin/python3", rd.pyenv_pythons(rd.pyenv_root(), [12])[12][1]
         cases = [
             ("3.12-as-shipped", py312, "python3.12", {}, True),
             ("3.11-renamed", py311, "python3.11", {"rename": "cpython-310"}, True),

@@ -127,6 +127,34 @@ static void elfinfo__binds_imports_to_versions(void **state)
     free(buf);
 }
 
+/* The C API symbols in the order ld.so binds them: the GOT's data object (DT_RELA) before the
+ * PLT's functions (DT_JMPREL), the weak one left out; the same through the program headers
+ * alone. py_imports keeps them all, sorted. */
+static void elfinfo__orders_py_binds_as_ld_so(void **state)
+{
+    static const char *const files[] = {"ext-binds-x86_64.so", "ext-binds-nosections.so"};
+
+    (void)state;
+    for (size_t f = 0; f < sizeof(files) / sizeof(files[0]); f++) {
+        size_t len;
+        unsigned char *buf = load(files[f], &len);
+        struct elfinfo e;
+        assert_int_equal(elfinfo_from_memory(&e, buf, len), 0);
+        assert_int_equal(e.py_imports.nr, 4);
+        assert_string_equal(e.py_imports.v[0], "PyA_First");
+        assert_string_equal(e.py_imports.v[1], "PyA_Weak");
+        assert_int_equal(e.py_binds.nr, 3);
+        assert_string_equal(e.py_binds.v[0], "PyZ_Data");
+        for (size_t i = 1; i < e.py_binds.nr; i++) {
+            assert_true(!strcmp(e.py_binds.v[i], "PyA_First") ||
+                        !strcmp(e.py_binds.v[i], "PyB_Second"));
+        }
+        assert_string_not_equal(e.py_binds.v[1], e.py_binds.v[2]);
+        elfinfo_release(&e);
+        free(buf);
+    }
+}
+
 /* Every prefix of a real object: never a crash, and the header facts whenever it is whole. */
 static void elfinfo__survives_every_truncation(void **state)
 {
@@ -161,6 +189,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(elfinfo__reads_fixture_facts),
         cmocka_unit_test(elfinfo__binds_imports_to_versions),
+        cmocka_unit_test(elfinfo__orders_py_binds_as_ld_so),
         cmocka_unit_test(elfinfo__survives_every_truncation),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
