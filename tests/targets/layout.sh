@@ -39,6 +39,9 @@ sam-runtimes)
     mkdir -p "$out/functions/notify"
     echo 'exports.handler = async () => "ok";' >"$out/functions/notify/index.js"
     ;;
+sam-conditions)
+    put clean-x86_64 functions/reports
+    ;;
 cfn)
     put clean-arm64 build/resize
     put clean-x86_64.zip build/export.zip

@@ -2,8 +2,8 @@
 /*
  * Unit tests for where targets are declared (targets/) and what reads them: YAML with
  * CloudFormation's short-form tags (data/yamljson's template mode), the CloudFormation /
- * SAM reader (Globals, Refs to parameters and layers, code paths, what is not checked),
- * terraform show -json (layers by ARN and by reference, archive_file sources), the aws
+ * SAM reader (Globals, Refs to parameters and layers, code paths, what is not checked;
+ * Fn::If, Fn::FindInMap, Fn::Sub resolved from the template's values), terraform show -json (layers by ARN and by reference, archive_file sources), the aws
  * lambda JSON kinds, and the --files-from list (util/listfile). Each table row names
  * itself when it fails.
  */
@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "listfile.h"
@@ -174,6 +175,159 @@ static void targets__sam_globals_refs_and_layers(void **state)
     free(dir);
 }
 
+/* The functions of a template given as text (template.yaml, or .json when it starts with
+ * '{'), read; the directory is removed, the set is the caller's. */
+static void read_text(struct target_set *s, const char *text)
+{
+    const char *name = text[0] == '{' ? "template.json" : "template.yaml";
+    const char *const files[] = {name, text, NULL};
+    char *dir = scratch(files), *path = xasprintf("%s/%s", dir, name);
+    struct diag d = DIAG_INIT;
+
+    if (targets_read_template(s, path, &d) != 0) {
+        fail_msg("%s", d.msg);
+    }
+    unlink(path);
+    rmdir(dir);
+    free(path);
+    free(dir);
+}
+
+static double seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* One function a row, its Runtime (and Architectures) given by an expression: what it is
+ * resolved to, or why not; a condition the defaults do not decide reads it both ways. */
+static void targets__intrinsics_resolve_from_the_template(void **state)
+{
+    static const char head[] = "Parameters:\n"
+                               "  Py: {Type: String, Default: python3.12}\n"
+                               "  Stage: {Type: String, Default: prod}\n"
+                               "  Minor: {Type: String, Default: '12'}\n"
+                               "  Open: {Type: String}\n"
+                               "Mappings:\n"
+                               "  M: {prod: {rt: python3.11, arch: arm64}, dev: {rt: python3.12}}\n"
+                               "Conditions:\n"
+                               "  IsProd: !Equals [!Ref Stage, prod]\n"
+                               "  IsDev: !Not [!Condition IsProd]\n"
+                               "  Either: !Or [!Condition IsDev, !Equals [a, a]]\n"
+                               "  Both: !And [!Condition IsProd, !Equals [!Ref Open, x]]\n"
+                               "  Never: !And [!Condition IsDev, !Equals [!Ref Open, x]]\n"
+                               "  Undecided: !Equals [!Ref Open, x]\n"
+                               "  Other: !Equals [!Ref AWS::Region, us-east-1]\n"
+                               "  Self: !Condition Self\n";
+    static const struct {
+        const char *props; /* the function's Properties, inline */
+        const char *name, *runtime, *arch, *unresolved;
+    } rows[] = {
+        {"Runtime: !Ref Py", "F0", "python3.12", NULL, NULL},
+        {"Runtime: !FindInMap [M, !Ref Stage, rt]", "F1", "python3.11", NULL, NULL},
+        {"Runtime: !FindInMap [M, x, rt, {DefaultValue: python3.13}]", "F2", "python3.13", NULL,
+         NULL},
+        {"Runtime: !Sub 'python3.${Minor}'", "F3", "python3.12", NULL, NULL},
+        {"Runtime: !Sub ['python3.${N}', {N: !Ref Minor}]", "F4", "python3.12", NULL, NULL},
+        {"Runtime: !Sub 'python${!Minor}'", "F5", "python${Minor}", NULL, NULL},
+        {"Runtime: !Join ['', [python3., !Ref Minor]]", "F6", "python3.12", NULL, NULL},
+        {"Runtime: !If [IsProd, python3.11, python3.9]", "F7", "python3.11", NULL, NULL},
+        {"Runtime: !If [IsDev, python3.11, python3.9]", "F8", "python3.9", NULL, NULL},
+        {"Runtime: !If [Either, python3.10, python3.9]", "F9", "python3.10", NULL, NULL},
+        {"Runtime: !If [Never, python3.10, python3.9]", "F10", "python3.9", NULL, NULL},
+        {"Runtime: !If [IsProd, !Ref AWS::NoValue, python3.9]", "F11", NULL, NULL, NULL},
+        {"Runtime: !FindInMap [M, !Ref AWS::Region, rt]", "F12", NULL, NULL,
+         "runtime not resolved: !FindInMap [M, !Ref AWS::Region, rt] (AWS::Region is the "
+         "stack's"},
+        {"Runtime: !Ref Open", "F13", NULL, NULL, "(parameter Open has no default)"},
+        {"Runtime: !GetAtt X.Y", "F14", NULL, NULL, "known when the stack is deployed"},
+        {"Runtime: !Sub 'python3.${Nowhere.Minor}'", "F15", NULL, NULL, "resource's attribute"},
+        {"Runtime: !If [Nothing, python3.12, python3.11]", "F16", NULL, NULL,
+         "no condition Nothing"},
+        {"Runtime: python3.12\n      Architectures: [!FindInMap [M, !Ref Stage, arch]]", "F17",
+         "python3.12", "arm64", NULL},
+        {"Runtime: python3.12\n      Architectures: !FindInMap [M, !Ref AWS::Region, a]", "F18",
+         "python3.12", NULL, "architecture not resolved"},
+        /* Undecided: read both ways, named for the way */
+        {"Runtime: !If [Undecided, python3.12, python3.11]", "F19 [if Undecided]", "python3.12",
+         NULL, NULL},
+        {NULL, "F19 [if not Undecided]", "python3.11", NULL, NULL},
+        {"Runtime: !If [Both, python3.12, python3.11]\n      Architectures: !If [Both, [arm64], "
+         "[x86_64]]",
+         "F20 [if Both]", "python3.12", "arm64", NULL},
+        {NULL, "F20 [if not Both]", "python3.11", "x86_64", NULL},
+        {"Runtime: !If [Undecided, python3.12, !If [Other, python3.11, python3.10]]",
+         "F21 [if Undecided]", "python3.12", NULL, NULL},
+        {NULL, "F21 [if not Undecided and Other]", "python3.11", NULL, NULL},
+        {NULL, "F21 [if not Undecided and not Other]", "python3.10", NULL, NULL},
+        {"Runtime: !If [Self, python3.12, python3.11]", "F22 [if Self]", "python3.12", NULL, NULL},
+        {NULL, "F22 [if not Self]", "python3.11", NULL, NULL},
+        {"Runtime: !If [Undecided, python3.12, python3.12]", "F23", "python3.12", NULL, NULL},
+    };
+    char *tpl = xasprintf("%sResources:\n", head), *next;
+    struct target_set s = {0};
+    size_t want = 0;
+
+    (void)state;
+    for (size_t i = 0; i < ARRAY_SIZE(rows); i++) {
+        want++;
+        if (!rows[i].props) {
+            continue;
+        }
+        next = xasprintf("%s  F%zu:\n    Type: AWS::Lambda::Function\n    Properties:\n"
+                         "      Code: c/\n      %s\n",
+                         tpl, (size_t)atoi(rows[i].name + 1), rows[i].props);
+        free(tpl);
+        tpl = next;
+    }
+    read_text(&s, tpl);
+    free(tpl);
+    assert_string_equal(s.kind, "cloudformation");
+    for (size_t i = 0; i < ARRAY_SIZE(rows); i++) {
+        const struct target_fn *f = fn_named(&s, rows[i].name);
+        bool ok =
+            rows[i].runtime ? f->runtime && !strcmp(f->runtime, rows[i].runtime) : !f->runtime;
+        ok = ok && (rows[i].arch ? f->arch && !strcmp(f->arch, rows[i].arch)
+                                 : !f->arch || rows[i].unresolved);
+        ok = ok && (rows[i].unresolved ? f->unresolved && strstr(f->unresolved, rows[i].unresolved)
+                                       : !f->unresolved);
+        if (!ok) {
+            fail_msg("row %zu (%s): runtime %s, arch %s, %s", i, rows[i].name, or_null(f->runtime),
+                     or_null(f->arch), or_null(f->unresolved));
+        }
+    }
+    assert_int_equal(s.nr, want);
+    target_set_release(&s);
+}
+
+/* Conditions that name each other twice, 24 deep (2^24 paths): each evaluated once. */
+static void targets__conditions_are_evaluated_once(void **state)
+{
+    char *tpl = xstrdup("Conditions:\n  C24: !Equals [a, a]\n"), *next;
+    struct target_set s = {0};
+    double t0 = seconds();
+
+    (void)state;
+    for (int i = 23; i >= 0; i--) {
+        next = xasprintf("%s  C%d: !And [!Condition C%d, !Not [!Not [!Condition C%d]]]\n", tpl, i,
+                         i + 1, i + 1);
+        free(tpl);
+        tpl = next;
+    }
+    next = xasprintf("%sResources:\n  F:\n    Type: AWS::Lambda::Function\n    Properties:\n"
+                     "      Code: c/\n      Runtime: !If [C0, python3.12, python3.11]\n",
+                     tpl);
+    free(tpl);
+    tpl = next;
+    read_text(&s, tpl);
+    free(tpl);
+    assert_int_equal(s.nr, 1);
+    assert_string_equal(or_null(s.v[0].runtime), "python3.12");
+    assert_true(seconds() - t0 < 30); /* unbounded: 2^24 evaluations of each */
+    target_set_release(&s);
+}
+
 static void targets__terraform_layers_by_arn_and_reference(void **state)
 {
     static const char state_json[] =
@@ -322,6 +476,8 @@ int main(void)
         cmocka_unit_test(targets__short_tags_become_the_long_form),
         cmocka_unit_test(targets__refuses_what_a_template_never_has),
         cmocka_unit_test(targets__sam_globals_refs_and_layers),
+        cmocka_unit_test(targets__intrinsics_resolve_from_the_template),
+        cmocka_unit_test(targets__conditions_are_evaluated_once),
         cmocka_unit_test(targets__terraform_layers_by_arn_and_reference),
         cmocka_unit_test(targets__lambda_config_kinds),
         cmocka_unit_test(listfile__reads_lines_and_nul_lists),
