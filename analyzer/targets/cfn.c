@@ -2,8 +2,9 @@
 /*
  * CloudFormation and SAM templates: each function's runtime and architecture (SAM's
  * Globals where the function does not say), its code and its layers. The template is
- * evaluated as far as it holds its own values (cfn_eval.c): a property given by Ref,
- * Fn::If, Fn::FindInMap, Fn::Sub or Fn::Join is resolved from the Parameters' defaults,
+ * evaluated as far as it holds its own values (cfn_eval.c): Fn::ForEach loops are expanded
+ * (a loop that cannot be, or passes the bound, is named with why), and a property given by
+ * Ref, Fn::If, Fn::FindInMap, Fn::Sub or Fn::Join is resolved from the Parameters' defaults,
  * the Mappings and the Conditions. A function whose properties turn on a condition the
  * defaults do not decide is read once per way it goes ("Fn [if IsProd]", "Fn [if not
  * IsProd]"); a runtime or architecture that still cannot be resolved (AWS::Region) is
@@ -23,6 +24,7 @@ struct cfn {
     const cJSON *globals; /* Globals.Function (SAM) */
     struct strmap resources, parameters;
     struct cfn_eval e;
+    struct cfn_loops resource_loops, condition_loops;
     bool sam;
 };
 
@@ -332,10 +334,26 @@ static void function_of(struct cfn *c, const cJSON *res, bool sam, struct target
     }
 }
 
+/* A loop that declares functions, not expanded (whole): named, with why. */
+static void loop_issues(struct cfn *c, struct target_set *out)
+{
+    for (size_t i = 0; i < c->resource_loops.nr; i++) {
+        const struct cfn_loop_issue *l = &c->resource_loops.v[i];
+        struct target_fn *fn = target_add(out);
+        fn->function = xasprintf("%s%s", c->o->prefix ? c->o->prefix : "", l->loop);
+        if (l->cut) {
+            fn->skip = xstrdup(l->why);
+        } else {
+            fn->error = xasprintf("%s: the functions it declares are not read", l->why);
+        }
+    }
+}
+
 int cfn_read(struct target_set *out, const cJSON *tpl, const struct cfn_opts *o, struct diag *d)
 {
     struct cfn c = {.tpl = tpl, .o = o};
     const cJSON *resources = item(tpl, "Resources"), *res;
+    const cJSON *conditions = item(tpl, "Conditions");
     const cJSON *transform = item(tpl, "Transform");
 
     if (!cJSON_IsObject(resources)) {
@@ -344,7 +362,11 @@ int cfn_read(struct target_set *out, const cJSON *tpl, const struct cfn_opts *o,
     c.globals = item(item(tpl, "Globals"), "Function");
     c.e.parameters = item(tpl, "Parameters");
     c.e.mappings = item(tpl, "Mappings");
-    c.e.conditions = item(tpl, "Conditions");
+    /* Loops may make conditions, and a loop's collection may turn on a condition. */
+    cfn_expand(&c.condition_loops, conditions, &c.e);
+    c.e.conditions = c.condition_loops.section ? c.condition_loops.section : conditions;
+    cfn_expand(&c.resource_loops, resources, &c.e);
+    resources = c.resource_loops.section ? c.resource_loops.section : resources;
     index_section(&c.resources, resources);
     index_section(&c.parameters, c.e.parameters);
     c.sam = (cJSON_IsString(transform) && strstr(transform->valuestring, "Serverless")) ||
@@ -359,11 +381,14 @@ int cfn_read(struct target_set *out, const cJSON *tpl, const struct cfn_opts *o,
             function_of(&c, res, sam, out);
         }
     }
+    loop_issues(&c, out);
     if (!out->kind) {
         out->kind = c.sam ? "sam" : "cloudformation";
     }
     strmap_release(&c.resources);
     strmap_release(&c.parameters);
+    cfn_loops_release(&c.resource_loops);
+    cfn_loops_release(&c.condition_loops);
     cfn_eval_release(&c.e);
     return 0;
 }

@@ -54,12 +54,14 @@ struct cfn_opts {
 int cfn_read(struct target_set *out, const cJSON *tpl, const struct cfn_opts *o, struct diag *d);
 
 /*
- * The template language abiscan evaluates (cfn_eval.c), from what the template holds: the
- * intrinsic functions a property is given by (Ref, Fn::If, Fn::FindInMap, Fn::Sub,
- * Fn::Join) resolved from the Parameters' defaults, the Mappings and the Conditions; what
- * only the stack knows is not resolved.
+ * The template language abiscan evaluates (cfn_eval.c), from what the template holds:
+ * AWS::LanguageExtensions' Fn::ForEach expanded, and the intrinsic functions a property is
+ * given by (Ref, Fn::If, Fn::FindInMap, Fn::Sub, Fn::Join) resolved from the Parameters'
+ * defaults, the Mappings and the Conditions; what only the stack knows is not resolved.
  */
 
+/* A template holds at most 500 resources; its loops may expand to this many, then stop. */
+#define CFN_MAX_EXPANDED 10000
 /* Conditions the defaults do not decide that one function's properties may turn on: the
  * function is read once per way they go (2^CFN_MAX_ASSUMED at most). */
 #define CFN_MAX_ASSUMED 3
@@ -100,6 +102,25 @@ void cfn_eval_release(struct cfn_eval *e);
 /** An expression as a YAML template writes it ("!FindInMap [M, !Ref AWS::Region, k]"),
  * cut at about 160 characters; fresh. */
 char *cfn_expr_text(const cJSON *v);
+
+struct cfn_loop_issue {
+    char *loop; /* "Fn::ForEach::Name", or the entry a bound was passed in */
+    char *why;
+    bool cut; /* a bound passed (the template is hostile), not a collection unknown */
+};
+
+/* A section with its loops expanded, and the loops that declare a function but were not. */
+struct cfn_loops {
+    cJSON *section; /* NULL when the section has no loop; else its own tree, whose entries not
+                     * made by a loop refer to the template's */
+    struct cfn_loop_issue *v;
+    size_t nr, alloc;
+};
+
+/** Expand section's Fn::ForEach loops (at most CFN_MAX_EXPANDED entries, and a bound on
+ * what they copy); collections are resolved with e. */
+void cfn_expand(struct cfn_loops *out, const cJSON *section, struct cfn_eval *e);
+void cfn_loops_release(struct cfn_loops *l);
 
 /** A CDK cloud assembly: dir holds manifest.json. */
 int cdk_read(struct target_set *out, const char *dir, struct diag *d);

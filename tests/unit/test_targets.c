@@ -3,6 +3,7 @@
  * Unit tests for where targets are declared (targets/) and what reads them: YAML with
  * CloudFormation's short-form tags (data/yamljson's template mode), the CloudFormation /
  * SAM reader (Globals, Refs to parameters and layers, code paths, what is not checked;
+ * Fn::ForEach expanded, and bounded against a template that would expand without end;
  * Fn::If, Fn::FindInMap, Fn::Sub resolved from the template's values), terraform show -json (layers by ARN and by reference, archive_file sources), the aws
  * lambda JSON kinds, and the --files-from list (util/listfile). Each table row names
  * itself when it fails.
@@ -193,11 +194,177 @@ static void read_text(struct target_set *s, const char *text)
     free(dir);
 }
 
+static bool has_fn(const struct target_set *s, const char *name)
+{
+    for (size_t i = 0; i < s->nr; i++) {
+        if (!strcmp(s->v[i].function, name)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static void targets__foreach_expands_as_cloudformation_does(void **state)
+{
+    static const char tpl[] =
+        "Transform: [AWS::LanguageExtensions, AWS::Serverless-2016-10-31]\n"
+        "Parameters:\n"
+        "  Names: {Type: CommaDelimitedList, Default: ' alpha , beta-one,gamma '}\n"
+        "  Later: {Type: CommaDelimitedList}\n"
+        "Globals: {Function: {Runtime: python3.11}}\n"
+        "Resources:\n"
+        "  Fn::ForEach::List:\n"
+        "    - N\n"
+        "    - [a.b, c]\n"
+        "    - '&{N}Fn': {Type: AWS::Serverless::Function, Properties: {CodeUri: !Sub "
+        "'src/${N}'}}\n"
+        "      '${N}Deps': {Type: AWS::Serverless::LayerVersion, Properties: {ContentUri: "
+        "'l/${N}'}}\n"
+        "  Fn::ForEach::Param:\n"
+        "    - Name\n"
+        "    - !Ref Names\n"
+        "    - '&{Name}':\n"
+        "        Type: AWS::Serverless::Function\n"
+        "        Properties: {CodeUri: '${Name}/', Layers: [!Ref a.bDeps], Runtime: !Ref Name}\n"
+        "  Fn::ForEach::Outer:\n"
+        "    - A\n"
+        "    - [x, y]\n"
+        "    - Fn::ForEach::Inner:\n"
+        "        - B\n"
+        "        - ['${A}1', '${A}2']\n"
+        "        - 'F${B}':\n"
+        "            Type: AWS::Lambda::Function\n"
+        "            Properties: {Code: 'c/&{A}', Architectures: [!Ref B]}\n"
+        "  Fn::ForEach::Unknown:\n"
+        "    - T\n"
+        "    - !Ref Later\n"
+        "    - '${T}Fn': {Type: AWS::Serverless::Function, Properties: {CodeUri: t/}}\n"
+        "  Fn::ForEach::Topics: [T, !Ref Later, {'${T}Topic': {Type: AWS::SNS::Topic}}]\n"
+        "  Fn::ForEach::Broken: [T, [a], {X: {Type: AWS::Lambda::Function}}, extra]\n"
+        "  Fn::ForEach::Dup: [D, [c], {'&{D}Fn': {Type: AWS::Lambda::Function, "
+        "Properties: {Code: dup/}}}]\n";
+    struct target_set s = {0};
+    const struct target_fn *f;
+
+    (void)state;
+    read_text(&s, tpl);
+    assert_string_equal(s.kind, "sam");
+    /* a.b, c; alpha, beta-one, gamma (trimmed); x1 x2 y1 y2; Unknown, Broken: errors */
+    assert_int_equal(s.nr, 2 + 3 + 4 + 2);
+    f = fn_named(&s, "abFn"); /* &{}: letters and digits only */
+    assert_non_null(strstr(f->code, "/src/a.b"));
+    assert_string_equal(f->runtime, "python3.11");
+    assert_non_null(strstr(fn_named(&s, "cFn")->code, "/src/c")); /* Dup's cFn came second */
+    f = fn_named(&s, "betaone");
+    assert_string_equal(f->runtime, "beta-one"); /* a Ref to the identifier is its value */
+    assert_non_null(strstr(f->code, "/beta-one/"));
+    assert_int_equal(f->layers.nr, 1); /* a layer the first loop made */
+    assert_non_null(strstr(f->layers.v[0], "/l/a.b"));
+    assert_true(has_fn(&s, "alpha") && has_fn(&s, "gamma"));
+    f = fn_named(&s, "Fy2");
+    assert_string_equal(f->arch, "y2");
+    assert_non_null(strstr(f->code, "/c/y"));
+    assert_true(has_fn(&s, "Fx1") && has_fn(&s, "Fx2") && has_fn(&s, "Fy1"));
+    f = fn_named(&s, "Fn::ForEach::Unknown");
+    assert_non_null(strstr(or_null(f->error), "parameter Later has no default"));
+    assert_non_null(strstr(or_null(fn_named(&s, "Fn::ForEach::Broken")->error), "not [identifier"));
+    assert_false(has_fn(&s, "Fn::ForEach::Topics")); /* it declares no function */
+    target_set_release(&s);
+}
+
 static double seconds(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* 16 loops in one another, 4 values each: 4^16 functions; and 40 deep; and a string each
+ * iteration makes 2 MB of: each stops at a bound, quickly, and says so. */
+static void targets__foreach_bomb_stops_at_the_bound(void **state)
+{
+    char *tpl = xstrdup("{\"Resources\": {\"Plain\": {\"Type\": \"AWS::Lambda::Function\", "
+                        "\"Properties\": {\"Code\": \"p/\"}}, ");
+    char *deep = xstrdup("{\"Resources\": ");
+    char *longer = xstrdup("{\"Resources\": {\"Fn::ForEach::S\": [\"X\", [\"");
+    struct target_set s = {0};
+    double t0 = seconds();
+    char *next;
+
+    (void)state;
+    for (int i = 0; i < 16; i++) {
+        next = xasprintf("%s\"Fn::ForEach::L%d\": [\"I%d\", [\"a\", \"b\", \"c\", \"d\"], {", tpl,
+                         i, i);
+        free(tpl);
+        tpl = next;
+    }
+    next = xasprintf("%s\"F${I0}${I1}${I2}${I3}${I4}${I5}${I6}${I7}${I8}${I9}${I10}${I11}${I12}"
+                     "${I13}${I14}${I15}\": {\"Type\": \"AWS::Lambda::Function\"}",
+                     tpl);
+    free(tpl);
+    tpl = next;
+    for (int i = 0; i < 16; i++) {
+        next = xasprintf("%s}]", tpl);
+        free(tpl);
+        tpl = next;
+    }
+    next = xasprintf("%s}}", tpl);
+    free(tpl);
+    tpl = next;
+    read_text(&s, tpl);
+    /* Plain, 10,000 made, and the loop that passed the bound, named and skipped */
+    assert_int_equal(s.nr, 1 + 10000 + 1);
+    assert_string_equal(s.v[0].function, "Plain");
+    assert_string_equal(s.v[s.nr - 1].function, "Fn::ForEach::L0");
+    assert_non_null(strstr(or_null(s.v[s.nr - 1].skip), "10,000 resources"));
+    target_set_release(&s);
+
+    for (int i = 0; i < 40; i++) {
+        next = xasprintf("%s{\"Fn::ForEach::D%d\": [\"I%d\", [\"a\", \"b\"], ", deep, i, i);
+        free(deep);
+        deep = next;
+    }
+    next = xasprintf("%s{\"F\": {\"Type\": \"AWS::Lambda::Function\"}}", deep);
+    free(deep);
+    deep = next;
+    for (int i = 0; i < 40; i++) {
+        next = xasprintf("%s]}", deep);
+        free(deep);
+        deep = next;
+    }
+    next = xasprintf("%s}", deep);
+    free(deep);
+    deep = next;
+    read_text(&s, deep);
+    assert_int_equal(s.nr, 1);
+    assert_non_null(strstr(or_null(s.v[0].error), "nested more than 16 deep"));
+    target_set_release(&s);
+
+    next = xasprintf("%s%0*d\"], {\"F&{X}\": {\"Type\": \"AWS::Lambda::Function\", "
+                     "\"Properties\": {\"Description\": \"",
+                     longer, 100000, 0);
+    free(longer);
+    longer = next;
+    for (int i = 0; i < 20; i++) { /* 20 x 100 kB: past a template's longest string */
+        next = xasprintf("%s${X}", longer);
+        free(longer);
+        longer = next;
+    }
+    next = xasprintf("%s\"}}}]}}", longer);
+    free(longer);
+    longer = next;
+    read_text(&s, longer);
+    assert_int_equal(s.nr, 1);
+    assert_non_null(strstr(or_null(s.v[0].skip), "longer than 1 MiB"));
+    target_set_release(&s);
+
+    /* A tenth of a second here, seconds under valgrind; unbounded, 4^16 would take hours. */
+    if (seconds() - t0 > 30) {
+        fail_msg("the bombs took %.1f s", seconds() - t0);
+    }
+    free(tpl);
+    free(deep);
+    free(longer);
 }
 
 /* One function a row, its Runtime (and Architectures) given by an expression: what it is
@@ -476,6 +643,8 @@ int main(void)
         cmocka_unit_test(targets__short_tags_become_the_long_form),
         cmocka_unit_test(targets__refuses_what_a_template_never_has),
         cmocka_unit_test(targets__sam_globals_refs_and_layers),
+        cmocka_unit_test(targets__foreach_expands_as_cloudformation_does),
+        cmocka_unit_test(targets__foreach_bomb_stops_at_the_bound),
         cmocka_unit_test(targets__intrinsics_resolve_from_the_template),
         cmocka_unit_test(targets__conditions_are_evaluated_once),
         cmocka_unit_test(targets__terraform_layers_by_arn_and_reference),
