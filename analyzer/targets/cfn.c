@@ -349,12 +349,28 @@ static void loop_issues(struct cfn *c, struct target_set *out)
     }
 }
 
+/* Whether a Transform (a name or a list of them) is SAM's. */
+static bool sam_transform(const cJSON *transform)
+{
+    const cJSON *t;
+
+    if (cJSON_IsString(transform)) {
+        return strstr(transform->valuestring, "Serverless") != NULL;
+    }
+    cJSON_ArrayForEach(t, (cJSON_IsArray(transform) ? transform : NULL))
+    {
+        if (cJSON_IsString(t) && strstr(t->valuestring, "Serverless")) {
+            return true;
+        }
+    }
+    return false;
+}
+
 int cfn_read(struct target_set *out, const cJSON *tpl, const struct cfn_opts *o, struct diag *d)
 {
     struct cfn c = {.tpl = tpl, .o = o};
     const cJSON *resources = item(tpl, "Resources"), *res;
     const cJSON *conditions = item(tpl, "Conditions");
-    const cJSON *transform = item(tpl, "Transform");
 
     if (!cJSON_IsObject(resources)) {
         return diag_set(d, DIAG_USAGE, "%s: the template has no Resources", out->source);
@@ -369,8 +385,7 @@ int cfn_read(struct target_set *out, const cJSON *tpl, const struct cfn_opts *o,
     resources = c.resource_loops.section ? c.resource_loops.section : resources;
     index_section(&c.resources, resources);
     index_section(&c.parameters, c.e.parameters);
-    c.sam = (cJSON_IsString(transform) && strstr(transform->valuestring, "Serverless")) ||
-            cJSON_IsArray(transform);
+    c.sam = sam_transform(item(tpl, "Transform"));
     cJSON_ArrayForEach(res, resources)
 
     {

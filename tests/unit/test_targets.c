@@ -270,6 +270,11 @@ static void targets__foreach_expands_as_cloudformation_does(void **state)
     assert_non_null(strstr(or_null(fn_named(&s, "Fn::ForEach::Broken")->error), "not [identifier"));
     assert_false(has_fn(&s, "Fn::ForEach::Topics")); /* it declares no function */
     target_set_release(&s);
+    /* A list of transforms is SAM's when SAM's is in it, not for being a list. */
+    read_text(&s, "Transform: [AWS::LanguageExtensions]\nResources:\n"
+                  "  F: {Type: AWS::Lambda::Function, Properties: {Code: c/}}\n");
+    assert_string_equal(s.kind, "cloudformation");
+    target_set_release(&s);
 }
 
 static double seconds(void)
