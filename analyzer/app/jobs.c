@@ -162,6 +162,8 @@ static int from_targets(struct jobs *js, const struct options *o, const struct o
         runtime = fn->runtime; /* not Python as declared: no --runtime makes it so */
         if (fn->skip) {
             j->skipped = xstrdup(fn->skip);
+        } else if (fn->unresolved) { /* which runtime, even which language, is not known */
+            j->error = xstrdup(fn->unresolved);
         } else if (runtime && other_language(runtime)) {
             j->skipped = xasprintf("runtime %s is not a Python runtime", runtime);
         } else if (fn->error && !j->path) {

@@ -209,18 +209,24 @@ void target_not_checked(struct target_fn *fn, char *what)
     }
 }
 
+void target_fn_release(struct target_fn *fn)
+{
+    free(fn->function);
+    free(fn->runtime);
+    free(fn->arch);
+    free(fn->code);
+    strvec_release(&fn->layers);
+    strvec_release(&fn->not_checked);
+    free(fn->skip);
+    free(fn->error);
+    free(fn->unresolved);
+    memset(fn, 0, sizeof(*fn));
+}
+
 void target_set_release(struct target_set *s)
 {
     for (size_t i = 0; i < s->nr; i++) {
-        struct target_fn *fn = &s->v[i];
-        free(fn->function);
-        free(fn->runtime);
-        free(fn->arch);
-        free(fn->code);
-        strvec_release(&fn->layers);
-        strvec_release(&fn->not_checked);
-        free(fn->skip);
-        free(fn->error);
+        target_fn_release(&s->v[i]);
     }
     free(s->v);
     free(s->source);

@@ -38,6 +38,8 @@ struct target_fn {
     struct strvec not_checked; /* its layers with no local code: "ARN (why)" */
     char *skip;                /* not a bundle to check: why (a container image, inline code) */
     char *error;               /* a bundle that cannot be checked: why (no code here) */
+    char *unresolved;          /* its runtime or architecture is an expression abiscan could not
+                       * resolve: "runtime not resolved: EXPR (why)"; it cannot be checked */
 };
 
 struct target_set {

@@ -55,7 +55,8 @@ static size_t walk(const struct target_set *s)
         FUZZ_CHECK(fn->layers.nr <= TARGETS_MAX_LAYERS);
         FUZZ_CHECK(fn->not_checked.nr <= TARGETS_MAX_NOT_CHECKED + 1);
         sum += fuzz_touch(fn->function) + fuzz_touch(fn->runtime) + fuzz_touch(fn->arch) +
-               fuzz_touch(fn->code) + fuzz_touch(fn->skip) + fuzz_touch(fn->error);
+               fuzz_touch(fn->code) + fuzz_touch(fn->skip) + fuzz_touch(fn->error) +
+               fuzz_touch(fn->unresolved);
         sum += fuzz_touch_strvec(&fn->layers) + fuzz_touch_strvec(&fn->not_checked);
     }
     return sum;

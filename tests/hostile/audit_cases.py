@@ -68,6 +68,28 @@ def check_huge(report, d):
     return []
 
 
+def foreach_bomb(fixtures, d):
+    """Fn::ForEach 16 loops deep, 4 values each: 4^16 functions; the expansion stops at
+    10,000 (their code is nowhere: each an error, cheaply) and says so."""
+    frag = {"F" + "".join("${I%d}" % k for k in range(16)): {
+        "Type": "AWS::Lambda::Function",
+        "Properties": {"Runtime": "python3.11", "Code": "missing/"}}}
+    for k in range(15, -1, -1):
+        frag = {"Fn::ForEach::L%d" % k: ["I%d" % k, ["a", "b", "c", "d"], frag]}
+    write(os.path.join(d, "t.json"),
+          json.dumps({"Transform": "AWS::LanguageExtensions", "Resources": frag}))
+    return ["--template", os.path.join(d, "t.json")]
+
+
+def check_foreach_bomb(report, d):
+    ins = report["inputs"]
+    last = ins[-1] if ins else {}
+    if len(ins) != 10001 or last.get("verdict") != "skipped" or \
+            "10,000 resources" not in (last.get("reason") or ""):
+        return ["foreach bomb: %d inputs, the last %r" % (len(ins), last.get("reason"))]
+    return []
+
+
 def many_layers(fixtures, d):
     """A function listing its own layer a million times: Lambda takes 5; 16 are read."""
     shutil.copy(good(fixtures), os.path.join(d, "good.zip"))
@@ -239,6 +261,7 @@ def cases():
     return [
         AuditCase("template-huge", huge_template, "report", check_huge, mem_mb=1024),
         AuditCase("template-many-layers", many_layers, "report", check_many_layers, mem_mb=1024),
+        AuditCase("template-foreach-bomb", foreach_bomb, "report", check_foreach_bomb, mem_mb=1024),
         AuditCase("template-self-referencing", self_ref, "report", check_self_ref),
         AuditCase("template-deep-yaml", tpl_args("t.yaml", "Resources: " + "[" * 100000 + "]" * 100000),
                   "whole"),

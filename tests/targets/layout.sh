@@ -39,6 +39,26 @@ sam-runtimes)
     mkdir -p "$out/functions/notify"
     echo 'exports.handler = async () => "ok";' >"$out/functions/notify/index.js"
     ;;
+sam-loops)
+    # A function per loop value: each value's code where the template puts it.
+    put clean-x86_64 functions/ingest
+    put clean-x86_64 functions/export
+    put clean-x86_64.zip functions/consumers/orders.zip
+    put clean-x86_64.zip functions/consumers/invoices.zip
+    put layer-b.zip layers/orders.zip
+    put layer-b.zip layers/invoices.zip
+    put clean-arm64 functions/images
+    put clean-x86_64 functions/reports
+    ;;
+cfn-loops)
+    put clean-x86_64 build/resize
+    put clean-x86_64 build/export
+    put clean-x86_64 build/probe-x86_64
+    put clean-arm64 build/probe-arm64
+    ;;
+sam-conditions)
+    put clean-x86_64 functions/reports
+    ;;
 cfn)
     put clean-arm64 build/resize
     put clean-x86_64.zip build/export.zip
