@@ -43,6 +43,7 @@ enum opt_id {
     OPT_SHARD,
     OPT_PLATFORM,
     OPT_SIZE,
+    OPT_STATISTICS,
     OPT_LAYER = 'l',
     OPT_JOBS = 'j',
     OPT_NULL = '0',
@@ -168,6 +169,11 @@ static const struct cli_option table[] = {
     {NULL, "color", OPT_COLOR, required_argument, "WHEN",
      "auto (default: on a terminal, unless NO_COLOR is set), always or never", "Ar when",
      "auto, always or never."},
+    {NULL, "statistics", OPT_STATISTICS, no_argument, NULL,
+     "how many findings each rule has at each severity, most first (as --format statistics)", NULL,
+     "Print how many findings each rule has at each severity, most first, instead of\n"
+     "the findings (as\n"
+     ".Fl -format Cm statistics ) ."},
     {NULL, "verbose", OPT_VERBOSE, no_argument, NULL,
      "text: also show the notes, and the line Lambda would log", NULL,
      "Text: also print the line Lambda would log."},
@@ -450,6 +456,9 @@ static enum cli_result apply(struct options *o, int id, const char *arg, struct 
         break;
     case OPT_FORMAT:
         o->format = arg; /* the run checks it against the emitters */
+        break;
+    case OPT_STATISTICS:
+        o->format = "statistics";
         break;
     case OPT_OUTPUT:
         o->output = arg;
