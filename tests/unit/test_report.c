@@ -264,7 +264,7 @@ static void report__names_its_formats(void **state)
     char *names = report_format_names("|");
 
     (void)state;
-    assert_string_equal(names, "text|json|jsonl|sarif|junit|github|markdown|exclude|treemap");
+    assert_string_equal(names, "text|json|jsonl|sarif|junit|concise|statistics|github|markdown|exclude|treemap");
     assert_null(report_emitter_find("xml"));
     free(names);
 }
