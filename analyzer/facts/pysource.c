@@ -13,6 +13,8 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "strmap.h"
+
 #define MAX_DEPTH 32
 
 struct line {
@@ -181,25 +183,66 @@ static size_t suppressed_ranges(const char *text, size_t len, struct range *out,
     return n;
 }
 
-/* Whether some import line of text names one of modules: the cheap pass, from one "import"
- * to the next, that most files end with (the try statements are read only when it finds
- * one). */
-static bool imports_any(const char *text, const char *end, const struct strvec *modules)
+/* Each identifier of an import line that is one of the modules (set: name -> its entry in
+ * the modules list), in order: a token is a maximal run of identifier characters, as
+ * names() matches a whole identifier. Calls found(ctx, name) for each; stops when it
+ * returns true, and says whether it did. */
+static bool each_module(const struct line *l, const struct strmap *set,
+                        bool (*found)(void *ctx, const char *name), void *ctx)
 {
-    const char *p = text, *hit;
-    struct line l;
+    const char *p = l->s, *end = l->s + l->len;
+
+    while (p < end) {
+        const char *start;
+        const char *name;
+        while (p < end && !ident_char(*p)) {
+            p++;
+        }
+        for (start = p; p < end && ident_char(*p); p++) {
+        }
+        if (p > start && (name = strmap_get(set, start, (size_t)(p - start))) != NULL &&
+            found(ctx, name)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static bool stop(void *ctx, const char *name)
+{
+    (void)ctx;
+    (void)name;
+    return true;
+}
+
+/* The next line from p that imports (names "import" as a word), into l; NULL at the end.
+ * From one "import" to the next, not line by line: most lines of a big module import
+ * nothing. *at is where the line starts. */
+static const char *next_import(const char *p, const char *end, struct line *l, const char **at)
+{
+    const char *hit;
 
     while (p < end && (hit = memmem(p, (size_t)(end - p), "import", 6)) != NULL) {
         const char *nl = memrchr(p, '\n', (size_t)(hit - p));
-        p = next_line(nl ? nl + 1 : p, end, &l);
-        if (l.blank || !names(l.s, l.len, "import")) {
-            continue;
+        *at = nl ? nl + 1 : p;
+        p = next_line(*at, end, l);
+        if (!l->blank && names(l->s, l->len, "import")) {
+            return p;
         }
-        for (size_t i = 0; i < modules->nr; i++) {
-            if (names(l.s, l.len, modules->v[i])) {
-                return true;
-            }
-        }
+    }
+    return NULL;
+}
+
+struct sink {
+    struct strvec *to;
+};
+
+static bool collect(void *ctx, const char *name)
+{
+    struct sink *k = ctx;
+
+    if (!strvec_contains(k->to, name)) {
+        strvec_push(k->to, name);
     }
     return false;
 }
@@ -207,34 +250,36 @@ static bool imports_any(const char *text, const char *end, const struct strvec *
 void pysource_imports(const char *text, size_t len, const struct strvec *modules,
                       struct strvec *guarded, struct strvec *unguarded)
 {
-    const char *end = text + len, *p = text, *hit;
+    const char *end = text + len, *p, *at;
     struct range ranges[MAX_RANGES];
+    struct strmap set = {0};
     size_t nr;
     struct line l;
+    bool any = false;
 
-    if (!names(text, len, "import") || !imports_any(text, end, modules)) {
+    if (!names(text, len, "import")) {
+        return;
+    }
+    for (size_t i = 0; i < modules->nr; i++) {
+        strmap_put(&set, modules->v[i], strlen(modules->v[i]), modules->v[i]);
+    }
+    /* The cheap pass that most files end with: does an import line name one of them? */
+    for (p = text; !any && (p = next_import(p, end, &l, &at)) != NULL;) {
+        any = each_module(&l, &set, stop, NULL);
+    }
+    if (!any) {
+        strmap_release(&set);
         return;
     }
     nr = names(text, len, "except") ? guarded_ranges(text, len, ranges, MAX_RANGES) : 0;
     nr = names(text, len, "suppress") ? suppressed_ranges(text, len, ranges, nr, MAX_RANGES) : nr;
-    /* Pass two: each line that imports, in a guarded body or not; from one "import" to
-     * the next, not line by line (most lines of a big module import nothing). */
-    while (p < end && (hit = memmem(p, (size_t)(end - p), "import", 6)) != NULL) {
-        const char *nl = memrchr(p, '\n', (size_t)(hit - p));
-        const char *at = nl ? nl + 1 : p;
+    /* Pass two: each line that imports, in a guarded body or not. */
+    for (p = text; (p = next_import(p, end, &l, &at)) != NULL;) {
         bool inside = false;
-        p = next_line(at, end, &l);
-        if (l.blank || !names(l.s, l.len, "import")) {
-            continue;
-        }
         for (size_t k = 0; k < nr && !inside; k++) {
             inside = at >= ranges[k].from && at < ranges[k].to;
         }
-        for (size_t i = 0; i < modules->nr; i++) {
-            struct strvec *to = inside ? guarded : unguarded;
-            if (names(l.s, l.len, modules->v[i]) && !strvec_contains(to, modules->v[i])) {
-                strvec_push(to, modules->v[i]);
-            }
-        }
+        each_module(&l, &set, collect, &(struct sink){inside ? guarded : unguarded});
     }
+    strmap_release(&set);
 }
