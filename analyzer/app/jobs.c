@@ -282,7 +282,9 @@ int jobs_build(struct jobs *out, const struct options *o, const struct options *
     if (o->template_path || o->lambda_config) {
         rc = declared(out, o, d) == 0 ? from_targets(out, o, cli, dd, d) : -1;
     } else if (!o->inputs.nr && !out->listed.nr && !o->files_from) {
-        rc = diag_set(d, DIAG_USAGE, "no bundle given (see --help)");
+        rc = diag_set(d, DIAG_USAGE,
+                      "no bundle given: name one (abiscan fn.zip), or list them under bundles: in "
+                      ".abiscan.yaml (see --help)");
     } else {
         rc = from_bundles(out, o, dd, d);
     }

@@ -254,6 +254,25 @@ void report_print_tally(FILE *out, const struct report *r)
     fputc(')', out);
 }
 
+bool report_print_unchecked(FILE *out, const struct report *r)
+{
+    size_t t[4], heads = report_tally(r, t);
+
+    if (!t[REPORT_ERROR]) {
+        return false;
+    }
+    if (t[REPORT_ERROR] == heads) {
+        if (heads == 1) {
+            fputs(" the input could not be checked", out);
+        } else {
+            fprintf(out, " none of the %zu inputs could be checked", heads);
+        }
+        return true;
+    }
+    fprintf(out, " %zu of %zu inputs could not be checked; in the others,", t[REPORT_ERROR], heads);
+    return false;
+}
+
 void report_print_target(FILE *out, const struct report *r)
 {
     if (r->profile) {
@@ -287,11 +306,14 @@ void report_print_summary_line(FILE *out, const struct report *r)
                 ok, r->matrix_nr, r->matrix_nr == 1 ? "" : "s");
         return;
     }
-    fprintf(out, "%s: %zu error%s, %zu warning%s, %zu note%s", r->tool_name, e, e == 1 ? "" : "s",
-            w, w == 1 ? "" : "s", n, n == 1 ? "" : "s");
-    report_print_suppressed(out, r);
-    fprintf(out, " in %zu input%s", r->inputs_nr, r->inputs_nr == 1 ? "" : "s");
-    report_print_tally(out, r);
+    fprintf(out, "%s:", r->tool_name);
+    if (!report_print_unchecked(out, r)) {
+        fprintf(out, " %zu error%s, %zu warning%s, %zu note%s", e, e == 1 ? "" : "s", w,
+                w == 1 ? "" : "s", n, n == 1 ? "" : "s");
+        report_print_suppressed(out, r);
+        fprintf(out, " in %zu input%s", r->inputs_nr, r->inputs_nr == 1 ? "" : "s");
+        report_print_tally(out, r);
+    }
     fputs("; ", out);
     report_print_target(out, r);
     fputs(fails || t[REPORT_ERROR] ? ": fails" : ": passes", out);

@@ -147,6 +147,12 @@ void report_print_suppressed(FILE *out, const struct report *r);
  * could not be read or was not checked), else nothing. */
 void report_print_tally(FILE *out, const struct report *r);
 
+/** When inputs could not be checked, what a summary line says first: " 1 of 3 inputs could
+ * not be checked; in the others," (" the input could not be checked", " none of the 3
+ * inputs could be checked" when none was); nothing otherwise. Returns whether none was
+ * checked: then there are no counts to give. */
+bool report_print_unchecked(FILE *out, const struct report *r);
+
 /** "target python3.12 arm64", or "targets as declared" when the inputs' differ. */
 void report_print_target(FILE *out, const struct report *r);
 

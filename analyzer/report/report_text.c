@@ -152,13 +152,16 @@ static void print_summary(FILE *out, const struct report *r)
         members += r->inputs[i].files;
         elf += r->inputs[i].elf_objects;
     }
-    fprintf(
-        out, "%s: %zu error%s, %zu warning%s, %zu note%s in %zu file%s (%zu ELF) of %zu input%s",
-        r->tool_name, findings_count(fs, SEV_ERROR), findings_count(fs, SEV_ERROR) == 1 ? "" : "s",
-        findings_count(fs, SEV_WARNING), findings_count(fs, SEV_WARNING) == 1 ? "" : "s",
-        findings_count(fs, SEV_NOTE), findings_count(fs, SEV_NOTE) == 1 ? "" : "s", members,
-        members == 1 ? "" : "s", elf, r->inputs_nr, r->inputs_nr == 1 ? "" : "s");
-    report_print_tally(out, r);
+    fprintf(out, "%s:", r->tool_name);
+    if (!report_print_unchecked(out, r)) {
+        fprintf(out,
+                " %zu error%s, %zu warning%s, %zu note%s in %zu file%s (%zu ELF) of %zu input%s",
+                findings_count(fs, SEV_ERROR), findings_count(fs, SEV_ERROR) == 1 ? "" : "s",
+                findings_count(fs, SEV_WARNING), findings_count(fs, SEV_WARNING) == 1 ? "" : "s",
+                findings_count(fs, SEV_NOTE), findings_count(fs, SEV_NOTE) == 1 ? "" : "s", members,
+                members == 1 ? "" : "s", elf, r->inputs_nr, r->inputs_nr == 1 ? "" : "s");
+        report_print_tally(out, r);
+    }
     fputs("; ", out);
     report_print_target(out, r);
     report_print_suppressed(out, r); /* "; N suppressed" when the gate was in use */
@@ -196,12 +199,31 @@ static void print_matrix(FILE *out, const struct report *r)
     for (size_t i = 0; i < r->matrix_nr; i++) {
         ended += r->matrix[i].imports && !r->matrix[i].deploys;
     }
-    fprintf(out, "\n%s: imports on %zu of %zu runtime%s", r->tool_name, ok, r->matrix_nr,
-            r->matrix_nr == 1 ? "" : "s");
+    fprintf(out, "\n%s: imports ", r->tool_name);
+    if (!ok) {
+        fprintf(out, "on none of the %zu runtime%s", r->matrix_nr, r->matrix_nr == 1 ? "" : "s");
+    } else if (ok <= 3) {
+        /* Few: name them, so that "exit 0" reads as what it is. */
+        size_t said = 0;
+        for (size_t i = 0; i < r->matrix_nr; i++) {
+            if (report_verdict_ok(&r->matrix[i])) {
+                said++;
+                fprintf(out, "%s%s %s",
+                        said == 1    ? "on "
+                        : said == ok ? " and "
+                                     : ", ",
+                        r->matrix[i].profile->runtime, r->matrix[i].profile->arch);
+            }
+        }
+        fputs(ok == 1 ? " and nowhere else" : " only", out);
+    } else {
+        fprintf(out, "on %zu of %zu runtimes", ok, r->matrix_nr);
+    }
     if (ended) {
         fprintf(out, ", and on %zu more that Lambda no longer lets functions update", ended);
     }
-    fputs(" (give --runtime for the findings)\n", out);
+    fprintf(out, " (exit %d: %s; give --runtime for the findings)\n", ok ? 0 : 1,
+            ok ? "it imports somewhere" : "it imports nowhere");
 }
 
 /* A layer checked on its own says so first: its findings are about /opt, not /var/task. */

@@ -80,7 +80,7 @@ for fmt in "${formats[@]}"; do
     # When stdout is not the text report (json, another format, -o FILE), the run ends its
     # stderr with the one-line summary, so that a CI log says why it failed: required
     # there, checked for its shape, and taken off before stderr is compared.
-    summary_re='^abiscan: ([0-9]+ errors?, [0-9]+ warnings?, [0-9]+ notes?(; [0-9]+ suppressed)? in [0-9]+ inputs?( \([^)]*\))?; (target [^:]*|targets as declared): (fails|passes)( \([^)]*\))?|([0-9]+ inputs? \([^)]*\); together they )?imports? on [0-9]+ of [0-9]+ runtimes?)$'
+    summary_re='^abiscan: ((the input could not be checked|none of the [0-9]+ inputs could be checked|([0-9]+ of [0-9]+ inputs could not be checked; in the others, )?[0-9]+ errors?, [0-9]+ warnings?, [0-9]+ notes?(; [0-9]+ suppressed)? in [0-9]+ inputs?( \([^)]*\))?); (target [^:]*|targets as declared): (fails|passes)( \([^)]*\))?|([0-9]+ inputs? \([^)]*\); together they )?imports? on [0-9]+ of [0-9]+ runtimes?)$'
     last=$(tail -n 1 "$err.all")
     if [ "$got_exit" -le 1 ] && { [ "$fmt" != txt ] || [ ! -s "$out" ]; } && ! grep -q -- '--list-' "$case_dir/args"; then
         if [[ ! $last =~ $summary_re ]]; then
