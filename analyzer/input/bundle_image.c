@@ -450,17 +450,30 @@ static struct image_state *state_new(struct bundle *b)
     return st;
 }
 
-int bundle_image_open_tar(struct bundle *b, const char *path, bool *not_image, struct diag *d)
+/* A root filesystem's top directories: what docker export writes, not a function's files. */
+static bool rootfs(const struct image_archive *ar)
+{
+    for (size_t i = 0; i < ar->outer_nr; i++) {
+        const char *n = ar->outer[i].name;
+        if (!strcmp(n, "etc") || !strcmp(n, "usr") || !strncmp(n, "etc/", 4) ||
+            !strncmp(n, "usr/", 4)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+int bundle_image_open_tar(struct bundle *b, const char *path, enum tar_kind *not_image,
+                          struct diag *d)
 {
     struct image_state *st;
 
-    *not_image = false;
+    *not_image = TAR_IMAGE;
     if (archapi_load(d) != 0) {
         return diag_prefix(d, "'%s'", path);
     }
     st = state_new(b);
 
-    *not_image = false;
     if ((st->ar.fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0) {
         return diag_set(d, DIAG_IO, "cannot open '%s': %s", path, strerror(errno));
     }
@@ -472,7 +485,7 @@ int bundle_image_open_tar(struct bundle *b, const char *path, bool *not_image, s
     } else if (archive_member(&st->ar, "manifest.json")) {
         st->meta.form = "docker-archive";
     } else {
-        *not_image = true; /* a tar, but no image: the caller reads it as a file */
+        *not_image = rootfs(&st->ar) ? TAR_ROOTFS : TAR_FILES; /* a tar, but no image */
         image_close(b);
         b->ops = NULL;
         return 0;
