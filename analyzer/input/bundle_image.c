@@ -253,9 +253,29 @@ static bool applicable_layer(const char *type)
     return !type || (!strstr(type, "foreign") && !strstr(type, "nondistributable"));
 }
 
-static void add_layer(struct image_state *st, const char *name, const char *digest,
-                      const char *type)
+/* The compression a layer's media type names: "...tar+gzip", "...tar+zstd", "...tar"
+ * (Docker's "...rootfs.diff.tar.gzip" too); unsaid without one. */
+static enum layer_comp media_comp(const char *type)
 {
+    if (!type) {
+        return COMP_UNSAID;
+    }
+    if (path_has_suffix(type, "gzip")) {
+        return COMP_GZIP;
+    }
+    if (path_has_suffix(type, "zstd")) {
+        return COMP_ZSTD;
+    }
+    return path_has_suffix(type, ".tar") ? COMP_NONE : COMP_UNSAID;
+}
+
+/* A layer of the picked image: where its bytes are, the digest and size its descriptor (or
+ * the config's diff_id) gives them, what its media type says. */
+static void add_layer(struct image_state *st, const char *name, const char *digest,
+                      const cJSON *desc, bool diff_id)
+{
+    const char *type = json_str(desc, "mediaType");
+    const cJSON *size = cJSON_GetObjectItemCaseSensitive(desc, "size");
     struct layer *l;
     char why[512];
     int owned;
@@ -266,14 +286,17 @@ static void add_layer(struct image_state *st, const char *name, const char *dige
     l->where = path_normalize(name ? name : "(unnamed layer)", PATH_MEMBER, NULL);
     l->src.fd = -1;
     l->digest = digest && digest_parse(digest) != DIGEST_NONE ? xstrdup(digest) : NULL;
+    l->diff_id = diff_id;
+    l->comp = media_comp(type);
+    if (cJSON_IsNumber(size) && size->valuedouble >= 0 && size->valuedouble < 0x1p63) {
+        l->declared = (uint64_t)size->valuedouble;
+        l->declared_set = true;
+    }
     if (!applicable_layer(type)) {
-        l->problem = xasprintf("layer %zu is a foreign layer, which the archive does not hold: "
-                               "its files were not read",
-                               st->layers_nr);
+        l->problem = xstrdup("a foreign layer, which the archive does not hold");
     } else if (!name || archive_blob(&st->ar, name, &l->src, &owned, why, sizeof(why)) != 0) {
-        l->problem = xasprintf("layer %zu is not in the archive (%s): docker load refuses the "
-                               "image; its files were not read",
-                               st->layers_nr, name ? why : "it has no name");
+        l->problem = xasprintf("not in the archive (%s): docker load refuses the image",
+                               name ? why : "it has no name");
         l->src.fd = -1;
     } else {
         l->fd_owned = owned >= 0;
@@ -324,7 +347,7 @@ static int load_image(struct bundle *b, struct image_state *st, const struct can
         {
             const cJSON *id = cJSON_GetArrayItem(diff, (int)i++);
             add_layer(st, cJSON_IsString(l) ? l->valuestring : NULL,
-                      cJSON_IsString(id) ? id->valuestring : NULL, NULL);
+                      cJSON_IsString(id) ? id->valuestring : NULL, NULL, true);
         }
     } else {
         if (load_manifest(st, c, &man, why, sizeof(why)) != 0) {
@@ -334,7 +357,7 @@ static int load_image(struct bundle *b, struct image_state *st, const struct can
         cJSON_ArrayForEach(l, cJSON_GetObjectItemCaseSensitive(man, "layers"))
         {
             char *name = archive_blob_name(json_str(l, "digest"));
-            add_layer(st, name, json_str(l, "digest"), json_str(l, "mediaType"));
+            add_layer(st, name, json_str(l, "digest"), l, false);
             free(name);
         }
     }
@@ -431,8 +454,7 @@ static int open_image(struct bundle *b, struct image_state *st, struct diag *d)
     if (pick(b, st, &cs, &chosen, d) != 0 || load_image(b, st, &cs.v[chosen], d) != 0) {
         goto out;
     }
-    layers_list(b, st->layers, st->layers_nr, b->limits.jobs, &st->meta.uncompressed);
-    rc = 0;
+    rc = layers_list(b, st->layers, st->layers_nr, b->limits.jobs, &st->meta.uncompressed, d);
 out:
     candidates_release(&cs);
     cJSON_Delete(top);
