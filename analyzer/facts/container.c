@@ -13,6 +13,7 @@
 #include "xalloc.h"
 
 #define LINK_HOPS 16
+#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 /* ld.so.cache (glibc sysdeps/generic/dl-cache.h): the new format's header and entries. */
 #define CACHE_OLD "ld.so-1.7.0"
@@ -86,6 +87,8 @@ void container_free(struct container *c)
     strvec_release(&c->site_dirs);
     free(c->handler);
     free(c->handler_module);
+    free(c->start);
+    free(c->start_problem);
     strvec_release(&c->ld_library_path);
     strvec_release(&c->ld_cache);
     strvec_release(&c->default_dirs);
@@ -148,6 +151,38 @@ static const struct bundle_entry *resolve(const struct tree *t, const char *abs)
     return e && e->type == ENTRY_FILE && !e->problem ? e : NULL;
 }
 
+/* What an absolute path leads to, links followed, whatever it is: its entry, or NULL with
+ * *loop set when the links go round. */
+static const struct bundle_entry *lookup(const struct tree *t, const char *abs, bool *loop)
+{
+    char *to = path_resolve(abs, tree_link, (void *)t, LINK_HOPS);
+    const struct bundle_entry *e = to ? entry_at(t, to, strlen(to)) : NULL;
+
+    *loop = !to;
+    free(to);
+    return e;
+}
+
+/* The first file named name on the directories of PATH (absolute ones: a relative entry is
+ * the working directory's), as an absolute path; NULL when none holds one. Caller frees. */
+static char *on_path(const struct tree *t, const char *path, const char *name)
+{
+    char *copy = xstrdup(path), *save = NULL, *found = NULL;
+    bool loop;
+
+    for (char *dir = strtok_r(copy, ":", &save); dir && !found; dir = strtok_r(NULL, ":", &save)) {
+        char *abs = xasprintf("%s/%s", dir, name);
+        const struct bundle_entry *e = dir[0] == '/' ? lookup(t, abs, &loop) : NULL;
+        if (e && e->type != ENTRY_DIR) {
+            found = abs;
+        } else {
+            free(abs);
+        }
+    }
+    free(copy);
+    return found;
+}
+
 /* "python3.12" -> 3, 12. */
 static bool python_version(const char *base, int *major, int *minor)
 {
@@ -180,9 +215,11 @@ static void find_python(struct container *c, const struct tree *t)
     char *copy, *save = NULL;
 
     if (c->entrypoint.nr && !strncmp(path_base(c->entrypoint.v[0]), "python", 6)) {
-        char *abs = c->entrypoint.v[0][0] == '/' ? xstrdup(c->entrypoint.v[0])
-                                                 : xasprintf("/usr/bin/%s", c->entrypoint.v[0]);
-        bool ok = try_python(c, t, abs, "the ENTRYPOINT runs it");
+        const char *ep = c->entrypoint.v[0];
+        char *abs = ep[0] == '/'      ? xstrdup(ep)
+                    : strchr(ep, '/') ? NULL
+                                      : on_path(t, path ? path : DEFAULT_PATH, ep);
+        bool ok = abs && try_python(c, t, abs, "the ENTRYPOINT runs it");
         free(abs);
         if (ok) {
             return;
@@ -195,7 +232,7 @@ static void find_python(struct container *c, const struct tree *t)
             return;
         }
     }
-    copy = xstrdup(path ? path : "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+    copy = xstrdup(path ? path : DEFAULT_PATH);
     for (char *dir = strtok_r(copy, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
         char *abs = xasprintf("%s/python3", dir);
         bool ok = dir[0] == '/' && try_python(c, t, abs, "the first python3 on the PATH");
@@ -205,6 +242,127 @@ static void find_python(struct container *c, const struct tree *t)
         }
     }
     free(copy);
+}
+
+/* With no interpreter in the image (removed, or never copied), the version its standard
+ * library says: <prefix>/lib/python3.N of the AWS base images, /usr/local (python:3.N), /usr;
+ * the checks then still have the function's Python, and image-handler-missing says that
+ * Lambda cannot start it. */
+static void find_stdlib(struct container *c, const struct tree *t)
+{
+    static const char *const prefixes[] = {"var/lang", "usr/local", "usr"};
+
+    for (size_t i = 0; i < ARRAY_SIZE(prefixes); i++) {
+        for (int minor = 20; minor >= 0; minor--) {
+            char abs[64];
+            const struct bundle_entry *e;
+            bool loop;
+            snprintf(abs, sizeof(abs), "/%s/lib/python3.%d", prefixes[i], minor);
+            if (!(e = lookup(t, abs, &loop)) || e->type != ENTRY_DIR) {
+                continue;
+            }
+            c->py_major = 3;
+            c->py_minor = minor;
+            c->python_why = xasprintf("no interpreter: its standard library %s", abs + 1);
+            strvec_push_nodup(&c->site_dirs,
+                              xasprintf("%s/lib/python3.%d/site-packages", prefixes[i], minor));
+            return;
+        }
+    }
+}
+
+/* Why the file Lambda execs cannot start (or NULL), in words, with the exec's error; name is
+ * how the message names it (the path, or the path as written and where it is taken from). */
+static char *cannot_exec(const struct tree *t, const char *abs, const char *name, const char **err)
+{
+    bool loop;
+    const struct bundle_entry *e = lookup(t, abs, &loop);
+
+    *err = "no such file or directory";
+    if (loop) {
+        return xasprintf("%s is a link that loops", name);
+    }
+    if (!e) {
+        return xasprintf("%s is not in the image", name);
+    }
+    *err = "permission denied";
+    if (e->type == ENTRY_DIR) {
+        return xasprintf("%s is a directory", name);
+    }
+    if (e->type != ENTRY_FILE) {
+        return xasprintf("%s is not a regular file", name);
+    }
+    if (e->mode && !(e->mode & 0111)) {
+        return xasprintf("%s is not executable (mode %04o)", name, (unsigned)e->mode);
+    }
+    *err = NULL;
+    return NULL;
+}
+
+/* What Lambda starts, and whether the image can start it: the ENTRYPOINT's (else CMD's)
+ * file, found as exec finds it (an absolute path, a path from the WorkingDir, a name on the
+ * config's PATH), a regular file with an execute bit; behind the AWS base images'
+ * /lambda-entrypoint.sh, the interpreter it runs, /var/lang/bin/python3.N
+ * (doc/sources.md#error-lines). */
+static void find_start(struct container *c, const struct tree *t)
+{
+    const char *exe = c->entrypoint.nr ? c->entrypoint.v[0] : c->cmd.nr ? c->cmd.v[0] : NULL;
+    const char *path = env_value(&c->env, "PATH");
+    char *abs, *name;
+
+    if (!exe || !*exe) {
+        return;
+    }
+    c->start = xstrdup(exe);
+    c->start_from = c->entrypoint.nr ? "ENTRYPOINT" : "CMD";
+    path = path ? path : DEFAULT_PATH;
+    if (exe[0] == '/') {
+        abs = xstrdup(exe);
+        name = xstrdup(exe);
+    } else if (strchr(exe, '/')) {
+        abs = xasprintf("/%s/%s", c->workdir[0] == '/' ? c->workdir + 1 : c->workdir, exe);
+        name = xasprintf("%s (from its WorkingDir /%s)", exe,
+                         c->workdir[0] == '/' ? c->workdir + 1 : c->workdir);
+    } else if ((abs = on_path(t, path, exe)) != NULL) {
+        name = xstrdup(abs);
+    } else {
+        size_t dirs = 1;
+        for (const char *p = path; *p; p++) {
+            dirs += *p == ':';
+        }
+        c->start_problem =
+            strlen(path) <= 160
+                ? xasprintf("%s is on no directory of its PATH (%s)", exe, path)
+                : xasprintf("%s is on none of the %zu directories of its PATH", exe, dirs);
+        c->start_errno = "no such file or directory";
+        return;
+    }
+    if ((c->start_problem = cannot_exec(t, abs, name, &c->start_errno)) == NULL &&
+        !strcmp(path_base(exe), "lambda-entrypoint.sh")) {
+        /* The AWS base image's script: it runs the image's Python; a shell that cannot
+         * exec a command exits 127 (not found) or 126 (not executable). */
+        char *py = NULL;
+        for (int minor = 20; minor >= 0 && !py; minor--) {
+            char try[64];
+            bool loop;
+            snprintf(try, sizeof(try), "/var/lang/bin/python3.%d", minor);
+            py = lookup(t, try, &loop) ? xstrdup(try) : NULL;
+        }
+        const char *err;
+        char *why = py ? cannot_exec(t, py, py, &err) : NULL;
+        if (!py || why) {
+            c->start_problem =
+                why ? xasprintf("%s runs the AWS base image's Python, but %s", exe, why)
+                    : xasprintf("%s runs the AWS base image's Python, but no "
+                                "/var/lang/bin/python3.N is in the image",
+                                exe);
+            c->start_exit = py ? 126 : 127;
+        }
+        free(why);
+        free(py);
+    }
+    free(name);
+    free(abs);
 }
 
 /* The site-packages of the interpreter at <prefix>/bin/python3.N: <prefix>/lib(64)/python3.N/
@@ -294,8 +452,11 @@ void container_plan(struct container *c, const struct bundle_entry *entries, siz
     find_python(c, &t);
     if (c->python) {
         find_site_dirs(c);
+    } else {
+        find_stdlib(c, &t);
     }
     find_handler(c);
+    find_start(c, &t);
     if ((ld = env_value(&c->env, "LD_LIBRARY_PATH")) != NULL) {
         char *copy = xstrdup(ld), *save = NULL;
         for (char *dir = strtok_r(copy, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
@@ -524,9 +685,11 @@ void container_finish(struct container *c, const struct image *img, size_t view)
 
 char *container_describe(const struct container *c)
 {
-    char *py = c->python ? xasprintf("Python %d.%d (%s, %s)", c->py_major, c->py_minor, c->python,
-                                     c->python_why)
-                         : xstrdup("no Python found");
+    char *py =
+        c->python
+            ? xasprintf("Python %d.%d (%s, %s)", c->py_major, c->py_minor, c->python, c->python_why)
+        : c->py_major == 3 ? xasprintf("Python %d.%d (%s)", c->py_major, c->py_minor, c->python_why)
+                           : xstrdup("no Python found");
     char *libc = c->libc
                      ? xasprintf("C library %s%s%s", c->libc, c->glibc_max ? " up to GLIBC_" : "",
                                  c->glibc_max ? c->glibc_max : "")

@@ -53,6 +53,17 @@ struct container {
     char *handler;             /* "app.handler" when the image starts Lambda's runtime client */
     char *handler_module;      /* its module, dotted ("app", "src.app"), or NULL */
 
+    /* What Lambda starts: the ENTRYPOINT's first word, else the CMD's, as written (NULL when
+     * the image names neither), and why it cannot start, in words ("/usr/bin/python3 is
+     * not in the image"; NULL: it can, as far as the image's files say). start_errno is
+     * the exec's failure ("no such file or directory", "permission denied"), or NULL when
+     * the file starts and what it runs fails (start_exit: the shell's 126 or 127). */
+    char *start;
+    const char *start_from; /* "ENTRYPOINT" or "CMD" */
+    char *start_problem;
+    const char *start_errno;
+    int start_exit;
+
     struct strvec ld_library_path; /* LD_LIBRARY_PATH of the config's Env, absolute dirs */
     struct strvec ld_cache;        /* /etc/ld.so.cache: "soname", "/path", pairs in order */
     bool has_ld_cache;

@@ -58,6 +58,7 @@ struct bundle_entry {
     size_t layer;
     uint64_t ordinal;
     bool image_level;
+    uint32_t mode; /* image: the permission bits its layer gives (0777), 0 when none */
 };
 
 struct bundle_limits {

@@ -117,6 +117,7 @@ struct record {
     uint64_t size, ordinal;
     size_t layer;
     enum rec_type type;
+    uint32_t mode;
 };
 
 /* One layer's headers, as listed (each layer on its own thread, merged in order). */
@@ -214,6 +215,7 @@ static void list_header(struct listing *ls, struct archive_entry *ae, uint64_t o
                                       : REC_SPECIAL,
                    path);
     r->ordinal = ordinal;
+    r->mode = (uint32_t)ARC(archive_entry_perm)(ae) & 07777;
     r->size = ARC(archive_entry_size_is_set)(ae) && ARC(archive_entry_size)(ae) > 0
                   ? (uint64_t)ARC(archive_entry_size)(ae)
                   : 0;
@@ -608,6 +610,7 @@ static void add_file(struct bundle *b, const struct fs *fs, const struct record 
 
     e->layer = r->layer;
     e->ordinal = r->ordinal;
+    e->mode = r->mode;
     e->size = e->stored = r->type == REC_FILE ? r->size : 0;
     if (r->problem) {
         e->problem = xstrdup(r->problem);

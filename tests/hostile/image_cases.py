@@ -32,7 +32,12 @@ ENTRY = dict(entrypoint=["/lambda-entrypoint.sh"], cmd=["app.handler"], workdir=
 
 
 def good_layer(ctx, comp="gzip"):
+    """The function's code, and what ENTRY starts: /lambda-entrypoint.sh and the Python it
+    runs (stand-ins with their execute bits), so that an image starts unless a case says."""
     return mkimage.Layer(mkimage.tar_of_members([
+        mkimage.file_member("lambda-entrypoint.sh", b"#!/bin/sh\nexec /var/lang/bin/python3 "
+                            b"-m awslambdaric \"$@\"\n", 0o755),
+        mkimage.file_member("var/lang/bin/python3.12", b"#!/bin/false\n", 0o755),
         mkimage.dir_member("var/task"),
         mkimage.file_member("var/task/app.py", b"def handler(e, c):\n    return 1\n"),
         mkimage.file_member(GOOD, ctx.obj("ext-old-x86_64.so"))]), comp)
@@ -294,6 +299,21 @@ def layer_garbled(comp):
     return build
 
 
+def entrypoint_games(which):
+    """What Lambda starts, bent: a link that loops, a directory, a path that climbs out of
+    the root from the WorkingDir, a name on a PATH of 5,000 entries none of which has it."""
+    def build(ctx, d):
+        extra = [mkimage.link_member("loop-a", "/loop-b"),
+                 mkimage.link_member("loop-b", "loop-a"), mkimage.dir_member("entry.d")]
+        kw = {"loop": dict(entrypoint=["/loop-a"]),
+              "dir": dict(entrypoint=["/entry.d"]),
+              "climb": dict(entrypoint=["../../../../lambda-entrypoint.sh/.."]),
+              "path": dict(entrypoint=["run-me"],
+                           env=["PATH=" + ":".join("/p%d" % i for i in range(5000))])}[which]
+        return layout(d, [good_layer(ctx), layer_of(extra)], **kw)
+    return build
+
+
 def hardlink_out(ctx, d):
     return layout(d, [good_layer(ctx), layer_of([
         mkimage.link_member("var/task/shadow", "../../../etc/shadow", hard=True),
@@ -416,6 +436,11 @@ def opaque_hides_lower(ctx, d):
                             ctx.obj("ext-old-x86_64.so"))])])
 
 
+def cannot_start(report):
+    return [] if any(f["slug"] == "image-handler-missing" and "cannot start" in f["message"]
+                     for f in report["findings"]) else ["the image is not said not to start"]
+
+
 def cases():
     """Each: name, build(ctx, d), exit2, whether the good member must be reported, what
     must be found (description, path predicate, slugs), extra args, heavy, memory."""
@@ -458,6 +483,11 @@ def cases():
         dict(name="img-manifest-garbage", build=garbage_json("manifest"), exit2=True,
              good=False),
         dict(name="img-no-layers", build=no_layers, good=False),
+        dict(name="img-entrypoint-loop", build=entrypoint_games("loop"), check=cannot_start),
+        dict(name="img-entrypoint-dir", build=entrypoint_games("dir"), check=cannot_start),
+        dict(name="img-entrypoint-climbs", build=entrypoint_games("climb"), check=cannot_start),
+        dict(name="img-entrypoint-long-path", build=entrypoint_games("path"),
+             check=cannot_start),
         dict(name="img-same-layer-games", build=same_layer_games,
              check=lambda report: [] if not any(
                  f["slug"] == "image-handler-missing" for f in report["findings"])
