@@ -2,6 +2,7 @@
 /* A container image as Lambda runs it: its task root, Python, handler, C library and loader. */
 #include "container.h"
 
+#include <elf.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -102,6 +103,8 @@ void container_free(struct container *c)
     free(c->gcc_max);
     free(c->function_arch);
     free(c->function_arch_why);
+    free(c->content_arch);
+    free(c->content_from);
     free(c);
 }
 
@@ -420,9 +423,16 @@ static void find_handler(struct container *c)
 static void find_default_dirs(struct container *c, const struct tree *t)
 {
     const char *triplet = !strcmp(c->arch, "arm64") ? "aarch64-linux-gnu" : "x86_64-linux-gnu";
+    const char *other = !strcmp(c->arch, "arm64") ? "x86_64-linux-gnu" : "aarch64-linux-gnu";
     char multi[96];
 
+    /* The config's architecture's directories, else the other's: a config can lie. */
     snprintf(multi, sizeof(multi), "/usr/lib/%s/libc.so.6", triplet);
+    if (!resolve(t, multi) && !resolve(t, multi + 4)) {
+        snprintf(multi, sizeof(multi), "/usr/lib/%s/libc.so.6", other);
+        triplet = resolve(t, multi) || resolve(t, multi + 4) ? other : triplet;
+        snprintf(multi, sizeof(multi), "/usr/lib/%s/libc.so.6", triplet);
+    }
     if (resolve(t, multi) || resolve(t, multi + 4)) { /* /usr/lib/<t> or /lib/<t> */
         strvec_push_nodup(&c->default_dirs, xasprintf("/lib/%s", triplet));
         strvec_push_nodup(&c->default_dirs, xasprintf("/usr/lib/%s", triplet));
@@ -518,8 +528,8 @@ static bool toolchain_file(const char *base)
 
 bool container_wants(const struct container *c, const char *path)
 {
-    (void)c;
-    return toolchain_file(path_base(path)) || container_wants_text(path);
+    return toolchain_file(path_base(path)) || container_wants_text(path) ||
+           (c->python && !strcmp(path, c->python));
 }
 
 bool container_wants_text(const char *path)
@@ -671,16 +681,54 @@ const char *container_opened_as(const struct container *c, const struct image *i
     return lib->abs;
 }
 
+const char *container_arch_of_machine(unsigned machine)
+{
+    return machine == EM_X86_64 ? "x86_64" : machine == EM_AARCH64 ? "arm64" : NULL;
+}
+
+/* The architecture of an ELF object the image holds, in Lambda's words (or the machine's
+ * number for another), or NULL when its header was not read. */
+static char *arch_of(const struct member *m)
+{
+    const char *a;
+
+    if (!m || !m->elf || !m->elf->header_ok) {
+        return NULL;
+    }
+    a = container_arch_of_machine(m->elf->machine);
+    return a ? xstrdup(a) : xasprintf("ELF machine %u", (unsigned)m->elf->machine);
+}
+
 void container_finish(struct container *c, const struct image *img, size_t view)
 {
     const struct member *libc = loaded(c, img, view, "libc.so.6", &c->libc);
     const struct member *cxx = loaded(c, img, view, "libstdc++.so.6", &c->libstdcxx);
     const struct member *gcc = loaded(c, img, view, "libgcc_s.so.1", &c->libgcc);
+    char *py = c->python ? xasprintf("/%s", c->python) : NULL;
+    const struct member *interp = py ? image_lookup(img, view, py) : NULL;
 
     c->glibc_max = highest(libc, "GLIBC_");
     c->glibcxx_max = highest(cxx, "GLIBCXX_");
     c->cxxabi_max = highest(cxx, "CXXABI_");
     c->gcc_max = highest(gcc, "GCC_");
+    /* What runs is the interpreter; what it and every module map is the C library. */
+    if ((c->content_arch = arch_of(interp)) != NULL) {
+        c->content_from = xstrdup(py);
+    } else if ((c->content_arch = arch_of(libc)) != NULL) {
+        c->content_from = xstrdup(c->libc);
+    }
+    free(py);
+}
+
+const char *container_foreign_arch(const struct container *c)
+{
+    if (c->content_arch && strcmp(c->content_arch, c->function_arch) != 0) {
+        return c->content_arch;
+    }
+    if (c->content_arch || !c->arch[0] || !strcmp(c->arch, c->function_arch)) {
+        return NULL;
+    }
+    return c->arch;
 }
 
 char *container_describe(const struct container *c)

@@ -83,6 +83,12 @@ struct container {
     /* What the function is configured with (the run sets it): its architecture, and why. */
     char *function_arch;
     char *function_arch_why;
+
+    /* What the image's files are built for, whatever its config says: the machine of its
+     * interpreter (else of the C library the loader finds) as an architecture ("x86_64",
+     * "arm64", or the ELF's word for another), and that file; NULL when neither was read. */
+    char *content_arch;
+    char *content_from;
 };
 
 /** The image's description (input/bundle.h) as a container; the plan is made by
@@ -106,7 +112,7 @@ enum container_place container_place(const struct container *c, const char *path
                                      int *site_minor);
 
 /** Whether a system file is worth reading: glibc's libraries, libstdc++, libgcc_s (by their
- * names), os-release, ld.so.cache. */
+ * names), os-release, ld.so.cache, and the interpreter (what the image's files are built for). */
 bool container_wants(const struct container *c, const char *path);
 
 /** Whether path is one of the small system files container_read_text() reads. */
@@ -120,6 +126,17 @@ void container_read_text(struct container *c, const char *path, const char *data
  * from their ELF facts (image_lookup() through the loader's own directories).
  */
 void container_finish(struct container *c, const struct image *img, size_t view);
+
+/**
+ * The architecture the image is, when it is not the function's: its files' (content_arch),
+ * else its config's; NULL when the image is the function's, or says nothing. One cause,
+ * said once (image-arch-mismatch): the files of that architecture are not each another
+ * finding (arch-mismatch).
+ */
+const char *container_foreign_arch(const struct container *c);
+
+/** "x86_64" for EM_X86_64, "arm64" for EM_AARCH64, NULL for another machine. */
+const char *container_arch_of_machine(unsigned machine);
 
 /** The path ld.so opens lib under (libc.so.6 as /lib64/libc.so.6, say), for its messages:
  * the one container_finish() found it by, else the file's own. Borrowed. */
