@@ -731,24 +731,49 @@ const char *container_foreign_arch(const struct container *c)
     return c->arch;
 }
 
+/* How the image is named: a name it goes by ("docker.io/library/fn:latest"), or the bare
+ * reference an OCI layout's index gives it (org.opencontainers.image.ref.name, a tag). */
+static char *named(const struct container *c)
+{
+    if (!c->ref[0]) {
+        return xstrdup("");
+    }
+    if (strchr(c->ref, '/') || strchr(c->ref, ':') || strcmp(c->form, "docker-archive") == 0) {
+        return xasprintf(" %s", c->ref);
+    }
+    return xasprintf(" tagged %s in its %s", c->ref,
+                     !strcmp(c->form, "oci-layout") ? "OCI layout" : "OCI archive");
+}
+
+void container_about(const struct container *c, struct strvec *out)
+{
+    char *name = named(c);
+
+    strvec_push_nodup(out, xasprintf("%s image%s: %zu layer%s, %llu bytes uncompressed",
+                                     c->platform[0] ? c->platform : "an unknown platform's", name,
+                                     c->layers, c->layers == 1 ? "" : "s",
+                                     (unsigned long long)c->uncompressed));
+    strvec_push_nodup(out, xasprintf("%s, %s%s%s%s", c->os_name ? c->os_name : "no os-release",
+                                     c->libc ? "C library " : "no libc.so.6 on the loader path",
+                                     c->libc ? c->libc : "", c->glibc_max ? " up to GLIBC_" : "",
+                                     c->glibc_max && c->libc ? c->glibc_max : ""));
+    strvec_push_nodup(out, c->python ? xasprintf("Python %d.%d: /%s (%s)", c->py_major, c->py_minor,
+                                                 c->python, c->python_why)
+                           : c->py_major == 3 ? xasprintf("Python %d.%d (%s)", c->py_major,
+                                                          c->py_minor, c->python_why)
+                                              : xstrdup("no Python found"));
+    strvec_push_nodup(out, xasprintf("task root /%s (%s), handler %s", c->task_root,
+                                     c->task_root_why, c->handler ? c->handler : "none named"));
+    free(name);
+}
+
 char *container_describe(const struct container *c)
 {
-    char *py =
-        c->python
-            ? xasprintf("Python %d.%d (%s, %s)", c->py_major, c->py_minor, c->python, c->python_why)
-        : c->py_major == 3 ? xasprintf("Python %d.%d (%s)", c->py_major, c->py_minor, c->python_why)
-                           : xstrdup("no Python found");
-    char *libc = c->libc
-                     ? xasprintf("C library %s%s%s", c->libc, c->glibc_max ? " up to GLIBC_" : "",
-                                 c->glibc_max ? c->glibc_max : "")
-                     : xstrdup("no libc.so.6 on the loader path");
-    char *out = xasprintf(
-        "%s image%s%s: %zu layers, %llu bytes uncompressed; %s; task root /%s "
-        "(%s); handler %s; %s; %s",
-        c->platform[0] ? c->platform : "an unknown platform's", c->ref[0] ? " " : "", c->ref,
-        c->layers, (unsigned long long)c->uncompressed, c->os_name ? c->os_name : "no os-release",
-        c->task_root, c->task_root_why, c->handler ? c->handler : "none named", py, libc);
-    free(libc);
-    free(py);
+    struct strvec lines = STRVEC_INIT;
+    char *out;
+
+    container_about(c, &lines);
+    out = strvec_join(&lines, "; ");
+    strvec_release(&lines);
     return out;
 }

@@ -143,7 +143,14 @@ const char *container_arch_of_machine(unsigned machine);
 const char *container_opened_as(const struct container *c, const struct image *img, size_t view,
                                 const struct member *lib);
 
-/** One line on what the image is and runs, for the input's notes. Caller frees. */
+/**
+ * What abiscan found in the image, a line each, appended to out: what it is (its platform,
+ * the name it goes by, its layers and their uncompressed bytes), its OS and C library, its
+ * Python and where, its task root and handler. The text report opens with them.
+ */
+void container_about(const struct container *c, struct strvec *out);
+
+/** The same in one line ("; " between), for the input's notes. Caller frees. */
 char *container_describe(const struct container *c);
 
 /** The lines ld.so.cache holds, "soname", "/path" pairs (arch_flags: the cache's

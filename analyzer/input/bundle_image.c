@@ -55,10 +55,21 @@ static bool is_index_type(const char *t)
                  !strcmp(t, "application/vnd.docker.distribution.manifest.list.v2+json"));
 }
 
+/* The name a descriptor gives what it points to (containerd's image name, else the OCI
+ * ref.name annotation), or NULL. */
+static const char *ref_of(const cJSON *notes)
+{
+    return json_str(notes, "io.containerd.image.name")
+               ? json_str(notes, "io.containerd.image.name")
+               : json_str(notes, "org.opencontainers.image.ref.name");
+}
+
 /* The images of an index, nested indexes walked (a multi-platform image, docker save's
- * index of one); attestations (buildx provenance, platform unknown/unknown) skipped. */
+ * index of one); attestations (buildx provenance, platform unknown/unknown) skipped. An
+ * image whose own descriptor names it not goes by the name of the index that holds it
+ * (buildx names the index of a multi-platform image, not its manifests). */
 static void walk_index(const struct image_state *st, const cJSON *index, unsigned depth,
-                       struct candidates *cs)
+                       const char *outer_ref, struct candidates *cs)
 {
     const cJSON *m;
 
@@ -82,7 +93,7 @@ static void walk_index(const struct image_state *st, const cJSON *index, unsigne
                 cs->deep = true;
             } else if (archive_json(&st->ar, name, digest, &sub, why, sizeof(why)) == 0) {
                 strvec_push(&cs->seen, digest);
-                walk_index(st, sub, depth + 1, cs);
+                walk_index(st, sub, depth + 1, ref_of(notes) ? ref_of(notes) : outer_ref, cs);
             } else if (cs->broken.nr < 4) {
                 strvec_push(&cs->broken, why);
             }
@@ -98,11 +109,7 @@ static void walk_index(const struct image_state *st, const cJSON *index, unsigne
         c->platform = plat ? platform_of(json_str(plat, "os"), json_str(plat, "architecture"),
                                          json_str(plat, "variant"))
                            : NULL;
-        c->ref = xstrdup(json_str(notes, "io.containerd.image.name")
-                             ? json_str(notes, "io.containerd.image.name")
-                         : json_str(notes, "org.opencontainers.image.ref.name")
-                             ? json_str(notes, "org.opencontainers.image.ref.name")
-                             : "");
+        c->ref = xstrdup(ref_of(notes) ? ref_of(notes) : outer_ref ? outer_ref : "");
     }
 }
 
@@ -428,7 +435,7 @@ static int open_image(struct bundle *b, struct image_state *st, struct diag *d)
     b->ops = &image_ops;
     if (archive_json(&st->ar, "index.json", NULL, &top, why, sizeof(why)) == 0 &&
         cJSON_IsObject(top)) {
-        walk_index(st, top, 0, &cs);
+        walk_index(st, top, 0, NULL, &cs);
     } else if (strcmp(st->meta.form, "docker-archive") != 0) {
         /* An OCI layout is its index.json (image-layout.md); docker save has a fallback. */
         rc = diag_set(d, DIAG_INPUT, "'%s': %s", b->name, top ? "index.json is no object" : why);
