@@ -8,6 +8,7 @@
 
 #include "bundle.h"
 #include "checks.h"
+#include "container.h"
 #include "image.h"
 #include "image_target.h"
 #include "progress.h"
@@ -26,6 +27,7 @@ struct audit_unit {
     size_t nr;
     char **names;
     struct strvec *notes;
+    struct strvec *about; /* per input: what was found in a container image */
     char *error;
     struct findings findings;
     struct gate gate;
@@ -80,6 +82,9 @@ static void summarize(struct audit_unit *u, const struct image *img, const struc
         for (size_t k = 0; k < in->notes.nr; k++) {
             strvec_push(&u->notes[i], in->notes.v[k]);
         }
+        if (in->container) {
+            container_about(in->container, &u->about[i]);
+        }
         u->ri[i] = (struct report_input){.name = u->names[i],
                                          .kind = in->kind,
                                          .role = image_role_name(in->role),
@@ -90,7 +95,8 @@ static void summarize(struct audit_unit *u, const struct image *img, const struc
                                          .elf_objects = c.elf_objects,
                                          .extensions = c.extensions,
                                          .distributions = c.distributions,
-                                         .notes = &u->notes[i]};
+                                         .notes = &u->notes[i],
+                                         .about = &u->about[i]};
         if (j->function) {
             u->ri[i].role_reason = i ? "a layer of the function, as declared" : j->role_why;
         }
@@ -208,6 +214,7 @@ static void read_unit(struct actx *c, const struct job *j, struct audit_unit *u)
     u->ri = xcalloc(u->nr, sizeof(*u->ri));
     u->names = xcalloc(u->nr, sizeof(*u->names));
     u->notes = xcalloc(u->nr, sizeof(*u->notes));
+    u->about = xcalloc(u->nr, sizeof(*u->about));
     if (j->error || j->skipped) {
         entries_unread(u, j);
         u->error = j->error ? xstrdup(j->error) : NULL;
@@ -483,9 +490,11 @@ void audit_release(struct audit *a)
         for (size_t i = 0; i < u->nr; i++) {
             free(u->names[i]);
             strvec_release(&u->notes[i]);
+            strvec_release(&u->about[i]);
         }
         free(u->names);
         free(u->notes);
+        free(u->about);
         free(u->ri);
         free(u->error);
         findings_release(&u->findings);

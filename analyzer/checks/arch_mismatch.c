@@ -3,8 +3,10 @@
 #include <elf.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "check.h"
+#include "container.h"
 #include "elfnames.h"
 #include "imports.h"
 
@@ -30,6 +32,14 @@ void check_arch_mismatch(const struct check_ctx *ctx, const struct member *m, st
     }
     wrong_class = e->elfclass != (p->elf_class == 32 ? ELFCLASS32 : ELFCLASS64);
     if (!wrong_class && e->machine == p->elf_machine && e->data == p->elf_data) {
+        return;
+    }
+    /* A container image of another architecture than the function's is one cause, said once
+     * (image-arch-mismatch): its files of that architecture are not each said again. */
+    const struct container *c = ctx->img->inputs[m->input].container;
+    const char *foreign = c ? container_foreign_arch(c) : NULL;
+    if (foreign && container_arch_of_machine((unsigned)e->machine) &&
+        !strcmp(container_arch_of_machine((unsigned)e->machine), foreign)) {
         return;
     }
     /* A module file Python never opens cannot fail to load: its name is the cause

@@ -5,7 +5,10 @@
  * default). Lambda cannot exec its entrypoint: "IMAGE Launch error: fork/exec
  * /lambda-entrypoint.sh: exec format error", Runtime.InvalidEntrypoint
  * (aws/aws-lambda-base-images#26 and #34, aws-samples/bedrock-access-gateway#32). The
- * image's architecture is its config's; the function's is --arch, or x86_64.
+ * image's architecture is what its files are built for (its interpreter, else its C
+ * library), else what its config says; the function's is --arch, its declaration's, or
+ * x86_64. One cause, said once: the image's files of that architecture are not each an
+ * arch-mismatch (container_foreign_arch), and the target stays the function's.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -22,40 +25,64 @@ static const char *docker_arch(const char *arch)
 static void check_one(const struct check_ctx *ctx, struct findings *out, size_t input)
 {
     const struct container *c = ctx->img->inputs[input].container;
-    struct member where = {0};
-    char *exe, *ep, *cmd, *fix, *expected;
+    const char *foreign = container_foreign_arch(c);
+    bool files_other = c->content_arch && c->arch[0] && strcmp(c->content_arch, c->arch) != 0;
+    struct member where = {.path = ".", .abs = "/", .input = input};
+    char *exe, *ep, *cmd, *fix, *expected, *found, *msg;
+    const char *tag = strchr(c->ref, ':') || strchr(c->ref, '/') ? c->ref : "IMAGE";
 
-    if (!c->arch[0] || !strcmp(c->arch, c->function_arch)) {
-        return; /* a config that names no architecture is not said to be another one */
+    if (!foreign && !(files_other && strcmp(c->arch, c->function_arch) != 0)) {
+        return; /* the image is the function's; a config that names none is not another */
     }
     exe = xstrdup(c->entrypoint.nr ? c->entrypoint.v[0] : c->cmd.nr ? c->cmd.v[0] : "");
     ep = strvec_join(&c->entrypoint, " ");
     cmd = strvec_join(&c->cmd, " ");
     expected = xasprintf("linux/%s", docker_arch(c->function_arch));
-    fix = xasprintf("rebuild the image for the function's architecture: docker buildx build "
-                    "--platform linux/%s -t %s . (the base image too: FROM --platform=linux/%s), "
-                    "or give the function the image's architecture (Architectures: [%s])",
-                    docker_arch(c->function_arch),
-                    strchr(c->ref, ':') || strchr(c->ref, '/') ? c->ref : "IMAGE",
-                    docker_arch(c->function_arch),
-                    !strcmp(c->arch, "x86_64") || !strcmp(c->arch, "arm64") ? c->arch
-                                                                            : "its architecture");
-    struct tvar vars[] = {{"entrypoint", exe},  {"entrypoint_list", ep},
-                          {"cmd_list", cmd},    {"workdir", c->workdir[0] ? c->workdir : "/"},
-                          {"remediation", fix}, {"platform", c->platform}};
-    where.path = ".";
-    where.abs = "/";
-    where.input = input;
+    found = files_other ? xasprintf("%s (its files: %s)", c->platform, c->content_arch)
+                        : xstrdup(c->platform[0] ? c->platform : foreign);
+    if (!foreign) {
+        /* Its files are the function's, its config says another: the label is what is wrong,
+         * and what goes by it (a multi-platform index, docker run) picks the wrong image. */
+        msg = xasprintf("the image's config says %s, but its files are built for %s (%s), "
+                        "which the function runs on (%s): the label is wrong",
+                        c->platform, c->content_arch, c->content_from, c->function_arch_why);
+        fix = xasprintf("build the image with the platform its files are: docker buildx build "
+                        "--platform linux/%s -t %s . (FROM --platform=linux/%s too)",
+                        docker_arch(c->function_arch), tag, docker_arch(c->function_arch));
+    } else {
+        msg = files_other
+                  ? xasprintf("the image's files are built for %s (%s), though its config says "
+                              "%s, and the function runs on %s (%s): Lambda cannot start its "
+                              "entrypoint%s%s",
+                              c->content_arch, c->content_from, c->platform, c->function_arch,
+                              c->function_arch_why, exe[0] ? " " : "", exe)
+                  : xasprintf("the image is %s, but the function runs on %s (%s): Lambda cannot "
+                              "start its entrypoint%s%s",
+                              c->platform[0] ? c->platform : foreign, c->function_arch,
+                              c->function_arch_why, exe[0] ? " " : "", exe);
+        fix = xasprintf(
+            "rebuild the image for the function's architecture: docker buildx build "
+            "--platform linux/%s -t %s . (the base image too: FROM "
+            "--platform=linux/%s), or give the function the image's architecture "
+            "(Architectures: [%s])",
+            docker_arch(c->function_arch), tag, docker_arch(c->function_arch),
+            !strcmp(foreign, "x86_64") || !strcmp(foreign, "arm64") ? foreign : "its architecture");
+    }
+    struct tvar vars[] = {{"entrypoint", exe},   {"entrypoint_list", ep},
+                          {"cmd_list", cmd},     {"workdir", c->workdir[0] ? c->workdir : "/"},
+                          {"remediation", fix},  {"platform", c->platform},
+                          {"lambda_error", NULL}};
     check_report(ctx, out,
                  &(struct check_found){.m = &where,
                                        .sev = ctx->rule->severity,
                                        .expected = expected,
-                                       .found = c->platform,
+                                       .found = found,
                                        .vars = vars,
-                                       .nvars = ARRAY_SIZE(vars)},
-                 "the image is %s, but the function runs on %s (%s): Lambda cannot start its "
-                 "entrypoint%s%s",
-                 c->platform, c->function_arch, c->function_arch_why, exe[0] ? " " : "", exe);
+                                       /* a wrong label alone: no launch error to quote */
+                                       .nvars = ARRAY_SIZE(vars) - (foreign != NULL)},
+                 "%s", msg);
+    free(msg);
+    free(found);
     free(fix);
     free(expected);
     free(cmd);

@@ -1,11 +1,18 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * ABI023 image-handler-missing: the image's CMD names a handler (module.function) whose
- * module is nowhere on the image's sys.path, so Lambda's runtime interface client fails
- * before any native code is loaded: "Runtime.ImportModuleError: Unable to import module
- * 'app': No module named 'app'". The client imports the handler's module by name
- * (awslambdaric bootstrap.py: "src/app.handler" imports src.app), from the task root, the
- * layers' /opt paths and the interpreter's site-packages (doc/sources.md#import-path-and-layers).
+ * ABI023 image-handler-missing: the image cannot start its handler. Either what Lambda
+ * starts is not there: the ENTRYPOINT's file (else the CMD's) is missing, a directory or not
+ * executable, so the exec fails at init ("Runtime.InvalidEntrypoint: ... fork/exec
+ * /usr/bin/python3: no such file or directory"), or the AWS base image's
+ * /lambda-entrypoint.sh has no /var/lang/bin/python3.N to run (its shell exits 127:
+ * Runtime.ExitError) (doc/sources.md#error-lines). Or the image's CMD names a handler
+ * (module.function) whose module is nowhere on the image's sys.path, so Lambda's runtime
+ * interface client fails before any native code is loaded: "Runtime.ImportModuleError:
+ * Unable to import module 'app': No module named 'app'". The client imports the handler's
+ * module by name (awslambdaric bootstrap.py: "src/app.handler" imports src.app), from the
+ * task root, the layers' /opt paths and the interpreter's site-packages
+ * (doc/sources.md#import-path-and-layers). One cause is said once: an image that cannot
+ * start is not also said to miss its handler.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +50,51 @@ static bool importable(const struct check_ctx *ctx, size_t view, const char *dir
     return yes;
 }
 
+/* What Lambda starts is not there, or cannot be run: the launch fails before any Python. */
+static void cannot_start(const struct check_ctx *ctx, struct findings *out, size_t input)
+{
+    const struct container *c = ctx->img->inputs[input].container;
+    struct member where = {.path = ".", .abs = "/", .input = input};
+    char *ep = strvec_join(&c->entrypoint, " "), *cmd = strvec_join(&c->cmd, " "), *lambda, *fix;
+
+    if (c->start_errno) {
+        lambda = xasprintf("Runtime.InvalidEntrypoint: IMAGE Launch error: fork/exec %s: %s "
+                           "Entrypoint: [%s] Cmd: [%s] WorkingDir: [%s]",
+                           c->start, c->start_errno, ep, cmd, c->workdir[0] ? c->workdir : "/");
+        fix = !strcmp(c->start_errno, "permission denied")
+                  ? xasprintf("make the file executable in the image (RUN chmod +x %s in its "
+                              "Dockerfile, or COPY --chmod=755), or set %s to one that is",
+                              c->start, c->start_from)
+              : c->python ? xasprintf("set %s to a file the image has, by its absolute path: its "
+                                      "Python is /%s (ENTRYPOINT [\"/%s\", \"-m\", "
+                                      "\"awslambdaric\"] with awslambdaric installed), or install "
+                                      "what it names in the image",
+                                      c->start_from, c->python, c->python)
+                          : xasprintf("set %s to a file the image has, by its absolute path, or "
+                                      "install what it names in the image",
+                                      c->start_from);
+    } else {
+        lambda = xasprintf("Runtime.ExitError: Error: Runtime exited with error: exit status %d",
+                           c->start_exit);
+        fix = xstrdup("build FROM the AWS base image of the function's runtime "
+                      "(public.ecr.aws/lambda/python:3.N) and keep its /var/lang, or give the "
+                      "image an ENTRYPOINT that runs a Python it has with -m awslambdaric");
+    }
+    struct tvar vars[] = {{"lambda_error", lambda}, {"remediation", fix}};
+    check_report(ctx, out,
+                 &(struct check_found){.m = &where,
+                                       .sev = ctx->rule->severity,
+                                       .expected = "an entrypoint the image has",
+                                       .found = c->start,
+                                       .vars = vars,
+                                       .nvars = ARRAY_SIZE(vars)},
+                 "Lambda cannot start the image: its %s %s", c->start_from, c->start_problem);
+    free(fix);
+    free(lambda);
+    free(cmd);
+    free(ep);
+}
+
 static void check_one(const struct check_ctx *ctx, struct findings *out, size_t input)
 {
     const struct container *c = ctx->img->inputs[input].container;
@@ -52,6 +104,10 @@ static void check_one(const struct check_ctx *ctx, struct findings *out, size_t 
     char *dirs, *fix;
     bool found = false;
 
+    if (c->start_problem) {
+        cannot_start(ctx, out, input);
+        return;
+    }
     if (!c->handler_module) {
         return; /* not Lambda's runtime client, or no CMD: a custom runtime's business */
     }

@@ -6,7 +6,9 @@
  * Lambda's sys.path has /var/task, the layers' /opt/python paths and the runtime's own
  * (doc/sources.md#import-path-and-layers): nothing below them imports. Said once per tree. Also a
  * function zipped with its directory (psycopg2-compiled/...: a name no import can spell), and one
- * whose files are all archives (a zip zipped again).
+ * whose files are all archives (a zip zipped again). In a container image, a tree below its
+ * task root that a COPY put one directory too deep: its paths are the image's, and so is the
+ * fix (a COPY destination, not a zip command).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,11 +49,42 @@ static void report(const struct check_ctx *ctx, struct findings *out, struct tre
     size_t shown = t->names.nr < 4 ? t->names.nr : 4;
     struct strvec head = STRVEC_INIT;
     bool layer_tree = !strcmp(t->path, "python");
+    const struct container *image = ctx->img->inputs[t->first->input].container;
 
     for (size_t i = 0; i < shown; i++) {
         strvec_push(&head, t->names.v[i]);
     }
     names = strvec_join(&head, ", ");
+    if (image) {
+        /* A container image: its paths are the image's own, and a COPY put the tree there. */
+        size_t n = strlen(image->task_root);
+        const char *below =
+            !strncmp(t->path, image->task_root, n) && t->path[n] == '/' ? t->path + n + 1 : t->path;
+        fix = xasprintf("copy the directory's contents, not the directory, to the task root: "
+                        "COPY %s/ ${LAMBDA_TASK_ROOT}/ in the Dockerfile (or pip install "
+                        "--target ${LAMBDA_TASK_ROOT}), or put them in the image's "
+                        "site-packages",
+                        below);
+        struct tvar vars[] = {{"module", t->names.v[0]}, {"remediation", fix}};
+        where.path = t->path;
+        check_report(ctx, out,
+                     &(struct check_found){.m = &where,
+                                           .sev = ctx->rule->severity,
+                                           .expected = "packages at the top of the task root",
+                                           .found = t->path,
+                                           .vars = vars,
+                                           .nvars = 2},
+                     "/%s/ holds %s%s%s (%zu file%s), but Python never looks there: the image's "
+                     "sys.path has its task root /%s, /opt/python and its Python's "
+                     "site-packages, not /%s",
+                     t->path, names, t->names.nr > shown ? " and " : "",
+                     t->names.nr > shown ? "more" : "", t->files, t->files == 1 ? "" : "s",
+                     image->task_root, t->path);
+        strvec_release(&head);
+        free(fix);
+        free(names);
+        return;
+    }
     if (layer_tree) {
         fix = xstrdup("ship python/ as a layer (zip -r layer.zip python), or move its packages "
                       "to the top of the function zip");

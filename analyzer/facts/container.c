@@ -2,6 +2,7 @@
 /* A container image as Lambda runs it: its task root, Python, handler, C library and loader. */
 #include "container.h"
 
+#include <elf.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 #include "xalloc.h"
 
 #define LINK_HOPS 16
+#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 /* ld.so.cache (glibc sysdeps/generic/dl-cache.h): the new format's header and entries. */
 #define CACHE_OLD "ld.so-1.7.0"
@@ -86,6 +88,8 @@ void container_free(struct container *c)
     strvec_release(&c->site_dirs);
     free(c->handler);
     free(c->handler_module);
+    free(c->start);
+    free(c->start_problem);
     strvec_release(&c->ld_library_path);
     strvec_release(&c->ld_cache);
     strvec_release(&c->default_dirs);
@@ -99,6 +103,8 @@ void container_free(struct container *c)
     free(c->gcc_max);
     free(c->function_arch);
     free(c->function_arch_why);
+    free(c->content_arch);
+    free(c->content_from);
     free(c);
 }
 
@@ -148,6 +154,38 @@ static const struct bundle_entry *resolve(const struct tree *t, const char *abs)
     return e && e->type == ENTRY_FILE && !e->problem ? e : NULL;
 }
 
+/* What an absolute path leads to, links followed, whatever it is: its entry, or NULL with
+ * *loop set when the links go round. */
+static const struct bundle_entry *lookup(const struct tree *t, const char *abs, bool *loop)
+{
+    char *to = path_resolve(abs, tree_link, (void *)t, LINK_HOPS);
+    const struct bundle_entry *e = to ? entry_at(t, to, strlen(to)) : NULL;
+
+    *loop = !to;
+    free(to);
+    return e;
+}
+
+/* The first file named name on the directories of PATH (absolute ones: a relative entry is
+ * the working directory's), as an absolute path; NULL when none holds one. Caller frees. */
+static char *on_path(const struct tree *t, const char *path, const char *name)
+{
+    char *copy = xstrdup(path), *save = NULL, *found = NULL;
+    bool loop;
+
+    for (char *dir = strtok_r(copy, ":", &save); dir && !found; dir = strtok_r(NULL, ":", &save)) {
+        char *abs = xasprintf("%s/%s", dir, name);
+        const struct bundle_entry *e = dir[0] == '/' ? lookup(t, abs, &loop) : NULL;
+        if (e && e->type != ENTRY_DIR) {
+            found = abs;
+        } else {
+            free(abs);
+        }
+    }
+    free(copy);
+    return found;
+}
+
 /* "python3.12" -> 3, 12. */
 static bool python_version(const char *base, int *major, int *minor)
 {
@@ -180,9 +218,11 @@ static void find_python(struct container *c, const struct tree *t)
     char *copy, *save = NULL;
 
     if (c->entrypoint.nr && !strncmp(path_base(c->entrypoint.v[0]), "python", 6)) {
-        char *abs = c->entrypoint.v[0][0] == '/' ? xstrdup(c->entrypoint.v[0])
-                                                 : xasprintf("/usr/bin/%s", c->entrypoint.v[0]);
-        bool ok = try_python(c, t, abs, "the ENTRYPOINT runs it");
+        const char *ep = c->entrypoint.v[0];
+        char *abs = ep[0] == '/'      ? xstrdup(ep)
+                    : strchr(ep, '/') ? NULL
+                                      : on_path(t, path ? path : DEFAULT_PATH, ep);
+        bool ok = abs && try_python(c, t, abs, "the ENTRYPOINT runs it");
         free(abs);
         if (ok) {
             return;
@@ -195,7 +235,7 @@ static void find_python(struct container *c, const struct tree *t)
             return;
         }
     }
-    copy = xstrdup(path ? path : "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+    copy = xstrdup(path ? path : DEFAULT_PATH);
     for (char *dir = strtok_r(copy, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
         char *abs = xasprintf("%s/python3", dir);
         bool ok = dir[0] == '/' && try_python(c, t, abs, "the first python3 on the PATH");
@@ -205,6 +245,127 @@ static void find_python(struct container *c, const struct tree *t)
         }
     }
     free(copy);
+}
+
+/* With no interpreter in the image (removed, or never copied), the version its standard
+ * library says: <prefix>/lib/python3.N of the AWS base images, /usr/local (python:3.N), /usr;
+ * the checks then still have the function's Python, and image-handler-missing says that
+ * Lambda cannot start it. */
+static void find_stdlib(struct container *c, const struct tree *t)
+{
+    static const char *const prefixes[] = {"var/lang", "usr/local", "usr"};
+
+    for (size_t i = 0; i < ARRAY_SIZE(prefixes); i++) {
+        for (int minor = 20; minor >= 0; minor--) {
+            char abs[64];
+            const struct bundle_entry *e;
+            bool loop;
+            snprintf(abs, sizeof(abs), "/%s/lib/python3.%d", prefixes[i], minor);
+            if (!(e = lookup(t, abs, &loop)) || e->type != ENTRY_DIR) {
+                continue;
+            }
+            c->py_major = 3;
+            c->py_minor = minor;
+            c->python_why = xasprintf("no interpreter: its standard library %s", abs + 1);
+            strvec_push_nodup(&c->site_dirs,
+                              xasprintf("%s/lib/python3.%d/site-packages", prefixes[i], minor));
+            return;
+        }
+    }
+}
+
+/* Why the file Lambda execs cannot start (or NULL), in words, with the exec's error; name is
+ * how the message names it (the path, or the path as written and where it is taken from). */
+static char *cannot_exec(const struct tree *t, const char *abs, const char *name, const char **err)
+{
+    bool loop;
+    const struct bundle_entry *e = lookup(t, abs, &loop);
+
+    *err = "no such file or directory";
+    if (loop) {
+        return xasprintf("%s is a link that loops", name);
+    }
+    if (!e) {
+        return xasprintf("%s is not in the image", name);
+    }
+    *err = "permission denied";
+    if (e->type == ENTRY_DIR) {
+        return xasprintf("%s is a directory", name);
+    }
+    if (e->type != ENTRY_FILE) {
+        return xasprintf("%s is not a regular file", name);
+    }
+    if (e->mode && !(e->mode & 0111)) {
+        return xasprintf("%s is not executable (mode %04o)", name, (unsigned)e->mode);
+    }
+    *err = NULL;
+    return NULL;
+}
+
+/* What Lambda starts, and whether the image can start it: the ENTRYPOINT's (else CMD's)
+ * file, found as exec finds it (an absolute path, a path from the WorkingDir, a name on the
+ * config's PATH), a regular file with an execute bit; behind the AWS base images'
+ * /lambda-entrypoint.sh, the interpreter it runs, /var/lang/bin/python3.N
+ * (doc/sources.md#error-lines). */
+static void find_start(struct container *c, const struct tree *t)
+{
+    const char *exe = c->entrypoint.nr ? c->entrypoint.v[0] : c->cmd.nr ? c->cmd.v[0] : NULL;
+    const char *path = env_value(&c->env, "PATH");
+    char *abs, *name;
+
+    if (!exe || !*exe) {
+        return;
+    }
+    c->start = xstrdup(exe);
+    c->start_from = c->entrypoint.nr ? "ENTRYPOINT" : "CMD";
+    path = path ? path : DEFAULT_PATH;
+    if (exe[0] == '/') {
+        abs = xstrdup(exe);
+        name = xstrdup(exe);
+    } else if (strchr(exe, '/')) {
+        abs = xasprintf("/%s/%s", c->workdir[0] == '/' ? c->workdir + 1 : c->workdir, exe);
+        name = xasprintf("%s (from its WorkingDir /%s)", exe,
+                         c->workdir[0] == '/' ? c->workdir + 1 : c->workdir);
+    } else if ((abs = on_path(t, path, exe)) != NULL) {
+        name = xstrdup(abs);
+    } else {
+        size_t dirs = 1;
+        for (const char *p = path; *p; p++) {
+            dirs += *p == ':';
+        }
+        c->start_problem =
+            strlen(path) <= 160
+                ? xasprintf("%s is on no directory of its PATH (%s)", exe, path)
+                : xasprintf("%s is on none of the %zu directories of its PATH", exe, dirs);
+        c->start_errno = "no such file or directory";
+        return;
+    }
+    if ((c->start_problem = cannot_exec(t, abs, name, &c->start_errno)) == NULL &&
+        !strcmp(path_base(exe), "lambda-entrypoint.sh")) {
+        /* The AWS base image's script: it runs the image's Python; a shell that cannot
+         * exec a command exits 127 (not found) or 126 (not executable). */
+        char *py = NULL;
+        for (int minor = 20; minor >= 0 && !py; minor--) {
+            char try[64];
+            bool loop;
+            snprintf(try, sizeof(try), "/var/lang/bin/python3.%d", minor);
+            py = lookup(t, try, &loop) ? xstrdup(try) : NULL;
+        }
+        const char *err;
+        char *why = py ? cannot_exec(t, py, py, &err) : NULL;
+        if (!py || why) {
+            c->start_problem =
+                why ? xasprintf("%s runs the AWS base image's Python, but %s", exe, why)
+                    : xasprintf("%s runs the AWS base image's Python, but no "
+                                "/var/lang/bin/python3.N is in the image",
+                                exe);
+            c->start_exit = py ? 126 : 127;
+        }
+        free(why);
+        free(py);
+    }
+    free(name);
+    free(abs);
 }
 
 /* The site-packages of the interpreter at <prefix>/bin/python3.N: <prefix>/lib(64)/python3.N/
@@ -262,9 +423,16 @@ static void find_handler(struct container *c)
 static void find_default_dirs(struct container *c, const struct tree *t)
 {
     const char *triplet = !strcmp(c->arch, "arm64") ? "aarch64-linux-gnu" : "x86_64-linux-gnu";
+    const char *other = !strcmp(c->arch, "arm64") ? "x86_64-linux-gnu" : "aarch64-linux-gnu";
     char multi[96];
 
+    /* The config's architecture's directories, else the other's: a config can lie. */
     snprintf(multi, sizeof(multi), "/usr/lib/%s/libc.so.6", triplet);
+    if (!resolve(t, multi) && !resolve(t, multi + 4)) {
+        snprintf(multi, sizeof(multi), "/usr/lib/%s/libc.so.6", other);
+        triplet = resolve(t, multi) || resolve(t, multi + 4) ? other : triplet;
+        snprintf(multi, sizeof(multi), "/usr/lib/%s/libc.so.6", triplet);
+    }
     if (resolve(t, multi) || resolve(t, multi + 4)) { /* /usr/lib/<t> or /lib/<t> */
         strvec_push_nodup(&c->default_dirs, xasprintf("/lib/%s", triplet));
         strvec_push_nodup(&c->default_dirs, xasprintf("/usr/lib/%s", triplet));
@@ -294,8 +462,11 @@ void container_plan(struct container *c, const struct bundle_entry *entries, siz
     find_python(c, &t);
     if (c->python) {
         find_site_dirs(c);
+    } else {
+        find_stdlib(c, &t);
     }
     find_handler(c);
+    find_start(c, &t);
     if ((ld = env_value(&c->env, "LD_LIBRARY_PATH")) != NULL) {
         char *copy = xstrdup(ld), *save = NULL;
         for (char *dir = strtok_r(copy, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
@@ -357,8 +528,8 @@ static bool toolchain_file(const char *base)
 
 bool container_wants(const struct container *c, const char *path)
 {
-    (void)c;
-    return toolchain_file(path_base(path)) || container_wants_text(path);
+    return toolchain_file(path_base(path)) || container_wants_text(path) ||
+           (c->python && !strcmp(path, c->python));
 }
 
 bool container_wants_text(const char *path)
@@ -510,34 +681,99 @@ const char *container_opened_as(const struct container *c, const struct image *i
     return lib->abs;
 }
 
+const char *container_arch_of_machine(unsigned machine)
+{
+    return machine == EM_X86_64 ? "x86_64" : machine == EM_AARCH64 ? "arm64" : NULL;
+}
+
+/* The architecture of an ELF object the image holds, in Lambda's words (or the machine's
+ * number for another), or NULL when its header was not read. */
+static char *arch_of(const struct member *m)
+{
+    const char *a;
+
+    if (!m || !m->elf || !m->elf->header_ok) {
+        return NULL;
+    }
+    a = container_arch_of_machine(m->elf->machine);
+    return a ? xstrdup(a) : xasprintf("ELF machine %u", (unsigned)m->elf->machine);
+}
+
 void container_finish(struct container *c, const struct image *img, size_t view)
 {
     const struct member *libc = loaded(c, img, view, "libc.so.6", &c->libc);
     const struct member *cxx = loaded(c, img, view, "libstdc++.so.6", &c->libstdcxx);
     const struct member *gcc = loaded(c, img, view, "libgcc_s.so.1", &c->libgcc);
+    char *py = c->python ? xasprintf("/%s", c->python) : NULL;
+    const struct member *interp = py ? image_lookup(img, view, py) : NULL;
 
     c->glibc_max = highest(libc, "GLIBC_");
     c->glibcxx_max = highest(cxx, "GLIBCXX_");
     c->cxxabi_max = highest(cxx, "CXXABI_");
     c->gcc_max = highest(gcc, "GCC_");
+    /* What runs is the interpreter; what it and every module map is the C library. */
+    if ((c->content_arch = arch_of(interp)) != NULL) {
+        c->content_from = xstrdup(py);
+    } else if ((c->content_arch = arch_of(libc)) != NULL) {
+        c->content_from = xstrdup(c->libc);
+    }
+    free(py);
+}
+
+const char *container_foreign_arch(const struct container *c)
+{
+    if (c->content_arch && strcmp(c->content_arch, c->function_arch) != 0) {
+        return c->content_arch;
+    }
+    if (c->content_arch || !c->arch[0] || !strcmp(c->arch, c->function_arch)) {
+        return NULL;
+    }
+    return c->arch;
+}
+
+/* How the image is named: a name it goes by ("docker.io/library/fn:latest"), or the bare
+ * reference an OCI layout's index gives it (org.opencontainers.image.ref.name, a tag). */
+static char *named(const struct container *c)
+{
+    if (!c->ref[0]) {
+        return xstrdup("");
+    }
+    if (strchr(c->ref, '/') || strchr(c->ref, ':') || strcmp(c->form, "docker-archive") == 0) {
+        return xasprintf(" %s", c->ref);
+    }
+    return xasprintf(" tagged %s in its %s", c->ref,
+                     !strcmp(c->form, "oci-layout") ? "OCI layout" : "OCI archive");
+}
+
+void container_about(const struct container *c, struct strvec *out)
+{
+    char *name = named(c);
+
+    strvec_push_nodup(out, xasprintf("%s image%s: %zu layer%s, %llu bytes uncompressed",
+                                     c->platform[0] ? c->platform : "an unknown platform's", name,
+                                     c->layers, c->layers == 1 ? "" : "s",
+                                     (unsigned long long)c->uncompressed));
+    strvec_push_nodup(out, xasprintf("%s, %s%s%s%s", c->os_name ? c->os_name : "no os-release",
+                                     c->libc ? "C library " : "no libc.so.6 on the loader path",
+                                     c->libc ? c->libc : "", c->glibc_max ? " up to GLIBC_" : "",
+                                     c->glibc_max && c->libc ? c->glibc_max : ""));
+    strvec_push_nodup(out, c->python ? xasprintf("Python %d.%d: /%s (%s)", c->py_major, c->py_minor,
+                                                 c->python, c->python_why)
+                           : c->py_major == 3 ? xasprintf("Python %d.%d (%s)", c->py_major,
+                                                          c->py_minor, c->python_why)
+                                              : xstrdup("no Python found"));
+    strvec_push_nodup(out, xasprintf("task root /%s (%s), handler %s", c->task_root,
+                                     c->task_root_why, c->handler ? c->handler : "none named"));
+    free(name);
 }
 
 char *container_describe(const struct container *c)
 {
-    char *py = c->python ? xasprintf("Python %d.%d (%s, %s)", c->py_major, c->py_minor, c->python,
-                                     c->python_why)
-                         : xstrdup("no Python found");
-    char *libc = c->libc
-                     ? xasprintf("C library %s%s%s", c->libc, c->glibc_max ? " up to GLIBC_" : "",
-                                 c->glibc_max ? c->glibc_max : "")
-                     : xstrdup("no libc.so.6 on the loader path");
-    char *out = xasprintf(
-        "%s image%s%s: %zu layers, %llu bytes uncompressed; %s; task root /%s "
-        "(%s); handler %s; %s; %s",
-        c->platform[0] ? c->platform : "an unknown platform's", c->ref[0] ? " " : "", c->ref,
-        c->layers, (unsigned long long)c->uncompressed, c->os_name ? c->os_name : "no os-release",
-        c->task_root, c->task_root_why, c->handler ? c->handler : "none named", py, libc);
-    free(libc);
-    free(py);
+    struct strvec lines = STRVEC_INIT;
+    char *out;
+
+    container_about(c, &lines);
+    out = strvec_join(&lines, "; ");
+    strvec_release(&lines);
     return out;
 }

@@ -53,6 +53,17 @@ struct container {
     char *handler;             /* "app.handler" when the image starts Lambda's runtime client */
     char *handler_module;      /* its module, dotted ("app", "src.app"), or NULL */
 
+    /* What Lambda starts: the ENTRYPOINT's first word, else the CMD's, as written (NULL when
+     * the image names neither), and why it cannot start, in words ("/usr/bin/python3 is
+     * not in the image"; NULL: it can, as far as the image's files say). start_errno is
+     * the exec's failure ("no such file or directory", "permission denied"), or NULL when
+     * the file starts and what it runs fails (start_exit: the shell's 126 or 127). */
+    char *start;
+    const char *start_from; /* "ENTRYPOINT" or "CMD" */
+    char *start_problem;
+    const char *start_errno;
+    int start_exit;
+
     struct strvec ld_library_path; /* LD_LIBRARY_PATH of the config's Env, absolute dirs */
     struct strvec ld_cache;        /* /etc/ld.so.cache: "soname", "/path", pairs in order */
     bool has_ld_cache;
@@ -72,6 +83,12 @@ struct container {
     /* What the function is configured with (the run sets it): its architecture, and why. */
     char *function_arch;
     char *function_arch_why;
+
+    /* What the image's files are built for, whatever its config says: the machine of its
+     * interpreter (else of the C library the loader finds) as an architecture ("x86_64",
+     * "arm64", or the ELF's word for another), and that file; NULL when neither was read. */
+    char *content_arch;
+    char *content_from;
 };
 
 /** The image's description (input/bundle.h) as a container; the plan is made by
@@ -95,7 +112,7 @@ enum container_place container_place(const struct container *c, const char *path
                                      int *site_minor);
 
 /** Whether a system file is worth reading: glibc's libraries, libstdc++, libgcc_s (by their
- * names), os-release, ld.so.cache. */
+ * names), os-release, ld.so.cache, and the interpreter (what the image's files are built for). */
 bool container_wants(const struct container *c, const char *path);
 
 /** Whether path is one of the small system files container_read_text() reads. */
@@ -110,12 +127,30 @@ void container_read_text(struct container *c, const char *path, const char *data
  */
 void container_finish(struct container *c, const struct image *img, size_t view);
 
+/**
+ * The architecture the image is, when it is not the function's: its files' (content_arch),
+ * else its config's; NULL when the image is the function's, or says nothing. One cause,
+ * said once (image-arch-mismatch): the files of that architecture are not each another
+ * finding (arch-mismatch).
+ */
+const char *container_foreign_arch(const struct container *c);
+
+/** "x86_64" for EM_X86_64, "arm64" for EM_AARCH64, NULL for another machine. */
+const char *container_arch_of_machine(unsigned machine);
+
 /** The path ld.so opens lib under (libc.so.6 as /lib64/libc.so.6, say), for its messages:
  * the one container_finish() found it by, else the file's own. Borrowed. */
 const char *container_opened_as(const struct container *c, const struct image *img, size_t view,
                                 const struct member *lib);
 
-/** One line on what the image is and runs, for the input's notes. Caller frees. */
+/**
+ * What abiscan found in the image, a line each, appended to out: what it is (its platform,
+ * the name it goes by, its layers and their uncompressed bytes), its OS and C library, its
+ * Python and where, its task root and handler. The text report opens with them.
+ */
+void container_about(const struct container *c, struct strvec *out);
+
+/** The same in one line ("; " between), for the input's notes. Caller frees. */
 char *container_describe(const struct container *c);
 
 /** The lines ld.so.cache holds, "soname", "/path" pairs (arch_flags: the cache's

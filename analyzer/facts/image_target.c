@@ -14,11 +14,12 @@ static char *runtime_of(const struct container *c)
     return c->py_major == 3 ? xasprintf("python%d.%d", c->py_major, c->py_minor) : NULL;
 }
 
-/* The architecture to check an image's files against: its own, or, when it is neither of
- * Lambda's (image-arch-mismatch says so), the function's. */
+/* The architecture the image is checked against: the function's (--arch, its declaration,
+ * Lambda's default), which is where it runs. What the image's config and files say are facts
+ * about the image, which image-arch-mismatch holds against it, once. */
 static const char *arch_of(const struct container *c)
 {
-    return !strcmp(c->arch, "x86_64") || !strcmp(c->arch, "arm64") ? c->arch : c->function_arch;
+    return c->function_arch;
 }
 
 /* The profile's OS facts replaced by the image's: its name, and the versions its own C

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -52,29 +53,156 @@ static bool looks_compressed(const unsigned char *m, size_t got)
                         !memcmp(m, "BZh", 3));
 }
 
-/* A regular file by its first bytes: a zip, an image archive, or a file. */
+/* A file abiscan checks on its own: an ELF object by its content, or a file whose name says
+ * Python (a module's source or bytecode) or a shared object (x.so, libx.so.1): a Mach-O or PE
+ * file named .so is one too, and not-elf says what it is. */
+static bool single_file(const char *path, const unsigned char *head, size_t got)
+{
+    const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+    const char *so = strstr(base, ".so");
+
+    if (got >= 4 && !memcmp(head, "\177ELF", 4)) {
+        return true;
+    }
+    if (path_has_suffix(base, ".py") || path_has_suffix(base, ".pyc")) {
+        return true;
+    }
+    for (; so; so = strstr(so + 1, ".so")) {
+        const char *p = so + 3;
+        while (*p == '.' && p[1] >= '0' && p[1] <= '9') {
+            p += 2;
+            while (*p >= '0' && *p <= '9') {
+                p++;
+            }
+        }
+        if (!*p) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* head, its first non-blank byte on (a UTF-8 byte order mark skipped), lowered, in out. */
+static size_t text_start(const unsigned char *head, size_t got, char *out, size_t cap)
+{
+    size_t i = got >= 3 && !memcmp(head, "\xef\xbb\xbf", 3) ? 3 : 0, n = 0;
+
+    while (i < got && (head[i] == ' ' || head[i] == '\t' || head[i] == '\r' || head[i] == '\n')) {
+        i++;
+    }
+    for (; i < got && n + 1 < cap; i++) {
+        out[n++] = (char)(head[i] >= 'A' && head[i] <= 'Z' ? head[i] + 32 : head[i]);
+    }
+    out[n] = '\0';
+    return n;
+}
+
+static bool looks_like_text(const unsigned char *head, size_t got)
+{
+    for (size_t i = 0; i < got; i++) {
+        if (head[i] == 0 || (head[i] < 0x20 && !strchr("\t\r\n\f\v\033", head[i])) ||
+            head[i] == 0x7f) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* What a file that is no bundle looks like, in words, for its one line (a download that
+ * failed saved under the bundle's name, a tar of the wrong thing, bytes of another tool). */
+static const char *not_a_bundle(const unsigned char *head, size_t got, uint64_t size, char *buf,
+                                size_t cap)
+{
+    char low[512];
+    size_t n = text_start(head, got, low, sizeof(low));
+
+    if (!size) {
+        return "an empty file, not a bundle";
+    }
+    if (!strncmp(low, "<!doctype html", 14) || !strncmp(low, "<html", 5) ||
+        ((!strncmp(low, "<!--", 4) || !strncmp(low, "<?xml", 5)) && strstr(low, "<html"))) {
+        return "an HTML page, not a bundle: a download that failed?";
+    }
+    if (!strncmp(low, "<?xml", 5) || (n && low[0] == '<' && strstr(low, "<error>"))) {
+        return strstr(low, "<error>") ? "an XML error response, not a bundle: a download that "
+                                        "failed?"
+                                      : "an XML document, not a bundle";
+    }
+    if (n && (low[0] == '{' || low[0] == '[') && looks_like_text(head, got)) {
+        return "a JSON document, not a bundle";
+    }
+    if (got >= 4 && (head[0] == 0x1f && head[1] == 0x8b)) {
+        return "gzip-compressed data, not a bundle";
+    }
+    if (got >= 4 && looks_compressed(head, got)) {
+        return "compressed data (zstd, xz or bzip2), not a bundle";
+    }
+    if (got >= 4 && (!memcmp(head, "\xfe\xed\xfa\xce", 4) || !memcmp(head, "\xfe\xed\xfa\xcf", 4) ||
+                     !memcmp(head, "\xce\xfa\xed\xfe", 4) || !memcmp(head, "\xcf\xfa\xed\xfe", 4) ||
+                     !memcmp(head, "\xca\xfe\xba\xbe", 4))) {
+        return "a Mach-O (macOS) file, not a bundle";
+    }
+    if (got >= 2 && !memcmp(head, "MZ", 2)) {
+        return "a Windows (PE) file, not a bundle";
+    }
+    if (looks_like_text(head, got)) {
+        return "a text file, not a bundle";
+    }
+    snprintf(buf, cap,
+             "%llu bytes of data abiscan does not recognise (they start with %02x %02x %02x %02x), "
+             "not a bundle",
+             (unsigned long long)size, got > 0 ? head[0] : 0, got > 1 ? head[1] : 0,
+             got > 2 ? head[2] : 0, got > 3 ? head[3] : 0);
+    return buf;
+}
+
+/* A regular file by its first bytes: a zip, an image archive, a file checked alone, or none
+ * of them: an input that was not checked, which is never a pass. */
 static int open_regular(struct bundle *b, const char *path, const unsigned char *head, size_t got,
                         struct diag *d)
 {
-    const char *filter;
-    bool not_image = false;
+    const char *filter, *what;
+    enum tar_kind tar;
+    char buf[160];
     int rc;
 
+    if (!b->file_size) {
+        return diag_set(d, DIAG_INPUT, "'%s' is %s", path, not_a_bundle(head, 0, 0, buf, 0));
+    }
     if (looks_like_zip(path, head, got < 4 ? got : 4)) {
         b->kind = BUNDLE_ZIP;
-        return bundle_zip_open(b, path, d);
+        if ((rc = bundle_zip_open(b, path, d)) != 0 && got >= 2 && memcmp(head, "PK", 2) != 0 &&
+            (what = not_a_bundle(head, got, b->file_size, buf, sizeof(buf))) != buf) {
+            /* Named a zip, but a page, a document, text: say what it is (libzip would say only
+             * "Not a zip archive"); bytes it does not recognise are libzip's to name. */
+            return diag_set(d, DIAG_INPUT, "'%s' is %s", path, what);
+        }
+        return rc;
     }
     if (looks_like_tar(head, got)) {
-        rc = bundle_image_open_tar(b, path, &not_image, d);
-        if (rc != 0 || !not_image) {
+        rc = bundle_image_open_tar(b, path, &tar, d);
+        if (rc != 0 || tar == TAR_IMAGE) {
             return rc;
         }
-    } else if (looks_compressed(head, got) && (filter = bundle_image_compression(path))) {
+        return diag_set(d, DIAG_INPUT,
+                        tar == TAR_ROOTFS ? "'%s' is a tar archive without an image manifest: a "
+                                            "docker export? give the image (docker save) or the "
+                                            "function's zip"
+                                          : "'%s' is a tar archive without an image manifest: "
+                                            "Lambda takes a function as a zip (zip -r) or a "
+                                            "container image (docker save): give one of them",
+                        path);
+    }
+    if (looks_compressed(head, got) && (filter = bundle_image_compression(path))) {
         /* Layers inside are streamed; the archive itself must be seekable to find them. */
         return diag_set(d, DIAG_INPUT,
                         "'%s' is a %s-compressed tar: abiscan reads an image archive as "
                         "docker save writes it, uncompressed (decompress it first)",
                         path, filter);
+    }
+    if (!single_file(path, head, got)) {
+        return diag_set(d, DIAG_INPUT, "'%s' is %s", path,
+                        not_a_bundle(head, got, b->file_size, buf, sizeof(buf)));
     }
     b->kind = BUNDLE_FILE;
     return bundle_file_open(b, path, d);

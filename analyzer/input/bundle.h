@@ -58,6 +58,7 @@ struct bundle_entry {
     size_t layer;
     uint64_t ordinal;
     bool image_level;
+    uint32_t mode; /* image: the permission bits its layer gives (0777), 0 when none */
 };
 
 struct bundle_limits {
@@ -79,9 +80,12 @@ struct bundle;
  * Open path as a bundle. A zip is recognised by its first bytes (or, failing
  * that, a .zip/.whl name); a container image by its content (a tar holding manifest.json
  * or an OCI index, a directory holding oci-layout); a directory is walked without
- * following links out of it; any other file is a one-entry bundle. Returns 0, or -1 with
- * d set when the input itself cannot be used (missing, unreadable, not a zip, an image
- * without a usable manifest or configuration).
+ * following links out of it; an ELF file, or a file named as Python source, bytecode or a
+ * shared object, is a one-entry bundle. Returns 0, or -1 with d set when the input itself
+ * cannot be used (missing, unreadable, not a zip, an image without a usable manifest or
+ * configuration), or is none of these: an empty file, a
+ * tar without an image, an HTML page, bytes of another kind, each said in words (an input
+ * abiscan cannot read is never a pass).
  */
 int bundle_open(struct bundle **out, const char *path, const struct bundle_limits *limits,
                 struct diag *d);

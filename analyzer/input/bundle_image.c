@@ -55,10 +55,21 @@ static bool is_index_type(const char *t)
                  !strcmp(t, "application/vnd.docker.distribution.manifest.list.v2+json"));
 }
 
+/* The name a descriptor gives what it points to (containerd's image name, else the OCI
+ * ref.name annotation), or NULL. */
+static const char *ref_of(const cJSON *notes)
+{
+    return json_str(notes, "io.containerd.image.name")
+               ? json_str(notes, "io.containerd.image.name")
+               : json_str(notes, "org.opencontainers.image.ref.name");
+}
+
 /* The images of an index, nested indexes walked (a multi-platform image, docker save's
- * index of one); attestations (buildx provenance, platform unknown/unknown) skipped. */
+ * index of one); attestations (buildx provenance, platform unknown/unknown) skipped. An
+ * image whose own descriptor names it not goes by the name of the index that holds it
+ * (buildx names the index of a multi-platform image, not its manifests). */
 static void walk_index(const struct image_state *st, const cJSON *index, unsigned depth,
-                       struct candidates *cs)
+                       const char *outer_ref, struct candidates *cs)
 {
     const cJSON *m;
 
@@ -82,7 +93,7 @@ static void walk_index(const struct image_state *st, const cJSON *index, unsigne
                 cs->deep = true;
             } else if (archive_json(&st->ar, name, digest, &sub, why, sizeof(why)) == 0) {
                 strvec_push(&cs->seen, digest);
-                walk_index(st, sub, depth + 1, cs);
+                walk_index(st, sub, depth + 1, ref_of(notes) ? ref_of(notes) : outer_ref, cs);
             } else if (cs->broken.nr < 4) {
                 strvec_push(&cs->broken, why);
             }
@@ -98,11 +109,7 @@ static void walk_index(const struct image_state *st, const cJSON *index, unsigne
         c->platform = plat ? platform_of(json_str(plat, "os"), json_str(plat, "architecture"),
                                          json_str(plat, "variant"))
                            : NULL;
-        c->ref = xstrdup(json_str(notes, "io.containerd.image.name")
-                             ? json_str(notes, "io.containerd.image.name")
-                         : json_str(notes, "org.opencontainers.image.ref.name")
-                             ? json_str(notes, "org.opencontainers.image.ref.name")
-                             : "");
+        c->ref = xstrdup(ref_of(notes) ? ref_of(notes) : outer_ref ? outer_ref : "");
     }
 }
 
@@ -253,9 +260,29 @@ static bool applicable_layer(const char *type)
     return !type || (!strstr(type, "foreign") && !strstr(type, "nondistributable"));
 }
 
-static void add_layer(struct image_state *st, const char *name, const char *digest,
-                      const char *type)
+/* The compression a layer's media type names: "...tar+gzip", "...tar+zstd", "...tar"
+ * (Docker's "...rootfs.diff.tar.gzip" too); unsaid without one. */
+static enum layer_comp media_comp(const char *type)
 {
+    if (!type) {
+        return COMP_UNSAID;
+    }
+    if (path_has_suffix(type, "gzip")) {
+        return COMP_GZIP;
+    }
+    if (path_has_suffix(type, "zstd")) {
+        return COMP_ZSTD;
+    }
+    return path_has_suffix(type, ".tar") ? COMP_NONE : COMP_UNSAID;
+}
+
+/* A layer of the picked image: where its bytes are, the digest and size its descriptor (or
+ * the config's diff_id) gives them, what its media type says. */
+static void add_layer(struct image_state *st, const char *name, const char *digest,
+                      const cJSON *desc, bool diff_id)
+{
+    const char *type = json_str(desc, "mediaType");
+    const cJSON *size = cJSON_GetObjectItemCaseSensitive(desc, "size");
     struct layer *l;
     char why[512];
     int owned;
@@ -266,14 +293,17 @@ static void add_layer(struct image_state *st, const char *name, const char *dige
     l->where = path_normalize(name ? name : "(unnamed layer)", PATH_MEMBER, NULL);
     l->src.fd = -1;
     l->digest = digest && digest_parse(digest) != DIGEST_NONE ? xstrdup(digest) : NULL;
+    l->diff_id = diff_id;
+    l->comp = media_comp(type);
+    if (cJSON_IsNumber(size) && size->valuedouble >= 0 && size->valuedouble < 0x1p63) {
+        l->declared = (uint64_t)size->valuedouble;
+        l->declared_set = true;
+    }
     if (!applicable_layer(type)) {
-        l->problem = xasprintf("layer %zu is a foreign layer, which the archive does not hold: "
-                               "its files were not read",
-                               st->layers_nr);
+        l->problem = xstrdup("a foreign layer, which the archive does not hold");
     } else if (!name || archive_blob(&st->ar, name, &l->src, &owned, why, sizeof(why)) != 0) {
-        l->problem = xasprintf("layer %zu is not in the archive (%s): docker load refuses the "
-                               "image; its files were not read",
-                               st->layers_nr, name ? why : "it has no name");
+        l->problem = xasprintf("not in the archive (%s): docker load refuses the image",
+                               name ? why : "it has no name");
         l->src.fd = -1;
     } else {
         l->fd_owned = owned >= 0;
@@ -324,7 +354,7 @@ static int load_image(struct bundle *b, struct image_state *st, const struct can
         {
             const cJSON *id = cJSON_GetArrayItem(diff, (int)i++);
             add_layer(st, cJSON_IsString(l) ? l->valuestring : NULL,
-                      cJSON_IsString(id) ? id->valuestring : NULL, NULL);
+                      cJSON_IsString(id) ? id->valuestring : NULL, NULL, true);
         }
     } else {
         if (load_manifest(st, c, &man, why, sizeof(why)) != 0) {
@@ -334,7 +364,7 @@ static int load_image(struct bundle *b, struct image_state *st, const struct can
         cJSON_ArrayForEach(l, cJSON_GetObjectItemCaseSensitive(man, "layers"))
         {
             char *name = archive_blob_name(json_str(l, "digest"));
-            add_layer(st, name, json_str(l, "digest"), json_str(l, "mediaType"));
+            add_layer(st, name, json_str(l, "digest"), l, false);
             free(name);
         }
     }
@@ -405,7 +435,7 @@ static int open_image(struct bundle *b, struct image_state *st, struct diag *d)
     b->ops = &image_ops;
     if (archive_json(&st->ar, "index.json", NULL, &top, why, sizeof(why)) == 0 &&
         cJSON_IsObject(top)) {
-        walk_index(st, top, 0, &cs);
+        walk_index(st, top, 0, NULL, &cs);
     } else if (strcmp(st->meta.form, "docker-archive") != 0) {
         /* An OCI layout is its index.json (image-layout.md); docker save has a fallback. */
         rc = diag_set(d, DIAG_INPUT, "'%s': %s", b->name, top ? "index.json is no object" : why);
@@ -431,8 +461,7 @@ static int open_image(struct bundle *b, struct image_state *st, struct diag *d)
     if (pick(b, st, &cs, &chosen, d) != 0 || load_image(b, st, &cs.v[chosen], d) != 0) {
         goto out;
     }
-    layers_list(b, st->layers, st->layers_nr, b->limits.jobs, &st->meta.uncompressed);
-    rc = 0;
+    rc = layers_list(b, st->layers, st->layers_nr, b->limits.jobs, &st->meta.uncompressed, d);
 out:
     candidates_release(&cs);
     cJSON_Delete(top);
@@ -450,17 +479,30 @@ static struct image_state *state_new(struct bundle *b)
     return st;
 }
 
-int bundle_image_open_tar(struct bundle *b, const char *path, bool *not_image, struct diag *d)
+/* A root filesystem's top directories: what docker export writes, not a function's files. */
+static bool rootfs(const struct image_archive *ar)
+{
+    for (size_t i = 0; i < ar->outer_nr; i++) {
+        const char *n = ar->outer[i].name;
+        if (!strcmp(n, "etc") || !strcmp(n, "usr") || !strncmp(n, "etc/", 4) ||
+            !strncmp(n, "usr/", 4)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+int bundle_image_open_tar(struct bundle *b, const char *path, enum tar_kind *not_image,
+                          struct diag *d)
 {
     struct image_state *st;
 
-    *not_image = false;
+    *not_image = TAR_IMAGE;
     if (archapi_load(d) != 0) {
         return diag_prefix(d, "'%s'", path);
     }
     st = state_new(b);
 
-    *not_image = false;
     if ((st->ar.fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0) {
         return diag_set(d, DIAG_IO, "cannot open '%s': %s", path, strerror(errno));
     }
@@ -472,7 +514,7 @@ int bundle_image_open_tar(struct bundle *b, const char *path, bool *not_image, s
     } else if (archive_member(&st->ar, "manifest.json")) {
         st->meta.form = "docker-archive";
     } else {
-        *not_image = true; /* a tar, but no image: the caller reads it as a file */
+        *not_image = rootfs(&st->ar) ? TAR_ROOTFS : TAR_FILES; /* a tar, but no image */
         image_close(b);
         b->ops = NULL;
         return 0;

@@ -93,13 +93,22 @@ void json_strs(struct strvec *out, const cJSON *obj, const char *key);
 char *platform_of(const char *os, const char *arch, const char *variant);
 char *platform_normal(const char *want);
 
+/* The compression a layer's media type says (image-spec media-types.md). */
+enum layer_comp { COMP_UNSAID, COMP_NONE, COMP_GZIP, COMP_ZSTD };
+
 struct layer {
     char *where;       /* its path in the archive: "blobs/sha256/<hex>", "<id>/layer.tar" */
     struct blob src;   /* where its bytes are; fd -1 when the blob is missing */
     bool fd_owned;     /* src.fd was opened for this layer (a layout's blob file) */
     char *digest;      /* the digest of its stored bytes that the image gives, or NULL */
-    char *problem;     /* why it is not applied (set when listed), NULL when it is */
-    uint64_t tar_size; /* its tar stream's bytes, as listed */
+    bool diff_id;      /* digest is the config's diff_id (a legacy docker save), not a
+                        * manifest's descriptor */
+    uint64_t declared; /* the size its descriptor gives (declared_set), in bytes */
+    bool declared_set;
+    enum layer_comp comp;
+    char *problem;     /* why it cannot be applied, in words (not in the archive, a foreign
+                        * layer), NULL when it can */
+    uint64_t tar_size; /* its tar stream's bytes, uncompressed, to the stream's very end */
 };
 
 /* libarchive's view of a blob (bundle_layers.c): pread from its run, the digest (when dg) fed
@@ -122,12 +131,14 @@ void range_close(struct archive *a, struct range *r);
 /*
  * List every layer on up to jobs threads (its headers, its digest checked as its bytes
  * stream by), apply them in order with their whiteouts, and add the resulting filesystem to
- * b's entries, sorted by path; a layer that cannot be applied becomes one image_level entry
- * saying why. Returns the layers' uncompressed bytes in *tar_total. Never fails: what is
- * wrong is in the entries.
+ * b's entries, sorted by path. Returns 0 with the layers' uncompressed bytes in *tar_total,
+ * or -1 with d naming the first layer that cannot be read and saying why in words
+ * (truncated, not gzip data, a digest that does not match): no filesystem is made of an
+ * image missing a layer, so nothing is checked in it. A name no layer may hold becomes an
+ * image_level entry saying why.
  */
-void layers_list(struct bundle *b, struct layer *layers, size_t nr, unsigned jobs,
-                 uint64_t *tar_total);
+int layers_list(struct bundle *b, struct layer *layers, size_t nr, unsigned jobs,
+                uint64_t *tar_total, struct diag *d);
 
 /** The streamed reading of bundle.h, over the layers layers_list() listed. */
 void layers_stream(struct bundle *b, const struct layer *layers, size_t nr, const bool *want,

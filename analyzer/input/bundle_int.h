@@ -53,9 +53,12 @@ int bundle_zip_open(struct bundle *b, const char *path, struct diag *d);
 int bundle_zip_open_memory(struct bundle *b, const void *data, size_t len, struct diag *d);
 int bundle_dir_open(struct bundle *b, const char *path, struct diag *d);
 int bundle_file_open(struct bundle *b, const char *path, struct diag *d);
-/* Images (bundle_image.c): a tar that holds one (*not_image when it holds none: b is then
- * untouched, to be read as a file), or an OCI layout directory. */
-int bundle_image_open_tar(struct bundle *b, const char *path, bool *not_image, struct diag *d);
+/* What a tar holds: an image, or, when it has no image manifest, a root filesystem (etc/,
+ * usr/: a docker export) or other files. */
+enum tar_kind { TAR_IMAGE, TAR_ROOTFS, TAR_FILES };
+/* Images (bundle_image.c): a tar that holds one (*kind is another when it holds none: b is
+ * then untouched, and the input is no bundle), or an OCI layout directory. */
+int bundle_image_open_tar(struct bundle *b, const char *path, enum tar_kind *kind, struct diag *d);
 bool bundle_image_is_layout(const char *path);
 int bundle_image_open_layout(struct bundle *b, const char *path, struct diag *d);
 /* "gzip", "zstd", "xz" or "bzip2" when path is a tar compressed so, else NULL. */

@@ -117,6 +117,7 @@ struct record {
     uint64_t size, ordinal;
     size_t layer;
     enum rec_type type;
+    uint32_t mode;
 };
 
 /* One layer's headers, as listed (each layer on its own thread, merged in order). */
@@ -146,11 +147,9 @@ static struct record *add_record(struct listing *ls, enum rec_type type, char *p
     return r;
 }
 
-static bool bomb(struct archive *a, const struct range *r)
+static bool bomb(uint64_t out, uint64_t in)
 {
-    uint64_t out = (uint64_t)ARC(archive_filter_bytes)(a, 0);
-
-    return out > BOMB_MIN && out / (r->pos ? r->pos : 1) > BOMB_RATIO;
+    return out > BOMB_MIN && out / (in ? in : 1) > BOMB_RATIO;
 }
 
 /* A whiteout's name: ".wh..wh..opq" marks its directory opaque; ".wh.NAME" removes NAME;
@@ -216,6 +215,7 @@ static void list_header(struct listing *ls, struct archive_entry *ae, uint64_t o
                                       : REC_SPECIAL,
                    path);
     r->ordinal = ordinal;
+    r->mode = (uint32_t)ARC(archive_entry_perm)(ae) & 07777;
     r->size = ARC(archive_entry_size_is_set)(ae) && ARC(archive_entry_size)(ae) > 0
                   ? (uint64_t)ARC(archive_entry_size)(ae)
                   : 0;
@@ -234,12 +234,156 @@ static void list_header(struct listing *ls, struct archive_entry *ae, uint64_t o
     }
 }
 
-/* Every byte of a member's data through libarchive (so that the digest and the bomb check
- * see it); 0, or -1 with why set. A read limit given (max_total_read: the fuzzers') caps a
- * layer's uncompressed bytes; by default an image's layers are read to their end, which
- * the bomb check bounds by what the archive holds. */
-static int drain(struct archive *a, const struct range *r, uint64_t cap_bytes, char *why,
-                 size_t cap)
+/*
+ * The listing reads a layer once, in two stages: a raw reader decompresses its blob (gzip,
+ * zstd or nothing: libarchive's own decoders), and a tar reader takes what it hands over.
+ * Every decompressed byte is counted, the tar's end blocks and a writer's padding after its
+ * last entry too, so that the layer's size is its tar stream's, exactly; and a failure is
+ * known to be the decompressor's or the tar's, to be said in words.
+ */
+struct unpack {
+    struct archive *raw; /* over the blob: filters, then the raw format */
+    struct range *r;
+    uint64_t out; /* decompressed bytes handed over so far */
+    bool eof;     /* the decompressed stream ended */
+    bool broke;   /* the decompressor failed: why says how */
+    char why[256];
+};
+
+static la_ssize_t unpack_read(struct archive *a, void *ctx, const void **buf)
+{
+    struct unpack *u = ctx;
+    size_t len = 0;
+    la_int64_t off;
+    int rc;
+
+    if (u->eof) {
+        return 0;
+    }
+    rc = ARC(archive_read_data_block)(u->raw, buf, &len, &off);
+    if (rc == ARCHIVE_EOF) {
+        u->eof = true;
+        return 0;
+    }
+    if (rc != ARCHIVE_OK) {
+        u->broke = true;
+        snprintf(u->why, sizeof(u->why), "%s",
+                 ARC(archive_error_string)(u->raw) ? ARC(archive_error_string)(u->raw)
+                                                   : "it cannot be decompressed");
+        ARC(archive_set_error)(a, EIO, "%s", u->why);
+        return -1;
+    }
+    u->out += len;
+    return (la_ssize_t)len;
+}
+
+/* The two stages over r; 0, or -1 with u->broke set (the blob cannot be opened at all). */
+static int unpack_open(struct unpack *u, struct range *r, struct archive **tar)
+{
+    struct archive_entry *ae;
+
+    u->r = r;
+    r->buf = xmalloc(RAW_BLOCK);
+    u->raw = ARC(archive_read_new)();
+    *tar = ARC(archive_read_new)();
+    if (!u->raw || !*tar) {
+        xalloc_die(sizeof(struct archive *));
+    }
+    if (ARC(archive_read_support_filter_gzip)(u->raw) != ARCHIVE_OK ||
+        ARC(archive_read_support_filter_zstd)(u->raw) != ARCHIVE_OK ||
+        ARC(archive_read_support_format_raw)(u->raw) != ARCHIVE_OK ||
+        ARC(archive_read_open2)(u->raw, r, NULL, range_read, NULL, NULL) != ARCHIVE_OK ||
+        ARC(archive_read_next_header)(u->raw, &ae) != ARCHIVE_OK) {
+        u->broke = true;
+        snprintf(u->why, sizeof(u->why), "%s",
+                 ARC(archive_error_string)(u->raw) ? ARC(archive_error_string)(u->raw)
+                                                   : "it cannot be read");
+        return -1;
+    }
+    if (ARC(archive_read_support_format_tar)(*tar) != ARCHIVE_OK ||
+        ARC(archive_read_open2)(*tar, u, NULL, unpack_read, NULL, NULL) != ARCHIVE_OK) {
+        /* the tar reader reads its first block as it opens: a failure is the data's */
+        return u->broke ? -1 : 1;
+    }
+    return 0;
+}
+
+static void unpack_close(struct unpack *u, struct archive *tar)
+{
+    if (tar) {
+        ARC(archive_read_free)(tar);
+    }
+    if (u->raw) {
+        ARC(archive_read_free)(u->raw);
+    }
+    free(u->r->buf);
+    u->r->buf = NULL;
+}
+
+/* What a layer's blob is, by its first bytes: "gzip", "zstd", or NULL (plain, or other). */
+static const char *blob_comp(const struct blob *src, unsigned char m[4], size_t *got)
+{
+    ssize_t n = src->fd >= 0 ? pread(src->fd, m, 4, (off_t)src->off) : -1;
+
+    *got = n > 0 ? (size_t)n : 0;
+    if (*got >= 2 && m[0] == 0x1f && m[1] == 0x8b) {
+        return "gzip";
+    }
+    if (*got >= 4 && !memcmp(m, "\x28\xb5\x2f\xfd", 4)) {
+        return "zstd";
+    }
+    return NULL;
+}
+
+/* Why a layer could not be listed, in words: the stage that failed (the decompressor, or the
+ * tar reader after `done` entries, inside the last of them when in_data), from what the
+ * bytes are and what its media type says. */
+static char *in_words(const struct layer *l, const struct unpack *u, struct archive *tar,
+                      uint64_t done, const char *last, bool in_data)
+{
+    static const char *const said[] = {[COMP_GZIP] = "gzip", [COMP_ZSTD] = "zstd"};
+    unsigned char m[4];
+    size_t got;
+    const char *comp = blob_comp(&l->src, m, &got), *msg;
+    char start[64] = "it is empty", where[320];
+
+    if (got) {
+        snprintf(start, sizeof(start), "it starts with");
+        for (size_t i = 0; i < got; i++) {
+            snprintf(start + strlen(start), sizeof(start) - strlen(start), " %02x", m[i]);
+        }
+    }
+    if ((l->comp == COMP_GZIP || l->comp == COMP_ZSTD) && (!comp || strcmp(comp, said[l->comp]))) {
+        return xasprintf("not %s data, which its media type says it is (%s)", said[l->comp], start);
+    }
+    if (u->broke) {
+        if (strstr(u->why, "runcated")) {
+            return xasprintf("truncated: its %s stream breaks off after %llu bytes, before its "
+                             "end",
+                             comp ? comp : "compressed", (unsigned long long)u->r->src.len);
+        }
+        return xasprintf("corrupt %s%sdata: it does not decompress (%s)", comp ? comp : "",
+                         comp ? " " : "", u->why);
+    }
+    msg = tar && ARC(archive_error_string)(tar) ? ARC(archive_error_string)(tar) : "unreadable";
+    if (!done && !in_data) {
+        return comp ? xasprintf("its %s data holds no tar stream (%s)", comp, msg)
+                    : xasprintf("not a tar stream, plain, gzip or zstd (%s)", start);
+    }
+    snprintf(where, sizeof(where), "%s entry %llu (%s)", in_data ? "inside" : "after",
+             (unsigned long long)done, last);
+    if (u->eof) {
+        return xasprintf("truncated: its tar stream ends after %llu bytes, %s",
+                         (unsigned long long)u->out, where);
+    }
+    return xasprintf("its tar stream breaks %s: %s", where, msg);
+}
+
+/* Every byte of a member's data through the tar reader (so that the digest and the bomb
+ * check see it); 0, or -1 with *why set in words. A read limit given (max_total_read: the
+ * fuzzers') caps a layer's uncompressed bytes; by default an image's layers are read to
+ * their end, which the bomb check bounds by what the archive holds. */
+static int drain(struct archive *a, const struct unpack *u, uint64_t cap_bytes, char **why)
 {
     const void *buf;
     size_t len;
@@ -247,31 +391,24 @@ static int drain(struct archive *a, const struct range *r, uint64_t cap_bytes, c
     int rc;
 
     while ((rc = ARC(archive_read_data_block)(a, &buf, &len, &off)) == ARCHIVE_OK) {
-        if (cap_bytes && (uint64_t)ARC(archive_filter_bytes)(a, 0) > cap_bytes) {
-            snprintf(why, cap, "it inflates past the read limit of %llu bytes",
-                     (unsigned long long)cap_bytes);
+        if (cap_bytes && u->out > cap_bytes) {
+            *why = xasprintf("it inflates past the read limit of %llu bytes",
+                             (unsigned long long)cap_bytes);
             return -1;
         }
-        if (bomb(a, r)) {
-            snprintf(why, cap,
-                     "it inflates past %d:1 (%llu bytes from %llu): a tar bomb, not "
-                     "a filesystem",
-                     BOMB_RATIO, (unsigned long long)ARC(archive_filter_bytes)(a, 0),
-                     (unsigned long long)r->pos);
+        if (bomb(u->out, u->r->pos)) {
+            *why = xasprintf("it inflates past %d:1 (%llu bytes from %llu): a tar bomb, not a "
+                             "filesystem",
+                             BOMB_RATIO, (unsigned long long)u->out, (unsigned long long)u->r->pos);
             return -1;
         }
     }
-    if (rc != ARCHIVE_EOF) {
-        snprintf(why, cap, "%s",
-                 ARC(archive_error_string)(a) ? ARC(archive_error_string)(a) : "unreadable");
-        return -1;
-    }
-    return 0;
+    return rc == ARCHIVE_EOF ? 0 : -1;
 }
 
 /* What is left of the blob after the tar's end (padding, a compressed stream's trailer),
  * into the digest. */
-static int hash_rest(struct range *r, char *why, size_t cap)
+static int hash_rest(struct range *r)
 {
     while (r->pos < r->src.len) {
         size_t n = r->src.len - r->pos < RAW_BLOCK ? (size_t)(r->src.len - r->pos) : RAW_BLOCK;
@@ -280,7 +417,6 @@ static int hash_rest(struct range *r, char *why, size_t cap)
             continue;
         }
         if (got <= 0) {
-            snprintf(why, cap, "cannot read it: %s", got < 0 ? strerror(errno) : "short");
             return -1;
         }
         digester_update(r->dg, r->buf, (size_t)got);
@@ -289,12 +425,28 @@ static int hash_rest(struct range *r, char *why, size_t cap)
     return 0;
 }
 
-static int list_entries(struct archive *a, struct range *r, struct listing *ls,
-                        const struct bundle_limits *lim, char *why, size_t cap)
+/* The decompressed stream after the tar's end, counted to its end (its size is exact);
+ * trailing bytes that do not decompress end it, and the digest says whether they belong. */
+static void count_rest(struct unpack *u, uint64_t cap_bytes)
+{
+    const void *buf;
+    size_t len;
+    la_int64_t off;
+
+    while (!u->eof && ARC(archive_read_data_block)(u->raw, &buf, &len, &off) == ARCHIVE_OK) {
+        u->out += len;
+        if ((cap_bytes && u->out > cap_bytes) || bomb(u->out, u->r->pos)) {
+            break;
+        }
+    }
+}
+
+static int list_entries(struct archive *a, struct unpack *u, struct listing *ls,
+                        const struct layer *l, const struct bundle_limits *lim, char **why)
 {
     size_t max = lim->max_entries;
-
     struct archive_entry *ae;
+    char last[200] = "";
 
     for (uint64_t ordinal = 0;; ordinal++) {
         int rc = ARC(archive_read_next_header)(a, &ae);
@@ -302,9 +454,7 @@ static int list_entries(struct archive *a, struct range *r, struct listing *ls,
             return 0;
         }
         if (rc < ARCHIVE_WARN) {
-            snprintf(why, cap, "its tar stream breaks at entry %llu: %s",
-                     (unsigned long long)ordinal,
-                     ARC(archive_error_string)(a) ? ARC(archive_error_string)(a) : "unreadable");
+            *why = in_words(l, u, a, ordinal, last, false);
             return -1;
         }
         if (ls->nr >= max) {
@@ -312,10 +462,37 @@ static int list_entries(struct archive *a, struct range *r, struct listing *ls,
             return 0;
         }
         list_header(ls, ae, ordinal);
-        if (drain(a, r, lim->max_total_read, why, cap) != 0) {
+        /* its name for a message, cut to fit (a hostile name is escaped where it is shown) */
+        snprintf(last, sizeof(last), "%s",
+                 ARC(archive_entry_pathname)(ae) ? ARC(archive_entry_pathname)(ae) : "");
+        if (drain(a, u, lim->max_total_read, why) != 0) {
+            if (!*why) {
+                *why = in_words(l, u, a, ordinal + 1, last, true);
+            }
             return -1;
         }
     }
+}
+
+/* Whether the layer's bytes hash to the digest the image names; *got receives theirs. */
+static bool digest_matches(const struct layer *layer, struct range *r, char **got)
+{
+    if (hash_rest(r) != 0) {
+        *got = xstrdup("(unreadable)");
+        return false;
+    }
+    *got = digester_final(r->dg);
+    return !strcmp(*got, layer->digest);
+}
+
+static char *digest_words(const struct layer *layer, const char *got)
+{
+    return layer->diff_id ? xasprintf("its digest does not match the image's config: its tar "
+                                      "hashes to %s, not to the diff_id %s it names",
+                                      got, layer->digest)
+                          : xasprintf("its digest does not match the manifest: its bytes hash "
+                                      "to %s, not to the %s it names",
+                                      got, layer->digest);
 }
 
 static void list_layer(void *ctx, size_t i, unsigned worker)
@@ -324,39 +501,43 @@ static void list_layer(void *ctx, size_t i, unsigned worker)
     struct layer *layer = &j->layers[i];
     struct listing *ls = &j->ls[i];
     struct range r = {.src = layer->src};
+    struct unpack u = {0};
     struct archive *a = NULL;
-    char why[512] = "", *got = NULL;
+    char *why = NULL, *got = NULL;
+    int rc;
 
     (void)worker;
     if (layer->problem) {
-        return; /* missing: said when the manifest was read */
+        return; /* missing, or foreign: said when the manifest was read */
+    }
+    if (layer->declared_set && layer->declared > r.src.len) {
+        ls->problem = xasprintf("truncated: ends after %llu of %llu bytes",
+                                (unsigned long long)r.src.len, (unsigned long long)layer->declared);
+        return;
     }
     r.dg = layer->digest ? digester_new(digest_parse(layer->digest)) : NULL;
-    if (!(a = range_open(&r, why, sizeof(why)))) {
-        ls->problem = xasprintf("it is not a tar stream (plain, gzip or zstd): %s", why);
-        goto out;
+    if ((rc = unpack_open(&u, &r, &a)) != 0) {
+        why = in_words(layer, &u, rc < 0 ? NULL : a, 0, "", false);
+    } else if (list_entries(a, &u, ls, layer, &j->b->limits, &why) == 0) {
+        count_rest(&u, j->b->limits.max_total_read);
+        ls->tar_size = u.out;
     }
-    if (list_entries(a, &r, ls, &j->b->limits, why, sizeof(why)) != 0) {
+    /* A digest that does not match says more than the damage it explains (a layer cut or
+     * changed since the manifest was written); the damage is added when there is some. */
+    if (r.dg && !ls->capped && !digest_matches(layer, &r, &got)) {
+        char *dw = digest_words(layer, got);
+        ls->problem = why ? xasprintf("%s; %s", dw, why) : xstrdup(dw);
+        free(dw);
+    } else if (why) {
         ls->problem = xstrdup(why);
-        goto out;
+    } else if (layer->declared_set && layer->declared < r.src.len) {
+        ls->problem = xasprintf("%llu bytes, longer than the %llu its manifest gives",
+                                (unsigned long long)r.src.len, (unsigned long long)layer->declared);
     }
-    ls->tar_size = (uint64_t)ARC(archive_filter_bytes)(a, 0);
-    if (r.dg && !ls->capped) {
-        if (hash_rest(&r, why, sizeof(why)) != 0) {
-            ls->problem = xstrdup(why);
-            goto out;
-        }
-        got = digester_final(r.dg);
-        if (strcmp(got, layer->digest) != 0) {
-            ls->problem = xasprintf("its bytes hash to %s, not to the %s the image names: docker "
-                                    "load and registries refuse it",
-                                    got, layer->digest);
-        }
-    }
-out:
+    free(why);
     free(got);
     digester_free(r.dg);
-    range_close(a, &r);
+    unpack_close(&u, a);
 }
 
 /* ---- applying the layers -------------------------------------------------------------- */
@@ -429,6 +610,7 @@ static void add_file(struct bundle *b, const struct fs *fs, const struct record 
 
     e->layer = r->layer;
     e->ordinal = r->ordinal;
+    e->mode = r->mode;
     e->size = e->stored = r->type == REC_FILE ? r->size : 0;
     if (r->problem) {
         e->problem = xstrdup(r->problem);
@@ -467,16 +649,6 @@ static void apply(struct bundle *b, struct layer *layers, struct listing *ls, si
     bool capped = false;
 
     for (size_t l = 0; l < nr && !capped; l++) {
-        if (ls[l].problem) {
-            add_image_level(b, layers[l].where, l,
-                            xasprintf("layer %zu of %zu: %s; its files were not read", l + 1, nr,
-                                      ls[l].problem));
-            continue;
-        }
-        if (layers[l].problem) {
-            add_image_level(b, layers[l].where, l, xstrdup(layers[l].problem));
-            continue;
-        }
         for (size_t k = 0; k < ls[l].nr; k++) {
             struct record *r = &ls[l].v[k];
             r->layer = l;
@@ -530,14 +702,40 @@ static void apply(struct bundle *b, struct layer *layers, struct listing *ls, si
     strmap_release(&fs.opaque);
 }
 
-void layers_list(struct bundle *b, struct layer *layers, size_t nr, unsigned jobs,
-                 uint64_t *tar_total)
+/* The first layer that cannot be read, named with why, and how many more: -1 with d set;
+ * 0 when every layer was read. */
+static int unread(const struct bundle *b, const struct layer *layers, const struct listing *ls,
+                  size_t nr, struct diag *d)
+{
+    size_t first = SIZE_MAX, more = 0;
+
+    for (size_t l = 0; l < nr; l++) {
+        if (layers[l].problem || ls[l].problem) {
+            more += first != SIZE_MAX;
+            first = first == SIZE_MAX ? l : first;
+        }
+    }
+    if (first == SIZE_MAX) {
+        return 0;
+    }
+    return diag_set(
+        d, DIAG_INPUT, "'%s': layer %zu of %zu (%s) cannot be read: %s%s%s", b->name, first + 1, nr,
+        layers[first].where, layers[first].problem ? layers[first].problem : ls[first].problem,
+        more ? "; and so cannot " : "", more ? (more == 1 ? "one more layer" : "more layers") : "");
+}
+
+int layers_list(struct bundle *b, struct layer *layers, size_t nr, unsigned jobs,
+                uint64_t *tar_total, struct diag *d)
 {
     struct listing *ls = xcalloc(nr + 1, sizeof(*ls));
     struct list_job j = {b, layers, ls};
+    int rc;
 
     workers_run(jobs ? jobs : 1, nr, list_layer, &j);
-    apply(b, layers, ls, nr);
+    /* An image missing a layer is not the image Lambda runs: nothing is checked in it. */
+    if ((rc = unread(b, layers, ls, nr, d)) == 0) {
+        apply(b, layers, ls, nr);
+    }
     *tar_total = 0;
     for (size_t l = 0; l < nr; l++) {
         layers[l].tar_size = ls[l].tar_size;
@@ -551,6 +749,7 @@ void layers_list(struct bundle *b, struct layer *layers, size_t nr, unsigned job
         free(ls[l].problem);
     }
     free(ls);
+    return rc;
 }
 
 void layers_release(struct layer *layers, size_t nr)

@@ -51,6 +51,9 @@ struct report_input {
                               * a --layer of a function), or a guess worth explaining */
     size_t files, elf_objects, extensions, distributions;
     const struct strvec *notes; /* remarks on the input as a whole */
+    const struct strvec *about; /* what was found in it, a line each (a container image: its
+                                 * platform, OS and C library, Python, task root, handler);
+                                 * NULL or empty: nothing to say (a bundle) */
     /* Audits: each function checked as a unit, against its own target. */
     const char *function;                /* the function it belongs to, as its declaration names
                                     * it (logical id, function name); NULL: none declared */

@@ -226,6 +226,29 @@ static void print_matrix(FILE *out, const struct report *r)
             ok ? "it imports somewhere" : "it imports nowhere");
 }
 
+/* What was found in an input (a container image: what it is, its OS and C library, its
+ * Python, task root and handler), a line each below its name (or below its heading). */
+static void print_about(FILE *out, const struct report *r, size_t i, bool name)
+{
+    const struct strvec *about = r->inputs[i].about;
+
+    if (!about || !about->nr) {
+        return;
+    }
+    if (name) {
+        put(out, r->inputs[i].name);
+        fputc('\n', out);
+    }
+    for (size_t k = 0; k < about->nr; k++) {
+        fputs(name ? "  " : "   ", out);
+        put(out, about->v[k]);
+        fputc('\n', out);
+    }
+    if (name) {
+        fputc('\n', out);
+    }
+}
+
 /* A layer checked on its own says so first: its findings are about /opt, not /var/task. */
 static void print_role(FILE *out, const struct report *r, size_t i)
 {
@@ -317,6 +340,9 @@ static void print_unit_heading(FILE *out, const struct report *r, size_t h, size
                 c.note == 1 ? "" : "s");
     }
     fputc('\n', out);
+    if (v != REPORT_ERROR && v != REPORT_SKIPPED) {
+        print_about(out, r, h, false);
+    }
     for (size_t k = h + 1; k < end; k++) {
         fputs("   with layer ", out);
         put(out, r->inputs[k].name);
@@ -398,8 +424,10 @@ int report_text(FILE *out, const struct report *r, struct diag *d)
         print_units(out, r);
         return ferror(out) ? diag_set(d, DIAG_IO, "cannot write the report") : 0;
     }
-    /* One bundle (with its layers): its findings by distribution, as they always were. */
+    /* One bundle (with its layers): what was found in it, then its findings by distribution,
+     * as they always were. */
     for (size_t i = 0; i < r->inputs_nr; i++) {
+        print_about(out, r, i, true);
         print_role(out, r, i);
     }
     if (!r->profile) {

@@ -41,6 +41,7 @@ import argparse
 import concurrent.futures
 import fnmatch
 import hashlib
+import io
 import json
 import os
 import random
@@ -53,6 +54,7 @@ import stat
 import struct
 import subprocess
 import sys
+import tarfile
 import threading
 import time
 import zipfile
@@ -1561,7 +1563,37 @@ def arg_cases():
         os.chmod(p, 0)
         return p
 
+    def plain(name, data):
+        """An input that is no bundle: exit 2, saying what it looks like (issue: a gate never
+        passes what it did not read)."""
+        def build(c, d):
+            p = os.path.join(d, name)
+            write(p, data(c) if callable(data) else data)
+            return p
+        return build
+
+    def plain_tar(c):
+        buf = io.BytesIO()
+        with tarfile.open(fileobj=buf, mode="w") as t:
+            for n, b in (("etc/os-release", b"ID=debian\n"), ("var/task/app.py", b"x = 1\n"),
+                         (GOOD_PATH, c.obj("ext-old-x86_64.so"))):
+                ti = tarfile.TarInfo(n)
+                ti.size = len(b)
+                t.addfile(ti, io.BytesIO(b))
+        return buf.getvalue()
+
     cs += [
+        Case("arg-empty-file", plain("function.zip", b""), exit2=True, good=False),
+        Case("arg-empty-file-no-suffix", plain("function", b""), exit2=True, good=False),
+        Case("arg-html-as-image", plain("image.tar", b"<!DOCTYPE html><html><body>403</body>"
+                                                     b"</html>\n"), exit2=True, good=False),
+        Case("arg-html-as-zip", plain("bundle.zip", b"<html>\x00\xff</html>"), exit2=True,
+             good=False),
+        Case("arg-plain-tar", plain("export.tar", plain_tar), exit2=True, good=False),
+        Case("arg-random-bytes", plain("bundle.bin", bytes(range(256)) * 64), exit2=True,
+             good=False),
+        Case("arg-text-with-escapes", plain("notes.txt", b"\x1b[31mred\x1b[0m\n"),
+             exit2=True, good=False),
         Case("arg-missing", missing, exit2=True, good=False),
         Case("arg-fifo", fifo, exit2=True, good=False),
         Case("arg-symlink-loop", loop, exit2=True, good=False),

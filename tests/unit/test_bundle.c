@@ -141,6 +141,64 @@ static void bundle__refuses_what_is_not_a_bundle(void **state)
     free(dir);
 }
 
+/* A file is checked alone when it is ELF, or named as Python or a shared object; anything
+ * else is no bundle, and the one line says what it looks like. */
+static void bundle__says_what_a_file_that_is_no_bundle_is(void **state)
+{
+    static const struct {
+        const char *name, *make, *says; /* says NULL: opened, as a file of its own */
+    } cases[] = {
+        {"empty.zip", ": >$D/empty.zip", "is an empty file, not a bundle"},
+        {"empty", ": >$D/empty", "is an empty file, not a bundle"},
+        {"page.tar", "printf '\357\273\277  <!DOCTYPE HTML><html></html>' >$D/page.tar",
+         "is an HTML page, not a bundle: a download that failed?"},
+        {"s3.zip",
+         "printf '<?xml version=\"1.0\"?><Error><Code>NoSuchKey</Code></Error>' >$D/s3.zip",
+         "is an XML error response, not a bundle: a download that failed?"},
+        {"feed.xml", "printf '<?xml version=\"1.0\"?><feed/>' >$D/feed.xml",
+         "is an XML document, not a bundle"},
+        {"out.json", "printf '\\n  {\"errorMessage\": \"x\"}' >$D/out.json",
+         "is a JSON document, not a bundle"},
+        {"x.gz", "printf 'hello' | gzip -n >$D/x.gz", "is gzip-compressed data, not a bundle"},
+        {"lib.dylib", "printf '\317\372\355\376rest' >$D/lib.dylib",
+         "is a Mach-O (macOS) file, not a bundle"},
+        {"x.dll", "printf 'MZ\\220\\000' >$D/x.dll", "is a Windows (PE) file, not a bundle"},
+        {"notes", "printf 'just text\\n' >$D/notes", "is a text file, not a bundle"},
+        {"blob", "printf '\\001\\002\\003\\004\\000' >$D/blob",
+         "is 5 bytes of data abiscan does not recognise (they start with 01 02 03 04), not a "
+         "bundle"},
+        {"app.py", "printf 'x = 1\\n' >$D/app.py", NULL},
+        {"app.pyc", "printf 'x' >$D/app.pyc", NULL},
+        {"libfoo.so.1.2", "printf 'not elf' >$D/libfoo.so.1.2", NULL},
+        {"m.cpython-312-x86_64-linux-gnu.so", "printf 'x' >$D/m.cpython-312-x86_64-linux-gnu.so",
+         NULL},
+        {"libfoo.so.x", "printf 'x' >$D/libfoo.so.x", "is a text file, not a bundle"},
+        {"program", "printf '\\177ELF\\002\\001\\001' >$D/program", NULL},
+    };
+    char *dir = scratch();
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char *path = xasprintf("%s/%s", dir, cases[i].name);
+        struct bundle *b = NULL;
+        struct diag d = DIAG_INIT;
+        sh(dir, cases[i].make);
+        int rc = bundle_open(&b, path, &limits, &d);
+        if (!cases[i].says) {
+            if (rc != 0 || bundle_kind(b) != BUNDLE_FILE) {
+                fail_msg("%s: not opened as a file (%s)", cases[i].name, d.msg);
+            }
+        } else if (rc == 0 || !strstr(d.msg, cases[i].says) || d.code != DIAG_INPUT) {
+            fail_msg("%s: '%s', want '%s'", cases[i].name, rc == 0 ? "(opened)" : d.msg,
+                     cases[i].says);
+        }
+        bundle_close(b);
+        free(path);
+    }
+    sh(dir, "rm -rf $D");
+    free(dir);
+}
+
 /* A file whose size changed since the walk is read no further than what is mapped, and
  * said to differ from its listed size. */
 static void bundle__directory_file_changed_since_walk(void **state)
@@ -243,6 +301,7 @@ int main(void)
         cmocka_unit_test(bundle__walks_a_directory_in_sorted_order),
         cmocka_unit_test(bundle__limits_depth_size_and_entries),
         cmocka_unit_test(bundle__refuses_what_is_not_a_bundle),
+        cmocka_unit_test(bundle__says_what_a_file_that_is_no_bundle_is),
         cmocka_unit_test(bundle__directory_file_changed_since_walk),
         cmocka_unit_test(bundle__zip_members_whole),
     };

@@ -234,6 +234,105 @@ static void container__plans_an_aws_base_image(void **state)
     container_free(c);
 }
 
+static struct bundle_entry file_mode(const char *path, uint32_t mode)
+{
+    struct bundle_entry e = entry(path, ENTRY_FILE, NULL);
+    e.mode = mode;
+    return e;
+}
+
+/* What Lambda starts, found as exec finds it, and why it cannot start, in words: the
+ * ENTRYPOINT's file (else the CMD's), its execute bit, and behind /lambda-entrypoint.sh the
+ * Python it runs. A mode the layer does not give is not held against the file. */
+static void container__says_why_an_image_cannot_start(void **state)
+{
+    struct bundle_entry aws[] = {
+        file_mode("lambda-entrypoint.sh", 0755),
+        entry("loop-a", ENTRY_SYMLINK, "loop-b"),
+        entry("loop-b", ENTRY_SYMLINK, "/loop-a"),
+        file_mode("opt/entry.sh", 0644),
+        file_mode("opt/run", 0),
+        entry("usr/local/bin", ENTRY_DIR, NULL),
+        entry("usr/local/bin/python3", ENTRY_SYMLINK, "python3.12"),
+        file_mode("usr/local/bin/python3.12", 0755),
+        file_mode("var/lang/bin/python3.12", 0755),
+        entry("var/task", ENTRY_DIR, NULL),
+    };
+    struct bundle_entry no_python[sizeof(aws) / sizeof(aws[0]) - 1];
+    static const struct {
+        const char *entrypoint, *cmd;
+        size_t nr; /* 10: every entry of aws[]; 9: all but its Python */
+        const char *problem, *errno_words;
+        int exit;
+    } cases[] = {
+        {"/lambda-entrypoint.sh", "app.handler", 10, NULL, NULL, 0},
+        {"/lambda-entrypoint.sh", "app.handler", 9,
+         "/lambda-entrypoint.sh runs the AWS base image's Python, but no /var/lang/bin/python3.N "
+         "is in the image",
+         NULL, 127},
+        {"/usr/bin/python3 -m awslambdaric", "app.handler", 10,
+         "/usr/bin/python3 is not in the image", "no such file or directory", 0},
+        {"python3 -m awslambdaric", "app.handler", 10, NULL, NULL, 0},
+        {"pythonX -m awslambdaric", "app.handler", 10,
+         "pythonX is on no directory of its PATH (/usr/local/bin:/usr/bin)",
+         "no such file or directory", 0},
+        {"/opt/entry.sh", NULL, 10, "/opt/entry.sh is not executable (mode 0644)",
+         "permission denied", 0},
+        {"../../opt/run", NULL, 10, NULL, NULL, 0},
+        {"/loop-a", NULL, 10, "/loop-a is a link that loops", "no such file or directory", 0},
+        {"/usr/local/bin", NULL, 10, "/usr/local/bin is a directory", "permission denied", 0},
+        {NULL, "/bin/run", 10, "/bin/run is not in the image", "no such file or directory", 0},
+    };
+
+    (void)state;
+    memcpy(no_python, aws, 8 * sizeof(aws[0]));
+    no_python[8] = aws[9];
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        struct bundle_image m = meta("amd64", cases[i].entrypoint, cases[i].cmd, "/var/task",
+                                     "PATH=/usr/local/bin:/usr/bin");
+        struct container *c = container_new(&m);
+        container_plan(c, cases[i].nr == 10 ? aws : no_python, cases[i].nr);
+        if (!cases[i].problem != !c->start_problem ||
+            (c->start_problem && strcmp(c->start_problem, cases[i].problem) != 0)) {
+            fail_msg("case %zu: problem '%s', want '%s'", i,
+                     c->start_problem ? c->start_problem : "(none)",
+                     cases[i].problem ? cases[i].problem : "(none)");
+        }
+        if (cases[i].problem) {
+            assert_string_equal(c->start_from, cases[i].entrypoint ? "ENTRYPOINT" : "CMD");
+            if (cases[i].errno_words) {
+                assert_string_equal(c->start_errno, cases[i].errno_words);
+            } else {
+                assert_null(c->start_errno);
+                assert_int_equal(c->start_exit, cases[i].exit);
+            }
+        }
+        container_free(c);
+    }
+}
+
+/* With no interpreter, the version of its standard library: the target is still known. */
+static void container__takes_the_version_of_a_stdlib_without_python(void **state)
+{
+    struct bundle_entry es[] = {
+        file_mode("lambda-entrypoint.sh", 0755),
+        entry("var/lang/lib/python3.12", ENTRY_DIR, NULL),
+        entry("var/lang/lib/python3.12/site-packages", ENTRY_DIR, NULL),
+    };
+    struct bundle_image m = meta("amd64", "/lambda-entrypoint.sh", "app.handler", "/var/task",
+                                 "LAMBDA_TASK_ROOT=/var/task");
+    struct container *c = container_new(&m);
+
+    (void)state;
+    container_plan(c, es, sizeof(es) / sizeof(es[0]));
+    assert_null(c->python);
+    assert_int_equal(c->py_major, 3);
+    assert_int_equal(c->py_minor, 12);
+    assert_string_equal(c->site_dirs.v[0], "var/lang/lib/python3.12/site-packages");
+    assert_non_null(c->start_problem);
+    container_free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -241,6 +340,8 @@ int main(void)
         cmocka_unit_test(container__refuses_broken_ld_cache),
         cmocka_unit_test(container__plans_a_custom_image),
         cmocka_unit_test(container__plans_an_aws_base_image),
+        cmocka_unit_test(container__says_why_an_image_cannot_start),
+        cmocka_unit_test(container__takes_the_version_of_a_stdlib_without_python),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
