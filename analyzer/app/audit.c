@@ -185,8 +185,11 @@ static void read_unit(struct actx *c, const struct job *j, struct audit_unit *u)
 {
     const struct options *o = c->ao->o;
     struct bundle_limits limits = c->limits;
-    struct scan_opts so = {
-        .limits = &limits, .grammar = c->grammar, .jobs = c->inner, .jobs_given = c->inner_given};
+    struct scan_opts so = {.limits = &limits,
+                           .grammar = c->grammar,
+                           .jobs = c->inner,
+                           .jobs_given = c->inner_given,
+                           .estimate_zip = c->ao->size};
     const char *arch = j->profile ? j->profile->arch : j->matrix_arch ? j->matrix_arch : o->arch;
     struct image img = {0};
     struct diag d = DIAG_INIT;
