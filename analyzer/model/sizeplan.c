@@ -165,6 +165,140 @@ static void exclude_list(struct size_plan *p)
     }
 }
 
+/* Info-ZIP's headers: a local one (30 bytes and the name) and a central one (46 and the
+ * name); zip -r adds its extended timestamp and Unix ids to each (28 and 24 bytes). A zip
+ * abiscan did not write may carry fewer: only the headers themselves are certain. */
+#define ZIP_LOCAL 30
+#define ZIP_CENTRAL 46
+#define ZIP_EXTRA 52
+#define ZIP_END 22
+
+uint64_t sizeplan_zip_overhead(const char *path, bool estimated)
+{
+    return ZIP_LOCAL + ZIP_CENTRAL + (estimated ? ZIP_EXTRA : 0) + 2 * (uint64_t)strlen(path);
+}
+
+/* The entries of the directories of a tests/ tree that m is in (tree: the tree's length in
+ * m's path), the first time each is seen: zip -x "tree*" leaves them out with the files.
+ * zip -r stores an entry for every directory; a zip that lists some is taken to list all. */
+static uint64_t tree_dirs(struct strmap *seen, const struct member *m, size_t tree, bool estimated)
+{
+    uint64_t bytes = 0;
+    char *key = NULL;
+    size_t alloc = 0;
+
+    for (size_t n = tree; n <= strlen(m->path); n++) {
+        if (m->path[n - 1] != '/') {
+            continue;
+        }
+        /* The key: the input, then the directory. */
+        ALLOC_GROW(key, sizeof(m->input) + n, alloc);
+        memcpy(key, &m->input, sizeof(m->input));
+        memcpy(key + sizeof(m->input), m->path, n);
+        if (!strmap_has(seen, key, sizeof(m->input) + n)) {
+            strmap_put(seen, key, sizeof(m->input) + n, NULL);
+            bytes += ZIP_LOCAL + ZIP_CENTRAL + (estimated ? ZIP_EXTRA : 0) + 2 * (uint64_t)n;
+        }
+    }
+    free(key);
+    return bytes;
+}
+
+/* Each zip of the view weighed on its own: a zip's bytes, less the members the exclude list
+ * leaves out (their compressed bytes and headers); a directory's, estimated the same way from
+ * what zip -r would store of each file (facts/scan.h estimate_zip), its directories and the
+ * end of the central directory. */
+static void weigh_uploads(struct building *b)
+{
+    const struct image *img = b->img;
+    struct size_plan *p = b->p;
+    size_t *slot = xcalloc(img->inputs_nr + 1, sizeof(*slot)); /* input -> index + 1 */
+    struct strmap dirs = {0};
+    uint64_t gone;
+
+    p->uploads = xcalloc(img->inputs_nr + 1, sizeof(*p->uploads));
+    for (size_t i = 0; i < img->inputs_nr; i++) {
+        const struct image_input *in = &img->inputs[i];
+        struct size_upload *u;
+        if (in->view != p->view || in->container) {
+            continue;
+        }
+        u = &p->uploads[p->uploads_nr];
+        slot[i] = ++p->uploads_nr;
+        u->input = i;
+        u->estimated = !in->zipped && in->zip_estimated;
+        u->known = in->zipped || u->estimated;
+        u->zipped = in->zipped ? in->file_size
+                    : u->estimated
+                        ? ZIP_END + in->dirs * (uint64_t)(ZIP_LOCAL + ZIP_CENTRAL + ZIP_EXTRA) +
+                              2 * in->dir_names
+                        : 0;
+    }
+    for (size_t i = 0; i < b->nr; i++) {
+        const struct member *m = &img->members[b->members[i]];
+        struct size_upload *u = slot[m->input] ? &p->uploads[slot[m->input] - 1] : NULL;
+        int k = b->kind[b->members[i]];
+        if (!u || !u->known) {
+            continue;
+        }
+        gone = m->stored + sizeplan_zip_overhead(m->path, u->estimated);
+        if (u->estimated) {
+            u->zipped += gone;
+        }
+        if (k >= 0 && kinds[k].removable) {
+            u->after += gone;
+            if (b->tree[b->members[i]] && (u->estimated || img->inputs[m->input].dirs)) {
+                u->after += tree_dirs(&dirs, m, b->tree[b->members[i]], u->estimated);
+            }
+        } else if (k == SIZE_DUPLICATE || k == SIZE_PROVIDED) {
+            u->after_choices += gone;
+        }
+    }
+    /* after and after_choices held what goes: turned into what stays. */
+    for (size_t i = 0; i < p->uploads_nr; i++) {
+        struct size_upload *u = &p->uploads[i];
+        gone = u->after;
+        u->after = u->known && u->zipped > gone ? u->zipped - gone : 0;
+        u->after_choices = u->after > u->after_choices ? u->after - u->after_choices : 0;
+        if (u->known && u->after > p->zipped_limit && u->after - p->zipped_limit > p->zipped_over) {
+            p->zipped_over = u->after - p->zipped_limit;
+        }
+    }
+    p->zipped = p->uploads_nr ? p->uploads[0].zipped : 0;
+    strmap_release(&dirs);
+    free(slot);
+}
+
+const char *sizeplan_verdict_text(enum size_verdict v)
+{
+    switch (v) {
+    case SIZE_FITS:
+        return "fits both limits";
+    case SIZE_OVER_UNZIPPED:
+        return "still over the unzipped limit";
+    case SIZE_OVER_UPLOAD:
+        return "within the unzipped limit, but a zip is over a direct upload's (S3 takes it)";
+    case SIZE_UPLOAD_UNKNOWN:
+        return "within the unzipped limit; the zip's bytes are not known";
+    }
+    return "?";
+}
+
+static void verdict(struct size_plan *p)
+{
+    bool unknown = false;
+
+    for (size_t i = 0; i < p->uploads_nr; i++) {
+        unknown |= !p->uploads[i].known;
+    }
+    p->fits_unzipped = p->after <= p->limit;
+    p->verdict = !p->fits_unzipped ? SIZE_OVER_UNZIPPED
+                 : p->zipped_over  ? SIZE_OVER_UPLOAD
+                 : unknown         ? SIZE_UPLOAD_UNKNOWN
+                                   : SIZE_FITS;
+    p->fits = p->verdict == SIZE_FITS;
+}
+
 void sizeplan_build(struct size_plan *out, const struct image *img, size_t view,
                     const char *runtime, const struct lambda_limits *limits)
 {
@@ -187,17 +321,13 @@ void sizeplan_build(struct size_plan *out, const struct image *img, size_t view,
     }
     b.members = xcalloc(img->nr + 1, sizeof(*b.members));
     b.kind = xcalloc(img->nr + 1, sizeof(*b.kind));
+    b.tree = xcalloc(img->nr + 1, sizeof(*b.tree));
     for (size_t i = 0; i < img->nr; i++) {
         if (image_view_of(img, &img->members[i]) == view) {
             b.members[b.nr++] = i;
             out->unzipped += img->members[i].size;
         }
         b.kind[i] = -1;
-    }
-    for (size_t i = 0; i < img->inputs_nr; i++) {
-        if (img->inputs[i].view == view && img->inputs[i].zipped) {
-            out->zipped += img->inputs[i].file_size;
-        }
     }
     sizeplan_classify(&b, *tag ? tag : NULL);
     sizeplan_provided(&b, lambda_runtime_packages(limits, runtime));
@@ -213,31 +343,69 @@ void sizeplan_build(struct size_plan *out, const struct image *img, size_t view,
     }
     out->after = out->unzipped - out->removable - out->saving[SIZE_DEBUG];
     out->after_choices = out->after - out->saving[SIZE_DUPLICATE] - out->saving[SIZE_PROVIDED];
-    out->fits = out->after <= out->limit;
+    weigh_uploads(&b);
+    verdict(out);
     strmap_release(&b.trees);
     free(b.members);
     free(b.kind);
+    free(b.tree);
+}
+
+/* The zipped half of the summary: the largest zip after the plan against a direct
+ * upload's limit (each zip is weighed on its own). */
+static char *zip_clause(const struct size_plan *p)
+{
+    const struct size_upload *worst = NULL;
+    bool unknown = false;
+
+    for (size_t i = 0; i < p->uploads_nr; i++) {
+        const struct size_upload *u = &p->uploads[i];
+        unknown |= !u->known;
+        if (u->known && (!worst || u->after > worst->after)) {
+            worst = u;
+        }
+    }
+    if (!worst) {
+        return xstrdup(unknown && p->after <= p->limit
+                           ? "; the zip's bytes are not known (--size estimates a directory's)"
+                           : "");
+    }
+    if (worst->after > p->zipped_limit) {
+        return xasprintf("; %s%s%llu bytes zipped, still over a direct upload's %llu by %llu "
+                         "bytes: upload it through S3",
+                         p->uploads_nr > 1 ? "the largest zip " : "",
+                         worst->estimated ? "about " : "", (unsigned long long)worst->after,
+                         (unsigned long long)p->zipped_limit,
+                         (unsigned long long)(worst->after - p->zipped_limit));
+    }
+    return xasprintf("; %s%s%llu bytes zipped, within a direct upload's %llu%s",
+                     p->uploads_nr > 1 ? "the largest zip " : "", worst->estimated ? "about " : "",
+                     (unsigned long long)worst->after, (unsigned long long)p->zipped_limit,
+                     unknown ? " (another's bytes are not known)" : "");
 }
 
 char *sizeplan_summary(const struct size_plan *p)
 {
-    char *choices = NULL, *out;
+    char *choices = NULL, *zip = zip_clause(p), *out;
 
     if (p->saving[SIZE_DUPLICATE] || p->saving[SIZE_PROVIDED]) {
         choices = xasprintf("; dropping the runtime's own packages (%llu bytes) and duplicate "
-                            "libraries (%llu) would leave %llu",
+                            "libraries (%llu bytes) would leave %llu bytes unzipped",
                             (unsigned long long)p->saving[SIZE_PROVIDED],
                             (unsigned long long)p->saving[SIZE_DUPLICATE],
                             (unsigned long long)p->after_choices);
     }
-    out = xasprintf(
-        "size plan: %llu bytes can be left out (tests %llu, caches %llu, dist-info %llu, sources "
-        "%llu) and strip saves %llu; then %llu bytes, %s%s",
-        (unsigned long long)p->removable, (unsigned long long)p->saving[SIZE_TESTS],
-        (unsigned long long)p->saving[SIZE_PYCACHE], (unsigned long long)p->saving[SIZE_DISTINFO],
-        (unsigned long long)p->saving[SIZE_SOURCES], (unsigned long long)p->saving[SIZE_DEBUG],
-        (unsigned long long)p->after, p->fits ? "within the limit" : "still over the limit",
-        choices ? choices : "");
+    out = xasprintf("size plan: %llu bytes can be left out (tests %llu bytes, caches %llu, "
+                    "dist-info %llu, sources %llu) and strip saves %llu bytes; then %llu bytes "
+                    "unzipped, %s%s%s",
+                    (unsigned long long)p->removable, (unsigned long long)p->saving[SIZE_TESTS],
+                    (unsigned long long)p->saving[SIZE_PYCACHE],
+                    (unsigned long long)p->saving[SIZE_DISTINFO],
+                    (unsigned long long)p->saving[SIZE_SOURCES],
+                    (unsigned long long)p->saving[SIZE_DEBUG], (unsigned long long)p->after,
+                    p->fits_unzipped ? "within the unzipped limit" : "still over the limit", zip,
+                    choices ? choices : "");
+    free(zip);
     free(choices);
     return out;
 }
@@ -259,6 +427,7 @@ void sizeplan_release(struct size_plan *p)
         free(p->cells[i].dir);
     }
     free(p->cells);
+    free(p->uploads);
     strvec_release(&p->exclude);
     memset(p, 0, sizeof(*p));
 }

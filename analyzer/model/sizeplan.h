@@ -76,11 +76,34 @@ struct size_cell {
     uint64_t bytes, removable, strip;
 };
 
+/* One zip uploaded on its own: the function's, or a layer's. Lambda weighs each against a
+ * direct upload's limit apart (doc/sources.md#limits); the unzipped limit counts them
+ * together. */
+struct size_upload {
+    size_t input;
+    bool known;             /* a zip, or a directory whose zip was estimated */
+    bool estimated;         /* a directory: what zip -r would make of it, estimated */
+    uint64_t zipped;        /* now: the zip's bytes, or the estimate (0 when not known) */
+    uint64_t after;         /* after the exclude list: the members that stay, as they are
+                             * compressed, with their headers (strip makes it smaller still) */
+    uint64_t after_choices; /* after, without the duplicates and the runtime's packages */
+};
+
+/* The verdict after the plan: both limits are weighed. */
+enum size_verdict {
+    SIZE_FITS,           /* the unzipped limit, and each zip under a direct upload's */
+    SIZE_OVER_UNZIPPED,  /* still over the unzipped limit (S3 does not help) */
+    SIZE_OVER_UPLOAD,    /* within the unzipped limit, but a zip over a direct upload's: S3 */
+    SIZE_UPLOAD_UNKNOWN, /* within the unzipped limit; a directory's zip was not estimated */
+};
+
 struct size_plan {
-    size_t view;             /* the input heading the function (its index) */
-    char *runtime;           /* the runtime the plan was made for, NULL: any */
-    uint64_t unzipped;       /* every file of the function and its layers */
-    uint64_t zipped;         /* the zips' bytes (0 for directories) */
+    size_t view;                 /* the input heading the function (its index) */
+    char *runtime;               /* the runtime the plan was made for, NULL: any */
+    uint64_t unzipped;           /* every file of the function and its layers */
+    uint64_t zipped;             /* the head's zip (uploads[0].zipped; 0 when not known) */
+    struct size_upload *uploads; /* the head, then its layers, in input order */
+    size_t uploads_nr;
     uint64_t limit;          /* Lambda's unzipped limit (function and layers) */
     uint64_t zipped_limit;   /* a direct upload's */
     uint64_t image_limit;    /* a container image's, the way out */
@@ -94,8 +117,11 @@ struct size_plan {
     uint64_t removable;         /* tests + caches + dist-info + sources: the exclude list */
     uint64_t after;             /* unzipped - removable - debug: what is left */
     uint64_t after_choices;     /* after - duplicates - provided */
-    bool fits;                  /* after <= limit */
-    struct strvec exclude;      /* zip -x patterns, one per line, relative to its input */
+    enum size_verdict verdict;
+    bool fits;             /* verdict == SIZE_FITS: both limits hold */
+    bool fits_unzipped;    /* after <= limit */
+    uint64_t zipped_over;  /* the most a zip is over a direct upload's limit after it */
+    struct strvec exclude; /* zip -x patterns, one per line, relative to its input */
     struct size_cell *cells;
     size_t cells_nr, cells_alloc;
 };
@@ -118,8 +144,15 @@ const char *sizeplan_kind_text(enum size_kind k);
 /** Whether leaving a kind out is safe (the exclude list) rather than a choice. */
 bool sizeplan_kind_removable(enum size_kind k);
 
-/** A one-line summary of the savings and the verdict after them (the size-limit finding's
- * tail). Caller frees. */
+/** A one-line summary of the savings and the verdict after them, both limits (the
+ * size-limit finding's tail). Caller frees. */
 char *sizeplan_summary(const struct size_plan *p);
+
+/** The verdict in words: "fits both limits", "still over the unzipped limit", ... */
+const char *sizeplan_verdict_text(enum size_verdict v);
+
+/** The bytes of a zip's member besides its content: its local and central headers, which
+ * name it twice (estimated: with the extra fields zip -r writes). */
+uint64_t sizeplan_zip_overhead(const char *path, bool estimated);
 
 #endif

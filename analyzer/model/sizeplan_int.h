@@ -22,6 +22,7 @@ struct building {
     size_t *members; /* the view's members, by index */
     size_t nr;
     signed char *kind; /* per image member: its saving, or -1 */
+    size_t *tree;      /* per image member of a tests/ tree: the tree's length in its path */
     struct strmap trees;
 };
 

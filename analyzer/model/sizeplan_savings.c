@@ -166,6 +166,7 @@ void sizeplan_classify(struct building *b, const char *tag)
         }
         if (tree) {
             k = SIZE_TESTS;
+            b->tree[b->members[i]] = tree;
         } else if (unread_pyc(m->path, tag)) {
             k = SIZE_PYCACHE;
         } else if (info && in_list(base, unread_info)) {

@@ -100,23 +100,148 @@ static void print_kind(FILE *out, const struct size_plan *p, const struct report
     }
 }
 
+/* The report's name of an upload's input. */
+static const char *upload_name(const struct report *r, size_t h, const struct size_plan *p,
+                               const struct size_upload *u)
+{
+    size_t i = h + (u->input - p->view);
+    return u->input >= p->view && i < r->inputs_nr ? r->inputs[i].name : "?";
+}
+
+/* "52428800 bytes zipped" or "about 52428800 bytes zipped, estimated (...)". */
+static void zipped_now(FILE *out, const struct size_upload *u)
+{
+    fprintf(out, "%s%llu bytes zipped%s", u->estimated ? "about " : "", ull(u->zipped),
+            u->estimated ? " (estimated: each file deflated as zip -r does, at level 6)" : "");
+}
+
+/* One zip after the plan, against a direct upload's limit. */
+static void zipped_after(FILE *out, const struct size_plan *p, const struct size_upload *u)
+{
+    fprintf(out, "%s%llu bytes (%s)", u->estimated ? "about " : "", ull(u->after),
+            u->estimated ? "what stays, deflated as zip -r would"
+                         : "the members that stay, as they are compressed in it");
+    if (u->after <= p->zipped_limit) {
+        fprintf(out, ", %llu bytes under a direct upload's limit", ull(p->zipped_limit - u->after));
+    } else {
+        fprintf(out, ", over a direct upload's %llu by %llu bytes", ull(p->zipped_limit),
+                ull(u->after - p->zipped_limit));
+    }
+}
+
+/* Both limits after the plan: the unzipped one for the function and its layers together,
+ * a direct upload's for each zip on its own; then what is left to do. */
+static void verdict(FILE *out, const struct report *r, size_t h, const struct size_plan *p)
+{
+    bool choices_zip = true;
+
+    fprintf(out, "  after leaving out %llu bytes and stripping %llu bytes: %llu bytes unzipped, ",
+            ull(p->removable), ull(p->saving[SIZE_DEBUG]), ull(p->after));
+    if (p->fits_unzipped) {
+        fprintf(out, "%llu bytes under the limit\n", ull(p->limit - p->after));
+    } else {
+        fprintf(out, "over the limit by %llu bytes\n", ull(p->after - p->limit));
+    }
+    for (size_t k = 0; k < p->uploads_nr; k++) {
+        const struct size_upload *u = &p->uploads[k];
+        if (!u->known) {
+            continue;
+        }
+        fputs("  zipped", out);
+        if (p->uploads_nr > 1) {
+            fputs(" (", out);
+            put(out, upload_name(r, h, p, u));
+            fputc(')', out);
+        }
+        fputs(": ", out);
+        zipped_after(out, p, u);
+        fputc('\n', out);
+        choices_zip &= u->after_choices <= p->zipped_limit;
+    }
+    switch (p->verdict) {
+    case SIZE_FITS:
+        fputs("  fits both limits", out);
+        if (p->after * 100 > p->limit * p->warn_percent) {
+            fprintf(out, ", but over %u %% of the unzipped one", p->warn_percent);
+        }
+        fputc('\n', out);
+        break;
+    case SIZE_OVER_UPLOAD:
+        fputs("  fits unzipped, but not a direct upload: upload ", out);
+        for (size_t k = 0, n = 0; k < p->uploads_nr; k++) {
+            const struct size_upload *u = &p->uploads[k];
+            if (u->known && u->after > p->zipped_limit) {
+                fputs(n++ ? ", " : "", out);
+                put(out, upload_name(r, h, p, &p->uploads[k]));
+            }
+        }
+        fprintf(out,
+                " through S3 (Lambda takes a zip from S3 up to the unzipped limit), or save %llu "
+                "zipped bytes more",
+                ull(p->zipped_over));
+        if (choices_zip) {
+            fputs("; the choices above would bring it under a direct upload's limit", out);
+        }
+        fputc('\n', out);
+        break;
+    case SIZE_UPLOAD_UNKNOWN:
+        fputs("  fits unzipped; the zip's bytes are not known: --size estimates a directory's\n",
+              out);
+        break;
+    case SIZE_OVER_UNZIPPED:
+        fprintf(out, "  still over the unzipped limit by %llu bytes", ull(p->after - p->limit));
+        if (p->after_choices <= p->limit) {
+            fprintf(out, "; the choices above would bring it to %llu bytes, within the limit",
+                    ull(p->after_choices));
+        }
+        fprintf(out,
+                "; a layer does not help (the limit counts the function and its layers "
+                "together), nor does S3 (it lifts only the zipped limit); a container image does "
+                "(up to %llu bytes)\n",
+                ull(p->image_limit));
+        break;
+    }
+}
+
 void rtext_size(FILE *out, const struct report *r, size_t i)
 {
     const struct size_plan *p = r->inputs[i].size;
-    size_t shown = 0;
+    size_t shown = 0, known = 0;
 
     if (!p) {
         return;
     }
     fputs("Size of ", out);
     put(out, r->inputs[i].name);
-    fprintf(out, ": %llu bytes unzipped, %llu %% of Lambda's %llu for a function and its layers",
+    fprintf(out,
+            ": %llu bytes unzipped, %llu %% of Lambda's %llu bytes for a function and its layers",
             ull(p->unzipped), pct(p->unzipped, p->limit), ull(p->limit));
-    if (p->zipped) {
-        fprintf(out, "; %llu zipped (a direct upload takes at most %llu)", ull(p->zipped),
-                ull(p->zipped_limit));
+    if (p->uploads_nr == 1 && p->uploads[0].known) {
+        fputs("; ", out);
+        zipped_now(out, &p->uploads[0]);
+        fprintf(out, "; a direct upload takes at most %llu bytes", ull(p->zipped_limit));
     }
-    fputs("\n  by distribution:\n", out);
+    fputc('\n', out);
+    for (size_t k = 0; k < p->uploads_nr; k++) {
+        known += p->uploads[k].known;
+    }
+    if (p->uploads_nr > 1 && known) {
+        fprintf(out,
+                "  each zip is uploaded on its own (a direct upload takes at most %llu bytes):",
+                ull(p->zipped_limit));
+        for (size_t k = 0; k < p->uploads_nr; k++) {
+            fputs(k ? "; " : " ", out);
+            put(out, upload_name(r, i, p, &p->uploads[k]));
+            fputc(' ', out);
+            if (p->uploads[k].known) {
+                zipped_now(out, &p->uploads[k]);
+            } else {
+                fputs("not zipped, not estimated", out);
+            }
+        }
+        fputc('\n', out);
+    }
+    fputs("  by distribution:\n", out);
     for (size_t d = 0; d < p->dists_nr; d++) {
         const struct size_dist *sd = &p->dists[d];
         if (!r->verbose && shown == TEXT_DISTS) {
@@ -133,7 +258,7 @@ void rtext_size(FILE *out, const struct report *r, size_t i)
         fprintf(out, "  %llu bytes in %zu file%s", ull(sd->bytes), sd->files,
                 sd->files == 1 ? "" : "s");
         if (sd->removable) {
-            fprintf(out, ", %llu of them can be left out", ull(sd->removable));
+            fprintf(out, ", %llu bytes of them can be left out", ull(sd->removable));
         }
         fputc('\n', out);
     }
@@ -144,25 +269,7 @@ void rtext_size(FILE *out, const struct report *r, size_t i)
     if (!p->items_nr) {
         fputs("    none found\n", out);
     }
-    fprintf(out, "  after leaving out %llu bytes and stripping %llu: %llu bytes, ",
-            ull(p->removable), ull(p->saving[SIZE_DEBUG]), ull(p->after));
-    if (p->fits) {
-        fprintf(out, "fits (%llu to spare", ull(p->limit - p->after));
-        if (p->after * 100 > p->limit * p->warn_percent) {
-            fprintf(out, ", but over %u %%", p->warn_percent);
-        }
-        fputs(")\n", out);
-    } else {
-        fprintf(out, "still over by %llu", ull(p->after - p->limit));
-        if (p->after_choices <= p->limit) {
-            fprintf(out, "; the choices above would bring it to %llu, within the limit",
-                    ull(p->after_choices));
-        }
-        fprintf(out,
-                "; a layer does not help (the limit counts the function and its layers "
-                "together); a container image does (up to %llu bytes)\n",
-                ull(p->image_limit));
-    }
+    verdict(out, r, i, p);
     if (p->exclude.nr) {
         fprintf(out,
                 "  --report exclude=FILE lists the %zu path%s to leave out: zip -r BUNDLE.zip . "
@@ -181,13 +288,35 @@ cJSON *rjson_size(const struct report *r, size_t h)
 {
     const struct size_plan *p = r->inputs[h].size;
     cJSON *o = cJSON_CreateObject(), *dists = cJSON_CreateArray(), *sav = cJSON_CreateObject();
-    cJSON *items = cJSON_CreateArray();
+    cJSON *items = cJSON_CreateArray(), *uploads = cJSON_CreateArray();
+    static const char *const verdicts[] = {
+        [SIZE_FITS] = "fits",
+        [SIZE_OVER_UNZIPPED] = "over-unzipped",
+        [SIZE_OVER_UPLOAD] = "over-upload",
+        [SIZE_UPLOAD_UNKNOWN] = "upload-unknown",
+    };
 
     rjson_add_str(o, "runtime", p->runtime);
     cJSON_AddItemToObject(o, "unzipped", num(p->unzipped));
-    cJSON_AddItemToObject(o, "zipped", num(p->zipped));
+    cJSON_AddItemToObject(
+        o, "zipped", p->uploads_nr && p->uploads[0].known ? num(p->zipped) : cJSON_CreateNull());
     cJSON_AddItemToObject(o, "limit", num(p->limit));
     cJSON_AddItemToObject(o, "zipped_limit", num(p->zipped_limit));
+    for (size_t k = 0; k < p->uploads_nr; k++) {
+        const struct size_upload *u = &p->uploads[k];
+        cJSON *e = cJSON_CreateObject();
+        rjson_add_str(e, "input", upload_name(r, h, p, u));
+        cJSON_AddItemToObject(e, "zipped", u->known ? num(u->zipped) : cJSON_CreateNull());
+        cJSON_AddItemToObject(e, "estimated", cJSON_CreateBool(u->estimated));
+        cJSON_AddItemToObject(e, "after", u->known ? num(u->after) : cJSON_CreateNull());
+        cJSON_AddItemToObject(e, "after_choices",
+                              u->known ? num(u->after_choices) : cJSON_CreateNull());
+        cJSON_AddItemToObject(
+            e, "over_by",
+            num(u->known && u->after > p->zipped_limit ? u->after - p->zipped_limit : 0));
+        cJSON_AddItemToArray(uploads, e);
+    }
+    cJSON_AddItemToObject(o, "uploads", uploads);
     for (size_t d = 0; d < p->dists_nr; d++) {
         cJSON *e = cJSON_CreateObject();
         rjson_add_str(e, "name", p->dists[d].name);
@@ -222,7 +351,9 @@ cJSON *rjson_size(const struct report *r, size_t h)
     cJSON_AddItemToObject(o, "removable", num(p->removable));
     cJSON_AddItemToObject(o, "after", num(p->after));
     cJSON_AddItemToObject(o, "fits", cJSON_CreateBool(p->fits));
-    cJSON_AddItemToObject(o, "over_by", num(p->fits ? 0 : p->after - p->limit));
+    rjson_add_str(o, "verdict", verdicts[p->verdict]);
+    cJSON_AddItemToObject(o, "over_by", num(p->fits_unzipped ? 0 : p->after - p->limit));
+    cJSON_AddItemToObject(o, "zipped_over_by", num(p->zipped_over));
     cJSON_AddItemToObject(o, "after_choices", num(p->after_choices));
     return o;
 }

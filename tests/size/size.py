@@ -13,7 +13,9 @@
   4. --report treemap=FILE.svg: well-formed XML whose root is svg in SVG's namespace
      (xmllint), no script and no external reference, drawn by rsvg-convert into a PNG of
      the size the SVG declares, with a <title> per distribution;
-  5. a directory near and over the 262,144,000-byte limit (sparse files: nothing is
+  5. the zip after the plan is what zip -d leaves of it; a directory's zip, estimated, is
+     within 2 % of what zip -r makes of it, before and after the exclude list;
+  6. a directory near and over the 262,144,000-byte limit (sparse files: nothing is
      written to disk): the size-limit finding carries the plan, which says it fits once
      tests/ are left out, or that it is still over and a container image is the way out.
 
@@ -163,7 +165,7 @@ def fixture_plan(abiscan, fixtures, validator):
     p = run([abiscan, "--no-config", "--runtime", "python3.12", "--size", zpath])
     out = p.stdout.decode()
     check("Size of " in out and "strip --strip-unneeded sp/spfast." in out and
-          "sp/tests/  4000 bytes in 2 files" in out and "fits (" in out,
+          "sp/tests/  4000 bytes in 2 files" in out and "fits both limits" in out,
           "text --size: the plan, the strip command, the verdict", out[-600:])
 
     # The clean twin: nothing to save.
@@ -213,6 +215,40 @@ def exclude_applied(abiscan, fixtures, work, before):
                           "--runtime", "python3.12")
     new = set(findings_key(after)) - set(findings_key(rep0)) if after and rep0 else {"?"}
     check(not new, "no finding the bundle did not have before", sorted(new))
+
+
+def zipped_after(abiscan, fixtures, work, plan):
+    """The zipped half of the verdict, against zip itself: the zip's bytes after the plan are
+    what zip -d leaves of it (the members that stay, as they are compressed); a directory's
+    estimate is within 2 % of what zip -r makes of it, before and after the exclude list."""
+    stage = os.path.join(fixtures, "bundles", "sizeplan")
+    lst = os.path.join(work, "exclude.txt")
+    up = plan["uploads"][0]
+    copy = os.path.join(work, "deleted.zip")
+    shutil.copyfile(stage + ".zip", copy)
+    z = run(["zip", "-q", "-d", copy] + open(lst).read().splitlines())
+    check(z.returncode == 0 and not up["estimated"] and
+          up["after"] == os.path.getsize(copy) and plan["zipped"] == up["zipped"] ==
+          os.path.getsize(stage + ".zip"),
+          "the zip after the plan: %d bytes, what zip -d leaves of it (%d)" %
+          (up["after"], os.path.getsize(copy)), z.stderr.decode())
+    rc, rep = scan_json(abiscan, stage, "--runtime", "python3.12", "--size")
+    dplan = rep and rep["inputs"][0].get("size")
+    dup = dplan and dplan["uploads"][0]
+    whole, smaller = os.path.join(work, "whole.zip"), os.path.join(work, "smaller-r.zip")
+    for out, extra in ((whole, []), (smaller, ["-x@" + lst])):
+        if os.path.exists(out):
+            os.unlink(out)
+        run(["zip", "-q", "-r", out, "."] + extra, cwd=stage)
+    for what, got, real in (("before", dup and dup["zipped"], os.path.getsize(whole)),
+                            ("after the exclude list", dup and dup["after"],
+                             os.path.getsize(smaller))):
+        check(dup is not None and dup["estimated"] and abs(got - real) * 50 <= real,
+              "the directory's zip %s: about %s bytes, within 2 %% of zip -r's %d" %
+              (what, got, real))
+    check(dplan is not None and dplan["zipped"] == dup["zipped"] and dplan["verdict"] == "fits",
+          "the directory's JSON gives its zip (estimated), not 0; fits both limits",
+          dplan and (dplan["zipped"], dplan["verdict"]))
 
 
 def png_size(path):
@@ -273,17 +309,21 @@ def near_limit(abiscan, work):
               "%s: a size-limit error whose message carries the plan" % name,
               [f.get("message") for f in sl])
         plan = rep and rep["inputs"][0].get("size")
+        # Without --size a directory's zip is not estimated (that reads every file whole):
+        # within the unzipped limit, the verdict says its zip is not known.
+        verdict = "upload-unknown" if fits else "over-unzipped"
         check(plan is not None and plan["savings"]["tests"]["bytes"] == tests and
-              plan["fits"] == fits,
+              plan["verdict"] == verdict and (plan["over_by"] == 0) == fits,
               "%s: the plan comes with the finding, tests %d bytes, %s" %
-              (name, tests, "fits after" if fits else "still over"),
-              plan and (plan["savings"]["tests"], plan["fits"]))
+              (name, tests, "within the unzipped limit after" if fits else "still over"),
+              plan and (plan["savings"]["tests"], plan["verdict"]))
         t = run([abiscan, "--no-config", "--runtime", "python3.12", root]).stdout.decode()
-        want = "fits (" if fits else "a container image does"
+        want = "fits unzipped; the zip's bytes are not known" if fits else \
+            "a container image does"
         check(want in t, "%s: the text says '%s'" % (name, want), t[-400:])
         md = run([abiscan, "--no-config", "--runtime", "python3.12", "--format", "markdown",
                   root]).stdout.decode()
-        want = "within the limit." if fits else "still over it."
+        want = "within the unzipped limit;" if fits else "still over the unzipped limit."
         check("**Size**: " in md and want in md,
               "%s: the step summary says the size and '%s'" % (name, want), md[-400:])
 
@@ -303,6 +343,7 @@ def main():
     got = fixture_plan(abiscan, fixtures, validator)
     if got:
         exclude_applied(abiscan, fixtures, work, got[1])
+        zipped_after(abiscan, fixtures, work, got[1])
     treemap(abiscan, fixtures, work)
     near_limit(abiscan, work)
     print("%d failed" % len(FAILED))
