@@ -78,37 +78,103 @@ static int cmp_item(const void *x, const void *y)
     return strcmp(a->path, b->path);
 }
 
-/* Bytes per distribution and per (distribution, directory), after the kinds are known. */
+char *sizeplan_dist_label(const struct size_dist *d)
+{
+    if (!d->name) {
+        return xstrdup("(no distribution)");
+    }
+    if (!d->metadata) {
+        return xasprintf("%s (no metadata)", d->name);
+    }
+    return xasprintf("%s%s%s", d->name, d->version ? " " : "", d->version ? d->version : "");
+}
+
+/* What a member no distribution owns is weighed under: its top-level package (the first
+ * directory below its sys.path entry, or of its input when it is on none), or its module
+ * at the top ("six.py" -> "six"); NULL for any other file. Caller frees. */
+static char *package_of(const struct member *m)
+{
+    const char *rel = m->on_site ? m->path + m->site_off : m->path;
+    size_t top = strcspn(rel, "/"), dot = strcspn(rel, ".");
+    static const char *const module_ext[] = {".py", ".pyc", ".so", ".pyd", NULL};
+
+    if (rel[top] == '/') {
+        return xstrndup(rel, top);
+    }
+    for (size_t e = 0; module_ext[e]; e++) {
+        size_t n = strlen(module_ext[e]), len = strlen(rel);
+        if (dot && len > n && !strcmp(rel + len - n, module_ext[e])) {
+            return xstrndup(rel, dot);
+        }
+    }
+    return NULL;
+}
+
+/* Bytes per distribution (or package) of each input and per (distribution, directory),
+ * after the kinds are known. */
 static void weigh(struct building *b)
 {
     const struct image *img = b->img;
     struct size_plan *p = b->p;
-    size_t *slot = xcalloc(img->dists_nr + 1, sizeof(*slot)); /* dist -> index + 1 in dists */
-    struct strmap cells = {0};
+    size_t *slot = NULL, slot_alloc = 0; /* group -> index + 1 in dists */
+    size_t groups = img->dists_nr;       /* distributions first, then the packages */
+    struct strmap cells = {0}, packages = {0};
     char *key = NULL;
-    size_t key_alloc = 0, key_len;
+    size_t key_alloc = 0, key_len, dists_alloc = 0;
 
-    p->dists = xcalloc(img->dists_nr + 1, sizeof(*p->dists));
     for (size_t i = 0; i < b->nr; i++) {
         const struct member *m = &img->members[b->members[i]];
-        size_t d = m->dist ? (size_t)(m->dist - img->dists) : img->dists_nr, at;
+        size_t d, at;
         int k = b->kind[b->members[i]];
         uint64_t removable = k >= 0 && kinds[k].removable ? m->size : 0;
         uint64_t strip = k < 0 && m->elf ? m->elf->debug_bytes + m->elf->symtab_bytes : 0;
         const char *slash = strrchr(m->path, '/');
         size_t dir_len = slash ? (size_t)(slash - m->path) : 0;
+        char *package = NULL;
         void *v;
+        if (m->dist) {
+            d = (size_t)(m->dist - img->dists);
+        } else {
+            /* The package's key: the input as bytes, then '/' and its name ('\0': none). */
+            package = package_of(m);
+            key_len = sizeof(size_t) + 1 + (package ? strlen(package) : 0);
+            ALLOC_GROW(key, key_len, key_alloc);
+            memcpy(key, &m->input, sizeof(size_t));
+            key[sizeof(size_t)] = package ? '/' : '\0';
+            memcpy(key + sizeof(size_t) + 1, package ? package : "", key_len - sizeof(size_t) - 1);
+            if ((v = strmap_get(&packages, key, key_len)) != NULL) {
+                d = (size_t)(uintptr_t)v - 1;
+            } else {
+                d = groups++;
+                strmap_put(&packages, key, key_len, (void *)(uintptr_t)(d + 1));
+            }
+        }
+        if (d >= slot_alloc) {
+            size_t was = slot_alloc;
+            ALLOC_GROW(slot, d + 1, slot_alloc);
+            memset(slot + was, 0, (slot_alloc - was) * sizeof(*slot));
+        }
         if (!slot[d]) {
-            struct size_dist *sd = &p->dists[p->dists_nr];
-            sd->name = m->dist ? xstrdup(m->dist->name) : NULL;
-            sd->version = m->dist && m->dist->version ? xstrdup(m->dist->version) : NULL;
+            struct size_dist *sd;
+            ALLOC_GROW(p->dists, p->dists_nr + 1, dists_alloc);
+            sd = &p->dists[p->dists_nr];
+            memset(sd, 0, sizeof(*sd));
+            sd->input = m->input;
+            if (m->dist) {
+                sd->name = xstrdup(m->dist->name);
+                sd->version = m->dist->version ? xstrdup(m->dist->version) : NULL;
+                sd->metadata = true;
+            } else {
+                sd->name = package ? xstrdup(package) : NULL;
+            }
             slot[d] = ++p->dists_nr;
         }
+        free(package);
         p->dists[slot[d] - 1].bytes += m->size;
         p->dists[slot[d] - 1].stored += m->stored;
         p->dists[slot[d] - 1].files++;
         p->dists[slot[d] - 1].removable += removable;
-        /* The cell's key: the distribution and input as bytes, then the directory. */
+        /* The cell's key: the group and input as bytes, then the directory. */
         ALLOC_GROW(key, 2 * sizeof(size_t) + dir_len, key_alloc);
         memcpy(key, &d, sizeof(d));
         memcpy(key + sizeof(d), &m->input, sizeof(m->input));
@@ -120,7 +186,7 @@ static void weigh(struct building *b)
             ALLOC_GROW(p->cells, p->cells_nr + 1, p->cells_alloc);
             at = p->cells_nr++;
             memset(&p->cells[at], 0, sizeof(p->cells[at]));
-            p->cells[at].dist = d; /* an image index for now: the dists' order is below */
+            p->cells[at].dist = d; /* a group for now: the dists' order is below */
             p->cells[at].input = m->input;
             p->cells[at].dir = xstrndup(m->path, dir_len);
             strmap_put(&cells, key, key_len, (void *)(uintptr_t)(at + 1));
@@ -149,6 +215,7 @@ static void weigh(struct building *b)
         free(r);
     }
     strmap_release(&cells);
+    strmap_release(&packages);
     free(slot);
 }
 

@@ -58,10 +58,14 @@ struct size_item {
                    * the distribution */
 };
 
-/* Bytes per distribution (name NULL: the files no distribution owns). */
+/* Bytes per distribution of each input. Without metadata, per top-level package (the first
+ * directory below a sys.path entry) or module; name NULL: the other files no distribution
+ * owns (a README at the top). */
 struct size_dist {
     char *name;
     char *version;
+    bool metadata;   /* a distribution its *.dist-info or *.egg-info names */
+    size_t input;    /* the input it is in: the same distribution in two is listed twice */
     uint64_t bytes;  /* unzipped */
     uint64_t stored; /* in the zip (compressed) */
     size_t files;
@@ -134,6 +138,10 @@ void sizeplan_build(struct size_plan *out, const struct image *img, size_t view,
                     const char *runtime, const struct lambda_limits *limits);
 
 void sizeplan_release(struct size_plan *p);
+
+/** A distribution for people: "numpy 1.24.2", "mypkg (no metadata)", "(no distribution)".
+ * Caller frees. */
+char *sizeplan_dist_label(const struct size_dist *d);
 
 /** "tests", "caches", "dist-info", "sources", "debug", "duplicates", "provided". */
 const char *sizeplan_kind_name(enum size_kind k);

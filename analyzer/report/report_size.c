@@ -41,13 +41,20 @@ static const char *const advice[SIZE_KIND_NR] = {
                       "only if you need that version (a layer does not save these bytes)",
 };
 
-/* The report's name of the input an item is in: plans count inputs from their own head,
- * which is input h of the report. */
+/* The report's name of an input of the plan: plans count inputs from their own head, which
+ * is input h of the report. */
+static const char *input_name(const struct report *r, size_t h, const struct size_plan *p,
+                              size_t input)
+{
+    size_t i = h + (input - p->view);
+    return input >= p->view && i < r->inputs_nr ? r->inputs[i].name : NULL;
+}
+
+/* The input an item is in. */
 static const char *input_of(const struct report *r, size_t h, const struct size_plan *p,
                             const struct size_item *it)
 {
-    size_t i = h + (it->input - p->view);
-    return it->input >= p->view && i < r->inputs_nr ? r->inputs[i].name : NULL;
+    return input_name(r, h, p, it->input);
 }
 
 static void print_kind(FILE *out, const struct size_plan *p, const struct report *r, size_t h,
@@ -244,16 +251,19 @@ void rtext_size(FILE *out, const struct report *r, size_t i)
     fputs("  by distribution:\n", out);
     for (size_t d = 0; d < p->dists_nr; d++) {
         const struct size_dist *sd = &p->dists[d];
+        char *label;
         if (!r->verbose && shown == TEXT_DISTS) {
             fprintf(out, "    ... and %zu more (-v lists them all)\n", p->dists_nr - shown);
             break;
         }
         shown++;
+        label = sizeplan_dist_label(sd);
         fputs("    ", out);
-        put(out, sd->name ? sd->name : "(no distribution)");
-        if (sd->version) {
-            fputc(' ', out);
-            put(out, sd->version);
+        put(out, label);
+        free(label);
+        if (sd->input != p->view && input_name(r, i, p, sd->input)) {
+            fputs(" in ", out); /* a layer's copy: each input's is listed */
+            put(out, input_name(r, i, p, sd->input));
         }
         fprintf(out, "  %llu bytes in %zu file%s", ull(sd->bytes), sd->files,
                 sd->files == 1 ? "" : "s");
@@ -321,6 +331,8 @@ cJSON *rjson_size(const struct report *r, size_t h)
         cJSON *e = cJSON_CreateObject();
         rjson_add_str(e, "name", p->dists[d].name);
         rjson_add_str(e, "version", p->dists[d].version);
+        cJSON_AddItemToObject(e, "metadata", cJSON_CreateBool(p->dists[d].metadata));
+        rjson_add_str(e, "input", input_name(r, h, p, p->dists[d].input));
         cJSON_AddItemToObject(e, "bytes", num(p->dists[d].bytes));
         cJSON_AddItemToObject(e, "stored", num(p->dists[d].stored));
         cJSON_AddItemToObject(e, "files", num(p->dists[d].files));

@@ -156,10 +156,10 @@ static void draw_dist(FILE *out, const struct size_plan *p, const struct box *db
     char *title;
     const struct size_dist *sd = db->name ? &p->dists[db->index] : NULL;
 
-    title = sd ? xasprintf("%s%s%s: %llu bytes in %zu files, %llu can go",
-                           sd->name ? sd->name : "(no distribution)", sd->version ? " " : "",
-                           sd->version ? sd->version : "", (unsigned long long)sd->bytes, sd->files,
-                           (unsigned long long)db->cut)
+    char *name = sd ? sizeplan_dist_label(sd) : NULL;
+
+    title = sd ? xasprintf("%s: %llu bytes in %zu files, %llu can go", name,
+                           (unsigned long long)sd->bytes, sd->files, (unsigned long long)db->cut)
                : xasprintf("other distributions: %llu bytes", (unsigned long long)db->bytes);
     rect_el(out, &db->r, color, title);
     free(title);
@@ -195,11 +195,9 @@ static void draw_dist(FILE *out, const struct size_plan *p, const struct box *db
     for (size_t c = 0; c < kept; c++) {
         const char *dir = cells[c].name ? (*cells[c].name ? cells[c].name : "(top)") : NULL;
         char *t =
-            dir ? xasprintf("%s / %s/: %llu bytes, %llu can go",
-                            sd->name ? sd->name : "(no distribution)", dir,
+            dir ? xasprintf("%s / %s/: %llu bytes, %llu can go", name, dir,
                             (unsigned long long)cells[c].bytes, (unsigned long long)cells[c].cut)
-                : xasprintf("%s / other directories: %llu bytes, %llu can go",
-                            sd->name ? sd->name : "(no distribution)",
+                : xasprintf("%s / other directories: %llu bytes, %llu can go", name,
                             (unsigned long long)cells[c].bytes, (unsigned long long)cells[c].cut);
         rect_el(out, &cells[c].r, color, t);
         hatch(out, &cells[c], t);
@@ -207,8 +205,9 @@ static void draw_dist(FILE *out, const struct size_plan *p, const struct box *db
         free(t);
     }
     if (db->r.h > 40 && db->r.w > 40) {
-        label(out, &db->r, sd->name ? sd->name : "(no distribution)");
+        label(out, &db->r, name);
     }
+    free(name);
     free(cells);
 }
 
