@@ -21,6 +21,7 @@ static const struct {
     [SIZE_PYCACHE] = {"caches", "__pycache__ files this Python never reads", true},
     [SIZE_DISTINFO] = {"dist-info", "package metadata nothing reads at run time", true},
     [SIZE_SOURCES] = {"sources", "C, C++ and Cython sources and headers", true},
+    [SIZE_SHADOWED] = {"shadowed", "copies in a layer the runtime never imports", true},
     [SIZE_DEBUG] = {"debug", "debug sections and symbol tables in ELF files", false},
     [SIZE_DUPLICATE] = {"duplicates", "libraries vendored more than once", false},
     [SIZE_PROVIDED] = {"provided", "distributions the runtime already provides", false},
@@ -219,16 +220,22 @@ static void weigh(struct building *b)
     free(slot);
 }
 
-/* zip -x patterns: a tree as its directory and "*" (zip's * crosses '/'), a file as its path. */
+/* zip -x patterns: a tree as its directory and "*" (zip's * crosses '/'), a file as its
+ * path; each with its input, whose zip is rebuilt on its own. */
 static void exclude_list(struct size_plan *p)
 {
+    size_t alloc = 0;
+
     for (size_t i = 0; i < p->items_nr; i++) {
         const struct size_item *it = &p->items[i];
+        size_t n = strlen(it->path);
         if (!kinds[it->kind].removable) {
             continue;
         }
-        strvec_push_nodup(&p->exclude,
-                          it->kind == SIZE_TESTS ? xasprintf("%s*", it->path) : xstrdup(it->path));
+        strvec_push_nodup(&p->exclude, n && it->path[n - 1] == '/' ? xasprintf("%s*", it->path)
+                                                                   : xstrdup(it->path));
+        ALLOC_GROW(p->exclude_input, p->exclude.nr, alloc);
+        p->exclude_input[p->exclude.nr - 1] = it->input;
     }
 }
 
@@ -396,6 +403,7 @@ void sizeplan_build(struct size_plan *out, const struct image *img, size_t view,
         }
         b.kind[i] = -1;
     }
+    sizeplan_shadowed(&b); /* a copy never imported goes whole, its tests/ with it */
     sizeplan_classify(&b, *tag ? tag : NULL);
     sizeplan_provided(&b, lambda_runtime_packages(limits, runtime));
     sizeplan_duplicates(&b); /* a copy that can go is not stripped as well */
@@ -453,7 +461,8 @@ static char *zip_clause(const struct size_plan *p)
 
 char *sizeplan_summary(const struct size_plan *p)
 {
-    char *choices = NULL, *zip = zip_clause(p), *out;
+    char *choices = NULL, *zip = zip_clause(p), *out, *kinds_text;
+    struct strvec parts = STRVEC_INIT;
 
     if (p->saving[SIZE_DUPLICATE] || p->saving[SIZE_PROVIDED]) {
         choices = xasprintf("; dropping the runtime's own packages (%llu bytes) and duplicate "
@@ -462,16 +471,23 @@ char *sizeplan_summary(const struct size_plan *p)
                             (unsigned long long)p->saving[SIZE_DUPLICATE],
                             (unsigned long long)p->after_choices);
     }
-    out = xasprintf("size plan: %llu bytes can be left out (tests %llu bytes, caches %llu, "
-                    "dist-info %llu, sources %llu) and strip saves %llu bytes; then %llu bytes "
-                    "unzipped, %s%s%s",
-                    (unsigned long long)p->removable, (unsigned long long)p->saving[SIZE_TESTS],
-                    (unsigned long long)p->saving[SIZE_PYCACHE],
-                    (unsigned long long)p->saving[SIZE_DISTINFO],
-                    (unsigned long long)p->saving[SIZE_SOURCES],
-                    (unsigned long long)p->saving[SIZE_DEBUG], (unsigned long long)p->after,
+    /* The removable kinds that save anything, each with its bytes. */
+    for (size_t k = 0; k < SIZE_KIND_NR; k++) {
+        if (kinds[k].removable && p->saving[k]) {
+            strvec_push_nodup(&parts, xasprintf("%s %llu bytes", kinds[k].name,
+                                                (unsigned long long)p->saving[k]));
+        }
+    }
+    kinds_text = strvec_join(&parts, ", ");
+    out = xasprintf("size plan: %llu bytes can be left out%s%s%s and strip saves %llu bytes; then "
+                    "%llu bytes unzipped, %s%s%s",
+                    (unsigned long long)p->removable, parts.nr ? " (" : "", kinds_text,
+                    parts.nr ? ")" : "", (unsigned long long)p->saving[SIZE_DEBUG],
+                    (unsigned long long)p->after,
                     p->fits_unzipped ? "within the unzipped limit" : "still over the limit", zip,
                     choices ? choices : "");
+    strvec_release(&parts);
+    free(kinds_text);
     free(zip);
     free(choices);
     return out;
@@ -496,5 +512,6 @@ void sizeplan_release(struct size_plan *p)
     free(p->cells);
     free(p->uploads);
     strvec_release(&p->exclude);
+    free(p->exclude_input);
     memset(p, 0, sizeof(*p));
 }

@@ -14,10 +14,13 @@
  *                  REQUESTED, WHEEL, direct_url.json, SOURCES.txt, ...); METADATA,
  *                  RECORD, entry_points.txt, top_level.txt and licences are kept
  *   SIZE_SOURCES   C, C++ and Cython sources and headers
+ *   SIZE_SHADOWED  a layer's copy of what the runtime never imports: a package the function
+ *                  has too (/var/task comes first on sys.path), or a file a later layer
+ *                  extracts over in /opt
  *   SIZE_DEBUG     ELF debug sections and symbol tables (strip --strip-unneeded)
  *   SIZE_DUPLICATE a library vendored twice (the same bytes, or the same SONAME)
  *   SIZE_PROVIDED  distributions the runtime already provides (rules/limits.json)
- * The first four are removable: they go in the exclude list (zip -x@FILE). Stripping is
+ * The first five are removable: they go in the exclude list (zip -x@FILE). Stripping is
  * done to the files before zipping. Duplicates and provided packages are choices: a copy
  * replaced by a symbolic link, your own SDK dropped for the runtime's.
  *
@@ -41,6 +44,7 @@ enum size_kind {
     SIZE_PYCACHE,
     SIZE_DISTINFO,
     SIZE_SOURCES,
+    SIZE_SHADOWED,
     SIZE_DEBUG,
     SIZE_DUPLICATE,
     SIZE_PROVIDED,
@@ -55,7 +59,7 @@ struct size_item {
     uint64_t bytes; /* what leaving it out (or stripping it) saves */
     size_t files;
     char *detail; /* debug: the strip command; duplicate: the copy it repeats; provided:
-                   * the distribution */
+                   * the distribution; shadowed: the copy the runtime imports instead */
 };
 
 /* Bytes per distribution of each input. Without metadata, per top-level package (the first
@@ -118,7 +122,8 @@ struct size_plan {
     size_t items_nr, items_alloc;
     uint64_t saving[SIZE_KIND_NR];
     size_t count[SIZE_KIND_NR]; /* files */
-    uint64_t removable;         /* tests + caches + dist-info + sources: the exclude list */
+    uint64_t removable;         /* tests + caches + dist-info + sources + shadowed: the
+                                 * exclude lists */
     uint64_t after;             /* unzipped - removable - debug: what is left */
     uint64_t after_choices;     /* after - duplicates - provided */
     enum size_verdict verdict;
@@ -126,6 +131,7 @@ struct size_plan {
     bool fits_unzipped;    /* after <= limit */
     uint64_t zipped_over;  /* the most a zip is over a direct upload's limit after it */
     struct strvec exclude; /* zip -x patterns, one per line, relative to its input */
+    size_t *exclude_input; /* the input of each (each zip is rebuilt on its own) */
     struct size_cell *cells;
     size_t cells_nr, cells_alloc;
 };

@@ -34,6 +34,8 @@ static void put(FILE *out, const char *s)
 }
 
 static const char *const advice[SIZE_KIND_NR] = {
+    [SIZE_SHADOWED] = "left out of that layer's zip (a layer other functions share may still "
+                      "need them for those)",
     [SIZE_DEBUG] = "strip them before zipping:",
     [SIZE_DUPLICATE] = "a choice: keep one copy and make the others symbolic links to it "
                        "(zip -y stores links, Lambda keeps them)",
@@ -280,7 +282,12 @@ void rtext_size(FILE *out, const struct report *r, size_t i)
         fputs("    none found\n", out);
     }
     verdict(out, r, i, p);
-    if (p->exclude.nr) {
+    if (p->exclude.nr && p->uploads_nr > 1) {
+        fprintf(out,
+                "  --report exclude=DIR/ writes one list per zip, NAME.exclude (%zu path%s in "
+                "all): in each one's tree, zip -r NAME . -x@DIR/NAME.exclude\n",
+                p->exclude.nr, p->exclude.nr == 1 ? "" : "s");
+    } else if (p->exclude.nr) {
         fprintf(out,
                 "  --report exclude=FILE lists the %zu path%s to leave out: zip -r BUNDLE.zip . "
                 "-x@FILE\n",

@@ -15,7 +15,9 @@
      the size the SVG declares, with a <title> per distribution;
   5. the zip after the plan is what zip -d leaves of it; a directory's zip, estimated, is
      within 2 % of what zip -r makes of it, before and after the exclude list;
-  6. a directory near and over the 262,144,000-byte limit (sparse files: nothing is
+  6. a function and two layers: each zip on its own, the shadowed copies as savings, one
+     exclude list per zip (--report exclude=DIR/), each applied by zip to its own tree;
+  7. a directory near and over the 262,144,000-byte limit (sparse files: nothing is
      written to disk): the size-limit finding carries the plan, which says it fits once
      tests/ are left out, or that it is still over and a container image is the way out.
 
@@ -251,6 +253,94 @@ def zipped_after(abiscan, fixtures, work, plan):
           dplan and (dplan["zipped"], dplan["verdict"]))
 
 
+def layers(abiscan, fixtures, work):
+    """A function and two layers: each zip weighed on its own, the layer's copy the function
+    shadows and the file a later layer extracts over are savings, and --report
+    exclude=DIR/ writes one list per zip, each applied by zip to that zip's own tree."""
+    names = ("sizelayers-fn", "sizelayers-l1", "sizelayers-l2")
+    zips = [os.path.join(fixtures, "bundles", n + ".zip") for n in names]
+    lists = os.path.join(work, "lists") + "/"
+    shutil.rmtree(lists, ignore_errors=True)
+    rep = None
+    p = run([abiscan, "--no-config", "--format", "json", "--runtime", "python3.12", "--size",
+             "--report", "exclude=" + lists, zips[0], "--layer", zips[1], "--layer", zips[2]])
+    try:
+        rep = json.loads(p.stdout)
+    except ValueError:
+        pass
+    plan = rep and rep["inputs"][0].get("size")
+    check(plan is not None and [u["input"] for u in plan["uploads"]] == zips and
+          [u["zipped"] for u in plan["uploads"]] == [os.path.getsize(z) for z in zips],
+          "layers: each zip weighed on its own, at its own bytes",
+          plan and plan["uploads"])
+    if plan is None:
+        return
+    by = {}
+    for it in plan["items"]:
+        if sizeplan_removable(plan, it["kind"]):
+            by.setdefault(it["input"], 0)
+            by[it["input"]] += it["bytes"]
+    shadowed = {(i["input"], i["path"]) for i in plan["items"] if i["kind"] == "shadowed"}
+    check(shadowed == {(zips[1], "python/shared/"), (zips[1], "python/shared-1.0.dist-info/"),
+                       (zips[1], "python/extra/config.py")},
+          "layers: layer 1's shared (the function's comes first) and its config.py (layer 2's "
+          "is extracted over it) are shadowed", sorted(shadowed))
+    dists = sorted((d["name"], d["input"]) for d in plan["distributions"] if d["name"] == "shared")
+    check(dists == [("shared", zips[0]), ("shared", zips[1])],
+          "layers: shared is listed once per input, each with its input", dists)
+    files = sorted(os.listdir(lists)) if os.path.isdir(lists) else []
+    check(files == sorted(n + ".zip.exclude" for n in names),
+          "exclude=DIR/: one list per zip", files)
+    for k, (name, z) in enumerate(zip(names, zips)):
+        lst = os.path.join(lists, name + ".zip.exclude")
+        if not os.path.exists(lst):
+            continue
+        pats = open(lst).read().splitlines()
+        # zip -d on a copy: the members that stay, as they are compressed.
+        copy = os.path.join(work, name + "-deleted.zip")
+        shutil.copyfile(z, copy)
+        if pats:
+            run(["zip", "-q", "-d", copy] + pats)
+        check(os.path.getsize(copy) == plan["uploads"][k]["after"],
+              "%s: after the plan %d bytes zipped, what zip -d leaves (%d)" %
+              (name, plan["uploads"][k]["after"], os.path.getsize(copy)))
+        # zip -r from its own tree with its own list: smaller by its own removable bytes.
+        out = os.path.join(work, name + "-rebuilt.zip")
+        if os.path.exists(out):
+            os.unlink(out)
+        run(["zip", "-q", "-r", out, ".", "-x@" + lst],
+            cwd=os.path.join(fixtures, "bundles", name))
+        with zipfile.ZipFile(z) as a, zipfile.ZipFile(out) as b:
+            before = sum(i.file_size for i in a.infolist())
+            after = sum(i.file_size for i in b.infolist())
+        check(before - after == by.get(z, 0),
+              "%s: rebuilt by zip -r -x@%s.zip.exclude, %d bytes smaller: its own removable bytes"
+              % (name, name, before - after))
+    rebuilt = [os.path.join(work, n + "-rebuilt.zip") for n in names]
+    p = run([abiscan, "--no-config", "--format", "json", "--runtime", "python3.12", "--size",
+             rebuilt[0], "--layer", rebuilt[1], "--layer", rebuilt[2]])
+    try:
+        ap = json.loads(p.stdout)["inputs"][0].get("size")
+    except ValueError:
+        ap = None
+    check(ap is not None and ap["removable"] == 0 and
+          ap["unzipped"] == plan["unzipped"] - plan["removable"],
+          "layers rebuilt: nothing left to leave out, %d bytes unzipped" %
+          (plan["unzipped"] - plan["removable"]), ap and (ap["removable"], ap["unzipped"]))
+    # One list for several inputs: each line carries its input.
+    one = os.path.join(work, "one.txt")
+    run([abiscan, "--no-config", "--runtime", "python3.12", "--report", "exclude=" + one,
+         zips[0], "--layer", zips[1], "--layer", zips[2]])
+    lines = open(one).read().splitlines() if os.path.exists(one) else []
+    check(lines and all(l.split("\t", 1)[0] in zips for l in lines) and
+          "%s\tpython/shared/*" % zips[1] in lines,
+          "exclude=FILE with several inputs: each line is its input, a tab, its path", lines)
+
+
+def sizeplan_removable(plan, kind):
+    return plan["savings"][kind]["removable"]
+
+
 def png_size(path):
     with open(path, "rb") as f:
         head = f.read(24)
@@ -344,6 +434,7 @@ def main():
     if got:
         exclude_applied(abiscan, fixtures, work, got[1])
         zipped_after(abiscan, fixtures, work, got[1])
+    layers(abiscan, fixtures, work)
     treemap(abiscan, fixtures, work)
     near_limit(abiscan, work)
     print("%d failed" % len(FAILED))
