@@ -55,7 +55,7 @@ int report_files_check(const struct options *o, struct diag *d)
 
 static bool sized_format(const char *name)
 {
-    return !strcmp(name, "exclude") || !strcmp(name, "treemap");
+    return !strcmp(name, "exclude") || !strcmp(name, "treemap") || !strcmp(name, "strip");
 }
 
 bool report_files_want_size(const struct options *o)

@@ -20,9 +20,14 @@ static const struct {
     [SIZE_TESTS] = {"tests", "tests/ and test/ directories inside packages", true},
     [SIZE_PYCACHE] = {"caches", "__pycache__ files this Python never reads", true},
     [SIZE_DISTINFO] = {"dist-info", "package metadata nothing reads at run time", true},
-    [SIZE_SOURCES] = {"sources", "C, C++ and Cython sources and headers", true},
+    [SIZE_SOURCES] = {"sources", "C, C++, Cython, Fortran and other sources and headers", true},
+    [SIZE_STUBS] = {"stubs", "type stubs (.pyi) nothing imports", true},
+    [SIZE_STATIC] = {"static", "static libraries (.a) and object files (.o) nothing loads", true},
     [SIZE_SHADOWED] = {"shadowed", "copies in a layer the runtime never imports", true},
-    [SIZE_DEBUG] = {"debug", "debug sections and symbol tables in ELF files", false},
+    [SIZE_DEBUG] = {"debug",
+                    "what strip takes out of ELF files: debug sections, symbol tables, their "
+                    "headers and padding",
+                    false},
     [SIZE_DUPLICATE] = {"duplicates", "libraries vendored more than once", false},
     [SIZE_PROVIDED] = {"provided", "distributions the runtime already provides", false},
 };
@@ -128,7 +133,7 @@ static void weigh(struct building *b)
         size_t d, at;
         int k = b->kind[b->members[i]];
         uint64_t removable = k >= 0 && kinds[k].removable ? m->size : 0;
-        uint64_t strip = k < 0 && m->elf ? m->elf->debug_bytes + m->elf->symtab_bytes : 0;
+        uint64_t strip = k < 0 && m->elf && !m->raw_path ? m->elf->strip_saves : 0;
         const char *slash = strrchr(m->path, '/');
         size_t dir_len = slash ? (size_t)(slash - m->path) : 0;
         char *package = NULL;

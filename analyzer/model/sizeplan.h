@@ -13,14 +13,19 @@
  *   SIZE_DISTINFO  *.dist-info / *.egg-info files nothing reads at run time (INSTALLER,
  *                  REQUESTED, WHEEL, direct_url.json, SOURCES.txt, ...); METADATA,
  *                  RECORD, entry_points.txt, top_level.txt and licences are kept
- *   SIZE_SOURCES   C, C++ and Cython sources and headers
+ *   SIZE_SOURCES   C, C++, Cython, Fortran, CUDA and assembly sources and headers, f2py
+ *                  signatures
+ *   SIZE_STUBS     type stubs (.pyi): read by type checkers, never imported
+ *   SIZE_STATIC    static libraries (.a) and relocatable objects (.o): nothing loads them
  *   SIZE_SHADOWED  a layer's copy of what the runtime never imports: a package the function
  *                  has too (/var/task comes first on sys.path), or a file a later layer
  *                  extracts over in /opt
- *   SIZE_DEBUG     ELF debug sections and symbol tables (strip --strip-unneeded)
+ *   SIZE_DEBUG     what strip --strip-unneeded takes out of an ELF file: its debug sections
+ *                  and symbol table, their headers, names and padding (elfinfo.h
+ *                  strip_saves: to the byte where binutils' layout is modelled)
  *   SIZE_DUPLICATE a library vendored twice (the same bytes, or the same SONAME)
  *   SIZE_PROVIDED  distributions the runtime already provides (rules/limits.json)
- * The first five are removable: they go in the exclude list (zip -x@FILE). Stripping is
+ * The first seven are removable: they go in the exclude list (zip -x@FILE). Stripping is
  * done to the files before zipping. Duplicates and provided packages are choices: a copy
  * replaced by a symbolic link, your own SDK dropped for the runtime's.
  *
@@ -44,6 +49,8 @@ enum size_kind {
     SIZE_PYCACHE,
     SIZE_DISTINFO,
     SIZE_SOURCES,
+    SIZE_STUBS,
+    SIZE_STATIC,
     SIZE_SHADOWED,
     SIZE_DEBUG,
     SIZE_DUPLICATE,
@@ -122,8 +129,7 @@ struct size_plan {
     size_t items_nr, items_alloc;
     uint64_t saving[SIZE_KIND_NR];
     size_t count[SIZE_KIND_NR]; /* files */
-    uint64_t removable;         /* tests + caches + dist-info + sources + shadowed: the
-                                 * exclude lists */
+    uint64_t removable;         /* the removable kinds: the exclude lists */
     uint64_t after;             /* unzipped - removable - debug: what is left */
     uint64_t after_choices;     /* after - duplicates - provided */
     enum size_verdict verdict;

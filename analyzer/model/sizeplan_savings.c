@@ -30,8 +30,12 @@ static const char *const unread_info[] = {
     NULL,
 };
 
+/* Sources and headers nothing reads at run time: C and C++, Cython, Fortran (and f2py's
+ * signatures), CUDA, assembly. */
 static const char *const source_ext[] = {
-    ".c", ".cc", ".cpp", ".cxx", ".h", ".hh", ".hpp", ".hxx", ".pyx", ".pxd", ".pxi", NULL,
+    ".c",   ".cc",  ".cpp", ".cxx", ".c++", ".h",   ".hh",  ".hpp", ".hxx", ".h++",
+    ".pyx", ".pxd", ".pxi", ".f",   ".for", ".f77", ".f90", ".f95", ".f03", ".f08",
+    ".F",   ".F90", ".pyf", ".cu",  ".cuh", ".s",   ".S",   ".asm", NULL,
 };
 
 static const char *base_of(const char *path)
@@ -319,6 +323,12 @@ void sizeplan_classify(struct building *b, const char *tag)
             k = SIZE_PYCACHE;
         } else if (info && in_list(base, unread_info)) {
             k = SIZE_DISTINFO;
+        } else if (!info && ends_with(base, ".pyi") && base[0] != '.') {
+            k = SIZE_STUBS;
+        } else if (!info &&
+                   ((ends_with(base, ".a") && base[0] != '.' && m->content != CONTENT_ELF) ||
+                    (m->elf && m->elf->type == ET_REL))) {
+            k = SIZE_STATIC; /* an ar archive, or an ELF relocatable object */
         } else if (!info && strchr(base, '.')) {
             for (size_t e = 0; source_ext[e] && k < 0; e++) {
                 k = ends_with(base, source_ext[e]) ? SIZE_SOURCES : -1;
@@ -390,10 +400,12 @@ void sizeplan_debug(struct building *b)
     for (size_t i = 0; i < b->nr; i++) {
         const struct member *m = &b->img->members[b->members[i]];
         uint64_t bytes;
-        if (!m->elf || b->kind[b->members[i]] >= 0 || m->raw_path) {
-            continue;
+        if (!m->elf || b->kind[b->members[i]] >= 0 || m->raw_path ||
+            (m->elf->machine != EM_X86_64 && m->elf->machine != EM_386 &&
+             m->elf->machine != EM_AARCH64)) {
+            continue; /* another machine's file: no strip of Lambda's machines takes it */
         }
-        bytes = m->elf->debug_bytes + m->elf->symtab_bytes;
+        bytes = m->elf->strip_saves;
         if (!bytes) {
             continue;
         }

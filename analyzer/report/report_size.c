@@ -89,10 +89,12 @@ static void print_kind(FILE *out, const struct size_plan *p, const struct report
             fputs(": ", out);
         }
         if (k == SIZE_DEBUG) {
-            put(out, it->detail);
-            fputc(' ', out);
+            char *cmd = rstrip_command(it);
+            put(out, cmd ? cmd : it->path);
+            free(cmd);
+        } else {
+            put(out, it->path);
         }
-        put(out, it->path);
         fprintf(out, "  %llu bytes", ull(it->bytes));
         if (it->files > 1) {
             fprintf(out, " in %zu files", it->files);
@@ -105,8 +107,19 @@ static void print_kind(FILE *out, const struct size_plan *p, const struct report
         fputc('\n', out);
     }
     if (n > shown) {
-        fprintf(out, "        ... and %zu more (-v lists them all)\n", n - shown);
+        fprintf(out, "        ... and %zu more (-v lists them all%s)\n", n - shown,
+                k == SIZE_DEBUG ? "; --report strip=FILE writes every command, a script" : "");
     }
+}
+
+char *rstrip_command(const struct size_item *it)
+{
+    char *path = it->path[0] == '-' ? xasprintf("./%s", it->path) : xstrdup(it->path);
+    char *word = rsh_word(path), *out = word ? xasprintf("%s %s", it->detail, word) : NULL;
+
+    free(word);
+    free(path);
+    return out;
 }
 
 /* The report's name of an upload's input. */

@@ -4,7 +4,7 @@
   1. fixtures/bundles/sizeplan.zip (python3.12): every saving with its exact bytes and files
      (tests/ 4000 in 2, caches 1200 in 2, dist-info 104 in 3, sources 2700 in 3, the copy
      of the vendored library, the stub boto3), the debug bytes per ELF file equal to what
-     readelf -S says, the totals and the verdict; the function's own tests/ is kept;
+     its strip command saves on a copy, the totals and the verdict; the function's own tests/ is kept;
      sizeplan-clean.zip: no saving at all;
   2. the report validates against rules/schema/report.schema.json (jsonschema);
   3. --report exclude=FILE, applied by zip -r -x@FILE to the tree the fixture was made
@@ -15,9 +15,12 @@
      the size the SVG declares, with a <title> per distribution;
   5. the zip after the plan is what zip -d leaves of it; a directory's zip, estimated, is
      within 2 % of what zip -r makes of it, before and after the exclude list;
-  6. a function and two layers: each zip on its own, the shadowed copies as savings, one
+  6. what strip saves: the commands the plan prints, run on a copy of nine x86_64 files of
+     four toolchains and two arm64 ones, save exactly its bytes; --report strip=FILE holds
+     them all; stubs, static libraries, Fortran sources;
+  7. a function and two layers: each zip on its own, the shadowed copies as savings, one
      exclude list per zip (--report exclude=DIR/), each applied by zip to its own tree;
-  7. a directory near and over the 262,144,000-byte limit (sparse files: nothing is
+  8. a directory near and over the 262,144,000-byte limit (sparse files: nothing is
      written to disk): the size-limit finding carries the plan, which says it fits once
      tests/ are left out, or that it is still over and a container image is the way out.
 
@@ -90,7 +93,66 @@ def findings_key(report):
     return sorted((f["slug"], f.get("path")) for f in report["findings"])
 
 
-def fixture_plan(abiscan, fixtures, validator):
+def stripped(plan, stage, work):
+    """{path: bytes saved} by running each debug item's command, as the plan prints it, on a
+    copy of its file."""
+    out = {}
+    shutil.rmtree(work, ignore_errors=True)
+    for it in plan["items"]:
+        if it["kind"] != "debug":
+            continue
+        src = os.path.join(stage, it["path"])
+        dst = os.path.join(work, it["path"])
+        os.makedirs(os.path.dirname(dst), exist_ok=True)
+        shutil.copyfile(src, dst)
+        p = run(it["detail"].split() + [it["path"]], cwd=work)
+        out[it["path"]] = os.path.getsize(src) - os.path.getsize(dst) if p.returncode == 0 \
+            else -1
+    return out
+
+
+def strip_exact(abiscan, fixtures, work):
+    """Nine x86_64 ELF files of four toolchains and an arm64 module and library: the plan's
+    strip bytes are what the commands it prints save, run on a copy (headers, names and
+    padding included), and --report strip=FILE holds every command, a script sh runs."""
+    for name, arch, n in (("sizestrip", "x86_64", 9), ("sizestrip-arm64", "arm64", 2)):
+        stage = os.path.join(fixtures, "bundles", name)
+        script = os.path.join(work, name + "-strip.sh")
+        p = run([abiscan, "--no-config", "--format", "json", "--runtime", "python3.12", "--arch",
+                 arch, "--size", "--report", "strip=" + script, stage + ".zip"])
+        try:
+            plan = json.loads(p.stdout)["inputs"][0]["size"]
+        except (ValueError, KeyError):
+            check(False, "%s: a plan" % name, p.stderr.decode())
+            continue
+        want = stripped(plan, stage, os.path.join(work, name + "-copies"))
+        got = {i["path"]: i["bytes"] for i in plan["items"] if i["kind"] == "debug"}
+        check(len(got) == n and got == want,
+              "%s: each of the %d strip commands saves what the plan says (%d bytes in all)" %
+              (name, n, sum(want.values())), "abiscan %r, strip %r" % (got, want))
+        lines = open(script).read().splitlines() if os.path.exists(script) else []
+        cmds = [l for l in lines if l and not l.startswith("#") and l != "set -e"]
+        check(len(cmds) == n, "%s: --report strip=FILE holds all %d commands" % (name, n),
+              lines)
+        tree = os.path.join(work, name + "-tree")
+        shutil.rmtree(tree, ignore_errors=True)
+        shutil.copytree(stage, tree)
+        r = run(["sh", script], cwd=tree)
+        before, after = tree_bytes(stage), tree_bytes(tree)
+        check(r.returncode == 0 and before - after == plan["savings"]["debug"]["bytes"],
+              "%s: sh runs the script in a copy of the tree: %d bytes smaller, the plan's debug "
+              "bytes" % (name, before - after), r.stderr.decode())
+    # The other safe kinds: stubs, a static library and an object file, Fortran and others.
+    rc, rep = scan_json(abiscan, os.path.join(fixtures, "bundles", "sizestrip.zip"), "--runtime",
+                        "python3.12", "--size")
+    plan = rep and rep["inputs"][0].get("size")
+    check(plan is not None and saving(plan, "stubs") == (500, 2) and
+          saving(plan, "static")[1] == 2 and saving(plan, "sources") == (1700, 4),
+          "stubs 500 bytes in 2, static 2 files, Fortran, CUDA and f2py sources 1700 in 4",
+          plan and plan["savings"])
+
+
+def fixture_plan(abiscan, fixtures, validator, work):
     stage = os.path.join(fixtures, "bundles", "sizeplan")
     zpath = stage + ".zip"
     rc, rep = scan_json(abiscan, zpath, "--runtime", "python3.12", "--size")
@@ -128,18 +190,16 @@ def fixture_plan(abiscan, fixtures, validator):
         tree_bytes(os.path.join(stage, "boto3-1.34.0.dist-info"))
     check(saving(plan, "provided") == (boto, 3), "provided: boto3, %d bytes in 3 files" % boto,
           saving(plan, "provided"))
-    # Debug: what readelf -S says, per ELF file (the duplicate copy is not stripped twice).
-    want = {}
-    for rel in elf_files(stage):
-        if rel in dup:
-            continue
-        d, s = readelf_strip.strippable(os.path.join(stage, rel))
-        if d + s:
-            want[rel] = d + s
+    # Debug: what the printed strip command really saves, per ELF file, run on a copy (the
+    # duplicate copy is not stripped twice); every file readelf -S says has debug sections
+    # or a symbol table is among them.
+    want = stripped(plan, stage, os.path.join(work, "strip-sizeplan"))
     got = {p: i["bytes"] for p, i in items(plan, "debug").items()}
-    check(got == want, "debug: per ELF file, the bytes readelf -S gives to .debug_*, .symtab "
-          "and .strtab (%d files, %d bytes)" % (len(want), sum(want.values())),
-          "abiscan %r, readelf %r" % (got, want))
+    has = {rel for rel in elf_files(stage)
+           if rel not in dup and sum(readelf_strip.strippable(os.path.join(stage, rel)))}
+    check(got == want and set(got) == has,
+          "debug: per ELF file, what its strip command saves when run on a copy (%d files, %d "
+          "bytes)" % (len(want), sum(want.values())), "abiscan %r, strip %r" % (got, want))
     d, _ = readelf_strip.strippable(os.path.join(stage, "sp",
                                                  "spfast.cpython-312-x86_64-linux-gnu.so"))
     check(d > 0, "the module built with -g has debug sections per readelf (%d bytes)" % d)
@@ -430,11 +490,12 @@ def main():
     from jsonschema import Draft202012Validator
     with open(os.path.join(rules, "schema", "report.schema.json")) as f:
         validator = Draft202012Validator(json.load(f))
-    got = fixture_plan(abiscan, fixtures, validator)
+    got = fixture_plan(abiscan, fixtures, validator, work)
     if got:
         exclude_applied(abiscan, fixtures, work, got[1])
         zipped_after(abiscan, fixtures, work, got[1])
     layers(abiscan, fixtures, work)
+    strip_exact(abiscan, fixtures, work)
     treemap(abiscan, fixtures, work)
     near_limit(abiscan, work)
     print("%d failed" % len(FAILED))
