@@ -180,6 +180,7 @@ static void weigh(struct building *b)
         p->dists[slot[d] - 1].stored += m->stored;
         p->dists[slot[d] - 1].files++;
         p->dists[slot[d] - 1].removable += removable;
+        p->dists[slot[d] - 1].strip += strip;
         /* The cell's key: the group and input as bytes, then the directory. */
         ALLOC_GROW(key, 2 * sizeof(size_t) + dir_len, key_alloc);
         memcpy(key, &d, sizeof(d));
@@ -198,6 +199,7 @@ static void weigh(struct building *b)
             strmap_put(&cells, key, key_len, (void *)(uintptr_t)(at + 1));
         }
         p->cells[at].bytes += m->size;
+        p->cells[at].files++;
         p->cells[at].removable += removable;
         p->cells[at].strip += strip;
     }

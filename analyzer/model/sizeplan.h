@@ -81,6 +81,7 @@ struct size_dist {
     uint64_t stored; /* in the zip (compressed) */
     size_t files;
     uint64_t removable; /* of bytes: what the removable savings take out of it */
+    uint64_t strip;     /* what strip saves on its ELF files that stay */
 };
 
 /* The treemap's leaves: bytes per distribution and directory. */
@@ -88,6 +89,7 @@ struct size_cell {
     size_t dist; /* index into dists */
     char *dir;   /* the directory, relative to the input's root ("" at the root) */
     size_t input;
+    size_t files;
     uint64_t bytes, removable, strip;
 };
 

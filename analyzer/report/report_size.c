@@ -107,7 +107,8 @@ static void print_kind(FILE *out, const struct size_plan *p, const struct report
         fputc('\n', out);
     }
     if (n > shown) {
-        fprintf(out, "        ... and %zu more (-v lists them all%s)\n", n - shown,
+        fprintf(out, "        ... and %zu more %s (-v lists them all%s)\n", n - shown,
+                k == SIZE_DEBUG ? "files" : "paths",
                 k == SIZE_DEBUG ? "; --report strip=FILE writes every command, a script" : "");
     }
 }
@@ -268,7 +269,8 @@ void rtext_size(FILE *out, const struct report *r, size_t i)
         const struct size_dist *sd = &p->dists[d];
         char *label;
         if (!r->verbose && shown == TEXT_DISTS) {
-            fprintf(out, "    ... and %zu more (-v lists them all)\n", p->dists_nr - shown);
+            fprintf(out, "    ... and %zu more distributions (-v lists them all)\n",
+                    p->dists_nr - shown);
             break;
         }
         shown++;
@@ -284,6 +286,9 @@ void rtext_size(FILE *out, const struct report *r, size_t i)
                 sd->files == 1 ? "" : "s");
         if (sd->removable) {
             fprintf(out, ", %llu bytes of them can be left out", ull(sd->removable));
+        }
+        if (sd->strip) {
+            fprintf(out, ", strip saves %llu bytes", ull(sd->strip));
         }
         fputc('\n', out);
     }
@@ -357,6 +362,7 @@ cJSON *rjson_size(const struct report *r, size_t h)
         cJSON_AddItemToObject(e, "stored", num(p->dists[d].stored));
         cJSON_AddItemToObject(e, "files", num(p->dists[d].files));
         cJSON_AddItemToObject(e, "removable", num(p->dists[d].removable));
+        cJSON_AddItemToObject(e, "strip", num(p->dists[d].strip));
         cJSON_AddItemToArray(dists, e);
     }
     cJSON_AddItemToObject(o, "distributions", dists);

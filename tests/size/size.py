@@ -439,6 +439,69 @@ def treemap(abiscan, fixtures, work):
     size = png_size(png) if os.path.exists(png) else None
     check(size is not None and size == (int(width), int(height)),
           "the PNG is %sx%s, the size the SVG declares" % (width, height), size)
+    picture_words(abiscan, fixtures, work, svg)
+    limit_drawn(abiscan, work)
+
+
+def svg_texts(svg, tag):
+    """The text of every <tag> of the SVG, as xmllint reads it."""
+    import xml.etree.ElementTree as ET
+    ns = "{http://www.w3.org/2000/svg}"
+    return ["".join(e.itertext()) for e in ET.parse(svg).iter(ns + tag)]
+
+
+def picture_words(abiscan, fixtures, work, svg):
+    """The treemap and the text agree: each distribution's tooltip says what its text line
+    says; sizes are written on the rectangles; a legend; the limits drawn; a title that
+    says a bundle that fits already does."""
+    t = run([abiscan, "--no-config", "--runtime", "python3.12", "--size",
+             os.path.join(fixtures, "bundles", "sizeplan.zip")]).stdout.decode()
+    lines = t.split("  by distribution:\n", 1)[-1].split("  savings:", 1)[0].splitlines()
+    text = dict(l.strip().split("  ", 1) for l in lines if "  " in l.strip())
+    titles = svg_texts(svg, "title")
+    tips = dict(x.split(": ", 1) for x in titles if x.split(": ", 1)[0] in text)
+    check(text and set(tips) == set(text) and
+          all(tips[k] == text[k].replace(" bytes in", " bytes in", 1) for k in text),
+          "each distribution's tooltip says what the text says of it (%d)" % len(text),
+          "text %r, tooltips %r" % (text, tips))
+    written = svg_texts(svg, "text")
+    check(any(w.endswith((" KiB", " bytes")) for w in written) and "sp/include" in written and
+          "sp/__pycache__" in written,
+          "sizes written on the rectangles, directory names whole where there is room",
+          written[:30])
+    check("hatched: can be left out or stripped" in written and "Lambda's limit" in written,
+          "a legend says what the marks mean", written[-8:])
+    body = open(svg, encoding="utf-8").read()
+    check(body.count('stroke="#c00000" stroke-width="2"/>') >= 3,
+          "the limits are drawn: a red line on each gauge (and the legend's)")
+    check("fits both limits already" in written[0] and "then it fits" not in body,
+          "the title says a bundle that fits already does", written[0])
+
+
+def limit_drawn(abiscan, work):
+    """A bundle at 4 % of the unzipped limit and one at 122 % do not look the same: the
+    second's gauge has the bytes over the limit in red. Sparse files: nothing written."""
+    drawn = {}
+    for name, files in (("at-4", (("pkg/data.bin", 9000000), ("pkg/tests/t.bin", 1500000))),
+                        ("at-122", (("big/data.bin", 300000000), ("big/tests/t.bin", 10000000),
+                                    ("other/x.bin", 10000000)))):
+        root = os.path.join(work, name)
+        shutil.rmtree(root, ignore_errors=True)
+        for rel, n in files:
+            os.makedirs(os.path.dirname(os.path.join(root, rel)), exist_ok=True)
+            with open(os.path.join(root, rel), "wb") as f:
+                f.truncate(n)
+        open(os.path.join(root, "lambda_function.py"), "w").write("import pkg\n")
+        svg, png = root + ".svg", root + ".png"
+        run([abiscan, "--no-config", "--runtime", "python3.12", "--report", "treemap=" + svg,
+             root])
+        r = run(["rsvg-convert", "-o", png, svg]) if os.path.exists(svg) else None
+        check(r is not None and r.returncode == 0, "%s: rsvg-convert draws it" % name)
+        drawn[name] = svg_texts(svg, "title") if os.path.exists(svg) else []
+    over = [t for t in drawn["at-122"] if t.endswith("bytes over the limit after the plan")]
+    check(over and not any("over the limit" in t for t in drawn["at-4"]) and
+          any("122 %" in t for t in svg_texts(os.path.join(work, "at-122.svg"), "text")),
+          "4 % and 122 %: only the second has bytes over the limit, drawn in red", over)
 
 
 def near_limit(abiscan, work):
