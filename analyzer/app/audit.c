@@ -161,14 +161,13 @@ static bool near_limit(const struct audit_unit *u, size_t input, const struct ru
     return false;
 }
 
-/* The size plan of each function and each layer alone (not of a container image: its
- * limit is 10 GB, and what it drops is its Dockerfile's business): asked for (--size, an
- * exclude list, a treemap), or the head is near or over the unzipped limit. */
+/* The size plan of each function, each layer alone and each container image (against its
+ * own limit: what its Dockerfile copies into its task root and /opt): asked for (--size, an
+ * exclude list, a treemap), or the head is near or over a limit. */
 static void size_plans(struct audit_unit *u, const struct actx *c, const struct image *img)
 {
     for (size_t i = 0; i < img->inputs_nr && i < u->nr; i++) {
-        if (img->inputs[i].view != i || img->inputs[i].container ||
-            !(c->ao->size || near_limit(u, i, &c->ao->dd->rules))) {
+        if (img->inputs[i].view != i || !(c->ao->size || near_limit(u, i, &c->ao->dd->rules))) {
             continue;
         }
         if (!u->plans) {

@@ -118,6 +118,7 @@ struct bundle_image {
     size_t layers;
     uint64_t stored;       /* the layers' bytes as stored (compressed) */
     uint64_t uncompressed; /* the layers' tar streams, uncompressed: what Lambda limits */
+    uint64_t *layer_bytes; /* each layer's tar stream, uncompressed, in order (layers of them) */
 };
 
 /** The image's description, or NULL when b is not an image. */

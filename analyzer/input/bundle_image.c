@@ -377,6 +377,7 @@ static void image_close(struct bundle *b)
     free(st->meta.variant);
     free(st->meta.platform);
     strvec_release(&st->meta.platforms);
+    free(st->meta.layer_bytes);
     free(st->meta.ref);
     strvec_release(&st->meta.env);
     strvec_release(&st->meta.entrypoint);
@@ -432,6 +433,10 @@ static int open_image(struct bundle *b, struct image_state *st, struct diag *d)
         goto out;
     }
     layers_list(b, st->layers, st->layers_nr, b->limits.jobs, &st->meta.uncompressed);
+    st->meta.layer_bytes = xcalloc(st->layers_nr + 1, sizeof(*st->meta.layer_bytes));
+    for (size_t l = 0; l < st->layers_nr; l++) {
+        st->meta.layer_bytes[l] = st->layers[l].tar_size;
+    }
     rc = 0;
 out:
     candidates_release(&cs);

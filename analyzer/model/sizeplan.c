@@ -86,6 +86,9 @@ static int cmp_item(const void *x, const void *y)
 
 char *sizeplan_dist_label(const struct size_dist *d)
 {
+    if (d->rest) {
+        return xstrdup("(the rest of the image)");
+    }
     if (!d->name) {
         return xstrdup("(no distribution)");
     }
@@ -380,10 +383,70 @@ static void verdict(struct size_plan *p)
     p->fits = p->verdict == SIZE_FITS;
 }
 
+/* A container image's members the plan weighs: those under its task root and /opt, what
+ * its Dockerfile copies (its system and its Python's site-packages are the base image's);
+ * a zip's or a directory's, all of them. */
+static bool copied(const struct image *img, size_t view, const struct member *m)
+{
+    const struct container *c = img->inputs[view].container;
+    size_t off;
+    int minor;
+    enum container_place at;
+
+    if (!c) {
+        return true;
+    }
+    at = container_place(c, m->path, &off, &minor);
+    return (at == PLACE_TASK || at == PLACE_OPT) && !m->problem;
+}
+
+/* An image against its own limit: its layers' tar streams, uncompressed. 0, or -1 with
+ * why_not set when there is nothing to weigh. */
+static int image_plan(struct size_plan *p, const struct container *c,
+                      const struct lambda_limits *limits)
+{
+    uint64_t copied_bytes = p->unzipped;
+
+    p->image = true;
+    p->limit = limits->image.value;
+    if (!c->layers || !c->uncompressed) {
+        p->why_not = xstrdup("no layer of the image could be read: there are no bytes to weigh "
+                             "against its limit");
+        p->verdict = SIZE_UPLOAD_UNKNOWN;
+        return -1;
+    }
+    p->layers_nr = c->layers;
+    p->layer_bytes = xcalloc(c->layers + 1, sizeof(*p->layer_bytes));
+    memcpy(p->layer_bytes, c->layer_bytes, c->layers * sizeof(*p->layer_bytes));
+    p->unzipped = c->uncompressed > copied_bytes ? c->uncompressed : copied_bytes;
+    return 0;
+}
+
+/* The bytes of an image outside what the plan weighs, as one more row of its dists. */
+static void image_rest(struct size_plan *p)
+{
+    uint64_t weighed = 0;
+    struct size_dist *rest;
+
+    for (size_t d = 0; d < p->dists_nr; d++) {
+        weighed += p->dists[d].bytes;
+    }
+    if (p->unzipped <= weighed) {
+        return;
+    }
+    p->dists = xrealloc_array(p->dists, p->dists_nr + 1, sizeof(*p->dists));
+    rest = &p->dists[p->dists_nr++];
+    memset(rest, 0, sizeof(*rest));
+    rest->rest = true;
+    rest->input = p->view;
+    rest->bytes = rest->stored = p->unzipped - weighed;
+}
+
 void sizeplan_build(struct size_plan *out, const struct image *img, size_t view,
                     const char *runtime, const struct lambda_limits *limits)
 {
     struct building b = {.p = out, .img = img};
+    const struct container *container = img->inputs[view].container;
     char tag[32] = "";
 
     memset(out, 0, sizeof(*out));
@@ -404,15 +467,25 @@ void sizeplan_build(struct size_plan *out, const struct image *img, size_t view,
     b.kind = xcalloc(img->nr + 1, sizeof(*b.kind));
     b.tree = xcalloc(img->nr + 1, sizeof(*b.tree));
     for (size_t i = 0; i < img->nr; i++) {
-        if (image_view_of(img, &img->members[i]) == view) {
+        if (image_view_of(img, &img->members[i]) == view && copied(img, view, &img->members[i])) {
             b.members[b.nr++] = i;
             out->unzipped += img->members[i].size;
         }
         b.kind[i] = -1;
     }
+    if (container && image_plan(out, container, limits) != 0) {
+        free(b.members);
+        free(b.kind);
+        free(b.tree);
+        return;
+    }
     sizeplan_shadowed(&b); /* a copy never imported goes whole, its tests/ with it */
-    sizeplan_classify(&b, *tag ? tag : NULL);
-    sizeplan_provided(&b, lambda_runtime_packages(limits, runtime));
+    sizeplan_classify(
+        &b,
+        *tag
+            ? tag
+            : NULL); /* An image brings its own Python: what it provides is the image's business. */
+    sizeplan_provided(&b, container ? NULL : lambda_runtime_packages(limits, runtime));
     sizeplan_duplicates(&b); /* a copy that can go is not stripped as well */
     sizeplan_debug(&b);
     weigh(&b);
@@ -425,6 +498,9 @@ void sizeplan_build(struct size_plan *out, const struct image *img, size_t view,
     }
     out->after = out->unzipped - out->removable - out->saving[SIZE_DEBUG];
     out->after_choices = out->after - out->saving[SIZE_DUPLICATE] - out->saving[SIZE_PROVIDED];
+    if (container) {
+        image_rest(out);
+    }
     weigh_uploads(&b);
     verdict(out);
     strmap_release(&b.trees);
@@ -518,6 +594,8 @@ void sizeplan_release(struct size_plan *p)
     }
     free(p->cells);
     free(p->uploads);
+    free(p->layer_bytes);
+    free(p->why_not);
     strvec_release(&p->exclude);
     free(p->exclude_input);
     memset(p, 0, sizeof(*p));

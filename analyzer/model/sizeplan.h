@@ -76,6 +76,8 @@ struct size_dist {
     char *name;
     char *version;
     bool metadata;   /* a distribution its *.dist-info or *.egg-info names */
+    bool rest;       /* a container image's bytes outside its task root and /opt: its system,
+                      * its Python, the tar streams' headers (name NULL) */
     size_t input;    /* the input it is in: the same distribution in two is listed twice */
     uint64_t bytes;  /* unzipped */
     uint64_t stored; /* in the zip (compressed) */
@@ -115,13 +117,20 @@ enum size_verdict {
 };
 
 struct size_plan {
-    size_t view;                 /* the input heading the function (its index) */
+    size_t view;           /* the input heading the function (its index) */
+    bool image;            /* a container image: its layers against the image limit; the
+                              * distributions and savings are those under its task root and
+                              * /opt (what its Dockerfile copies), no zip */
+    uint64_t *layer_bytes; /* an image's layers, each its tar stream's bytes, in order */
+    size_t layers_nr;
+    char *why_not;               /* no plan could be made: why, in a line (the rest is empty) */
     char *runtime;               /* the runtime the plan was made for, NULL: any */
-    uint64_t unzipped;           /* every file of the function and its layers */
+    uint64_t unzipped;           /* every file of the function and its layers; an image's layers'
+                              * tar streams, uncompressed (what its limit counts) */
     uint64_t zipped;             /* the head's zip (uploads[0].zipped; 0 when not known) */
     struct size_upload *uploads; /* the head, then its layers, in input order */
     size_t uploads_nr;
-    uint64_t limit;          /* Lambda's unzipped limit (function and layers) */
+    uint64_t limit;          /* Lambda's unzipped limit (function and layers); an image's */
     uint64_t zipped_limit;   /* a direct upload's */
     uint64_t image_limit;    /* a container image's, the way out */
     unsigned warn_percent;   /* the size-limit warning's share */

@@ -70,7 +70,9 @@ static void print_kind(FILE *out, const struct size_plan *p, const struct report
     fprintf(out, "    %-10s %llu bytes in %zu file%s: %s", sizeplan_kind_name(k), ull(p->saving[k]),
             p->count[k], p->count[k] == 1 ? "" : "s", sizeplan_kind_text(k));
     if (advice[k]) {
-        fprintf(out, "; %s", advice[k]);
+        fprintf(out, "; %s",
+                k == SIZE_DEBUG && p->image ? "strip them before they are copied into the image:"
+                                            : advice[k]);
     }
     fputc('\n', out);
     for (size_t i = 0; i < p->items_nr; i++) {
@@ -226,12 +228,114 @@ static void verdict(FILE *out, const struct report *r, size_t h, const struct si
     }
 }
 
+/* A distribution's line: "    numpy 1.24.2  33 MiB in 900 files, ... can be left out". */
+static void dist_line(FILE *out, const struct report *r, size_t i, const struct size_plan *p,
+                      const struct size_dist *sd)
+{
+    char *label = sizeplan_dist_label(sd);
+
+    fputs("    ", out);
+    put(out, label);
+    free(label);
+    if (sd->input != p->view && input_name(r, i, p, sd->input)) {
+        fputs(" in ", out); /* a layer's copy: each input's is listed */
+        put(out, input_name(r, i, p, sd->input));
+    }
+    if (sd->rest) {
+        fprintf(out, "  %llu bytes: its system, its Python and the layers' tar headers\n",
+                ull(sd->bytes));
+        return;
+    }
+    fprintf(out, "  %llu bytes in %zu file%s", ull(sd->bytes), sd->files,
+            sd->files == 1 ? "" : "s");
+    if (sd->removable) {
+        fprintf(out, ", %llu bytes of them can be left out", ull(sd->removable));
+    }
+    if (sd->strip) {
+        fprintf(out, ", strip saves %llu bytes", ull(sd->strip));
+    }
+    fputc('\n', out);
+}
+
+/* A container image's plan: its layers against its own limit, what its Dockerfile copies
+ * into the task root and /opt by distribution, what of it need not be copied. */
+static void image_text(FILE *out, const struct report *r, size_t i, const struct size_plan *p)
+{
+    const struct size_dist *rest = NULL;
+    size_t shown = 0;
+
+    fputs("Size of ", out);
+    put(out, r->inputs[i].name);
+    if (p->why_not) {
+        fputs(": no size plan: ", out);
+        put(out, p->why_not);
+        fputs("\n\n", out);
+        return;
+    }
+    fprintf(out,
+            ": %llu bytes in its %zu layer%s uncompressed, %llu %% of Lambda's %llu bytes for a "
+            "container image (no zip: its limit counts the layers' tar streams)\n  by layer:",
+            ull(p->unzipped), p->layers_nr, p->layers_nr == 1 ? "" : "s",
+            pct(p->unzipped, p->limit), ull(p->limit));
+    for (size_t l = 0; l < p->layers_nr; l++) {
+        fprintf(out, "%s %zu: %llu bytes", l ? ";" : "", l + 1, ull(p->layer_bytes[l]));
+    }
+    fputs("\n  by distribution, under the task root and /opt (what the Dockerfile copies):\n", out);
+    for (size_t d = 0; d < p->dists_nr; d++) {
+        if (p->dists[d].rest) {
+            rest = &p->dists[d];
+        } else if (r->verbose || shown < TEXT_DISTS) {
+            dist_line(out, r, i, p, &p->dists[d]);
+            shown++;
+        }
+    }
+    if (shown + (rest != NULL) < p->dists_nr) {
+        fprintf(out, "    ... and %zu more distributions (-v lists them all)\n",
+                p->dists_nr - shown - (rest != NULL));
+    }
+    if (rest) {
+        dist_line(out, r, i, p, rest);
+    }
+    fputs("  savings:\n", out);
+    for (int k = 0; k < SIZE_KIND_NR; k++) {
+        print_kind(out, p, r, i, (enum size_kind)k, r->verbose);
+    }
+    if (!p->items_nr) {
+        fputs("    none found\n", out);
+    }
+    fprintf(out,
+            "  after leaving out %llu bytes and stripping %llu bytes: %llu bytes uncompressed, ",
+            ull(p->removable), ull(p->saving[SIZE_DEBUG]), ull(p->after));
+    if (p->fits_unzipped) {
+        fprintf(out, "%llu bytes under the limit\n  fits Lambda's image limit%s\n",
+                ull(p->limit - p->after), p->unzipped <= p->limit ? " already" : "");
+    } else {
+        fprintf(out,
+                "over the limit by %llu bytes\n  still over Lambda's image limit: build in one "
+                "stage and COPY only what the function needs into the final one, and keep large "
+                "data out of the image (S3, EFS)\n",
+                ull(p->after - p->limit));
+    }
+    if (p->exclude.nr) {
+        fprintf(out,
+                "  --report exclude=FILE lists the %zu path%s (from the image's root) that need "
+                "not be copied into it: leave them out of what the Dockerfile copies "
+                "(.dockerignore)\n",
+                p->exclude.nr, p->exclude.nr == 1 ? "" : "s");
+    }
+    fputc('\n', out);
+}
+
 void rtext_size(FILE *out, const struct report *r, size_t i)
 {
     const struct size_plan *p = r->inputs[i].size;
     size_t shown = 0, known = 0;
 
     if (!p) {
+        return;
+    }
+    if (p->image || p->why_not) {
+        image_text(out, r, i, p);
         return;
     }
     fputs("Size of ", out);
@@ -266,31 +370,13 @@ void rtext_size(FILE *out, const struct report *r, size_t i)
     }
     fputs("  by distribution:\n", out);
     for (size_t d = 0; d < p->dists_nr; d++) {
-        const struct size_dist *sd = &p->dists[d];
-        char *label;
         if (!r->verbose && shown == TEXT_DISTS) {
             fprintf(out, "    ... and %zu more distributions (-v lists them all)\n",
                     p->dists_nr - shown);
             break;
         }
         shown++;
-        label = sizeplan_dist_label(sd);
-        fputs("    ", out);
-        put(out, label);
-        free(label);
-        if (sd->input != p->view && input_name(r, i, p, sd->input)) {
-            fputs(" in ", out); /* a layer's copy: each input's is listed */
-            put(out, input_name(r, i, p, sd->input));
-        }
-        fprintf(out, "  %llu bytes in %zu file%s", ull(sd->bytes), sd->files,
-                sd->files == 1 ? "" : "s");
-        if (sd->removable) {
-            fprintf(out, ", %llu bytes of them can be left out", ull(sd->removable));
-        }
-        if (sd->strip) {
-            fprintf(out, ", strip saves %llu bytes", ull(sd->strip));
-        }
-        fputc('\n', out);
+        dist_line(out, r, i, p, &p->dists[d]);
     }
     fputs("  savings:\n", out);
     for (int k = 0; k < SIZE_KIND_NR; k++) {
@@ -352,6 +438,17 @@ cJSON *rjson_size(const struct report *r, size_t h)
         cJSON_AddItemToArray(uploads, e);
     }
     cJSON_AddItemToObject(o, "uploads", uploads);
+    if (p->image) {
+        cJSON *img = cJSON_CreateObject(), *layers = cJSON_CreateArray();
+        for (size_t l = 0; l < p->layers_nr; l++) {
+            cJSON_AddItemToArray(layers, num(p->layer_bytes[l]));
+        }
+        cJSON_AddItemToObject(img, "layers", layers);
+        cJSON_AddItemToObject(o, "image", img);
+    } else {
+        cJSON_AddItemToObject(o, "image", cJSON_CreateNull());
+    }
+    rjson_add_str(o, "why_not", p->why_not);
     for (size_t d = 0; d < p->dists_nr; d++) {
         cJSON *e = cJSON_CreateObject();
         rjson_add_str(e, "name", p->dists[d].name);
@@ -363,6 +460,7 @@ cJSON *rjson_size(const struct report *r, size_t h)
         cJSON_AddItemToObject(e, "files", num(p->dists[d].files));
         cJSON_AddItemToObject(e, "removable", num(p->dists[d].removable));
         cJSON_AddItemToObject(e, "strip", num(p->dists[d].strip));
+        cJSON_AddItemToObject(e, "rest", cJSON_CreateBool(p->dists[d].rest));
         cJSON_AddItemToArray(dists, e);
     }
     cJSON_AddItemToObject(o, "distributions", dists);

@@ -248,8 +248,17 @@ static void draw_dist(FILE *out, const struct report *r, size_t h, const struct 
     char *title, *why, size[32];
     const struct size_dist *sd = db->name ? &p->dists[db->index] : NULL;
     char *name = sd ? dist_name(r, h, p, sd) : NULL;
-
     human(size, sizeof(size), db->bytes);
+    if (sd && sd->rest) {
+        title = xasprintf("%s: %llu bytes: its system, its Python and the layers' tar headers",
+                          name, ull(sd->bytes));
+        rect_el(out, &db->r, "#dddddd", title);
+        label(out, &db->r, name, size);
+        free(title);
+        free(name);
+        free(cells);
+        return;
+    }
     if (sd) {
         why = goes(sd->removable, sd->strip);
         title = xasprintf("%s: %llu bytes in %zu file%s%s", name, ull(sd->bytes), sd->files,
@@ -363,6 +372,12 @@ static const char *verdict_words(const struct size_plan *p)
 {
     bool now = p->unzipped <= p->limit;
 
+    if (p->image) {
+        return p->fits_unzipped ? (now ? "fits Lambda's image limit already"
+                                       : "fits Lambda's image limit once the hatched bytes go")
+                                : "still over Lambda's image limit when they are gone: build it "
+                                  "smaller";
+    }
     for (size_t i = 0; i < p->uploads_nr; i++) {
         now &= p->uploads[i].known && p->uploads[i].zipped <= p->zipped_limit;
     }
@@ -380,16 +395,27 @@ static const char *verdict_words(const struct size_plan *p)
     return "";
 }
 
+static void draw_plan(FILE *out, const struct report *r, size_t h, const struct size_plan *p,
+                      double top);
+
 static void gauges(FILE *out, const struct report *r, size_t h, const struct size_plan *p, double y)
 {
     const struct size_upload *worst = NULL;
     char *words;
-
-    words = xasprintf("%llu bytes unzipped, %llu %% of Lambda's %llu; %llu after the plan",
-                      ull(p->unzipped), ull(p->limit ? p->unzipped * 100 / p->limit : 0),
-                      ull(p->limit), ull(p->after));
-    gauge(out, y, "unzipped", p->unzipped, p->after, p->limit, words);
+    words =
+        xasprintf("%llu bytes %s, %llu %% of Lambda's %llu; %llu after the plan", ull(p->unzipped),
+                  p->image ? "in its layers, uncompressed" : "unzipped",
+                  ull(p->limit ? p->unzipped * 100 / p->limit : 0), ull(p->limit), ull(p->after));
+    gauge(out, y, p->image ? "uncompressed" : "unzipped", p->unzipped, p->after, p->limit, words);
     free(words);
+    if (p->image) {
+        fprintf(
+            out,
+            "<text x=\"6\" y=\"%.1f\">zipped</text>\n<text x=\"100\" y=\"%.1f\" "
+            "font-size=\"10\">no zip: an image's limit counts its layers, uncompressed</text>\n",
+            y + 38, y + 38);
+        return;
+    }
     for (size_t i = 0; i < p->uploads_nr; i++) {
         const struct size_upload *u = &p->uploads[i];
         if (u->known && (!worst || u->after > worst->after)) {
@@ -433,6 +459,22 @@ static void legend(FILE *out, double y)
 static void draw_panel(FILE *out, const struct report *r, size_t h, double top)
 {
     const struct size_plan *p = r->inputs[h].size;
+
+    if (p->why_not) {
+        /* Nothing to draw: the panel says why, in a line. */
+        char *why = xasprintf("%s: no size plan: %s", r->inputs[h].name, p->why_not);
+        fprintf(out, "<g>\n<text x=\"6\" y=\"%.1f\" font-size=\"13\">", top + 18);
+        rxml_put(out, why, false);
+        fputs("</text>\n</g>\n", out);
+        free(why);
+        return;
+    }
+    draw_plan(out, r, h, p, top);
+}
+
+static void draw_plan(FILE *out, const struct report *r, size_t h, const struct size_plan *p,
+                      double top)
+{
     struct box *dists = xcalloc(p->dists_nr + 1, sizeof(*dists));
     size_t n = 0, kept;
     uint64_t rest = 0, removable = 0, strip = 0;

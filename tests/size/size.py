@@ -19,8 +19,9 @@
      four toolchains and two arm64 ones, save exactly its bytes; --report strip=FILE holds
      them all; stubs, static libraries, Fortran sources;
   7. a function and two layers: each zip on its own, the shadowed copies as savings, one
-     exclude list per zip (--report exclude=DIR/), each applied by zip to its own tree;
-  8. a directory near and over the 262,144,000-byte limit (sparse files: nothing is
+     exclude list per zip (--report exclude=DIR/), each applied by zip to its own tree;  8. a container image: its plan against the 10 GiB limit, per layer and per distribution
+     under its task root and /opt, its exclude list, its treemap drawn by rsvg-convert;
+  9. a directory near and over the 262,144,000-byte limit (sparse files: nothing is
      written to disk): the size-limit finding carries the plan, which says it fits once
      tests/ are left out, or that it is still over and a container image is the way out.
 
@@ -397,6 +398,41 @@ def layers(abiscan, fixtures, work):
           "exclude=FILE with several inputs: each line is its input, a tab, its path", lines)
 
 
+def image_plan(abiscan, fixtures, work):
+    """--size on a container image: its plan against the image limit, bytes per layer and per
+    distribution under the task root and /opt; the exclude list holds what need not be
+    copied (from the image's root); the treemap draws it (rsvg-convert)."""
+    img = os.path.join(fixtures, "images", "img-size.tar")
+    svg, lst = os.path.join(work, "image.svg"), os.path.join(work, "image-exclude.txt")
+    p = run([abiscan, "--no-config", "--format", "json", "--size", "--report", "treemap=" + svg,
+             "--report", "exclude=" + lst, img])
+    try:
+        plan = json.loads(p.stdout)["inputs"][0]["size"]
+    except (ValueError, KeyError):
+        plan = None
+    check(plan is not None and plan["image"] is not None and plan["limit"] == 10737418240 and
+          sum(plan["image"]["layers"]) == plan["unzipped"] and len(plan["image"]["layers"]) == 3,
+          "image: its 3 layers' bytes against the 10 GiB image limit",
+          plan and (plan["image"], plan["limit"], plan["unzipped"]))
+    if plan is None:
+        return
+    names = {d["name"] for d in plan["distributions"] if not d["rest"]}
+    check(names == {"szpkg", "optpkg", "app"} and
+          sum(d["bytes"] for d in plan["distributions"]) == plan["unzipped"],
+          "image: the distributions under the task root and /opt, the rest of the image apart",
+          sorted(names))
+    lines = open(lst).read().splitlines() if os.path.exists(lst) else []
+    check(set(lines) == {"var/task/szpkg/tests/*", "opt/python/optpkg/tests/*",
+                         "var/task/szpkg/__pycache__/__init__.cpython-39.pyc",
+                         "var/task/szpkg-1.0.dist-info/INSTALLER", "var/task/szpkg/src/fast.c"},
+          "image: the exclude list holds what need not be copied, from the image's root", lines)
+    r = run(["rsvg-convert", "-o", svg + ".png", svg]) if os.path.exists(svg) else None
+    texts = svg_texts(svg, "text") if os.path.exists(svg) else []
+    check(r is not None and r.returncode == 0 and any("szpkg" in t for t in texts) and
+          any("(the rest of the image)" in t for t in texts),
+          "image: rsvg-convert draws its treemap, its distributions and the rest of the image")
+
+
 def sizeplan_removable(plan, kind):
     return plan["savings"][kind]["removable"]
 
@@ -559,6 +595,7 @@ def main():
         zipped_after(abiscan, fixtures, work, got[1])
     layers(abiscan, fixtures, work)
     strip_exact(abiscan, fixtures, work)
+    image_plan(abiscan, fixtures, work)
     treemap(abiscan, fixtures, work)
     near_limit(abiscan, work)
     print("%d failed" % len(FAILED))
