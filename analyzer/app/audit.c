@@ -167,14 +167,13 @@ static bool near_limit(const struct audit_unit *u, size_t input, const struct ru
     return false;
 }
 
-/* The size plan of each function and each layer alone (not of a container image: its
- * limit is 10 GB, and what it drops is its Dockerfile's business): asked for (--size, an
- * exclude list, a treemap), or the head is near or over the unzipped limit. */
+/* The size plan of each function, each layer alone and each container image (against its
+ * own limit: what its Dockerfile copies into its task root and /opt): asked for (--size, an
+ * exclude list, a treemap), or the head is near or over a limit. */
 static void size_plans(struct audit_unit *u, const struct actx *c, const struct image *img)
 {
     for (size_t i = 0; i < img->inputs_nr && i < u->nr; i++) {
-        if (img->inputs[i].view != i || img->inputs[i].container ||
-            !(c->ao->size || near_limit(u, i, &c->ao->dd->rules))) {
+        if (img->inputs[i].view != i || !(c->ao->size || near_limit(u, i, &c->ao->dd->rules))) {
             continue;
         }
         if (!u->plans) {
@@ -191,8 +190,11 @@ static void read_unit(struct actx *c, const struct job *j, struct audit_unit *u)
 {
     const struct options *o = c->ao->o;
     struct bundle_limits limits = c->limits;
-    struct scan_opts so = {
-        .limits = &limits, .grammar = c->grammar, .jobs = c->inner, .jobs_given = c->inner_given};
+    struct scan_opts so = {.limits = &limits,
+                           .grammar = c->grammar,
+                           .jobs = c->inner,
+                           .jobs_given = c->inner_given,
+                           .estimate_zip = c->ao->size};
     const char *arch = j->profile ? j->profile->arch : j->matrix_arch ? j->matrix_arch : o->arch;
     struct image img = {0};
     struct diag d = DIAG_INIT;

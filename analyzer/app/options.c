@@ -162,7 +162,8 @@ static const struct cli_option table[] = {
      "each distribution, what can be left out (tests, caches the runtime never reads,\n"
      "unread metadata, sources and headers) and what stripping the ELF files saves,\n"
      "each with its exact bytes, the choices (a library vendored twice, the runtime's\n"
-     "own packages), and whether the bundle then fits.\n"
+     "own packages), and whether it then fits both limits: the unzipped one, and each\n"
+     "zip's direct upload (a directory's zip is estimated).\n"
      "The\n"
      ".Cm size-limit\n"
      "finding carries the plan's summary on its own."},

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "atomicfile.h"
@@ -67,7 +68,7 @@ int report_files_check(const struct options *o, struct diag *d)
 
 static bool sized_format(const char *name)
 {
-    return !strcmp(name, "exclude") || !strcmp(name, "treemap");
+    return !strcmp(name, "exclude") || !strcmp(name, "treemap") || !strcmp(name, "strip");
 }
 
 bool report_files_want_size(const struct options *o)
@@ -111,6 +112,51 @@ int report_files_write_one(const char *path, int (*fn)(FILE *out, void *arg, str
     return atomicfile_commit(&af, d);
 }
 
+struct exclude_arg {
+    const struct report *r;
+    size_t input;
+};
+
+static int exclude_fn(FILE *out, void *arg, struct diag *d)
+{
+    const struct exclude_arg *a = arg;
+    return report_exclude_one(out, a->r, a->input, d);
+}
+
+/* --report exclude=DIR (a directory, or a name ending in '/'): one list per input in it,
+ * each zip being rebuilt on its own. */
+static bool is_dir_target(const char *file)
+{
+    struct stat st;
+    size_t n = strlen(file);
+
+    return (n && file[n - 1] == '/') || (stat(file, &st) == 0 && S_ISDIR(st.st_mode));
+}
+
+static int write_exclude_dir(const char *dir, const struct report *r, struct diag *d)
+{
+    if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+        return diag_set(d, DIAG_IO, "cannot make the directory '%s': %s", dir, strerror(errno));
+    }
+    for (size_t i = 0; i < r->inputs_nr; i++) {
+        struct exclude_arg a = {r, i};
+        char *name, *path;
+        int rc;
+        if (!report_exclude_has(r, i)) {
+            continue;
+        }
+        name = report_exclude_file(r, i);
+        path = xasprintf("%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", name);
+        rc = report_files_write_one(path, exclude_fn, &a, d);
+        free(path);
+        free(name);
+        if (rc != 0) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
 static bool want_color(const struct options *o)
 {
     const char *no_color = getenv("NO_COLOR");
@@ -148,6 +194,12 @@ int report_files_write(const struct options *o, struct report *r, bool main_writ
         char fmt[64];
         const char *file = split(o->reports.v[i], fmt, sizeof(fmt));
         struct emit_arg a = {report_emitter_find(fmt), r};
+        if (!strcmp(fmt, "exclude") && is_dir_target(file)) {
+            if (write_exclude_dir(file, r, d) != 0) {
+                return -1;
+            }
+            continue;
+        }
         if (report_files_write_one(file, emit_fn, &a, d) != 0) {
             return -1;
         }

@@ -17,47 +17,21 @@
 
 #define HEAVIEST 3
 
-struct weight {
-    const struct distribution *dist;
-    uint64_t bytes;
-};
-
-static int cmp_weight(const void *a, const void *b)
+/* "numpy 1.24.2 33 MiB, scipy 1.10.1 29 MiB, mypkg (no metadata) 2 MiB": integers only;
+ * the plan's distributions, heaviest first (without metadata, per top-level package). */
+static char *heaviest(const struct size_plan *p)
 {
-    const struct weight *x = a, *y = b;
-    if (x->bytes != y->bytes) {
-        return x->bytes > y->bytes ? -1 : 1;
-    }
-    return strcmp(x->dist ? x->dist->name : "", y->dist ? y->dist->name : "");
-}
-
-/* "numpy 1.24.2 33 MiB, scipy 1.10.1 29 MiB, (no distribution) 2 MiB": integers only. */
-static char *heaviest(const struct image *img, size_t view)
-{
-    struct weight *w = xcalloc(img->dists_nr + 1, sizeof(*w));
     struct strvec parts = STRVEC_INIT;
     char *out;
 
-    for (size_t i = 0; i <= img->dists_nr; i++) {
-        w[i].dist = i < img->dists_nr ? &img->dists[i] : NULL;
-    }
-    for (size_t i = 0; i < img->nr; i++) {
-        const struct member *m = &img->members[i];
-        if (image_view_of(img, m) == view) {
-            w[m->dist ? (size_t)(m->dist - img->dists) : img->dists_nr].bytes += m->size;
-        }
-    }
-    qsort(w, img->dists_nr + 1, sizeof(*w), cmp_weight);
-    for (size_t i = 0; i < HEAVIEST && i <= img->dists_nr && w[i].bytes; i++) {
+    for (size_t i = 0; i < HEAVIEST && i < p->dists_nr && p->dists[i].bytes; i++) {
+        char *label = sizeplan_dist_label(&p->dists[i]);
         strvec_push_nodup(
-            &parts, xasprintf("%s%s%s %llu MiB", w[i].dist ? w[i].dist->name : "(no distribution)",
-                              w[i].dist && w[i].dist->version ? " " : "",
-                              w[i].dist && w[i].dist->version ? w[i].dist->version : "",
-                              (unsigned long long)(w[i].bytes >> 20)));
+            &parts, xasprintf("%s %llu MiB", label, (unsigned long long)(p->dists[i].bytes >> 20)));
+        free(label);
     }
     out = strvec_join(&parts, ", ");
     strvec_release(&parts);
-    free(w);
     return out;
 }
 
@@ -103,9 +77,32 @@ static enum severity level(const struct check_ctx *ctx, uint64_t found, uint64_t
     return found * 100 > limit * ctx->data->limits.warn_percent ? SEV_WARNING : SEV_NONE;
 }
 
+/* The size plans of the views, each built once when a finding asks for it. */
+struct plans {
+    struct size_plan *p;
+    bool *built;
+};
+
+static const struct size_plan *built(const struct check_ctx *ctx, struct plans *ps, size_t view)
+{
+    if (!ps->built[view]) {
+        sizeplan_build(&ps->p[view], ctx->img, view, ctx->profile ? ctx->profile->runtime : NULL,
+                       &ctx->data->limits);
+        ps->built[view] = true;
+    }
+    return &ps->p[view];
+}
+
+/* The one-line plan of view: what to do about a limit, with the bytes each step saves
+ * (--size prints it all). */
+static char *plan_of(const struct check_ctx *ctx, struct plans *ps, size_t view)
+{
+    return sizeplan_summary(built(ctx, ps, view));
+}
+
 /* One function with its layers, or a layer on its own: unzipped size and layer count. */
 static void check_view(const struct check_ctx *ctx, struct findings *out, size_t view,
-                       const char *share)
+                       const char *share, struct plans *ps)
 {
     const struct image *img = ctx->img;
     const struct lambda_limits *lim = &ctx->data->limits;
@@ -122,11 +119,7 @@ static void check_view(const struct check_ctx *ctx, struct findings *out, size_t
         layers += i != view && img->inputs[i].view == view;
     }
     if ((sev = level(ctx, total, unzipped)) != SEV_NONE) {
-        char *heavy = heaviest(img, view), *plan;
-        struct size_plan sp;
-        /* What to do about it, with the bytes each step saves (--size prints it all). */
-        sizeplan_build(&sp, img, view, ctx->profile ? ctx->profile->runtime : NULL, lim);
-        plan = sizeplan_summary(&sp);
+        char *heavy = heaviest(built(ctx, ps, view)), *plan = plan_of(ctx, ps, view);
         report(ctx, out, view, sev, unzipped, total, lim->unzipped.lambda_error,
                xasprintf("%s to %llu bytes; Lambda allows %llu%s; heaviest: %s; %s",
                          alone    ? "the layer unzips"
@@ -135,7 +128,6 @@ static void check_view(const struct check_ctx *ctx, struct findings *out, size_t
                          (unsigned long long)total, (unsigned long long)unzipped,
                          total <= unzipped ? share : "", heavy, plan));
         free(plan);
-        sizeplan_release(&sp);
         free(heavy);
     }
     if (layers > lim->layers.value) {
@@ -170,6 +162,8 @@ void check_size_limit(const struct check_ctx *ctx, struct findings *out)
     const uint64_t zipped = lim->zipped.value;
     enum severity sev;
     char share[32];
+    struct plans ps = {xcalloc(img->inputs_nr + 1, sizeof(*ps.p)),
+                       xcalloc(img->inputs_nr + 1, sizeof(*ps.built))};
 
     snprintf(share, sizeof(share), " (over %u %%)", lim->warn_percent);
     for (size_t i = 0; i < img->inputs_nr; i++) {
@@ -179,15 +173,26 @@ void check_size_limit(const struct check_ctx *ctx, struct findings *out)
             continue;
         }
         if (in->view == i) {
-            check_view(ctx, out, i, share);
+            check_view(ctx, out, i, share, &ps);
         }
-        if (in->zipped && (sev = level(ctx, in->file_size, zipped)) != SEV_NONE) {
-            /* Over it, a direct upload fails; through S3 only the unzipped limit holds. */
+        if (in->zipped && (sev = level(ctx, in->file_size, zipped)) != SEV_NONE &&
+            in->view < img->inputs_nr) {
+            /* Over it, a direct upload fails; through S3 only the unzipped limit holds. Each
+             * zip is uploaded on its own: the plan says what brings this one under. */
+            char *plan = plan_of(ctx, &ps, in->view);
             report(ctx, out, i, SEV_WARNING, zipped, in->file_size, lim->zipped.lambda_error,
-                   xasprintf("the %s is %llu bytes; a direct upload takes at most %llu%s",
+                   xasprintf("the %s is %llu bytes; a direct upload takes at most %llu%s; %s",
                              in->role == INPUT_LAYER ? "layer zip" : "function zip",
                              (unsigned long long)in->file_size, (unsigned long long)zipped,
-                             in->file_size <= zipped ? share : ": upload through S3"));
+                             in->file_size <= zipped ? share : "", plan));
+            free(plan);
         }
     }
+    for (size_t i = 0; i < img->inputs_nr; i++) {
+        if (ps.built[i]) {
+            sizeplan_release(&ps.p[i]);
+        }
+    }
+    free(ps.p);
+    free(ps.built);
 }

@@ -431,6 +431,7 @@ static void merge_views(struct elfinfo *out, Elf *elf, const unsigned char *base
     elfread_sections(&sec, elf);
     out->debug_bytes = sec.debug_bytes; /* only the section headers know */
     out->symtab_bytes = sec.symtab_bytes;
+    elfread_strip(out, elf);
     if (dyn.has_dynamic) {
         /* The symbols and the versions they are bound to come from one view: the dynamic
          * one, unless it could not count the symbols (no hash table) and sections can. */

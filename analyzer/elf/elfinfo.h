@@ -75,6 +75,12 @@ struct elfinfo {
      * the file (SHT_NOBITS counts nothing). */
     uint64_t debug_bytes;
     uint64_t symtab_bytes;
+    /* What strip --strip-unneeded saves on the file as a whole: those sections, their
+     * headers and names, and the padding that aligned them (elf_strip.c). strip_exact:
+     * laid out as binutils lays it out, to the byte; false: the sections' bytes alone,
+     * which it saves at least (a layout it does not model, a relocatable object). */
+    uint64_t strip_saves;
+    bool strip_exact;
 
     /* Where the program headers (what ld.so reads) and the section headers disagree about
      * the dynamic facts; NULL when they agree or there are no sections. The facts above

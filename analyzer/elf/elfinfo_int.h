@@ -69,4 +69,7 @@ void elfread_dynamic(struct elfinfo *v, Elf *elf, const unsigned char *base, siz
 /** The view through the section headers. */
 void elfread_sections(struct elfinfo *v, Elf *elf);
 
+/** What strip --strip-unneeded saves (v's debug and symbol table bytes counted already). */
+void elfread_strip(struct elfinfo *v, Elf *elf);
+
 #endif

@@ -65,6 +65,10 @@ struct container *container_new(const struct bundle_image *meta)
     c->layers = meta->layers;
     c->stored = meta->stored;
     c->uncompressed = meta->uncompressed;
+    c->layer_bytes = xcalloc(meta->layers + 1, sizeof(*c->layer_bytes));
+    if (meta->layer_bytes) {
+        memcpy(c->layer_bytes, meta->layer_bytes, meta->layers * sizeof(*c->layer_bytes));
+    }
     c->py_major = c->py_minor = -1;
     return c;
 }
@@ -75,6 +79,7 @@ void container_free(struct container *c)
         return;
     }
     free(c->platform);
+    free(c->layer_bytes);
     free(c->arch);
     strvec_release(&c->platforms);
     free(c->ref);

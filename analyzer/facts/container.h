@@ -79,6 +79,7 @@ struct container {
 
     size_t layers;
     uint64_t stored, uncompressed;
+    uint64_t *layer_bytes; /* each layer's tar stream, uncompressed, in order */
 
     /* What the function is configured with (the run sets it): its architecture, and why. */
     char *function_arch;

@@ -13,23 +13,35 @@
 
 static const char *const wanted[] = {"METADATA", "PKG-INFO", "RECORD", "top_level.txt", "WHEEL"};
 
-/* The metadata directory of path ("a/b/x-1.0.dist-info") and the file in it, or false. */
+/* A single-file egg-info ("mpmath-1.3.0-py3.11.egg-info", as distutils installed them):
+ * PKG-INFO's content under the directory's name. */
+static bool egg_info_file(const char *path)
+{
+    const char *base = path_base(path);
+    size_t n = strlen(base);
+
+    return n > 9 && !strcmp(base + n - 9, ".egg-info");
+}
+
+/* The metadata directory of path ("a/b/x-1.0.dist-info") and the file in it, or false; a
+ * single-file egg-info is its own directory, its file PKG-INFO. */
 static bool split_info(const char *path, char **dir, const char **file)
 {
     const char *slash = strrchr(path, '/');
-    size_t n;
+    size_t n = slash ? (size_t)(slash - path) : 0;
 
-    if (!slash) {
-        return false;
+    if (slash && ((n > 10 && !strncmp(slash - 10, ".dist-info", 10)) ||
+                  (n > 9 && !strncmp(slash - 9, ".egg-info", 9)))) {
+        *dir = xstrndup(path, n);
+        *file = slash + 1;
+        return true;
     }
-    n = (size_t)(slash - path);
-    if (!((n > 10 && !strncmp(slash - 10, ".dist-info", 10)) ||
-          (n > 9 && !strncmp(slash - 9, ".egg-info", 9)))) {
-        return false;
+    if (egg_info_file(path)) {
+        *dir = xstrdup(path);
+        *file = "PKG-INFO";
+        return true;
     }
-    *dir = xstrndup(path, n);
-    *file = slash + 1;
-    return true;
+    return false;
 }
 
 bool distinfo_wants(const char *path)
@@ -263,7 +275,9 @@ static const struct distribution *own_info_dir(const struct image *img, const st
     char *key;
     size_t at;
 
-    if (!slash || !pyclass_in_distinfo(m->path)) {
+    if (!pyclass_in_distinfo(m->path) && egg_info_file(m->path)) {
+        slash = m->path + strlen(m->path); /* a single-file egg-info is its own */
+    } else if (!slash || !pyclass_in_distinfo(m->path)) {
         return NULL;
     }
     key = xasprintf("%zu:%.*s", m->input, (int)(slash - m->path), m->path);

@@ -114,7 +114,11 @@ struct image_input {
     bool zipped;          /* one zip file: file_size is what a direct upload sends */
     enum input_role role;
     uint64_t file_size;
+    bool zip_estimated;          /* a directory whose members' stored bytes are what zip -r
+                                  * would make of them (scan_opts.estimate_zip) */
     size_t entries;              /* entries listed, directories included */
+    size_t dirs;                 /* of them, directories (zip -r stores an entry for each) */
+    uint64_t dir_names;          /* the bytes of their names, a '/' after each */
     struct strvec notes;         /* remarks on the input as a whole */
     struct container *container; /* a container image: what it says of itself, else NULL */
 };

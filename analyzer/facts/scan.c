@@ -52,6 +52,9 @@ void scan_list_entry(struct reading *rd, size_t input, const struct bundle_entry
                                  bundle_kind(rd->b) == BUNDLE_DIR && !e->open_path)) {
         return; /* a directory, or a link to one inside the root: walked where it stands */
     }
+    /* zip -r stores a directory's file, and the file a link names, as their bytes. */
+    p.estimate = rd->estimate && !e->problem && e->size &&
+                 (e->type == ENTRY_FILE || (e->type == ENTRY_SYMLINK && e->open_path));
     p.member = rd->img->nr;
     m = image_add_member(rd->img, input, e->path);
     m->size = e->size;
@@ -69,6 +72,11 @@ void scan_list_entry(struct reading *rd, size_t input, const struct bundle_entry
         char *dir = xstrndup(e->path, path_dir_len(e->path));
         m->link_target = path_relative(dir, e->open_path);
         free(dir);
+        if (p.estimate) {
+            p.classify = false;
+            ALLOC_GROW(rd->p, rd->nr + 1, rd->alloc);
+            rd->p[rd->nr++] = p;
+        }
         return;
     }
     if (e->type == ENTRY_SYMLINK && !e->problem) {
@@ -82,6 +90,10 @@ void scan_list_entry(struct reading *rd, size_t input, const struct bundle_entry
         m->role = ROLE_DISTINFO;
         p.classify = false;
         if (e->size > DISTINFO_MAX) {
+            if (p.estimate) {
+                ALLOC_GROW(rd->p, rd->nr + 1, rd->alloc);
+                rd->p[rd->nr++] = p;
+            }
             return;
         }
         p.need = NEED_DISTINFO;
@@ -188,6 +200,26 @@ static void read_whole(void *ctx, size_t i, unsigned worker)
     bundle_bytes_release(&bytes);
 }
 
+/* What zip -r would store of a directory's file (scan_opts.estimate_zip): its stored bytes,
+ * estimated. A file that cannot be mapped keeps its size (stored as it is). */
+static void estimate_one(void *ctx, size_t i, unsigned worker)
+{
+    struct reading *rd = ctx;
+    struct pending *p = &rd->p[i];
+    struct member *m = member_of(rd, p);
+    struct bundle_bytes bytes;
+    struct diag d = DIAG_INIT;
+
+    if (!p->estimate || bundle_map(rd->readers[worker], p->e, &bytes, &d) != 0) {
+        return;
+    }
+    if (!rd->deflaters[worker]) {
+        rd->deflaters[worker] = bundle_deflater_new();
+    }
+    m->stored = bundle_deflated_size(rd->deflaters[worker], bytes.data, bytes.len);
+    bundle_bytes_release(&bytes);
+}
+
 static struct strvec *names_of(struct reading *rd, const char *path, size_t dir)
 {
     struct strvec *names = strmap_get(&rd->modules, path, dir);
@@ -279,7 +311,10 @@ static void read_distinfo(struct reading *rd, size_t input, const struct pending
 static void read_entries(struct image *img, size_t input, struct bundle *b,
                          const struct scan_opts *o)
 {
-    struct reading rd = {.img = img, .b = b, .jobs = o->jobs ? o->jobs : 1};
+    struct reading rd = {.img = img,
+                         .b = b,
+                         .jobs = o->jobs ? o->jobs : 1,
+                         .estimate = o->estimate_zip && bundle_kind(b) == BUNDLE_DIR};
     const struct bundle_entry *entries;
     struct diag d = DIAG_INIT;
     uint64_t elf_bytes = 0;
@@ -336,6 +371,17 @@ static void read_entries(struct image *img, size_t input, struct bundle *b,
         if (p->classify) {
             pyclass_classify(member_of(&rd, p), o->grammar);
         }
+    }
+    if (rd.estimate && rd.readers_nr) {
+        /* Every file read whole and deflated: the threads pay as soon as there are two. */
+        rd.deflaters = xcalloc(rd.jobs, sizeof(*rd.deflaters));
+        n = rd.nr > 1 ? ensure_readers(&rd, rd.jobs, &d) : 1;
+        workers_run(n, rd.nr, estimate_one, &rd);
+        for (unsigned k = 0; k < rd.jobs; k++) {
+            bundle_deflater_free(rd.deflaters[k]);
+        }
+        free(rd.deflaters);
+        img->inputs[input].zip_estimated = true;
     }
     for (unsigned k = 0; k < rd.readers_nr; k++) {
         bundle_reader_free(rd.readers[k]);
@@ -554,6 +600,12 @@ int scan_input(struct image *img, const char *path, enum scan_as as, const struc
     in->zipped = bundle_kind(b) == BUNDLE_ZIP;
     in->file_size = bundle_file_size(b);
     in->entries = nr;
+    for (size_t i = 0; i < nr; i++) {
+        if (entries[i].type == ENTRY_DIR) {
+            in->dirs++;
+            in->dir_names += strlen(entries[i].path) + 1;
+        }
+    }
     set_role(img, in, input, as, entries, nr);
     for (size_t i = 0; i < nr; i++) {
         in->python_package |= !strcmp(entries[i].path, "python/__init__.py");

@@ -33,6 +33,10 @@ struct scan_opts {
      * default"): a container image's own is compared with it (image-arch-mismatch). */
     const char *function_arch;
     const char *function_arch_why;
+    /* A directory's zip estimated (the size plan's, when it is asked for): each file's
+     * stored bytes are what zip -r would make of it (input/bundle.h bundle_deflated_size),
+     * which reads every file whole. */
+    bool estimate_zip;
 };
 
 /**

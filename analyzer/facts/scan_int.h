@@ -42,6 +42,7 @@ struct pending {
                                    * has: a copy the size plan may find); a zip says its own */
     struct bundle_bytes bytes;    /* streamed metadata, kept until it is read in order */
     const struct strvec *modules; /* NEED_SOURCE: the extension modules beside it */
+    bool estimate;                /* read whole for what zip -r would store of it */
 };
 
 /* One input being read: its bundle, its members that need bytes, a reader per thread. */
@@ -55,6 +56,8 @@ struct reading {
     struct strmap modules; /* directory -> the extension module names in it (strvec *) */
     struct bundle_reader **readers;
     unsigned readers_nr, jobs;
+    bool estimate;                      /* a directory's zip is estimated */
+    struct bundle_deflater **deflaters; /* one per reader, made when a zip is estimated */
 };
 
 struct member *scan_member_of(const struct reading *rd, const struct pending *p);

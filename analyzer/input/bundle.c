@@ -494,6 +494,53 @@ uint32_t bundle_crc32(const void *data, size_t len)
     return libdeflate_crc32(0, data, len);
 }
 
+/* zip's default: what zip -r makes of a file unless told -0 to -9. */
+#define ZIP_LEVEL 6
+
+struct bundle_deflater {
+    struct libdeflate_compressor *c;
+    unsigned char *buf;
+    size_t cap;
+};
+
+struct bundle_deflater *bundle_deflater_new(void)
+{
+    struct bundle_deflater *z = xcalloc(1, sizeof(*z));
+
+    z->c = libdeflate_alloc_compressor(ZIP_LEVEL);
+    if (!z->c) {
+        xalloc_die(sizeof(*z));
+    }
+    return z;
+}
+
+void bundle_deflater_free(struct bundle_deflater *z)
+{
+    if (z) {
+        libdeflate_free_compressor(z->c);
+        free(z->buf);
+        free(z);
+    }
+}
+
+uint64_t bundle_deflated_size(struct bundle_deflater *z, const void *data, size_t len)
+{
+    size_t got;
+
+    if (len < 2) {
+        return len; /* nothing deflates a byte: zip stores it */
+    }
+    /* An output as large as the input: when the deflated stream does not fit, zip would
+     * store the file as it is. */
+    if (z->cap < len) {
+        free(z->buf);
+        z->buf = xmalloc(len);
+        z->cap = len;
+    }
+    got = libdeflate_deflate_compress(z->c, data, len, z->buf, len - 1);
+    return got ? got : len;
+}
+
 uint64_t bundle_file_size(const struct bundle *b)
 {
     return b->file_size;

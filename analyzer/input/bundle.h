@@ -122,6 +122,7 @@ struct bundle_image {
     size_t layers;
     uint64_t stored;       /* the layers' bytes as stored (compressed) */
     uint64_t uncompressed; /* the layers' tar streams, uncompressed: what Lambda limits */
+    uint64_t *layer_bytes; /* each layer's tar stream, uncompressed, in order (layers of them) */
 };
 
 /** The image's description, or NULL when b is not an image. */
@@ -132,6 +133,20 @@ const char *bundle_form(const struct bundle *b);
 
 /** CRC-32 of data, as a zip's central directory records it (libdeflate's). */
 uint32_t bundle_crc32(const void *data, size_t len);
+
+/*
+ * What zip would store of a file: a directory's zip estimated for the size plan. zip -r
+ * deflates at level 6 and stores a file as it is when deflating does not make it smaller;
+ * libdeflate at level 6 is not zlib, so the bytes differ by a little (an estimate). A
+ * deflater is one thread's: its compressor and a buffer as large as the largest file.
+ */
+struct bundle_deflater;
+
+struct bundle_deflater *bundle_deflater_new(void);
+void bundle_deflater_free(struct bundle_deflater *z);
+
+/** The bytes zip would store for data: deflated at level 6, or len when that is no smaller. */
+uint64_t bundle_deflated_size(struct bundle_deflater *z, const void *data, size_t len);
 
 /** The size of the input file (a zip's bytes), 0 for a directory. */
 uint64_t bundle_file_size(const struct bundle *b);

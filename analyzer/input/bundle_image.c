@@ -407,6 +407,7 @@ static void image_close(struct bundle *b)
     free(st->meta.variant);
     free(st->meta.platform);
     strvec_release(&st->meta.platforms);
+    free(st->meta.layer_bytes);
     free(st->meta.ref);
     strvec_release(&st->meta.env);
     strvec_release(&st->meta.entrypoint);
@@ -462,6 +463,10 @@ static int open_image(struct bundle *b, struct image_state *st, struct diag *d)
         goto out;
     }
     rc = layers_list(b, st->layers, st->layers_nr, b->limits.jobs, &st->meta.uncompressed, d);
+    st->meta.layer_bytes = xcalloc(st->layers_nr + 1, sizeof(*st->meta.layer_bytes));
+    for (size_t l = 0; l < st->layers_nr; l++) {
+        st->meta.layer_bytes[l] = st->layers[l].tar_size;
+    }
 out:
     candidates_release(&cs);
     cJSON_Delete(top);

@@ -20,8 +20,14 @@ static const struct {
     [SIZE_TESTS] = {"tests", "tests/ and test/ directories inside packages", true},
     [SIZE_PYCACHE] = {"caches", "__pycache__ files this Python never reads", true},
     [SIZE_DISTINFO] = {"dist-info", "package metadata nothing reads at run time", true},
-    [SIZE_SOURCES] = {"sources", "C, C++ and Cython sources and headers", true},
-    [SIZE_DEBUG] = {"debug", "debug sections and symbol tables in ELF files", false},
+    [SIZE_SOURCES] = {"sources", "C, C++, Cython, Fortran and other sources and headers", true},
+    [SIZE_STUBS] = {"stubs", "type stubs (.pyi) nothing imports", true},
+    [SIZE_STATIC] = {"static", "static libraries (.a) and object files (.o) nothing loads", true},
+    [SIZE_SHADOWED] = {"shadowed", "copies in a layer the runtime never imports", true},
+    [SIZE_DEBUG] = {"debug",
+                    "what strip takes out of ELF files: debug sections, symbol tables, their "
+                    "headers and padding",
+                    false},
     [SIZE_DUPLICATE] = {"duplicates", "libraries vendored more than once", false},
     [SIZE_PROVIDED] = {"provided", "distributions the runtime already provides", false},
 };
@@ -78,37 +84,107 @@ static int cmp_item(const void *x, const void *y)
     return strcmp(a->path, b->path);
 }
 
-/* Bytes per distribution and per (distribution, directory), after the kinds are known. */
+char *sizeplan_dist_label(const struct size_dist *d)
+{
+    if (d->rest) {
+        return xstrdup("(the rest of the image)");
+    }
+    if (!d->name) {
+        return xstrdup("(no distribution)");
+    }
+    if (!d->metadata) {
+        return xasprintf("%s (no metadata)", d->name);
+    }
+    return xasprintf("%s%s%s", d->name, d->version ? " " : "", d->version ? d->version : "");
+}
+
+/* What a member no distribution owns is weighed under: its top-level package (the first
+ * directory below its sys.path entry, or of its input when it is on none), or its module
+ * at the top ("six.py" -> "six"); NULL for any other file. Caller frees. */
+static char *package_of(const struct member *m)
+{
+    const char *rel = m->on_site ? m->path + m->site_off : m->path;
+    size_t top = strcspn(rel, "/"), dot = strcspn(rel, ".");
+    static const char *const module_ext[] = {".py", ".pyc", ".so", ".pyd", NULL};
+
+    if (rel[top] == '/') {
+        return xstrndup(rel, top);
+    }
+    for (size_t e = 0; module_ext[e]; e++) {
+        size_t n = strlen(module_ext[e]), len = strlen(rel);
+        if (dot && len > n && !strcmp(rel + len - n, module_ext[e])) {
+            return xstrndup(rel, dot);
+        }
+    }
+    return NULL;
+}
+
+/* Bytes per distribution (or package) of each input and per (distribution, directory),
+ * after the kinds are known. */
 static void weigh(struct building *b)
 {
     const struct image *img = b->img;
     struct size_plan *p = b->p;
-    size_t *slot = xcalloc(img->dists_nr + 1, sizeof(*slot)); /* dist -> index + 1 in dists */
-    struct strmap cells = {0};
+    size_t *slot = NULL, slot_alloc = 0; /* group -> index + 1 in dists */
+    size_t groups = img->dists_nr;       /* distributions first, then the packages */
+    struct strmap cells = {0}, packages = {0};
     char *key = NULL;
-    size_t key_alloc = 0, key_len;
+    size_t key_alloc = 0, key_len, dists_alloc = 0;
 
-    p->dists = xcalloc(img->dists_nr + 1, sizeof(*p->dists));
     for (size_t i = 0; i < b->nr; i++) {
         const struct member *m = &img->members[b->members[i]];
-        size_t d = m->dist ? (size_t)(m->dist - img->dists) : img->dists_nr, at;
+        size_t d, at;
         int k = b->kind[b->members[i]];
         uint64_t removable = k >= 0 && kinds[k].removable ? m->size : 0;
-        uint64_t strip = k < 0 && m->elf ? m->elf->debug_bytes + m->elf->symtab_bytes : 0;
+        uint64_t strip = k < 0 && m->elf && !m->raw_path ? m->elf->strip_saves : 0;
         const char *slash = strrchr(m->path, '/');
         size_t dir_len = slash ? (size_t)(slash - m->path) : 0;
+        char *package = NULL;
         void *v;
+        if (m->dist) {
+            d = (size_t)(m->dist - img->dists);
+        } else {
+            /* The package's key: the input as bytes, then '/' and its name ('\0': none). */
+            package = package_of(m);
+            key_len = sizeof(size_t) + 1 + (package ? strlen(package) : 0);
+            ALLOC_GROW(key, key_len, key_alloc);
+            memcpy(key, &m->input, sizeof(size_t));
+            key[sizeof(size_t)] = package ? '/' : '\0';
+            memcpy(key + sizeof(size_t) + 1, package ? package : "", key_len - sizeof(size_t) - 1);
+            if ((v = strmap_get(&packages, key, key_len)) != NULL) {
+                d = (size_t)(uintptr_t)v - 1;
+            } else {
+                d = groups++;
+                strmap_put(&packages, key, key_len, (void *)(uintptr_t)(d + 1));
+            }
+        }
+        if (d >= slot_alloc) {
+            size_t was = slot_alloc;
+            ALLOC_GROW(slot, d + 1, slot_alloc);
+            memset(slot + was, 0, (slot_alloc - was) * sizeof(*slot));
+        }
         if (!slot[d]) {
-            struct size_dist *sd = &p->dists[p->dists_nr];
-            sd->name = m->dist ? xstrdup(m->dist->name) : NULL;
-            sd->version = m->dist && m->dist->version ? xstrdup(m->dist->version) : NULL;
+            struct size_dist *sd;
+            ALLOC_GROW(p->dists, p->dists_nr + 1, dists_alloc);
+            sd = &p->dists[p->dists_nr];
+            memset(sd, 0, sizeof(*sd));
+            sd->input = m->input;
+            if (m->dist) {
+                sd->name = xstrdup(m->dist->name);
+                sd->version = m->dist->version ? xstrdup(m->dist->version) : NULL;
+                sd->metadata = true;
+            } else {
+                sd->name = package ? xstrdup(package) : NULL;
+            }
             slot[d] = ++p->dists_nr;
         }
+        free(package);
         p->dists[slot[d] - 1].bytes += m->size;
         p->dists[slot[d] - 1].stored += m->stored;
         p->dists[slot[d] - 1].files++;
         p->dists[slot[d] - 1].removable += removable;
-        /* The cell's key: the distribution and input as bytes, then the directory. */
+        p->dists[slot[d] - 1].strip += strip;
+        /* The cell's key: the group and input as bytes, then the directory. */
         ALLOC_GROW(key, 2 * sizeof(size_t) + dir_len, key_alloc);
         memcpy(key, &d, sizeof(d));
         memcpy(key + sizeof(d), &m->input, sizeof(m->input));
@@ -120,12 +196,13 @@ static void weigh(struct building *b)
             ALLOC_GROW(p->cells, p->cells_nr + 1, p->cells_alloc);
             at = p->cells_nr++;
             memset(&p->cells[at], 0, sizeof(p->cells[at]));
-            p->cells[at].dist = d; /* an image index for now: the dists' order is below */
+            p->cells[at].dist = d; /* a group for now: the dists' order is below */
             p->cells[at].input = m->input;
             p->cells[at].dir = xstrndup(m->path, dir_len);
             strmap_put(&cells, key, key_len, (void *)(uintptr_t)(at + 1));
         }
         p->cells[at].bytes += m->size;
+        p->cells[at].files++;
         p->cells[at].removable += removable;
         p->cells[at].strip += strip;
     }
@@ -149,26 +226,227 @@ static void weigh(struct building *b)
         free(r);
     }
     strmap_release(&cells);
+    strmap_release(&packages);
     free(slot);
 }
 
-/* zip -x patterns: a tree as its directory and "*" (zip's * crosses '/'), a file as its path. */
+/* zip -x patterns: a tree as its directory and "*" (zip's * crosses '/'), a file as its
+ * path; each with its input, whose zip is rebuilt on its own. */
 static void exclude_list(struct size_plan *p)
 {
+    size_t alloc = 0;
+
     for (size_t i = 0; i < p->items_nr; i++) {
         const struct size_item *it = &p->items[i];
+        size_t n = strlen(it->path);
         if (!kinds[it->kind].removable) {
             continue;
         }
-        strvec_push_nodup(&p->exclude,
-                          it->kind == SIZE_TESTS ? xasprintf("%s*", it->path) : xstrdup(it->path));
+        strvec_push_nodup(&p->exclude, n && it->path[n - 1] == '/' ? xasprintf("%s*", it->path)
+                                                                   : xstrdup(it->path));
+        ALLOC_GROW(p->exclude_input, p->exclude.nr, alloc);
+        p->exclude_input[p->exclude.nr - 1] = it->input;
     }
+}
+
+/* Info-ZIP's headers: a local one (30 bytes and the name) and a central one (46 and the
+ * name); zip -r adds its extended timestamp and Unix ids to each (28 and 24 bytes). A zip
+ * abiscan did not write may carry fewer: only the headers themselves are certain. */
+#define ZIP_LOCAL 30
+#define ZIP_CENTRAL 46
+#define ZIP_EXTRA 52
+#define ZIP_END 22
+
+uint64_t sizeplan_zip_overhead(const char *path, bool estimated)
+{
+    return ZIP_LOCAL + ZIP_CENTRAL + (estimated ? ZIP_EXTRA : 0) + 2 * (uint64_t)strlen(path);
+}
+
+/* The entries of the directories of a tests/ tree that m is in (tree: the tree's length in
+ * m's path), the first time each is seen: zip -x "tree*" leaves them out with the files.
+ * zip -r stores an entry for every directory; a zip that lists some is taken to list all. */
+static uint64_t tree_dirs(struct strmap *seen, const struct member *m, size_t tree, bool estimated)
+{
+    uint64_t bytes = 0;
+    char *key = NULL;
+    size_t alloc = 0;
+
+    for (size_t n = tree; n <= strlen(m->path); n++) {
+        if (m->path[n - 1] != '/') {
+            continue;
+        }
+        /* The key: the input, then the directory. */
+        ALLOC_GROW(key, sizeof(m->input) + n, alloc);
+        memcpy(key, &m->input, sizeof(m->input));
+        memcpy(key + sizeof(m->input), m->path, n);
+        if (!strmap_has(seen, key, sizeof(m->input) + n)) {
+            strmap_put(seen, key, sizeof(m->input) + n, NULL);
+            bytes += ZIP_LOCAL + ZIP_CENTRAL + (estimated ? ZIP_EXTRA : 0) + 2 * (uint64_t)n;
+        }
+    }
+    free(key);
+    return bytes;
+}
+
+/* Each zip of the view weighed on its own: a zip's bytes, less the members the exclude list
+ * leaves out (their compressed bytes and headers); a directory's, estimated the same way from
+ * what zip -r would store of each file (facts/scan.h estimate_zip), its directories and the
+ * end of the central directory. */
+static void weigh_uploads(struct building *b)
+{
+    const struct image *img = b->img;
+    struct size_plan *p = b->p;
+    size_t *slot = xcalloc(img->inputs_nr + 1, sizeof(*slot)); /* input -> index + 1 */
+    struct strmap dirs = {0};
+    uint64_t gone;
+
+    p->uploads = xcalloc(img->inputs_nr + 1, sizeof(*p->uploads));
+    for (size_t i = 0; i < img->inputs_nr; i++) {
+        const struct image_input *in = &img->inputs[i];
+        struct size_upload *u;
+        if (in->view != p->view || in->container) {
+            continue;
+        }
+        u = &p->uploads[p->uploads_nr];
+        slot[i] = ++p->uploads_nr;
+        u->input = i;
+        u->estimated = !in->zipped && in->zip_estimated;
+        u->known = in->zipped || u->estimated;
+        u->zipped = in->zipped ? in->file_size
+                    : u->estimated
+                        ? ZIP_END + in->dirs * (uint64_t)(ZIP_LOCAL + ZIP_CENTRAL + ZIP_EXTRA) +
+                              2 * in->dir_names
+                        : 0;
+    }
+    for (size_t i = 0; i < b->nr; i++) {
+        const struct member *m = &img->members[b->members[i]];
+        struct size_upload *u = slot[m->input] ? &p->uploads[slot[m->input] - 1] : NULL;
+        int k = b->kind[b->members[i]];
+        if (!u || !u->known) {
+            continue;
+        }
+        gone = m->stored + sizeplan_zip_overhead(m->path, u->estimated);
+        if (u->estimated) {
+            u->zipped += gone;
+        }
+        if (k >= 0 && kinds[k].removable) {
+            u->after += gone;
+            if (b->tree[b->members[i]] && (u->estimated || img->inputs[m->input].dirs)) {
+                u->after += tree_dirs(&dirs, m, b->tree[b->members[i]], u->estimated);
+            }
+        } else if (k == SIZE_DUPLICATE || k == SIZE_PROVIDED) {
+            u->after_choices += gone;
+        }
+    }
+    /* after and after_choices held what goes: turned into what stays. */
+    for (size_t i = 0; i < p->uploads_nr; i++) {
+        struct size_upload *u = &p->uploads[i];
+        gone = u->after;
+        u->after = u->known && u->zipped > gone ? u->zipped - gone : 0;
+        u->after_choices = u->after > u->after_choices ? u->after - u->after_choices : 0;
+        if (u->known && u->after > p->zipped_limit && u->after - p->zipped_limit > p->zipped_over) {
+            p->zipped_over = u->after - p->zipped_limit;
+        }
+    }
+    p->zipped = p->uploads_nr ? p->uploads[0].zipped : 0;
+    strmap_release(&dirs);
+    free(slot);
+}
+
+const char *sizeplan_verdict_text(enum size_verdict v)
+{
+    switch (v) {
+    case SIZE_FITS:
+        return "fits both limits";
+    case SIZE_OVER_UNZIPPED:
+        return "still over the unzipped limit";
+    case SIZE_OVER_UPLOAD:
+        return "within the unzipped limit, but a zip is over a direct upload's (S3 takes it)";
+    case SIZE_UPLOAD_UNKNOWN:
+        return "within the unzipped limit; the zip's bytes are not known";
+    }
+    return "?";
+}
+
+static void verdict(struct size_plan *p)
+{
+    bool unknown = false;
+
+    for (size_t i = 0; i < p->uploads_nr; i++) {
+        unknown |= !p->uploads[i].known;
+    }
+    p->fits_unzipped = p->after <= p->limit;
+    p->verdict = !p->fits_unzipped ? SIZE_OVER_UNZIPPED
+                 : p->zipped_over  ? SIZE_OVER_UPLOAD
+                 : unknown         ? SIZE_UPLOAD_UNKNOWN
+                                   : SIZE_FITS;
+    p->fits = p->verdict == SIZE_FITS;
+}
+
+/* A container image's members the plan weighs: those under its task root and /opt, what
+ * its Dockerfile copies (its system and its Python's site-packages are the base image's);
+ * a zip's or a directory's, all of them. */
+static bool copied(const struct image *img, size_t view, const struct member *m)
+{
+    const struct container *c = img->inputs[view].container;
+    size_t off;
+    int minor;
+    enum container_place at;
+
+    if (!c) {
+        return true;
+    }
+    at = container_place(c, m->path, &off, &minor);
+    return (at == PLACE_TASK || at == PLACE_OPT) && !m->problem;
+}
+
+/* An image against its own limit: its layers' tar streams, uncompressed. 0, or -1 with
+ * why_not set when there is nothing to weigh. */
+static int image_plan(struct size_plan *p, const struct container *c,
+                      const struct lambda_limits *limits)
+{
+    uint64_t copied_bytes = p->unzipped;
+
+    p->image = true;
+    p->limit = limits->image.value;
+    if (!c->layers || !c->uncompressed) {
+        p->why_not = xstrdup("no layer of the image could be read: there are no bytes to weigh "
+                             "against its limit");
+        p->verdict = SIZE_UPLOAD_UNKNOWN;
+        return -1;
+    }
+    p->layers_nr = c->layers;
+    p->layer_bytes = xcalloc(c->layers + 1, sizeof(*p->layer_bytes));
+    memcpy(p->layer_bytes, c->layer_bytes, c->layers * sizeof(*p->layer_bytes));
+    p->unzipped = c->uncompressed > copied_bytes ? c->uncompressed : copied_bytes;
+    return 0;
+}
+
+/* The bytes of an image outside what the plan weighs, as one more row of its dists. */
+static void image_rest(struct size_plan *p)
+{
+    uint64_t weighed = 0;
+    struct size_dist *rest;
+
+    for (size_t d = 0; d < p->dists_nr; d++) {
+        weighed += p->dists[d].bytes;
+    }
+    if (p->unzipped <= weighed) {
+        return;
+    }
+    p->dists = xrealloc_array(p->dists, p->dists_nr + 1, sizeof(*p->dists));
+    rest = &p->dists[p->dists_nr++];
+    memset(rest, 0, sizeof(*rest));
+    rest->rest = true;
+    rest->input = p->view;
+    rest->bytes = rest->stored = p->unzipped - weighed;
 }
 
 void sizeplan_build(struct size_plan *out, const struct image *img, size_t view,
                     const char *runtime, const struct lambda_limits *limits)
 {
     struct building b = {.p = out, .img = img};
+    const struct container *container = img->inputs[view].container;
     char tag[32] = "";
 
     memset(out, 0, sizeof(*out));
@@ -187,20 +465,27 @@ void sizeplan_build(struct size_plan *out, const struct image *img, size_t view,
     }
     b.members = xcalloc(img->nr + 1, sizeof(*b.members));
     b.kind = xcalloc(img->nr + 1, sizeof(*b.kind));
+    b.tree = xcalloc(img->nr + 1, sizeof(*b.tree));
     for (size_t i = 0; i < img->nr; i++) {
-        if (image_view_of(img, &img->members[i]) == view) {
+        if (image_view_of(img, &img->members[i]) == view && copied(img, view, &img->members[i])) {
             b.members[b.nr++] = i;
             out->unzipped += img->members[i].size;
         }
         b.kind[i] = -1;
     }
-    for (size_t i = 0; i < img->inputs_nr; i++) {
-        if (img->inputs[i].view == view && img->inputs[i].zipped) {
-            out->zipped += img->inputs[i].file_size;
-        }
+    if (container && image_plan(out, container, limits) != 0) {
+        free(b.members);
+        free(b.kind);
+        free(b.tree);
+        return;
     }
-    sizeplan_classify(&b, *tag ? tag : NULL);
-    sizeplan_provided(&b, lambda_runtime_packages(limits, runtime));
+    sizeplan_shadowed(&b); /* a copy never imported goes whole, its tests/ with it */
+    sizeplan_classify(
+        &b,
+        *tag
+            ? tag
+            : NULL); /* An image brings its own Python: what it provides is the image's business. */
+    sizeplan_provided(&b, container ? NULL : lambda_runtime_packages(limits, runtime));
     sizeplan_duplicates(&b); /* a copy that can go is not stripped as well */
     sizeplan_debug(&b);
     weigh(&b);
@@ -213,31 +498,80 @@ void sizeplan_build(struct size_plan *out, const struct image *img, size_t view,
     }
     out->after = out->unzipped - out->removable - out->saving[SIZE_DEBUG];
     out->after_choices = out->after - out->saving[SIZE_DUPLICATE] - out->saving[SIZE_PROVIDED];
-    out->fits = out->after <= out->limit;
+    if (container) {
+        image_rest(out);
+    }
+    weigh_uploads(&b);
+    verdict(out);
     strmap_release(&b.trees);
     free(b.members);
     free(b.kind);
+    free(b.tree);
+}
+
+/* The zipped half of the summary: the largest zip after the plan against a direct
+ * upload's limit (each zip is weighed on its own). */
+static char *zip_clause(const struct size_plan *p)
+{
+    const struct size_upload *worst = NULL;
+    bool unknown = false;
+
+    for (size_t i = 0; i < p->uploads_nr; i++) {
+        const struct size_upload *u = &p->uploads[i];
+        unknown |= !u->known;
+        if (u->known && (!worst || u->after > worst->after)) {
+            worst = u;
+        }
+    }
+    if (!worst) {
+        return xstrdup(unknown && p->after <= p->limit
+                           ? "; the zip's bytes are not known (--size estimates a directory's)"
+                           : "");
+    }
+    if (worst->after > p->zipped_limit) {
+        return xasprintf("; %s%s%llu bytes zipped, still over a direct upload's %llu by %llu "
+                         "bytes: upload it through S3",
+                         p->uploads_nr > 1 ? "the largest zip " : "",
+                         worst->estimated ? "about " : "", (unsigned long long)worst->after,
+                         (unsigned long long)p->zipped_limit,
+                         (unsigned long long)(worst->after - p->zipped_limit));
+    }
+    return xasprintf("; %s%s%llu bytes zipped, within a direct upload's %llu%s",
+                     p->uploads_nr > 1 ? "the largest zip " : "", worst->estimated ? "about " : "",
+                     (unsigned long long)worst->after, (unsigned long long)p->zipped_limit,
+                     unknown ? " (another's bytes are not known)" : "");
 }
 
 char *sizeplan_summary(const struct size_plan *p)
 {
-    char *choices = NULL, *out;
+    char *choices = NULL, *zip = zip_clause(p), *out, *kinds_text;
+    struct strvec parts = STRVEC_INIT;
 
     if (p->saving[SIZE_DUPLICATE] || p->saving[SIZE_PROVIDED]) {
         choices = xasprintf("; dropping the runtime's own packages (%llu bytes) and duplicate "
-                            "libraries (%llu) would leave %llu",
+                            "libraries (%llu bytes) would leave %llu bytes unzipped",
                             (unsigned long long)p->saving[SIZE_PROVIDED],
                             (unsigned long long)p->saving[SIZE_DUPLICATE],
                             (unsigned long long)p->after_choices);
     }
-    out = xasprintf(
-        "size plan: %llu bytes can be left out (tests %llu, caches %llu, dist-info %llu, sources "
-        "%llu) and strip saves %llu; then %llu bytes, %s%s",
-        (unsigned long long)p->removable, (unsigned long long)p->saving[SIZE_TESTS],
-        (unsigned long long)p->saving[SIZE_PYCACHE], (unsigned long long)p->saving[SIZE_DISTINFO],
-        (unsigned long long)p->saving[SIZE_SOURCES], (unsigned long long)p->saving[SIZE_DEBUG],
-        (unsigned long long)p->after, p->fits ? "within the limit" : "still over the limit",
-        choices ? choices : "");
+    /* The removable kinds that save anything, each with its bytes. */
+    for (size_t k = 0; k < SIZE_KIND_NR; k++) {
+        if (kinds[k].removable && p->saving[k]) {
+            strvec_push_nodup(&parts, xasprintf("%s %llu bytes", kinds[k].name,
+                                                (unsigned long long)p->saving[k]));
+        }
+    }
+    kinds_text = strvec_join(&parts, ", ");
+    out = xasprintf("size plan: %llu bytes can be left out%s%s%s and strip saves %llu bytes; then "
+                    "%llu bytes unzipped, %s%s%s",
+                    (unsigned long long)p->removable, parts.nr ? " (" : "", kinds_text,
+                    parts.nr ? ")" : "", (unsigned long long)p->saving[SIZE_DEBUG],
+                    (unsigned long long)p->after,
+                    p->fits_unzipped ? "within the unzipped limit" : "still over the limit", zip,
+                    choices ? choices : "");
+    strvec_release(&parts);
+    free(kinds_text);
+    free(zip);
     free(choices);
     return out;
 }
@@ -259,6 +593,10 @@ void sizeplan_release(struct size_plan *p)
         free(p->cells[i].dir);
     }
     free(p->cells);
+    free(p->uploads);
+    free(p->layer_bytes);
+    free(p->why_not);
     strvec_release(&p->exclude);
+    free(p->exclude_input);
     memset(p, 0, sizeof(*p));
 }

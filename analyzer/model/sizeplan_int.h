@@ -22,8 +22,14 @@ struct building {
     size_t *members; /* the view's members, by index */
     size_t nr;
     signed char *kind; /* per image member: its saving, or -1 */
+    size_t *tree;      /* per image member of a tree that goes whole (tests/, a shadowed copy):
+                        * the tree's length in its path */
     struct strmap trees;
 };
+
+/** A layer's copies the runtime never imports: what the function has too, what a later
+ * layer extracts over. Before the other kinds: such a copy goes whole. */
+void sizeplan_shadowed(struct building *b);
 
 /** The removable kinds (tests, caches, dist-info, sources); tag: the runtime's pyc tag
  * ("cpython-312"), NULL when it is not known. */

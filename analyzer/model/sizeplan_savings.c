@@ -30,8 +30,12 @@ static const char *const unread_info[] = {
     NULL,
 };
 
+/* Sources and headers nothing reads at run time: C and C++, Cython, Fortran (and f2py's
+ * signatures), CUDA, assembly. */
 static const char *const source_ext[] = {
-    ".c", ".cc", ".cpp", ".cxx", ".h", ".hh", ".hpp", ".hxx", ".pyx", ".pxd", ".pxi", NULL,
+    ".c",   ".cc",  ".cpp", ".cxx", ".c++", ".h",   ".hh",  ".hpp", ".hxx", ".h++",
+    ".pyx", ".pxd", ".pxi", ".f",   ".for", ".f77", ".f90", ".f95", ".f03", ".f08",
+    ".F",   ".F90", ".pyf", ".cu",  ".cuh", ".s",   ".S",   ".asm", NULL,
 };
 
 static const char *base_of(const char *path)
@@ -149,6 +153,153 @@ static struct size_item *add_item(struct size_plan *p, enum size_kind k, size_t 
     return it;
 }
 
+/* m into the item of its tree (path[0..tree) of its input), made the first time. */
+static void add_to_tree(struct building *b, enum size_kind k, const struct member *m, size_t tree,
+                        char *detail)
+{
+    size_t len = sizeof(m->input) + 1 + tree;
+    char *key = xmalloc(len);
+    void *at;
+
+    /* The key: the input as bytes, the kind, then the tree (the same tree in two inputs is
+     * two items: each zip is rebuilt on its own). */
+    memcpy(key, &m->input, sizeof(m->input));
+    key[sizeof(m->input)] = (char)('a' + k);
+    memcpy(key + sizeof(m->input) + 1, m->path, tree);
+    if ((at = strmap_get(&b->trees, key, len)) != NULL) {
+        struct size_item *it = &b->p->items[(size_t)(uintptr_t)at - 1];
+        it->bytes += m->size;
+        it->files++;
+        free(detail);
+    } else {
+        add_item(b->p, k, m->input, xstrndup(m->path, tree), m->size, detail);
+        strmap_put(&b->trees, key, len, (void *)(uintptr_t)b->p->items_nr);
+    }
+    free(key);
+}
+
+/* The top-level name m is imported by: "numpy" for numpy/..., "six" for six.py or an
+ * extension module six.cpython-312-x86_64-linux-gnu.so; NULL for what no import names
+ * (metadata, caches, numpy.libs/, a README). *len receives the length in m->path of the
+ * tree or file it stands for. Caller frees. */
+static char *top_name(const struct member *m, size_t *len)
+{
+    static const char *const module_ext[] = {".py", ".pyc", ".so", NULL};
+    const char *rel = m->path + m->site_off;
+    size_t n = strcspn(rel, "/"), dot = strcspn(rel, ".");
+
+    if (!m->on_site || m->role == ROLE_DISTINFO || !strncmp(rel, "__pycache__", 11)) {
+        return NULL;
+    }
+    *len = (size_t)(rel - m->path) + n + (rel[n] == '/');
+    if (rel[n] == '/') {
+        for (size_t k = 0; k < n; k++) {
+            char c = rel[k];
+            if (!(c == '_' || isalpha((unsigned char)c) || (k && isdigit((unsigned char)c)))) {
+                return NULL; /* pkg.libs/, a .data: no import names it */
+            }
+        }
+        return xstrndup(rel, n);
+    }
+    for (size_t e = 0; module_ext[e]; e++) {
+        if (dot && ends_with(rel, module_ext[e])) {
+            return xstrndup(rel, dot);
+        }
+    }
+    return NULL;
+}
+
+/* A distribution's top-level names: top_level.txt, else its name as a module is named. */
+static bool all_tops_in(const struct distribution *d, const struct strmap *tops)
+{
+    char *own;
+    bool in;
+
+    for (size_t j = 0; j < d->top_level.nr; j++) {
+        if (!strmap_has(tops, d->top_level.v[j], strlen(d->top_level.v[j]))) {
+            return false;
+        }
+    }
+    if (d->top_level.nr) {
+        return true;
+    }
+    own = xstrdup(d->name);
+    for (char *c = own; *c; c++) {
+        *c = *c == '-' || *c == '.' ? '_' : (char)tolower((unsigned char)*c);
+    }
+    in = strmap_has(tops, own, strlen(own));
+    free(own);
+    return in;
+}
+
+static void shadow(struct building *b, const struct member *m, size_t tree, char *detail)
+{
+    b->kind[m - b->img->members] = SIZE_SHADOWED;
+    if (tree < strlen(m->path)) {
+        b->tree[m - b->img->members] = tree; /* a tree: its directories go with it */
+    }
+    b->p->saving[SIZE_SHADOWED] += m->size;
+    b->p->count[SIZE_SHADOWED]++;
+    add_to_tree(b, SIZE_SHADOWED, m, tree, detail);
+}
+
+void sizeplan_shadowed(struct building *b)
+{
+    const struct image *img = b->img;
+    const size_t head = b->p->view;
+    const bool function = img->inputs[head].role == INPUT_FUNCTION;
+    struct strmap tops = {0};
+    signed char *dist = xcalloc(img->dists_nr + 1, sizeof(*dist)); /* 0 unknown, 1 shadowed, -1 */
+
+    /* What the function's own sys.path entry (/var/task, first) has: imported from there. */
+    for (size_t i = 0; function && i < b->nr; i++) {
+        const struct member *m = &img->members[b->members[i]];
+        size_t len;
+        char *name = m->input == head ? top_name(m, &len) : NULL;
+        if (name && !strmap_has(&tops, name, strlen(name))) {
+            strmap_put(&tops, name, strlen(name), NULL);
+        }
+        free(name);
+    }
+    for (size_t i = 0; i < b->nr; i++) {
+        const struct member *m = &img->members[b->members[i]];
+        const struct distribution *d = m->dist;
+        size_t len = 0, k = d ? (size_t)(d - img->dists) : 0;
+        char *name;
+        if (m->input == head || m->raw_path || img->inputs[m->input].role != INPUT_LAYER) {
+            continue;
+        }
+        if (m->overwritten_by) {
+            /* Lambda extracts the layers in order into one /opt: this file is not there. */
+            shadow(b, m, strlen(m->path),
+                   xasprintf("%s's file is extracted over it",
+                             img->inputs[m->overwritten_by->input].name));
+            continue;
+        }
+        if (d && !dist[k]) {
+            dist[k] = function && all_tops_in(d, &tops) ? 1 : -1;
+        }
+        name = d ? NULL : top_name(m, &len);
+        if (d ? dist[k] > 0 : name && strmap_has(&tops, name, strlen(name))) {
+            /* The whole copy, by tree: numpy/, numpy.libs/, numpy-1.24.2.dist-info/ (a file
+             * its RECORD puts outside its root, as it is). */
+            size_t root = d ? strlen(d->root) : m->site_off, n;
+            const char *rel = m->path + root + (d && root ? 1 : 0);
+            if (d && root && (strncmp(m->path, d->root, root) || m->path[root] != '/')) {
+                rel = m->path + strlen(m->path);
+            }
+            n = strcspn(rel, "/");
+            shadow(b, m, (size_t)(rel - m->path) + n + (rel[n] == '/'),
+                   d ? xasprintf("%s%s%s: the function's copy comes first on sys.path", d->name,
+                                 d->version ? " " : "", d->version ? d->version : "")
+                     : xstrdup("the function's copy comes first on sys.path"));
+        }
+        free(name);
+    }
+    strmap_release(&tops);
+    free(dist);
+}
+
 /* Each member's removable kind: the first that applies, so nothing is counted twice. */
 void sizeplan_classify(struct building *b, const char *tag)
 {
@@ -161,15 +312,23 @@ void sizeplan_classify(struct building *b, const char *tag)
         size_t tree = m->on_site && !info ? tests_tree(m->path, rel) : 0;
         int k = -1;
 
-        if (m->raw_path || m->link_target) {
-            continue; /* a name zip -x cannot be given as it is, a link: left alone */
+        if (m->raw_path || m->link_target || b->kind[b->members[i]] >= 0) {
+            continue; /* a name zip -x cannot be given as it is, a link: left alone; a copy
+                       * that goes whole already */
         }
         if (tree) {
             k = SIZE_TESTS;
+            b->tree[b->members[i]] = tree;
         } else if (unread_pyc(m->path, tag)) {
             k = SIZE_PYCACHE;
         } else if (info && in_list(base, unread_info)) {
             k = SIZE_DISTINFO;
+        } else if (!info && ends_with(base, ".pyi") && base[0] != '.') {
+            k = SIZE_STUBS;
+        } else if (!info &&
+                   ((ends_with(base, ".a") && base[0] != '.' && m->content != CONTENT_ELF) ||
+                    (m->elf && m->elf->type == ET_REL))) {
+            k = SIZE_STATIC; /* an ar archive, or an ELF relocatable object */
         } else if (!info && strchr(base, '.')) {
             for (size_t e = 0; source_ext[e] && k < 0; e++) {
                 k = ends_with(base, source_ext[e]) ? SIZE_SOURCES : -1;
@@ -183,15 +342,7 @@ void sizeplan_classify(struct building *b, const char *tag)
         b->p->count[k]++;
         if (k == SIZE_TESTS) {
             /* One item per tree: "pandas/tests/" with its files, "pandas/tests/" + "*" for zip. */
-            void *at = strmap_get(&b->trees, m->path, tree);
-            if (at) {
-                struct size_item *it = &b->p->items[(size_t)(uintptr_t)at - 1];
-                it->bytes += m->size;
-                it->files++;
-            } else {
-                add_item(b->p, SIZE_TESTS, m->input, xstrndup(m->path, tree), m->size, NULL);
-                strmap_put(&b->trees, m->path, tree, (void *)(uintptr_t)b->p->items_nr);
-            }
+            add_to_tree(b, SIZE_TESTS, m, tree, NULL);
         } else {
             add_item(b->p, (enum size_kind)k, m->input, xstrdup(m->path), m->size, NULL);
         }
@@ -249,10 +400,12 @@ void sizeplan_debug(struct building *b)
     for (size_t i = 0; i < b->nr; i++) {
         const struct member *m = &b->img->members[b->members[i]];
         uint64_t bytes;
-        if (!m->elf || b->kind[b->members[i]] >= 0 || m->raw_path) {
-            continue;
+        if (!m->elf || b->kind[b->members[i]] >= 0 || m->raw_path ||
+            (m->elf->machine != EM_X86_64 && m->elf->machine != EM_386 &&
+             m->elf->machine != EM_AARCH64)) {
+            continue; /* another machine's file: no strip of Lambda's machines takes it */
         }
-        bytes = m->elf->debug_bytes + m->elf->symtab_bytes;
+        bytes = m->elf->strip_saves;
         if (!bytes) {
             continue;
         }

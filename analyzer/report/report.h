@@ -193,6 +193,13 @@ const struct emitter *report_emitter_find(const char *name);
 char *report_format_names(const char *sep);
 
 /* The emitters, one file each (report_<name>.c), from the registry. */
+/* The exclude lists one per input (--report exclude=DIR/): whether report input i has one
+ * (a size plan covers it), the file it goes to in the directory ("layer.zip.exclude";
+ * caller frees), and its lines alone, ready for zip -x@. */
+bool report_exclude_has(const struct report *r, size_t i);
+char *report_exclude_file(const struct report *r, size_t i);
+int report_exclude_one(FILE *out, const struct report *r, size_t i, struct diag *d);
+
 #define EMITTER(name, help) report_emit_fn report_##name;
 #include "emitters.def"
 #undef EMITTER

@@ -132,7 +132,7 @@ static void size_line(FILE *out, const struct size_plan *p)
             "(--report exclude=FILE) and stripping saves %llu: then %llu, %s.\n\n",
             (unsigned long long)p->unzipped, (unsigned long long)p->limit,
             (unsigned long long)p->removable, (unsigned long long)p->saving[SIZE_DEBUG],
-            (unsigned long long)p->after, p->fits ? "within the limit" : "still over it");
+            (unsigned long long)p->after, sizeplan_verdict_text(p->verdict));
 }
 
 static void input_section(FILE *out, const struct report *r, size_t in)

@@ -89,11 +89,51 @@ static void distinfo__assigns_members(void **state)
     image_release(&img);
 }
 
+/* A single-file egg-info (distutils', sympy's mpmath): PKG-INFO's content under the
+ * directory's name, a distribution that owns its package and itself. */
+static void distinfo__single_file_egg_info(void **state)
+{
+    struct image img = {0};
+    static const char *const paths[] = {"mpmath/__init__.py", "mpmath-1.3.0-py3.11.egg-info",
+                                        "site/sympy/core.py", "site/sympy-1.12.egg-info",
+                                        "other.py"};
+    static const char *const owners[] = {"mpmath", "mpmath", "sympy", "sympy", NULL};
+
+    (void)state;
+    assert_true(distinfo_wants("mpmath-1.3.0-py3.11.egg-info"));
+    assert_true(distinfo_wants("site/sympy-1.12.egg-info"));
+    assert_false(distinfo_wants("egg-info"));
+    assert_false(distinfo_wants("x-1.egg-info/SOURCES.txt"));
+    add(&img, "mpmath-1.3.0-py3.11.egg-info",
+        "Metadata-Version: 1.1\nName: mpmath\nVersion: 1.3.0\n\nName: not-a-header\n");
+    add(&img, "site/sympy-1.12.egg-info", "Metadata-Version: 2.1\n");
+    assert_int_equal(img.dists_nr, 2);
+    assert_string_equal(img.dists[0].name, "mpmath");
+    assert_string_equal(img.dists[0].version, "1.3.0");
+    assert_string_equal(img.dists[0].root, "");
+    assert_string_equal(img.dists[1].name, "sympy"); /* from the file's name */
+    assert_string_equal(img.dists[1].version, "1.12");
+    assert_string_equal(img.dists[1].root, "site");
+    for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+        image_add_member(&img, 0, paths[i]);
+    }
+    distinfo_assign(&img);
+    for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+        const struct distribution *d = img.members[i].dist;
+        if (owners[i] ? !d || strcmp(d->name, owners[i]) : d != NULL) {
+            fail_msg("%s: owner %s, wanted %s", paths[i], d ? d->name : "none",
+                     owners[i] ? owners[i] : "none");
+        }
+    }
+    image_release(&img);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(distinfo__reads_metadata_record_and_tags),
         cmocka_unit_test(distinfo__assigns_members),
+        cmocka_unit_test(distinfo__single_file_egg_info),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "datadir.h"
+#include "report_int.h"
 #include "report.h"
 #include "testdata.h"
 #include "xalloc.h"
@@ -63,8 +64,12 @@ static const struct report_input one_input[] = {
 static void report__text_groups_by_distribution(void **state)
 {
     struct findings fs = {0};
-    struct report r = {"abiscan", "0", profiles_find(&testdata_dd.profiles, "python3.12", "x86_64"),
-                       one_input, 1, &fs, SEV_ERROR, false, 0, NULL, 0, NULL, NULL, false};
+    struct report r = {
+        "abiscan", "0",   profiles_find(&testdata_dd.profiles, "python3.12", "x86_64"),
+        one_input, 1,     &fs,
+        SEV_ERROR, false, 0,
+        NULL,      0,     NULL,
+        NULL,      false};
     char *got;
 
     (void)state;
@@ -97,8 +102,12 @@ static void report__text_groups_by_distribution(void **state)
 static void report__json_is_one_object(void **state)
 {
     struct findings fs = {0};
-    struct report r = {"abiscan", "0", profiles_find(&testdata_dd.profiles, "python3.12", "arm64"),
-                       one_input, 1, &fs, SEV_ERROR, false, 0, NULL, 0, NULL, NULL, false};
+    struct report r = {
+        "abiscan", "0",   profiles_find(&testdata_dd.profiles, "python3.12", "arm64"),
+        one_input, 1,     &fs,
+        SEV_ERROR, false, 0,
+        NULL,      0,     NULL,
+        NULL,      false};
     char *got;
 
     (void)state;
@@ -129,7 +138,7 @@ static void report__matrix_says_where_it_imports(void **state)
          .errors = 1,
          .imports = true},
     };
-    struct report r = {"abiscan", "0", NULL, one_input, 1, &fs,  SEV_ERROR,
+    struct report r = {"abiscan", "0", NULL, one_input, 1,    &fs,  SEV_ERROR,
                        false,     0,   v,    3,         NULL, NULL, false};
     char *got;
 
@@ -156,21 +165,37 @@ static void report__matrix_says_where_it_imports(void **state)
 
 /* Three functions: one with a finding, one that could not be read, one with a layer. */
 static const struct report_input three[] = {
-    {.name = "a.zip", .kind = "zip", .role = "function", .role_reason = "a function bundle",
-     .files = 3, .elf_objects = 2},
-    {.name = "bad.zip", .role = "function", .role_reason = "a function",
+    {.name = "a.zip",
+     .kind = "zip",
+     .role = "function",
+     .role_reason = "a function bundle",
+     .files = 3,
+     .elf_objects = 2},
+    {.name = "bad.zip",
+     .role = "function",
+     .role_reason = "a function",
      .error = "cannot read 'bad.zip' as a zip archive"},
-    {.name = "c.zip", .kind = "zip", .role = "function", .role_reason = "a function bundle",
+    {.name = "c.zip",
+     .kind = "zip",
+     .role = "function",
+     .role_reason = "a function bundle",
      .function = "CFunction"},
-    {.name = "layer.zip", .kind = "zip", .role = "layer", .role_reason = "given with --layer",
+    {.name = "layer.zip",
+     .kind = "zip",
+     .role = "layer",
+     .role_reason = "given with --layer",
      .function = "CFunction"},
 };
 
 static void report__text_groups_by_input(void **state)
 {
     struct findings fs = {0};
-    struct report r = {"abiscan", "0", profiles_find(&testdata_dd.profiles, "python3.12", "x86_64"),
-                       three, 4, &fs, SEV_ERROR, false, 0, NULL, 0, NULL, NULL, false};
+    struct report r = {
+        "abiscan", "0",   profiles_find(&testdata_dd.profiles, "python3.12", "x86_64"),
+        three,     4,     &fs,
+        SEV_ERROR, false, 0,
+        NULL,      0,     NULL,
+        NULL,      false};
     size_t t[4];
     char *got;
 
@@ -210,8 +235,12 @@ static void report__text_groups_by_input(void **state)
 static void report__jsonl_is_a_line_per_function(void **state)
 {
     struct findings fs = {0};
-    struct report r = {"abiscan", "0", profiles_find(&testdata_dd.profiles, "python3.12", "x86_64"),
-                       three, 4, &fs, SEV_ERROR, false, 0, NULL, 0, NULL, NULL, false};
+    struct report r = {
+        "abiscan", "0",   profiles_find(&testdata_dd.profiles, "python3.12", "x86_64"),
+        three,     4,     &fs,
+        SEV_ERROR, false, 0,
+        NULL,      0,     NULL,
+        NULL,      false};
     char *got, *line, *save = NULL;
     size_t n = 0;
 
@@ -239,8 +268,12 @@ static void report__jsonl_is_a_line_per_function(void **state)
 static void report__unreadable_fails_every_format(void **state)
 {
     struct findings fs = {0};
-    struct report r = {"abiscan", "0", profiles_find(&testdata_dd.profiles, "python3.12", "x86_64"),
-                       three, 4, &fs, SEV_ERROR, false, 0, NULL, 0, NULL, NULL, false};
+    struct report r = {
+        "abiscan", "0",   profiles_find(&testdata_dd.profiles, "python3.12", "x86_64"),
+        three,     4,     &fs,
+        SEV_ERROR, false, 0,
+        NULL,      0,     NULL,
+        NULL,      false};
     static const struct {
         const char *format, *says;
     } rows[] = {
@@ -266,9 +299,41 @@ static void report__names_its_formats(void **state)
     char *names = report_format_names("|");
 
     (void)state;
-    assert_string_equal(names, "text|json|jsonl|sarif|junit|concise|statistics|github|markdown|exclude|treemap");
+    assert_string_equal(
+        names,
+        "text|json|jsonl|sarif|junit|concise|statistics|github|markdown|exclude|strip|treemap");
     assert_null(report_emitter_find("xml"));
     free(names);
+}
+
+/* Shell words for the strip commands: plain when no shell reads a byte specially, else
+ * single-quoted; nothing for a name no command line carries as text. */
+static void report__shell_words(void **state)
+{
+    static const struct {
+        const char *in, *out;
+    } rows[] = {
+        {"sp/fast.cpython-312-x86_64-linux-gnu.so", "sp/fast.cpython-312-x86_64-linux-gnu.so"},
+        {"a b.so", "'a b.so'"},
+        {"$(rm -rf ~).so", "'$(rm -rf ~).so'"},
+        {"it's.so", "'it'\\''s.so'"},
+        {"-x.so", "'-x.so'"},
+        {"*.so", "'*.so'"},
+        {"", "''"},
+        {"caf\xc3\xa9.so", "'caf\xc3\xa9.so'"},
+        {"a\nb.so", NULL},
+        {"bad\xff.so", NULL},
+    };
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+        char *got = rsh_word(rows[i].in);
+        if (rows[i].out ? !got || strcmp(got, rows[i].out) : got != NULL) {
+            fail_msg("%s: got %s, wanted %s", rows[i].in, got ? got : "NULL",
+                     rows[i].out ? rows[i].out : "NULL");
+        }
+        free(got);
+    }
 }
 
 int main(void)
@@ -281,6 +346,7 @@ int main(void)
         cmocka_unit_test(report__jsonl_is_a_line_per_function),
         cmocka_unit_test(report__unreadable_fails_every_format),
         cmocka_unit_test(report__names_its_formats),
+        cmocka_unit_test(report__shell_words),
     };
     return cmocka_run_group_tests(tests, testdata_setup, testdata_teardown);
 }
