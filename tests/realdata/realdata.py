@@ -18,7 +18,8 @@ abiscan's view of a Lambda bundle agrees with binutils' readelf and with CPython
  6. a zip and a directory of the same bundle give identical findings (less the `input` field);
  7. the size plan of each zip (--size): its debug bytes per ELF file are what readelf -S gives
     to .debug_*, .symtab and .strtab, its unzipped bytes are the tree's, numpy's tests/ are
-    found; the plan is printed;
+    found; the plan is printed; its treemap (--report treemap=) is drawn by rsvg-convert
+    with the sizes written, numpy named and the limits drawn;
  8. every report validates against rules/schema/report.schema.json, once that file exists;
 and for every run, the exit status is 1 exactly when summary.error > 0, else 0.
 
@@ -44,6 +45,7 @@ import shutil
 import subprocess
 import sys
 import zipfile
+from xml.etree import ElementTree as ET
 
 PACKAGES = ("python3-numpy", "python3-kiwisolver")
 ARCHS = ("amd64", "arm64")
@@ -636,7 +638,22 @@ def main():
         res.check(any(t.startswith("numpy/") for t in tests),
                   "%s: numpy's tests/ trees are found (%d trees, %d bytes)"
                   % (label, len(tests), plan["savings"]["tests"]["bytes"]), "none")
-        t = run([abiscan, "--runtime", "python3.11", "--size", zips[arch]])
+        # Its treemap, as rsvg-convert draws it: sizes on the rectangles, numpy named, the
+        # limits drawn and said in the legend.
+        svg = os.path.join(work, "%s-treemap.svg" % arch)
+        t = run([abiscan, "--runtime", "python3.11", "--size", "--report",
+                 "treemap=" + svg, zips[arch]])
+        drawn = run(["rsvg-convert", "-o", svg + ".png", svg]) if os.path.exists(svg) else None
+        ns = "{http://www.w3.org/2000/svg}"
+        written = (["".join(e.itertext()) for e in ET.parse(svg).iter(ns + "text")]
+                   if os.path.exists(svg) else [])
+        res.check(drawn is not None and drawn.returncode == 0 and
+                  os.path.getsize(svg + ".png") > 0 and
+                  any(w.endswith(("KiB", "MiB", " bytes")) for w in written) and
+                  any(w.startswith("numpy") for w in written) and "Lambda's limit" in written and
+                  open(svg, encoding="utf-8").read().count('stroke="#c00000"') >= 2,
+                  "%s: rsvg-convert draws the real treemap: sizes, numpy, the limits drawn"
+                  % label, drawn and text(drawn.stderr) or written[:20])
         for line in text(t.stdout).splitlines():
             if line.startswith(("Size of", "  after", "    tests", "    caches", "    sources",
                                 "    debug", "    dist-info", "    duplicates")):
