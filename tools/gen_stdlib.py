@@ -107,6 +107,11 @@ REMOVED = [
 ]
 
 
+# The modules every runtime brings beside the standard library: boto3 and its dependencies
+# (rules/limits.json runtime_packages), by import name.
+PROVIDED = ["boto3", "botocore", "dateutil", "jmespath", "s3transfer", "six", "urllib3"]
+
+
 def interpreters(pyenv):
     """The newest pyenv interpreter of each X.Y: {"3.12": path}."""
     best = {}
@@ -181,9 +186,16 @@ def generate(pyenv):
                        "version (what `import NAME` finds in the runtime itself), and the "
                        "modules a release removed: the version that removed each, a PyPI "
                        "distribution that brings it back under its own name (backport) and what "
-                       "to use instead. Written by tools/gen_stdlib.py; do not edit.",
+                       "to use instead; and the modules every runtime provides beside it (boto3 and "
+                       "its dependencies). Written by tools/gen_stdlib.py; do not edit.",
         "versions": versions,
         "removed": removed,
+        "provided": {
+            "modules": PROVIDED,
+            "source": "doc/sources.md#environment-and-filesystem (every runtime includes boto3 "
+                      "and its dependencies: the import names of rules/limits.json's "
+                      "runtime_packages, python-dateutil's being dateutil)",
+        },
     }
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 

@@ -63,6 +63,8 @@ struct datadir_lazy {
     bool stable_abi_loaded;
     struct providers providers;
     bool providers_loaded;
+    struct stdlib stdlib;
+    bool stdlib_loaded;
     bool profiles_all;           /* dd->profiles holds every profile */
     struct profile *singles[64]; /* profiles loaded one by one, before that (never moved) */
     size_t singles_nr;
@@ -125,6 +127,22 @@ const struct providers *datadir_providers(const struct datadir *dd)
     }
     pthread_mutex_unlock(&lz->lock);
     return &lz->providers;
+}
+
+const struct stdlib *datadir_stdlib(const struct datadir *dd)
+{
+    struct datadir_lazy *lz = dd->lazy;
+    struct diag d = DIAG_INIT;
+
+    pthread_mutex_lock(&lz->lock);
+    if (!lz->stdlib_loaded) {
+        if (stdlib_load(&lz->stdlib, &lz->src, &d) != 0) {
+            lazy_failed(&d);
+        }
+        lz->stdlib_loaded = true;
+    }
+    pthread_mutex_unlock(&lz->lock);
+    return &lz->stdlib;
 }
 
 const struct profiles *datadir_profiles(const struct datadir *dd)
@@ -200,10 +218,11 @@ static int load_all(struct datadir *dd, struct diag *d)
 
     if (osdatas_load(&lz->os, &lz->src, d) != 0 ||
         stableabi_load(&lz->stable_abi, &lz->src, d) != 0 ||
-        providers_load(&lz->providers, &lz->src, d) != 0) {
+        providers_load(&lz->providers, &lz->src, d) != 0 ||
+        stdlib_load(&lz->stdlib, &lz->src, d) != 0) {
         return -1;
     }
-    lz->os_all = lz->stable_abi_loaded = lz->providers_loaded = true;
+    lz->os_all = lz->stable_abi_loaded = lz->providers_loaded = lz->stdlib_loaded = true;
     for (size_t i = 0; i < dd->profiles.nr; i++) {
         struct profile *p = &dd->profiles.v[i];
         if (!(p->os = osdatas_find(&lz->os, p->os_id))) {
@@ -257,6 +276,7 @@ void datadir_release(struct datadir *dd)
         osdatas_release(&dd->lazy->os);
         stableabi_release(&dd->lazy->stable_abi);
         providers_release(&dd->lazy->providers);
+        stdlib_release(&dd->lazy->stdlib);
         for (size_t i = 0; i < dd->lazy->singles_nr; i++) {
             profile_free(dd->lazy->singles[i]);
         }

@@ -25,6 +25,7 @@
 #include "pypinames.h"
 #include "rules.h"
 #include "stableabi.h"
+#include "pystdlib.h"
 
 struct datadir_lazy;
 
@@ -63,6 +64,9 @@ const struct stable_abi *datadir_stable_abi(const struct datadir *dd);
 
 /** The library providers. */
 const struct providers *datadir_providers(const struct datadir *dd);
+
+/** The standard library of each Python, the removed modules, the runtime's own. */
+const struct stdlib *datadir_stdlib(const struct datadir *dd);
 
 void datadir_release(struct datadir *dd);
 

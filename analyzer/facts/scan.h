@@ -33,6 +33,10 @@ struct scan_opts {
      * default"): a container image's own is compared with it (image-arch-mismatch). */
     const char *function_arch;
     const char *function_arch_why;
+    /* The function's handler, MODULE.FUNCTION, and where it was said; NULL when nothing
+     * says (image_handler() then guesses). */
+    const char *handler;
+    const char *handler_why;
 };
 
 /**

@@ -215,6 +215,9 @@ static void function_of(struct cfn *c, const cJSON *res, bool sam, struct target
     if ((s = first_of(c, prop(c, props, "Architectures", sam))) != NULL) {
         fn->arch = xstrdup(s);
     }
+    if ((s = literal(c, prop(c, props, "Handler", sam))) != NULL) {
+        fn->handler = xstrdup(s);
+    }
     code_of(c, res, props, sam, fn);
     layers_of(c, props, sam, fn);
 }

@@ -216,6 +216,7 @@ void target_set_release(struct target_set *s)
         free(fn->function);
         free(fn->runtime);
         free(fn->arch);
+        free(fn->handler);
         free(fn->code);
         strvec_release(&fn->layers);
         strvec_release(&fn->not_checked);
