@@ -19,13 +19,33 @@
  * setuptools is imported (doc/sources.md#standard-library), here before the line. */
 static bool distutils_by_setuptools(struct pymodules *pm, const struct member *m, unsigned line)
 {
+    char *name;
+    bool inside;
+
     if (pymodules_find(pm, "_distutils_hack")->where != PYMOD_BUNDLE) {
         return false;
     }
-    for (size_t i = 0; i < m->py->nr; i++) {
+    /* setuptools' own modules run after its __init__ has put distutils in place */
+    name = pymodules_name_of(m);
+    inside = name && (!strncmp(name, "setuptools.", 11) || !strncmp(name, "_distutils_hack", 15));
+    free(name);
+    for (size_t i = 0; i < m->py->nr && !inside; i++) {
         const char *mod = m->py->v[i].module;
-        if (m->py->v[i].line < line &&
-            (!strcmp(mod, "setuptools") || !strncmp(mod, "setuptools.", 11))) {
+        inside = m->py->v[i].line < line &&
+                 (!strcmp(mod, "setuptools") || !strncmp(mod, "setuptools.", 11) ||
+                  !strcmp(mod, "_distutils_hack") || !strncmp(mod, "_distutils_hack.", 16));
+    }
+    return inside;
+}
+
+/* Whether an earlier import of the file names the same top-level module (said once). */
+static bool said_before(const struct member *m, size_t i, const char *top)
+{
+    size_t n = strlen(top);
+
+    for (size_t k = 0; k < i; k++) {
+        const struct pyimport *o = &m->py->v[k];
+        if (!o->guarded && !strncmp(o->module, top, n) && (!o->module[n] || o->module[n] == '.')) {
             return true;
         }
     }
@@ -49,7 +69,7 @@ static void check_member(const struct check_ctx *ctx, struct findings *out, stru
         top = xstrndup(imp->module, strcspn(imp->module, "."));
         r = stdlib_removed_in(sl, p->py_major, p->py_minor, top);
         /* The runtime lacks it; the bundle may have it (a backport, a copy of its own). */
-        if (!r || pymodules_find(pm, top)->where != PYMOD_MISSING ||
+        if (!r || pymodules_find(pm, top)->where != PYMOD_MISSING || said_before(m, i, top) ||
             (!strcmp(top, "distutils") && distutils_by_setuptools(pm, m, imp->line))) {
             free(top);
             continue;

@@ -50,6 +50,9 @@ struct pysource {
     struct strvec names; /* pysource_read(want_names): the module-level names it binds */
     bool dynamic;        /* `from M import *` or a module __getattr__: any name may be there */
     bool names_read;     /* names holds what it binds (pysource_read was asked to) */
+    bool hooks;          /* it touches sys.meta_path, sys.path_hooks or a package's __path__:
+                          * its submodules may come from an import hook (six.moves,
+                          * setuptools.extern), not from files */
 };
 
 /** Read text's module-level imports (and, with want_names, the names it binds) into out. */

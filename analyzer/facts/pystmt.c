@@ -5,6 +5,7 @@
  * joined or skipped), and the blocks they open, by indentation. Not a parser: only the
  * statements that import or bind a name at module level are looked into.
  */
+#define _GNU_SOURCE /* memmem */
 #include <stdlib.h>
 #include <string.h>
 
@@ -547,7 +548,7 @@ static void compound(struct reader *r, char *s, size_t indent, unsigned line, st
 {
     char *colon = header_colon(s);
 
-    if (b.kind == K_DEF && r->want_names && module_scope(r)) {
+    if ((b.kind == K_DEF || b.kind == K_CLASS) && r->want_names && module_scope(r)) {
         const char *n = skip_blanks(s + (is_word(s, "async") ? 5 : 0));
         n = skip_blanks(n + (is_word(n, "def") ? 3 : 5));
         size_t len = 0;
@@ -656,6 +657,8 @@ void pysource_read(const char *text, size_t len, bool want_names, struct pysourc
     unsigned line;
 
     out->names_read = want_names;
+    out->hooks = memmem(text, len, "meta_path", 9) || memmem(text, len, "path_hooks", 10) ||
+                 memmem(text, len, "__path__", 8);
     /* A UTF-8 byte order mark is no indentation. */
     if (len >= 3 && !memcmp(text, "\xef\xbb\xbf", 3)) {
         r.p += 3;

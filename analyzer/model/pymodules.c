@@ -146,8 +146,12 @@ const struct pymod *pymodules_find(struct pymodules *pm, const char *dotted)
         const struct pymod *parent = pymodules_find(pm, parent_name);
         if (parent->where == PYMOD_MISSING) {
             got->error = xstrdup(parent->error);
-        } else if (parent->where == PYMOD_STDLIB || parent->where == PYMOD_PROVIDED) {
+        } else if (parent->where == PYMOD_STDLIB || parent->where == PYMOD_PROVIDED ||
+                   parent->where == PYMOD_HOOKED) {
             got->where = parent->where; /* the runtime's submodules are not listed: taken */
+        } else if (parent->where == PYMOD_BUNDLE && parent->m->py && parent->m->py->hooks) {
+            find_in(pm, &parent->dirs, dot + 1, got); /* a file first, else the hook's */
+            got->where = got->where == PYMOD_MISSING ? PYMOD_HOOKED : got->where;
         } else if (!parent->package) {
             got->error =
                 xasprintf("No module named '%s'; '%s' is not a package", dotted, parent_name);
@@ -281,7 +285,8 @@ static const struct pymod *import_all(struct walk *w, const char *module, size_t
             }
             visit(w, prefix, got, parent);
             free(prefix);
-            if (got->where == PYMOD_STDLIB || got->where == PYMOD_PROVIDED || !*p) {
+            if (got->where == PYMOD_STDLIB || got->where == PYMOD_PROVIDED ||
+                got->where == PYMOD_HOOKED || !*p) {
                 return got;
             }
         }

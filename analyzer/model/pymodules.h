@@ -30,6 +30,8 @@ enum pymod_where {
     PYMOD_NAMESPACE, /* directories of the bundle without __init__ (PEP 420) */
     PYMOD_STDLIB,    /* the runtime's standard library */
     PYMOD_PROVIDED,  /* a package the runtime brings (boto3 ...) */
+    PYMOD_HOOKED,    /* below a module of the bundle that installs an import hook or
+                      * extends its __path__ (six.moves, setuptools.extern): not known */
 };
 
 struct pymod {
