@@ -47,16 +47,23 @@ struct pyimport {
 struct pysource {
     struct pyimport *v;
     size_t nr, alloc;
-    struct strvec names; /* pysource_read(want_names): the module-level names it binds */
+    struct strvec names; /* PYSOURCE_NAMES: the module-level names it binds */
     bool dynamic;        /* `from M import *` or a module __getattr__: any name may be there */
     bool names_read;     /* names holds what it binds (pysource_read was asked to) */
-    bool hooks;          /* it touches sys.meta_path, sys.path_hooks or a package's __path__:
+    bool hooks; /* PYSOURCE_HOOKS: it touches sys.meta_path, sys.path_hooks or a package's __path__:
                           * its submodules may come from an import hook (six.moves,
                           * setuptools.extern), not from files */
 };
 
-/** Read text's module-level imports (and, with want_names, the names it binds) into out. */
-void pysource_read(const char *text, size_t len, bool want_names, struct pysource *out);
+/* What pysource_read() reads beside the imports. */
+enum pysource_want {
+    PYSOURCE_NAMES = 1 << 0, /* the names it binds (the handler's module) */
+    PYSOURCE_HOOKS = 1 << 1, /* whether it installs import hooks (a package's __init__, a
+                              * top-level module: a parent of submodules) */
+};
+
+/** Read text's module-level imports (and what want asks, enum pysource_want) into out. */
+void pysource_read(const char *text, size_t len, unsigned want, struct pysource *out);
 
 void pysource_release(struct pysource *s);
 

@@ -6,6 +6,8 @@
  * statements that import or bind a name at module level are looked into.
  */
 #define _GNU_SOURCE /* memmem */
+#include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -35,8 +37,9 @@ struct imp_tries {
 
 struct reader {
     const char *p, *end;
-    unsigned line;
-    char *buf; /* the logical line, strings as "" and comments dropped */
+    unsigned line;        /* the line of line_pos */
+    const char *line_pos; /* where line_at() last counted to */
+    char *buf;            /* the logical line, strings as "" and comments dropped */
     size_t len, cap;
     struct blk st[MAX_STACK];
     size_t depth;
@@ -54,90 +57,161 @@ static bool ident_char(char c)
            (unsigned char)c >= 0x80;
 }
 
-static void put(struct reader *r, char c)
-{
-    ALLOC_GROW(r->buf, r->len + 2, r->cap);
-    r->buf[r->len++] = c;
-}
-
 /* Past the string literal whose quote q is at (its prefix was copied as a name). */
 static const char *skip_string(struct reader *r, const char *q)
 {
+    static const bool stops[256] = {['\\'] = true, ['\n'] = true, ['\''] = true, ['"'] = true};
     char quote = *q;
     bool triple = r->end - q >= 3 && q[1] == quote && q[2] == quote;
 
     q += triple ? 3 : 1;
+    while (triple && q < r->end) {
+        /* a docstring: from one quote to the next, an escaped one skipped */
+        const char *at = memchr(q, quote, (size_t)(r->end - q));
+        size_t backslashes = 0;
+        if (!at) {
+            return r->end;
+        }
+        while (at - backslashes > q && at[-1 - (ptrdiff_t)backslashes] == '\\') {
+            backslashes++;
+        }
+        if (backslashes % 2 == 0 && r->end - at >= 3 && at[1] == quote && at[2] == quote) {
+            return at + 3;
+        }
+        q = at + 1;
+    }
     while (q < r->end) {
-        if (*q == '\\' && q + 1 < r->end) {
-            r->line += q[1] == '\n';
+        while (q < r->end && !stops[(unsigned char)*q]) {
+            q++;
+        }
+        if (q >= r->end) {
+            break;
+        }
+        if (*q == '\\') {
             q += 2;
             continue;
         }
-        if (*q == '\n') {
-            if (!triple) {
-                return q; /* an unterminated string ends with its line */
-            }
-            r->line++;
-        } else if (*q == quote &&
-                   (!triple || (r->end - q >= 3 && q[1] == quote && q[2] == quote))) {
+        if (*q == '\n' && !triple) {
+            return q; /* an unterminated string ends with its line */
+        }
+        if (*q == quote && (!triple || (r->end - q >= 3 && q[1] == quote && q[2] == quote))) {
             return q + (triple ? 3 : 1);
         }
         q++;
     }
-    return q;
+    return q < r->end ? q : r->end;
 }
 
-/* The next logical line into r->buf: its indentation and first line. */
-static bool next_logical(struct reader *r, size_t *indent, unsigned *line)
+/* The line number of p: the newlines from the last one asked for (p never goes back). */
+static unsigned line_at(struct reader *r, const char *p)
+{
+    while (r->line_pos < p) {
+        const char *nl = memchr(r->line_pos, '\n', (size_t)(p - r->line_pos));
+        if (!nl) {
+            break;
+        }
+        r->line++;
+        r->line_pos = nl + 1;
+    }
+    return r->line;
+}
+
+/* The characters that end a run of plain ones in a logical line. */
+static const bool special[256] = {
+    ['\n'] = true, ['\\'] = true, ['#'] = true,  ['\''] = true, ['"'] = true,
+    ['('] = true,  [')'] = true,  ['['] = true,  [']'] = true,  ['{'] = true,
+    ['}'] = true,  ['\r'] = true, ['\t'] = true, ['\f'] = true};
+
+static void append(struct reader *r, const char *s, size_t n)
+{
+    ALLOC_GROW(r->buf, r->len + n + 2, r->cap);
+    memcpy(r->buf + r->len, s, n);
+    r->len += n;
+}
+
+enum got { GOT_END, GOT_LINE, GOT_SKIPPED };
+
+/* The next logical line: its indentation and first line, and its text in r->buf unless it is
+ * indented deeper than skip_above (a def's body, whose statements never run on import: only
+ * where it ends matters). */
+static enum got next_logical(struct reader *r, size_t *indent, unsigned *line, size_t skip_above)
 {
     while (r->p < r->end) {
-        const char *q = r->p;
+        const char *q = r->p, *end = r->end;
         size_t ind = 0;
         int depth = 0;
-        while (q < r->end && (*q == ' ' || *q == '\t' || *q == '\f')) {
+        bool copy;
+        while (q < end && *q == ' ') {
+            q++;
+        }
+        ind = (size_t)(q - r->p);
+        while (q < end && (*q == ' ' || *q == '\t' || *q == '\f')) {
             ind = *q == '\t' ? (ind / 8 + 1) * 8 : *q == '\f' ? 0 : ind + 1;
             q++;
         }
-        if (q < r->end && (*q == '\n' || *q == '\r' || *q == '#')) {
-            const char *nl = memchr(q, '\n', (size_t)(r->end - q));
-            r->p = nl ? nl + 1 : r->end;
-            r->line++;
+        if (q < end && (*q == '\n' || *q == '\r' || *q == '#')) {
+            const char *nl = memchr(q, '\n', (size_t)(end - q));
+            r->p = nl ? nl + 1 : end;
             continue;
         }
-        if (q >= r->end) {
+        if (q >= end) {
             r->p = q;
-            return false;
+            return GOT_END;
         }
         *indent = ind;
-        *line = r->line;
         r->len = 0;
-        while (q < r->end) {
-            char c = *q;
+        copy = ind <= skip_above;
+        if (copy) {
+            *line = line_at(r, q);
+        }
+        while (q < end) {
+            const char *run = q;
+            char c;
+            while (q < end && !special[(unsigned char)*q]) {
+                q++;
+            }
+            if (copy && q > run) {
+                append(r, run, (size_t)(q - run));
+            }
+            if (q >= end) {
+                break;
+            }
+            c = *q;
             if (c == '\n') {
-                r->line++;
                 q++;
                 if (depth > 0) {
-                    put(r, ' ');
+                    if (copy) {
+                        append(r, " ", 1);
+                    }
                     continue;
                 }
                 break;
             }
-            if (c == '\\' && q + 1 < r->end && (q[1] == '\n' || q[1] == '\r')) {
-                q += q[1] == '\r' ? 2 : 1; /* a continuation line: joined */
-                q += q < r->end && *q == '\n';
-                r->line++;
-                put(r, ' ');
+            if (c == '\\') {
+                if (q + 1 < end && (q[1] == '\n' || q[1] == '\r')) {
+                    q += q[1] == '\r' ? 2 : 1; /* a continuation line: joined */
+                    q += q < end && *q == '\n';
+                    if (copy) {
+                        append(r, " ", 1);
+                    }
+                    continue;
+                }
+                if (copy) {
+                    append(r, q, 1);
+                }
+                q++;
                 continue;
             }
             if (c == '#') {
-                const char *nl = memchr(q, '\n', (size_t)(r->end - q));
-                q = nl ? nl : r->end;
+                const char *nl = memchr(q, '\n', (size_t)(end - q));
+                q = nl ? nl : end;
                 continue;
             }
             if (c == '\'' || c == '"') {
                 q = skip_string(r, q);
-                put(r, '"');
-                put(r, '"');
+                if (copy) {
+                    append(r, "\"\"", 2);
+                }
                 continue;
             }
             if (c == '(' || c == '[' || c == '{') {
@@ -145,25 +219,34 @@ static bool next_logical(struct reader *r, size_t *indent, unsigned *line)
             } else if ((c == ')' || c == ']' || c == '}') && depth > 0) {
                 depth--;
             }
-            put(r, c == '\r' || c == '\t' || c == '\f' ? ' ' : c);
+            if (copy) {
+                append(r, c == '\r' || c == '\t' || c == '\f' ? " " : q, 1);
+            }
             q++;
         }
         r->p = q;
+        if (!copy) {
+            return GOT_SKIPPED;
+        }
         while (r->len && r->buf[r->len - 1] == ' ') {
             r->len--;
         }
+        ALLOC_GROW(r->buf, r->len + 1, r->cap);
         r->buf[r->len] = '\0';
-        return true;
+        return GOT_LINE;
     }
-    return false;
+    return GOT_END;
 }
 
 /* The word s starts with, when it is word (followed by no name character). */
 static bool is_word(const char *s, const char *word)
 {
-    size_t n = strlen(word);
-
-    return !strncmp(s, word, n) && !ident_char(s[n]);
+    while (*word) {
+        if (*s++ != *word++) {
+            return false;
+        }
+    }
+    return !ident_char(*s);
 }
 
 static const char *skip_blanks(const char *s)
@@ -298,6 +381,9 @@ static size_t dotted(const char *s, bool relative)
 
     while (relative && s[n] == '.') {
         n++;
+    }
+    if (n && is_word(s + n, "import")) {
+        return n; /* from .import x */
     }
     for (;;) {
         size_t blank = n;
@@ -467,13 +553,15 @@ static void assignment(struct reader *r, char *s)
     }
 }
 
-/* The innermost try whose except clause the statement is in: its handler raises. */
+/* Every try whose except clause the statement is in: its handler may raise. */
 static void raised(struct reader *r)
 {
     for (size_t i = r->depth; i-- > 0;) {
+        if (r->st[i].kind == K_DEF || r->st[i].kind == K_CLASS) {
+            return; /* a raise in a function the handler defines raises nothing now */
+        }
         if (r->st[i].kind == K_TRY && r->st[i].clause == C_EXCEPT) {
             r->st[i].raised = true;
-            return;
         }
     }
 }
@@ -501,6 +589,9 @@ static void simples(struct reader *r, char *s, unsigned line)
     int depth = 0;
     char *from = s;
 
+    if (!r->want_names && !strstr(s, "import") && !strstr(s, "raise")) {
+        return; /* nothing here is read: a statement that neither imports nor raises */
+    }
     for (char *p = s;; p++) {
         if (*p == '(' || *p == '[' || *p == '{') {
             depth++;
@@ -546,7 +637,8 @@ static void statement(struct reader *r, char *s, size_t indent, unsigned line);
 /* A compound statement's header: push its block, then its body when it is on the line. */
 static void compound(struct reader *r, char *s, size_t indent, unsigned line, struct blk b)
 {
-    char *colon = header_colon(s);
+    /* A def's body never runs on import, on its line or below it. */
+    char *colon = b.kind == K_DEF && !r->want_names ? NULL : header_colon(s);
 
     if ((b.kind == K_DEF || b.kind == K_CLASS) && r->want_names && module_scope(r)) {
         const char *n = skip_blanks(s + (is_word(s, "async") ? 5 : 0));
@@ -649,22 +741,54 @@ static void statement(struct reader *r, char *s, size_t indent, unsigned line)
     }
 }
 
-void pysource_read(const char *text, size_t len, bool want_names, struct pysource *out)
+/* The indentation of the outermost def the reader is in, or SIZE_MAX. */
+static size_t def_indent(const struct reader *r)
 {
-    struct reader r = {
-        .p = text, .end = text + len, .line = 1, .want_names = want_names, .out = out};
+    for (size_t i = 0; i < r->depth; i++) {
+        if (r->st[i].kind == K_DEF) {
+            return r->st[i].indent;
+        }
+    }
+    return SIZE_MAX;
+}
+
+/* Whether text names sys.meta_path, sys.path_hooks or __path__ (one pass, for "path"). */
+static bool hooks(const char *text, size_t len)
+{
+    const char *end = text + len;
+
+    for (const char *p = text; (p = memmem(p, (size_t)(end - p), "path", 4)) != NULL; p += 4) {
+        if ((p - text >= 5 && !memcmp(p - 5, "meta_", 5)) ||
+            (p - text >= 2 && !memcmp(p - 2, "__", 2) && end - p >= 6 && !memcmp(p + 4, "__", 2)) ||
+            (end - p >= 10 && !memcmp(p, "path_hooks", 10))) {
+            return true;
+        }
+    }
+    return false;
+}
+
+void pysource_read(const char *text, size_t len, unsigned want, struct pysource *out)
+{
+    struct reader r = {.p = text,
+                       .end = text + len,
+                       .line = 1,
+                       .line_pos = text,
+                       .want_names = (want & PYSOURCE_NAMES) != 0,
+                       .out = out};
     size_t indent;
     unsigned line;
+    enum got got;
 
-    out->names_read = want_names;
-    out->hooks = memmem(text, len, "meta_path", 9) || memmem(text, len, "path_hooks", 10) ||
-                 memmem(text, len, "__path__", 8);
+    out->names_read = r.want_names;
+    out->hooks = (want & PYSOURCE_HOOKS) && hooks(text, len);
     /* A UTF-8 byte order mark is no indentation. */
     if (len >= 3 && !memcmp(text, "\xef\xbb\xbf", 3)) {
         r.p += 3;
     }
-    while (next_logical(&r, &indent, &line)) {
-        statement(&r, r.buf, indent, line);
+    while ((got = next_logical(&r, &indent, &line, def_indent(&r))) != GOT_END) {
+        if (got == GOT_LINE) {
+            statement(&r, r.buf, indent, line);
+        }
     }
     while (r.depth) {
         close_clause(&r, &r.st[--r.depth]);

@@ -43,6 +43,19 @@ static unsigned ensure_readers(struct reading *rd, unsigned want, struct diag *d
     return rd->readers_nr;
 }
 
+/* Whether path (below its sys.path entry) is in a package's tests/ or test/ directory: code
+ * a function never imports (half the sources of numpy, scipy, pandas), not read for imports. */
+static bool in_tests(const char *path)
+{
+    for (const char *p = path, *slash; (slash = strchr(p, '/')) != NULL; p = slash + 1) {
+        size_t n = (size_t)(slash - p);
+        if ((n == 5 && !strncmp(p, "tests", 5)) || (n == 4 && !strncmp(p, "test", 4))) {
+            return true;
+        }
+    }
+    return false;
+}
+
 /* Whether path (below its sys.path entry) is the module rel names: rel.py or rel/__init__.py. */
 static bool is_module_file(const char *path, const char *rel)
 {
@@ -97,7 +110,8 @@ void scan_list_entry(struct reading *rd, size_t input, const struct bundle_entry
         p.whole = true;
     } else if (!pyclass_skip_content(e->path)) {
         p.need = NEED_HEAD;
-    } else if (path_has_suffix(e->path, ".py") && e->size <= PYSOURCE_MAX && m->on_site) {
+    } else if (path_has_suffix(e->path, ".py") && e->size <= PYSOURCE_MAX && m->on_site &&
+               (p.modules || !in_tests(m->path + m->site_off))) {
         /* What it imports at module level (and, beside extension modules, whether it
          * imports them guarded); the handler's module, the names it binds too. */
         p.modules = strmap_get(&rd->modules, e->path, path_dir_len(e->path));
@@ -192,7 +206,13 @@ static void read_whole(void *ctx, size_t i, unsigned worker)
                              &m->unguarded);
         }
         m->py = xcalloc(1, sizeof(*m->py));
-        pysource_read((const char *)bytes.data, bytes.len, p->names, m->py);
+        pysource_read(
+            (const char *)bytes.data, bytes.len,
+            (p->names ? PYSOURCE_NAMES : 0) |
+                (!strcmp(path_base(m->path), "__init__.py") || !strchr(m->path + m->site_off, '/')
+                     ? PYSOURCE_HOOKS
+                     : 0),
+            m->py);
     } else {
         if (p->crc) { /* before libelf may turn a foreign byte order in place */
             m->crc = bundle_crc32(bytes.data, bytes.len);

@@ -114,7 +114,7 @@ static char *read_imports(const char *src, bool want_names, struct pysource *ps)
     size_t n = 0;
 
     memset(ps, 0, sizeof(*ps));
-    pysource_read(src, strlen(src), want_names, ps);
+    pysource_read(src, strlen(src), want_names ? PYSOURCE_NAMES : 0, ps);
     buf[0] = '\0';
     for (size_t i = 0; i < ps->nr && n < sizeof(buf) - 64; i++) {
         n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s%s%s%s%s", n ? " " : "", ps->v[i].module,
