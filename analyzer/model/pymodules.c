@@ -321,6 +321,32 @@ static char *absolute(const char *module, bool pkg, const char *rel, char **erro
     return *rest ? xasprintf("%.*s.%s", (int)n, module, rest) : xstrndup(module, n);
 }
 
+/* Python 2's implicit relative import: in a package, "import x" is the package's x when it
+ * has one, unless the module asks for absolute imports (from __future__). Fresh, or NULL. */
+static char *implicit_relative(struct walk *w, size_t k, bool pkg, const char *target)
+{
+    const struct member *m = w->v[k].m;
+    const char *module = w->v[k].module, *dot = strrchr(module, '.');
+    size_t n = pkg ? strlen(module) : dot ? (size_t)(dot - module) : 0;
+    char *first, *candidate;
+
+    if (w->pm->p->py_major != 2 || !n) {
+        return NULL;
+    }
+    for (size_t i = 0; i < m->py->nr; i++) {
+        if (!strcmp(m->py->v[i].module, "__future__") && m->py->v[i].name &&
+            !strcmp(m->py->v[i].name, "absolute_import")) {
+            return NULL;
+        }
+    }
+    first = xasprintf("%.*s.%.*s", (int)n, module, (int)strcspn(target, "."), target);
+    candidate = pymodules_find(w->pm, first)->where == PYMOD_BUNDLE
+                    ? xasprintf("%.*s.%s", (int)n, module, target)
+                    : NULL;
+    free(first);
+    return candidate;
+}
+
 static void walk_node(struct walk *w, size_t k)
 {
     const struct member *m = w->v[k].m;
@@ -334,7 +360,10 @@ static void walk_node(struct walk *w, size_t k)
             continue; /* its failure is caught: the handler imports all the same */
         }
         target = imp->module[0] == '.' ? absolute(w->v[k].module, pkg, imp->module, &error)
-                                       : xstrdup(imp->module);
+                                       : implicit_relative(w, k, pkg, imp->module);
+        if (!target && !error) {
+            target = xstrdup(imp->module);
+        }
         if (!target) {
             miss(w, k, imp->line, imp->module, error);
             free(error);

@@ -6,9 +6,9 @@ module-not-found, stdlib-module-removed) against the real importer of each Pytho
 Each case is a small function tree written here (and, for one, a layer), and a Handler. For
 every CPython 3.6-3.13 that pyenv has (~/.pyenv/versions/3.N.*), the test imports the handler
 as Lambda's runtime does (importlib.import_module of the module, "/" read as ".", then getattr
-of the function; doc/sources.md#the-handler), isolated (-I -S), with the function's directory
+of the function; doc/sources.md#the-handler), isolated (-I -S; 2.7: -E -s -S), with the function's directory
 first on sys.path, then the layer's python/, then a directory standing for what the runtime
-brings (a stub boto3), and asserts, version by version, that abiscan --runtime python3.N
+brings (a stub boto3), and asserts, version by version, that abiscan --runtime pythonX.Y
 --handler H reports an error of those rules exactly when the import fails, and that the
 module Python names (No module named 'x') is the module abiscan names. Three cases bundle
 Debian's own packages (setuptools; jinja2, markupsafe, six, PyYAML), when they are there.
@@ -88,6 +88,9 @@ CASES = {
                              "src/api/db.py": "conn = 1\n"}, None),
     "relative-at-top": ("app.handler", {"app.py": "from .util import x\n" + HANDLER,
                                         "util.py": "x = 1\n"}, None),
+    "implicit-relative": ("app.handler", {"app.py": "import pkg\n" + HANDLER,
+                                          "pkg/__init__.py": "import helper\n",
+                                          "pkg/helper.py": "x = 1\n"}, None),
     "chain-missing": ("app.handler",
                       {"app.py": "import json\nfrom service import db\n" + HANDLER,
                        "service/__init__.py": "",
@@ -115,16 +118,16 @@ sys.path.append(runtime)
 mod, _, fn = handler.rpartition('.')
 try:
     m = importlib.import_module(mod.replace('/', '.'))
-except ImportError as e:
-    print('IMPORT', type(e).__name__, getattr(e, 'name', None) or '', str(e))
-    sys.exit(0)
 except SyntaxError as e:
-    print('SKIP', e)  # a bundled copy written for newer Pythons: not an import's failure
+    sys.stdout.write('SKIP %s\n' % e)  # a copy written for newer Pythons: no import's failure
+    sys.exit(0)
+except Exception as e:
+    sys.stdout.write('IMPORT %s %s %s\n' % (type(e).__name__, getattr(e, 'name', None) or '-', e))
     sys.exit(0)
 if not hasattr(m, fn):
-    print('MISSING', fn)
+    sys.stdout.write('MISSING %s\n' % fn)
     sys.exit(0)
-print('OK')
+sys.stdout.write('OK\n')
 """
 
 
@@ -155,17 +158,19 @@ def write(root, files, py):
 
 def interpreters(pyenv):
     found = {}
-    for d in sorted(glob.glob(os.path.join(pyenv, "versions", "3.*"))):
-        m = re.match(r"^3\.(\d+)\.\d+$", os.path.basename(d))
+    for d in sorted(glob.glob(os.path.join(pyenv, "versions", "[23].*"))):
+        m = re.match(r"^([23])\.(\d+)\.\d+$", os.path.basename(d))
         exe = os.path.join(d, "bin", "python")
-        if m and 6 <= int(m.group(1)) <= 13 and os.access(exe, os.X_OK):
-            found[int(m.group(1))] = exe
+        if m and ((m.group(1) == "2" and m.group(2) == "7") or 6 <= int(m.group(2)) <= 13) and \
+                os.access(exe, os.X_OK):
+            found[(int(m.group(1)), int(m.group(2)))] = exe
     return found
 
 
-def real(py, bundle, layer, runtime, handler):
+def real(py, version, bundle, layer, runtime, handler):
     env = {"PATH": "/usr/bin:/bin", "LC_ALL": "C.UTF-8"}
-    p = subprocess.run([py, "-I", "-S", "-c", REAL, bundle, layer or "", runtime, handler],
+    flags = ["-E", "-s", "-S"] if version[0] == 2 else ["-I", "-S"]
+    p = subprocess.run([py] + flags + ["-c", REAL, bundle, layer or "", runtime, handler],
                        capture_output=True, text=True, env=env)
     if p.returncode:
         raise RuntimeError("the import script failed: " + p.stderr.strip())
@@ -201,7 +206,7 @@ def main():
     exe, work = args
     pythons = interpreters(pyenv)
     if not pythons:
-        print("no pyenv CPython 3.6-3.13 here: skipped")
+        print("no pyenv CPython 2.7, 3.6-3.13 here: skipped")
         return 77
     shutil.rmtree(work, ignore_errors=True)
     runtime_dir = os.path.join(work, "runtime")
@@ -220,12 +225,12 @@ def main():
             layer = os.path.join(work, name, "layer")
             write(os.path.join(layer, "python"), layer_files, None)
         row = []
-        for minor, py in sorted(pythons.items()):
-            runtime = "python3.%d" % minor
-            said = real(py, bundle, os.path.join(layer, "python") if layer else None,
+        for version, py in sorted(pythons.items()):
+            runtime = "python%d.%d" % version
+            said = real(py, version, bundle, os.path.join(layer, "python") if layer else None,
                         runtime_dir, handler)
             if said.startswith("SKIP"):
-                row.append("3.%d skipped (%s)" % (minor, said[5:].split(" (")[0]))
+                row.append("%d.%d skipped (%s)" % (version[0], version[1], said[5:].split(" (")[0]))
                 continue
             errors = abiscan(exe, runtime, handler, bundle, layer)
             fails = not said.startswith("OK")
@@ -242,9 +247,9 @@ def main():
             elif said.startswith("MISSING") and not any(
                     "HandlerNotFound" in (f.get("lambda_error") or "") for f in errors):
                 problems.append("Python: %s; abiscan says no HandlerNotFound" % said)
-            row.append("3.%d %s" % (minor, "fails" if fails else "imports"))
+            row.append("%d.%d %s" % (version[0], version[1], "fails" if fails else "imports"))
             if problems:
-                print("not ok - %s on 3.%d: %s" % (name, minor, "; ".join(problems)))
+                print("not ok - %s on %d.%d: %s" % (name, version[0], version[1], "; ".join(problems)))
                 bad += 1
             else:
                 ok += 1

@@ -52,6 +52,14 @@ sam-app)
     put clean-x86_64 functions/report # PackageType Zip despite its ImageUri: checked
     handler functions/report lambda_function handler
     ;;
+sam-handlers)
+    put handler-clean functions/orders
+    mkdir -p "$out/functions/bookings/src/api"
+    printf 'def lambda_handler(event, context):\n    return []\n' \
+        >"$out/functions/bookings/src/api/bookings.py"
+    put handler-deep.zip functions/deep.zip
+    put handler-chain.zip functions/chain.zip
+    ;;
 sam-runtimes)
     put clean-x86_64 functions/api
     mkdir -p "$out/functions/notify"
