@@ -15,7 +15,9 @@
 #include "xalloc.h"
 
 #define MAX_STACK 64
-#define MAX_TRIES 8 /* the enclosing try statements one import remembers */
+#define MAX_TRIES 8  /* the enclosing try statements one import remembers */
+#define MAX_INLINE 4 /* compound statements read on one line */
+#define MAX_NAME 255 /* a longer dotted module name is no import of a real module */
 
 enum kind { K_DEF, K_CLASS, K_TRY, K_IF, K_LOOP, K_WITH };
 enum clause { C_BODY, C_EXCEPT, C_ELSE, C_FINALLY, C_ELIF };
@@ -43,6 +45,7 @@ struct reader {
     size_t len, cap;
     struct blk st[MAX_STACK];
     size_t depth;
+    unsigned inline_depth;
     bool *guards; /* per try statement: an except clause catches ImportError for good */
     size_t tries_nr, tries_cap;
     struct imp_tries *imp; /* per import of out */
@@ -364,6 +367,9 @@ static void add_import(struct reader *r, const char *module, size_t mlen, const 
 {
     struct pyimport *im;
 
+    if (mlen > MAX_NAME || nlen > MAX_NAME) {
+        return;
+    }
     ALLOC_GROW(r->out->v, r->out->nr + 1, r->out->alloc);
     ALLOC_GROW(r->imp, r->out->nr + 1, r->imp_cap);
     im = &r->out->v[r->out->nr];
@@ -634,6 +640,17 @@ static bool continues(const struct blk *b, const char *s)
 
 static void statement(struct reader *r, char *s, size_t indent, unsigned line);
 
+/* A compound statement's body on its own line ("try: import x"), one level deeper; hostile
+ * input nests headers on one line ("if a: if b: ..."), so only a few levels are read. */
+static void inline_body(struct reader *r, char *s, size_t indent, unsigned line)
+{
+    if (r->inline_depth < MAX_INLINE) {
+        r->inline_depth++;
+        statement(r, s, indent + 1, line);
+        r->inline_depth--;
+    }
+}
+
 /* A compound statement's header: push its block, then its body when it is on the line. */
 static void compound(struct reader *r, char *s, size_t indent, unsigned line, struct blk b)
 {
@@ -674,7 +691,7 @@ static void compound(struct reader *r, char *s, size_t indent, unsigned line, st
         r->st[r->depth++] = b;
     }
     if (colon && *skip_blanks(colon + 1)) {
-        statement(r, colon + 1, indent + 1, line);
+        inline_body(r, colon + 1, indent, line);
     }
 }
 
@@ -703,7 +720,7 @@ static void statement(struct reader *r, char *s, size_t indent, unsigned line)
                 top->clause = is_word(s, "finally") ? C_FINALLY : C_ELSE;
             }
             if (colon && *skip_blanks(colon + 1)) {
-                statement(r, colon + 1, indent + 1, line);
+                inline_body(r, colon + 1, indent, line);
             }
             return;
         }

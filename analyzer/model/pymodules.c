@@ -129,7 +129,10 @@ const struct pymod *pymodules_find(struct pymodules *pm, const char *dotted)
         return got;
     }
     got = xcalloc(1, sizeof(*got));
-    if (!dot) {
+    if (strlen(dotted) > 255) {
+        /* facts/pysource.h keeps no longer name: one built here from a relative import */
+        got->error = xasprintf("No module named '%.64s...'", dotted);
+    } else if (!dot) {
         find_in(pm, &pm->path, dotted, got);
         /* The bundle's copy first; else the runtime's own (doc/sources.md#syspath-per-runtime). */
         if (got->where == PYMOD_MISSING || got->where == PYMOD_NAMESPACE) {
