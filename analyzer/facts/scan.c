@@ -111,7 +111,9 @@ void scan_list_entry(struct reading *rd, size_t input, const struct bundle_entry
     } else if (!pyclass_skip_content(e->path)) {
         p.need = NEED_HEAD;
     } else if (path_has_suffix(e->path, ".py") && e->size <= PYSOURCE_MAX && m->on_site &&
-               (p.modules || !in_tests(m->path + m->site_off))) {
+               (strmap_get(&rd->modules, e->path, path_dir_len(e->path)) ||
+                (!rd->img->inputs[input].container && !in_tests(m->path + m->site_off)))) {
+        /* (a container image's other sources are not streamed: scan_image.c reads heads) */
         /* What it imports at module level (and, beside extension modules, whether it
          * imports them guarded); the handler's module, the names it binds too. */
         p.modules = strmap_get(&rd->modules, e->path, path_dir_len(e->path));
