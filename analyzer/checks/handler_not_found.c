@@ -24,7 +24,7 @@ static void likely_cause(const struct check_ctx *ctx, size_t view, const char *r
     const struct image *img = ctx->img;
     const char *base = path_base(rel);
     char *py = xasprintf("/%s.py", rel), *pkg = xasprintf("/%s/__init__.py", rel);
-    char *pyc = xasprintf("%s.cpython-", base);
+    char *pyc = xasprintf("%s.cpython-", base), *at_pyc = xasprintf("%s.pyc", rel);
 
     for (size_t i = 0; i < img->nr; i++) {
         const struct member *m = &img->members[i];
@@ -48,7 +48,25 @@ static void likely_cause(const struct check_ctx *ctx, size_t view, const char *r
                      m->path, base);
             break;
         }
+        if (m->on_site && !strcmp(m->path + m->site_off, at_pyc)) {
+            snprintf(why, n,
+                     "; the bundle has %s, bytecode of another Python (its magic number is not "
+                     "%s's): pyc-magic-mismatch",
+                     m->path, ctx->profile->runtime);
+            break;
+        }
+        if (m->on_site && !strncmp(m->path + m->site_off, rel, strlen(rel)) &&
+            m->path[m->site_off + strlen(rel)] == '.' &&
+            !strchr(m->path + m->site_off + strlen(rel), '/') &&
+            (m->role == ROLE_EXTENSION || m->content == CONTENT_ELF)) {
+            snprintf(why, n,
+                     "; the bundle has %s, an extension module %s does not import under that "
+                     "name (python-tag-mismatch)",
+                     m->path, ctx->profile->runtime);
+            break;
+        }
     }
+    free(at_pyc);
     free(py);
     free(pkg);
     free(pyc);

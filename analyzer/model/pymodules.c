@@ -96,7 +96,22 @@ static void find_in(const struct pymodules *pm, const struct strvec *dirs, const
         if (!out->m) {
             out->m = lookup(pm, d, name, ".py");
         }
-        if (!out->m && (m = lookup(pm, d, name, ".pyc")) != NULL && pyc_ok(pm, m)) {
+        if (!out->m && (m = lookup(pm, d, name, ".pyc")) != NULL) {
+            if (!pyc_ok(pm, m)) {
+                /* the sourceless loader takes it, and refuses it: Python's words */
+                char magic[32] = "";
+                for (size_t k = 0; k < m->head_len && k < 4; k++) {
+                    unsigned c = m->head[k];
+                    snprintf(magic + strlen(magic), sizeof(magic) - strlen(magic),
+                             c == '\r'                                         ? "\\r"
+                             : c == '\n'                                       ? "\\n"
+                             : c >= 0x20 && c < 0x7f && c != '\\' && c != '\'' ? "%c"
+                                                                               : "\\x%02x",
+                             c);
+                }
+                out->error = xasprintf("bad magic number in '%s': b'%s'", name, magic);
+                break;
+            }
             out->m = m;
         }
         if (out->m) {

@@ -108,6 +108,7 @@ CASES = {
     "missing-submodule": ("app.handler", {"app.py": "import service.gone\n" + HANDLER,
                                           "service/__init__.py": ""}, None),
     "pycache-only": ("app.handler", {"__pycache__/app.PYC": HANDLER}, None),
+    "sourceless-3.11": ("app.handler", {"app.PYCTOP": HANDLER}, None),
 }
 
 REAL = r"""
@@ -143,6 +144,14 @@ def write(root, files, py):
             continue
         full = os.path.join(root, path)
         os.makedirs(os.path.dirname(full), exist_ok=True)
+        if path.endswith(".PYCTOP"):
+            # sourceless bytecode of the host's Python 3.11 where the source would be
+            src = full[:-7] + ".py"
+            with open(src, "w") as f:
+                f.write(text)
+            py_compile.compile(src, cfile=full[:-7] + ".pyc", doraise=True)
+            os.unlink(src)
+            continue
         if path.endswith(".PYC"):
             # bytecode of the host's Python 3.11, in __pycache__, without its source
             src = full[:-4] + ".py"
