@@ -72,14 +72,21 @@ static void likely_cause(const struct check_ctx *ctx, size_t view, const char *r
     free(pyc);
 }
 
+/* The finding, on the function as a whole; module: where to put it, NULL when the module is
+ * there and lacks the function. */
 static void report_missing(const struct check_ctx *ctx, struct findings *out, size_t view,
                            const char *handler, const char *module, const char *error,
                            const char *lambda_error, const char *found, const char *fmt_why)
 {
     struct member where = {0};
-    char *fix = xasprintf("set the function's Handler to the MODULE.FUNCTION that holds it, or "
-                          "put %s at the top of the bundle (or a layer's python/)",
-                          module);
+    const char *dot = strrchr(handler, '.');
+    char *fix = !module ? xasprintf("define %s at module level in its module, or set the "
+                                    "function's Handler to the MODULE.FUNCTION that holds it",
+                                    dot ? dot + 1 : handler)
+                        : xasprintf("set the function's Handler to the MODULE.FUNCTION that "
+                                    "holds it, or put %s at the top of the bundle (or a "
+                                    "layer's python/)",
+                                    module);
     struct tvar vars[] = {{"remediation", fix}, {"lambda_error", lambda_error}};
 
     where.path = ".";
@@ -149,7 +156,7 @@ static void check_one(const struct check_ctx *ctx, struct findings *out, size_t 
             dot + 1);
         error = xasprintf("[ERROR] Runtime.HandlerNotFound: Handler '%s' missing on module '%s'",
                           dot + 1, modname);
-        report_missing(ctx, out, view, handler, modname, words, error, handler, "");
+        report_missing(ctx, out, view, handler, NULL, words, error, handler, "");
         free(error);
         free(words);
     }
