@@ -32,6 +32,15 @@ static void likely_cause(const struct check_ctx *ctx, size_t view, const char *r
         if (image_view_of(img, m) != view) {
             continue;
         }
+        if ((path_has_suffix(m->abs, py) || path_has_suffix(m->abs, pkg)) && m->on_site &&
+            m->site_minor >= 0 &&
+            !image_on_sys_path(m, ctx->profile->py_major, ctx->profile->py_minor)) {
+            snprintf(why, n,
+                     "; the bundle has %s, in the site-packages of Python 3.%d, which %s does "
+                     "not search (layer-path-ignored)",
+                     m->path, m->site_minor, ctx->profile->runtime);
+            break;
+        }
         if (path_has_suffix(m->abs, py) || path_has_suffix(m->abs, pkg)) {
             /* not where an entry of sys.path would find it */
             snprintf(why, n,
