@@ -49,6 +49,8 @@ _abiscan() {
     --rules)
         mapfile -t COMPREPLY < <(compgen -d -- "$cur")
         return ;;
+    --handler) # MODULE.FUNCTION: nothing to complete
+        return ;;
     --platform)
         mapfile -t COMPREPLY < <(compgen -W "linux/amd64 linux/arm64" -- "$cur")
         return ;;

@@ -207,6 +207,8 @@ static void read_unit(struct actx *c, const struct job *j, struct audit_unit *u)
                                                : "linux/amd64";
     limits.platform_given = o->platform != NULL;
     so.function_arch = arch;
+    so.handler = j->handler;
+    so.handler_why = j->handler_why;
     so.function_arch_why = o->arch_given ? "--arch"
                            : j->function ? "its declaration"
                                          : "Lambda's default";

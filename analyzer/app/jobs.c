@@ -92,6 +92,8 @@ static int from_bundles(struct jobs *js, const struct options *o, const struct d
         j->as = o->layers.nr ? SCAN_HOST : role_of(o);
         j->profile = p;
         j->matrix_arch = o->arch_given ? o->arch : NULL;
+        j->handler = o->handler;
+        j->handler_why = o->handler ? "as given" : NULL;
         for (size_t k = 0; k < o->layers.nr; k++) {
             strvec_push(&j->layers, o->layers.v[k]);
         }
@@ -145,6 +147,8 @@ static int from_targets(struct jobs *js, const struct options *o, const struct o
         j->path = fn->code;
         j->as = SCAN_FUNCTION;
         j->role_why = "a function, as declared";
+        j->handler = cli->handler ? cli->handler : fn->handler;
+        j->handler_why = cli->handler ? "as given" : fn->handler ? "as declared" : NULL;
         /* One function's configuration: its code and layers may be given here. */
         if (!strcmp(ts->kind, "lambda-config") && ts->nr == 1 && o->inputs.nr == 1) {
             j->path = o->inputs.v[0];

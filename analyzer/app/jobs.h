@@ -27,6 +27,9 @@ struct job {
     struct strvec not_checked; /* layers its declaration names with no local code */
     enum scan_as as;
     const char *role_why;          /* why it is a function (a declaration), or NULL */
+    const char *handler;           /* MODULE.FUNCTION: --handler, the configuration's, or as
+                                    * declared; NULL when nothing says */
+    const char *handler_why;       /* where it was said ("--handler", "its declaration") */
     const struct profile *profile; /* NULL: every runtime (matrix_arch: of one arch) */
     const char *matrix_arch;       /* without a target, only this architecture; NULL: all */
     char *error;                   /* it cannot be checked: why */

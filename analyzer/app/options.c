@@ -44,6 +44,7 @@ enum opt_id {
     OPT_PLATFORM,
     OPT_SIZE,
     OPT_STATISTICS,
+    OPT_HANDLER,
     OPT_LAYER = 'l',
     OPT_JOBS = 'j',
     OPT_NULL = '0',
@@ -83,6 +84,14 @@ static const struct cli_option table[] = {
      "or a\n"
      ".Cm layer\n"
      "(default: a layer when everything in it sits under python/, lib/ or bin/)."},
+    {NULL, "handler", OPT_HANDLER, required_argument, "MODULE.FUNCTION",
+     "the function's handler, as Lambda's Handler setting names it (app.lambda_handler): "
+     "it and what it imports are checked to import",
+     "Ar module.function",
+     "The function's handler, as Lambda's Handler setting names it, for example\n"
+     ".Cm app.lambda_handler :\n"
+     "its module is looked for on the function's sys.path, the function in it, and each\n"
+     "module it imports at module level."},
     {NULL, "platform", OPT_PLATFORM, required_argument, "OS/ARCH",
      "the image to check of a container image index that holds several, e.g. linux/arm64 "
      "(default: linux/ and the function's --arch)",
@@ -409,6 +418,7 @@ static const struct {
     {OPT_NULL, 0, offsetof(struct options, null_list)},
     {OPT_QUIET, 0, offsetof(struct options, quiet)},
     {OPT_PLATFORM, offsetof(struct options, platform), 0},
+    {OPT_HANDLER, offsetof(struct options, handler), 0},
     {OPT_NO_CONFIG, 0, offsetof(struct options, no_config)},
     {OPT_NO_SUPPRESS, 0, offsetof(struct options, no_suppress)},
     {OPT_LIST_RULES, 0, offsetof(struct options, list_rules)},

@@ -31,6 +31,7 @@ struct options {
     enum severity fail_on;
     enum color_mode color;
     enum role_as role;
+    const char *handler;  /* --handler MODULE.FUNCTION, or the configuration's handler */
     const char *platform; /* --platform OS/ARCH: the image of an index to check; NULL: the arch's */
     bool list_runtimes;
     int verbose;

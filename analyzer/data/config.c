@@ -210,6 +210,7 @@ static int read_config(struct config *cfg, const struct cctx *c, const cJSON *ro
 
     cfg->runtime = opt_str(root, "runtime");
     cfg->arch = opt_str(root, "arch");
+    cfg->handler = opt_str(root, "handler");
     cfg->fail_on = opt_str(root, "fail-on");
     read_paths(&cfg->layers, cJSON_GetObjectItemCaseSensitive(root, "layers"), c->file);
     read_paths(&cfg->bundles, cJSON_GetObjectItemCaseSensitive(root, "bundles"), c->file);
@@ -296,6 +297,7 @@ void config_release(struct config *c)
     free(c->file);
     free(c->runtime);
     free(c->arch);
+    free(c->handler);
     free(c->fail_on);
     strvec_release(&c->layers);
     strvec_release(&c->bundles);

@@ -65,6 +65,8 @@ struct datadir_lazy {
     bool py_exports_loaded;
     struct providers providers;
     bool providers_loaded;
+    struct stdlib stdlib;
+    bool stdlib_loaded;
     bool profiles_all;           /* dd->profiles holds every profile */
     struct profile *singles[64]; /* profiles loaded one by one, before that (never moved) */
     size_t singles_nr;
@@ -145,6 +147,22 @@ const struct providers *datadir_providers(const struct datadir *dd)
     return &lz->providers;
 }
 
+const struct stdlib *datadir_stdlib(const struct datadir *dd)
+{
+    struct datadir_lazy *lz = dd->lazy;
+    struct diag d = DIAG_INIT;
+
+    pthread_mutex_lock(&lz->lock);
+    if (!lz->stdlib_loaded) {
+        if (stdlib_load(&lz->stdlib, &lz->src, &d) != 0) {
+            lazy_failed(&d);
+        }
+        lz->stdlib_loaded = true;
+    }
+    pthread_mutex_unlock(&lz->lock);
+    return &lz->stdlib;
+}
+
 const struct profiles *datadir_profiles(const struct datadir *dd)
 {
     struct datadir_lazy *lz = dd->lazy;
@@ -219,10 +237,12 @@ static int load_all(struct datadir *dd, struct diag *d)
     if (osdatas_load(&lz->os, &lz->src, d) != 0 ||
         stableabi_load(&lz->stable_abi, &lz->src, d) != 0 ||
         pyexports_load(&lz->py_exports, &lz->src, d) != 0 ||
-        providers_load(&lz->providers, &lz->src, d) != 0) {
+        providers_load(&lz->providers, &lz->src, d) != 0 ||
+        stdlib_load(&lz->stdlib, &lz->src, d) != 0) {
         return -1;
     }
-    lz->os_all = lz->stable_abi_loaded = lz->py_exports_loaded = lz->providers_loaded = true;
+    lz->os_all = lz->stable_abi_loaded = lz->py_exports_loaded = lz->providers_loaded =
+        lz->stdlib_loaded = true;
     for (size_t i = 0; i < dd->profiles.nr; i++) {
         struct profile *p = &dd->profiles.v[i];
         if (!(p->os = osdatas_find(&lz->os, p->os_id))) {
@@ -277,6 +297,7 @@ void datadir_release(struct datadir *dd)
         stableabi_release(&dd->lazy->stable_abi);
         pyexports_release(&dd->lazy->py_exports);
         providers_release(&dd->lazy->providers);
+        stdlib_release(&dd->lazy->stdlib);
         for (size_t i = 0; i < dd->lazy->singles_nr; i++) {
             profile_free(dd->lazy->singles[i]);
         }

@@ -26,6 +26,7 @@
 #include "pypinames.h"
 #include "rules.h"
 #include "stableabi.h"
+#include "pystdlib.h"
 
 struct datadir_lazy;
 
@@ -67,6 +68,9 @@ const struct py_exports *datadir_py_exports(const struct datadir *dd);
 
 /** The library providers. */
 const struct providers *datadir_providers(const struct datadir *dd);
+
+/** The standard library of each Python, the removed modules, the runtime's own. */
+const struct stdlib *datadir_stdlib(const struct datadir *dd);
 
 void datadir_release(struct datadir *dd);
 

@@ -295,6 +295,13 @@ static void find_handlers(struct image *img)
         size_t n = 0;
         free(in->handler);
         in->handler = NULL;
+        if (in->declared && strrchr(in->declared, '.') &&
+            strrchr(in->declared, '.') != in->declared) {
+            /* As the function's configuration says it: Lambda's error names it so. */
+            in->handler =
+                xstrndup(in->declared, (size_t)(strrchr(in->declared, '.') - in->declared));
+            continue;
+        }
         if (in->container) {
             /* An image's handler is the one its CMD names (container.h). */
             in->handler =
@@ -383,6 +390,7 @@ void image_release(struct image *img)
     for (size_t i = 0; i < img->inputs_nr; i++) {
         free(img->inputs[i].name);
         free(img->inputs[i].handler);
+        free(img->inputs[i].declared);
         strvec_release(&img->inputs[i].notes);
         container_free(img->inputs[i].container);
     }
@@ -396,6 +404,10 @@ void image_release(struct image *img)
         strvec_release(&m->aliases);
         strvec_release(&m->guards);
         strvec_release(&m->unguarded);
+        if (m->py) {
+            pysource_release(m->py);
+            free(m->py);
+        }
         free(m->module);
         pyext_name_release(&m->ext);
         free(m->problem);

@@ -24,6 +24,7 @@
 #include "container.h"
 #include "elfinfo.h"
 #include "pyname.h"
+#include "pysource.h"
 #include "strmap.h"
 #include "strvec.h"
 
@@ -91,6 +92,8 @@ struct member {
     struct strvec guards;    /* Python source: the extension modules beside it that it imports
                               * under a guard (pysource.h); empty for anything else */
     struct strvec unguarded; /* ... and those it imports without one */
+    struct pysource *py;     /* a Python source on sys.path: its module-level imports (and,
+                              * the handler's module, the names it binds); else NULL */
     const struct distribution *dist;
     const struct member *overwritten_by; /* a later layer's file at the same path in /opt,
                                           * which Lambda extracts over this one: NULL for a
@@ -101,17 +104,20 @@ struct member {
 enum input_role { INPUT_FUNCTION, INPUT_LAYER };
 
 struct image_input {
-    char *name;           /* as given on the command line */
-    size_t view;          /* the function whose /var/task + /opt this input is part of: its
+    char *name;               /* as given on the command line */
+    size_t view;              /* the function whose /var/task + /opt this input is part of: its
                            * own index, or, for a --layer, its function's */
-    const char *role_why; /* why it is checked in its role (static text) */
-    bool tell_role;       /* a guess worth saying first in text (a function with a python/) */
-    bool python_package;  /* a function with python/__init__.py: python/ is a package */
-    size_t wrapper;       /* a function whose one top-level directory X/ holds everything:
+    const char *role_why;     /* why it is checked in its role (static text) */
+    bool tell_role;           /* a guess worth saying first in text (a function with a python/) */
+    bool python_package;      /* a function with python/__init__.py: python/ is a package */
+    size_t wrapper;           /* a function whose one top-level directory X/ holds everything:
                            * X's length (its files are below no sys.path entry), else 0 */
-    char *handler;        /* the handler's module, when the bundle says (image_handler()) */
-    const char *kind;     /* "zip", "directory", "file" (static) */
-    bool zipped;          /* one zip file: file_size is what a direct upload sends */
+    char *handler;            /* the handler's module, when the bundle says (image_handler()) */
+    char *declared;           /* the handler as the function's configuration says it,
+                           * MODULE.FUNCTION (--handler, a template's Handler), else NULL */
+    const char *declared_why; /* where it was said (static) */
+    const char *kind;         /* "zip", "directory", "file" (static) */
+    bool zipped;              /* one zip file: file_size is what a direct upload sends */
     enum input_role role;
     uint64_t file_size;
     bool zip_estimated;          /* a directory whose members' stored bytes are what zip -r

@@ -43,6 +43,28 @@ static unsigned ensure_readers(struct reading *rd, unsigned want, struct diag *d
     return rd->readers_nr;
 }
 
+/* Whether path (below its sys.path entry) is in a package's tests/ or test/ directory: code
+ * a function never imports (half the sources of numpy, scipy, pandas), not read for imports. */
+static bool in_tests(const char *path)
+{
+    for (const char *p = path, *slash; (slash = strchr(p, '/')) != NULL; p = slash + 1) {
+        size_t n = (size_t)(slash - p);
+        if ((n == 5 && !strncmp(p, "tests", 5)) || (n == 4 && !strncmp(p, "test", 4))) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Whether path (below its sys.path entry) is the module rel names: rel.py or rel/__init__.py. */
+static bool is_module_file(const char *path, const char *rel)
+{
+    size_t n = strlen(rel);
+
+    return !strncmp(path, rel, n) &&
+           (!strcmp(path + n, ".py") || !strcmp(path + n, "/__init__.py"));
+}
+
 void scan_list_entry(struct reading *rd, size_t input, const struct bundle_entry *e)
 {
     struct member *m;
@@ -100,10 +122,16 @@ void scan_list_entry(struct reading *rd, size_t input, const struct bundle_entry
         p.whole = true;
     } else if (!pyclass_skip_content(e->path)) {
         p.need = NEED_HEAD;
-    } else if (path_has_suffix(e->path, ".py") && e->size <= PYSOURCE_MAX &&
-               (p.modules = strmap_get(&rd->modules, e->path, path_dir_len(e->path))) != NULL) {
-        p.need = NEED_SOURCE; /* beside extension modules: does it import them guarded? */
+    } else if (path_has_suffix(e->path, ".py") && e->size <= PYSOURCE_MAX && m->on_site &&
+               (strmap_get(&rd->modules, e->path, path_dir_len(e->path)) ||
+                (!rd->img->inputs[input].container && !in_tests(m->path + m->site_off)))) {
+        /* (a container image's other sources are not streamed: scan_image.c reads heads) */
+        /* What it imports at module level (and, beside extension modules, whether it
+         * imports them guarded); the handler's module, the names it binds too. */
+        p.modules = strmap_get(&rd->modules, e->path, path_dir_len(e->path));
+        p.need = NEED_SOURCE;
         p.whole = true;
+        p.names = rd->handler_rel && is_module_file(m->path + m->site_off, rd->handler_rel);
     }
     ALLOC_GROW(rd->p, rd->nr + 1, rd->alloc);
     rd->p[rd->nr++] = p;
@@ -187,8 +215,18 @@ static void read_whole(void *ctx, size_t i, unsigned worker)
         return;
     }
     if (p->need == NEED_SOURCE) {
-        pysource_imports((const char *)bytes.data, bytes.len, p->modules, &m->guards,
-                         &m->unguarded);
+        if (p->modules) {
+            pysource_imports((const char *)bytes.data, bytes.len, p->modules, &m->guards,
+                             &m->unguarded);
+        }
+        m->py = xcalloc(1, sizeof(*m->py));
+        pysource_read(
+            (const char *)bytes.data, bytes.len,
+            (p->names ? PYSOURCE_NAMES : 0) |
+                (!strcmp(path_base(m->path), "__init__.py") || !strchr(m->path + m->site_off, '/')
+                     ? PYSOURCE_HOOKS
+                     : 0),
+            m->py);
     } else {
         if (p->crc) { /* before libelf may turn a foreign byte order in place */
             m->crc = bundle_crc32(bytes.data, bytes.len);
@@ -305,6 +343,25 @@ static void read_distinfo(struct reading *rd, size_t input, const struct pending
     bundle_bytes_release(&bytes);
 }
 
+/* The declared handler's module of input's function, as a path: "src/api/bookings" for
+ * src/api/bookings.handler (doc/sources.md#the-handler), or NULL. */
+static char *handler_rel(const struct image *img, size_t input)
+{
+    size_t view = img->inputs[input].view;
+    const char *h = view < img->inputs_nr ? img->inputs[view].declared : NULL;
+    const char *dot = h ? strrchr(h, '.') : NULL;
+    char *rel;
+
+    if (!dot || dot == h) {
+        return NULL;
+    }
+    rel = xstrndup(h, (size_t)(dot - h));
+    for (char *c = rel; *c; c++) {
+        *c = *c == '.' ? '/' : *c;
+    }
+    return rel;
+}
+
 /* Every entry of the bundle into img: listed in order, then first bytes (in parallel), the
  * read budget charged in entry order (so that which member it refuses does not depend on
  * threads), ELF members read whole (in parallel), metadata and classification in order. */
@@ -322,6 +379,7 @@ static void read_entries(struct image *img, size_t input, struct bundle *b,
     unsigned n;
 
     entries = bundle_entries(b, &nr);
+    rd.handler_rel = handler_rel(img, input);
     index_modules(&rd, entries, nr, o->grammar);
     for (size_t i = 0; i < nr; i++) {
         scan_list_entry(&rd, input, &entries[i]);
@@ -389,6 +447,7 @@ static void read_entries(struct image *img, size_t input, struct bundle *b,
     free(rd.readers);
     free(rd.elf);
     free(rd.p);
+    free(rd.handler_rel);
     free_modules(&rd.modules);
 }
 
@@ -607,6 +666,10 @@ int scan_input(struct image *img, const char *path, enum scan_as as, const struc
         }
     }
     set_role(img, in, input, as, entries, nr);
+    if (in->role == INPUT_FUNCTION && as != SCAN_LAYER_OF && o->handler) {
+        in->declared = xstrdup(o->handler);
+        in->declared_why = o->handler_why ? o->handler_why : "as given";
+    }
     for (size_t i = 0; i < nr; i++) {
         in->python_package |= !strcmp(entries[i].path, "python/__init__.py");
     }

@@ -37,6 +37,10 @@ struct scan_opts {
      * stored bytes are what zip -r would make of it (input/bundle.h bundle_deflated_size),
      * which reads every file whole. */
     bool estimate_zip;
+    /* The function's handler, MODULE.FUNCTION, and where it was said; NULL when nothing
+     * says (image_handler() then guesses). */
+    const char *handler;
+    const char *handler_why;
 };
 
 /**

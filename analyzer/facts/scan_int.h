@@ -28,7 +28,7 @@ enum need {
     NEED_HEAD,     /* the first bytes, and all of it when they say ELF */
     NEED_DISTINFO, /* a *.dist-info file, whole */
     NEED_TEXT,     /* an image's system file the container facts read (os-release, ...) */
-    NEED_SOURCE,   /* Python source beside extension modules: what it imports, and how */
+    NEED_SOURCE,   /* Python source on sys.path: what it imports, and how */
 };
 
 struct pending {
@@ -41,8 +41,9 @@ struct pending {
     bool crc;                     /* CRC-32 its bytes (a directory's ELF file whose size another
                                    * has: a copy the size plan may find); a zip says its own */
     struct bundle_bytes bytes;    /* streamed metadata, kept until it is read in order */
-    const struct strvec *modules; /* NEED_SOURCE: the extension modules beside it */
+    const struct strvec *modules; /* NEED_SOURCE: the extension modules beside it, or NULL */
     bool estimate;                /* read whole for what zip -r would store of it */
+    bool names;                   /* NEED_SOURCE: the handler's module: the names it binds too */
 };
 
 /* One input being read: its bundle, its members that need bytes, a reader per thread. */
@@ -54,6 +55,8 @@ struct reading {
     size_t *elf; /* indices in p of the members read whole (ELF, Python source) */
     size_t elf_nr;
     struct strmap modules; /* directory -> the extension module names in it (strvec *) */
+    char *handler_rel;     /* the declared handler's module as a path ("src/api/bookings"),
+                            * or NULL */
     struct bundle_reader **readers;
     unsigned readers_nr, jobs;
     bool estimate;                      /* a directory's zip is estimated */

@@ -63,6 +63,7 @@ void finding_release(struct finding *f)
     free(f->path);
     free(f->path_bytes);
     strvec_release(&f->aliases);
+    strvec_release(&f->chain);
     free(f->dist_name);
     free(f->dist_version);
     free(f->expected);

@@ -160,6 +160,13 @@ cJSON *rjson_finding(const struct report *r, const struct finding *f)
     add_str(o, "message", f->message);
     add_str(o, "lambda_error", f->lambda_error);
     add_str(o, "remediation", f->remediation);
+    if (f->chain.nr) {
+        cJSON *chain = cJSON_CreateArray();
+        for (size_t i = 0; i < f->chain.nr; i++) {
+            cJSON_AddItemToArray(chain, cJSON_CreateString(f->chain.v[i]));
+        }
+        cJSON_AddItemToObject(o, "chain", chain);
+    }
     if (f->also_nr) {
         cJSON *also = cJSON_CreateArray();
         for (size_t i = 0; i < f->also_nr; i++) {

@@ -231,6 +231,9 @@ static void read_function(struct cfn *c, const cJSON *res, bool sam, struct targ
             fn->unresolved = unresolved(c, "architecture", v); /* not [] */
         }
     }
+    if ((s = literal(c, prop(c, props, "Handler", sam))) != NULL) {
+        fn->handler = xstrdup(s);
+    }
     code_of(c, res, props, sam, fn);
     layers_of(c, props, sam, fn);
 }
@@ -302,9 +305,10 @@ static bool same_strvec(const struct strvec *a, const struct strvec *b)
 static bool same_fn(const struct target_fn *a, const struct target_fn *b)
 {
     return same_str(a->runtime, b->runtime) && same_str(a->arch, b->arch) &&
-           same_str(a->code, b->code) && same_str(a->skip, b->skip) &&
-           same_str(a->error, b->error) && same_str(a->unresolved, b->unresolved) &&
-           same_strvec(&a->layers, &b->layers) && same_strvec(&a->not_checked, &b->not_checked);
+           same_str(a->code, b->code) && same_str(a->handler, b->handler) &&
+           same_str(a->skip, b->skip) && same_str(a->error, b->error) &&
+           same_str(a->unresolved, b->unresolved) && same_strvec(&a->layers, &b->layers) &&
+           same_strvec(&a->not_checked, &b->not_checked);
 }
 
 /* The function, or one per way the conditions it turns on go when they make it differ. */

@@ -86,6 +86,9 @@ static void function_of(const cJSON *cfg, const char *code_dir, size_t index,
     if (cJSON_IsString(arch)) {
         fn->arch = xstrdup(arch->valuestring);
     }
+    if ((s = tjson_str(cfg, "Handler")) != NULL && *s) {
+        fn->handler = xstrdup(s);
+    }
     cJSON_ArrayForEach(l, (cJSON_IsArray(layers) ? layers : NULL))
     {
         const char *arn = tjson_str(l, "Arn");

@@ -214,6 +214,7 @@ void target_fn_release(struct target_fn *fn)
     free(fn->function);
     free(fn->runtime);
     free(fn->arch);
+    free(fn->handler);
     free(fn->code);
     strvec_release(&fn->layers);
     strvec_release(&fn->not_checked);

@@ -33,6 +33,7 @@ struct target_fn {
     char *function;            /* logical id (CDK: stack/logical id), or the function's name */
     char *runtime;             /* "python3.12", "nodejs20.x", as declared; NULL when not */
     char *arch;                /* "x86_64" or "arm64" as declared; NULL when not (x86_64) */
+    char *handler;             /* "app.lambda_handler" as declared; NULL when not */
     char *code;                /* its code: a zip or a directory; NULL when not on this machine */
     struct strvec layers;      /* its layers' code, in configuration order */
     struct strvec not_checked; /* its layers with no local code: "ARN (why)" */

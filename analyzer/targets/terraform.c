@@ -210,6 +210,9 @@ static void function_of(const struct tf *t, const cJSON *r, struct target_set *o
     if (cJSON_IsString(e)) {
         fn->arch = xstrdup(e->valuestring);
     }
+    if ((s = tjson_str(v, "handler")) != NULL && *s) {
+        fn->handler = xstrdup(s);
+    }
     if ((s = tjson_str(v, "filename")) != NULL && *s) {
         fn->code = code_path(t, s);
     } else if (tjson_str(v, "s3_key")) {

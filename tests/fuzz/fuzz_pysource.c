@@ -3,7 +3,9 @@
  * libFuzzer harness: Python source through pysource_imports(), as scan.c gives it each .py
  * file beside extension modules (bundle content: anyone's bytes). The modules asked about
  * are a fixed set plus the input's first identifier; the result is checked against what
- * pysource.h promises: every name returned is one asked about, once per list.
+ * pysource.h promises: every name returned is one asked about, once per list. Then through
+ * pysource_read(), as scan.c gives it every .py on sys.path: each import names a module (or
+ * a relative one) on a line of the text, and the reading ends on any input.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -49,6 +51,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         free(word);
     }
     pysource_imports(text, size, &asked, &guarded, &unguarded);
+    {
+        struct pysource ps = {0};
+        size_t lines = 1;
+        for (size_t i = 0; i < size; i++) {
+            lines += text[i] == '\n';
+        }
+        pysource_read(text, size, PYSOURCE_NAMES | PYSOURCE_HOOKS, &ps);
+        for (size_t i = 0; i < ps.nr; i++) {
+            FUZZ_CHECK(ps.v[i].module && ps.v[i].module[0]);
+            FUZZ_CHECK(ps.v[i].line >= 1 && ps.v[i].line <= lines);
+            FUZZ_CHECK(!ps.v[i].name || ps.v[i].name[0]);
+        }
+        FUZZ_CHECK(ps.names_read);
+        pysource_release(&ps);
+    }
     check_list(&guarded, &asked);
     check_list(&unguarded, &asked);
     strvec_release(&guarded);

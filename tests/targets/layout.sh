@@ -6,6 +6,8 @@
 # declaration says. The functions differ in runtime and architecture:
 #   clean-x86_64  for python3.11 x86_64 (passes)      clean-arm64  for python3.11 arm64
 #   demo-py36     python3.6 (past its end of support) fn-layered   python3.12, needs layer-a
+# and each function's handler module as its declaration names it (handler-not-found stays
+# silent: its cases are under tests/golden/rules/).
 set -eu
 scratch=$1 fixtures=$2/bundles repo=$3 kind=$4
 src=$repo/tests/targets/$kind
@@ -16,6 +18,17 @@ put() { # put BUNDLE DEST: a zip or a directory of the fixtures at DEST
     mkdir -p "$(dirname "$out/$2")"
     cp -R "$fixtures/$1" "$out/$2"
 }
+handler() { # handler DEST MODULE FUNCTION: the declared handler's module, in a directory or zip
+    src="def $3(event, context):\n    return None\n"
+    if [ -d "$out/$1" ]; then
+        printf "$src" >"$out/$1/$2.py"
+    else
+        tmp=$(mktemp -d)
+        printf "$src" >"$tmp/$2.py"
+        (cd "$tmp" && zip -qX "$out/$1" "$2.py")
+        rm -rf "$tmp"
+    fi
+}
 case $kind in
 sam)
     put clean-x86_64 functions/api
@@ -25,6 +38,10 @@ sam)
     put layer-a.zip layers/deps.zip
     mkdir -p "$out/functions/notify" "$out/functions/thumbnail"
     echo 'exports.handler = async () => "ok";' >"$out/functions/notify/index.js"
+    handler functions/api app lambda_handler
+    handler functions/worker.zip worker handler
+    handler functions/legacy.zip report handler
+    handler functions/ingest lambda_function lambda_handler
     ;;
 sam-app)
     # No CodeUri: the project's directory is the function's code, template and all. The
@@ -33,11 +50,21 @@ sam-app)
     mkdir -p "$out/src/api"
     printf 'def lambda_handler(event, context):\n    return []\n' >"$out/src/api/bookings.py"
     put clean-x86_64 functions/report # PackageType Zip despite its ImageUri: checked
+    handler functions/report lambda_function handler
+    ;;
+sam-handlers)
+    put handler-clean functions/orders
+    mkdir -p "$out/functions/bookings/src/api"
+    printf 'def lambda_handler(event, context):\n    return []\n' \
+        >"$out/functions/bookings/src/api/bookings.py"
+    put handler-deep.zip functions/deep.zip
+    put handler-chain.zip functions/chain.zip
     ;;
 sam-runtimes)
     put clean-x86_64 functions/api
     mkdir -p "$out/functions/notify"
     echo 'exports.handler = async () => "ok";' >"$out/functions/notify/index.js"
+    handler functions/api app handler
     ;;
 sam-loops)
     # A function per loop value: each value's code where the template puts it.
@@ -62,11 +89,15 @@ sam-conditions)
 cfn)
     put clean-arm64 build/resize
     put clean-x86_64.zip build/export.zip
+    handler build/resize resize handler
+    handler build/export.zip export handler
     ;;
 sam-build)
     put clean-x86_64 .aws-sam/build/HelloWorldFunction
     put clean-arm64 .aws-sam/build/ArmWorkerFunction
     put layer-a .aws-sam/build/DepsLayer
+    handler .aws-sam/build/HelloWorldFunction app lambda_handler
+    handler .aws-sam/build/ArmWorkerFunction worker handler
     ;;
 cdk)
     put clean-x86_64 cdk.out/asset.5f1c8e0a4d1b7c2e9f3a6b8d0c4e2f1a7b9d3c5e8f0a2b4c6d8e0f1a3b5c7d9e
@@ -76,11 +107,16 @@ cdk)
     mkdir -p "$out/cdk.out/asset.0c2e4a6b8d0f2a4c6e8b0d2f4a6c8e0b2d4f6a8c0e2b4d6f8a0c2e4b6d8f0a2c4e"
     echo 'exports.handler = async () => {};' \
         >"$out/cdk.out/asset.0c2e4a6b8d0f2a4c6e8b0d2f4a6c8e0b2d4f6a8c0e2b4d6f8a0c2e4b6d8f0a2c4e/index.js"
+    handler cdk.out/asset.5f1c8e0a4d1b7c2e9f3a6b8d0c4e2f1a7b9d3c5e8f0a2b4c6d8e0f1a3b5c7d9e app handler
+    handler cdk.out/asset.9b2e4d6f8a0c1e3f5b7d9f1a3c5e7b9d1f3a5c7e9b1d3f5a7c9e1b3d5f7a9c1e.zip worker handler
+    handler cdk.out/assembly-Prod/asset.7c9e1b3d5f7a9c1e3b5d7f9a1c3e5b7d9f1a3c5e7b9d1f3a5c7e9b1d3f5a7c9e report handler
     ;;
 serverless)
     put clean-x86_64.zip .serverless/hello.zip
     put clean-arm64.zip .serverless/worker.zip
     put layer-a.zip .serverless/pythonRequirements.zip
+    handler .serverless/hello.zip handler hello
+    handler .serverless/worker.zip worker run
     ;;
 terraform)
     put clean-x86_64.zip build/api.zip
@@ -88,6 +124,10 @@ terraform)
     put layer-a.zip build/deps.zip
     put demo-py36.zip modules/legacy/build/legacy.zip
     put fn-layered.zip build/ingest.zip
+    handler build/api.zip app handler
+    handler src/worker worker handler
+    handler modules/legacy/build/legacy.zip report handler
+    handler build/ingest.zip lambda_function lambda_handler
     ;;
 lambda)
     put fn-layered.zip orders-ingest.zip
@@ -95,6 +135,10 @@ lambda)
     put clean-arm64.zip code/orders-worker.zip
     put clean-x86_64.zip code/orders-api.zip
     put demo-py36 code/orders-legacy
+    handler orders-ingest.zip lambda_function lambda_handler
+    handler code/orders-worker.zip worker handler
+    handler code/orders-api.zip app handler
+    handler code/orders-legacy report handler
     ;;
 *)
     echo "layout.sh: no layout for '$kind'" >&2

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "pysource.h"
@@ -54,8 +55,8 @@ static void pysource__fallbacks_real_packages_use(void **state)
                        "_cmsgpack"));
     /* a bare except, and one naming a tuple with ImportError in it */
     assert_true(guards("try:\n  import _c\nexcept:\n  _c = None\n", "_c"));
-    assert_true(guards("try:\n  import _c\nexcept (AttributeError, ImportError):\n  _c = None\n",
-                       "_c"));
+    assert_true(
+        guards("try:\n  import _c\nexcept (AttributeError, ImportError):\n  _c = None\n", "_c"));
     /* the guarded try after others that catch something else */
     assert_true(guards("try:\n  a = 1\nexcept KeyError:\n  pass\ntry:\n  b = 2\nexcept KeyError:\n"
                        "  pass\ntry:\n  import _c\nexcept ImportError:\n  pass\n",
@@ -106,11 +107,86 @@ static void pysource__no_fallback(void **state)
                              "_psycopg"));
 }
 
+/* pysource_read(): "module[:name][!]" for each module-level import, "!" when guarded. */
+static char *read_imports(const char *src, bool want_names, struct pysource *ps)
+{
+    static char buf[1024];
+    size_t n = 0;
+
+    memset(ps, 0, sizeof(*ps));
+    pysource_read(src, strlen(src), want_names ? PYSOURCE_NAMES : 0, ps);
+    buf[0] = '\0';
+    for (size_t i = 0; i < ps->nr && n < sizeof(buf) - 64; i++) {
+        n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s%s%s%s%s", n ? " " : "", ps->v[i].module,
+                              ps->v[i].name ? ":" : "", ps->v[i].name ? ps->v[i].name : "",
+                              ps->v[i].guarded ? "!" : "");
+    }
+    return buf;
+}
+
+static void pysource__module_level_imports(void **state)
+{
+    struct pysource ps;
+    (void)state;
+    /* a docstring's and a string's "import" are none; a def's import does not run */
+    assert_string_equal(read_imports("'''doc\nimport no\n'''\nx = 'import no'\nimport a.b as c, d\n"
+                                     "def f():\n    import lazy\n",
+                                     false, &ps),
+                        "a.b d");
+    pysource_release(&ps);
+    /* from-imports, relative, parenthesised over lines, a backslash continuation */
+    assert_string_equal(read_imports("from ..pkg import (x,\n    y as z)  # c\nfrom . import m\n"
+                                     "import one \\\n    .two\n",
+                                     false, &ps),
+                        "..pkg:x ..pkg:y .:m one.two");
+    pysource_release(&ps);
+    /* guarded (try/except ImportError, suppress), re-raised (not), conditions (not read) */
+    assert_string_equal(read_imports("try:\n    import g\nexcept ImportError:\n    g = None\n"
+                                     "try:\n    import r\nexcept ImportError:\n    raise\n"
+                                     "with suppress(ImportError):\n    import s\n"
+                                     "if TYPE_CHECKING:\n    import t\nelse:\n    import e\n"
+                                     "if sys.version_info < (3, 12):\n    import imp\n"
+                                     "if __name__ == '__main__':\n    import m\n"
+                                     "try: import inline\nexcept ImportError: pass\n",
+                                     false, &ps),
+                        "g! r s! e inline!");
+    pysource_release(&ps);
+}
+
+static void pysource__module_level_names(void **state)
+{
+    static const char *const bound[] = {"os", "b", "ah", "K", "h", "g",
+                                        "t",  "u", "v",  "w", "i", "fh"};
+    struct pysource ps;
+    (void)state;
+    read_imports("import os.path\nfrom x import a as b\nasync def ah(e, c):\n    q = 1\n"
+                 "class K:\n    inner = 1\nh = g = 1\nt: int = 2\nu, (v, w) = 1, (2, 3)\n"
+                 "for i in []:\n    pass\nwith open('f') as fh:\n    pass\n",
+                 true, &ps);
+    assert_true(ps.names_read);
+    for (size_t k = 0; k < sizeof(bound) / sizeof(*bound); k++) {
+        assert_true(strvec_contains(&ps.names, bound[k]));
+    }
+    assert_false(strvec_contains(&ps.names, "q"));
+    assert_false(strvec_contains(&ps.names, "inner"));
+    assert_false(strvec_contains(&ps.names, "a"));
+    assert_false(ps.dynamic);
+    pysource_release(&ps);
+    read_imports("from m import *\n", true, &ps);
+    assert_true(ps.dynamic);
+    pysource_release(&ps);
+    read_imports("def __getattr__(name):\n    return 1\n", true, &ps);
+    assert_true(ps.dynamic);
+    pysource_release(&ps);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(pysource__fallbacks_real_packages_use),
         cmocka_unit_test(pysource__no_fallback),
+        cmocka_unit_test(pysource__module_level_imports),
+        cmocka_unit_test(pysource__module_level_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

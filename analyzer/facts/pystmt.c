@@ -1,0 +1,832 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A Python source file's module-level statements (pysource.h, pysource_read): its logical
+ * lines, read as Python's tokenizer cuts them (strings, comments, brackets and backslashes
+ * joined or skipped), and the blocks they open, by indentation. Not a parser: only the
+ * statements that import or bind a name at module level are looked into.
+ */
+#define _GNU_SOURCE /* memmem */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pysource.h"
+#include "xalloc.h"
+
+#define MAX_STACK 64
+#define MAX_TRIES 8  /* the enclosing try statements one import remembers */
+#define MAX_INLINE 4 /* compound statements read on one line */
+#define MAX_NAME 255 /* a longer dotted module name is no import of a real module */
+
+enum kind { K_DEF, K_CLASS, K_TRY, K_IF, K_LOOP, K_WITH };
+enum clause { C_BODY, C_EXCEPT, C_ELSE, C_FINALLY, C_ELIF };
+
+struct blk {
+    size_t indent;
+    enum kind kind;
+    enum clause clause;
+    bool never;    /* K_IF: its body never runs on import (TYPE_CHECKING, False, __main__) */
+    bool suppress; /* K_WITH: suppress(ImportError) */
+    size_t try_idx;
+    bool catches; /* K_TRY in an except clause: it catches ImportError */
+    bool raised;  /* ... and its handler raises */
+};
+
+struct imp_tries {
+    size_t t[MAX_TRIES], n;
+};
+
+struct reader {
+    const char *p, *end;
+    unsigned line;        /* the line of line_pos */
+    const char *line_pos; /* where line_at() last counted to */
+    char *buf;            /* the logical line, strings as "" and comments dropped */
+    size_t len, cap;
+    struct blk st[MAX_STACK];
+    size_t depth;
+    unsigned inline_depth;
+    bool *guards; /* per try statement: an except clause catches ImportError for good */
+    size_t tries_nr, tries_cap;
+    struct imp_tries *imp; /* per import of out */
+    size_t imp_cap;
+    bool want_names;
+    struct pysource *out;
+};
+
+static bool ident_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           (unsigned char)c >= 0x80;
+}
+
+/* Past the string literal whose quote q is at (its prefix was copied as a name). */
+static const char *skip_string(struct reader *r, const char *q)
+{
+    static const bool stops[256] = {['\\'] = true, ['\n'] = true, ['\''] = true, ['"'] = true};
+    char quote = *q;
+    bool triple = r->end - q >= 3 && q[1] == quote && q[2] == quote;
+
+    q += triple ? 3 : 1;
+    while (triple && q < r->end) {
+        /* a docstring: from one quote to the next, an escaped one skipped */
+        const char *at = memchr(q, quote, (size_t)(r->end - q));
+        size_t backslashes = 0;
+        if (!at) {
+            return r->end;
+        }
+        while (at - backslashes > q && at[-1 - (ptrdiff_t)backslashes] == '\\') {
+            backslashes++;
+        }
+        if (backslashes % 2 == 0 && r->end - at >= 3 && at[1] == quote && at[2] == quote) {
+            return at + 3;
+        }
+        q = at + 1;
+    }
+    while (q < r->end) {
+        while (q < r->end && !stops[(unsigned char)*q]) {
+            q++;
+        }
+        if (q >= r->end) {
+            break;
+        }
+        if (*q == '\\') {
+            q += 2;
+            continue;
+        }
+        if (*q == '\n' && !triple) {
+            return q; /* an unterminated string ends with its line */
+        }
+        if (*q == quote && (!triple || (r->end - q >= 3 && q[1] == quote && q[2] == quote))) {
+            return q + (triple ? 3 : 1);
+        }
+        q++;
+    }
+    return q < r->end ? q : r->end;
+}
+
+/* The line number of p: the newlines from the last one asked for (p never goes back). */
+static unsigned line_at(struct reader *r, const char *p)
+{
+    while (r->line_pos < p) {
+        const char *nl = memchr(r->line_pos, '\n', (size_t)(p - r->line_pos));
+        if (!nl) {
+            break;
+        }
+        r->line++;
+        r->line_pos = nl + 1;
+    }
+    return r->line;
+}
+
+/* The characters that end a run of plain ones in a logical line. */
+static const bool special[256] = {
+    ['\n'] = true, ['\\'] = true, ['#'] = true,  ['\''] = true, ['"'] = true,
+    ['('] = true,  [')'] = true,  ['['] = true,  [']'] = true,  ['{'] = true,
+    ['}'] = true,  ['\r'] = true, ['\t'] = true, ['\f'] = true};
+
+static void append(struct reader *r, const char *s, size_t n)
+{
+    ALLOC_GROW(r->buf, r->len + n + 2, r->cap);
+    memcpy(r->buf + r->len, s, n);
+    r->len += n;
+}
+
+enum got { GOT_END, GOT_LINE, GOT_SKIPPED };
+
+/* The next logical line: its indentation and first line, and its text in r->buf unless it is
+ * indented deeper than skip_above (a def's body, whose statements never run on import: only
+ * where it ends matters). */
+static enum got next_logical(struct reader *r, size_t *indent, unsigned *line, size_t skip_above)
+{
+    while (r->p < r->end) {
+        const char *q = r->p, *end = r->end;
+        size_t ind = 0;
+        int depth = 0;
+        bool copy;
+        while (q < end && *q == ' ') {
+            q++;
+        }
+        ind = (size_t)(q - r->p);
+        while (q < end && (*q == ' ' || *q == '\t' || *q == '\f')) {
+            ind = *q == '\t' ? (ind / 8 + 1) * 8 : *q == '\f' ? 0 : ind + 1;
+            q++;
+        }
+        if (q < end && (*q == '\n' || *q == '\r' || *q == '#')) {
+            const char *nl = memchr(q, '\n', (size_t)(end - q));
+            r->p = nl ? nl + 1 : end;
+            continue;
+        }
+        if (q >= end) {
+            r->p = q;
+            return GOT_END;
+        }
+        *indent = ind;
+        r->len = 0;
+        copy = ind <= skip_above;
+        if (copy) {
+            *line = line_at(r, q);
+        }
+        while (q < end) {
+            const char *run = q;
+            char c;
+            while (q < end && !special[(unsigned char)*q]) {
+                q++;
+            }
+            if (copy && q > run) {
+                append(r, run, (size_t)(q - run));
+            }
+            if (q >= end) {
+                break;
+            }
+            c = *q;
+            if (c == '\n') {
+                q++;
+                if (depth > 0) {
+                    if (copy) {
+                        append(r, " ", 1);
+                    }
+                    continue;
+                }
+                break;
+            }
+            if (c == '\\') {
+                if (q + 1 < end && (q[1] == '\n' || q[1] == '\r')) {
+                    q += q[1] == '\r' ? 2 : 1; /* a continuation line: joined */
+                    q += q < end && *q == '\n';
+                    if (copy) {
+                        append(r, " ", 1);
+                    }
+                    continue;
+                }
+                if (copy) {
+                    append(r, q, 1);
+                }
+                q++;
+                continue;
+            }
+            if (c == '#') {
+                const char *nl = memchr(q, '\n', (size_t)(end - q));
+                q = nl ? nl : end;
+                continue;
+            }
+            if (c == '\'' || c == '"') {
+                q = skip_string(r, q);
+                if (copy) {
+                    append(r, "\"\"", 2);
+                }
+                continue;
+            }
+            if (c == '(' || c == '[' || c == '{') {
+                depth++;
+            } else if ((c == ')' || c == ']' || c == '}') && depth > 0) {
+                depth--;
+            }
+            if (copy) {
+                append(r, c == '\r' || c == '\t' || c == '\f' ? " " : q, 1);
+            }
+            q++;
+        }
+        r->p = q;
+        if (!copy) {
+            return GOT_SKIPPED;
+        }
+        while (r->len && r->buf[r->len - 1] == ' ') {
+            r->len--;
+        }
+        ALLOC_GROW(r->buf, r->len + 1, r->cap);
+        r->buf[r->len] = '\0';
+        return GOT_LINE;
+    }
+    return GOT_END;
+}
+
+/* The word s starts with, when it is word (followed by no name character). */
+static bool is_word(const char *s, const char *word)
+{
+    while (*word) {
+        if (*s++ != *word++) {
+            return false;
+        }
+    }
+    return !ident_char(*s);
+}
+
+static const char *skip_blanks(const char *s)
+{
+    while (*s == ' ') {
+        s++;
+    }
+    return s;
+}
+
+/* Whether s names word as a whole identifier. */
+static bool names(const char *s, const char *word)
+{
+    size_t n = strlen(word);
+
+    for (const char *p = strstr(s, word); p; p = strstr(p + 1, word)) {
+        if ((p == s || !ident_char(p[-1])) && !ident_char(p[n])) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* The ':' that ends a compound statement's header (at bracket depth 0, no walrus), or NULL. */
+static char *header_colon(char *s)
+{
+    int depth = 0;
+
+    for (; *s; s++) {
+        if (*s == '(' || *s == '[' || *s == '{') {
+            depth++;
+        } else if ((*s == ')' || *s == ']' || *s == '}') && depth > 0) {
+            depth--;
+        } else if (*s == ':' && !depth && s[1] != '=') {
+            return s;
+        }
+    }
+    return NULL;
+}
+
+static bool catches_import_error(const char *s)
+{
+    const char *rest = skip_blanks(s + 6);
+
+    return *rest == ':' || names(s, "ImportError") || names(s, "ModuleNotFoundError") ||
+           names(s, "Exception") || names(s, "BaseException");
+}
+
+static void add_name(struct reader *r, const char *s, size_t n)
+{
+    char *name;
+
+    if (!n || !r->want_names || (s[0] >= '0' && s[0] <= '9')) {
+        return;
+    }
+    name = xstrndup(s, n);
+    if (!strvec_contains(&r->out->names, name)) {
+        strvec_push(&r->out->names, name);
+    }
+    free(name);
+}
+
+/* Whether the statements at the top of the stack are at module scope (no def or class). */
+static bool module_scope(const struct reader *r)
+{
+    for (size_t i = 0; i < r->depth; i++) {
+        if (r->st[i].kind == K_DEF || r->st[i].kind == K_CLASS) {
+            return false;
+        }
+    }
+    return true;
+}
+
+enum ctx { CTX_RUNS, CTX_GUARDED, CTX_SKIP };
+
+/* How a statement at the top of the stack runs when the module is imported, and the try
+ * statements whose bodies it is in. */
+static enum ctx context(const struct reader *r, struct imp_tries *t)
+{
+    enum ctx c = CTX_RUNS;
+
+    t->n = 0;
+    for (size_t i = 0; i < r->depth; i++) {
+        const struct blk *b = &r->st[i];
+        switch (b->kind) {
+        case K_DEF:
+            return CTX_SKIP;
+        case K_CLASS:
+            break; /* a class body runs on import */
+        case K_IF:
+            if (b->clause == C_ELIF || b->clause == C_BODY || !b->never) {
+                return CTX_SKIP; /* runs or not, by a condition abiscan does not know */
+            }
+            break; /* the else of an if that never runs: it always does */
+        case K_LOOP:
+            return CTX_SKIP;
+        case K_TRY:
+            if (b->clause == C_EXCEPT) {
+                return CTX_SKIP; /* only when the body failed */
+            }
+            if (b->clause == C_BODY && t->n < MAX_TRIES) {
+                t->t[t->n++] = b->try_idx;
+            }
+            break;
+        case K_WITH:
+            c = b->suppress ? CTX_GUARDED : c;
+            break;
+        }
+    }
+    return c;
+}
+
+static void add_import(struct reader *r, const char *module, size_t mlen, const char *name,
+                       size_t nlen, unsigned line, enum ctx c, const struct imp_tries *t)
+{
+    struct pyimport *im;
+
+    if (mlen > MAX_NAME || nlen > MAX_NAME) {
+        return;
+    }
+    ALLOC_GROW(r->out->v, r->out->nr + 1, r->out->alloc);
+    ALLOC_GROW(r->imp, r->out->nr + 1, r->imp_cap);
+    im = &r->out->v[r->out->nr];
+    im->module = xstrndup(module, mlen);
+    im->name = name ? xstrndup(name, nlen) : NULL;
+    im->line = line;
+    im->guarded = c == CTX_GUARDED;
+    r->imp[r->out->nr++] = *t;
+}
+
+/* A dotted name at s (with leading dots when relative): its length. */
+static size_t dotted(const char *s, bool relative)
+{
+    size_t n = 0;
+
+    while (relative && s[n] == '.') {
+        n++;
+    }
+    if (n && is_word(s + n, "import")) {
+        return n; /* from .import x */
+    }
+    for (;;) {
+        size_t blank = n;
+        while (s[blank] == ' ') {
+            blank++;
+        }
+        if (ident_char(s[n])) {
+            n++;
+        } else if (s[blank] == '.' && n && (ident_char(s[n - 1]) || s[n - 1] == ' ')) {
+            n = blank + 1; /* "a . b", "a \ .b" */
+            while (s[n] == ' ') {
+                n++;
+            }
+        } else {
+            return n;
+        }
+    }
+}
+
+/* "a . b" as written with blanks: "a.b". */
+static char *squeeze(const char *s, size_t n)
+{
+    char *out = xcalloc(n + 1, 1), *o = out;
+
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] != ' ') {
+            *o++ = s[i];
+        }
+    }
+    return out;
+}
+
+/* `import a.b as c, d` and `from M import a as b, (c, d)`. */
+static void import_stmt(struct reader *r, const char *s, unsigned line, bool scope)
+{
+    struct imp_tries t;
+    enum ctx c = context(r, &t);
+
+    if (is_word(s, "import")) {
+        for (s = skip_blanks(s + 6); *s;) {
+            size_t n = dotted(s, false);
+            char *mod = squeeze(s, n);
+            const char *alias = NULL, *a;
+            if (!n) {
+                free(mod);
+                break;
+            }
+            a = skip_blanks(s + n);
+            if (is_word(a, "as")) {
+                alias = skip_blanks(a + 2);
+                for (a = alias; ident_char(*a); a++) {
+                }
+            }
+            if (c != CTX_SKIP) {
+                add_import(r, mod, strlen(mod), NULL, 0, line, c, &t);
+            }
+            if (scope) {
+                add_name(r, alias ? alias : mod, alias ? (size_t)(a - alias) : strcspn(mod, "."));
+            }
+            free(mod);
+            a = skip_blanks(a);
+            if (*a != ',') {
+                break;
+            }
+            s = skip_blanks(a + 1);
+        }
+        return;
+    }
+    /* from M import ... */
+    {
+        const char *m = skip_blanks(s + 4), *rest;
+        size_t n = dotted(m, true);
+        char *mod = squeeze(m, n);
+        rest = skip_blanks(m + n);
+        if (!n || !is_word(rest, "import")) {
+            free(mod);
+            return;
+        }
+        for (rest = skip_blanks(rest + 6); *rest;) {
+            const char *name, *a, *alias = NULL;
+            size_t nlen;
+            while (*rest == '(' || *rest == ' ' || *rest == ',') {
+                rest++;
+            }
+            if (*rest == '*') {
+                if (c != CTX_SKIP) {
+                    add_import(r, mod, strlen(mod), "*", 1, line, c, &t);
+                }
+                r->out->dynamic |= scope;
+                break;
+            }
+            name = rest;
+            for (a = name; ident_char(*a); a++) {
+            }
+            nlen = (size_t)(a - name);
+            if (!nlen) {
+                break;
+            }
+            a = skip_blanks(a);
+            if (is_word(a, "as")) {
+                alias = skip_blanks(a + 2);
+                for (a = alias; ident_char(*a); a++) {
+                }
+            }
+            if (c != CTX_SKIP) {
+                add_import(r, mod, strlen(mod), name, nlen, line, c, &t);
+            }
+            if (scope) {
+                add_name(r, alias ? alias : name, alias ? (size_t)(a - alias) : nlen);
+            }
+            rest = skip_blanks(a);
+            if (*rest != ',') {
+                break;
+            }
+        }
+        free(mod);
+    }
+}
+
+/* The plain names of an assignment target list ("a, (b, c)", "x: int"): each bound. */
+static void target_names(struct reader *r, const char *s, size_t n)
+{
+    size_t i = 0;
+
+    while (i < n) {
+        size_t start;
+        while (i < n && !ident_char(s[i])) {
+            if (s[i] == '.' || s[i] == '[') {
+                /* an attribute or a subscript: skip the rest of this target */
+                while (i < n && s[i] != ',') {
+                    i++;
+                }
+            }
+            i++;
+        }
+        start = i;
+        while (i < n && ident_char(s[i])) {
+            i++;
+        }
+        if (i > start && !(i < n && (s[i] == '.' || s[i] == '[' || s[i] == '('))) {
+            add_name(r, s + start, i - start);
+        }
+    }
+}
+
+/* NAME = ..., a, b = ..., x: T = ...: the names bound at module scope. */
+static void assignment(struct reader *r, char *s)
+{
+    int depth = 0;
+    char *from = s;
+
+    for (char *p = s; *p; p++) {
+        if (*p == '(' || *p == '[' || *p == '{') {
+            depth++;
+        } else if ((*p == ')' || *p == ']' || *p == '}') && depth > 0) {
+            depth--;
+        } else if (!depth && *p == ':' && p[1] != '=' && from == s) {
+            target_names(r, from, (size_t)(p - from)); /* annotated */
+            return;
+        } else if (!depth && *p == '=' && p[1] != '=' && p > s &&
+                   !strchr("=!<>+-*/%&|^@:", p[-1])) {
+            target_names(r, from, (size_t)(p - from));
+            from = p + 1;
+        } else if (!depth && *p == '=' && p[1] == '=') {
+            p++;
+        }
+    }
+}
+
+/* Every try whose except clause the statement is in: its handler may raise. */
+static void raised(struct reader *r)
+{
+    for (size_t i = r->depth; i-- > 0;) {
+        if (r->st[i].kind == K_DEF || r->st[i].kind == K_CLASS) {
+            return; /* a raise in a function the handler defines raises nothing now */
+        }
+        if (r->st[i].kind == K_TRY && r->st[i].clause == C_EXCEPT) {
+            r->st[i].raised = true;
+        }
+    }
+}
+
+/* A simple statement (one of a line's ';'-separated ones). */
+static void simple(struct reader *r, char *s, unsigned line)
+{
+    bool scope = module_scope(r);
+
+    s = (char *)skip_blanks(s);
+    if (is_word(s, "import") || is_word(s, "from")) {
+        import_stmt(r, s, line, scope);
+    } else if (is_word(s, "raise")) {
+        raised(r);
+    } else if (scope && r->want_names && ident_char(*s) && !is_word(s, "del") &&
+               !is_word(s, "global") && !is_word(s, "nonlocal") && !is_word(s, "assert") &&
+               !is_word(s, "return") && !is_word(s, "pass")) {
+        assignment(r, s);
+    }
+}
+
+/* Each ';'-separated statement of s. */
+static void simples(struct reader *r, char *s, unsigned line)
+{
+    int depth = 0;
+    char *from = s;
+
+    if (!r->want_names && !strstr(s, "import") && !strstr(s, "raise")) {
+        return; /* nothing here is read: a statement that neither imports nor raises */
+    }
+    for (char *p = s;; p++) {
+        if (*p == '(' || *p == '[' || *p == '{') {
+            depth++;
+        } else if ((*p == ')' || *p == ']' || *p == '}') && depth > 0) {
+            depth--;
+        } else if (*p == '\0' || (*p == ';' && !depth)) {
+            char end = *p;
+            *p = '\0';
+            simple(r, from, line);
+            if (!end) {
+                return;
+            }
+            from = p + 1;
+        }
+    }
+}
+
+/* Leaving an except clause: a handler that catches ImportError and does not raise makes
+ * its try statement a guard. */
+static void close_clause(struct reader *r, struct blk *b)
+{
+    if (b->kind == K_TRY && b->clause == C_EXCEPT && b->catches && !b->raised) {
+        r->guards[b->try_idx] = true;
+    }
+}
+
+static bool continues(const struct blk *b, const char *s)
+{
+    switch (b->kind) {
+    case K_TRY:
+        return is_word(s, "except") || is_word(s, "else") || is_word(s, "finally");
+    case K_IF:
+        return is_word(s, "elif") || is_word(s, "else");
+    case K_LOOP:
+        return is_word(s, "else");
+    default:
+        return false;
+    }
+}
+
+static void statement(struct reader *r, char *s, size_t indent, unsigned line);
+
+/* A compound statement's body on its own line ("try: import x"), one level deeper; hostile
+ * input nests headers on one line ("if a: if b: ..."), so only a few levels are read. */
+static void inline_body(struct reader *r, char *s, size_t indent, unsigned line)
+{
+    if (r->inline_depth < MAX_INLINE) {
+        r->inline_depth++;
+        statement(r, s, indent + 1, line);
+        r->inline_depth--;
+    }
+}
+
+/* A compound statement's header: push its block, then its body when it is on the line. */
+static void compound(struct reader *r, char *s, size_t indent, unsigned line, struct blk b)
+{
+    /* A def's body never runs on import, on its line or below it. */
+    char *colon = b.kind == K_DEF && !r->want_names ? NULL : header_colon(s);
+
+    if ((b.kind == K_DEF || b.kind == K_CLASS) && r->want_names && module_scope(r)) {
+        const char *n = skip_blanks(s + (is_word(s, "async") ? 5 : 0));
+        n = skip_blanks(n + (is_word(n, "def") ? 3 : 5));
+        size_t len = 0;
+        while (ident_char(n[len])) {
+            len++;
+        }
+        add_name(r, n, len);
+        if (len == 11 && !strncmp(n, "__getattr__", 11) && !is_word(s, "class")) {
+            r->out->dynamic = true; /* PEP 562: any name may be there */
+        }
+    }
+    if (b.kind == K_LOOP && r->want_names && module_scope(r) && is_word(s, "for")) {
+        const char *in = strstr(s, " in ");
+        if (in) {
+            target_names(r, s + 3, (size_t)(in - s - 3));
+        }
+    }
+    if (b.kind == K_WITH && r->want_names && module_scope(r)) {
+        for (const char *as = strstr(s, " as "); as && (!colon || as < colon);
+             as = strstr(as + 1, " as ")) {
+            const char *n = skip_blanks(as + 4);
+            size_t len = 0;
+            while (ident_char(n[len])) {
+                len++;
+            }
+            add_name(r, n, len);
+        }
+    }
+    if (r->depth < MAX_STACK) {
+        b.indent = indent;
+        r->st[r->depth++] = b;
+    }
+    if (colon && *skip_blanks(colon + 1)) {
+        inline_body(r, colon + 1, indent, line);
+    }
+}
+
+static void statement(struct reader *r, char *s, size_t indent, unsigned line)
+{
+    struct blk b = {0};
+    const char *after;
+
+    s = (char *)skip_blanks(s);
+    /* Leave the blocks this line is not in; a clause of one at its depth continues it. */
+    while (r->depth) {
+        struct blk *top = &r->st[r->depth - 1];
+        if (top->indent < indent) {
+            break;
+        }
+        close_clause(r, top);
+        if (top->indent == indent && continues(top, s)) {
+            char *colon = header_colon(s);
+            if (is_word(s, "except")) {
+                top->clause = C_EXCEPT;
+                top->catches = catches_import_error(s);
+                top->raised = false;
+            } else if (is_word(s, "elif")) {
+                top->clause = C_ELIF;
+            } else {
+                top->clause = is_word(s, "finally") ? C_FINALLY : C_ELSE;
+            }
+            if (colon && *skip_blanks(colon + 1)) {
+                inline_body(r, colon + 1, indent, line);
+            }
+            return;
+        }
+        r->depth--;
+    }
+    after = is_word(s, "async") ? skip_blanks(s + 5) : s;
+    if (is_word(after, "def") || is_word(after, "class")) {
+        b.kind = is_word(after, "def") ? K_DEF : K_CLASS;
+        compound(r, s, indent, line, b);
+    } else if (is_word(s, "if")) {
+        b.kind = K_IF;
+        b.never = names(s, "TYPE_CHECKING") || is_word(skip_blanks(s + 2), "False") ||
+                  !strncmp(skip_blanks(s + 2), "0:", 2) ||
+                  (names(s, "__name__") && strstr(s, "==") != NULL);
+        compound(r, s, indent, line, b);
+    } else if (is_word(s, "try")) {
+        b.kind = K_TRY;
+        ALLOC_GROW(r->guards, r->tries_nr + 1, r->tries_cap);
+        r->guards[r->tries_nr] = false;
+        b.try_idx = r->tries_nr++;
+        compound(r, s, indent, line, b);
+    } else if (is_word(after, "for") || is_word(s, "while") ||
+               ((is_word(s, "match") || is_word(s, "case")) && header_colon(s) &&
+                !header_colon(s)[1])) {
+        b.kind = K_LOOP;
+        compound(r, s, indent, line, b);
+    } else if (is_word(after, "with")) {
+        b.kind = K_WITH;
+        b.suppress =
+            names(s, "suppress") && (names(s, "ImportError") || names(s, "ModuleNotFoundError") ||
+                                     names(s, "Exception") || names(s, "BaseException"));
+        compound(r, s, indent, line, b);
+    } else {
+        simples(r, s, line);
+    }
+}
+
+/* The indentation of the outermost def the reader is in, or SIZE_MAX. */
+static size_t def_indent(const struct reader *r)
+{
+    for (size_t i = 0; i < r->depth; i++) {
+        if (r->st[i].kind == K_DEF) {
+            return r->st[i].indent;
+        }
+    }
+    return SIZE_MAX;
+}
+
+/* Whether text names sys.meta_path, sys.path_hooks or __path__ (one pass, for "path"). */
+static bool hooks(const char *text, size_t len)
+{
+    const char *end = text + len;
+
+    for (const char *p = text; (p = memmem(p, (size_t)(end - p), "path", 4)) != NULL; p += 4) {
+        if ((p - text >= 5 && !memcmp(p - 5, "meta_", 5)) ||
+            (p - text >= 2 && !memcmp(p - 2, "__", 2) && end - p >= 6 && !memcmp(p + 4, "__", 2)) ||
+            (end - p >= 10 && !memcmp(p, "path_hooks", 10))) {
+            return true;
+        }
+    }
+    return false;
+}
+
+void pysource_read(const char *text, size_t len, unsigned want, struct pysource *out)
+{
+    struct reader r = {.p = text,
+                       .end = text + len,
+                       .line = 1,
+                       .line_pos = text,
+                       .want_names = (want & PYSOURCE_NAMES) != 0,
+                       .out = out};
+    size_t indent;
+    unsigned line;
+    enum got got;
+
+    out->names_read = r.want_names;
+    out->hooks = (want & PYSOURCE_HOOKS) && hooks(text, len);
+    /* A UTF-8 byte order mark is no indentation. */
+    if (len >= 3 && !memcmp(text, "\xef\xbb\xbf", 3)) {
+        r.p += 3;
+    }
+    while ((got = next_logical(&r, &indent, &line, def_indent(&r))) != GOT_END) {
+        if (got == GOT_LINE) {
+            statement(&r, r.buf, indent, line);
+        }
+    }
+    while (r.depth) {
+        close_clause(&r, &r.st[--r.depth]);
+    }
+    for (size_t i = 0; i < out->nr; i++) {
+        for (size_t k = 0; k < r.imp[i].n && !out->v[i].guarded; k++) {
+            out->v[i].guarded = r.guards[r.imp[i].t[k]];
+        }
+    }
+    free(r.buf);
+    free(r.guards);
+    free(r.imp);
+}
+
+void pysource_release(struct pysource *s)
+{
+    for (size_t i = 0; i < s->nr; i++) {
+        free(s->v[i].module);
+        free(s->v[i].name);
+    }
+    free(s->v);
+    strvec_release(&s->names);
+    memset(s, 0, sizeof(*s));
+}
