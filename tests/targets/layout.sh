@@ -76,15 +76,26 @@ sam-loops)
     put layer-b.zip layers/invoices.zip
     put clean-arm64 functions/images
     put clean-x86_64 functions/reports
+    handler functions/ingest app handler
+    handler functions/export app handler
+    handler functions/consumers/orders.zip consumer handler
+    handler functions/consumers/invoices.zip consumer handler
+    handler functions/images resize handler
+    handler functions/reports report handler
     ;;
 cfn-loops)
     put clean-x86_64 build/resize
     put clean-x86_64 build/export
     put clean-x86_64 build/probe-x86_64
     put clean-arm64 build/probe-arm64
+    handler build/resize resize handler
+    handler build/export export handler
+    handler build/probe-x86_64 probe handler
+    handler build/probe-arm64 probe handler
     ;;
 sam-conditions)
     put clean-x86_64 functions/reports
+    for m in api nightly canary regional; do handler functions/reports $m handler; done
     ;;
 cfn)
     put clean-arm64 build/resize
