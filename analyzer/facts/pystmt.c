@@ -774,6 +774,10 @@ static bool hooks(const char *text, size_t len)
 {
     const char *end = text + len;
 
+    if (!len) {
+        return false; /* memmem() wants a haystack, even an empty one */
+    }
+
     for (const char *p = text; (p = memmem(p, (size_t)(end - p), "path", 4)) != NULL; p += 4) {
         if ((p - text >= 5 && !memcmp(p - 5, "meta_", 5)) ||
             (p - text >= 2 && !memcmp(p - 2, "__", 2) && end - p >= 6 && !memcmp(p + 4, "__", 2)) ||

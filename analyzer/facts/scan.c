@@ -215,13 +215,14 @@ static void read_whole(void *ctx, size_t i, unsigned worker)
         return;
     }
     if (p->need == NEED_SOURCE) {
+        /* An empty file maps to no bytes at all: its text is "", never NULL. */
+        const char *text = bytes.data ? (const char *)bytes.data : "";
         if (p->modules) {
-            pysource_imports((const char *)bytes.data, bytes.len, p->modules, &m->guards,
-                             &m->unguarded);
+            pysource_imports(text, bytes.len, p->modules, &m->guards, &m->unguarded);
         }
         m->py = xcalloc(1, sizeof(*m->py));
         pysource_read(
-            (const char *)bytes.data, bytes.len,
+            text, bytes.len,
             (p->names ? PYSOURCE_NAMES : 0) |
                 (!strcmp(path_base(m->path), "__init__.py") || !strchr(m->path + m->site_off, '/')
                      ? PYSOURCE_HOOKS
