@@ -4,7 +4,7 @@
 module-not-found, stdlib-module-removed) against the real importer of each Python.
 
 Each case is a small function tree written here (and, for one, a layer), and a Handler. For
-every CPython 3.6-3.13 that pyenv has (~/.pyenv/versions/3.N.*), the test imports the handler
+every CPython 3.6-3.13 that pyenv has ($(pyenv root)/versions/3.N.*), the test imports the handler
 as Lambda's runtime does (importlib.import_module of the module, "/" read as ".", then getattr
 of the function; doc/sources.md#the-handler), isolated (-I -S; 2.7: -E -s -S), with the function's directory
 first on sys.path, then the layer's python/, then a directory standing for what the runtime
@@ -21,6 +21,9 @@ import re
 import shutil
 import subprocess
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "realdata"))
+import realdata as rd  # noqa: E402  (the pyenv lookup, shared with the other pyenv tests)
 
 DIST_PACKAGES = "/usr/lib/python3/dist-packages"
 SETUPTOOLS = ["setuptools", "_distutils_hack", "pkg_resources"]
@@ -207,7 +210,7 @@ def names(finding, module):
 
 def main():
     args = sys.argv[1:]
-    pyenv = os.path.expanduser("~/.pyenv")
+    pyenv = rd.pyenv_root()
     if "--pyenv" in args:
         i = args.index("--pyenv")
         pyenv = args[i + 1]

@@ -4,7 +4,7 @@
 
 Usage: check_stdlib.py RULES_DIR [--pyenv DIR]
 
-  - each pyenv CPython 3.10+ found (~/.pyenv/versions/3.N.*), run isolated (-I -S): its
+  - each pyenv CPython 3.10+ found ($(pyenv root)/versions/3.N.*), run isolated (-I -S): its
     sys.stdlib_module_names is the data's list for 3.N, name for name;
   - Debian's /usr/bin/python3 too, for its version, when the data has it;
   - each removed module is in the list of the version before removed_in and not in the
@@ -21,6 +21,9 @@ import subprocess
 import sys
 
 from datacheck import Checker  # noqa: E402
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "realdata"))
+import realdata as rd  # noqa: E402  (the pyenv lookup, shared with the other pyenv tests)
 
 NAMES = "import sys; sys.stdout.write(' '.join(sorted(sys.stdlib_module_names)))"
 
@@ -43,7 +46,7 @@ def interpreters(pyenv):
 
 def main():
     args = sys.argv[1:]
-    pyenv = os.path.expanduser("~/.pyenv")
+    pyenv = rd.pyenv_root()
     if "--pyenv" in args:
         i = args.index("--pyenv")
         pyenv = args[i + 1]
