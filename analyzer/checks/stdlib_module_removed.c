@@ -31,7 +31,7 @@ static bool distutils_by_setuptools(struct pymodules *pm, const struct member *m
     free(name);
     for (size_t i = 0; i < m->py->nr && !inside; i++) {
         const char *mod = m->py->v[i].module;
-        inside = m->py->v[i].line < line &&
+        inside = m->py->v[i].runs && m->py->v[i].line < line &&
                  (!strcmp(mod, "setuptools") || !strncmp(mod, "setuptools.", 11) ||
                   !strcmp(mod, "_distutils_hack") || !strncmp(mod, "_distutils_hack.", 16));
     }
@@ -45,7 +45,8 @@ static bool said_before(const struct member *m, size_t i, const char *top)
 
     for (size_t k = 0; k < i; k++) {
         const struct pyimport *o = &m->py->v[k];
-        if (!o->guarded && !strncmp(o->module, top, n) && (!o->module[n] || o->module[n] == '.')) {
+        if (!o->guarded && o->runs && !strncmp(o->module, top, n) &&
+            (!o->module[n] || o->module[n] == '.')) {
             return true;
         }
     }
@@ -63,7 +64,7 @@ static void check_member(const struct check_ctx *ctx, struct findings *out, stru
         const struct pyimport *imp = &m->py->v[i];
         const struct stdlib_removed *r;
         char *top, found[160], fix[512], words[160], *error;
-        if (imp->guarded || imp->module[0] == '.') {
+        if (imp->guarded || !imp->runs || imp->module[0] == '.') {
             continue;
         }
         top = xstrndup(imp->module, strcspn(imp->module, "."));

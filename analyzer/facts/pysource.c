@@ -1,285 +1,128 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Imports in Python source, read line by line: a line that imports and names the module,
- * guarded when it sits in the body of a `try:` closed by an `except` for ImportError,
- * ModuleNotFoundError, Exception, BaseException (or a tuple naming one) or everything, whose
- * handler does not raise again (numpy's core/__init__.py catches the ImportError only to
- * raise a better one: no fallback), or in the body of `with suppress(ImportError):`.
- * Indentation delimits the blocks.
+ * Which of the extension modules beside a source file (and the Python modules and packages
+ * on the way to them) its imports name, guarded or not: read from the imports pysource_read()
+ * found (pystmt.c) at module level, those that may not run (under an if, in an except
+ * clause) too.
+ * And the glance that spares most files that reading: whether a line that imports names one
+ * of a few modules at all.
  */
-#define _GNU_SOURCE /* memmem */
+#define _GNU_SOURCE /* memmem, memrchr */
 #include "pysource.h"
 
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "strmap.h"
-
-#define MAX_DEPTH 32
-
-struct line {
-    const char *s; /* first non-blank character */
-    size_t len;    /* to the end of the line, from s */
-    size_t indent;
-    bool blank; /* empty or a comment */
-};
+#include "xalloc.h"
 
 static bool ident_char(char c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           (unsigned char)c >= 0x80;
 }
 
-/* Whether word occurs in text[0..len) as a whole identifier. */
-static bool names(const char *text, size_t len, const char *word)
+/* Each name of s ("a.b", "..a") that is one of the modules, onto to, once. */
+static void each_module(const char *s, const struct strmap *set, struct strvec *to)
 {
-    size_t n = strlen(word);
-
-    if (!n || n > len) {
-        return false;
-    }
-    for (const char *p = text; (p = memmem(p, len - (size_t)(p - text), word, n)) != NULL; p++) {
-        bool before = p > text && ident_char(p[-1]);
-        bool after = (size_t)(p - text) + n < len && ident_char(p[n]);
-        if (!before && !after) {
-            return true;
-        }
-    }
-    return false;
-}
-
-static bool starts_with_word(const struct line *l, const char *word)
-{
-    size_t n = strlen(word);
-
-    return l->len >= n && !memcmp(l->s, word, n) && (l->len == n || !ident_char(l->s[n]));
-}
-
-static const char *next_line(const char *p, const char *end, struct line *l)
-{
-    const char *eol = memchr(p, '\n', (size_t)(end - p));
-    const char *stop = eol ? eol : end;
-
-    l->indent = 0;
-    while (p < stop && (*p == ' ' || *p == '\t')) {
-        l->indent += *p == '\t' ? 8 - l->indent % 8 : 1;
-        p++;
-    }
-    l->s = p;
-    l->len = (size_t)(stop - p);
-    l->blank = !l->len || *p == '#' || *p == '\r';
-    return eol ? eol + 1 : end;
-}
-
-/* Whether text names an exception class that a failed import's ImportError is (a tuple
- * holding one is named too). */
-static bool names_import_error(const char *text, size_t len)
-{
-    return names(text, len, "ImportError") || names(text, len, "ModuleNotFoundError") ||
-           names(text, len, "Exception") || names(text, len, "BaseException");
-}
-
-/* An except clause whose exception a failed import raises. */
-static bool catches_import_error(const struct line *l)
-{
-    if (!starts_with_word(l, "except")) {
-        return false;
-    }
-    return l->len < 8 || l->s[6] == ':' || l->s[7] == ':' || names_import_error(l->s, l->len);
-}
-
-/* A try statement's body whose ImportError a handler catches without raising again. */
-struct range {
-    const char *from, *to;
-};
-
-#define MAX_RANGES 256
-
-/* The bodies of the try statements in text that fall back: pass one. */
-static size_t guarded_ranges(const char *text, size_t len, struct range *out, size_t max)
-{
-    const char *end = text + len, *p = text;
-    const char *try_body[MAX_DEPTH]; /* where the try: at each depth starts its body */
-    size_t try_indent[MAX_DEPTH], depth = 0, n = 0;
-    struct line l;
-
-    while (p < end) {
-        const char *at;
-        if (!depth) {
-            /* Outside every try statement, only the next "try" matters: go to its line. */
-            const char *hit = memmem(p, (size_t)(end - p), "try", 3), *nl;
-            if (!hit) {
-                break;
-            }
-            nl = memrchr(p, '\n', (size_t)(hit - p));
-            p = nl ? nl + 1 : p;
-        }
-        at = p;
-        p = next_line(p, end, &l);
-        if (l.blank) {
-            continue;
-        }
-        /* Leave the try statements this line ends: those indented deeper, and one at the
-         * same depth unless the line is one of its clauses. */
-        while (depth && (try_indent[depth - 1] > l.indent ||
-                         (try_indent[depth - 1] == l.indent && !starts_with_word(&l, "except") &&
-                          !starts_with_word(&l, "else") && !starts_with_word(&l, "finally")))) {
-            depth--;
-        }
-        if (starts_with_word(&l, "try") && depth < MAX_DEPTH) {
-            try_body[depth] = p;
-            try_indent[depth++] = l.indent;
-            continue;
-        }
-        if (depth && try_indent[depth - 1] == l.indent && catches_import_error(&l)) {
-            const char *h = p;
-            size_t except_indent = l.indent;
-            bool raises = false, any = false;
-            struct line hl;
-            /* The handler: the lines below the except, indented deeper. */
-            while (h < end) {
-                const char *next = next_line(h, end, &hl);
-                if (!hl.blank && hl.indent <= except_indent) {
-                    break;
-                }
-                if (!hl.blank) {
-                    any = true;
-                    raises |= starts_with_word(&hl, "raise");
-                }
-                h = next;
-            }
-            if (any && !raises && n < max) {
-                out[n++] = (struct range){try_body[depth - 1], at};
-            }
-        }
-    }
-    return n;
-}
-
-/* The bodies of `with suppress(ImportError):` (contextlib's, however imported), which
- * swallow a failed import: pass one, for the with statements. */
-static size_t suppressed_ranges(const char *text, size_t len, struct range *out, size_t n,
-                                size_t max)
-{
-    const char *end = text + len, *p = text, *hit;
-    struct line l, bl;
-
-    while (n < max && p < end && (hit = memmem(p, (size_t)(end - p), "suppress", 8)) != NULL) {
-        const char *nl = memrchr(p, '\n', (size_t)(hit - p)), *body, *b;
-        p = next_line(nl ? nl + 1 : p, end, &l);
-        if (!starts_with_word(&l, "with") || !names(l.s, l.len, "suppress") ||
-            !names_import_error(l.s, l.len)) {
-            continue;
-        }
-        /* The body: the lines below, indented deeper. */
-        for (body = b = p; b < end;) {
-            const char *next = next_line(b, end, &bl);
-            if (!bl.blank && bl.indent <= l.indent) {
-                break;
-            }
-            b = next;
-        }
-        out[n++] = (struct range){body, b};
-    }
-    return n;
-}
-
-/* Each identifier of an import line that is one of the modules (set: name -> its entry in
- * the modules list), in order: a token is a maximal run of identifier characters, as
- * names() matches a whole identifier. Calls found(ctx, name) for each; stops when it
- * returns true, and says whether it did. */
-static bool each_module(const struct line *l, const struct strmap *set,
-                        bool (*found)(void *ctx, const char *name), void *ctx)
-{
-    const char *p = l->s, *end = l->s + l->len;
-
-    while (p < end) {
+    while (*s) {
         const char *start;
-        const char *name;
-        while (p < end && !ident_char(*p)) {
-            p++;
+        while (*s && !ident_char(*s)) {
+            s++;
         }
-        for (start = p; p < end && ident_char(*p); p++) {
+        for (start = s; *s && ident_char(*s); s++) {
         }
-        if (p > start && (name = strmap_get(set, start, (size_t)(p - start))) != NULL &&
-            found(ctx, name)) {
+        if (s > start && strmap_get(set, start, (size_t)(s - start))) {
+            char *name = xstrndup(start, (size_t)(s - start));
+            if (!strvec_contains(to, name)) {
+                strvec_push(to, name);
+            }
+            free(name);
+        }
+    }
+}
+
+void pysource_module_imports(const struct pysource *s, const struct strmap *modules,
+                             struct strvec *guarded, struct strvec *unguarded)
+{
+    for (size_t i = 0; i < s->nr; i++) {
+        struct strvec *to = s->v[i].guarded ? guarded : unguarded;
+        each_module(s->v[i].module, modules, to);
+        if (s->v[i].name) {
+            each_module(s->v[i].name, modules, to);
+        }
+    }
+}
+
+/* Whether an identifier of [s, end) is in names or more. */
+static bool names_any(const char *s, const char *end, const struct strmap *names,
+                      const struct strmap *more)
+{
+    while (s < end) {
+        const char *start;
+        while (s < end && !ident_char(*s)) {
+            s++;
+        }
+        for (start = s; s < end && ident_char(*s); s++) {
+        }
+        if (s > start && (strmap_get(names, start, (size_t)(s - start)) ||
+                          (more && strmap_get(more, start, (size_t)(s - start))))) {
             return true;
         }
     }
     return false;
 }
 
-static bool stop(void *ctx, const char *name)
+/* Whether the physical line whose newline is at eol ends with a backslash (before CR LF too). */
+static bool joined(const char *text, const char *eol)
 {
-    (void)ctx;
-    (void)name;
-    return true;
+    size_t n = (size_t)(eol - text);
+
+    return (n >= 1 && eol[-1] == '\\') || (n >= 2 && eol[-1] == '\r' && eol[-2] == '\\');
 }
 
-/* The next line from p that imports (names "import" as a word), into l; NULL at the end.
- * From one "import" to the next, not line by line: most lines of a big module import
- * nothing. *at is where the line starts. */
-static const char *next_import(const char *p, const char *end, struct line *l, const char **at)
+/* The end of the import statement whose "import" keyword is at hit: its line, the lines a
+ * backslash joins to it, and those up to the ')' that closes `from m import (`. */
+static const char *statement_end(const char *text, const char *hit, const char *end)
 {
-    const char *hit;
+    const char *p = hit;
+    int depth = 0;
 
-    while (p < end && (hit = memmem(p, (size_t)(end - p), "import", 6)) != NULL) {
-        const char *nl = memrchr(p, '\n', (size_t)(hit - p));
-        *at = nl ? nl + 1 : p;
-        p = next_line(*at, end, l);
-        if (!l->blank && names(l->s, l->len, "import")) {
+    while (p < end) {
+        if (*p == '#') {
+            const char *nl = memchr(p, '\n', (size_t)(end - p));
+            p = nl ? nl : end;
+            continue;
+        }
+        if (*p == '\n' && !depth && !joined(text, p)) {
             return p;
         }
+        depth += *p == '(';
+        depth -= *p == ')' && depth > 0;
+        p++;
     }
-    return NULL;
+    return end;
 }
 
-struct sink {
-    struct strvec *to;
-};
-
-static bool collect(void *ctx, const char *name)
+bool pysource_imports_any(const char *text, size_t len, const struct strmap *names,
+                          const struct strmap *more)
 {
-    struct sink *k = ctx;
+    const char *end = text + len, *p = text, *hit;
 
-    if (!strvec_contains(k->to, name)) {
-        strvec_push(k->to, name);
+    while (p < end && (hit = memmem(p, (size_t)(end - p), "import", 6)) != NULL) {
+        const char *from = memrchr(text, '\n', (size_t)(hit - text)), *to;
+        /* Its physical line, and the lines a backslash joins to it: `import os, \` and `imp`. */
+        from = from ? from + 1 : text;
+        while (from > text && joined(text, from - 1)) {
+            const char *nl = memrchr(text, '\n', (size_t)(from - 1 - text));
+            from = nl ? nl + 1 : text;
+        }
+        to = statement_end(text, hit + 6, end);
+        if (names_any(from, to, names, more)) {
+            return true;
+        }
+        p = to;
     }
     return false;
-}
-
-void pysource_imports(const char *text, size_t len, const struct strvec *modules,
-                      struct strvec *guarded, struct strvec *unguarded)
-{
-    const char *end = text + len, *p, *at;
-    struct range ranges[MAX_RANGES];
-    struct strmap set = {0};
-    size_t nr;
-    struct line l;
-    bool any = false;
-
-    if (!names(text, len, "import")) {
-        return;
-    }
-    for (size_t i = 0; i < modules->nr; i++) {
-        strmap_put(&set, modules->v[i], strlen(modules->v[i]), modules->v[i]);
-    }
-    /* The cheap pass that most files end with: does an import line name one of them? */
-    for (p = text; !any && (p = next_import(p, end, &l, &at)) != NULL;) {
-        any = each_module(&l, &set, stop, NULL);
-    }
-    if (!any) {
-        strmap_release(&set);
-        return;
-    }
-    nr = names(text, len, "except") ? guarded_ranges(text, len, ranges, MAX_RANGES) : 0;
-    nr = names(text, len, "suppress") ? suppressed_ranges(text, len, ranges, nr, MAX_RANGES) : nr;
-    /* Pass two: each line that imports, in a guarded body or not. */
-    for (p = text; (p = next_import(p, end, &l, &at)) != NULL;) {
-        bool inside = false;
-        for (size_t k = 0; k < nr && !inside; k++) {
-            inside = at >= ranges[k].from && at < ranges[k].to;
-        }
-        each_module(&l, &set, collect, &(struct sink){inside ? guarded : unguarded});
-    }
-    strmap_release(&set);
 }

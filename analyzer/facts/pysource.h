@@ -1,16 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * What a Python source file says about the modules on the way to extension modules (the
- * extension modules of its directory, the Python modules beside them, the packages below
- * it): which of them it imports under a guard (`try: from ._speedups import x` / `except
- * ImportError:`, `with suppress(ImportError):`), and which without one. A failed import is
- * caught when every import on each chain that leads to it is guarded somewhere along the
- * chain (model/imports.h): the function goes on in pure Python.
- * A reading by lines and indentation, not a parse: the try body must name the module, the
- * except catch ImportError (or ModuleNotFoundError, Exception, BaseException, a tuple
- * naming one, everything), and its handler not raise again.
+ * What a Python source file does when it is imported, read by pysource_read() (pystmt.c):
+ * its module-level imports, guarded or not, the names it binds, whether it installs import
+ * hooks. And, beside extension modules, which of them (and of the modules on the way to them)
+ * it imports at all, guarded (`try: from ._speedups import x` / `except ImportError:`,
+ * `with suppress(ImportError):`) or not: a failed import is caught when every import on each
+ * chain that leads to it is guarded somewhere along the chain (model/imports.h), and the
+ * function goes on in pure Python. A guard is a try whose except catches ImportError (or
+ * ModuleNotFoundError, Exception, BaseException, a tuple naming one, everything) and whose
+ * handler does not raise again.
  *
- * Ownership: names appended to out are fresh copies the strvec owns.
+ * Ownership: names appended to strvecs are fresh copies the strvec owns.
  */
 #ifndef ANALYZER_PYSOURCE_H
 #define ANALYZER_PYSOURCE_H
@@ -18,16 +18,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "strmap.h"
 #include "strvec.h"
 
-/* Source files larger than this are not read for guards (no fallback shim is). */
+/* Source files larger than this are not read (no fallback shim or handler module is). */
 #define PYSOURCE_MAX (256u << 10)
-
-/** Append to guarded each of modules that text imports under such a guard, and to
- * unguarded each it imports elsewhere (a line that imports and names the module as a whole
- * identifier; psycopg2/extensions.py imports _psycopg both ways). */
-void pysource_imports(const char *text, size_t len, const struct strvec *modules,
-                      struct strvec *guarded, struct strvec *unguarded);
 
 /* What a source file does when it is imported: its module-level import statements (not in
  * a def, not under `if TYPE_CHECKING:` or `if __name__ == "__main__":`, not under any
@@ -42,6 +37,7 @@ struct pyimport {
     unsigned line; /* 1-based */
     bool guarded;  /* under a try whose except catches ImportError without raising again,
                     * or `with suppress(ImportError):`: its failure is caught */
+    bool runs;     /* it runs when the module is imported (PYSOURCE_ALL reads the others) */
 };
 
 struct pysource {
@@ -60,11 +56,29 @@ enum pysource_want {
     PYSOURCE_NAMES = 1 << 0, /* the names it binds (the handler's module) */
     PYSOURCE_HOOKS = 1 << 1, /* whether it installs import hooks (a package's __init__, a
                               * top-level module: a parent of submodules) */
+    PYSOURCE_ALL = 1 << 2,   /* the imports that may not run on import too (under an if or a
+                              * loop, in an except clause), with runs false; never those in a
+                              * def, which run when it is called */
 };
 
 /** Read text's module-level imports (and what want asks, enum pysource_want) into out. */
 void pysource_read(const char *text, size_t len, unsigned want, struct pysource *out);
 
 void pysource_release(struct pysource *s);
+
+/** Append to guarded each of modules (a set: name -> anything) that an import of s (read
+ * with PYSOURCE_ALL) names under
+ * a guard, and to unguarded each one names elsewhere (psycopg2/extensions.py imports _psycopg
+ * both ways): a name of its dotted module or the name it imports from it. */
+void pysource_module_imports(const struct pysource *s, const struct strmap *modules,
+                             struct strvec *guarded, struct strvec *unguarded);
+
+/** Whether a line of text that says "import" (with the lines a backslash or the brackets of
+ * `from m import (` join to it) names
+ * one of names or of more (sets; more may be NULL) as an identifier: a glance,
+ * true for a docstring's "import cgi" too, that says whether pysource_read() could find an
+ * import of one. */
+bool pysource_imports_any(const char *text, size_t len, const struct strmap *names,
+                          const struct strmap *more);
 
 #endif

@@ -51,6 +51,7 @@ struct reader {
     struct imp_tries *imp; /* per import of out */
     size_t imp_cap;
     bool want_names;
+    bool want_all; /* PYSOURCE_ALL: the imports that do not run on import too */
     struct pysource *out;
 };
 
@@ -323,51 +324,61 @@ static bool module_scope(const struct reader *r)
     return true;
 }
 
-enum ctx { CTX_RUNS, CTX_GUARDED, CTX_SKIP };
+enum ctx { CTX_RUNS, CTX_SKIP };
 
 /* How a statement at the top of the stack runs when the module is imported, and the try
- * statements whose bodies it is in. */
-static enum ctx context(const struct reader *r, struct imp_tries *t)
+ * statements whose bodies it is in (for one that may not run, too: under an if, in an
+ * except clause). A def's body is not read: it runs when the def is called, not on import. */
+static enum ctx context(const struct reader *r, struct imp_tries *t, bool *guarded)
 {
     enum ctx c = CTX_RUNS;
 
     t->n = 0;
+    *guarded = false;
     for (size_t i = 0; i < r->depth; i++) {
         const struct blk *b = &r->st[i];
         switch (b->kind) {
         case K_DEF:
-            return CTX_SKIP;
+        case K_LOOP:
+            c = CTX_SKIP;
+            break;
         case K_CLASS:
             break; /* a class body runs on import */
         case K_IF:
             if (b->clause == C_ELIF || b->clause == C_BODY || !b->never) {
-                return CTX_SKIP; /* runs or not, by a condition abiscan does not know */
+                c = CTX_SKIP; /* runs or not, by a condition abiscan does not know */
             }
             break; /* the else of an if that never runs: it always does */
-        case K_LOOP:
-            return CTX_SKIP;
         case K_TRY:
             if (b->clause == C_EXCEPT) {
-                return CTX_SKIP; /* only when the body failed */
-            }
-            if (b->clause == C_BODY && t->n < MAX_TRIES) {
+                c = CTX_SKIP; /* only when the body failed */
+            } else if (b->clause == C_BODY && t->n < MAX_TRIES) {
                 t->t[t->n++] = b->try_idx;
             }
             break;
         case K_WITH:
-            c = b->suppress ? CTX_GUARDED : c;
+            *guarded |= b->suppress;
             break;
+        }
+        if (c == CTX_SKIP && !r->want_all) {
+            return c;
         }
     }
     return c;
 }
 
+struct where {
+    enum ctx c;
+    bool guarded; /* by a with suppress(ImportError) */
+    struct imp_tries t;
+};
+
 static void add_import(struct reader *r, const char *module, size_t mlen, const char *name,
-                       size_t nlen, unsigned line, enum ctx c, const struct imp_tries *t)
+                       size_t nlen, unsigned line, const struct where *w)
 {
     struct pyimport *im;
 
-    if (mlen > MAX_NAME || nlen > MAX_NAME) {
+    if (mlen > MAX_NAME || nlen > MAX_NAME || (w->c == CTX_SKIP && !r->want_all)) {
         return;
     }
     ALLOC_GROW(r->out->v, r->out->nr + 1, r->out->alloc);
@@ -376,8 +387,9 @@ static void add_import(struct reader *r, const char *module, size_t mlen, const 
     im->module = xstrndup(module, mlen);
     im->name = name ? xstrndup(name, nlen) : NULL;
     im->line = line;
-    im->guarded = c == CTX_GUARDED;
-    r->imp[r->out->nr++] = *t;
+    im->guarded = w->guarded;
+    im->runs = w->c != CTX_SKIP;
+    r->imp[r->out->nr++] = w->t;
 }
 
 /* A dotted name at s (with leading dots when relative): its length. */
@@ -425,8 +437,9 @@ static char *squeeze(const char *s, size_t n)
 /* `import a.b as c, d` and `from M import a as b, (c, d)`. */
 static void import_stmt(struct reader *r, const char *s, unsigned line, bool scope)
 {
-    struct imp_tries t;
-    enum ctx c = context(r, &t);
+    struct where w;
+
+    w.c = context(r, &w.t, &w.guarded);
 
     if (is_word(s, "import")) {
         for (s = skip_blanks(s + 6); *s;) {
@@ -443,9 +456,7 @@ static void import_stmt(struct reader *r, const char *s, unsigned line, bool sco
                 for (a = alias; ident_char(*a); a++) {
                 }
             }
-            if (c != CTX_SKIP) {
-                add_import(r, mod, strlen(mod), NULL, 0, line, c, &t);
-            }
+            add_import(r, mod, strlen(mod), NULL, 0, line, &w);
             if (scope) {
                 add_name(r, alias ? alias : mod, alias ? (size_t)(a - alias) : strcspn(mod, "."));
             }
@@ -475,9 +486,7 @@ static void import_stmt(struct reader *r, const char *s, unsigned line, bool sco
                 rest++;
             }
             if (*rest == '*') {
-                if (c != CTX_SKIP) {
-                    add_import(r, mod, strlen(mod), "*", 1, line, c, &t);
-                }
+                add_import(r, mod, strlen(mod), "*", 1, line, &w);
                 r->out->dynamic |= scope;
                 break;
             }
@@ -494,9 +503,7 @@ static void import_stmt(struct reader *r, const char *s, unsigned line, bool sco
                 for (a = alias; ident_char(*a); a++) {
                 }
             }
-            if (c != CTX_SKIP) {
-                add_import(r, mod, strlen(mod), name, nlen, line, c, &t);
-            }
+            add_import(r, mod, strlen(mod), name, nlen, line, &w);
             if (scope) {
                 add_name(r, alias ? alias : name, alias ? (size_t)(a - alias) : nlen);
             }
@@ -795,6 +802,7 @@ void pysource_read(const char *text, size_t len, unsigned want, struct pysource 
                        .line = 1,
                        .line_pos = text,
                        .want_names = (want & PYSOURCE_NAMES) != 0,
+                       .want_all = (want & PYSOURCE_ALL) != 0,
                        .out = out};
     size_t indent;
     unsigned line;
@@ -805,6 +813,9 @@ void pysource_read(const char *text, size_t len, unsigned want, struct pysource 
     /* A UTF-8 byte order mark is no indentation. */
     if (len >= 3 && !memcmp(text, "\xef\xbb\xbf", 3)) {
         r.p += 3;
+    }
+    if (!r.want_names && (!len || !memmem(text, len, "import", 6))) {
+        return; /* no import, and nothing else asked for but the hooks */
     }
     while ((got = next_logical(&r, &indent, &line, def_indent(&r))) != GOT_END) {
         if (got == GOT_LINE) {

@@ -217,17 +217,22 @@ static void read_whole(void *ctx, size_t i, unsigned worker)
     if (p->need == NEED_SOURCE) {
         /* An empty file maps to no bytes at all: its text is "", never NULL. */
         const char *text = bytes.data ? (const char *)bytes.data : "";
-        if (p->modules) {
-            pysource_imports(text, bytes.len, p->modules, &m->guards, &m->unguarded);
+        if (!rd->handler_rel && !p->names && rd->removed.nr &&
+            !pysource_imports_any(text, bytes.len, &rd->removed, p->modules)) {
+            bundle_bytes_release(&bytes);
+            return; /* it imports no removed module, nor one beside it: nothing to read */
         }
         m->py = xcalloc(1, sizeof(*m->py));
         pysource_read(
             text, bytes.len,
-            (p->names ? PYSOURCE_NAMES : 0) |
+            (p->names ? PYSOURCE_NAMES : 0) | (p->modules ? PYSOURCE_ALL : 0) |
                 (!strcmp(path_base(m->path), "__init__.py") || !strchr(m->path + m->site_off, '/')
                      ? PYSOURCE_HOOKS
                      : 0),
             m->py);
+        if (p->modules) {
+            pysource_module_imports(m->py, p->modules, &m->guards, &m->unguarded);
+        }
     } else {
         if (p->crc) { /* before libelf may turn a foreign byte order in place */
             m->crc = bundle_crc32(bytes.data, bytes.len);
@@ -259,9 +264,10 @@ static void estimate_one(void *ctx, size_t i, unsigned worker)
     bundle_bytes_release(&bytes);
 }
 
-static struct strvec *names_of(struct reading *rd, const char *path, size_t dir)
+/* The set of names of the directory path[0..dir) (name -> itself, the key the map owns). */
+static struct strmap *names_of(struct reading *rd, const char *path, size_t dir)
 {
-    struct strvec *names = strmap_get(&rd->modules, path, dir);
+    struct strmap *names = strmap_get(&rd->modules, path, dir);
 
     if (!names) {
         names = xcalloc(1, sizeof(*names));
@@ -270,14 +276,11 @@ static struct strvec *names_of(struct reading *rd, const char *path, size_t dir)
     return names;
 }
 
-static void add_name(struct strvec *names, const char *name, size_t len)
+static void add_name(struct strmap *names, const char *name, size_t len)
 {
-    char *s = xstrndup(name, len);
-
-    if (!strvec_contains(names, s)) {
-        strvec_push(names, s);
+    if (!strmap_get(names, name, len)) {
+        strmap_put(names, name, len, (void *)"");
     }
-    free(s);
 }
 
 /* The names a source file may import on the way to an extension module, by directory: the
@@ -310,7 +313,7 @@ static void index_modules(struct reading *rd, const struct bundle_entry *entries
     }
     for (size_t i = 0; i < nr; i++) {
         const char *path = entries[i].path, *base = path_base(path);
-        struct strvec *names;
+        struct strmap *names;
         if (entries[i].type != ENTRY_DIR && path_has_suffix(base, ".py") &&
             strcmp(base, "__init__.py") != 0 &&
             (names = strmap_get(&rd->modules, path, path_dir_len(path))) != NULL) {
@@ -323,7 +326,7 @@ static void free_modules(struct strmap *modules)
 {
     for (size_t i = 0; i < modules->cap; i++) {
         if (modules->slots[i].key) {
-            strvec_release(modules->slots[i].value);
+            strmap_release(modules->slots[i].value);
             free(modules->slots[i].value);
         }
     }
@@ -381,6 +384,10 @@ static void read_entries(struct image *img, size_t input, struct bundle *b,
 
     entries = bundle_entries(b, &nr);
     rd.handler_rel = handler_rel(img, input);
+    for (size_t i = 0; o->py_removed && i < o->py_removed->nr; i++) {
+        const char *r = o->py_removed->v[i];
+        strmap_put(&rd.removed, r, strlen(r), (void *)r);
+    }
     index_modules(&rd, entries, nr, o->grammar);
     for (size_t i = 0; i < nr; i++) {
         scan_list_entry(&rd, input, &entries[i]);
@@ -449,6 +456,7 @@ static void read_entries(struct image *img, size_t input, struct bundle *b,
     free(rd.elf);
     free(rd.p);
     free(rd.handler_rel);
+    strmap_release(&rd.removed);
     free_modules(&rd.modules);
 }
 

@@ -41,6 +41,11 @@ struct scan_opts {
      * says (image_handler() then guesses). */
     const char *handler;
     const char *handler_why;
+    /* The top-level modules a Python release removed from its standard library: with no
+     * handler declared, a source file is read for nothing but its imports of those
+     * (stdlib-module-removed) and of the extension modules beside it (their fallbacks), so
+     * only one whose import lines name one is read. NULL: every source file is read. */
+    const struct strvec *py_removed;
 };
 
 /**

@@ -41,7 +41,8 @@ struct pending {
     bool crc;                     /* CRC-32 its bytes (a directory's ELF file whose size another
                                    * has: a copy the size plan may find); a zip says its own */
     struct bundle_bytes bytes;    /* streamed metadata, kept until it is read in order */
-    const struct strvec *modules; /* NEED_SOURCE: the extension modules beside it, or NULL */
+    const struct strmap *modules; /* NEED_SOURCE: the extension modules beside it (a set), or
+                                   * NULL */
     bool estimate;                /* read whole for what zip -r would store of it */
     bool names;                   /* NEED_SOURCE: the handler's module: the names it binds too */
 };
@@ -54,7 +55,8 @@ struct reading {
     size_t nr, alloc;
     size_t *elf; /* indices in p of the members read whole (ELF, Python source) */
     size_t elf_nr;
-    struct strmap modules; /* directory -> the extension module names in it (strvec *) */
+    struct strmap modules; /* directory -> the extension module names in it (strmap *, a set) */
+    struct strmap removed; /* scan_opts.py_removed, as a set */
     char *handler_rel;     /* the declared handler's module as a path ("src/api/bookings"),
                             * or NULL */
     struct bundle_reader **readers;

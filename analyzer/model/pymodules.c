@@ -374,8 +374,9 @@ static void walk_node(struct walk *w, size_t k)
         const struct pyimport *imp = &m->py->v[i];
         char *target, *error = NULL, *missing = NULL;
         const struct pymod *got;
-        if (imp->guarded) {
-            continue; /* its failure is caught: the handler imports all the same */
+        if (imp->guarded || !imp->runs) {
+            continue; /* its failure is caught (the handler imports all the same), or it
+                       * does not run on import */
         }
         target = imp->module[0] == '.' ? absolute(w->v[k].module, pkg, imp->module, &error)
                                        : implicit_relative(w, k, pkg, imp->module);

@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * libFuzzer harness: Python source through pysource_imports(), as scan.c gives it each .py
- * file beside extension modules (bundle content: anyone's bytes). The modules asked about
- * are a fixed set plus the input's first identifier; the result is checked against what
- * pysource.h promises: every name returned is one asked about, once per list. Then through
- * pysource_read(), as scan.c gives it every .py on sys.path: each import names a module (or
- * a relative one) on a line of the text, and the reading ends on any input.
+ * libFuzzer harness: Python source through pysource_read() (bundle content: anyone's bytes),
+ * as scan.c gives it every .py on sys.path: each import names a module (or a relative one)
+ * on a line of the text, and the reading ends on any input; read twice, as the handler's
+ * module (the names it binds) and as a file beside extension modules (every import at module
+ * level, those under an if or in an except clause too), whose imports pysource_module_imports() matches against the modules asked
+ * about: a fixed set plus the input's first identifier. Every name returned is one asked
+ * about, once per list, and the glance (pysource_imports_any) that decides whether the
+ * scan reads a file at all says yes whenever one is.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -50,20 +52,33 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
         free(word);
     }
-    pysource_imports(text, size, &asked, &guarded, &unguarded);
-    {
+    for (unsigned want = PYSOURCE_NAMES | PYSOURCE_HOOKS;; want = PYSOURCE_ALL) {
         struct pysource ps = {0};
         size_t lines = 1;
         for (size_t i = 0; i < size; i++) {
             lines += text[i] == '\n';
         }
-        pysource_read(text, size, PYSOURCE_NAMES | PYSOURCE_HOOKS, &ps);
+        pysource_read(text, size, want, &ps);
         for (size_t i = 0; i < ps.nr; i++) {
             FUZZ_CHECK(ps.v[i].module && ps.v[i].module[0]);
             FUZZ_CHECK(ps.v[i].line >= 1 && ps.v[i].line <= lines);
             FUZZ_CHECK(!ps.v[i].name || ps.v[i].name[0]);
+            FUZZ_CHECK(ps.v[i].runs || (want & PYSOURCE_ALL));
         }
-        FUZZ_CHECK(ps.names_read);
+        FUZZ_CHECK(ps.names_read == ((want & PYSOURCE_NAMES) != 0));
+        if (want & PYSOURCE_ALL) {
+            struct strmap set = {0};
+            for (size_t i = 0; i < asked.nr; i++) {
+                strmap_put(&set, asked.v[i], strlen(asked.v[i]), (void *)"");
+            }
+            pysource_module_imports(&ps, &set, &guarded, &unguarded);
+            /* the glance that spares the reading never misses what the reading finds */
+            FUZZ_CHECK(!(guarded.nr || unguarded.nr) ||
+                       pysource_imports_any(text, size, &set, NULL));
+            strmap_release(&set);
+            pysource_release(&ps);
+            break;
+        }
         pysource_release(&ps);
     }
     check_list(&guarded, &asked);

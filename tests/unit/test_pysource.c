@@ -10,6 +10,22 @@
 
 #include "pysource.h"
 
+/* pysource_module_imports() of what pysource_read() reads, every import. */
+static void module_imports(const char *src, const struct strvec *mods, struct strvec *in,
+                           struct strvec *out)
+{
+    struct pysource ps = {0};
+    struct strmap set = {0};
+
+    for (size_t i = 0; i < mods->nr; i++) {
+        strmap_put(&set, mods->v[i], strlen(mods->v[i]), (void *)"");
+    }
+    pysource_read(src, strlen(src), PYSOURCE_ALL, &ps);
+    pysource_module_imports(&ps, &set, in, out);
+    pysource_release(&ps);
+    strmap_release(&set);
+}
+
 /* Whether src imports module under a guard, and never without one. */
 static bool guards(const char *src, const char *module)
 {
@@ -17,7 +33,7 @@ static bool guards(const char *src, const char *module)
     bool yes;
 
     strvec_push(&mods, module);
-    pysource_imports(src, strlen(src), &mods, &in, &out);
+    module_imports(src, &mods, &in, &out);
     yes = in.nr == 1 && !strcmp(in.v[0], module) && !out.nr;
     strvec_release(&mods);
     strvec_release(&in);
@@ -32,7 +48,7 @@ static bool imports_bare(const char *src, const char *module)
     bool yes;
 
     strvec_push(&mods, module);
-    pysource_imports(src, strlen(src), &mods, &in, &out);
+    module_imports(src, &mods, &in, &out);
     yes = out.nr == 1 && !strcmp(out.v[0], module);
     strvec_release(&mods);
     strvec_release(&in);
@@ -93,6 +109,10 @@ static void pysource__no_fallback(void **state)
     assert_true(imports_bare("from contextlib import suppress\nwith suppress(ImportError):\n"
                              "    x = 1\nimport _c\n",
                              "_c"));
+    /* a def's import runs when the def is called, not on import: only the guarded one does */
+    assert_true(guards("try:\n  import _c\nexcept ImportError:\n  _c = None\ndef f():\n"
+                       "  import _c\n",
+                       "_c"));
     /* no try at all */
     assert_false(guards("import _c  # ImportError if missing\n", "_c"));
     assert_true(imports_bare("import _c  # ImportError if missing\n", "_c"));
@@ -180,6 +200,38 @@ static void pysource__module_level_names(void **state)
     pysource_release(&ps);
 }
 
+/* pysource_imports_any(): whether a line that imports names one of cgi, imp. */
+static bool glance(const char *src)
+{
+    struct strmap set = {0};
+    bool yes;
+
+    strmap_put(&set, "cgi", 3, (void *)"");
+    strmap_put(&set, "imp", 3, (void *)"");
+    yes = pysource_imports_any(src, strlen(src), &set, NULL);
+    strmap_release(&set);
+    return yes;
+}
+
+static void pysource__glance(void **state)
+{
+    (void)state;
+    assert_true(glance("import os\nimport imp\n"));
+    assert_true(glance("from cgi import escape\n"));
+    /* the lines a backslash joins, before and after; `from m import (` to its ')' */
+    assert_true(glance("import os, \\\n    imp\n"));
+    assert_true(glance("from \\\r\n  cgi import x\n"));
+    assert_true(glance("from . import (a,  # (not closed by this: )\n    imp,\n)\n"));
+    /* a docstring's import is glanced at too: the reading says it is none */
+    assert_true(glance("'''\nimport cgi\n'''\n"));
+    assert_false(glance("import impossible, cgitb\nx = imp\n"));
+    assert_false(glance("from . import (a,\n    b)\nimp = 1\n"));
+    assert_false(glance(""));
+    /* what the reading finds, the glance saw (the fuzz harness says it of any input) */
+    assert_true(glance("try:\n    from . import (\n        x,\n        cgi)\nexcept ImportError:\n"
+                       "    pass\n"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -187,6 +239,7 @@ int main(void)
         cmocka_unit_test(pysource__no_fallback),
         cmocka_unit_test(pysource__module_level_imports),
         cmocka_unit_test(pysource__module_level_names),
+        cmocka_unit_test(pysource__glance),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
