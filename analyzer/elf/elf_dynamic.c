@@ -215,8 +215,9 @@ static void walk_relocs(struct elfinfo *v, Elf *elf, const struct segments *s, u
                         uint64_t size, bool rela, Elf_Data *syms, size_t nsyms,
                         const struct elfread_strtab *st, unsigned char *seen, struct strvec *order)
 {
-    size_t entsize = gelf_fsize(elf, rela ? ELF_T_RELA : ELF_T_REL, 1, EV_CURRENT);
+    size_t entsize = gelf_fsize(elf, rela ? ELF_T_RELA : ELF_T_REL, 1, EV_CURRENT), n;
     Elf_Data *d = entsize ? chunk(elf, s, addr, size, rela ? ELF_T_RELA : ELF_T_REL) : NULL;
+    bool is64 = gelf_getclass(elf) == ELFCLASS64;
 
     if (!addr || !size) {
         return;
@@ -225,17 +226,21 @@ static void walk_relocs(struct elfinfo *v, Elf *elf, const struct segments *s, u
         elfread_error(v, "relocations outside the loadable segments");
         return;
     }
-    for (size_t i = 0; i < d->d_size / entsize && order->nr < v->py_binds.nr; i++) {
-        GElf_Rela ra;
-        GElf_Rel r;
-        uint64_t info;
+    /* The table in memory form (libelf translated it): each r_info read in place, not through
+     * a gelf_getrela() call per entry of tables whose entries are mostly RELATIVE ones. */
+    n = d->d_size / (is64   ? rela ? sizeof(Elf64_Rela) : sizeof(Elf64_Rel)
+                       : rela ? sizeof(Elf32_Rela)
+                            : sizeof(Elf32_Rel));
+    for (size_t i = 0; i < n && order->nr < v->py_binds.nr; i++) {
         size_t idx;
         const char *name;
-        if (rela ? !gelf_getrela(d, (int)i, &ra) : !gelf_getrel(d, (int)i, &r)) {
-            break;
+        if (is64) {
+            idx = ELF64_R_SYM(rela ? ((const Elf64_Rela *)d->d_buf)[i].r_info
+                                   : ((const Elf64_Rel *)d->d_buf)[i].r_info);
+        } else {
+            idx = ELF32_R_SYM(rela ? ((const Elf32_Rela *)d->d_buf)[i].r_info
+                                   : ((const Elf32_Rel *)d->d_buf)[i].r_info);
         }
-        info = rela ? ra.r_info : r.r_info;
-        idx = gelf_getclass(elf) == ELFCLASS64 ? GELF_R_SYM(info) : ELF32_R_SYM(info);
         if (idx && idx < nsyms && (name = first_py_bind(syms, idx, st, seen)) != NULL) {
             strvec_push(order, name);
         }
