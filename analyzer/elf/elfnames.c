@@ -7,6 +7,11 @@
 
 #include "xalloc.h"
 
+/* glibc's <elf.h> names LoongArch from 2.36 on; the release builds against 2.31 (scripts/release). */
+#ifndef EM_LOONGARCH
+#define EM_LOONGARCH 258
+#endif
+
 struct pair {
     int value;
     const char *name;
