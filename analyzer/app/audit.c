@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "builtwith.h"
 #include "bundle.h"
 #include "checks.h"
 #include "datadir.h"
@@ -36,6 +37,7 @@ struct audit_unit {
     struct report_verdict *matrix;
     size_t matrix_nr;
     struct size_plan *plans;       /* per input: the plan of each head that has one */
+    struct built_with *built;      /* per input: how each head was built */
     const struct profile *profile; /* its target: the job's, or its container image's */
     struct profile own;            /* a container image's target (image_target.h) */
     bool done;
@@ -223,6 +225,7 @@ static void read_unit(struct actx *c, const struct job *j, struct audit_unit *u)
     u->names = xcalloc(u->nr, sizeof(*u->names));
     u->notes = xcalloc(u->nr, sizeof(*u->notes));
     u->about = xcalloc(u->nr, sizeof(*u->about));
+    u->built = xcalloc(u->nr, sizeof(*u->built));
     if (j->error || j->skipped) {
         entries_unread(u, j);
         u->error = j->error ? xstrdup(j->error) : NULL;
@@ -265,6 +268,12 @@ static void read_unit(struct actx *c, const struct job *j, struct audit_unit *u)
         build_matrix(u, c, j, &img);
     }
     size_plans(u, c, &img);
+    for (size_t i = 0; i < img.inputs_nr && i < u->nr; i++) {
+        if (img.inputs[i].view == i) {
+            built_with_read(&u->built[i], &img, i);
+            u->ri[i].built = &u->built[i];
+        }
+    }
     image_release(&img);
 }
 
@@ -506,7 +515,9 @@ void audit_release(struct audit *a)
             free(u->names[i]);
             strvec_release(&u->notes[i]);
             strvec_release(&u->about[i]);
+            built_with_release(&u->built[i]);
         }
+        free(u->built);
         free(u->names);
         free(u->notes);
         free(u->about);

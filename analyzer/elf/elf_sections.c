@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* The section-header view of an ELF object: .dynamic, .gnu.version_r/_d, .dynsym, .gnu.version. */
+/* The section-header view of an ELF object: .dynamic, .gnu.version_r/_d, .dynsym, .gnu.version,
+ * and .comment (who built it). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -78,6 +79,36 @@ static void count_strippable(struct elfinfo *v, Elf *elf, size_t shstrndx, size_
     }
 }
 
+/* .comment: the NUL-separated identification strings of the compilers, assemblers and linkers
+ * that made the object ("GCC: (Debian 12.2.0-14) 12.2.0", "clang version 14.0.6"), each once,
+ * printable ASCII only (a string with anything else is no identification and is skipped). */
+static void read_comment(struct elfinfo *v, Elf_Scn *scn, const GElf_Shdr *sh, size_t filesize)
+{
+    Elf_Data *data = in_file(sh, filesize) ? elf_rawdata(scn, NULL) : NULL;
+    const char *p, *end;
+
+    if (!data || !data->d_buf) {
+        return;
+    }
+    for (p = data->d_buf, end = p + data->d_size;
+         p < end && v->comments.nr < ELFREAD_MAX_COMMENTS;) {
+        const char *nul = memchr(p, '\0', (size_t)(end - p)), *stop = nul ? nul : end;
+        size_t n = (size_t)(stop - p);
+        bool plain = n && n <= ELFREAD_MAX_COMMENT_LEN;
+        for (size_t i = 0; plain && i < n; i++) {
+            plain = p[i] >= 0x20 && p[i] < 0x7f;
+        }
+        if (plain) {
+            char *s = xstrndup(p, n);
+            if (!strvec_contains(&v->comments, s)) {
+                strvec_push(&v->comments, s);
+            }
+            free(s);
+        }
+        p = stop + 1;
+    }
+}
+
 void elfread_sections(struct elfinfo *v, Elf *elf)
 {
     size_t shstrndx = 0, symtab_link = 0, filesize = 0;
@@ -119,6 +150,13 @@ void elfread_sections(struct elfinfo *v, Elf *elf)
         case SHT_GNU_versym:
             versym = scn;
             break;
+        case SHT_PROGBITS: {
+            const char *name = shstrndx ? elf_strptr(elf, shstrndx, sh->sh_name) : NULL;
+            if (name && !strcmp(name, ".comment")) {
+                read_comment(v, scn, sh, filesize);
+            }
+            break;
+        }
         default:
             break;
         }

@@ -431,6 +431,8 @@ static void merge_views(struct elfinfo *out, Elf *elf, const unsigned char *base
     elfread_sections(&sec, elf);
     out->debug_bytes = sec.debug_bytes; /* only the section headers know */
     out->symtab_bytes = sec.symtab_bytes;
+    out->comments = sec.comments;
+    sec.comments = (struct strvec)STRVEC_INIT;
     elfread_strip(out, elf);
     if (dyn.has_dynamic) {
         /* The symbols and the versions they are bound to come from one view: the dynamic
@@ -527,6 +529,7 @@ void elfinfo_release(struct elfinfo *info)
     strvec_release(&info->init_symbols);
     strvec_release(&info->py_imports);
     strvec_release(&info->py_binds);
+    strvec_release(&info->comments);
     free(info->views_disagree);
     free(info->error);
     memset(info, 0, sizeof(*info));

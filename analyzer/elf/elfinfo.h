@@ -82,6 +82,12 @@ struct elfinfo {
     uint64_t strip_saves;
     bool strip_exact;
 
+    /* .comment's strings: who compiled and linked it ("GCC: (GNU) 10.2.1 20210130 (Red Hat
+     * 10.2.1-11)" in a manylinux2014 image, "GCC: (Debian 12.2.0-14) 12.2.0", "clang version
+     * 14.0.6", "rustc version 1.70.0"), each once, at most ELFREAD_MAX_COMMENTS. Only the
+     * section headers know: strip keeps the section, strip -R .comment removes it. */
+    struct strvec comments;
+
     /* Where the program headers (what ld.so reads) and the section headers disagree about
      * the dynamic facts; NULL when they agree or there are no sections. The facts above
      * are the program headers'. */

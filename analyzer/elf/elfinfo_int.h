@@ -23,6 +23,8 @@
 #define ELFREAD_MAX_VERSIONS 4096
 #define ELFREAD_MAX_PY_IMPORTS 8192
 #define ELFREAD_MAX_SYMBOLS (1u << 21)
+#define ELFREAD_MAX_COMMENTS 16     /* .comment strings kept */
+#define ELFREAD_MAX_COMMENT_LEN 200 /* longer: no compiler's identification */
 
 /* A string table: a section (through elf_strptr), or bytes of the file (DT_STRTAB). */
 struct elfread_strtab {

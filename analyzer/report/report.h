@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "builtwith.h"
 #include "diag.h"
 #include "finding.h"
 #include "gate.h"
@@ -65,6 +66,7 @@ struct report_input {
     const char *skipped; /* it was not checked: why (verdict skipped), e.g. not Python */
     const struct strvec *not_checked; /* layers its declaration names with no local code */
     const struct size_plan *size;     /* its size plan (--size, or near a limit); NULL: none */
+    const struct built_with *built;   /* how it was built (a head); NULL: not read */
 };
 
 /* What became of one input (report_input_verdict()). */

@@ -81,6 +81,38 @@ static cJSON *strings(const struct strvec *v)
     return list;
 }
 
+/* inputs[].built_with: how the head was built (model/builtwith.h). */
+static cJSON *built_with(const struct built_with *b)
+{
+    cJSON *o = cJSON_CreateObject(), *pythons = cJSON_CreateArray(), *tools = cJSON_CreateArray();
+    cJSON *origins = cJSON_CreateObject();
+
+    for (size_t i = 0; i < b->pythons_nr; i++) {
+        cJSON *p = cJSON_CreateObject();
+        char v[32];
+        snprintf(v, sizeof(v), "%d.%d", b->pythons[i].major, b->pythons[i].minor);
+        add_str(p, "python", b->pythons[i].major ? v : "abi3");
+        add_num(p, "modules", (double)b->pythons[i].modules);
+        cJSON_AddItemToArray(pythons, p);
+    }
+    for (size_t i = 0; i < b->tools_nr; i++) {
+        cJSON *t = cJSON_CreateObject();
+        add_str(t, "comment", b->tools[i].comment);
+        add_num(t, "objects", (double)b->tools[i].objects);
+        cJSON_AddItemToArray(tools, t);
+    }
+    add_num(origins, "manylinux", (double)b->origins.manylinux);
+    add_num(origins, "musllinux", (double)b->origins.musllinux);
+    add_num(origins, "local", (double)b->origins.local);
+    add_num(origins, "other", (double)b->origins.other);
+    add_num(origins, "not_wheels", (double)b->origins.not_wheels);
+    cJSON_AddItemToObject(o, "pythons", pythons);
+    add_str(o, "glibc", b->glibc);
+    cJSON_AddItemToObject(o, "toolchains", tools);
+    cJSON_AddItemToObject(o, "native_distributions", origins);
+    return o;
+}
+
 void rjson_input_into(cJSON *o, const struct report *r, size_t i)
 {
     const struct report_input *in = &r->inputs[i];
@@ -117,6 +149,9 @@ void rjson_input_into(cJSON *o, const struct report *r, size_t i)
     }
     if (in->size) {
         cJSON_AddItemToObject(o, "size", rjson_size(r, i));
+    }
+    if (in->built) {
+        cJSON_AddItemToObject(o, "built_with", built_with(in->built));
     }
 }
 

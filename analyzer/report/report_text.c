@@ -227,22 +227,32 @@ static void print_matrix(FILE *out, const struct report *r)
 }
 
 /* What was found in an input (a container image: what it is, its OS and C library, its
- * Python, task root and handler), a line each below its name (or below its heading). */
+ * Python, task root and handler) and how it was built, a line each below its name (or below
+ * its heading). */
 static void print_about(FILE *out, const struct report *r, size_t i, bool name)
 {
     const struct strvec *about = r->inputs[i].about;
+    const struct built_with *built = r->inputs[i].built;
+    const char *indent = name ? "  " : "   ";
 
-    if (!about || !about->nr) {
+    if ((!about || !about->nr) && !(built && built_with_any(built))) {
         return;
     }
     if (name) {
         put(out, r->inputs[i].name);
         fputc('\n', out);
     }
-    for (size_t k = 0; k < about->nr; k++) {
-        fputs(name ? "  " : "   ", out);
+    for (size_t k = 0; about && k < about->nr; k++) {
+        fputs(indent, out);
         put(out, about->v[k]);
         fputc('\n', out);
+    }
+    if (built && built_with_any(built)) {
+        char *words = built_with_words(built);
+        fputs(indent, out);
+        put(out, words);
+        fputc('\n', out);
+        free(words);
     }
     if (name) {
         fputc('\n', out);

@@ -38,9 +38,10 @@ MAY_SEE = {
     "app": {"util", "input", "elf", "data", "facts", "model", "checks", "gate", "report",
             "targets"},
 }
-# From model/, the gate and an emitter may see only the findings and the size plan (plain
-# data, computed by model/sizeplan.c; the image stays a forward declaration).
-REPORT_FROM_MODEL = {"finding.h", "sizeplan.h"}
+# From model/, the gate and an emitter may see only the findings, the size plan and how the
+# bundle was built (plain data, computed by model/sizeplan.c and model/builtwith.c; the image
+# stays a forward declaration).
+REPORT_FROM_MODEL = {"finding.h", "sizeplan.h", "builtwith.h"}
 # Each third-party library's headers, and the folders that own it.
 THIRD_PARTY = [
     (re.compile(r"^pcre2\.h$"), {"util"}, "pcre2"),

@@ -45,6 +45,8 @@ import shutil
 import subprocess
 import sys
 import zipfile
+
+from realdata_built import check_built_with
 from xml.etree import ElementTree as ET
 
 PACKAGES = ("python3-numpy", "python3-kiwisolver")
@@ -491,6 +493,8 @@ def main():
     res.check(got == amd_elf,
               "amd64 dir python3.11 x86_64: elf_objects == %d ELF files per readelf" % amd_elf,
               "elf_objects is %r" % got)
+    check_built_with(res, "amd64 dir python3.11 x86_64", r, bundle["amd64"], list(elf["amd64"]),
+                     files["amd64"])
     n_ext = r["inputs"][0].get("extension_modules") if r else None
     res.check(isinstance(n_ext, int) and 2 <= n_ext <= amd_elf,
               "amd64 dir python3.11 x86_64: 2 <= extension_modules <= elf_objects",
