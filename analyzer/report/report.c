@@ -323,6 +323,8 @@ void report_print_summary_line(FILE *out, const struct report *r)
         fprintf(out, " (%zu could not be read)", t[REPORT_ERROR]);
     } else if (fails) {
         fputs(" (--fail-on)", out);
+    } else if (e) {
+        fputs(" (--fail-on none)", out); /* errors, and yet it passes: say why */
     }
     fputc('\n', out);
 }

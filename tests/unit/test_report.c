@@ -124,6 +124,42 @@ static void report__json_is_one_object(void **state)
     findings_release(&fs);
 }
 
+/* The stderr summary line of r. */
+static char *summary_line(const struct report *r)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+
+    assert_non_null(f);
+    report_print_summary_line(f, r);
+    fclose(f);
+    return buf;
+}
+
+static void report__summary_says_why_errors_pass(void **state)
+{
+    struct findings fs = {0};
+    struct report r = {
+        "abiscan", "0",   profiles_find(&testdata_dd.profiles, "python3.12", "x86_64"),
+        one_input, 1,     &fs,
+        SEV_ERROR, false, 0,
+        NULL,      0,     NULL,
+        NULL,      false};
+    char *got;
+
+    (void)state;
+    add(&fs, "ABI001", SEV_ERROR, "m.cpython-35m-x86_64-linux-gnu.so", NULL, "tag", NULL);
+    got = summary_line(&r);
+    assert_non_null(strstr(got, ": fails (--fail-on)\n"));
+    free(got);
+    r.fail_on = SEV_NONE;
+    got = summary_line(&r);
+    assert_non_null(strstr(got, ": passes (--fail-on none)\n"));
+    free(got);
+    findings_release(&fs);
+}
+
 static void report__matrix_says_where_it_imports(void **state)
 {
     struct findings fs = {0};
@@ -341,6 +377,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(report__text_groups_by_distribution),
         cmocka_unit_test(report__json_is_one_object),
+        cmocka_unit_test(report__summary_says_why_errors_pass),
         cmocka_unit_test(report__matrix_says_where_it_imports),
         cmocka_unit_test(report__text_groups_by_input),
         cmocka_unit_test(report__jsonl_is_a_line_per_function),
