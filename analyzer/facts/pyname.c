@@ -93,7 +93,15 @@ enum pyext_kind pyname_parse(const struct pyname *g, const char *basename, struc
 {
     struct regexp_match *m;
 
+    size_t len = strlen(basename);
+
     memset(out, 0, sizeof(*out));
+    /* Every name the grammar takes ends in .so or .pyd: the others (.py, most of a bundle)
+     * need no regular expression. */
+    if (!(len > 3 && !strcmp(basename + len - 3, ".so")) &&
+        !(len > 4 && !strcmp(basename + len - 4, ".pyd"))) {
+        return PYEXT_NONE;
+    }
     if (!(m = regexp_exec(g->re, basename))) {
         return PYEXT_NONE;
     }
