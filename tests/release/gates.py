@@ -24,6 +24,10 @@
              passes, an unknown runtime fails it with 2, a checksum that does not match fails
              the install before pip or abiscan runs.
 
+  install    README.md's Installing lines and examples/pre-commit/README.md's one line, with
+             the release's URL made file://, install an abiscan whose --version is the
+             release's
+
 A missing tool (mmdebstrap, unshare, curl, sarif-multitool) is a failure, not a skip."""
 import argparse
 import hashlib
@@ -280,6 +284,36 @@ def action(a):
        out + err)
 
 
+# --- the one-line installs of the documents --------------------------------------------
+
+def install(a):
+    """README.md's Installing lines and examples/pre-commit/README.md's one line, as written
+    but for the release's URL (file:// of dist/), each in a scratch HOME and directory."""
+    tool("curl")
+    v = version_of(a.source)
+    dist = os.path.join(a.work, "dist")
+    url = re.compile(r"https://github\.com/abiscan/abiscan/releases/download/v[0-9.]+")
+    readme = read(os.path.join(a.source, "README.md"))
+    block = re.search(r"^## Installing\n.*?```sh\n(.*?)```", readme, re.S | re.M)
+    precommit = re.search(r"^(mkdir -p ~/\.local && curl .*)$",
+                          read(os.path.join(a.source, "examples/pre-commit/README.md")), re.M)
+    for what, text, exe in (
+            ("README.md's Installing", block and block.group(1), f"abiscan-{v}/bin/abiscan"),
+            ("examples/pre-commit/README.md's one line", precommit and precommit.group(1),
+             ".local/bin/abiscan")):
+        if not ok(bool(text), f"{what}: found"):
+            continue
+        home = fresh(os.path.join(a.work, "install", what.split("/")[0].split("'")[0]))
+        r = subprocess.run(["sh", "-ec", url.sub("file://" + dist, text)], cwd=home,
+                           env={"PATH": os.environ["PATH"], "HOME": home},
+                           capture_output=True, text=True, timeout=120)
+        got = subprocess.run([os.path.join(home, exe), "--version"], capture_output=True,
+                             text=True) if r.returncode == 0 else r
+        ok(r.returncode == 0 and got.stdout == f"abiscan {v}\n",
+           f"{what}: installs abiscan {v} ({exe} in the working directory or HOME)",
+           f"exit {r.returncode}\n{r.stdout}{r.stderr}")
+
+
 # --- CodeBuild -------------------------------------------------------------------------
 
 PIP_STUB = r"""#!/bin/sh
@@ -397,7 +431,7 @@ def codebuild(a):
 
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("step", choices=["action", "codebuild"])
+    p.add_argument("step", choices=["action", "codebuild", "install"])
     p.add_argument("--source", required=True)
     p.add_argument("--work", required=True)
     p.add_argument("--fixtures", required=True)
@@ -410,6 +444,8 @@ def main():
         if not a.qemu or not os.access(a.qemu, os.X_OK):
             sys.exit("not ok - qemu-aarch64-static is not installed (scripts/bootstrap)")
         action(a)
+    elif a.step == "install":
+        install(a)
     else:
         codebuild(a)
     print(f"{'passed' if not failed else f'{failed} failed'}")
