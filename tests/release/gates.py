@@ -13,7 +13,8 @@
              given; an unknown runtime: exit 2 and a summary that says so; a checksum that
              does not match, or an archive SHA256SUMS does not list: exit 2 before anything
              runs; ARM64 installs the aarch64 archive (its --version under qemu, with the
-             minimal root's arm64 C library); X86: exit 2. And the
+             minimal root's arm64 C library); X86: exit 2; an input that holds a newline
+             and a workflow command stays inside one escaped ::error. And the
              example's build step asks pip for Lambda's platform and Python, wheels only.
   codebuild  each buildspec of examples/codebuild/: its variables and the commands of its
              phases, parsed from the YAML, run in order by sh -e (one shell, as buildspec
@@ -282,6 +283,12 @@ def action(a):
     status, out, err = run_action(a, runner, {}, arch="X86", release=dist)
     ok(status == 2 and "X64 and ARM64" in out, "X86: exit 2, the error names the runners",
        out + err)
+    runner = fresh(os.path.join(work, "inject"))
+    status, out, err = run_action(a, runner, {"version": "9.9.9\n::warning::injected 100%"},
+                                  release=dist)
+    ok(status == 2 and len(out.splitlines()) == 1 and
+       out.startswith("::error title=abiscan action::") and "%0A::warning::injected 100%25" in out,
+       "an input holding a newline and ::warning:: stays inside one escaped ::error", out)
 
 
 # --- the one-line installs of the documents --------------------------------------------
