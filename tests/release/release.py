@@ -30,6 +30,10 @@ LAMBDA_ARCH = {"x86_64": "x86_64", "aarch64": "arm64"}
 # What a glibc system has itself: the archive vendors everything else.
 SYSTEM = re.compile(r"/(libc|libm|libdl|libpthread|librt|libutil|libresolv|libanl)\.so\.[0-9]+$"
                     r"|/ld-linux-(x86-64|aarch64)\.so\.[0-9]+$|/libstdc\+\+\.so\.6$|/libgcc_s\.so\.1$")
+# The minimal root (scripts/root make ...): Debian 12 minbase, and the arm64 C library (and
+# libstdc++, which an arm64 minbase has too) for the aarch64 archive under qemu. gates.py
+# runs the aarch64 archive with it too.
+MINIMAL_ROOT = ["bookworm", "minbase", "amd64,arm64", "libc6:arm64", "libstdc++6:arm64"]
 # abiscan's own libraries: none of them may be in the minimal root.
 ABISCAN_PACKAGES = ["libzip4", "libarchive13", "libelf1", "libcjson1", "libyaml-0-2",
                     "libdeflate0", "libxml2", "libicu72"]
@@ -186,10 +190,8 @@ def minimal_root(a, qemu):
     scripts_root = os.path.join(a.source, "scripts/root")
     env = dict(os.environ)
     env.setdefault("ABISCAN_DEBIAN_SECURITY", "auto")
-    # Debian 12 minbase, and the arm64 C library (and libstdc++, which an arm64 minbase has
-    # too) for the aarch64 archive under qemu: nothing else.
-    r = subprocess.run([scripts_root, "make", "bookworm", "minbase", "amd64,arm64",
-                        "libc6:arm64", "libstdc++6:arm64"], capture_output=True, text=True, env=env)
+    r = subprocess.run([scripts_root, "make"] + MINIMAL_ROOT, capture_output=True, text=True,
+                       env=env)
     if not ok(r.returncode == 0, "a Debian 12 minbase root", r.stderr):
         return
     root = r.stdout.strip()
