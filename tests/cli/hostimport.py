@@ -24,10 +24,11 @@ def host_imports(root, statement, py=PY):
     return p.returncode == 0, (p.stderr.strip().splitlines() or [""])[-1]
 
 
-def abiscan_findings(abiscan, root, runtime="python3.11"):
-    """abiscan's findings on root for runtime; ValueError when it could not check it."""
+def abiscan_findings(abiscan, root, runtime="python3.11", extra=()):
+    """abiscan's findings on root for runtime (extra: more options, such as --handler);
+    ValueError when it could not check it."""
     env = dict(os.environ, SOURCE_DATE_EPOCH="1796083200")
-    p = subprocess.run([abiscan, "-r", runtime, "-f", "json", root],
+    p = subprocess.run([abiscan, "-r", runtime, "-f", "json", *extra, root],
                        capture_output=True, text=True, env=env)
     if p.returncode not in (0, 1):
         raise ValueError(f"abiscan exit {p.returncode}: {p.stderr.strip()}")
