@@ -17,7 +17,15 @@
 
 /* distutils as setuptools brings it: its _distutils_hack puts setuptools' copy in place when
  * setuptools is imported (doc/sources.md#standard-library), here before the line. */
-static bool distutils_by_setuptools(struct pymodules *pm, const struct member *m, unsigned line)
+/* Whether the import runs when its module is imported on p's Python (under no condition,
+ * or a version test that holds there). */
+static bool runs_on(const struct pyimport *imp, const struct profile *p)
+{
+    return imp->runs && pycond_holds(&imp->cond, p->py_major, p->py_minor);
+}
+
+static bool distutils_by_setuptools(struct pymodules *pm, const struct profile *p,
+                                    const struct member *m, unsigned line)
 {
     char *name;
     bool inside;
@@ -31,7 +39,7 @@ static bool distutils_by_setuptools(struct pymodules *pm, const struct member *m
     free(name);
     for (size_t i = 0; i < m->py->nr && !inside; i++) {
         const char *mod = m->py->v[i].module;
-        inside = m->py->v[i].runs && m->py->v[i].line < line &&
+        inside = runs_on(&m->py->v[i], p) && m->py->v[i].line < line &&
                  (!strcmp(mod, "setuptools") || !strncmp(mod, "setuptools.", 11) ||
                   !strcmp(mod, "_distutils_hack") || !strncmp(mod, "_distutils_hack.", 16));
     }
@@ -39,13 +47,13 @@ static bool distutils_by_setuptools(struct pymodules *pm, const struct member *m
 }
 
 /* Whether an earlier import of the file names the same top-level module (said once). */
-static bool said_before(const struct member *m, size_t i, const char *top)
+static bool said_before(const struct member *m, const struct profile *p, size_t i, const char *top)
 {
     size_t n = strlen(top);
 
     for (size_t k = 0; k < i; k++) {
         const struct pyimport *o = &m->py->v[k];
-        if (!o->guarded && o->runs && !strncmp(o->module, top, n) &&
+        if (!o->guarded && runs_on(o, p) && !strncmp(o->module, top, n) &&
             (!o->module[n] || o->module[n] == '.')) {
             return true;
         }
@@ -64,14 +72,14 @@ static void check_member(const struct check_ctx *ctx, struct findings *out, stru
         const struct pyimport *imp = &m->py->v[i];
         const struct stdlib_removed *r;
         char *top, found[160], fix[512], words[160], *error;
-        if (imp->guarded || !imp->runs || imp->module[0] == '.') {
+        if (imp->guarded || !runs_on(imp, p) || imp->module[0] == '.') {
             continue;
         }
         top = xstrndup(imp->module, strcspn(imp->module, "."));
         r = stdlib_removed_in(sl, p->py_major, p->py_minor, top);
         /* The runtime lacks it; the bundle may have it (a backport, a copy of its own). */
-        if (!r || pymodules_find(pm, top)->where != PYMOD_MISSING || said_before(m, i, top) ||
-            (!strcmp(top, "distutils") && distutils_by_setuptools(pm, m, imp->line))) {
+        if (!r || pymodules_find(pm, top)->where != PYMOD_MISSING || said_before(m, p, i, top) ||
+            (!strcmp(top, "distutils") && distutils_by_setuptools(pm, p, m, imp->line))) {
             free(top);
             continue;
         }

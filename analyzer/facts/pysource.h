@@ -31,13 +31,34 @@
  * assignment, import, for and with targets). The same reading by lines and indentation,
  * with strings, comments, brackets and continuation lines skipped as Python's tokenizer
  * does, so that a docstring's "import x" is no import. */
+/* A bound on the Python version: version >= major.minor (ge), or version < major.minor. */
+struct pycond_term {
+    unsigned char ge, major, minor;
+};
+
+/* The version conditions an import runs under (`if sys.version_info >= (3, 12):`, its elif
+ * and else, six's PY3), all of them true: it runs on the versions they hold on. */
+#define PYCOND_MAX 4
+struct pycond {
+    unsigned char nr;
+    struct pycond_term t[PYCOND_MAX];
+};
+
+/** The version test of an if or elif header, s to end (between the keyword and the colon),
+ * as one bound; false when it is not one abiscan reads (pycond.c says which it does). */
+bool pycond_parse(const char *s, const char *end, struct pycond_term *out);
+
+/** Whether every bound of c holds on Python major.minor. */
+bool pycond_holds(const struct pycond *c, int major, int minor);
+
 struct pyimport {
-    char *module;  /* as written: "a.b", or relative: "..a", "." */
-    char *name;    /* `from M import name`: the name ("*" for all), else NULL */
-    unsigned line; /* 1-based */
-    bool guarded;  /* under a try whose except catches ImportError without raising again,
+    char *module;       /* as written: "a.b", or relative: "..a", "." */
+    char *name;         /* `from M import name`: the name ("*" for all), else NULL */
+    unsigned line;      /* 1-based */
+    bool guarded;       /* under a try whose except catches ImportError without raising again,
                     * or `with suppress(ImportError):`: its failure is caught */
-    bool runs;     /* it runs when the module is imported (PYSOURCE_ALL reads the others) */
+    bool runs;          /* it runs when the module is imported (PYSOURCE_ALL reads the others) */
+    struct pycond cond; /* ... on the versions where these hold (runs true) */
 };
 
 struct pysource {

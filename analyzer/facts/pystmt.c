@@ -31,6 +31,12 @@ struct blk {
     size_t try_idx;
     bool catches; /* K_TRY in an except clause: it catches ImportError */
     bool raised;  /* ... and its handler raises */
+    /* K_IF on the Python version: each clause's own test so far (if, elif...), and the
+     * condition the current clause runs under; known false: a test abiscan does not read. */
+    struct pycond_term own[PYCOND_MAX];
+    unsigned char own_nr;
+    bool known;
+    struct pycond cur;
 };
 
 struct imp_tries {
@@ -326,15 +332,49 @@ static bool module_scope(const struct reader *r)
 
 enum ctx { CTX_RUNS, CTX_SKIP };
 
+/* to's bounds and from's, if they fit. */
+static bool add_terms(struct pycond *to, const struct pycond *from)
+{
+    if (to->nr + from->nr > PYCOND_MAX) {
+        return false;
+    }
+    memcpy(to->t + to->nr, from->t, from->nr * sizeof(*from->t));
+    to->nr = (unsigned char)(to->nr + from->nr);
+    return true;
+}
+
+/* An if chain's next clause: the negation of every earlier test, and its own (own: NULL for
+ * else); a test abiscan does not read, or too many, make the rest unknown. */
+static void next_clause(struct blk *b, const char *test, const char *end)
+{
+    struct pycond_term t;
+    bool read = test && pycond_parse(test, end, &t);
+
+    b->cur.nr = 0;
+    for (size_t i = 0; i < b->own_nr && b->known; i++) {
+        b->cur.t[b->cur.nr++] =
+            (struct pycond_term){!b->own[i].ge, b->own[i].major, b->own[i].minor};
+    }
+    if (test) {
+        b->known &= read && b->own_nr < PYCOND_MAX;
+        if (b->known) {
+            b->own[b->own_nr++] = t;
+            b->cur.t[b->cur.nr++] = t;
+        }
+    }
+}
+
 /* How a statement at the top of the stack runs when the module is imported, and the try
  * statements whose bodies it is in (for one that may not run, too: under an if, in an
  * except clause). A def's body is not read: it runs when the def is called, not on import. */
-static enum ctx context(const struct reader *r, struct imp_tries *t, bool *guarded)
+static enum ctx context(const struct reader *r, struct imp_tries *t, bool *guarded,
+                        struct pycond *cond)
 {
     enum ctx c = CTX_RUNS;
 
     t->n = 0;
     *guarded = false;
+    cond->nr = 0;
     for (size_t i = 0; i < r->depth; i++) {
         const struct blk *b = &r->st[i];
         switch (b->kind) {
@@ -345,7 +385,7 @@ static enum ctx context(const struct reader *r, struct imp_tries *t, bool *guard
         case K_CLASS:
             break; /* a class body runs on import */
         case K_IF:
-            if (b->clause == C_ELIF || b->clause == C_BODY || !b->never) {
+            if (b->never ? b->clause != C_ELSE : !b->known || !add_terms(cond, &b->cur)) {
                 c = CTX_SKIP; /* runs or not, by a condition abiscan does not know */
             }
             break; /* the else of an if that never runs: it always does */
@@ -371,6 +411,7 @@ struct where {
     enum ctx c;
     bool guarded; /* by a with suppress(ImportError) */
     struct imp_tries t;
+    struct pycond cond;
 };
 
 static void add_import(struct reader *r, const char *module, size_t mlen, const char *name,
@@ -389,6 +430,7 @@ static void add_import(struct reader *r, const char *module, size_t mlen, const 
     im->line = line;
     im->guarded = w->guarded;
     im->runs = w->c != CTX_SKIP;
+    im->cond = w->cond;
     r->imp[r->out->nr++] = w->t;
 }
 
@@ -439,7 +481,7 @@ static void import_stmt(struct reader *r, const char *s, unsigned line, bool sco
 {
     struct where w;
 
-    w.c = context(r, &w.t, &w.guarded);
+    w.c = context(r, &w.t, &w.guarded, &w.cond);
 
     if (is_word(s, "import")) {
         for (s = skip_blanks(s + 6); *s;) {
@@ -723,8 +765,12 @@ static void statement(struct reader *r, char *s, size_t indent, unsigned line)
                 top->raised = false;
             } else if (is_word(s, "elif")) {
                 top->clause = C_ELIF;
+                next_clause(top, s + 4, colon ? colon : s + strlen(s));
             } else {
                 top->clause = is_word(s, "finally") ? C_FINALLY : C_ELSE;
+                if (top->kind == K_IF) {
+                    next_clause(top, NULL, NULL);
+                }
             }
             if (colon && *skip_blanks(colon + 1)) {
                 inline_body(r, colon + 1, indent, line);
@@ -742,6 +788,11 @@ static void statement(struct reader *r, char *s, size_t indent, unsigned line)
         b.never = names(s, "TYPE_CHECKING") || is_word(skip_blanks(s + 2), "False") ||
                   !strncmp(skip_blanks(s + 2), "0:", 2) ||
                   (names(s, "__name__") && strstr(s, "==") != NULL);
+        b.known = true;
+        {
+            const char *colon = header_colon(s);
+            next_clause(&b, s + 2, colon ? colon : s + strlen(s));
+        }
         compound(r, s, indent, line, b);
     } else if (is_word(s, "try")) {
         b.kind = K_TRY;

@@ -126,8 +126,12 @@ void built_with_read(struct built_with *out, const struct image *img, size_t vie
             }
         }
     }
-    qsort(out->pythons, out->pythons_nr, sizeof(*out->pythons), by_modules);
-    qsort(all, all_nr, sizeof(*all), by_objects);
+    if (out->pythons_nr) { /* qsort() wants an array, even an empty one */
+        qsort(out->pythons, out->pythons_nr, sizeof(*out->pythons), by_modules);
+    }
+    if (all_nr) {
+        qsort(all, all_nr, sizeof(*all), by_objects);
+    }
     out->tools_nr = all_nr < BUILT_WITH_TOOLS ? all_nr : BUILT_WITH_TOOLS;
     for (size_t i = out->tools_nr; i < all_nr; i++) {
         free(all[i].comment);

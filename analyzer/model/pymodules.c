@@ -374,9 +374,10 @@ static void walk_node(struct walk *w, size_t k)
         const struct pyimport *imp = &m->py->v[i];
         char *target, *error = NULL, *missing = NULL;
         const struct pymod *got;
-        if (imp->guarded || !imp->runs) {
+        if (imp->guarded || !imp->runs ||
+            !pycond_holds(&imp->cond, w->pm->p->py_major, w->pm->p->py_minor)) {
             continue; /* its failure is caught (the handler imports all the same), or it
-                       * does not run on import */
+                       * does not run on import, or not on the target's version */
         }
         target = imp->module[0] == '.' ? absolute(w->v[k].module, pkg, imp->module, &error)
                                        : implicit_relative(w, k, pkg, imp->module);

@@ -73,6 +73,17 @@ CASES = {
     "imp-conditional": ("app.handler",
                         {"app.py": "import sys\nif sys.version_info < (3, 12):\n    import imp\n"
                                    "else:\n    import importlib as imp\n" + HANDLER}, None),
+    # Version tests run as the target's Python runs them (past/builtins/misc.py: if PY3).
+    "imp-if-py3": ("app.handler",
+                   {"app.py": "import sys\nPY3 = sys.version_info[0] == 3\nif PY3:\n"
+                              "    from imp import reload\n" + HANDLER}, None),
+    "imp-elif-chain": ("app.handler",
+                       {"app.py": "import sys\nif sys.version_info >= (3, 13):\n    import cgi\n"
+                                  "elif sys.version_info[:2] > (3, 10):\n    import imp\n"
+                                  "else:\n    import asyncore\n" + HANDLER}, None),
+    "imp-not-py2": ("app.handler",
+                    {"app.py": "import six\nif not six.PY2:\n    import distutils.util\n"
+                               + HANDLER, "six.py": "PY2 = False\n"}, None),
     "imp-through-chain": ("app.handler", {"app.py": "import helpers\n" + HANDLER,
                                           "helpers.py": "'''import nothing'''\nimport imp\n"},
                           None),

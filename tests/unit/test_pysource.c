@@ -160,7 +160,8 @@ static void pysource__module_level_imports(void **state)
                                      false, &ps),
                         "..pkg:x ..pkg:y .:m one.two");
     pysource_release(&ps);
-    /* guarded (try/except ImportError, suppress), re-raised (not), conditions (not read) */
+    /* guarded (try/except ImportError, suppress), re-raised (not), conditions (not read, but
+     * for a version test) */
     assert_string_equal(read_imports("try:\n    import g\nexcept ImportError:\n    g = None\n"
                                      "try:\n    import r\nexcept ImportError:\n    raise\n"
                                      "with suppress(ImportError):\n    import s\n"
@@ -169,7 +170,7 @@ static void pysource__module_level_imports(void **state)
                                      "if __name__ == '__main__':\n    import m\n"
                                      "try: import inline\nexcept ImportError: pass\n",
                                      false, &ps),
-                        "g! r s! e inline!");
+                        "g! r s! e imp inline!"); /* imp: under a version test, read with it */
     pysource_release(&ps);
 }
 
@@ -232,6 +233,44 @@ static void pysource__glance(void **state)
                        "    pass\n"));
 }
 
+/* pycond_parse(): "ge M.m" or "lt M.m" for a test, "?" for one it does not read. */
+static const char *cond_of(const char *test)
+{
+    static char buf[32];
+    struct pycond_term t;
+
+    if (!pycond_parse(test, test + strlen(test), &t)) {
+        return "?";
+    }
+    snprintf(buf, sizeof(buf), "%s %d.%d", t.ge ? "ge" : "lt", t.major, t.minor);
+    return buf;
+}
+
+static void pysource__version_tests(void **state)
+{
+    struct pycond c = {2, {{1, 3, 8}, {0, 3, 12}}};
+    (void)state;
+    assert_string_equal(cond_of(" sys.version_info >= (3, 8)"), "ge 3.8");
+    assert_string_equal(cond_of("sys.version_info > (3, 8)"), "ge 3.8"); /* 3.8.0 > (3, 8) */
+    assert_string_equal(cond_of("sys.version_info <= (3, 8)"), "lt 3.8");
+    assert_string_equal(cond_of("sys.version_info[:2] > (3, 8)"), "ge 3.9");
+    assert_string_equal(cond_of("sys.version_info[:2] <= (3, 8)"), "lt 3.9");
+    assert_string_equal(cond_of("sys.version_info < (3,)"), "lt 3.0");
+    assert_string_equal(cond_of("sys.version_info >= (3, 8, 1)"), "ge 3.8");
+    assert_string_equal(cond_of("sys.version_info[0] == 2"), "lt 3.0");
+    assert_string_equal(cond_of("sys.version_info.major >= 3"), "ge 3.0");
+    assert_string_equal(cond_of("not sys.version_info[0] != 3"), "ge 3.0");
+    assert_string_equal(cond_of("six.PY3"), "ge 3.0");
+    assert_string_equal(cond_of("not PY2 "), "ge 3.0");
+    assert_string_equal(cond_of("sys.version_info[:2] == (3, 8)"), "?");
+    assert_string_equal(cond_of("sys.version_info >= (3, 8) and X"), "?");
+    assert_string_equal(cond_of("os.environ.get('PY3')"), "?");
+    assert_string_equal(cond_of("NOT_PY3"), "?");
+    assert_true(pycond_holds(&c, 3, 11));
+    assert_false(pycond_holds(&c, 3, 12));
+    assert_false(pycond_holds(&c, 2, 7));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -240,6 +279,7 @@ int main(void)
         cmocka_unit_test(pysource__module_level_imports),
         cmocka_unit_test(pysource__module_level_names),
         cmocka_unit_test(pysource__glance),
+        cmocka_unit_test(pysource__version_tests),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
