@@ -306,36 +306,6 @@ static void report__names_its_formats(void **state)
     free(names);
 }
 
-/* Shell words for the strip commands: plain when no shell reads a byte specially, else
- * single-quoted; nothing for a name no command line carries as text. */
-static void report__shell_words(void **state)
-{
-    static const struct {
-        const char *in, *out;
-    } rows[] = {
-        {"sp/fast.cpython-312-x86_64-linux-gnu.so", "sp/fast.cpython-312-x86_64-linux-gnu.so"},
-        {"a b.so", "'a b.so'"},
-        {"$(rm -rf ~).so", "'$(rm -rf ~).so'"},
-        {"it's.so", "'it'\\''s.so'"},
-        {"-x.so", "'-x.so'"},
-        {"*.so", "'*.so'"},
-        {"", "''"},
-        {"caf\xc3\xa9.so", "'caf\xc3\xa9.so'"},
-        {"a\nb.so", NULL},
-        {"bad\xff.so", NULL},
-    };
-
-    (void)state;
-    for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-        char *got = rsh_word(rows[i].in);
-        if (rows[i].out ? !got || strcmp(got, rows[i].out) : got != NULL) {
-            fail_msg("%s: got %s, wanted %s", rows[i].in, got ? got : "NULL",
-                     rows[i].out ? rows[i].out : "NULL");
-        }
-        free(got);
-    }
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -346,7 +316,6 @@ int main(void)
         cmocka_unit_test(report__jsonl_is_a_line_per_function),
         cmocka_unit_test(report__unreadable_fails_every_format),
         cmocka_unit_test(report__names_its_formats),
-        cmocka_unit_test(report__shell_words),
     };
     return cmocka_run_group_tests(tests, testdata_setup, testdata_teardown);
 }
