@@ -45,7 +45,7 @@ static struct finding *add(struct findings *fs, const char *rule, enum severity 
     f->dist_name = dist ? xstrdup(dist) : NULL;
     f->dist_version = dist ? xstrdup("1.0") : NULL;
     f->message = xstrdup(message);
-    f->remediation = fix ? xstrdup(fix) : NULL;
+    f->fix_command = fix ? xstrdup(fix) : NULL;
     f->lambda_error = xstrdup("Lambda says so");
     return f;
 }
@@ -74,10 +74,12 @@ static void report__text_groups_by_distribution(void **state)
 
     (void)state;
     add(&fs, "ABI001", SEV_ERROR, "pkg/a.cpython-311-x86_64-linux-gnu.so", "pkg", "built for 3.11",
-        "pip install pkg");
+        "pip install pkg")
+        ->fix_note = xstrdup("pkg 1.0 has no wheel: drop the pin");
     add(&fs, "ABI009", SEV_WARNING, "lib/libx.so", NULL, "needs \033[31mred\033[0m", NULL);
     add(&fs, "ABI001", SEV_ERROR, "pkg/b.cpython-311-x86_64-linux-gnu.so", "pkg", "built for 3.11",
-        "pip install pkg");
+        "pip install pkg")
+        ->fix_note = xstrdup("pkg 1.0 has no wheel: drop the pin");
     findings_sort(&fs);
     got = emit("text", &r);
     assert_string_equal(
@@ -86,6 +88,7 @@ static void report__text_groups_by_distribution(void **state)
         "  pkg/a.cpython-311-x86_64-linux-gnu.so: error: built for 3.11 [python-tag-mismatch]\n"
         "  pkg/b.cpython-311-x86_64-linux-gnu.so: error: built for 3.11 [python-tag-mismatch]\n"
         "  fix: pip install pkg\n"
+        "  note: pkg 1.0 has no wheel: drop the pin\n"
         "\n"
         "(no distribution)\n"
         "  lib/libx.so: warning: needs \\x1b[31mred\\x1b[0m [needed-not-found]\n"
@@ -118,6 +121,8 @@ static void report__json_is_one_object(void **state)
     assert_non_null(strstr(got, "\"kind\":\t\"zip\""));
     assert_non_null(strstr(got, "\"slug\":\t\"size-limit\""));
     assert_non_null(strstr(got, "\"distribution\":\tnull"));
+    /* the fix as data: both members, null when there is none */
+    assert_non_null(strstr(got, "\"fix\":\t{\n\t\t\t\t\"command\":\tnull,\n\t\t\t\t\"note\":\tnull"));
     assert_non_null(
         strstr(got, "\"failed\":\tfalse")); /* a warning does not fail --fail-on error */
     free(got);
