@@ -390,7 +390,8 @@ static char *finding_message(const struct texts *t, const char *fmt, va_list ap)
 
 /* The fix as data: the command rendered with every value one shell word, the notes as words;
  * what {pip_install} could not say in the command (a pin with no wheel, why the name
- * changes) joins the note. "" is none. */
+ * changes) joins the note, and so does why there is no command when a value could not be
+ * one word. "" is none. */
 static void finding_fix(struct finding *f, const struct texts *t)
 {
     char *note = t->fix.note ? check_render(t->fix.note, t->all, t->n) : NULL;
@@ -400,8 +401,13 @@ static void finding_fix(struct finding *f, const struct texts *t)
         free(f->fix_command);
         f->fix_command = NULL;
     }
-    if (f->fix_command && t->pip_note && strstr(t->fix.command, "{pip_install}")) {
-        char *both = note && *note ? xasprintf("%s; %s", note, t->pip_note) : xstrdup(t->pip_note);
+    const char *more = f->fix_command && strstr(t->fix.command, "{pip_install}") ? t->pip_note
+                       : t->fix.command && !f->fix_command
+                           ? "no command: a name it needs holds a byte no command line carries "
+                             "(a newline, a control character)"
+                           : NULL;
+    if (more) {
+        char *both = note && *note ? xasprintf("%s; %s", note, more) : xstrdup(more);
         free(note);
         note = both;
     }
