@@ -134,7 +134,7 @@ def template_section(text, legend):
 def page(repo, rule, legend):
     slug = rule["slug"]
     where = "rules/catalog.json %s" % rule["id"]
-    line, case = gen_examples.example(repo, rule)
+    line, case, example_fix = gen_examples.example(repo, rule)
     case_rel = os.path.relpath(case, repo).replace(os.sep, "/")
     folder = "tests/golden/rules/%s/" % slug
     help_text, _ = metavars_upper(without_unreachable_citations(repo, rule["help"], where))
@@ -156,7 +156,15 @@ def page(repo, rule, legend):
     ]
     lines += template_section(rule.get("lambda_error") or NO_LAMBDA_ERROR, legend)
     lines += ["", "## How to fix it", ""]
-    lines += template_section(rule.get("remediation") or NO_REMEDIATION, legend)
+    fix = rule.get("fix") or {}
+    if fix.get("command"):
+        lines += ["The command, one line a POSIX shell runs as it is (each value from the bundle "
+                  "quoted as one word):", ""]
+        lines += template_section(fix["command"], legend)
+        lines += [""]
+    if fix.get("note") or not fix.get("command"):
+        lines += ["In words:" if fix.get("command") else "In words (no command):", ""]
+        lines += template_section(fix.get("note") or NO_REMEDIATION, legend)
     lines += [
         "",
         "## Example",
@@ -166,6 +174,8 @@ def page(repo, rule, legend):
         "",
         "```text",
         line,
+    ] + (["fix: " + example_fix["command"]] if example_fix and example_fix["command"] else []) + (
+        ["note: " + example_fix["note"]] if example_fix and example_fix["note"] else []) + [
         "```",
         "",
         "Run the rule's tests: `ctest --test-dir build -R golden.rules.%s`." % slug,

@@ -11,6 +11,7 @@ int cmd_explain(const struct options *o, const struct datadir *dd, struct diag *
 {
     const struct rule *rule = rules_find_name(&dd->rules, o->explain);
     struct diag ignored = DIAG_INIT;
+    struct rule_fix fix;
     char *example;
     int rc;
 
@@ -23,8 +24,10 @@ int cmd_explain(const struct options *o, const struct datadir *dd, struct diag *
         }
         return ABISCAN_EXIT_TROUBLE;
     }
-    example = rules_example(dd->dir, rule, &ignored); /* a rule may have none yet */
-    rc = report_catalog_rule(stdout, rule, example, d);
+    example = rules_example(dd->dir, rule, &fix, &ignored); /* a rule may have none yet */
+    rc = report_catalog_rule(stdout, rule, example, &fix, d);
     free(example);
+    free(fix.command);
+    free(fix.note);
     return rc == 0 ? ABISCAN_EXIT_OK : ABISCAN_EXIT_TROUBLE;
 }

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Fixes that work when pasted: pip commands and the names and versions they carry. */
+/* Fixes that work when pasted: pip commands and the names and versions they carry, each
+ * value the bundle chose one shell word. */
 #include "advice.h"
 
 #include <ctype.h>
@@ -8,6 +9,7 @@
 #include <string.h>
 
 #include "pypinames.h"
+#include "shword.h"
 #include "verutil.h"
 #include "xalloc.h"
 
@@ -100,52 +102,62 @@ static bool built_for_other_python(const struct profile *p, const struct member 
     return false;
 }
 
-char *advice_pip(const struct check_ctx *ctx, const struct member *m)
+/* s as one shell word; a value no command line carries (a newline) as none. Fresh. */
+static char *word_or_null(const char *s)
+{
+    return s ? sh_word(s) : NULL;
+}
+
+char *advice_pip(const struct check_ctx *ctx, const struct member *m, char **note)
 {
     const struct profile *p = ctx->profile;
     const struct distribution *dist = m->dist;
     const struct pypi_name *alt = dist ? pypi_names_find(&ctx->data->pypi_names, dist->name) : NULL;
-    char *plat = platforms(p), *req = NULL, *version = NULL, *tail, *out;
+    char *plat = platforms(p), *req = NULL, *version = NULL, *out = NULL;
     /* In a container image, where the member's sys.path entry is (a RUN line of its
      * Dockerfile installs there); else the directory a zip is made from. */
     const struct image_input *in = &ctx->img->inputs[image_view_of(ctx->img, m)];
-    char *target = in->container && m->site_off
-                       ? xasprintf("/%.*s", (int)(m->site_off - 1), m->path)
-                   : ctx->img->inputs[m->input].role == INPUT_LAYER
-                       ? xstrdup("python") /* a layer's packages go in its python/ */
-                       : xstrdup("./package");
+    char *dir = in->container && m->site_off ? xasprintf("/%.*s", (int)(m->site_off - 1), m->path)
+                : ctx->img->inputs[m->input].role == INPUT_LAYER
+                    ? xstrdup("python") /* a layer's packages go in its python/ */
+                    : xstrdup("./package");
+    /* Each piece the bundle named (its directories, its distribution's name and version)
+     * one shell word: the command runs as it is, whatever the metadata says. */
+    char *target = word_or_null(dir), *quoted = NULL;
 
+    *note = NULL;
     if (dist) {
         req = advice_requirement(ctx, dist);
         version = alt ? NULL : pinnable(dist->version);
+        quoted = word_or_null(req);
+    }
+    if (!target || (req && !quoted)) {
+        goto done; /* a name no one-line command carries */
     }
     if (alt && !alt->use) {
         /* No wheel anywhere: pip builds it, in the image the runtime's code is built in. */
         out = xasprintf("docker run --rm -v \"$PWD\":/src -w /src public.ecr.aws/sam/build-%s pip "
-                        "install --target %s %s (%s)",
-                        p->runtime, target, req, alt->why);
-        free(target);
-        free(version);
-        free(req);
-        free(plat);
-        return out;
+                        "install --target %s %s",
+                        p->runtime, target, quoted);
+        *note = xstrdup(alt->why);
+        goto done;
     }
     if (alt) {
-        tail = xasprintf(" (%s)", alt->why);
+        *note = xstrdup(alt->why);
     } else if (version && built_for_other_python(p, m)) {
-        tail = xasprintf("; if pip finds no matching distribution, %s %s has no wheel for "
-                         "Python %s: drop the pin, or pin a release that has one",
-                         dist->name, version, p->python_version);
-    } else {
-        tail = xstrdup("");
+        *note = xasprintf("if pip finds no matching distribution, %s %s has no wheel for "
+                          "Python %s: drop the pin, or pin a release that has one",
+                          dist->name, version, p->python_version);
     }
     /* A layer's packages go in its python/ (on sys.path from /opt); a function's anywhere
      * its zip is made from. */
     out = xasprintf("pip install %s --implementation cp --python-version %s --only-binary=:all: "
-                    "--target %s %s%s",
-                    plat, p->python_version, target, req ? req : "-r requirements.txt", tail);
+                    "--target %s %s",
+                    plat, p->python_version, target, quoted ? quoted : "-r requirements.txt");
+done:
+    free(dir);
     free(target);
-    free(tail);
+    free(quoted);
     free(version);
     free(req);
     free(plat);

@@ -14,11 +14,14 @@
 
 /**
  * "pip install --platform manylinux_2_34_x86_64 ... --implementation cp --python-version
- * 3.12 --only-binary=:all: --target ./package numpy==1.24.2", with what to do when the
- * pinned release has no wheel for the target's Python; "-r requirements.txt" for a member
- * no distribution owns.
+ * 3.12 --only-binary=:all: --target ./package numpy==1.24.2", one line a POSIX shell runs
+ * as it is (every value from the bundle's metadata or paths one shell word); "-r
+ * requirements.txt" for a member no distribution owns; NULL when a value cannot be a word
+ * on one line (a newline in a name). *note: the words the command cannot say (what to do
+ * when the pinned release has no wheel for the target's Python, why the name changes), or
+ * NULL; fresh.
  */
-char *advice_pip(const struct check_ctx *ctx, const struct member *m);
+char *advice_pip(const struct check_ctx *ctx, const struct member *m, char **note);
 
 /** "numpy==1.24.2", "kiwisolver" (a version that cannot be pinned), or words for none. */
 char *advice_requirement(const struct check_ctx *ctx, const struct distribution *dist);

@@ -71,7 +71,7 @@ typedef void check_member_fn(const struct check_ctx *ctx, const struct member *m
 #include "checks.def"
 #undef CHECK
 
-/** A template variable for the catalogue's lambda_error and remediation texts. */
+/** A template variable for the catalogue's lambda_error and fix texts. */
 struct tvar {
     const char *name;
     const char *value;
@@ -89,13 +89,16 @@ struct check_found {
 
 /**
  * Record a finding of ctx->rule about what->m: its severity, expected and found, a
- * message from fmt, and lambda_error and remediation rendered from the catalogue
- * templates. An error a per-member check finds in an extension module whose failure the
- * package catches (imports_caught) is a warning that says so, with no lambda_error: the
- * function runs, in pure Python. The standard variables ({path}, {abs}, {module},
- * {handler}, {runtime}, {arch}, {pyver}, {pip_platform}, {pip_install}, {requirement},
- * {dist}, {version}, {expected}, {found}) plus what->vars. A var named "lambda_error" or
- * "remediation" replaces the catalogue's template for this finding. Called with a
+ * message from fmt, and lambda_error and the fix rendered from the catalogue templates
+ * (the command by check_render_command). An error a per-member check finds in an extension
+ * module whose failure the package catches (imports_caught) is a warning that says so, with
+ * no lambda_error: the function runs, in pure Python. The standard variables ({path},
+ * {abs}, {module}, {handler}, {runtime}, {arch}, {pyver}, {pip_platform}, {pip_install},
+ * {requirement}, {dist}, {version}, {expected}, {found}) plus what->vars. A var named
+ * "lambda_error" replaces the catalogue's template for this finding; vars "fix_command"
+ * and "fix_note" (templates, the command's values written as {vars} so that they are
+ * quoted) replace its whole fix when either is not NULL. A fix whose command uses
+ * {pip_install} gets the words pip's command cannot say (advice_pip) in its note. Called with a
  * compound literal: check_report(ctx, out, &(struct check_found){.m = m, .sev = ...}, ...).
  */
 struct finding *check_report(const struct check_ctx *ctx, struct findings *out,
@@ -120,6 +123,13 @@ const char *check_skipped_error(const struct check_ctx *ctx, const struct member
 
 /** Render a template: each {name} replaced by its value; unknown names kept as written. */
 char *check_render(const char *tmpl, const struct tvar *vars, size_t nvars);
+
+/**
+ * Render a fix command: as check_render, each value one shell word (sh_word: quoted unless
+ * plain), but {pip_install}, a command itself whose pieces advice_pip quoted; NULL when a value cannot be one word on one line (a
+ * newline in a member's name): the fix is then its note alone.
+ */
+char *check_render_command(const char *tmpl, const struct tvar *vars, size_t nvars);
 
 /*
  * Shared by the toolchain-version rules (toolchain.c): report m's unmet needs of

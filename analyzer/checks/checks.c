@@ -10,6 +10,7 @@
 #include "advice.h"
 #include "imports.h"
 #include "loader.h"
+#include "shword.h"
 #include "utf8.h"
 #include "xalloc.h"
 
@@ -178,23 +179,45 @@ const char *check_skipped_error(const struct check_ctx *ctx, const struct member
     return pytag ? pytag->lambda_error : NULL;
 }
 
-char *check_render(const char *tmpl, const struct tvar *vars, size_t nvars)
+/* The one variable that is a command itself, its pieces quoted by advice_pip. */
+#define COMMAND_VAR "pip_install"
+
+/* Render tmpl; in a command (words), each value not itself a command is one shell word
+ * (sh_word), and none when a value cannot be one. */
+static char *render(const char *tmpl, const struct tvar *vars, size_t nvars, bool words)
 {
     size_t len = 0, alloc = 0;
-    char *out = NULL;
+    char *out = NULL, *quoted = NULL;
 
     for (const char *p = tmpl; *p;) {
         const char *piece = p, *close;
         size_t n = 1;
         if (*p == '{' && (close = strchr(p, '}')) != NULL) {
+            bool unset = false;                /* a var of that name, without a value */
             for (size_t i = nvars; i-- > 0;) { /* later vars override earlier ones */
-                if (strlen(vars[i].name) == (size_t)(close - p - 1) &&
-                    !strncmp(vars[i].name, p + 1, (size_t)(close - p - 1)) && vars[i].value) {
+                if (strlen(vars[i].name) != (size_t)(close - p - 1) ||
+                    strncmp(vars[i].name, p + 1, (size_t)(close - p - 1)) != 0) {
+                    continue;
+                }
+                unset |= !vars[i].value;
+                if (vars[i].value) {
                     piece = vars[i].value;
+                    if (words && strcmp(vars[i].name, COMMAND_VAR) != 0) {
+                        free(quoted);
+                        if (!(piece = quoted = sh_word(piece))) {
+                            free(out);
+                            return NULL;
+                        }
+                    }
                     n = strlen(piece);
                     p = close + 1;
                     goto append;
                 }
+            }
+            if (unset && words) { /* a command with a hole in it runs nothing */
+                free(out);
+                free(quoted);
+                return NULL;
             }
         }
         p++;
@@ -205,7 +228,18 @@ char *check_render(const char *tmpl, const struct tvar *vars, size_t nvars)
     }
     ALLOC_GROW(out, len + 1, alloc);
     out[len] = '\0';
+    free(quoted);
     return out;
+}
+
+char *check_render(const char *tmpl, const struct tvar *vars, size_t nvars)
+{
+    return render(tmpl, vars, nvars, false);
+}
+
+char *check_render_command(const char *tmpl, const struct tvar *vars, size_t nvars)
+{
+    return render(tmpl, vars, nvars, true);
 }
 
 /*
@@ -231,8 +265,10 @@ static char *program_error(const char *import_error, const char *abs)
 struct texts {
     struct tvar all[32]; /* the standard template variables, then the check's */
     size_t n;
-    char *requirement, *pip; /* owned: {requirement}, {pip_install} */
-    const char *lambda_error, *remediation;
+    char *requirement, *pip, *pip_note; /* owned: {requirement}, {pip_install}, its words */
+    const char *lambda_error;
+    struct rule_fix fix;  /* borrowed templates */
+    const char *own_note; /* the check's own words for its fix, or NULL */
     enum severity sev;
     const char *caught; /* the package's fallback, in words: the import failure is caught */
     bool unopened;      /* Python never opens the file under its name */
@@ -245,7 +281,7 @@ static void texts_vars(struct texts *t, const struct check_ctx *ctx, const struc
     const struct member *m = w->m;
 
     t->requirement = advice_requirement(ctx, m->dist);
-    t->pip = advice_pip(ctx, m);
+    t->pip = advice_pip(ctx, m, &t->pip_note);
     t->all[t->n++] = (struct tvar){"path", m->path};
     t->all[t->n++] = (struct tvar){"abs", m->abs};
     t->all[t->n++] = (struct tvar){"module", m->module ? m->module : m->path};
@@ -263,14 +299,28 @@ static void texts_vars(struct texts *t, const struct check_ctx *ctx, const struc
     t->all[t->n++] = (struct tvar){"expected", w->expected};
     t->all[t->n++] = (struct tvar){"found", w->found};
     t->lambda_error = ctx->rule->lambda_error;
-    t->remediation = ctx->rule->remediation;
+    t->fix = ctx->rule->fix;
     for (size_t i = 0; i < w->nvars && t->n < ARRAY_SIZE(t->all); i++) {
         t->all[t->n++] = w->vars[i];
         if (!strcmp(w->vars[i].name, "lambda_error")) {
             t->lambda_error = w->vars[i].value;
-        } else if (!strcmp(w->vars[i].name, "remediation") && w->vars[i].value) {
-            t->remediation = w->vars[i].value;
         }
+    }
+    /* A check's own fix replaces the catalogue's whole: both parts, either one NULL. */
+    const char *cmd = NULL, *note = NULL;
+    bool own = false;
+    for (size_t i = 0; i < w->nvars; i++) {
+        if (!strcmp(w->vars[i].name, "fix_command")) {
+            cmd = w->vars[i].value;
+            own |= cmd != NULL;
+        } else if (!strcmp(w->vars[i].name, "fix_note")) {
+            note = w->vars[i].value;
+            own |= note != NULL;
+        }
+    }
+    if (own) {
+        t->fix = (struct rule_fix){(char *)cmd, (char *)note};
+        t->own_note = note;
     }
 }
 
@@ -279,9 +329,11 @@ static void texts_vars(struct texts *t, const struct check_ctx *ctx, const struc
  * what Lambda logs. */
 static void texts_import(struct texts *t, const struct check_ctx *ctx, const struct member *m)
 {
-    if (m->role == ROLE_EXECUTABLE && t->remediation && strstr(t->remediation, "{pip_install}")) {
-        /* No pip wheel holds a program of the bundle's own: it is rebuilt. */
-        t->remediation = ctx->rule->remediation_program;
+    if (m->role == ROLE_EXECUTABLE && t->fix.command && strstr(t->fix.command, "{pip_install}")) {
+        /* No pip wheel holds a program of the bundle's own: it is rebuilt (the check's own
+         * words stay: a provider's hint). */
+        t->fix = ctx->rule->fix_program;
+        t->fix.note = t->own_note ? (char *)t->own_note : t->fix.note;
     }
     if (ctx->per_member && never_opened(ctx, m) &&
         !((ctx->flags & SKIP_CAUSE) && imports_content_is_cause(ctx->profile, m))) {
@@ -336,6 +388,35 @@ static char *finding_message(const struct texts *t, const char *fmt, va_list ap)
     return msg;
 }
 
+/* The fix as data: the command rendered with every value one shell word, the notes as words;
+ * what {pip_install} could not say in the command (a pin with no wheel, why the name
+ * changes) joins the note, and so does why there is no command when a value could not be
+ * one word. "" is none. */
+static void finding_fix(struct finding *f, const struct texts *t)
+{
+    char *note = t->fix.note ? check_render(t->fix.note, t->all, t->n) : NULL;
+
+    f->fix_command = t->fix.command ? check_render_command(t->fix.command, t->all, t->n) : NULL;
+    if (f->fix_command && !*f->fix_command) {
+        free(f->fix_command);
+        f->fix_command = NULL;
+    }
+    const char *more = f->fix_command && strstr(t->fix.command, "{pip_install}") ? t->pip_note
+                       : t->fix.command && !f->fix_command
+                           ? "no command: a name it needs holds a byte no command line carries "
+                             "(a newline, a control character)"
+                           : NULL;
+    if (more) {
+        char *both = note && *note ? xasprintf("%s; %s", note, more) : xstrdup(more);
+        free(note);
+        note = both;
+    }
+    f->fix_note = note && *note ? note : NULL;
+    if (!f->fix_note) {
+        free(note);
+    }
+}
+
 struct finding *check_report(const struct check_ctx *ctx, struct findings *out,
                              const struct check_found *what, const char *fmt, ...)
 {
@@ -361,8 +442,9 @@ struct finding *check_report(const struct check_ctx *ctx, struct findings *out,
         free(f->lambda_error);
         f->lambda_error = said;
     }
-    f->remediation = t.remediation ? check_render(t.remediation, t.all, t.n) : NULL;
+    finding_fix(f, &t);
     free(t.pip);
+    free(t.pip_note);
     free(t.requirement);
     return f;
 }

@@ -69,10 +69,9 @@ void check_empty_bundle(const struct check_ctx *ctx, struct findings *out)
         struct tvar vars[] = {
             {"module", image_handler(img, v)},
             {"lambda_error", layer ? NULL : ctx->rule->lambda_error},
-            {"remediation", layer
-                                ? "check the build step that makes the layer: zip python/, lib/ or "
-                                  "bin/ from the directory that holds them, not an empty one"
-                                : NULL}};
+            {"fix_note", layer ? "check the build step that makes the layer: zip python/, lib/ or "
+                                 "bin/ from the directory that holds them, not an empty one"
+                               : NULL}};
         check_report(ctx, out,
                      &(struct check_found){.m = &where,
                                            .sev = ctx->rule->severity,

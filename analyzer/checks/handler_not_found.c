@@ -96,7 +96,7 @@ static void report_missing(const struct check_ctx *ctx, struct findings *out, si
                                     "holds it, or put %s at the top of the bundle (or a "
                                     "layer's python/)",
                                     module);
-    struct tvar vars[] = {{"remediation", fix}, {"lambda_error", lambda_error}};
+    struct tvar vars[] = {{"fix_note", fix}, {"lambda_error", lambda_error}};
 
     where.path = ".";
     where.abs = "/";

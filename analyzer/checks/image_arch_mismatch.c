@@ -46,9 +46,9 @@ static void check_one(const struct check_ctx *ctx, struct findings *out, size_t 
         msg = xasprintf("the image's config says %s, but its files are built for %s (%s), "
                         "which the function runs on (%s): the label is wrong",
                         c->platform, c->content_arch, c->content_from, c->function_arch_why);
-        fix = xasprintf("build the image with the platform its files are: docker buildx build "
-                        "--platform linux/%s -t %s . (FROM --platform=linux/%s too)",
-                        docker_arch(c->function_arch), tag, docker_arch(c->function_arch));
+        fix = xasprintf("build the image with the platform its files are (FROM "
+                        "--platform=linux/%s too)",
+                        docker_arch(c->function_arch));
     } else {
         msg = files_other
                   ? xasprintf("the image's files are built for %s (%s), though its config says "
@@ -61,16 +61,22 @@ static void check_one(const struct check_ctx *ctx, struct findings *out, size_t 
                               c->platform[0] ? c->platform : foreign, c->function_arch,
                               c->function_arch_why, exe[0] ? " " : "", exe);
         fix = xasprintf(
-            "rebuild the image for the function's architecture: docker buildx build "
-            "--platform linux/%s -t %s . (the base image too: FROM "
+            "rebuild the image for the function's architecture (the base image too: FROM "
             "--platform=linux/%s), or give the function the image's architecture "
             "(Architectures: [%s])",
-            docker_arch(c->function_arch), tag, docker_arch(c->function_arch),
+            docker_arch(c->function_arch),
             !strcmp(foreign, "x86_64") || !strcmp(foreign, "arm64") ? foreign : "its architecture");
     }
-    struct tvar vars[] = {{"entrypoint", exe},   {"entrypoint_list", ep},
-                          {"cmd_list", cmd},     {"workdir", c->workdir[0] ? c->workdir : "/"},
-                          {"remediation", fix},  {"platform", c->platform},
+    struct tvar vars[] = {{"entrypoint", exe},
+                          {"entrypoint_list", ep},
+                          {"cmd_list", cmd},
+                          {"workdir", c->workdir[0] ? c->workdir : "/"},
+                          {"fix_note", fix},
+                          {"platform", c->platform},
+                          {"docker_arch", docker_arch(c->function_arch)},
+                          {"tag", tag},
+                          {"fix_command", "docker buildx build --platform linux/{docker_arch} -t "
+                                          "{tag} ."},
                           {"lambda_error", NULL}};
     check_report(ctx, out,
                  &(struct check_found){.m = &where,

@@ -80,7 +80,7 @@ static void cannot_start(const struct check_ctx *ctx, struct findings *out, size
                       "(public.ecr.aws/lambda/python:3.N) and keep its /var/lang, or give the "
                       "image an ENTRYPOINT that runs a Python it has with -m awslambdaric");
     }
-    struct tvar vars[] = {{"lambda_error", lambda}, {"remediation", fix}};
+    struct tvar vars[] = {{"lambda_error", lambda}, {"fix_note", fix}};
     check_report(ctx, out,
                  &(struct check_found){.m = &where,
                                        .sev = ctx->rule->severity,
@@ -135,7 +135,7 @@ static void check_one(const struct check_ctx *ctx, struct findings *out, size_t 
         fix = xasprintf("copy the module into the image (COPY %s.py ${LAMBDA_TASK_ROOT}/ in its "
                         "Dockerfile), or set CMD to the module.function that holds the handler",
                         c->handler_module[0] ? c->handler_module : "app");
-        struct tvar vars[] = {{"remediation", fix}, {"handler", c->handler_module}};
+        struct tvar vars[] = {{"fix_note", fix}, {"handler", c->handler_module}};
         where.path = ".";
         where.abs = "/";
         where.input = input;

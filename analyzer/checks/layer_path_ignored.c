@@ -99,10 +99,11 @@ static void report_outside(const struct check_ctx *ctx, struct findings *out,
     if (o->wrapper) {
         /* The layer's own python/, lib/ or bin/, under a directory of its own: Lambda
          * extracts it to /opt/X/lib, which nothing searches. */
-        char *fix = xasprintf("zip the contents of %s/, not the directory: cd %s && zip -r "
-                              "../layer.zip .",
-                              prefix, prefix);
-        struct tvar vars[] = {{"lambda_error", NULL}, {"remediation", fix}};
+        char *fix = xasprintf("zip the contents of %s/, not the directory", prefix);
+        struct tvar vars[] = {{"lambda_error", NULL},
+                              {"prefix", prefix},
+                              {"fix_command", "(cd {prefix} && zip -r ../layer.zip .)"},
+                              {"fix_note", fix}};
         check_report(
             ctx, out,
             &(struct check_found){.m = &where,
@@ -110,7 +111,7 @@ static void report_outside(const struct check_ctx *ctx, struct findings *out,
                                   .expected = "python/, lib/ or bin/ at the top",
                                   .found = prefix,
                                   .vars = vars,
-                                  .nvars = 2},
+                                  .nvars = ARRAY_SIZE(vars)},
             "%s/ holds a layer's python/, lib/ or bin/ one directory too deep: Lambda "
             "extracts them to /opt/%s/, where neither Python, ld.so nor PATH looks",
             prefix, prefix);
@@ -119,8 +120,8 @@ static void report_outside(const struct check_ctx *ctx, struct findings *out,
     }
     if (o->code) {
         struct tvar vars[] = {{"lambda_error", NULL},
-                              {"remediation", "move it under python/ (code), lib/ (libraries) or "
-                                              "bin/ (programs)"}};
+                              {"fix_note", "move it under python/ (code), lib/ (libraries) or "
+                                           "bin/ (programs)"}};
         check_report(ctx, out,
                      &(struct check_found){.m = &where,
                                            .sev = SEV_WARNING,
@@ -136,11 +137,11 @@ static void report_outside(const struct check_ctx *ctx, struct findings *out,
     /* Libraries, configuration, data: what names them by absolute path finds them (an ODBC
      * driver named in odbcinst.ini, the odbc.ini that ODBCSYSINI=/opt points at). */
     struct tvar vars[] = {{"lambda_error", NULL},
-                          {"remediation", o->native ? "nothing, if what loads them names their "
-                                                      "absolute path; else move them to the "
-                                                      "layer's lib/"
-                                                    : "nothing, if what reads it names its "
-                                                      "absolute path"}};
+                          {"fix_note", o->native ? "nothing, if what loads them names their "
+                                                   "absolute path; else move them to the "
+                                                   "layer's lib/"
+                                                 : "nothing, if what reads it names its "
+                                                   "absolute path"}};
     check_report(ctx, out,
                  &(struct check_found){.m = &where,
                                        .sev = SEV_NOTE,

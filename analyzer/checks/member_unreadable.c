@@ -56,12 +56,13 @@ static void report_shared(const struct check_ctx *ctx, struct findings *out, con
                           const struct member *first, size_t n, bool any_code)
 {
     struct member where = *first;
-    const char *fix = !strcmp(cause, "compression")
-                          ? "zip it again with Deflate, the method every unzip reads: zip -r "
-                            "-Z deflate bundle.zip . (7-Zip: 7z a -tzip -mm=Deflate)"
-                          : "zip it again without encryption: Lambda cannot read encrypted "
-                            "members";
-    struct tvar vars[] = {{"remediation", fix}};
+    bool deflate = !strcmp(cause, "compression");
+    struct tvar vars[] = {
+        {"fix_command", deflate ? "zip -r -Z deflate BUNDLE.zip ." : NULL},
+        {"fix_note", deflate ? "zip it again with Deflate, the method every unzip reads (7-Zip: "
+                               "7z a -tzip -mm=Deflate)"
+                             : "zip it again without encryption: Lambda cannot read encrypted "
+                               "members"}};
 
     where.path = ".";
     where.dist = NULL; /* the archive's, not a distribution's */
@@ -73,7 +74,7 @@ static void report_shared(const struct check_ctx *ctx, struct findings *out, con
                                        .expected = "members abiscan can read",
                                        .found = first->problem,
                                        .vars = vars,
-                                       .nvars = 1},
+                                       .nvars = ARRAY_SIZE(vars)},
                  "%zu member%s cannot be read, %s: %s (the first: %s); nothing in %s was "
                  "checked",
                  n, n == 1 ? "" : "s", n == 1 ? "which is" : "each", first->problem, first->path,
@@ -113,7 +114,7 @@ void check_member_unreadable(const struct check_ctx *ctx, struct findings *out)
             continue;
         }
         shared = archive_cause(m->problem) != NULL;
-        struct tvar vars[] = {{"remediation", shared ? "" : remedy(m->problem)}};
+        struct tvar vars[] = {{"fix_note", shared ? "" : remedy(m->problem)}};
         check_report(ctx, out,
                      &(struct check_found){.m = m,
                                            .sev = shared ? SEV_NOTE : ctx->rule->severity,

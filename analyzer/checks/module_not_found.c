@@ -40,7 +40,7 @@ static void check_one(const struct check_ctx *ctx, struct findings *out, size_t 
                         "(try: / except ImportError:) if the function runs without it",
                         (int)top, x->module);
         {
-            struct tvar vars[] = {{"remediation", fix}, {"lambda_error", error}};
+            struct tvar vars[] = {{"fix_note", fix}, {"lambda_error", error}};
             f = check_report(ctx, out,
                              &(struct check_found){.m = x->from,
                                                    .sev = ctx->rule->severity,

@@ -113,7 +113,7 @@ static void merged(const struct check_ctx *ctx, struct findings *out, const stru
         xasprintf("keep one copy of %s: remove it from layer %s or from layer %s, or "
                   "build one layer that holds everything",
                   t->name, ctx->img->inputs[t->input].name, ctx->img->inputs[by->input].name);
-    struct tvar vars[] = {{"remediation", fix}};
+    struct tvar vars[] = {{"fix_note", fix}};
 
     if (!kept) {
         check_report(ctx, out,

@@ -58,14 +58,15 @@ static void unreachable(const struct check_ctx *ctx, struct findings *out, const
     const bool image = ctx->img->inputs[image_view_of(ctx->img, m)].container != NULL;
     /* In an image, ld.so finds a library outside its own directories through ld.so.cache
      * (ldconfig writes it from ld.so.conf) or LD_LIBRARY_PATH. */
-    char *fix =
-        image ? xasprintf("run ldconfig after putting it in %.*s (ld.so finds it through "
-                          "ld.so.cache), or add that directory to the image's LD_LIBRARY_PATH "
-                          "(ENV in its Dockerfile)",
-                          (int)path_dir_len(have->abs), have->abs)
-              : xasprintf("give %s a run path to it: patchelf --set-rpath '%s' %s", m->path, dir,
-                          m->path);
-    struct tvar vars[] = {{"soname", soname}, {"remediation", fix}};
+    char *fix = image ? xasprintf("run ldconfig after putting it in %.*s (ld.so finds it through "
+                                  "ld.so.cache), or add that directory to the image's "
+                                  "LD_LIBRARY_PATH (ENV in its Dockerfile)",
+                                  (int)path_dir_len(have->abs), have->abs)
+                      : xstrdup("give {path} a run path to it");
+    struct tvar vars[] = {{"soname", soname},
+                          {"rpath", dir},
+                          {"fix_command", image ? NULL : "patchelf --set-rpath {rpath} {path}"},
+                          {"fix_note", fix}};
 
     check_report(ctx, out,
                  &(struct check_found){.m = m,
@@ -73,7 +74,7 @@ static void unreachable(const struct check_ctx *ctx, struct findings *out, const
                                        .expected = "a library on the loader path",
                                        .found = soname,
                                        .vars = vars,
-                                       .nvars = 2},
+                                       .nvars = ARRAY_SIZE(vars)},
                  "needs %s, which the %s has at %s, but no directory ld.so searches for it "
                  "leads there%s%s",
                  soname, image ? "image" : "bundle", have->path,
@@ -95,7 +96,7 @@ static void missing_in_image(const struct check_ctx *ctx, struct findings *out,
                           "same base image), or COPY it from the stage that built %s, into a "
                           "directory on the loader path (%s)",
                           prov ? prov->package : soname, path_base(m->path), dirs);
-    struct tvar vars[] = {{"soname", soname}, {"remediation", fix}};
+    struct tvar vars[] = {{"soname", soname}, {"fix_note", fix}};
 
     check_report(ctx, out,
                  &(struct check_found){.m = m,
@@ -152,14 +153,17 @@ void check_needed_not_found(const struct check_ctx *ctx, const struct member *m,
         } else if (ctx->img->inputs[image_view_of(ctx->img, m)].container) {
             missing_in_image(ctx, out, m, sev, soname, prov, whose);
         } else {
-            struct tvar vars[] = {{"soname", soname}, {"remediation", prov ? prov->hint : NULL}};
+            /* The provider's words, beside the rule's command (manylinux wheels vendor it). */
+            struct tvar vars[] = {{"soname", soname},
+                                  {"fix_command", prov ? ctx->rule->fix.command : NULL},
+                                  {"fix_note", prov ? prov->hint : NULL}};
             check_report(ctx, out,
                          &(struct check_found){.m = m,
                                                .sev = sev,
                                                .expected = "a library on the loader path",
                                                .found = soname,
                                                .vars = vars,
-                                               .nvars = 2},
+                                               .nvars = ARRAY_SIZE(vars)},
                          r->kind == RESOLVED_UNCONFIRMED
                              ? "needs %s: not in the bundle, and not known to be in %s%s%s"
                              : "needs %s: not in the bundle, and %s does not ship it%s%s",

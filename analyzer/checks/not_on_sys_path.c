@@ -45,7 +45,8 @@ static char *top_name(const struct member *m)
 static void report(const struct check_ctx *ctx, struct findings *out, struct tree *t)
 {
     struct member where = *t->first;
-    char *names, *fix;
+    char *names, *fix, *up = NULL;
+    const char *cmd;
     size_t shown = t->names.nr < 4 ? t->names.nr : 4;
     struct strvec head = STRVEC_INIT;
     bool layer_tree = !strcmp(t->path, "python");
@@ -65,7 +66,7 @@ static void report(const struct check_ctx *ctx, struct findings *out, struct tre
                         "--target ${LAMBDA_TASK_ROOT}), or put them in the image's "
                         "site-packages",
                         below);
-        struct tvar vars[] = {{"module", t->names.v[0]}, {"remediation", fix}};
+        struct tvar vars[] = {{"module", t->names.v[0]}, {"fix_note", fix}};
         where.path = t->path;
         check_report(ctx, out,
                      &(struct check_found){.m = &where,
@@ -73,7 +74,7 @@ static void report(const struct check_ctx *ctx, struct findings *out, struct tre
                                            .expected = "packages at the top of the task root",
                                            .found = t->path,
                                            .vars = vars,
-                                           .nvars = 2},
+                                           .nvars = ARRAY_SIZE(vars)},
                      "/%s/ holds %s%s%s (%zu file%s), but Python never looks there: the image's "
                      "sys.path has its task root /%s, /opt/python and its Python's "
                      "site-packages, not /%s",
@@ -86,23 +87,26 @@ static void report(const struct check_ctx *ctx, struct findings *out, struct tre
         return;
     }
     if (layer_tree) {
-        fix = xstrdup("ship python/ as a layer (zip -r layer.zip python), or move its packages "
-                      "to the top of the function zip");
+        cmd = "zip -r layer.zip python";
+        fix = xstrdup("ship python/ as a layer, or move its packages to the top of the function "
+                      "zip");
     } else {
         /* from inside the tree, back up to where it sits: one ".." per component */
         struct strvec ups = STRVEC_INIT;
-        char *up;
         for (const char *c = t->path; c; c = strchr(c + 1, '/')) {
             strvec_push(&ups, "..");
         }
         up = strvec_join(&ups, "/");
-        fix = xasprintf("zip the directory's contents, not the directory: (cd %s && zip -r "
-                        "%s/function.zip .), or ship them as a layer under python/",
-                        t->path, up);
-        free(up);
+        cmd = "(cd {tree} && zip -r {up}/function.zip .)";
+        fix = xstrdup("zip the directory's contents, not the directory, or ship them as a layer "
+                      "under python/");
         strvec_release(&ups);
     }
-    struct tvar vars[] = {{"module", t->names.v[0]}, {"remediation", fix}};
+    struct tvar vars[] = {{"module", t->names.v[0]},
+                          {"tree", t->path},
+                          {"up", up},
+                          {"fix_command", cmd},
+                          {"fix_note", fix}};
     where.path = t->path;
     check_report(ctx, out,
                  &(struct check_found){.m = &where,
@@ -110,12 +114,13 @@ static void report(const struct check_ctx *ctx, struct findings *out, struct tre
                                        .expected = "packages at the top of the bundle",
                                        .found = t->path,
                                        .vars = vars,
-                                       .nvars = 2},
+                                       .nvars = ARRAY_SIZE(vars)},
                  "%s/ holds %s%s%s (%zu file%s), but Python never looks there: sys.path has "
                  "/var/task and the layers' /opt/python paths, not /var/task/%s",
                  t->path, names, t->names.nr > shown ? " and " : "",
                  t->names.nr > shown ? "more" : "", t->files, t->files == 1 ? "" : "s", t->path);
     strvec_release(&head);
+    free(up);
     free(fix);
     free(names);
 }
@@ -144,24 +149,25 @@ static void only_archives(const struct check_ctx *ctx, struct findings *out)
         if (!files || archives != files) {
             continue;
         }
-        char *fix = path_has_suffix(first->path, ".whl")
-                        ? xstrdup("install the wheels into a directory and zip that: pip "
-                                  "install --target ./package *.whl && (cd package && zip -r "
-                                  "../function.zip .)")
-                        : xasprintf("upload %s itself, not a zip that holds it", first->path);
-        struct tvar vars[] = {{"module", "lambda_function"}, {"remediation", fix}};
+        bool wheels = path_has_suffix(first->path, ".whl");
+        struct tvar vars[] = {
+            {"module", "lambda_function"},
+            {"fix_command", wheels ? "pip install --target ./package *.whl && (cd package && zip "
+                                     "-r ../function.zip .)"
+                                   : NULL},
+            {"fix_note", wheels ? "install the wheels into a directory and zip that"
+                                : "upload {path} itself, not a zip that holds it"}};
         check_report(ctx, out,
                      &(struct check_found){.m = first,
                                            .sev = ctx->rule->severity,
                                            .expected = "the function's files",
                                            .found = first->path,
                                            .vars = vars,
-                                           .nvars = 2},
+                                           .nvars = ARRAY_SIZE(vars)},
                      "the bundle holds only %s%s: Lambda unzips a bundle once, so /var/task "
                      "has %s and nothing to import",
                      archives == 1 ? "" : "archives, such as ", first->path,
                      archives == 1 ? "it" : "them");
-        free(fix);
     }
 }
 

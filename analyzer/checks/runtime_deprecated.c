@@ -45,8 +45,8 @@ void check_runtime_deprecated(const struct check_ctx *ctx, struct findings *out)
     blocked = strcmp(today, p->block_update) >= 0;
     next = successor(ctx, today);
     fix = next ? xasprintf("move the function to %s (deprecated from %s), and build the bundle "
-                           "for it: abiscan --runtime %s checks it",
-                           next->runtime, next->deprecated, next->runtime)
+                           "for it: the command checks it",
+                           next->runtime, next->deprecated)
                : xstrdup("move the function to a supported runtime");
     for (size_t v = 0; v < ctx->img->inputs_nr; v++) {
         struct member where = {0};
@@ -61,14 +61,16 @@ void check_runtime_deprecated(const struct check_ctx *ctx, struct findings *out)
         where.path = ".";
         where.abs = "/var/task";
         where.input = v;
-        struct tvar vars[] = {{"remediation", fix}};
+        struct tvar vars[] = {{"next", next ? next->runtime : NULL},
+                              {"fix_command", next ? "abiscan --runtime {next} BUNDLE.zip" : NULL},
+                              {"fix_note", fix}};
         check_report(ctx, out,
                      &(struct check_found){.m = &where,
                                            .sev = blocked ? ctx->rule->severity : SEV_WARNING,
                                            .expected = blocked ? p->block_update : p->deprecated,
                                            .found = today,
                                            .vars = vars,
-                                           .nvars = 1},
+                                           .nvars = ARRAY_SIZE(vars)},
                      blocked ? "%s is past its end of support: updates are blocked since %s, "
                                "so deploying this bundle fails (existing functions still run)"
                              : "%s is deprecated since %s: it gets no more security patches; "

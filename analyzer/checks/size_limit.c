@@ -54,7 +54,7 @@ static void report(const struct check_ctx *ctx, struct findings *out, size_t inp
      * stage copies, not by moving anywhere. */
     struct tvar vars[] = {
         {"lambda_error", lambda_error},
-        {"remediation",
+        {"fix_note",
          ctx->img->inputs[input].container
              ? "shrink the image: build in one stage and COPY only what the function needs into "
                "the final one (no compilers, headers, tests or caches: pip install "

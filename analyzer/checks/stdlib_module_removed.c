@@ -100,7 +100,7 @@ static void check_member(const struct check_ctx *ctx, struct findings *out, stru
                                      image_handler(ctx->img, image_view_of(ctx->img, m)), top)
                          : xasprintf("ModuleNotFoundError: No module named '%s'", top);
         {
-            struct tvar vars[] = {{"remediation", fix}, {"lambda_error", error}};
+            struct tvar vars[] = {{"fix_note", fix}, {"lambda_error", error}};
             char ver[16];
             snprintf(ver, sizeof(ver), "%d.%d", r->major, r->minor);
             check_report(ctx, out,

@@ -57,12 +57,13 @@ static void report_image(const struct check_ctx *ctx, struct findings *out, cons
     char *top = symver_highest(need->sys, prefix);
     char *expected = top ? xasprintf("%s%s", prefix, top) : xasprintf("%s", "a version it defines");
     char *fix = xasprintf("build the wheels in a stage FROM the function's own base image (%s), "
-                          "not on another distribution, or install wheels for its C library: "
-                          "{pip_install}",
+                          "not on another distribution, or install wheels for its C library (the "
+                          "command)",
                           c && c->os_name ? c->os_name : "the image's OS");
     const char *lib = c ? container_opened_as(c, ctx->img, image_view_of(ctx->img, m), need->sys)
                         : need->sys->abs;
-    struct tvar vars[] = {{"lib", lib}, {"newer", ""}, {"remediation", fix}};
+    struct tvar vars[] = {
+        {"lib", lib}, {"newer", ""}, {"fix_command", "{pip_install}"}, {"fix_note", fix}};
 
     check_report(ctx, out,
                  &(struct check_found){.m = m,
@@ -70,7 +71,7 @@ static void report_image(const struct check_ctx *ctx, struct findings *out, cons
                                        .expected = expected,
                                        .found = need->version,
                                        .vars = vars,
-                                       .nvars = 3},
+                                       .nvars = ARRAY_SIZE(vars)},
                  "needs %s (%s); the image's %s%s%s%s stops at %s", need->version,
                  *symbols ? symbols : "no symbol binds it directly", need->sys->path,
                  c && c->os_name ? " (" : "", c && c->os_name ? c->os_name : "",

@@ -23,7 +23,7 @@ struct provider {
     char *pattern; /* PCRE2, anchored */
     struct regexp *re;
     char *package; /* "ZeroMQ (RHEL zeromq, Debian libzmq5)" */
-    char *hint;    /* a remediation template ({pip_platform} ...) */
+    char *hint;    /* words: a fix's note template ({pip_platform} ...), never a command */
 };
 
 struct providers {

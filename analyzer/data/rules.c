@@ -10,6 +10,19 @@
 #include "suggest.h"
 #include "xalloc.h"
 
+/* A fix ({"command": ..., "note": ...}, either null) at key of node; none when node lacks it. */
+static int read_fix(struct rule_fix *out, const cJSON *node, const char *key, struct diag *d)
+{
+    char *cmd = xasprintf("%s.command", key), *note = xasprintf("%s.note", key);
+    int rc = node ? jsonread_str_opt(&out->command, node, cmd, d) ||
+                        jsonread_str_opt(&out->note, node, note, d)
+                  : 0;
+
+    free(cmd);
+    free(note);
+    return rc;
+}
+
 /* An optional column of a catalogue row whose value is one word (the schema says which). */
 static bool column_is(const cJSON *node, const char *name, const char *value)
 {
@@ -18,7 +31,7 @@ static bool column_is(const cJSON *node, const char *name, const char *value)
     return cJSON_IsTrue(v) || (cJSON_IsString(v) && !strcmp(v->valuestring, value));
 }
 
-static int load_rule(struct rule *r, const cJSON *node, const char *program, struct diag *d)
+static int load_rule(struct rule *r, const cJSON *node, const cJSON *program, struct diag *d)
 {
     char *sev = NULL;
     int rc = -1;
@@ -27,12 +40,14 @@ static int load_rule(struct rule *r, const cJSON *node, const char *program, str
         jsonread_str(&sev, node, "severity", d) || jsonread_str(&r->title, node, "title", d) ||
         jsonread_str(&r->help, node, "help", d) || jsonread_str(&r->summary, node, "summary", d) ||
         jsonread_str_opt(&r->lambda_error, node, "lambda_error", d) ||
-        jsonread_str_opt(&r->remediation, node, "remediation", d) ||
-        jsonread_str_opt(&r->remediation_program, node, "remediation_program", d)) {
+        jsonread_str_opt(&r->fix.command, node, "fix.command", d) ||
+        jsonread_str_opt(&r->fix.note, node, "fix.note", d)) {
         goto out;
     }
-    if (!r->remediation_program && program) {
-        r->remediation_program = xstrdup(program);
+    /* The rule's own fix for a program, else the catalogue's. */
+    if (jsonread_at(node, "fix_program") ? read_fix(&r->fix_program, node, "fix_program", d)
+                                         : read_fix(&r->fix_program, program, "fix_program", d)) {
+        goto out;
     }
     r->blocks_deploy = column_is(node, "blocks", "deploy");
     r->fingerprint_expected = column_is(node, "fingerprint", "expected");
@@ -57,8 +72,10 @@ static void rule_release(struct rule *r)
     free(r->help);
     free(r->summary);
     free(r->lambda_error);
-    free(r->remediation);
-    free(r->remediation_program);
+    free(r->fix.command);
+    free(r->fix.note);
+    free(r->fix_program.command);
+    free(r->fix_program.note);
 }
 
 int rules_load(struct ruleset *out, const struct datasrc *src, struct diag *d)
@@ -73,12 +90,12 @@ int rules_load(struct ruleset *out, const struct datasrc *src, struct diag *d)
         goto out;
     }
     list = cJSON_GetObjectItemCaseSensitive(root, "rules");
-    program = cJSON_GetObjectItemCaseSensitive(root, "remediation_program");
+    program = root; /* its "fix_program" */
     out->v = xcalloc((size_t)cJSON_GetArraySize(list), sizeof(*out->v));
     cJSON_ArrayForEach(node, list)
     {
         struct rule *r = &out->v[out->nr++];
-        if (load_rule(r, node, cJSON_GetStringValue(program), d) != 0) {
+        if (load_rule(r, node, program, d) != 0) {
             diag_prefix(d, "%s: rules[%d]", path, i);
             goto out;
         }
@@ -120,18 +137,26 @@ const struct rule *rules_find_name(const struct ruleset *rs, const char *name)
     return NULL;
 }
 
-char *rules_example(const char *rules_dir, const struct rule *rule, struct diag *d)
+char *rules_example(const char *rules_dir, const struct rule *rule, struct rule_fix *fix,
+                    struct diag *d)
 {
     char *path = xasprintf("%s/examples.json", rules_dir);
     char *schema = xasprintf("%s/schema/examples.schema.json", rules_dir);
     cJSON *root = NULL;
-    const cJSON *ex;
+    const cJSON *ex, *fx;
     char *out = NULL;
 
+    *fix = (struct rule_fix){0};
     if (jsonread_validated_by(&root, path, schema, d) == 0) {
         ex = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(root, "examples"),
                                               rule->id);
         out = cJSON_IsString(ex) ? xstrdup(ex->valuestring) : NULL;
+        fx = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(root, "fixes"),
+                                              rule->id);
+        ex = cJSON_GetObjectItemCaseSensitive(fx, "command");
+        fix->command = cJSON_IsString(ex) ? xstrdup(ex->valuestring) : NULL;
+        ex = cJSON_GetObjectItemCaseSensitive(fx, "note");
+        fix->note = cJSON_IsString(ex) ? xstrdup(ex->valuestring) : NULL;
     }
     cJSON_Delete(root);
     free(path);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The rule catalogue (rules/catalog.json): id, slug, default severity, title,
- * help, and the templates for the Lambda error line and the remediation.
+ * help, and the templates for the Lambda error line and the fix.
  *
  * Ownership: struct ruleset owns its rules and their strings;
  * rules_release() frees them (a zeroed struct is valid). Pointers from
@@ -18,19 +18,26 @@
 
 struct datasrc;
 
+/* A fix as data: the command a POSIX shell runs as it is (one line: each {var} it
+ * substitutes is quoted as one word, check_render_command), and the words around it. */
+struct rule_fix {
+    char *command; /* template with {vars}, or NULL: a fix that is only words */
+    char *note;    /* template with {vars}, or NULL */
+};
+
 struct rule {
     char *id;   /* "ABI001": stable, never reused */
     char *slug; /* "python-tag-mismatch": part of the JSON contract */
     enum severity severity;
     char *title;
     char *help;
-    char *summary;      /* one line (Markdown): the README's table, SARIF's fullDescription */
-    char *lambda_error; /* template with {vars}, or NULL */
-    char *remediation;  /* template with {vars}, or NULL */
-    /* For a program of the bundle (an executable, not a module) when remediation installs a
-     * wheel ({pip_install}), which holds no such program: the rule's own, else the
-     * catalogue's "remediation_program". */
-    char *remediation_program;
+    char *summary;       /* one line (Markdown): the README's table, SARIF's fullDescription */
+    char *lambda_error;  /* template with {vars}, or NULL */
+    struct rule_fix fix; /* "fix": templates, either NULL */
+    /* For a program of the bundle (an executable, not a module) when the fix installs a
+     * wheel ({pip_install}), which holds no such program: the rule's own "fix_program",
+     * else the catalogue's. */
+    struct rule_fix fix_program;
     /* What a finding of the rule means beyond its own words (catalogue columns). */
     bool blocks_deploy;        /* "blocks": "deploy": Lambda refuses the function (the
                                 * matrix's deploys column), not its import */
@@ -63,9 +70,11 @@ const char *rules_suggest(const struct ruleset *rs, const char *name, char *buf,
 
 /**
  * The rule's example finding from rules_dir/examples.json (generated from the golden cases),
- * or NULL when it has none or the file cannot be read (d says why). Caller frees.
+ * or NULL when it has none or the file cannot be read (d says why), and in *fix its fix as
+ * that case printed it (fresh strings, either NULL). Caller frees.
  */
-char *rules_example(const char *rules_dir, const struct rule *rule, struct diag *d);
+char *rules_example(const char *rules_dir, const struct rule *rule, struct rule_fix *fix,
+                    struct diag *d);
 
 void rules_release(struct ruleset *rs);
 

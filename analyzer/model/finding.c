@@ -70,7 +70,8 @@ void finding_release(struct finding *f)
     free(f->found);
     free(f->message);
     free(f->lambda_error);
-    free(f->remediation);
+    free(f->fix_command);
+    free(f->fix_note);
     for (size_t i = 0; i < f->also_nr; i++) {
         free(f->also[i].expected);
         free(f->also[i].found);

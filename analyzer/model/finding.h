@@ -40,8 +40,11 @@ struct finding {
     char *expected;
     char *found;
     char *message;
-    char *lambda_error;        /* NULL when the rule has none */
-    char *remediation;         /* NULL when the rule has none */
+    char *lambda_error; /* NULL when the rule has none */
+    /* The fix as data: one line a POSIX shell runs as it is, every value the bundle chose in
+     * it quoted (NULL: a fix that is only words), and the words (NULL when none). */
+    char *fix_command;
+    char *fix_note;
     struct finding_also *also; /* folded findings of a never-opened file (its reason's) */
     size_t also_nr, also_alloc;
     bool unopened; /* about a file Python never opens under its name: folded into its reason */

@@ -391,41 +391,6 @@ char *report_artifact_path(const struct report *r, const struct finding *f)
 
 /* The one escaper (CONTRIBUTING.md#house-rules, escaping). attr: in an attribute value, where TAB, LF and CR
  * must be references to survive attribute-value normalisation (XML 1.0 §3.3.3). */
-char *rsh_word(const char *s)
-{
-    size_t n = strlen(s), quotes = 0;
-    bool plain = n && *s != '-';
-    char *out, *o;
-
-    if (!utf8_valid(s, n)) {
-        return NULL;
-    }
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p < 0x20 || *p == 0x7f) {
-            return NULL;
-        }
-        plain &= (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-                 (*p && strchr("_-./+,:=@%", *p));
-        quotes += *p == '\'';
-    }
-    if (plain) {
-        return xstrdup(s);
-    }
-    o = out = xmalloc(n + 3 * quotes + 3);
-    *o++ = '\'';
-    for (const char *p = s; *p; p++) {
-        if (*p == '\'') {
-            memcpy(o, "'\\''", 4);
-            o += 4;
-        } else {
-            *o++ = *p;
-        }
-    }
-    *o++ = '\'';
-    *o = '\0';
-    return out;
-}
-
 void rxml_put(FILE *out, const char *s, bool attr)
 {
     char *clean = utf8_escape(s ? s : "", false);

@@ -172,7 +172,8 @@ static void put_template(FILE *out, const char *t)
     strvec_release(&seen);
 }
 
-int report_catalog_rule(FILE *out, const struct rule *rule, const char *example, struct diag *d)
+int report_catalog_rule(FILE *out, const struct rule *rule, const char *example,
+                        const struct rule_fix *fix, struct diag *d)
 {
     char *help;
 
@@ -190,6 +191,28 @@ int report_catalog_rule(FILE *out, const struct rule *rule, const char *example,
     put_template(out, rule->lambda_error ? rule->lambda_error
                                          : "nothing at import: a risk, not a failure");
     fputs("\nHow to fix it:\n", out);
-    put_template(out, rule->remediation ? rule->remediation : "see what it means, above");
+    if (example && (fix->command || fix->note)) {
+        /* The example's own fix, rendered as the report prints it: a command to run as it
+         * is, then its words; the catalogue's template would show only metavariables. */
+        if (fix->command) {
+            fprintf(out, "  fix: %s\n", fix->command);
+        }
+        if (fix->note) {
+            fprintf(out, "  note: %s\n", fix->note);
+        }
+        fputs("  (for the example above; each finding's fix is rendered for its own file, "
+              "distribution and target)\n",
+              out);
+    } else if (rule->fix.command || rule->fix.note) {
+        if (rule->fix.command) {
+            fputs("  the command:\n", out);
+            put_template(out, rule->fix.command);
+        }
+        if (rule->fix.note) {
+            put_template(out, rule->fix.note);
+        }
+    } else {
+        put_template(out, "see what it means, above");
+    }
     return ferror(out) ? diag_set(d, DIAG_IO, "cannot write the explanation") : 0;
 }

@@ -16,7 +16,9 @@
 /** The rule table; json: {"rules": [{id, slug, severity, title, summary}]}. */
 int report_catalog_list(FILE *out, const struct ruleset *rs, bool json, struct diag *d);
 
-/** One rule: what it means, its example (may be NULL), what Lambda logs, how to fix it. */
-int report_catalog_rule(FILE *out, const struct rule *rule, const char *example, struct diag *d);
+/** One rule: what it means, its example (may be NULL), what Lambda logs, how to fix it: the
+ * example's fix as abiscan printed it (fix: either part NULL), else the catalogue's words. */
+int report_catalog_rule(FILE *out, const struct rule *rule, const char *example,
+                        const struct rule_fix *fix, struct diag *d);
 
 #endif

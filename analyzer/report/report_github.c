@@ -71,9 +71,15 @@ static void annotate(FILE *out, const struct report *r, const struct finding *f)
         gh_put(out, also, false);
         free(also);
     }
-    if (f->remediation && f->severity > SEV_NOTE) {
-        fputs("%0AFix: ", out); /* a second line of the same annotation, as GitHub shows it */
-        gh_put(out, f->remediation, false);
+    /* Lines of their own in the same annotation, as GitHub shows it: the command alone on
+     * its line (copied as it is), the words on the next. */
+    if (f->fix_command && f->severity > SEV_NOTE) {
+        fputs("%0AFix: ", out);
+        gh_put(out, f->fix_command, false);
+    }
+    if (f->fix_note && f->severity > SEV_NOTE) {
+        fputs("%0ANote: ", out);
+        gh_put(out, f->fix_note, false);
     }
     fputc('\n', out);
     free(file);

@@ -46,15 +46,6 @@ void rtext_size(FILE *out, const struct report *r, size_t h);
  */
 void rxml_put(FILE *out, const char *s, bool attr);
 
-/**
- * Write s as one word of a POSIX shell command line: as it is when every byte is one no
- * shell reads specially (letters, digits, _ - . / + , : = @ %, not a '-' first), else in
- * single quotes (a ' as '\''). NULL when s holds a byte a command line cannot carry as
- * text (a newline, a control byte, invalid UTF-8). The one escaper of shell commands (the
- * strip commands), CONTRIBUTING.md#house-rules (escaping). Caller frees.
- */
-char *rsh_word(const char *s);
-
 /** A debug item's strip command, its path a shell word ("./" before a path that starts
  * with '-', so that it is no option); NULL when no command line carries its path. */
 char *rstrip_command(const struct size_item *it);

@@ -194,7 +194,11 @@ cJSON *rjson_finding(const struct report *r, const struct finding *f)
     add_str(o, "found", f->found);
     add_str(o, "message", f->message);
     add_str(o, "lambda_error", f->lambda_error);
-    add_str(o, "remediation", f->remediation);
+    /* The fix as data: a command a shell runs as it is (or null), and the words (or null). */
+    cJSON *fix = cJSON_CreateObject();
+    add_str(fix, "command", f->fix_command);
+    add_str(fix, "note", f->fix_note);
+    cJSON_AddItemToObject(o, "fix", fix);
     if (f->chain.nr) {
         cJSON *chain = cJSON_CreateArray();
         for (size_t i = 0; i < f->chain.nr; i++) {

@@ -90,9 +90,13 @@ static void testcase(FILE *out, const struct report *r, const struct finding *f,
             fputs("\nLambda logs: ", out);
             xml_put(out, f->lambda_error, false);
         }
-        if (f->remediation) {
+        if (f->fix_command) { /* the command alone on its line, the words on the next */
             fputs("\nFix: ", out);
-            xml_put(out, f->remediation, false);
+            xml_put(out, f->fix_command, false);
+        }
+        if (f->fix_note) {
+            fputs("\nNote: ", out);
+            xml_put(out, f->fix_note, false);
         }
         fputs("</failure>\n", out);
     } else {

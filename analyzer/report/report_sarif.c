@@ -158,9 +158,15 @@ static cJSON *descriptor(const struct rule *rule)
 {
     cJSON *d = cJSON_CreateObject(), *cfg = cJSON_CreateObject(), *props = cJSON_CreateObject();
     cJSON *tags = cJSON_CreateArray();
-    char *md = xasprintf("%s\n\n**What Lambda logs:** `%s`\n\n**Fix:** `%s`", rule->help,
-                         rule->lambda_error ? rule->lambda_error : "(nothing: a warning)",
-                         rule->remediation ? rule->remediation : "see the help text");
+    /* Words: the command is each result's, rendered for its member (properties.fix_command). */
+    const char *note = rule->fix.note ? rule->fix.note : "";
+    char *md = xasprintf("%s\n\n**What Lambda logs:** `%s`\n\n**Fix:** %s%s%s", rule->help,
+                         rule->lambda_error ? rule->lambda_error : "(nothing: a warning)", note,
+                         *note && rule->fix.command ? "; " : "",
+                         rule->fix.command ? "each result's `fix_command` property is the command "
+                                             "to run, as it is"
+                         : *note           ? ""
+                                           : "see the help text");
 
     add_str(d, "id", rule->id);
     add_str(d, "name", rule->slug);
@@ -228,8 +234,11 @@ static cJSON *properties(const struct report *r, const struct finding *f)
     if (f->lambda_error) {
         add_str(p, "lambdaError", f->lambda_error);
     }
-    if (f->remediation) {
-        add_str(p, "remediation", f->remediation);
+    if (f->fix_command) {
+        add_str(p, "fix_command", f->fix_command);
+    }
+    if (f->fix_note) {
+        add_str(p, "fix_note", f->fix_note);
     }
     return p;
 }

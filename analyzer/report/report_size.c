@@ -9,6 +9,7 @@
 
 #include "report.h"
 #include "report_int.h"
+#include "shword.h"
 #include "utf8.h"
 #include "xalloc.h"
 
@@ -118,7 +119,7 @@ static void print_kind(FILE *out, const struct size_plan *p, const struct report
 char *rstrip_command(const struct size_item *it)
 {
     char *path = it->path[0] == '-' ? xasprintf("./%s", it->path) : xstrdup(it->path);
-    char *word = rsh_word(path), *out = word ? xasprintf("%s %s", it->detail, word) : NULL;
+    char *word = sh_word(path), *out = word ? xasprintf("%s %s", it->detail, word) : NULL;
 
     free(word);
     free(path);

@@ -2,7 +2,7 @@
 /*
  * The strip commands: every one the size plan gives (the text report shows the first
  * few), as a POSIX shell script, one command a line, each path relative to its input's
- * root and quoted for the shell (rsh_word). Run it in the tree the zip is made from,
+ * root and quoted for the shell (sh_word). Run it in the tree the zip is made from,
  * before zipping: abiscan itself never writes into a bundle. With several inputs (a
  * function and its layers), each input's commands follow a comment naming it: run them
  * in that input's tree. A path no command line can carry is left out, and said so.
@@ -12,6 +12,7 @@
 
 #include "report.h"
 #include "report_int.h"
+#include "shword.h"
 
 int report_strip(FILE *out, const struct report *r, struct diag *d)
 {
@@ -34,7 +35,7 @@ int report_strip(FILE *out, const struct report *r, struct diag *d)
                 continue;
             }
             if (inputs > 1 && in != last) {
-                char *name = rsh_word(r->inputs[in].name);
+                char *name = sh_word(r->inputs[in].name);
                 fprintf(out, "# in the tree of %s\n", name ? name : "(an input)");
                 free(name);
                 last = in;

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Text output for people: findings grouped by distribution, one line each,
- * compiler style (path: severity: message [slug]), the remediation once per
+ * compiler style (path: severity: message [slug]), the fix (its command alone on a line,
+ * then its words) once per
  * group, and a summary line. Colour only when asked (a TTY without NO_COLOR).
  */
 #include <stdlib.h>
@@ -109,9 +110,30 @@ static void print_finding(FILE *out, const struct report *r, const struct findin
     }
 }
 
-static bool same_fix(const char *a, const char *b)
+static bool same_str(const char *a, const char *b)
 {
     return a == b || (a && b && !strcmp(a, b));
+}
+
+static bool same_fix(const struct finding *a, const struct finding *b)
+{
+    return same_str(a->fix_command, b->fix_command) && same_str(a->fix_note, b->fix_note);
+}
+
+/* The fix: the command alone on its line (what follows "fix: " is pasted as it is), then
+ * its words on a line of their own. */
+static void print_fix(FILE *out, const struct report *r, const struct finding *f)
+{
+    if (f->fix_command) {
+        fprintf(out, "  %sfix:%s ", r->color ? BOLD : "", r->color ? RESET : "");
+        put(out, f->fix_command);
+        fputc('\n', out);
+    }
+    if (f->fix_note) {
+        fprintf(out, "  %snote:%s ", r->color ? BOLD : "", r->color ? RESET : "");
+        put(out, f->fix_note);
+        fputc('\n', out);
+    }
 }
 
 /* One distribution's findings, each fix once and right after the findings it answers
@@ -122,22 +144,20 @@ static void print_group(FILE *out, const struct report *r, const struct finding 
     bool *done = xcalloc(n + 1, sizeof(*done));
 
     for (size_t i = 0; i < n; i++) {
-        const char *fix = group[i]->remediation;
+        const struct finding *fix = group[i];
         bool above_note = false;
         if (done[i]) {
             continue;
         }
         for (size_t j = i; j < n; j++) {
-            if (!done[j] && same_fix(group[j]->remediation, fix)) {
+            if (!done[j] && same_fix(group[j], fix)) {
                 print_finding(out, r, group[j]);
                 above_note |= group[j]->severity > SEV_NOTE;
                 done[j] = true;
             }
         }
-        if (fix && (above_note || r->verbose)) {
-            fprintf(out, "  %sfix:%s ", r->color ? BOLD : "", r->color ? RESET : "");
-            put(out, fix);
-            fputc('\n', out);
+        if (above_note || r->verbose) {
+            print_fix(out, r, fix);
         }
     }
     free(done);

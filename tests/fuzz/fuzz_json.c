@@ -289,7 +289,8 @@ static void read_rows(const cJSON *root)
             read_str(row, strs[i], false);
         }
         read_str(row, "lambda_error", true);
-        read_str(row, "remediation", true);
+        read_str(row, "fix.command", true);
+        read_str(row, "fix.note", true);
     }
     read_str(root, "id", false);
     read_str(root, "name", false);
@@ -393,6 +394,9 @@ static void render(const char *tmpl)
     FUZZ_CHECK(out != NULL);
     fuzz_touch(out);
     free(out);
+    out = check_render_command(tmpl, vars, sizeof(vars) / sizeof(vars[0]));
+    FUZZ_CHECK(!out || !strchr(out, '\n') || strchr(tmpl, '\n'));
+    free(out);
 }
 
 static void use_rules(const struct ruleset *rs)
@@ -403,7 +407,10 @@ static void use_rules(const struct ruleset *rs)
     for (size_t i = 0; i < rs->nr; i++) {
         FUZZ_CHECK(rules_find(rs, rs->v[i].id) != NULL);
         render(rs->v[i].lambda_error);
-        render(rs->v[i].remediation);
+        render(rs->v[i].fix.command);
+        render(rs->v[i].fix.note);
+        render(rs->v[i].fix_program.command);
+        render(rs->v[i].fix_program.note);
     }
 }
 

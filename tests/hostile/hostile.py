@@ -64,6 +64,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import gate_cases  # noqa: E402  (the CI gate's reports and configurations)
 import audit_cases  # noqa: E402  (templates, aws lambda JSON, --files-from lists)
 import image_cases  # noqa: E402  (container images)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lint"))
+import fix_commands  # noqa: E402  (every fix command parses: /bin/sh -n)
 
 try:
     import jsonschema
@@ -1953,6 +1955,10 @@ def check_report(ctx, case, r):
                                                "/".join(map(str, e.absolute_path))))
         if len(verrs) > 3:
             errs.append("schema: %d more errors" % (len(verrs) - 3))
+    # Every fix command is one line /bin/sh parses, whatever names the bundle chose
+    # (tests/lint/fix_commands.py): each value in it is quoted as one word.
+    for cmd, why in fix_commands.parse_errors(fix_commands.json_commands(report))[:3]:
+        errs.append("fix command does not parse (%s): %r" % (why[:80], cmd[:200]))
     try:  # a report that fails the schema is still checked as far as its shape allows
         errs += check_findings(ctx, case, r, report)
     except (KeyError, TypeError, AttributeError) as e:

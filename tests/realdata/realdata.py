@@ -49,6 +49,9 @@ import zipfile
 from realdata_built import check_built_with
 from xml.etree import ElementTree as ET
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lint"))
+import fix_commands  # noqa: E402  (every fix command parses: /bin/sh -n)
+
 PACKAGES = ("python3-numpy", "python3-kiwisolver")
 ARCHS = ("amd64", "arm64")
 # Debian architecture -> (abiscan --arch, readelf "Machine:" text, abiscan `found` prefix)
@@ -370,19 +373,29 @@ def readelf_found(elf, path):
 PLACEHOLDER = re.compile(r"\{[a-z_]+\}|<[A-Za-z][A-Za-z0-9 _.-]*>")
 
 
+def fix_texts(f):
+    fix = f.get("fix") or {}
+    return [fix.get("command"), fix.get("note")]
+
+
 def check_reports(res, validator, reports):
-    """Every (label, report) the run produced validates against report.schema.json, and no
-    message, Lambda error or fix in it holds a placeholder."""
+    """Every (label, report) the run produced validates against report.schema.json, no
+    message, Lambda error or fix in it holds a placeholder, and every fix command is one
+    line /bin/sh parses (sh -n; tests/lint/fix_commands.py)."""
     for label, report in reports:
         errs = sorted(validator.iter_errors(report), key=lambda e: list(e.absolute_path))
         res.check(not errs, "%s: report validates against report.schema.json" % label,
                   "; ".join("%s: %s" % ("/".join(str(p) for p in e.absolute_path) or "(root)",
                                         e.message[:200]) for e in errs[:3]))
         held = sorted(set("%s %s" % (f.get("slug"), m.group(0)) for f in report["findings"]
-                          for k in ("message", "lambda_error", "remediation")
-                          for m in PLACEHOLDER.finditer(f.get(k) or "")))
+                          for t in [f.get("message"), f.get("lambda_error")] + fix_texts(f)
+                          for m in PLACEHOLDER.finditer(t or "")))
         res.check(not held, "%s: no finding holds a {name} or <placeholder>" % label,
                   "; ".join(held[:5]))
+        cmds = list(fix_commands.json_commands(report))
+        bad = fix_commands.parse_errors(cmds)
+        res.check(not bad, "%s: every fix command (%d) parses with sh -n" % (label, len(set(cmds))),
+                  "; ".join("%s: %s" % (why[:80], cmd[:160]) for cmd, why in bad[:3]))
 
 
 def by_slug(report, slug):
@@ -396,7 +409,7 @@ def by_slug(report, slug):
             got.append(f)
         for a in f.get("also", []):
             if a.get("slug") == slug:
-                got.append(dict(f, lambda_error=None, remediation=None, **a))
+                got.append(dict(f, lambda_error=None, fix=None, **a))
     return got
 
 

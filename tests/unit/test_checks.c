@@ -42,6 +42,47 @@ static void checks__render_templates(void **state)
     }
 }
 
+/* A fix command: every value the bundle chose is one shell word, whatever it holds; the
+ * composed {pip_install} goes in as it is; a value no one-line command carries, or a
+ * variable without a value, leaves no command at all. */
+static void checks__render_commands_quote_values(void **state)
+{
+    static const struct tvar vars[] = {
+        {"path", "pkg/mod.so"},
+        {"pip_install", "pip install --target ./package 'a b==1.0'"},
+        {"hostile", "a b/$(rm -rf ~);`id`|x's.so"},
+        {"newline", "a\nb.so"},
+        {"unset", NULL},
+    };
+    static const struct {
+        const char *tmpl, *want;
+    } rows[] = {
+        {"patchelf --clear-execstack {path}", "patchelf --clear-execstack pkg/mod.so"},
+        {"patchelf --clear-execstack {hostile}",
+         "patchelf --clear-execstack 'a b/$(rm -rf ~);`id`|x'\\''s.so'"},
+        {"(cd {hostile} && zip -r ../layer.zip .)",
+         "(cd 'a b/$(rm -rf ~);`id`|x'\\''s.so' && zip -r ../layer.zip .)"},
+        {"{pip_install}", "pip install --target ./package 'a b==1.0'"},
+        {"docker run -v \"$PWD\":/src x", "docker run -v \"$PWD\":/src x"}, /* the template's own */
+        {"{unknown} stays", "{unknown} stays"},
+        {"patchelf --clear-execstack {newline}", NULL},
+        {"abiscan --runtime {unset} x.zip", NULL},
+    };
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+        char *got = check_render_command(rows[i].tmpl, vars, sizeof(vars) / sizeof(vars[0]));
+        if (rows[i].want ? !got || strcmp(got, rows[i].want) : got != NULL) {
+            fail_msg("row %zu '%s': got '%s'", i, rows[i].tmpl, got ? got : "NULL");
+        }
+        free(got);
+    }
+    /* in words, a value is as it is */
+    char *words = check_render("{hostile}", vars, sizeof(vars) / sizeof(vars[0]));
+    assert_string_equal(words, "a b/$(rm -rf ~);`id`|x's.so");
+    free(words);
+}
+
 /* The shipped catalogue matches the registry; a row short, or one too many, does not. */
 static void checks__verify_catalogue_against_registry(void **state)
 {
@@ -119,11 +160,13 @@ static void checks__needed_agrees_with_os_data(void **state)
                 fail_msg("%s on %s: unconfirmed, but the finding says: %s", row->soname, p->id,
                          f ? f->message : "(nothing)");
             }
-            if (f && f->remediation &&
-                (strstr(f->remediation, "Amazon Linux") || strstr(f->remediation, "AL2") ||
-                 strstr(f->remediation, "AL1") || strchr(f->remediation, '<'))) {
-                fail_msg("%s on %s: the fix names an OS or a placeholder: %s", row->soname, p->id,
-                         f->remediation);
+            for (int k = 0; f && k < 2; k++) {
+                const char *fix = k ? f->fix_note : f->fix_command;
+                if (fix && (strstr(fix, "Amazon Linux") || strstr(fix, "AL2") ||
+                            strstr(fix, "AL1") || strchr(fix, '<'))) {
+                    fail_msg("%s on %s: the fix names an OS or a placeholder: %s", row->soname,
+                             p->id, fix);
+                }
             }
             findings_release(&fs);
             image_release(&img);
@@ -137,6 +180,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(checks__render_templates),
+        cmocka_unit_test(checks__render_commands_quote_values),
         cmocka_unit_test(checks__verify_catalogue_against_registry),
         cmocka_unit_test(checks__needed_agrees_with_os_data),
     };

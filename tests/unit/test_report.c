@@ -45,7 +45,7 @@ static struct finding *add(struct findings *fs, const char *rule, enum severity 
     f->dist_name = dist ? xstrdup(dist) : NULL;
     f->dist_version = dist ? xstrdup("1.0") : NULL;
     f->message = xstrdup(message);
-    f->remediation = fix ? xstrdup(fix) : NULL;
+    f->fix_command = fix ? xstrdup(fix) : NULL;
     f->lambda_error = xstrdup("Lambda says so");
     return f;
 }
@@ -74,10 +74,12 @@ static void report__text_groups_by_distribution(void **state)
 
     (void)state;
     add(&fs, "ABI001", SEV_ERROR, "pkg/a.cpython-311-x86_64-linux-gnu.so", "pkg", "built for 3.11",
-        "pip install pkg");
+        "pip install pkg")
+        ->fix_note = xstrdup("pkg 1.0 has no wheel: drop the pin");
     add(&fs, "ABI009", SEV_WARNING, "lib/libx.so", NULL, "needs \033[31mred\033[0m", NULL);
     add(&fs, "ABI001", SEV_ERROR, "pkg/b.cpython-311-x86_64-linux-gnu.so", "pkg", "built for 3.11",
-        "pip install pkg");
+        "pip install pkg")
+        ->fix_note = xstrdup("pkg 1.0 has no wheel: drop the pin");
     findings_sort(&fs);
     got = emit("text", &r);
     assert_string_equal(
@@ -86,6 +88,7 @@ static void report__text_groups_by_distribution(void **state)
         "  pkg/a.cpython-311-x86_64-linux-gnu.so: error: built for 3.11 [python-tag-mismatch]\n"
         "  pkg/b.cpython-311-x86_64-linux-gnu.so: error: built for 3.11 [python-tag-mismatch]\n"
         "  fix: pip install pkg\n"
+        "  note: pkg 1.0 has no wheel: drop the pin\n"
         "\n"
         "(no distribution)\n"
         "  lib/libx.so: warning: needs \\x1b[31mred\\x1b[0m [needed-not-found]\n"
@@ -118,6 +121,8 @@ static void report__json_is_one_object(void **state)
     assert_non_null(strstr(got, "\"kind\":\t\"zip\""));
     assert_non_null(strstr(got, "\"slug\":\t\"size-limit\""));
     assert_non_null(strstr(got, "\"distribution\":\tnull"));
+    /* the fix as data: both members, null when there is none */
+    assert_non_null(strstr(got, "\"fix\":\t{\n\t\t\t\t\"command\":\tnull,\n\t\t\t\t\"note\":\tnull"));
     assert_non_null(
         strstr(got, "\"failed\":\tfalse")); /* a warning does not fail --fail-on error */
     free(got);
@@ -342,36 +347,6 @@ static void report__names_its_formats(void **state)
     free(names);
 }
 
-/* Shell words for the strip commands: plain when no shell reads a byte specially, else
- * single-quoted; nothing for a name no command line carries as text. */
-static void report__shell_words(void **state)
-{
-    static const struct {
-        const char *in, *out;
-    } rows[] = {
-        {"sp/fast.cpython-312-x86_64-linux-gnu.so", "sp/fast.cpython-312-x86_64-linux-gnu.so"},
-        {"a b.so", "'a b.so'"},
-        {"$(rm -rf ~).so", "'$(rm -rf ~).so'"},
-        {"it's.so", "'it'\\''s.so'"},
-        {"-x.so", "'-x.so'"},
-        {"*.so", "'*.so'"},
-        {"", "''"},
-        {"caf\xc3\xa9.so", "'caf\xc3\xa9.so'"},
-        {"a\nb.so", NULL},
-        {"bad\xff.so", NULL},
-    };
-
-    (void)state;
-    for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-        char *got = rsh_word(rows[i].in);
-        if (rows[i].out ? !got || strcmp(got, rows[i].out) : got != NULL) {
-            fail_msg("%s: got %s, wanted %s", rows[i].in, got ? got : "NULL",
-                     rows[i].out ? rows[i].out : "NULL");
-        }
-        free(got);
-    }
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -383,7 +358,6 @@ int main(void)
         cmocka_unit_test(report__jsonl_is_a_line_per_function),
         cmocka_unit_test(report__unreadable_fails_every_format),
         cmocka_unit_test(report__names_its_formats),
-        cmocka_unit_test(report__shell_words),
     };
     return cmocka_run_group_tests(tests, testdata_setup, testdata_teardown);
 }
