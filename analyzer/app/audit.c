@@ -9,13 +9,11 @@
 #include "builtwith.h"
 #include "bundle.h"
 #include "checks.h"
-#include "datadir.h"
 #include "container.h"
 #include "image.h"
 #include "image_target.h"
 #include "progress.h"
 #include "pyname.h"
-#include "pystdlib.h"
 #include "scan.h"
 #include "sizeplan.h"
 #include "version.h"
@@ -48,7 +46,6 @@ struct actx {
     const struct audit_opts *ao;
     struct audit *out;
     struct pyname *grammar;
-    struct strvec py_removed; /* scan_opts.py_removed */
     struct bundle_limits limits;
     unsigned inner;   /* threads that read one job's members */
     bool inner_given; /* --jobs, and one job: use them whatever its size */
@@ -200,7 +197,7 @@ static void read_unit(struct actx *c, const struct job *j, struct audit_unit *u)
                            .jobs = c->inner,
                            .jobs_given = c->inner_given,
                            .estimate_zip = c->ao->size,
-                           .py_removed = &c->py_removed};
+                           .data = c->ao->dd};
     const char *arch = j->profile ? j->profile->arch : j->matrix_arch ? j->matrix_arch : o->arch;
     struct image img = {0};
     struct diag d = DIAG_INIT;
@@ -460,12 +457,6 @@ int audit_run(struct audit *out, const struct jobs *js, const struct audit_opts 
     if (!(c.grammar = pyname_new(d))) {
         return -1;
     }
-    {
-        const struct stdlib *sl = datadir_stdlib(ao->dd);
-        for (size_t i = 0; i < sl->removed_nr; i++) {
-            strvec_push(&c.py_removed, sl->removed[i].module);
-        }
-    }
     c.limits = (struct bundle_limits){.max_member_size = o->max_member_size,
                                       .max_entries = o->max_entries,
                                       .max_depth = o->max_depth};
@@ -480,7 +471,6 @@ int audit_run(struct audit *out, const struct jobs *js, const struct audit_opts 
     progress_end(&c.progress);
     pthread_mutex_destroy(&c.lock);
     pyname_free(c.grammar);
-    strvec_release(&c.py_removed);
     conclude(out, js);
     if (c.stream_rc != 0) {
         *d = c.stream_d;

@@ -68,14 +68,12 @@ static void check_one(const struct check_ctx *ctx, struct findings *out, size_t 
 
 void check_module_not_found(const struct check_ctx *ctx, struct findings *out)
 {
-    const struct stdlib *sl = datadir_stdlib(ctx->data);
-
-    if (!stdlib_knows(sl, ctx->profile->py_major, ctx->profile->py_minor)) {
-        return;
-    }
     for (size_t v = 0; v < ctx->img->inputs_nr; v++) {
         const struct image_input *in = &ctx->img->inputs[v];
-        if (in->view == v && in->declared && !in->container && in->role == INPUT_FUNCTION) {
+        /* The data loads only for a declared handler (an empty bundle starts fast). */
+        if (in->view == v && in->declared && !in->container && in->role == INPUT_FUNCTION &&
+            stdlib_knows(datadir_stdlib(ctx->data), ctx->profile->py_major,
+                         ctx->profile->py_minor)) {
             check_one(ctx, out, v);
         }
     }

@@ -126,8 +126,16 @@ void check_stdlib_module_removed(const struct check_ctx *ctx, struct findings *o
 {
     const struct image *img = ctx->img;
     const struct profile *p = ctx->profile;
-    const struct stdlib *sl = datadir_stdlib(ctx->data);
+    const struct stdlib *sl;
+    bool read = false;
 
+    for (size_t i = 0; i < img->nr && !read; i++) {
+        read = img->members[i].py != NULL;
+    }
+    if (!read) {
+        return; /* no source was read: the data need not load (an empty bundle starts fast) */
+    }
+    sl = datadir_stdlib(ctx->data);
     if (!stdlib_knows(sl, p->py_major, p->py_minor)) {
         return;
     }

@@ -8,10 +8,12 @@
 
 #include "bundle.h"
 #include "container.h"
+#include "datadir.h"
 #include "distinfo.h"
 #include "path.h"
 #include "pyclass.h"
 #include "pysource.h"
+#include "pystdlib.h"
 #include "scan_int.h"
 #include "strmap.h"
 #include "workers.h"
@@ -384,13 +386,20 @@ static void read_entries(struct image *img, size_t input, struct bundle *b,
 
     entries = bundle_entries(b, &nr);
     rd.handler_rel = handler_rel(img, input);
-    for (size_t i = 0; o->py_removed && i < o->py_removed->nr; i++) {
-        const char *r = o->py_removed->v[i];
-        strmap_put(&rd.removed, r, strlen(r), (void *)r);
-    }
     index_modules(&rd, entries, nr, o->grammar);
     for (size_t i = 0; i < nr; i++) {
         scan_list_entry(&rd, input, &entries[i]);
+    }
+    /* The removed modules (rules/stdlib.json), loaded only when a source is to be read. */
+    for (size_t i = 0; o->data && i < rd.nr; i++) {
+        if (rd.p[i].need == NEED_SOURCE) {
+            const struct stdlib *sl = datadir_stdlib(o->data);
+            for (size_t k = 0; k < sl->removed_nr; k++) {
+                const char *r = sl->removed[k].module;
+                strmap_put(&rd.removed, r, strlen(r), (void *)r);
+            }
+            break;
+        }
     }
     rd.readers = xcalloc(rd.jobs, sizeof(*rd.readers));
     if (ensure_readers(&rd, 1, &d) == 0) {

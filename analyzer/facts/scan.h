@@ -24,6 +24,8 @@ enum scan_as {
 };
 
 /* What every input of a run is read with. */
+struct datadir;
+
 struct scan_opts {
     const struct bundle_limits *limits;
     const struct pyname *grammar;
@@ -41,11 +43,12 @@ struct scan_opts {
      * says (image_handler() then guesses). */
     const char *handler;
     const char *handler_why;
-    /* The top-level modules a Python release removed from its standard library: with no
-     * handler declared, a source file is read for nothing but its imports of those
-     * (stdlib-module-removed) and of the extension modules beside it (their fallbacks), so
-     * only one whose import lines name one is read. NULL: every source file is read. */
-    const struct strvec *py_removed;
+    /* The data: the top-level modules a Python release removed from its standard library
+     * (rules/stdlib.json, loaded when a source file is first met). With no handler declared,
+     * a source file is read for nothing but its imports of those (stdlib-module-removed) and
+     * of the extension modules beside it (their fallbacks), so only one whose import lines
+     * name one is read. NULL: every source file is read. */
+    const struct datadir *data;
 };
 
 /**

@@ -56,7 +56,7 @@ struct reading {
     size_t *elf; /* indices in p of the members read whole (ELF, Python source) */
     size_t elf_nr;
     struct strmap modules; /* directory -> the extension module names in it (strmap *, a set) */
-    struct strmap removed; /* scan_opts.py_removed, as a set */
+    struct strmap removed; /* the removed stdlib modules (scan_opts.data), as a set */
     char *handler_rel;     /* the declared handler's module as a path ("src/api/bookings"),
                             * or NULL */
     struct bundle_reader **readers;
