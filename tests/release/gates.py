@@ -325,7 +325,7 @@ def install(a):
 
 PIP_STUB = r"""#!/bin/sh
 # pip, as the test needs it: its arguments recorded, the fixture bundle laid out in --target.
-printf '%s\n' "$@" >/work/pip.args
+printf '%s\n' "$@" >/scratch/pip.args
 while [ $# -gt 0 ]; do
     case $1 in --target) target=$2 ;; esac
     shift
@@ -337,7 +337,7 @@ mkdir -p "$target" && cp -R "/src/bundles/$STUB_BUNDLE/." "$target/"
 def buildspec_script(spec, overrides):
     """The buildspec as one sh -e script: its variables exported, then each phase's commands
     in order, in the source directory (CODEBUILD_SRC_DIR)."""
-    lines = ["set -e", "export CODEBUILD_SRC_DIR=/work", "cd /work"]
+    lines = ["set -e", "export CODEBUILD_SRC_DIR=/scratch", "cd /scratch"]
     variables = dict(spec.get("env", {}).get("variables", {}), **overrides)
     for name, value in variables.items():
         lines.append(f"export {name}={shlex.quote(str(value))}")
@@ -402,7 +402,7 @@ def codebuild(a):
             with open(os.path.join(tmp, "buildspec.sh"), "w") as f:
                 f.write(script)
             start = time.monotonic()
-            r = subprocess.run([scripts_root, "run", root, "-b", f"{src}:/work",
+            r = subprocess.run([scripts_root, "run", root, "-b", f"{src}:/scratch",
                                 "-b", f"{tmp}:/tmp", "-b", f"{release}:/srv",
                                 "-b", f"{a.fixtures}:/src", "-b", f"{stub}:/usr/local/bin",
                                 f"STUB_BUNDLE={bundle}", "sh", "/tmp/buildspec.sh"],

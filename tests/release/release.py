@@ -202,9 +202,9 @@ def minimal_root(a, qemu):
        "the root has none of abiscan's libraries", r.stderr + " ".join(installed & set(ABISCAN_PACKAGES)))
     v = version_of(a.source)
     for arch in ARCHES:
-        binds = ["-b", f"{os.path.dirname(tree(a, arch))}:/work",
+        binds = ["-b", f"{os.path.dirname(tree(a, arch))}:/scratch",
                  "-b", f"{a.fixtures}:/src"]
-        run = [f"/work/abiscan-{v}/bin/abiscan"]
+        run = [f"/scratch/abiscan-{v}/bin/abiscan"]
         if arch == "aarch64":
             binds += ["-b", f"{qemu}:/usr/local/bin/qemu-aarch64-static"]
             run = ["qemu-aarch64-static"] + run
@@ -216,7 +216,7 @@ def minimal_root(a, qemu):
                                ["--no-config", "--color", "never"] + args,
                                capture_output=True, text=True)
             loaded = re.findall(r"calling init: (\S+)", r.stderr)
-            stray = [p for p in loaded if not p.startswith(f"/work/abiscan-{v}/") and
+            stray = [p for p in loaded if not p.startswith(f"/scratch/abiscan-{v}/") and
                      not SYSTEM.search(p)]
             if want is not None:
                 ok(r.returncode == want and "[python-tag-mismatch]" in r.stdout,
@@ -226,7 +226,7 @@ def minimal_root(a, qemu):
                 ok(r.returncode in (0, 1), f"{arch}: {what} in the minimal root: exit "
                    f"{r.returncode}", r.stdout + r.stderr)
             lib = "libzip.so" if want else "libarchive.so"
-            ok(any(lib in p and p.startswith(f"/work/abiscan-{v}/") for p in loaded) and not stray,
+            ok(any(lib in p and p.startswith(f"/scratch/abiscan-{v}/") for p in loaded) and not stray,
                f"{arch}: {what}: {lib} (dlopen) and every library but glibc's from lib/",
                "\n".join(stray or loaded))
         r = subprocess.run([scripts_root, "run", root] + binds + run + ["--version"],
