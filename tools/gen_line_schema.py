@@ -30,6 +30,10 @@ def line_schema(report):
                         "with it), in configuration order."),
         ("type", "array"), ("items", O([("$ref", "#/$defs/input")]))])
     props["fail_on"] = report["properties"]["summary"]["properties"]["fail_on"]
+    props["causes"] = O([
+        ("description", "The function's findings grouped by what made them (the report's "
+                        "causes[], its ids and finding ids local to the line)."),
+        ("type", "array"), ("items", O([("$ref", "#/$defs/cause")]))])
     props["findings"] = O([
         ("description", "The findings of the function and its layers, sorted."),
         ("type", "array"), ("items", O([("$ref", "#/$defs/finding")]))])
@@ -47,7 +51,7 @@ def line_schema(report):
         ("type", "object"),
         ("properties", props),
         ("required", ["schema_version", "tool"] + entry["required"] +
-         ["layers", "fail_on", "findings"]),
+         ["layers", "fail_on", "causes", "findings"]),
         ("additionalProperties", False),
         ("$defs", defs),
     ])

@@ -12,6 +12,7 @@
 #include "container.h"
 #include "image.h"
 #include "image_target.h"
+#include "installer.h"
 #include "progress.h"
 #include "pyname.h"
 #include "scan.h"
@@ -31,6 +32,7 @@ struct audit_unit {
     struct strvec *about; /* per input: what was found in a container image */
     char *error;
     struct findings findings;
+    struct causes causes; /* of its findings once gated; indexes into findings */
     struct gate gate;
     struct report_verdict *matrix;
     size_t matrix_nr;
@@ -274,6 +276,33 @@ static void read_unit(struct actx *c, const struct job *j, struct audit_unit *u)
     image_release(&img);
 }
 
+/* The unit's findings, gated, grouped by cause; the fix of those a rebuild removes is the
+ * bundle's rebuild in its installer (found beside the bundle when not named). */
+static void group_causes(struct actx *c, struct audit_unit *u, const struct job *j)
+{
+    struct cause_rebuild rb = {NULL, NULL};
+    char *command = NULL, *note = NULL, *why = NULL;
+
+    if (!u->profile || u->error || !u->findings.nr) {
+        return;
+    }
+    for (size_t i = 0; i < u->findings.nr; i++) {
+        if (u->findings.items[i].rebuild) {
+            struct installer in = installer_find(
+                j->path, c->ao->o->installer, j->function ? c->ao->o->template_path : NULL, &why);
+            in.why = why;
+            command = advice_rebuild(u->profile, !strcmp(u->ri[0].role, "layer"), &in, &note);
+            break;
+        }
+    }
+    rb.command = command;
+    rb.note = note;
+    causes_group(&u->causes, &u->findings, 0, u->findings.nr, 0, u->profile, &rb);
+    free(command);
+    free(note);
+    free(why);
+}
+
 /* The unit's own report: its JSON line, written as soon as it is merged. */
 static void stream_unit(struct actx *c, struct audit_unit *u, const struct job *j)
 {
@@ -284,6 +313,7 @@ static void stream_unit(struct actx *c, struct audit_unit *u, const struct job *
                           .inputs = u->ri,
                           .inputs_nr = u->nr,
                           .findings = &u->findings,
+                          .causes = &u->causes,
                           .fail_on = ao->o->fail_on,
                           .matrix = u->matrix,
                           .matrix_nr = u->matrix_nr,
@@ -311,6 +341,7 @@ static void merge(struct actx *c, size_t k)
     if (c->ao->gate_run && u->profile && !u->error) {
         gate_run_part(c->ao->gate_run, &u->findings, &u->gate);
     }
+    group_causes(c, u, j);
     if (u->error) {
         struct diag why = DIAG_INIT;
         progress_end(&c->progress);
@@ -333,6 +364,7 @@ static void merge(struct actx *c, size_t k)
         ALLOC_GROW(a->inputs, a->inputs_nr + 1, a->inputs_alloc);
         a->inputs[a->inputs_nr++] = u->ri[i];
     }
+    causes_take(&a->causes, &u->causes, a->findings.nr, base);
     for (size_t i = 0; i < u->findings.nr; i++) {
         struct finding *f = findings_push(&a->findings);
         *f = u->findings.items[i]; /* the strings move with it */
@@ -485,6 +517,7 @@ void audit_report(struct report *r, const struct audit *a)
     r->inputs = a->inputs;
     r->inputs_nr = a->inputs_nr;
     r->findings = &a->findings;
+    r->causes = &a->causes;
     r->matrix = a->matrix;
     r->matrix_nr = a->matrix_nr;
 }
@@ -525,6 +558,7 @@ void audit_release(struct audit *a)
     free(a->units);
     free(a->inputs);
     findings_release(&a->findings);
+    causes_release(&a->causes);
     release_matrix(a->matrix, a->matrix_nr);
     memset(a, 0, sizeof(*a));
 }

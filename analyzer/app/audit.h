@@ -33,6 +33,7 @@ struct audit {
     struct report_input *inputs; /* every job's inputs, in job order */
     size_t inputs_nr, inputs_alloc;
     struct findings findings;      /* sorted: by input first */
+    struct causes causes;          /* each function's, in job order; indexes into findings */
     struct report_verdict *matrix; /* where every job checked on every runtime imports */
     size_t matrix_nr;
     const struct profile *profile; /* the target shared by every job that has one */

@@ -31,6 +31,9 @@ static void merge(struct options *out, const struct config *cfg, const struct op
     if (!cli->handler && cfg->handler && !cli->template_path && !cli->lambda_config) {
         out->handler = cfg->handler; /* the file's function; a declaration says its own */
     }
+    if (!cli->installer && cfg->installer) {
+        out->installer = cfg->installer; /* the schema's enum */
+    }
     if (!cli->fail_on_given && cfg->fail_on) {
         out->fail_on = (enum severity)severity_parse(cfg->fail_on); /* the schema's enum */
     }

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "advice.h"
 #include "suggest.h"
 #include "version.h"
 #include "xalloc.h"
@@ -45,6 +46,7 @@ enum opt_id {
     OPT_SIZE,
     OPT_STATISTICS,
     OPT_HANDLER,
+    OPT_INSTALLER,
     OPT_LAYER = 'l',
     OPT_JOBS = 'j',
     OPT_NULL = '0',
@@ -92,6 +94,16 @@ static const struct cli_option table[] = {
      ".Cm app.lambda_handler :\n"
      "its module is looked for on the function's sys.path, the function in it, and each\n"
      "module it imports at module level."},
+    {NULL, "installer", OPT_INSTALLER, required_argument, "NAME",
+     "what installs the bundle's packages, for the command that rebuilds it: pip, uv, poetry, "
+     "pipenv or sam (default: from the lock file or template beside the bundle, else pip)",
+     "Ar name",
+     "What installs the bundle's packages:\n"
+     ".Cm pip , uv , poetry , pipenv\n"
+     "or\n"
+     ".Cm sam ;\n"
+     "the fix of a cause that rebuilding the bundle removes is written for it (default: from\n"
+     "the lock file or template beside the bundle, else pip)."},
     {NULL, "platform", OPT_PLATFORM, required_argument, "OS/ARCH",
      "the image to check of a container image index that holds several, e.g. linux/arm64 "
      "(default: linux/ and the function's --arch)",
@@ -464,6 +476,20 @@ static enum cli_result apply(struct options *o, int id, const char *arg, struct 
             }
             return CLI_USAGE_ERROR;
         }
+        break;
+    case OPT_INSTALLER:
+        if (installer_parse(arg) < 0) {
+            static const char *const names[] = {"pip", "uv", "poetry", "pipenv", "sam"};
+            char guess[64];
+            if (suggest_words(arg, names, ARRAY_SIZE(names), guess, sizeof(guess))) {
+                diag_set(d, DIAG_USAGE, "unknown installer '%s': did you mean %s?", arg, guess);
+            } else {
+                diag_set(d, DIAG_USAGE, "unknown installer '%s' (pip, uv, poetry, pipenv or sam)",
+                         arg);
+            }
+            return CLI_USAGE_ERROR;
+        }
+        o->installer = arg;
         break;
     case OPT_FORMAT:
         o->format = arg; /* the run checks it against the emitters */

@@ -31,7 +31,8 @@ struct options {
     enum severity fail_on;
     enum color_mode color;
     enum role_as role;
-    const char *handler;  /* --handler MODULE.FUNCTION, or the configuration's handler */
+    const char *handler;   /* --handler MODULE.FUNCTION, or the configuration's handler */
+    const char *installer; /* --installer, or the configuration's; NULL: found beside the bundle */
     const char *platform; /* --platform OS/ARCH: the image of an index to check; NULL: the arch's */
     bool list_runtimes;
     int verbose;

@@ -163,3 +163,80 @@ done:
     free(plat);
     return out;
 }
+
+static const char *const installer_names[] = {"pip", "uv", "poetry", "pipenv", "sam"};
+
+int installer_parse(const char *name)
+{
+    for (size_t i = 0; i < sizeof(installer_names) / sizeof(*installer_names); i++) {
+        if (name && !strcmp(name, installer_names[i])) {
+            return (int)i;
+        }
+    }
+    return -1;
+}
+
+const char *installer_name(enum installer_kind k)
+{
+    return installer_names[k];
+}
+
+/* uv's --python-platform for the target: its names carry the glibc minor ("x86_64-
+ * manylinux_2_26"), and uv takes every older tag with it (doc/sources.md#uv). */
+static char *uv_platform(const struct profile *p)
+{
+    const char *arch = strcmp(p->arch, "arm64") ? "x86_64" : "aarch64";
+    int major = 0, minor = 0;
+
+    if (sscanf(p->glibc_max ? p->glibc_max : "", "%d.%d", &major, &minor) == 2 && major == 2 &&
+        minor >= 17) {
+        return xasprintf("%s-manylinux_2_%d", arch, minor);
+    }
+    return xasprintf("%s-manylinux2014", arch);
+}
+
+char *advice_rebuild(const struct profile *p, bool layer, const struct installer *in, char **note)
+{
+    const char *dir = layer ? "python" : "package";
+    const char *how = in && in->why ? in->why : "no lock file or template beside the bundle";
+    enum installer_kind k = in ? in->kind : INSTALLER_PIP;
+    char *pip = NULL, *out;
+
+    *note = NULL;
+    if (!p || !p->python_version || !p->pip_platform) {
+        return NULL;
+    }
+    if (k == INSTALLER_SAM) {
+        *note = xasprintf("builds every function of the template in public.ecr.aws/sam/build-%s, "
+                          "the runtime's build image, for its architecture (%s)",
+                          p->runtime, how);
+        return xstrdup("sam build --use-container");
+    }
+    if (k == INSTALLER_UV) {
+        char *plat = uv_platform(p);
+        out = xasprintf("uv export --frozen --no-dev --no-editable -o requirements.txt && uv pip "
+                        "install --python-platform %s --python-version %s --only-binary :all: "
+                        "--target %s -r requirements.txt",
+                        plat, p->python_version, dir);
+        free(plat);
+    } else {
+        char *plat = platforms(p);
+        pip = xasprintf("pip install %s --implementation cp --python-version %s "
+                        "--only-binary=:all: --target %s -r requirements.txt",
+                        plat, p->python_version, dir);
+        free(plat);
+        out = k == INSTALLER_POETRY
+                  ? xasprintf("poetry export -f requirements.txt --without-hashes -o "
+                              "requirements.txt && %s",
+                              pip)
+              : k == INSTALLER_PIPENV
+                  ? xasprintf("pipenv requirements > requirements.txt && %s", pip)
+                  : xstrdup(pip);
+    }
+    *note = xasprintf("rebuilds every distribution of the bundle from wheels for %s %s, into an "
+                      "empty %s/ (%s: %s); one with no such wheel builds in "
+                      "public.ecr.aws/sam/build-%s",
+                      p->runtime, p->arch, dir, installer_names[k], how, p->runtime);
+    free(pip);
+    return out;
+}

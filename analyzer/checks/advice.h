@@ -26,4 +26,34 @@ char *advice_pip(const struct check_ctx *ctx, const struct member *m, char **not
 /** "numpy==1.24.2", "kiwisolver" (a version that cannot be pinned), or words for none. */
 char *advice_requirement(const struct check_ctx *ctx, const struct distribution *dist);
 
+/* The tool that installs the bundle's distributions: the rebuild is written in it. */
+enum installer_kind {
+    INSTALLER_PIP,
+    INSTALLER_UV,
+    INSTALLER_POETRY,
+    INSTALLER_PIPENV,
+    INSTALLER_SAM
+};
+
+struct installer {
+    enum installer_kind kind;
+    const char *why; /* "uv.lock beside the bundle", ".abiscan.yaml", or NULL (the default) */
+};
+
+/** The installer named name ("pip", "uv", "poetry", "pipenv", "sam"), or -1. */
+int installer_parse(const char *name);
+
+/** "pip", "uv" ... */
+const char *installer_name(enum installer_kind k);
+
+/**
+ * The one command that rebuilds the whole bundle for the target from wheels, in the user's
+ * installer: "pip install --platform ... --python-version 3.9 --only-binary=:all: --target
+ * package -r requirements.txt", uv's "uv pip install --python-platform
+ * x86_64-manylinux_2_26 ...", Poetry's and Pipenv's export into it, "sam build
+ * --use-container". layer: the packages go in python/ (a layer's), not package/. *note: what
+ * it does and what to do for a distribution with no wheel; fresh. NULL when p has no Python.
+ */
+char *advice_rebuild(const struct profile *p, bool layer, const struct installer *in, char **note);
+
 #endif

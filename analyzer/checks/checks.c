@@ -10,6 +10,7 @@
 #include "advice.h"
 #include "imports.h"
 #include "loader.h"
+#include "pypinames.h"
 #include "shword.h"
 #include "utf8.h"
 #include "xalloc.h"
@@ -272,6 +273,9 @@ struct texts {
     enum severity sev;
     const char *caught; /* the package's fallback, in words: the import failure is caught */
     bool unopened;      /* Python never opens the file under its name */
+    bool own_name;      /* the member's distribution installs under its own name (no other
+                         * name on PyPI, no source-only build): a rebuild for the target
+                         * fetches it as it is */
     char words[256];
 };
 
@@ -282,6 +286,7 @@ static void texts_vars(struct texts *t, const struct check_ctx *ctx, const struc
 
     t->requirement = advice_requirement(ctx, m->dist);
     t->pip = advice_pip(ctx, m, &t->pip_note);
+    t->own_name = m->dist && !pypi_names_find(&ctx->data->pypi_names, m->dist->name);
     t->all[t->n++] = (struct tvar){"path", m->path};
     t->all[t->n++] = (struct tvar){"abs", m->abs};
     t->all[t->n++] = (struct tvar){"module", m->module ? m->module : m->path};
@@ -415,6 +420,10 @@ static void finding_fix(struct finding *f, const struct texts *t)
     if (!f->fix_note) {
         free(note);
     }
+    /* Its fix reinstalls its distribution for the target, and nothing else: so does the
+     * whole bundle's rebuild (the cause's fix, model/cause.h). */
+    f->rebuild =
+        t->own_name && f->fix_command && t->fix.command && !strcmp(t->fix.command, "{pip_install}");
 }
 
 struct finding *check_report(const struct check_ctx *ctx, struct findings *out,

@@ -212,6 +212,7 @@ static int read_config(struct config *cfg, const struct cctx *c, const cJSON *ro
     cfg->arch = opt_str(root, "arch");
     cfg->handler = opt_str(root, "handler");
     cfg->fail_on = opt_str(root, "fail-on");
+    cfg->installer = opt_str(root, "installer");
     read_paths(&cfg->layers, cJSON_GetObjectItemCaseSensitive(root, "layers"), c->file);
     read_paths(&cfg->bundles, cJSON_GetObjectItemCaseSensitive(root, "bundles"), c->file);
     if (cfg->runtime) {
@@ -299,6 +300,7 @@ void config_release(struct config *c)
     free(c->arch);
     free(c->handler);
     free(c->fail_on);
+    free(c->installer);
     strvec_release(&c->layers);
     strvec_release(&c->bundles);
     for (size_t i = 0; i < c->suppress_nr; i++) {

@@ -35,6 +35,7 @@ struct config {
     char *file;                     /* the file read, as found or given; NULL without one */
     char *runtime, *arch, *fail_on; /* NULL when the file does not say */
     char *handler;                  /* MODULE.FUNCTION, as --handler */
+    char *installer;                /* as --installer */
     struct strvec layers, bundles;  /* relative to the file's directory, already joined */
     struct config_suppression *suppress;
     size_t suppress_nr;

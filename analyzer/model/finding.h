@@ -47,6 +47,8 @@ struct finding {
     char *fix_note;
     struct finding_also *also; /* folded findings of a never-opened file (its reason's) */
     size_t also_nr, also_alloc;
+    bool rebuild;  /* rebuilding the bundle for the target from wheels removes it: its fix is
+                    * the distribution's reinstall ({pip_install}) under its own name */
     bool unopened; /* about a file Python never opens under its name: folded into its reason */
     struct strvec chain; /* an import that fails: the modules from the handler's to the missing
                           * one (module-not-found); empty for every other finding */

@@ -17,6 +17,7 @@
 #include <stdio.h>
 
 #include "builtwith.h"
+#include "cause.h"
 #include "diag.h"
 #include "finding.h"
 #include "gate.h"
@@ -98,6 +99,8 @@ struct report {
     const struct ruleset *rules;
     const struct gate *gate;
     bool gated;
+    const struct causes *causes; /* the findings by cause, each function's in input order;
+                                  * NULL or empty: none (every finding is its own) */
 };
 
 /** Whether the run fails the gate: an input that fails (a finding at or above --fail-on,

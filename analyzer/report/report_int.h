@@ -27,7 +27,13 @@ cJSON *rjson_matrix(const struct report_verdict *rows, size_t nr);
 /** The fields of input i's entry, added to o (inputs[] of the report, a line of jsonl). */
 void rjson_input_into(cJSON *o, const struct report *r, size_t i);
 
-cJSON *rjson_finding(const struct report *r, const struct finding *f);
+/** A finding; id >= 0: its place in the findings array written ("id") and its cause's in
+ * the causes array ("cause", null when < 0); id < 0: neither (a suppressed finding). */
+cJSON *rjson_finding(const struct report *r, const struct finding *f, long id, long cause);
+
+/** The causes of inputs [from, to): each with its title, counts, fix and its findings'
+ * ids (their places in rjson_findings' array of the same inputs). */
+cJSON *rjson_causes(const struct report *r, size_t from, size_t to);
 
 /** The findings of inputs [from, to), and (when gated) those set aside, with why. */
 cJSON *rjson_findings(const struct report *r, size_t from, size_t to);
@@ -35,6 +41,18 @@ cJSON *rjson_suppressed(const struct report *r, size_t from, size_t to);
 
 /** Input h's size plan (r->inputs[h].size, not NULL), for its entry. */
 cJSON *rjson_size(const struct report *r, size_t h);
+
+#define RTEXT_RESET "\033[0m"
+#define RTEXT_BOLD "\033[1m"
+
+/** Write s as text a terminal cannot be driven by: control characters and invalid UTF-8
+ * from the bundle come out as \xNN. */
+void rtext_put(FILE *out, const char *s);
+
+/** The findings shown (errors, warnings; notes with -v) of inputs [from, to), by cause:
+ * each cause's title, a few of its findings (-v: all), its one fix. Returns how many notes
+ * were not shown. */
+size_t rtext_causes(FILE *out, const struct report *r, size_t from, size_t to);
 
 /** Input h's size plan as text, when it has one. */
 void rtext_size(FILE *out, const struct report *r, size_t h);

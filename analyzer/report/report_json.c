@@ -167,10 +167,18 @@ static cJSON *json_inputs(const struct report *r)
     return list;
 }
 
-cJSON *rjson_finding(const struct report *r, const struct finding *f)
+cJSON *rjson_finding(const struct report *r, const struct finding *f, long id, long cause)
 {
     cJSON *o = cJSON_CreateObject(), *aliases = cJSON_CreateArray();
 
+    if (id >= 0) {
+        add_num(o, "id", (double)id);
+        if (cause >= 0) {
+            add_num(o, "cause", (double)cause);
+        } else {
+            cJSON_AddItemToObject(o, "cause", cJSON_CreateNull());
+        }
+    }
     add_str(o, "rule", f->rule->id);
     add_str(o, "slug", f->rule->slug);
     add_str(o, "severity", severity_name(f->severity));
@@ -236,7 +244,7 @@ cJSON *rjson_suppressed(const struct report *r, size_t from, size_t to)
         if (f->input < from || f->input >= to) {
             continue;
         }
-        o = rjson_finding(r, f);
+        o = rjson_finding(r, f, -1, -1);
         why = cJSON_CreateObject();
         add_str(why, "kind", m->kind);
         add_str(why, "reason", m->reason);
@@ -247,17 +255,67 @@ cJSON *rjson_suppressed(const struct report *r, size_t from, size_t to)
     return list;
 }
 
+/* The findings [*b, *e) of inputs [from, to), and the first of their causes (*c0). */
+static void range_of(const struct report *r, size_t from, size_t to, size_t *b, size_t *e,
+                     size_t *c0)
+{
+    size_t unused;
+
+    *b = *e = *c0 = 0;
+    if (from < to) {
+        report_findings_of(r, from, b, &unused);
+        report_findings_of(r, to - 1, &unused, e);
+    }
+    while (r->causes && *c0 < r->causes->nr && r->causes->v[*c0].input < from) {
+        (*c0)++;
+    }
+}
+
 cJSON *rjson_findings(const struct report *r, size_t from, size_t to)
 {
     cJSON *list = cJSON_CreateArray();
-    size_t b = 0, e = 0, unused;
+    size_t b, e, c0;
+    size_t *of = r->causes ? causes_index(r->causes, r->findings->nr) : NULL;
 
-    if (from < to) {
-        report_findings_of(r, from, &b, &unused);
-        report_findings_of(r, to - 1, &unused, &e);
-    }
+    range_of(r, from, to, &b, &e, &c0);
     for (size_t i = b; i < e; i++) {
-        cJSON_AddItemToArray(list, rjson_finding(r, &r->findings->items[i]));
+        long cause = of && of[i] < r->causes->nr ? (long)(of[i] - c0) : -1;
+        cJSON_AddItemToArray(list, rjson_finding(r, &r->findings->items[i], (long)(i - b), cause));
+    }
+    free(of);
+    return list;
+}
+
+cJSON *rjson_causes(const struct report *r, size_t from, size_t to)
+{
+    cJSON *list = cJSON_CreateArray();
+    size_t b, e, c0;
+
+    range_of(r, from, to, &b, &e, &c0);
+    for (size_t k = c0; r->causes && k < r->causes->nr && r->causes->v[k].input < to; k++) {
+        const struct cause *c = &r->causes->v[k];
+        cJSON *o = cJSON_CreateObject(), *counts = cJSON_CreateObject();
+        cJSON *ids = cJSON_CreateArray(), *fix = cJSON_CreateObject();
+        add_num(o, "id", (double)(k - c0));
+        add_str(o, "key", c->key);
+        add_str(o, "title", c->title);
+        add_str(o, "severity", severity_name(c->severity));
+        add_str(o, "input", r->inputs[c->input].name);
+        add_str(o, "function", r->inputs[c->input].function);
+        cJSON_AddItemToObject(o, "rebuild", cJSON_CreateBool(c->rebuild));
+        add_num(counts, "error", (double)c->errors);
+        add_num(counts, "warning", (double)c->warnings);
+        add_num(counts, "note", (double)c->notes);
+        cJSON_AddItemToObject(o, "counts", counts);
+        cJSON_AddItemToObject(o, "distributions", strings(&c->dists));
+        add_str(fix, "command", c->fix_command);
+        add_str(fix, "note", c->fix_note);
+        cJSON_AddItemToObject(o, "fix", fix);
+        for (size_t i = 0; i < c->nr; i++) {
+            cJSON_AddItemToArray(ids, cJSON_CreateNumber((double)(c->findings[i] - b)));
+        }
+        cJSON_AddItemToObject(o, "findings", ids);
+        cJSON_AddItemToArray(list, o);
     }
     return list;
 }
@@ -290,6 +348,7 @@ int report_json(FILE *out, const struct report *r, struct diag *d)
     cJSON_AddItemToObject(root, "tool", tool);
     cJSON_AddItemToObject(root, "target", rjson_target(r->profile));
     cJSON_AddItemToObject(root, "inputs", json_inputs(r));
+    cJSON_AddItemToObject(root, "causes", rjson_causes(r, 0, r->inputs_nr));
     cJSON_AddItemToObject(root, "findings", rjson_findings(r, 0, r->inputs_nr));
     if (r->gated) {
         cJSON_AddItemToObject(root, "suppressed", rjson_suppressed(r, 0, r->inputs_nr));

@@ -30,6 +30,7 @@ static int line(FILE *out, const struct report *r, size_t h, size_t end, struct 
     }
     cJSON_AddItemToObject(o, "layers", layers);
     cJSON_AddItemToObject(o, "fail_on", cJSON_CreateString(severity_name(r->fail_on)));
+    cJSON_AddItemToObject(o, "causes", rjson_causes(r, h, end));
     cJSON_AddItemToObject(o, "findings", rjson_findings(r, h, end));
     if (r->gated) {
         cJSON_AddItemToObject(o, "suppressed", rjson_suppressed(r, h, end));

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Text output for people: findings grouped by distribution, one line each,
- * compiler style (path: severity: message [slug]), the fix (its command alone on a line,
- * then its words) once per
- * group, and a summary line. Colour only when asked (a TTY without NO_COLOR).
+ * Text output for people: what each input is and how it was built, its findings by cause
+ * (report_text_causes.c: the cause, a few of its findings, its one fix), and a summary line;
+ * without a target, the runtimes it imports on. Colour only when asked (a TTY without
+ * NO_COLOR).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -16,151 +16,13 @@
 #include "strvec.h"
 #include "xalloc.h"
 
-#define RESET "\033[0m"
-#define BOLD "\033[1m"
+#define RESET RTEXT_RESET
+#define BOLD RTEXT_BOLD
 
-static const char *sev_color(enum severity sev)
-{
-    return sev == SEV_ERROR ? "\033[1;31m" : sev == SEV_WARNING ? "\033[1;35m" : "\033[1;36m";
-}
-
-static int cmp_opt(const char *a, const char *b)
-{
-    if (!a || !b) {
-        return a ? -1 : b ? 1 : 0; /* findings outside any distribution come last */
-    }
-    return strcmp(a, b);
-}
-
-/* Findings in display order: by distribution, then as sorted. */
-static int cmp_group(const void *a, const void *b)
-{
-    const struct finding *x = *(const struct finding *const *)a;
-    const struct finding *y = *(const struct finding *const *)b;
-    int c = cmp_opt(x->dist_name, y->dist_name);
-
-    if (c) {
-        return c;
-    }
-    if ((c = cmp_opt(x->dist_version, y->dist_version)) != 0) {
-        return c;
-    }
-    return x < y ? -1 : x > y;
-}
-
-static bool same_group(const struct finding *a, const struct finding *b)
-{
-    return !cmp_opt(a->dist_name, b->dist_name) && !cmp_opt(a->dist_version, b->dist_version);
-}
-
-/* Write s as text a terminal cannot be driven by: control characters and invalid
- * UTF-8 from the bundle come out as \xNN. */
+/* Write s as text a terminal cannot be driven by (rtext_put). */
 static void put(FILE *out, const char *s)
 {
-    char *clean = utf8_escape(s ? s : "", true);
-    fputs(clean, out);
-    free(clean);
-}
-
-static void print_heading(FILE *out, const struct report *r, const struct finding *f)
-{
-    if (f->dist_name) {
-        fputs(r->color ? BOLD : "", out);
-        put(out, f->dist_name);
-        fputc(' ', out);
-        put(out, f->dist_version ? f->dist_version : "(unknown version)");
-        fprintf(out, "%s\n", r->color ? RESET : "");
-    } else {
-        fprintf(out, "%s(no distribution)%s\n", r->color ? BOLD : "", r->color ? RESET : "");
-    }
-}
-
-static void print_finding(FILE *out, const struct report *r, const struct finding *f)
-{
-    const char *input = r->inputs_nr > 1 ? r->inputs[f->input].name : NULL;
-    char *also;
-
-    fputs("  ", out);
-    if (input) {
-        put(out, input);
-        fputc(':', out);
-    }
-    put(out, f->path);
-    if (f->aliases.nr) {
-        char *names = strvec_join(&f->aliases, ", ");
-        fputs(" (also as ", out);
-        put(out, names);
-        fputc(')', out);
-        free(names);
-    }
-    fprintf(out, ": %s%s%s: ", r->color ? sev_color(f->severity) : "", severity_name(f->severity),
-            r->color ? RESET : "");
-    put(out, f->message);
-    fprintf(out, " [%s]\n", f->rule->slug);
-    if ((also = finding_also_words(f)) != NULL) {
-        fputs("      ", out);
-        put(out, also);
-        fputc('\n', out);
-        free(also);
-    }
-    if (r->verbose && f->lambda_error) {
-        fputs("      Lambda says: ", out);
-        put(out, f->lambda_error);
-        fputc('\n', out);
-    }
-}
-
-static bool same_str(const char *a, const char *b)
-{
-    return a == b || (a && b && !strcmp(a, b));
-}
-
-static bool same_fix(const struct finding *a, const struct finding *b)
-{
-    return same_str(a->fix_command, b->fix_command) && same_str(a->fix_note, b->fix_note);
-}
-
-/* The fix: the command alone on its line (what follows "fix: " is pasted as it is), then
- * its words on a line of their own. */
-static void print_fix(FILE *out, const struct report *r, const struct finding *f)
-{
-    if (f->fix_command) {
-        fprintf(out, "  %sfix:%s ", r->color ? BOLD : "", r->color ? RESET : "");
-        put(out, f->fix_command);
-        fputc('\n', out);
-    }
-    if (f->fix_note) {
-        fprintf(out, "  %snote:%s ", r->color ? BOLD : "", r->color ? RESET : "");
-        put(out, f->fix_note);
-        fputc('\n', out);
-    }
-}
-
-/* One distribution's findings, each fix once and right after the findings it answers
- * (issue: grpcio got 14 near-identical fix lines, all after its findings). */
-static void print_group(FILE *out, const struct report *r, const struct finding *const *group,
-                        size_t n)
-{
-    bool *done = xcalloc(n + 1, sizeof(*done));
-
-    for (size_t i = 0; i < n; i++) {
-        const struct finding *fix = group[i];
-        bool above_note = false;
-        if (done[i]) {
-            continue;
-        }
-        for (size_t j = i; j < n; j++) {
-            if (!done[j] && same_fix(group[j], fix)) {
-                print_finding(out, r, group[j]);
-                above_note |= group[j]->severity > SEV_NOTE;
-                done[j] = true;
-            }
-        }
-        if (above_note || r->verbose) {
-            print_fix(out, r, fix);
-        }
-    }
-    free(done);
+    rtext_put(out, s);
 }
 
 static void print_summary(FILE *out, const struct report *r)
@@ -290,41 +152,6 @@ static void print_role(FILE *out, const struct report *r, size_t i)
     }
 }
 
-/* The findings shown (errors, warnings; notes with -v) of inputs [from, to), grouped by
- * distribution; returns how many notes were not shown. */
-static size_t print_findings(FILE *out, const struct report *r, size_t from, size_t to)
-{
-    const struct findings *fs = r->findings;
-    const struct finding **order;
-    size_t n = 0, hidden = 0, b, e, unused;
-
-    report_findings_of(r, from, &b, &unused);
-    report_findings_of(r, to - 1, &unused, &e);
-    order = xcalloc(e - b + 1, sizeof(*order));
-    for (size_t i = b; i < e; i++) {
-        if (fs->items[i].severity > SEV_NOTE || r->verbose) {
-            order[n++] = &fs->items[i];
-        } else {
-            hidden++;
-        }
-    }
-    if (n > 1) {
-        qsort(order, n, sizeof(*order), cmp_group);
-    }
-    for (size_t i = 0; i < n;) {
-        size_t j = i;
-        print_heading(out, r, order[i]);
-        while (j < n && same_group(order[i], order[j])) {
-            j++;
-        }
-        print_group(out, r, order + i, j - i);
-        fputc('\n', out);
-        i = j;
-    }
-    free(order);
-    return hidden;
-}
-
 static const char *verdict_color(enum report_verdict_kind v)
 {
     return v == REPORT_PASS ? "\033[1;32m" : v == REPORT_SKIPPED ? "\033[1;36m" : "\033[1;31m";
@@ -402,7 +229,7 @@ static size_t print_unit(FILE *out, const struct report *r, size_t h, size_t end
         print_rows(out, r, rows, nr);
         fputc('\n', out);
     } else {
-        hidden = print_findings(out, r, h, end);
+        hidden = rtext_causes(out, r, h, end);
     }
     rtext_size(out, r, h);
     return hidden;
@@ -466,7 +293,7 @@ int report_text(FILE *out, const struct report *r, struct diag *d)
         return ferror(out) ? diag_set(d, DIAG_IO, "cannot write the report") : 0;
     }
     /* Errors and warnings; the notes only with -v (a real bundle had 4,349), counted. */
-    print_hidden(out, print_findings(out, r, 0, r->inputs_nr));
+    print_hidden(out, rtext_causes(out, r, 0, r->inputs_nr));
     rtext_size(out, r, 0);
     print_summary(out, r);
     return ferror(out) ? diag_set(d, DIAG_IO, "cannot write the report") : 0;

@@ -41,7 +41,7 @@ MAY_SEE = {
 # From model/, the gate and an emitter may see only the findings, the size plan and how the
 # bundle was built (plain data, computed by model/sizeplan.c and model/builtwith.c; the image
 # stays a forward declaration).
-REPORT_FROM_MODEL = {"finding.h", "sizeplan.h", "builtwith.h"}
+REPORT_FROM_MODEL = {"finding.h", "sizeplan.h", "builtwith.h", "cause.h"}
 # Each third-party library's headers, and the folders that own it.
 THIRD_PARTY = [
     (re.compile(r"^pcre2\.h$"), {"util"}, "pcre2"),

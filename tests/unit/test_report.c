@@ -61,7 +61,7 @@ static const struct report_input one_input[] = {
      .distributions = 1},
 };
 
-static void report__text_groups_by_distribution(void **state)
+static void report__text_groups_by_cause(void **state)
 {
     struct findings fs = {0};
     struct report r = {
@@ -69,14 +69,15 @@ static void report__text_groups_by_distribution(void **state)
         one_input, 1,     &fs,
         SEV_ERROR, false, 0,
         NULL,      0,     NULL,
-        NULL,      false};
+        NULL,      false, NULL};
     char *got;
 
     (void)state;
     add(&fs, "ABI001", SEV_ERROR, "pkg/a.cpython-311-x86_64-linux-gnu.so", "pkg", "built for 3.11",
         "pip install pkg")
         ->fix_note = xstrdup("pkg 1.0 has no wheel: drop the pin");
-    add(&fs, "ABI009", SEV_WARNING, "lib/libx.so", NULL, "needs \033[31mred\033[0m", NULL);
+    add(&fs, "ABI009", SEV_WARNING, "lib/libx.so", NULL, "needs \033[31mred\033[0m", NULL)->found =
+        xstrdup("libx.so.1");
     add(&fs, "ABI001", SEV_ERROR, "pkg/b.cpython-311-x86_64-linux-gnu.so", "pkg", "built for 3.11",
         "pip install pkg")
         ->fix_note = xstrdup("pkg 1.0 has no wheel: drop the pin");
@@ -84,13 +85,17 @@ static void report__text_groups_by_distribution(void **state)
     got = emit("text", &r);
     assert_string_equal(
         got,
-        "pkg 1.0\n"
+        "2 causes:\n"
+        "  1. error: Extension module the runtime's Python will not import (2 errors)\n"
+        "  2. warning: a library the runtime does not ship: libx.so.1 (1 warning)\n"
+        "\n"
+        "1. Extension module the runtime's Python will not import (2 errors)\n"
         "  pkg/a.cpython-311-x86_64-linux-gnu.so: error: built for 3.11 [python-tag-mismatch]\n"
         "  pkg/b.cpython-311-x86_64-linux-gnu.so: error: built for 3.11 [python-tag-mismatch]\n"
         "  fix: pip install pkg\n"
         "  note: pkg 1.0 has no wheel: drop the pin\n"
         "\n"
-        "(no distribution)\n"
+        "2. a library the runtime does not ship: libx.so.1 (1 warning)\n"
         "  lib/libx.so: warning: needs \\x1b[31mred\\x1b[0m [needed-not-found]\n"
         "\n"
         "abiscan: 2 errors, 1 warning, 0 notes in 3 files (2 ELF) of 1 input; "
@@ -110,7 +115,7 @@ static void report__json_is_one_object(void **state)
         one_input, 1,     &fs,
         SEV_ERROR, false, 0,
         NULL,      0,     NULL,
-        NULL,      false};
+        NULL,      false, NULL};
     char *got;
 
     (void)state;
@@ -150,7 +155,7 @@ static void report__summary_says_why_errors_pass(void **state)
         one_input, 1,     &fs,
         SEV_ERROR, false, 0,
         NULL,      0,     NULL,
-        NULL,      false};
+        NULL,      false, NULL};
     char *got;
 
     (void)state;
@@ -180,7 +185,7 @@ static void report__matrix_says_where_it_imports(void **state)
          .imports = true},
     };
     struct report r = {"abiscan", "0", NULL, one_input, 1,    &fs,  SEV_ERROR,
-                       false,     0,   v,    3,         NULL, NULL, false};
+                       false,     0,   v,    3,         NULL, NULL, false, NULL};
     char *got;
 
     (void)state;
@@ -236,7 +241,7 @@ static void report__text_groups_by_input(void **state)
         three,     4,     &fs,
         SEV_ERROR, false, 0,
         NULL,      0,     NULL,
-        NULL,      false};
+        NULL,      false, NULL};
     size_t t[4];
     char *got;
 
@@ -249,7 +254,7 @@ static void report__text_groups_by_input(void **state)
     assert_string_equal(
         got, "== a.zip: fail (python3.12 x86_64: 1 error, 0 warnings, 0 notes)\n"
              "\n"
-             "pkg 1.0\n"
+             "Extension module the runtime's Python will not import (1 error)\n"
              "  a.zip:a.cpython-311-x86_64-linux-gnu.so: error: built for 3.11 "
              "[python-tag-mismatch]\n"
              "  fix: pip install pkg\n"
@@ -259,7 +264,7 @@ static void report__text_groups_by_input(void **state)
              "== CFunction (c.zip): pass (python3.12 x86_64: 0 errors, 1 warning, 0 notes)\n"
              "   with layer layer.zip\n"
              "\n"
-             "(no distribution)\n"
+             "a library the runtime does not ship (1 warning)\n"
              "  layer.zip:lib/x.so: warning: needs libz [needed-not-found]\n"
              "\n"
              "abiscan: 1 of 3 inputs could not be checked; in the others, 1 error, 1 warning, "
@@ -281,7 +286,7 @@ static void report__jsonl_is_a_line_per_function(void **state)
         three,     4,     &fs,
         SEV_ERROR, false, 0,
         NULL,      0,     NULL,
-        NULL,      false};
+        NULL,      false, NULL};
     char *got, *line, *save = NULL;
     size_t n = 0;
 
@@ -314,7 +319,7 @@ static void report__unreadable_fails_every_format(void **state)
         three,     4,     &fs,
         SEV_ERROR, false, 0,
         NULL,      0,     NULL,
-        NULL,      false};
+        NULL,      false, NULL};
     static const struct {
         const char *format, *says;
     } rows[] = {
@@ -350,7 +355,7 @@ static void report__names_its_formats(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(report__text_groups_by_distribution),
+        cmocka_unit_test(report__text_groups_by_cause),
         cmocka_unit_test(report__json_is_one_object),
         cmocka_unit_test(report__summary_says_why_errors_pass),
         cmocka_unit_test(report__matrix_says_where_it_imports),
