@@ -117,6 +117,24 @@ static size_t lower_bound(const struct finding *items, size_t n, size_t input)
     return lo;
 }
 
+const struct causes *report_causes(const struct report *r, struct causes *local)
+{
+    if (r->causes) {
+        return r->causes;
+    }
+    for (size_t h = 0; h < r->inputs_nr;) {
+        size_t end = h + 1, b, e, unused;
+        while (end < r->inputs_nr && report_head_of(r, end) == h) {
+            end++;
+        }
+        report_findings_of(r, h, &b, &unused);
+        report_findings_of(r, end - 1, &unused, &e);
+        causes_group(local, r->findings, b, e, h, report_input_profile(r, h), NULL);
+        h = end;
+    }
+    return local;
+}
+
 void report_findings_of(const struct report *r, size_t i, size_t *begin, size_t *end)
 {
     *begin = lower_bound(r->findings->items, r->findings->nr, i);

@@ -124,6 +124,10 @@ const struct profile *report_input_profile(const struct report *r, size_t i);
 /** The matrix input i was checked on (NULL with *nr = 0 when it had a target). */
 const struct report_verdict *report_input_matrix(const struct report *r, size_t i, size_t *nr);
 
+/** The report's causes: r->causes, or when it has none (a report made without them), those
+ * of its findings grouped into *local (each with its own fix; the caller releases it). */
+const struct causes *report_causes(const struct report *r, struct causes *local);
+
 /** The findings of input i: [*begin, *end) of r->findings (sorted by input). */
 void report_findings_of(const struct report *r, size_t i, size_t *begin, size_t *end);
 

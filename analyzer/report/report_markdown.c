@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Markdown for $GITHUB_STEP_SUMMARY or a pull-request comment (GitHub Flavored Markdown,
- * github.github.com/gfm: tables are §4.10). Per input a verdict line, then a table of
- * its findings grouped by distribution (an input that could not be read: :x: and why). Everything a bundle names is escaped for a table
+ * github.github.com/gfm: tables are §4.10). Per input a verdict line, then its causes
+ * (model/cause.h) in a table, each cause's fix in a code block, and a table of its findings by
+ * cause, then distribution (an input that could not be read: :x: and why). Everything a bundle names is escaped for a table
  * cell: '|' as "\|" (GFM §4.10: the only way to put a pipe in a cell), the ASCII
  * punctuation Markdown would act on backslash-escaped (CommonMark §2.4), '<', '>' and '&'
  * as entities, so that no name becomes HTML, a link or a new row; control characters
@@ -56,11 +57,11 @@ static int cmp_dist(const void *a, const void *b)
     return c ? c : (x < y ? -1 : x > y);
 }
 
-static void row(FILE *out, const struct finding *f, const char *status)
+static void row(FILE *out, const struct finding *f, const char *status, size_t cause)
 {
     char *also;
 
-    fputs("| ", out);
+    fprintf(out, "| %zu | ", cause);
     if (f->dist_name) {
         md_put(out, f->dist_name);
         fputc(' ', out);
@@ -135,7 +136,103 @@ static void size_line(FILE *out, const struct size_plan *p)
             (unsigned long long)p->after, sizeplan_verdict_text(p->verdict));
 }
 
-static void input_section(FILE *out, const struct report *r, size_t in)
+static bool str_eq(const char *a, const char *b)
+{
+    return a == b || (a && b && !strcmp(a, b));
+}
+
+/* A command in a fenced code block: literal, whatever it holds (the fence is longer than
+ * any run of backticks in it, CommonMark §4.5). */
+static void code_block(FILE *out, const char *command)
+{
+    size_t run = 0, longest = 0;
+    char *clean = utf8_escape(command, true);
+
+    for (const char *p = clean; *p; p++) {
+        run = *p == '`' ? run + 1 : 0;
+        longest = run > longest ? run : longest;
+    }
+    for (size_t i = 0; i < (longest < 3 ? 3 : longest + 1); i++) {
+        fputc('`', out);
+    }
+    fprintf(out, "sh\n%s\n", clean);
+    for (size_t i = 0; i < (longest < 3 ? 3 : longest + 1); i++) {
+        fputc('`', out);
+    }
+    fputs("\n\n", out);
+    free(clean);
+}
+
+/* The causes of head in's findings: a row each, then each one's fix; fills number[] (the
+ * cause of each finding, by its place in r->findings) for the findings table. */
+static void causes_section(FILE *out, const struct report *r, const struct causes *cs, size_t in,
+                           size_t *number)
+{
+    size_t n = 0;
+
+    for (size_t k = 0; k < cs->nr; k++) {
+        const struct cause *c = &cs->v[k];
+        char *dists;
+        if (c->input != in) {
+            continue;
+        }
+        if (!n++) {
+            fputs("| # | cause | severity | findings |\n|---|---|---|---|\n", out);
+        }
+        for (size_t i = 0; i < c->nr; i++) {
+            number[c->findings[i]] = n;
+        }
+        fprintf(out, "| %zu | ", n);
+        md_put(out, c->title);
+        fprintf(out, " | %s | %zu", severity_name(c->severity), c->nr);
+        dists = strvec_join(&c->dists, ", ");
+        if (*dists) {
+            fputs(" (", out);
+            md_put(out, dists);
+            fputc(')', out);
+        }
+        fputs(" |\n", out);
+        free(dists);
+    }
+    if (!n) {
+        return;
+    }
+    fputc('\n', out);
+    n = 0;
+    for (size_t k = 0; k < cs->nr; k++) {
+        const struct cause *c = &cs->v[k];
+        if (c->input != in || (!c->fix_command && !c->fix_note)) {
+            n += c->input == in;
+            continue;
+        }
+        size_t same = 0, m = 0;
+        n++;
+        for (size_t j = 0; j < k && !same; j++) { /* a rebuild removes several causes */
+            const struct cause *o = &cs->v[j];
+            m += o->input == in;
+            if (o->input == in && str_eq(o->fix_command, c->fix_command) &&
+                str_eq(o->fix_note, c->fix_note)) {
+                same = m;
+            }
+        }
+        if (same) {
+            fprintf(out, "**Fix %zu**: as fix %zu.\n\n", n, same);
+            continue;
+        }
+        fprintf(out, "**Fix %zu**", n);
+        if (c->fix_note) {
+            fputs(": ", out);
+            md_put(out, c->fix_note);
+        }
+        fputs("\n\n", out);
+        if (c->fix_command) {
+            code_block(out, c->fix_command);
+        }
+    }
+}
+
+static void input_section(FILE *out, const struct report *r, size_t in, const struct causes *cs,
+                          size_t *number)
 {
     const struct findings *fs = r->findings;
     const struct report_input *ri = &r->inputs[in];
@@ -178,12 +275,23 @@ static void input_section(FILE *out, const struct report *r, size_t in)
         fputs("\n\n", out);
     }
     size_line(out, ri->size);
+    if (report_head_of(r, in) == in) {
+        causes_section(out, r, cs, in, number);
+    }
     if (n) {
-        fputs("| distribution | member | severity | rule | finding |\n"
-              "|---|---|---|---|---|\n",
+        fputs("| cause | distribution | member | severity | rule | finding |\n"
+              "|---|---|---|---|---|---|\n",
               out);
+        size_t most = 0;
         for (size_t i = 0; i < n; i++) {
-            row(out, v[i], severity_name(v[i]->severity));
+            most = number[v[i] - fs->items] > most ? number[v[i] - fs->items] : most;
+        }
+        for (size_t j = 0; j <= most; j++) { /* by cause: its number, then as sorted */
+            for (size_t i = 0; i < n; i++) {
+                if (number[v[i] - fs->items] == j) {
+                    row(out, v[i], severity_name(v[i]->severity), j);
+                }
+            }
         }
         fputc('\n', out);
     }
@@ -212,8 +320,13 @@ int report_markdown(FILE *out, const struct report *r, struct diag *d)
         fprintf(out, "%zu pass, %zu fail, %zu could not be read, %zu not checked.\n\n",
                 t[REPORT_PASS], t[REPORT_FAIL], t[REPORT_ERROR], t[REPORT_SKIPPED]);
     }
+    struct causes local = {0};
+    const struct causes *cs = report_causes(r, &local);
+    size_t *number = xcalloc(r->findings->nr + 1, sizeof(*number));
     for (size_t in = 0; in < r->inputs_nr; in++) {
-        input_section(out, r, in);
+        input_section(out, r, in, cs, number);
     }
+    free(number);
+    causes_release(&local);
     return ferror(out) ? diag_set(d, DIAG_IO, "cannot write the report") : 0;
 }

@@ -210,16 +210,9 @@ static size_t shown_count(const struct report *r, const struct cause *c)
 size_t rtext_causes(FILE *out, const struct report *r, size_t from, size_t to)
 {
     struct causes local = {0};
-    const struct causes *cs = r->causes;
-    size_t b, e, unused, hidden = 0, causes = 0, number = 0;
+    const struct causes *cs = report_causes(r, &local);
+    size_t hidden = 0, causes = 0, number = 0;
 
-    report_findings_of(r, from, &b, &unused);
-    report_findings_of(r, to - 1, &unused, &e);
-    if (!cs) {
-        /* A report made without causes: those of its findings, each with its own fix. */
-        causes_group(&local, r->findings, b, e, from, report_input_profile(r, from), NULL);
-        cs = &local;
-    }
     for (size_t k = 0; k < cs->nr; k++) {
         const struct cause *c = &cs->v[k];
         if (c->input >= from && c->input < to) {
