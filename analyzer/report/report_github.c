@@ -10,7 +10,10 @@
  * written as \xNN first, then the toolkit's escapes apply, and every line this emitter
  * writes starts with "::error ", "::warning " or "::notice ". Findings the gate set aside
  * are not annotated: they are accepted. An input that could not be read is an ::error
- * of its own (file= the input), so that the step fails visibly on it.
+ * of its own (file= the input), so that the step fails visibly on it. GitHub places an
+ * annotation by its path from the repository root: file= is that path when the input is
+ * under the report's path_base (--path-base, or the repository abiscan ran in), wherever
+ * abiscan ran; an input outside it keeps its name as given.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -53,7 +56,7 @@ static void gh_put(FILE *out, const char *s, bool property)
 
 static void annotate(FILE *out, const struct report *r, const struct finding *f)
 {
-    char *file = report_artifact_path(r, f);
+    char *file = report_placed_path(r, f); /* the repository's path: GitHub places by it */
     char *title = xasprintf("%s %s", f->rule->id, f->rule->slug), *also;
 
     fprintf(out, "::%s file=", commands[f->severity]);
@@ -88,12 +91,12 @@ static void annotate(FILE *out, const struct report *r, const struct finding *f)
 
 /* An input that could not be read fails the step's annotations too; one not checked is a
  * notice. */
-static void annotate_input(FILE *out, const struct report_input *in)
+static void annotate_input(FILE *out, const struct report *r, const struct report_input *in)
 {
     const char *why = in->error ? in->error : in->skipped;
 
     fprintf(out, "::%s file=", in->error ? "error" : "notice");
-    gh_put(out, in->name, true);
+    gh_put(out, report_input_placed(r, in), true);
     fprintf(out, ",title=abiscan %s::", in->error ? "input-unreadable" : "not-checked");
     if (in->function) {
         gh_put(out, in->function, false);
@@ -120,7 +123,7 @@ static void annotate_matrix(FILE *out, const struct report *r, size_t i, bool al
         return;
     }
     fprintf(out, "::%s file=", ok ? "notice" : "error");
-    gh_put(out, r->inputs[i].name, true);
+    gh_put(out, report_input_placed(r, &r->inputs[i]), true);
     fprintf(out, ",title=abiscan::imports on %zu of %zu runtimes\n", ok, nr);
 }
 
@@ -132,7 +135,7 @@ int report_github(FILE *out, const struct report *r, struct diag *d)
         const struct report_input *in = &r->inputs[i];
         size_t b, e;
         if (in->error || in->skipped) {
-            annotate_input(out, in);
+            annotate_input(out, r, in);
             continue;
         }
         if (report_head_of(r, i) == i && report_input_matrix(r, i, &nr)) {

@@ -69,7 +69,7 @@ static void report__text_groups_by_distribution(void **state)
         one_input, 1,     &fs,
         SEV_ERROR, false, 0,
         NULL,      0,     NULL,
-        NULL,      false};
+        NULL,      false, NULL};
     char *got;
 
     (void)state;
@@ -110,7 +110,7 @@ static void report__json_is_one_object(void **state)
         one_input, 1,     &fs,
         SEV_ERROR, false, 0,
         NULL,      0,     NULL,
-        NULL,      false};
+        NULL,      false, NULL};
     char *got;
 
     (void)state;
@@ -150,7 +150,7 @@ static void report__summary_says_why_errors_pass(void **state)
         one_input, 1,     &fs,
         SEV_ERROR, false, 0,
         NULL,      0,     NULL,
-        NULL,      false};
+        NULL,      false, NULL};
     char *got;
 
     (void)state;
@@ -180,7 +180,7 @@ static void report__matrix_says_where_it_imports(void **state)
          .imports = true},
     };
     struct report r = {"abiscan", "0", NULL, one_input, 1,    &fs,  SEV_ERROR,
-                       false,     0,   v,    3,         NULL, NULL, false};
+                       false,     0,   v,    3,         NULL, NULL, false, NULL};
     char *got;
 
     (void)state;
@@ -236,7 +236,7 @@ static void report__text_groups_by_input(void **state)
         three,     4,     &fs,
         SEV_ERROR, false, 0,
         NULL,      0,     NULL,
-        NULL,      false};
+        NULL,      false, NULL};
     size_t t[4];
     char *got;
 
@@ -281,7 +281,7 @@ static void report__jsonl_is_a_line_per_function(void **state)
         three,     4,     &fs,
         SEV_ERROR, false, 0,
         NULL,      0,     NULL,
-        NULL,      false};
+        NULL,      false, NULL};
     char *got, *line, *save = NULL;
     size_t n = 0;
 
@@ -314,7 +314,7 @@ static void report__unreadable_fails_every_format(void **state)
         three,     4,     &fs,
         SEV_ERROR, false, 0,
         NULL,      0,     NULL,
-        NULL,      false};
+        NULL,      false, NULL};
     static const struct {
         const char *format, *says;
     } rows[] = {
