@@ -374,14 +374,20 @@ bool report_in_archive(const struct report *r, const struct finding *f)
     return kind && strcmp(kind, "directory") != 0 && strcmp(kind, "file") != 0;
 }
 
-/* The member inside a directory, else the input itself. "." (the base itself) adds
- * nothing before the member. */
-char *report_artifact_at(const struct report *r, const struct finding *f, const char *path)
+bool report_on_member_file(const struct report *r, const struct finding *f)
 {
     const char *kind = r->inputs[f->input].kind;
+    return kind && !strcmp(kind, "directory") && f->path[0] && strcmp(f->path, ".") != 0;
+}
+
+/* The member inside a directory, else the input itself (a finding on the whole of a
+ * directory is on the directory, not on "DIR/."). "." (the base itself) adds nothing
+ * before the member. */
+char *report_artifact_at(const struct report *r, const struct finding *f, const char *path)
+{
     size_t n = strlen(path);
 
-    if (!kind || strcmp(kind, "directory") != 0 || !f->path[0]) {
+    if (!report_on_member_file(r, f)) {
         return xstrdup(path);
     }
     if (!strcmp(path, ".")) {

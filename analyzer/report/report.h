@@ -192,6 +192,9 @@ const char *report_input_based(const struct report *r, const struct report_input
 /** Input in as a CI system places it: report_input_based(), else its name as given. */
 const char *report_input_placed(const struct report *r, const struct report_input *in);
 
+/** Whether the finding's artifact is a member file of a directory input (not the input). */
+bool report_on_member_file(const struct report *r, const struct finding *f);
+
 /** report_artifact_path() with the finding's input at path (its name, its real path, its
  * path from the base) instead of its name. Caller frees. */
 char *report_artifact_at(const struct report *r, const struct finding *f, const char *path);

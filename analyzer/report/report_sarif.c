@@ -108,7 +108,7 @@ static char *artifact_uri(const struct report *r, const struct finding *f, const
     size_t n = strlen(path);
     unsigned char *raw = NULL;
 
-    if (f->path_bytes && f->path[0] && !strcmp(r->inputs[f->input].kind, "directory")) {
+    if (f->path_bytes && report_on_member_file(r, f)) {
         size_t in_len = n - strlen(f->path), hn = strlen(f->path_bytes) / 2;
         raw = xmalloc(in_len + hn + 1);
         memcpy(raw, path, in_len);
