@@ -179,7 +179,8 @@ size_t report_rules(const struct report *r, const struct rule ***out);
 /**
  * Where a finding is on disk, for formats that point at files (SARIF, GitHub annotations):
  * the member itself inside a directory input ("INPUT/PATH"), else the input (a zip or a
- * single file), whose member then goes in the message. Caller frees.
+ * single file, whose member then goes in the message; a directory, for a finding on all of
+ * it). The input as given: report_placed_path() says it from the base. Caller frees.
  */
 char *report_artifact_path(const struct report *r, const struct finding *f);
 

@@ -4,8 +4,10 @@
  * errata 01), for GitHub code scanning (github/codeql-action/upload-sarif) and any SARIF
  * viewer. Section numbers are the standard's. What GitHub requires beyond the standard
  * ("SARIF support for code scanning", docs.github.com): a physical location on every
- * result, and rules in tool.driver.rules. Validated in the tests by Microsoft's
- * sarif-multitool (`validate`: no error-level result).
+ * result, and rules in tool.driver.rules; and it places a result on a file by the file's
+ * path from the repository root, so each artifact under the report's path_base is a URI
+ * relative to SRCROOT, which the run's originalUriBaseIds resolves. Validated in the tests
+ * by Microsoft's sarif-multitool (`validate`: no error-level result).
  */
 #include <cjson/cJSON.h>
 #include <stdlib.h>
