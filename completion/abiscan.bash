@@ -46,7 +46,7 @@ _abiscan() {
             compopt -o nospace 2>/dev/null
         fi
         return ;;
-    --rules)
+    --rules | --path-base)
         mapfile -t COMPREPLY < <(compgen -d -- "$cur")
         return ;;
     --handler) # MODULE.FUNCTION: nothing to complete

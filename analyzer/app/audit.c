@@ -17,6 +17,7 @@
 #include "pyname.h"
 #include "scan.h"
 #include "sizeplan.h"
+#include "srcroot.h"
 #include "version.h"
 #include "workers.h"
 #include "xalloc.h"
@@ -28,6 +29,7 @@ struct audit_unit {
     struct report_input *ri;
     size_t nr;
     char **names;
+    char **reals; /* where each input is (srcroot_locate()), for the formats that place it */
     struct strvec *notes;
     struct strvec *about; /* per input: what was found in a container image */
     char *error;
@@ -222,6 +224,7 @@ static void read_unit(struct actx *c, const struct job *j, struct audit_unit *u)
     u->nr = 1 + j->layers.nr;
     u->ri = xcalloc(u->nr, sizeof(*u->ri));
     u->names = xcalloc(u->nr, sizeof(*u->names));
+    u->reals = xcalloc(u->nr, sizeof(*u->reals));
     u->notes = xcalloc(u->nr, sizeof(*u->notes));
     u->about = xcalloc(u->nr, sizeof(*u->about));
     u->built = xcalloc(u->nr, sizeof(*u->built));
@@ -352,6 +355,10 @@ static void merge(struct actx *c, size_t k)
     }
     for (size_t i = 0; i < u->nr; i++) {
         u->ri[i].function = j->function; /* its layers are the function's too */
+        if (i || j->path) { /* not a function declared with no code: its name is no path */
+            u->reals[i] = srcroot_locate(u->ri[i].name);
+            u->ri[i].real = u->reals[i];
+        }
     }
     u->ri[0].profile = u->profile;
     u->ri[0].matrix = u->matrix;
@@ -536,12 +543,14 @@ void audit_release(struct audit *a)
         struct audit_unit *u = &a->units[k];
         for (size_t i = 0; i < u->nr; i++) {
             free(u->names[i]);
+            free(u->reals[i]);
             strvec_release(&u->notes[i]);
             strvec_release(&u->about[i]);
             built_with_release(&u->built[i]);
         }
         free(u->built);
         free(u->names);
+        free(u->reals);
         free(u->notes);
         free(u->about);
         free(u->ri);

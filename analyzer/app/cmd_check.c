@@ -12,6 +12,7 @@
 #include "report_files.h"
 #include "report.h"
 #include "config_apply.h"
+#include "srcroot.h"
 #include "version.h"
 
 /* Everything of one run that outlives the audit until the reports are written. */
@@ -20,6 +21,7 @@ struct run {
     struct gate_run gate_run;
     struct audit audit;
     struct report_files_stream stream;
+    char *path_base; /* the report's (srcroot_find()), or NULL */
     bool gated, streaming;
 };
 
@@ -27,7 +29,9 @@ struct run {
 static int prepare(struct run *rn, const struct options *o, const struct options *cli,
                    const struct config *cfg, const struct datadir *dd, struct diag *d)
 {
-    if (jobs_build(&rn->jobs, o, cli, dd, d) != 0) {
+    /* Before any bundle is read: a --path-base that is no directory is a usage error. */
+    if (srcroot_find(&rn->path_base, o->path_base, d) != 0 ||
+        jobs_build(&rn->jobs, o, cli, dd, d) != 0) {
         return -1;
     }
     rn->gated = jobs_any_target(&rn->jobs);
@@ -73,6 +77,7 @@ static int audit_and_report(struct run *rn, const struct options *o, const struc
     }
     r.gate = rn->gated ? &rn->gate_run.gate : NULL;
     r.gated = rn->gated && rn->gate_run.gated;
+    r.path_base = rn->path_base;
     if ((rn->streaming && report_files_stream_close(&rn->stream, true, d) != 0) ||
         report_files_write(o, &r, rn->streaming, d) != 0) {
         return ABISCAN_EXIT_TROUBLE;
@@ -105,6 +110,7 @@ int cmd_check(const struct options *cli, const struct datadir *dd, struct diag *
     audit_release(&rn.audit);
     gate_run_release(&rn.gate_run);
     jobs_release(&rn.jobs);
+    free(rn.path_base);
     options_release(&o);
     config_release(&cfg);
     return code;

@@ -21,7 +21,9 @@ static const struct {
     {"template.yml", INSTALLER_SAM},    {"requirements.txt", INSTALLER_PIP},
 };
 
-#define MAX_UP 4 /* the bundle's directory and three parents: a build directory's project */
+/* The bundle's directory and three parents (a build directory's project); at most 6, the
+ * "../" the words can say. */
+#define MAX_UP 4
 
 static bool regular(const char *path)
 {
@@ -62,16 +64,6 @@ static char *bundle_dir(const char *path)
     return abs;
 }
 
-/* Where file is, from the current directory, for the words: "uv.lock", "../uv.lock". */
-static char *shown(const char *file)
-{
-    char *cwd = realpath(".", NULL);
-    char *out = cwd ? path_relative(cwd + 1, file + 1) : xstrdup(file);
-
-    free(cwd);
-    return out;
-}
-
 struct installer installer_find(const char *path, const char *named, const char *template,
                                 char **why)
 {
@@ -96,10 +88,11 @@ struct installer installer_find(const char *path, const char *named, const char 
         for (size_t i = 0; i < sizeof(marks) / sizeof(*marks); i++) {
             char *file = xasprintf("%s/%s", dir, marks[i].file);
             if (regular(file)) {
-                char *where = shown(file);
+                /* Said from the bundle's directory, as the project's layout has it. */
                 in.kind = marks[i].kind;
-                *why = xasprintf("%s%s", where, up ? "" : ", beside the bundle");
-                free(where);
+                *why = up ? xasprintf("%.*s%s, above the bundle", 3 * up, "../../../../../../",
+                                      marks[i].file)
+                          : xasprintf("%s beside the bundle", marks[i].file);
                 free(file);
                 free(dir);
                 return in;

@@ -47,6 +47,7 @@ enum opt_id {
     OPT_STATISTICS,
     OPT_HANDLER,
     OPT_INSTALLER,
+    OPT_PATH_BASE,
     OPT_LAYER = 'l',
     OPT_JOBS = 'j',
     OPT_NULL = '0',
@@ -188,6 +189,16 @@ static const struct cli_option table[] = {
      "The\n"
      ".Cm size-limit\n"
      "finding carries the plan's summary on its own."},
+    {NULL, "path-base", OPT_PATH_BASE, required_argument, "DIR",
+     "SARIF and GitHub annotations name files from DIR (default: the repository root above "
+     "the current directory, the first directory with .git)",
+     "Ar dir",
+     "SARIF (relative to its SRCROOT) and GitHub annotations name files by their path\n"
+     "from\n"
+     ".Ar dir ,\n"
+     "by default the repository root: the first directory from the current one up that\n"
+     "holds .git.\n"
+     "SARIF names a file outside it by its absolute path."},
     {NULL, "color", OPT_COLOR, required_argument, "WHEN",
      "auto (default: on a terminal, unless NO_COLOR is set), always or never", "Ar when",
      "auto, always or never."},
@@ -431,6 +442,7 @@ static const struct {
     {OPT_QUIET, 0, offsetof(struct options, quiet)},
     {OPT_PLATFORM, offsetof(struct options, platform), 0},
     {OPT_HANDLER, offsetof(struct options, handler), 0},
+    {OPT_PATH_BASE, offsetof(struct options, path_base), 0},
     {OPT_NO_CONFIG, 0, offsetof(struct options, no_config)},
     {OPT_NO_SUPPRESS, 0, offsetof(struct options, no_suppress)},
     {OPT_LIST_RULES, 0, offsetof(struct options, list_rules)},

@@ -50,6 +50,7 @@ struct options {
     bool no_suppress;           /* --no-suppress: the configuration's suppressions ignored */
     const char *baseline;       /* --baseline FILE */
     const char *write_baseline; /* --write-baseline FILE */
+    const char *path_base;      /* --path-base DIR: SARIF and annotations place paths from it */
     bool list_rules;            /* --list-rules */
     const char *explain;        /* --explain RULE (id or slug) */
     /* Audits: many bundles, targets where they are declared, slices. */

@@ -45,7 +45,7 @@ static bool exists(const char *path, bool want_dir)
     return stat(path, &st) == 0 && (want_dir ? S_ISDIR(st.st_mode) : S_ISREG(st.st_mode));
 }
 
-static bool has_git(const char *dir)
+bool config_is_repo_root(const char *dir)
 {
     char *git = xasprintf("%s/.git", dir);
     struct stat st;
@@ -70,7 +70,7 @@ int config_find(char **out, struct diag *d)
         } else {
             free(candidate);
         }
-        if (has_git(dir)) {
+        if (config_is_repo_root(dir)) {
             *out = found; /* the repository root: the search ends here */
             free(dir);
             return 0;

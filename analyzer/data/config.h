@@ -13,6 +13,7 @@
 #ifndef ANALYZER_CONFIG_H
 #define ANALYZER_CONFIG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "datadir.h"
@@ -49,6 +50,10 @@ struct config {
  * frees), or NULL when there is none.
  */
 int config_find(char **out, struct diag *d);
+
+/** Whether dir is a repository's root: it holds .git, a directory or (a worktree's, a
+ * submodule's) a file. What bounds the search above, and what reports place paths from. */
+bool config_is_repo_root(const char *dir);
 
 /**
  * Read, validate and check the file at path. Relative paths in it are made relative to

@@ -392,19 +392,63 @@ bool report_in_archive(const struct report *r, const struct finding *f)
     return kind && strcmp(kind, "directory") != 0 && strcmp(kind, "file") != 0;
 }
 
-char *report_artifact_path(const struct report *r, const struct finding *f)
+bool report_on_member_file(const struct report *r, const struct finding *f)
 {
-    const char *in = r->inputs[f->input].name;
-    size_t n = strlen(in);
+    const char *kind = r->inputs[f->input].kind;
+    return kind && !strcmp(kind, "directory") && f->path[0] && strcmp(f->path, ".") != 0;
+}
 
-    if (!r->inputs[f->input].kind || strcmp(r->inputs[f->input].kind, "directory") != 0 ||
-        !f->path[0]) {
-        return xstrdup(in);
+/* The member inside a directory, else the input itself (a finding on the whole of a
+ * directory is on the directory, not on "DIR/."). "." (the base itself) adds nothing
+ * before the member. */
+char *report_artifact_at(const struct report *r, const struct finding *f, const char *path)
+{
+    size_t n = strlen(path);
+
+    if (!report_on_member_file(r, f)) {
+        return xstrdup(path);
     }
-    while (n > 1 && in[n - 1] == '/') {
+    if (!strcmp(path, ".")) {
+        return xstrdup(f->path);
+    }
+    while (n > 1 && path[n - 1] == '/') {
         n--;
     }
-    return xasprintf("%.*s/%s", (int)n, in, f->path);
+    return xasprintf("%.*s/%s", (int)n, path, f->path);
+}
+
+char *report_artifact_path(const struct report *r, const struct finding *f)
+{
+    return report_artifact_at(r, f, r->inputs[f->input].name);
+}
+
+const char *report_input_based(const struct report *r, const struct report_input *in)
+{
+    const char *base = r->path_base;
+    size_t n;
+
+    if (!base || !in->real) {
+        return NULL;
+    }
+    n = strcmp(base, "/") ? strlen(base) : 0; /* "/": every absolute path is under it */
+    if (strncmp(in->real, base, n) != 0) {
+        return NULL;
+    }
+    if (in->real[n] == '/' && in->real[n + 1]) {
+        return in->real + n + 1;
+    }
+    return in->real[n] == '\0' || in->real[n] == '/' ? "." : NULL;
+}
+
+const char *report_input_placed(const struct report *r, const struct report_input *in)
+{
+    const char *based = report_input_based(r, in);
+    return based ? based : in->name;
+}
+
+char *report_placed_path(const struct report *r, const struct finding *f)
+{
+    return report_artifact_at(r, f, report_input_placed(r, &r->inputs[f->input]));
 }
 
 /* The one escaper (CONTRIBUTING.md#house-rules, escaping). attr: in an attribute value, where TAB, LF and CR

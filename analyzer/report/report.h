@@ -46,6 +46,8 @@ static inline bool report_verdict_ok(const struct report_verdict *v)
 /* What the report says of one input. */
 struct report_input {
     const char *name;        /* as given on the command line */
+    const char *real;        /* where it is: absolute, links resolved (app/srcroot.h); NULL
+                              * when it is no file (a function declared with no code) */
     const char *kind;        /* "zip", "directory", "file" */
     const char *role;        /* "function", "layer" */
     const char *role_reason; /* why it is checked in that role */
@@ -101,6 +103,10 @@ struct report {
     bool gated;
     const struct causes *causes; /* the findings by cause, each function's in input order;
                                   * NULL or empty: none (every finding is its own) */
+    /* The directory the formats a CI system places on files say paths from (--path-base,
+     * or the repository root: app/srcroot.h): absolute, links resolved, no trailing '/'
+     * but for "/". NULL: none, and those paths are as given. */
+    const char *path_base;
 };
 
 /** Whether the run fails the gate: an input that fails (a finding at or above --fail-on,
@@ -180,9 +186,33 @@ size_t report_rules(const struct report *r, const struct rule ***out);
 /**
  * Where a finding is on disk, for formats that point at files (SARIF, GitHub annotations):
  * the member itself inside a directory input ("INPUT/PATH"), else the input (a zip or a
- * single file), whose member then goes in the message. Caller frees.
+ * single file, whose member then goes in the message; a directory, for a finding on all of
+ * it). The input as given: report_placed_path() says it from the base. Caller frees.
  */
 char *report_artifact_path(const struct report *r, const struct finding *f);
+
+/**
+ * Where input in is relative to r->path_base ("." when it is the base itself), borrowed
+ * from in->real; NULL when there is no base, the input is not under it, or is no file.
+ */
+const char *report_input_based(const struct report *r, const struct report_input *in);
+
+/** Input in as a CI system places it: report_input_based(), else its name as given. */
+const char *report_input_placed(const struct report *r, const struct report_input *in);
+
+/** Whether the finding's artifact is a member file of a directory input (not the input). */
+bool report_on_member_file(const struct report *r, const struct finding *f);
+
+/** report_artifact_path() with the finding's input at path (its name, its real path, its
+ * path from the base) instead of its name. Caller frees. */
+char *report_artifact_at(const struct report *r, const struct finding *f, const char *path);
+
+/**
+ * Where a finding is for a CI system (GitHub annotations' file=): report_artifact_path()
+ * from the input's path relative to r->path_base when it is under it, else as given.
+ * Caller frees.
+ */
+char *report_placed_path(const struct report *r, const struct finding *f);
 
 /** Whether the finding's member is inside an archive (its artifact is the input file). */
 bool report_in_archive(const struct report *r, const struct finding *f);

@@ -14,7 +14,10 @@
  * written as \xNN first, then the toolkit's escapes apply, and every line this emitter
  * writes starts with "::error ", "::warning " or "::notice ". Findings the gate set aside
  * are not annotated: they are accepted. An input that could not be read is an ::error
- * of its own (file= the input), so that the step fails visibly on it.
+ * of its own (file= the input), so that the step fails visibly on it. GitHub places an
+ * annotation by its path from the repository root: file= is that path when the input is
+ * under the report's path_base (--path-base, or the repository abiscan ran in), wherever
+ * abiscan ran; an input outside it keeps its name as given.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -61,7 +64,7 @@ static void gh_put(FILE *out, const char *s, bool property)
 static void annotate(FILE *out, const struct report *r, const struct cause *c)
 {
     const struct finding *f = &r->findings->items[c->findings[0]];
-    char *file = report_artifact_path(r, f);
+    char *file = report_placed_path(r, f); /* the repository's path: GitHub places by it */
     char *title = c->nr > 1 ? xasprintf("%s %s (%zu)", f->rule->id, f->rule->slug, c->nr)
                             : xasprintf("%s %s", f->rule->id, f->rule->slug);
     char *also;
@@ -111,12 +114,12 @@ static void annotate(FILE *out, const struct report *r, const struct cause *c)
 
 /* An input that could not be read fails the step's annotations too; one not checked is a
  * notice. */
-static void annotate_input(FILE *out, const struct report_input *in)
+static void annotate_input(FILE *out, const struct report *r, const struct report_input *in)
 {
     const char *why = in->error ? in->error : in->skipped;
 
     fprintf(out, "::%s file=", in->error ? "error" : "notice");
-    gh_put(out, in->name, true);
+    gh_put(out, report_input_placed(r, in), true);
     fprintf(out, ",title=abiscan %s::", in->error ? "input-unreadable" : "not-checked");
     if (in->function) {
         gh_put(out, in->function, false);
@@ -143,7 +146,7 @@ static void annotate_matrix(FILE *out, const struct report *r, size_t i, bool al
         return;
     }
     fprintf(out, "::%s file=", ok ? "notice" : "error");
-    gh_put(out, r->inputs[i].name, true);
+    gh_put(out, report_input_placed(r, &r->inputs[i]), true);
     fprintf(out, ",title=abiscan::imports on %zu of %zu runtimes\n", ok, nr);
 }
 
@@ -170,7 +173,7 @@ int report_github(FILE *out, const struct report *r, struct diag *d)
     for (size_t i = 0; i < r->inputs_nr; i++) {
         const struct report_input *in = &r->inputs[i];
         if (in->error || in->skipped) {
-            annotate_input(out, in);
+            annotate_input(out, r, in);
             said[in->error ? SEV_ERROR : SEV_NOTE]++;
         } else if (report_head_of(r, i) == i && report_input_matrix(r, i, &nr)) {
             annotate_matrix(out, r, i, heads == 1);

@@ -4,8 +4,10 @@
  * errata 01), for GitHub code scanning (github/codeql-action/upload-sarif) and any SARIF
  * viewer. Section numbers are the standard's. What GitHub requires beyond the standard
  * ("SARIF support for code scanning", docs.github.com): a physical location on every
- * result, and rules in tool.driver.rules. Validated in the tests by Microsoft's
- * sarif-multitool (`validate`: no error-level result).
+ * result, and rules in tool.driver.rules; and it places a result on a file by the file's
+ * path from the repository root, so each artifact under the report's path_base is a URI
+ * relative to SRCROOT, which the run's originalUriBaseIds resolves. Validated in the tests
+ * by Microsoft's sarif-multitool (`validate`: no error-level result).
  */
 #include <cjson/cJSON.h>
 #include <stdlib.h>
@@ -82,16 +84,33 @@ static char *uri_of(const unsigned char *path, size_t n)
     return uri;
 }
 
-/* The artifact's URI: relative to where abiscan ran (the repository, in CI), or file://
- * for an absolute path. A member whose name is not UTF-8 is encoded from its own bytes
- * (path_bytes), so that the URI names the file that is really there. */
-static char *artifact_uri(const struct report *r, const struct finding *f)
+/* The uriBaseId (§3.4.4) of paths from the report's path_base, which the run's
+ * originalUriBaseIds (§3.14.14) resolve; GitHub code scanning places a result by it. */
+#define SRCROOT "SRCROOT"
+
+/* Where input in is said from: relative to SRCROOT (*base_id) when it is under the base;
+ * with a base, an input outside it by its absolute path (a relative URI without a base id
+ * would be taken from wherever the log is read); without one, as given. */
+static const char *input_at(const struct report *r, const struct report_input *in,
+                            const char **base_id)
 {
-    char *path = report_artifact_path(r, f), *uri;
+    const char *based = report_input_based(r, in);
+
+    *base_id = based ? SRCROOT : NULL;
+    return based ? based : r->path_base && in->real ? in->real : in->name;
+}
+
+/* The artifact's URI: relative to the base (*base_id SRCROOT), or file:// for an absolute
+ * path, or without a base relative to where abiscan ran. A member whose name is not UTF-8
+ * is encoded from its own bytes (path_bytes), so that the URI names the file that is
+ * really there. */
+static char *artifact_uri(const struct report *r, const struct finding *f, const char **base_id)
+{
+    char *path = report_artifact_at(r, f, input_at(r, &r->inputs[f->input], base_id)), *uri;
     size_t n = strlen(path);
     unsigned char *raw = NULL;
 
-    if (f->path_bytes && f->path[0] && !strcmp(r->inputs[f->input].kind, "directory")) {
+    if (f->path_bytes && report_on_member_file(r, f)) {
         size_t in_len = n - strlen(f->path), hn = strlen(f->path_bytes) / 2;
         raw = xmalloc(in_len + hn + 1);
         memcpy(raw, path, in_len);
@@ -108,12 +127,15 @@ static char *artifact_uri(const struct report *r, const struct finding *f)
 }
 
 /* A physical location (§3.29) on an artifact as a whole: line 1, as for every result. */
-static cJSON *artifact_location(const char *uri)
+static cJSON *artifact_location(const char *uri, const char *base_id)
 {
     cJSON *loc = cJSON_CreateObject(), *phys = cJSON_CreateObject(), *art = cJSON_CreateObject();
     cJSON *region = cJSON_CreateObject();
 
     add_str(art, "uri", uri);
+    if (base_id) {
+        add_str(art, "uriBaseId", base_id);
+    }
     cJSON_AddItemToObject(phys, "artifactLocation", art);
     cJSON_AddItemToObject(region, "startLine", cJSON_CreateNumber(1));
     cJSON_AddItemToObject(phys, "region", region);
@@ -125,10 +147,11 @@ static cJSON *artifact_location(const char *uri)
  * member as a logical location (§3.33), which GitHub ignores and other viewers show. */
 static cJSON *location(const struct report *r, const struct finding *f)
 {
-    char *uri = artifact_uri(r, f);
+    const char *base_id;
+    char *uri = artifact_uri(r, f, &base_id);
     /* A binary artifact has no lines; GitHub places a result without a region poorly,
      * so the whole-file convention: line 1 (§3.30.5). */
-    cJSON *loc = artifact_location(uri);
+    cJSON *loc = artifact_location(uri, base_id);
 
     if (report_in_archive(r, f) && f->path[0]) {
         cJSON *logical = cJSON_CreateArray(), *l = cJSON_CreateObject();
@@ -306,7 +329,7 @@ static void add_inputs(cJSON *list, const struct report *r, bool *failed)
 {
     for (size_t i = 0; i < r->inputs_nr; i++) {
         const struct report_input *in = &r->inputs[i];
-        const char *why = in->error ? in->error : in->skipped;
+        const char *why = in->error ? in->error : in->skipped, *at, *base_id;
         char *text, *uri;
         cJSON *n, *locs;
         if (!why) {
@@ -318,8 +341,9 @@ static void add_inputs(cJSON *list, const struct report *r, bool *failed)
                       in->name, in->error ? "could not be read" : "not checked", why);
         n = notification(in->error ? "error" : "note", text, NULL, NULL);
         locs = cJSON_CreateArray();
-        uri = uri_of((const unsigned char *)in->name, strlen(in->name));
-        cJSON_AddItemToArray(locs, artifact_location(uri));
+        at = input_at(r, in, &base_id);
+        uri = uri_of((const unsigned char *)at, strlen(at));
+        cJSON_AddItemToArray(locs, artifact_location(uri, base_id));
         cJSON_AddItemToObject(n, "locations", locs);
         cJSON_AddItemToArray(list, n);
         free(uri);
@@ -376,12 +400,30 @@ static cJSON *tool(const struct sctx *c)
     return t;
 }
 
+/* originalUriBaseIds (§3.14.14): SRCROOT is the base, an absolute file URI that ends
+ * with '/' (§3.14.14: so that a relative reference resolves under it, RFC 3986 §5.2). */
+static cJSON *base_ids(const char *base)
+{
+    cJSON *ids = cJSON_CreateObject(), *root = cJSON_CreateObject();
+    char *uri = uri_of((const unsigned char *)base, strlen(base));
+    char *dir = xasprintf("%s%s", uri, strcmp(base, "/") ? "/" : "");
+
+    add_str(root, "uri", dir);
+    cJSON_AddItemToObject(ids, SRCROOT, root);
+    free(dir);
+    free(uri);
+    return ids;
+}
+
 static cJSON *sarif_run(const struct sctx *c)
 {
     cJSON *run = cJSON_CreateObject(), *results = cJSON_CreateArray();
     const struct gate *g = c->r->gate;
 
     cJSON_AddItemToObject(run, "tool", tool(c));
+    if (c->r->path_base) {
+        cJSON_AddItemToObject(run, "originalUriBaseIds", base_ids(c->r->path_base));
+    }
     cJSON_AddItemToObject(run, "invocations", invocation(c));
     for (size_t i = 0; i < c->r->findings->nr; i++) {
         cJSON_AddItemToArray(results, result(c, &c->r->findings->items[i], NULL));

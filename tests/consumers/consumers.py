@@ -10,11 +10,14 @@ bundle with suppressions and a baseline) one run writes every format at once
 
   sarif     Microsoft's sarif-multitool `validate` (no error-level result), then the
             results against the JSON report: one per finding, a physical location on
-            each, partialFingerprints equal across two runs, suppressions with the reason
+            each, partialFingerprints equal across two runs, suppressions with the reason;
+            in a repository (also run from a subdirectory of one), each artifact's path
+            from its root under SRCROOT
   junit     python3-junitparser: a testsuite per input, failures = findings at or above
             --fail-on, skipped = findings set aside by the gate
   github    every line a workflow command abiscan meant (::error/::warning/::notice
-            file=...::), one per finding, properties escaped as the runner's toolkit does
+            file=...::), one per finding, properties escaped as the runner's toolkit does,
+            file= the path from the repository root
   markdown  cmark-gfm (GitHub's renderer) with the table extension: one table row per
             finding, no HTML element that abiscan did not write
 
@@ -32,8 +35,12 @@ import re
 import shutil
 import subprocess
 import sys
+import urllib.parse
 
 import junitparser
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
+import ghcauses  # noqa: E402
 
 FORMATS = ("json", "sarif", "junit", "github", "markdown")
 GH_LINE = re.compile(r"^::(error|warning|notice) file=([^,:\n]*),title=([^,:\n]*)::[^\r\n]*$")
@@ -80,6 +87,27 @@ class Tags(html.parser.HTMLParser):
             self.rows += 1
 
 
+def repo_root(cwd):
+    """The base abiscan places paths from without --path-base: the first directory from cwd
+    up that holds .git (a directory, or a worktree's file), or None."""
+    d = os.path.realpath(cwd)
+    while True:
+        if os.path.isdir(os.path.join(d, ".git")) or os.path.isfile(os.path.join(d, ".git")):
+            return d
+        if d == "/":
+            return None
+        d = os.path.dirname(d)
+
+
+def placed(path, cwd, base):
+    """An input as GitHub annotations name it: its path from the base when under it (links
+    resolved), else as given."""
+    real = os.path.realpath(os.path.join(cwd, path))
+    if base and (real == base or real.startswith(base.rstrip("/") + "/")):
+        return os.path.relpath(real, base)
+    return path
+
+
 def unreadable(report):
     return [i for i in report["inputs"] if i["verdict"] == "error"]
 
@@ -111,20 +139,25 @@ def check_junit(c, name, path, report):
             name + ": junit: the counts in the attributes are the cases'")
 
 
-def check_github(c, name, path, report):
+def check_github(c, name, path, report, cwd):
     with open(path, "rb") as f:
         lines = f.read().split(b"\n")
     lines = [x.decode("utf-8") for x in lines[:-1]]
-    bad = [x for x in lines if not GH_LINE.match(x)]
+    want, left = ghcauses.expected(report)
+    more = [x for x in lines if ghcauses.MORE.match(x.encode())]
+    bad = [x for x in lines if not GH_LINE.match(x) and x not in more]
     c.check(not bad, name + ": github: every line is a workflow command abiscan meant",
             repr(bad[:2]))
-    c.check(len(lines) == len(report["findings"]) + len(unreadable(report)),
-            name + ": github: one annotation per finding (none for suppressed ones) and an "
-            "::error per input that could not be read",
-            "%d lines, %d findings" % (len(lines), len(report["findings"])))
-    c.check(all(any(x.startswith("::error file=%s,title=abiscan input-unreadable::" % i["path"])
-                    for x in lines) for i in unreadable(report)),
-            name + ": github: the ::error names the input that could not be read")
+    c.check(len(lines) - len(more) == want and len(more) == (1 if left else 0),
+            name + ": github: one annotation per cause, at most ten of each kind (none for "
+            "suppressed findings), an ::error per input that could not be read, the rest counted",
+            "%d lines, %d expected, %d causes left" % (len(lines), want, left))
+    base = repo_root(cwd)
+    c.check(all(any(x.startswith("::error file=%s,title=abiscan input-unreadable::"
+                                 % placed(i["path"], cwd, base)) for x in lines)
+                for i in unreadable(report)),
+            name + ": github: the ::error names the input that could not be read, by its path "
+            "from the repository root")
 
 
 def check_markdown(c, name, path, report, cmark):
@@ -133,10 +166,14 @@ def check_markdown(c, name, path, report, cmark):
     p.feed(out.decode("utf-8"))
     header_rows = sum(1 for i in report["inputs"]
                       if any(f["input"] == i["path"] for f in report["findings"]))
-    c.check(p.rows == len(report["findings"]) + header_rows,
-            name + ": markdown: cmark-gfm renders one table row per finding",
-            "%d rows for %d findings" % (p.rows, len(report["findings"])))
-    allowed = {"h2", "h3", "p", "strong", "table", "thead", "tbody", "tr", "th", "td", "code"}
+    causes = report.get("causes", [])
+    header_rows += len({c["input"] for c in causes})
+    c.check(p.rows == len(report["findings"]) + len(causes) + header_rows,
+            name + ": markdown: cmark-gfm renders one table row per cause and per finding",
+            "%d rows for %d findings, %d causes" % (p.rows, len(report["findings"]), len(causes)))
+    # pre: each cause's fix, in a fenced code block (literal: nothing in it is HTML).
+    allowed = {"h2", "h3", "p", "strong", "table", "thead", "tbody", "tr", "th", "td", "code",
+               "pre"}
     c.check(p.tags <= allowed, name + ": markdown: no HTML element from a name",
             str(sorted(p.tags - allowed)))
     html_out = out.decode("utf-8")
@@ -145,11 +182,25 @@ def check_markdown(c, name, path, report, cmark):
             name + ": markdown: an input that could not be read is a :x: section that says so")
 
 
-def check_sarif(c, name, path, report, again):
+def check_sarif(c, name, path, report, again, cwd):
     with open(path) as f:
         log = json.load(f)
     run0 = log["runs"][0]
     results = run0["results"]
+    base = repo_root(cwd)
+    root = "file://" + urllib.parse.quote(base.rstrip("/") + "/") if base else None
+    arts = [r["locations"][0]["physicalLocation"]["artifactLocation"] for r in results]
+    # In a repository: SRCROOT its root, each artifact relative to it, or absolute (a file
+    # URI, no base id) outside it. Elsewhere: neither, the paths as given.
+    relative = [a.get("uriBaseId") == "SRCROOT" and not a["uri"].startswith(("/", "file:"))
+                for a in arts]
+    outside = ["uriBaseId" not in a and a["uri"].startswith("file:///") and
+               not a["uri"].startswith(root or "file:///") for a in arts]
+    c.check(run0.get("originalUriBaseIds", {}).get("SRCROOT", {}).get("uri") == root and
+            all(x or y for x, y in zip(relative, outside)) if base else
+            "originalUriBaseIds" not in run0 and not any(relative),
+            name + ": sarif: in a repository, SRCROOT is its root and each artifact is "
+            "relative to it (or absolute, outside it)", "%r" % arts[:2])
     sup = report.get("suppressed", [])
     c.check(log["version"] == "2.1.0" and len(results) == len(report["findings"]) + len(sup),
             name + ": sarif: one result per finding, suppressed ones included")
@@ -211,7 +262,12 @@ def check_also(c, name, paths, report, cmark):
         # JUnit says each failure twice (the message attribute and the element's text).
         per = 2 if fmt == "junit" else 1
         slugs = all(a["slug"] in text for f in folded for a in f["also"])
-        c.check(text.count(words) == per * len(folded) and slugs,
+        want = len(folded)
+        if fmt == "github":  # an annotation per cause: its first finding's
+            want = len(ghcauses.folded_first(report))
+            slugs = all(a["slug"] in text for c in ghcauses.folded_first(report)
+                        for a in report["findings"][c["findings"][0]]["also"])
+        c.check(text.count(words) == per * want and slugs,
                 "%s: %s: what each never-opened file would also fail on (%d findings)"
                 % (name, fmt, len(folded)), "%d mentions" % text.count(words))
 
@@ -229,9 +285,9 @@ def scenario(c, abiscan, name, args, cwd, work, ctx, env=None):
     c.check(r.returncode == want, name + ": the exit status is the report's verdict",
             "exit %d, expected %d" % (r.returncode, want))
     check_junit(c, name, paths["junit"], report)
-    check_github(c, name, paths["github"], report)
+    check_github(c, name, paths["github"], report, cwd)
     check_markdown(c, name, paths["markdown"], report, ctx["cmark"])
-    check_sarif(c, name, paths["sarif"], report, again)
+    check_sarif(c, name, paths["sarif"], report, again, cwd)
     check_also(c, name, paths, report, ctx["cmark"])
     ctx["sarif"] += [paths["sarif"], again]
     return report
@@ -289,6 +345,36 @@ def main():
     c.check(rep["summary"]["suppressed"] == 2 and
             not any(f["path"].startswith("numpy/") for f in rep["findings"]),
             "suppressed: numpy's 2 findings set aside by the configuration, the rest counted")
+    # Run in a subdirectory of a repository (.git, as git init or a worktree leaves it):
+    # SARIF says each bundle's path from the root under SRCROOT and the annotations name it
+    # the same way, as code scanning and GitHub place them; the log still validates.
+    tree = os.path.join(work, "tree")
+    sub = os.path.join(tree, "sub dir")
+    os.makedirs(os.path.join(tree, ".git"))
+    os.makedirs(sub)
+    shutil.copy(os.path.join(b, "demo-py35.zip"), os.path.join(sub, "fn.zip"))
+    shutil.copytree(os.path.join(b, "demo-py35"), os.path.join(sub, "fn"), symlinks=True)
+    scenario(c, abiscan, "subdir", ["--runtime", "python3.6", "--no-config", "fn.zip", "fn",
+                                    "missing.zip"], sub, work, ctx)
+    with open(os.path.join(work, "subdir.sarif")) as f:
+        run0 = json.load(f)["runs"][0]
+    arts = [r["locations"][0]["physicalLocation"]["artifactLocation"] for r in run0["results"]]
+    arts += [n["locations"][0]["physicalLocation"]["artifactLocation"]
+             for n in run0["invocations"][0]["toolExecutionNotifications"] if "locations" in n]
+    uris = {a["uri"] for a in arts}
+    c.check(run0["originalUriBaseIds"]["SRCROOT"]["uri"] ==
+            "file://" + urllib.parse.quote(os.path.realpath(tree)) + "/" and
+            all(a.get("uriBaseId") == "SRCROOT" for a in arts) and
+            {"sub%20dir/fn.zip", "sub%20dir/missing.zip"} <= uris and
+            any(u.startswith("sub%20dir/fn/numpy/") for u in uris) and
+            all(u.startswith("sub%20dir/") for u in uris),
+            "subdir: sarif: run in a subdirectory, each artifact is its path from the "
+            "repository root, under SRCROOT", "%r" % sorted(uris)[:4])
+    with open(os.path.join(work, "subdir.github"), encoding="utf-8") as f:
+        files = {x.split(",title=")[0].split(" file=", 1)[1] for x in f.read().splitlines()}
+    c.check({"sub dir/fn.zip", "sub dir/missing.zip"} <= files and
+            all(x.startswith("sub dir/") for x in files),
+            "subdir: github: file= is the path from the repository root", "%r" % files)
     # stderr carries the summary whenever stdout is not the text report.
     r = run(abiscan, ["--no-config", "--runtime", "python3.6", "--format", "junit",
                       os.path.join(b, "demo-py35.zip")], work)

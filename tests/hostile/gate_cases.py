@@ -20,6 +20,10 @@ import random
 import re
 import shutil
 import subprocess
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
+import ghcauses  # noqa: E402
 
 try:
     import junitparser
@@ -30,7 +34,8 @@ FORMATS = ("sarif", "junit", "github", "markdown")
 GH_LINE = re.compile(rb"^::(error|warning|notice) file=[^,:\r\n]*,title=[^,:\r\n]*::[^\r\n]*$")
 CMARK = shutil.which("cmark-gfm")
 MULTITOOL = shutil.which("sarif-multitool")
-MD_TAGS = {"h2", "h3", "p", "strong", "table", "thead", "tbody", "tr", "th", "td"}
+# pre and code: each cause's fix, in a fenced code block (literal: nothing in it is HTML).
+MD_TAGS = {"h2", "h3", "p", "strong", "table", "thead", "tbody", "tr", "th", "td", "pre", "code"}
 
 
 def report_args(io, what):
@@ -87,12 +92,14 @@ def check_reports(paths, rc, report, sarif_files):
             errs.append("junit: junitparser cannot read it (%s)" % str(e)[:200])
     with open(paths["github"], "rb") as f:
         lines = f.read().split(b"\n")[:-1]
-    bad = [x for x in lines if not GH_LINE.match(x)]
+    want, left = ghcauses.expected(report)
+    more = [x for x in lines if ghcauses.MORE.match(x)]
+    bad = [x for x in lines if not GH_LINE.match(x) and x not in more]
     if bad:
         errs.append("github: a line abiscan did not mean as a command: %r" % bad[0][:160])
-    if len(lines) != nf + len(unread):
-        errs.append("github: %d lines for %d findings and %d unreadable inputs"
-                    % (len(lines), nf, len(unread)))
+    if len(lines) - len(more) != want or len(more) != (1 if left else 0):
+        errs.append("github: %d lines for %d causes annotated and %d left, with %d unreadable "
+                    "inputs" % (len(lines), want, left, len(unread)))
     if not CMARK:
         errs.append("cmark-gfm is not installed (scripts/bootstrap)")
     else:
@@ -100,9 +107,10 @@ def check_reports(paths, rc, report, sarif_files):
                                   timeout=60).stdout.decode("utf-8", "replace")
         p = _Tags()
         p.feed(html_out)
-        want_rows = nf + (1 if nf else 0)
+        nc = len(report.get("causes", []))
+        want_rows = nf + (1 if nf else 0) + nc + (1 if nc else 0)
         if p.rows != want_rows:
-            errs.append("markdown: %d table rows for %d findings" % (p.rows, nf))
+            errs.append("markdown: %d table rows for %d findings in %d causes" % (p.rows, nf, nc))
         if p.tags - MD_TAGS:
             errs.append("markdown: HTML elements from a name: %s" % sorted(p.tags - MD_TAGS))
     return errs

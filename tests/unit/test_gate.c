@@ -108,7 +108,7 @@ static void gate__formats_survive_hostile_names(void **state)
     struct gate_rules rules = {s, 1, NULL, 0};
     struct report r = {"abiscan", "0", profiles_find(&testdata_dd.profiles, "python3.12", "x86_64"),
                        dir_input, 1, &fs, SEV_ERROR, false, 0, NULL, 0,
-                       &testdata_dd.rules, &g, true, NULL};
+                       &testdata_dd.rules, &g, true, NULL, NULL};
     char *out;
 
     (void)state;

@@ -69,7 +69,7 @@ static void report__text_groups_by_cause(void **state)
         one_input, 1,     &fs,
         SEV_ERROR, false, 0,
         NULL,      0,     NULL,
-        NULL,      false, NULL};
+        NULL,      false, NULL, NULL};
     char *got;
 
     (void)state;
@@ -115,7 +115,7 @@ static void report__json_is_one_object(void **state)
         one_input, 1,     &fs,
         SEV_ERROR, false, 0,
         NULL,      0,     NULL,
-        NULL,      false, NULL};
+        NULL,      false, NULL, NULL};
     char *got;
 
     (void)state;
@@ -155,7 +155,7 @@ static void report__summary_says_why_errors_pass(void **state)
         one_input, 1,     &fs,
         SEV_ERROR, false, 0,
         NULL,      0,     NULL,
-        NULL,      false, NULL};
+        NULL,      false, NULL, NULL};
     char *got;
 
     (void)state;
@@ -185,7 +185,7 @@ static void report__matrix_says_where_it_imports(void **state)
          .imports = true},
     };
     struct report r = {"abiscan", "0", NULL, one_input, 1,    &fs,  SEV_ERROR,
-                       false,     0,   v,    3,         NULL, NULL, false, NULL};
+                       false,     0,   v,    3,         NULL, NULL, false, NULL, NULL};
     char *got;
 
     (void)state;
@@ -241,7 +241,7 @@ static void report__text_groups_by_input(void **state)
         three,     4,     &fs,
         SEV_ERROR, false, 0,
         NULL,      0,     NULL,
-        NULL,      false, NULL};
+        NULL,      false, NULL, NULL};
     size_t t[4];
     char *got;
 
@@ -286,7 +286,7 @@ static void report__jsonl_is_a_line_per_function(void **state)
         three,     4,     &fs,
         SEV_ERROR, false, 0,
         NULL,      0,     NULL,
-        NULL,      false, NULL};
+        NULL,      false, NULL, NULL};
     char *got, *line, *save = NULL;
     size_t n = 0;
 
@@ -319,7 +319,7 @@ static void report__unreadable_fails_every_format(void **state)
         three,     4,     &fs,
         SEV_ERROR, false, 0,
         NULL,      0,     NULL,
-        NULL,      false, NULL};
+        NULL,      false, NULL, NULL};
     static const struct {
         const char *format, *says;
     } rows[] = {
@@ -337,6 +337,70 @@ static void report__unreadable_fails_every_format(void **state)
         }
         free(got);
     }
+    findings_release(&fs);
+}
+
+/* Where an input is from the base: below it, the base itself, a sibling sharing its
+ * prefix, outside, no base, no file; the placed path falls back on the name as given. */
+static void report__places_inputs_from_the_base(void **state)
+{
+    static const struct {
+        const char *base, *real, *want;
+    } rows[] = {
+        {"/repo", "/repo/dist/fn.zip", "dist/fn.zip"},
+        {"/repo", "/repo", "."},
+        {"/repo", "/repository/fn.zip", NULL},
+        {"/repo", "/elsewhere/fn.zip", NULL},
+        {"/", "/fn.zip", "fn.zip"},
+        {"/", "/", "."},
+        {NULL, "/repo/fn.zip", NULL},
+        {"/repo", NULL, NULL},
+    };
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+        struct report_input in = {.name = "as/given", .real = rows[i].real};
+        struct report r = {0};
+        const char *got;
+        r.path_base = rows[i].base;
+        got = report_input_based(&r, &in);
+        if (rows[i].want ? !got || strcmp(got, rows[i].want) != 0 : got != NULL) {
+            fail_msg("row %zu: %s under %s: got %s", i, rows[i].real ? rows[i].real : "(none)",
+                     rows[i].base ? rows[i].base : "(none)", got ? got : "(null)");
+        }
+        assert_string_equal(report_input_placed(&r, &in), rows[i].want ? rows[i].want : in.name);
+    }
+}
+
+/* A directory's member is placed below the directory's path from the base; a finding on
+ * the whole directory ("."), on the directory; a zip's, on the zip. */
+static void report__places_members_on_files(void **state)
+{
+    static const struct report_input inputs[] = {
+        {.name = "../fn", .real = "/repo/src/fn", .kind = "directory"},
+        {.name = "fn.zip", .real = "/repo/fn.zip", .kind = "zip"},
+    };
+    struct findings fs = {0};
+    struct report r = {0};
+    static const char *const want[] = {"src/fn/pkg/x.so", "src/fn", "fn.zip"};
+    char *got;
+
+    (void)state;
+    add(&fs, "ABI001", SEV_ERROR, "pkg/x.so", NULL, "m", NULL);
+    add(&fs, "ABI001", SEV_ERROR, ".", NULL, "m", NULL)->input = 0;
+    add(&fs, "ABI001", SEV_ERROR, "pkg/x.so", NULL, "m", NULL)->input = 1;
+    r.inputs = inputs;
+    r.inputs_nr = 2;
+    r.findings = &fs;
+    r.path_base = "/repo";
+    for (size_t i = 0; i < fs.nr; i++) {
+        got = report_placed_path(&r, &fs.items[i]);
+        assert_string_equal(got, want[i]);
+        free(got);
+    }
+    got = report_artifact_path(&r, &fs.items[0]); /* as given, for the text formats */
+    assert_string_equal(got, "../fn/pkg/x.so");
+    free(got);
     findings_release(&fs);
 }
 
@@ -362,6 +426,8 @@ int main(void)
         cmocka_unit_test(report__text_groups_by_input),
         cmocka_unit_test(report__jsonl_is_a_line_per_function),
         cmocka_unit_test(report__unreadable_fails_every_format),
+        cmocka_unit_test(report__places_inputs_from_the_base),
+        cmocka_unit_test(report__places_members_on_files),
         cmocka_unit_test(report__names_its_formats),
     };
     return cmocka_run_group_tests(tests, testdata_setup, testdata_teardown);
