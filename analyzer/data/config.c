@@ -35,7 +35,8 @@ static int fail_at(const struct cctx *c, const char *path, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(what, sizeof(what), fmt, ap);
     va_end(ap);
-    return diag_set(c->d, DIAG_DATA, "%s:%u: %s: %s", c->file, yamljson_line(c->lines, path),
+    return diag_set(c->d, DIAG_DATA, "%s:%u:%u: %s: %s", c->file, yamljson_line(c->lines, path),
+                    yamljson_column(c->lines, path),
                     path[0] ? path : "(top level)", what);
 }
 

@@ -95,6 +95,7 @@ static void record_line(struct builder *b, const yaml_mark_t *m)
     size_t len = strlen(b->path);
     if (b->o->lines && !strmap_has(&b->lines->map, b->path, len)) {
         strmap_put(&b->lines->map, b->path, len, (void *)(uintptr_t)(m->line + 1));
+        strmap_put(&b->lines->cols, b->path, len, (void *)(uintptr_t)(m->column + 1));
     }
 }
 
@@ -379,13 +380,13 @@ out:
     return rc;
 }
 
-unsigned yamljson_line(const struct yamljson_lines *lines, const char *path)
+static unsigned nearest(const struct strmap *map, const char *path)
 {
     size_t n = strlen(path);
 
     for (;;) {
-        void *v = strmap_get(&lines->map, path, n);
-        if (v || strmap_has(&lines->map, path, n) || !n) {
+        void *v = strmap_get(map, path, n);
+        if (v || strmap_has(map, path, n) || !n) {
             return (unsigned)(uintptr_t)v;
         }
         while (n && path[n - 1] != '.' && path[n - 1] != '[') {
@@ -395,7 +396,18 @@ unsigned yamljson_line(const struct yamljson_lines *lines, const char *path)
     }
 }
 
+unsigned yamljson_line(const struct yamljson_lines *lines, const char *path)
+{
+    return nearest(&lines->map, path);
+}
+
+unsigned yamljson_column(const struct yamljson_lines *lines, const char *path)
+{
+    return nearest(&lines->cols, path);
+}
+
 void yamljson_lines_release(struct yamljson_lines *lines)
 {
     strmap_release(&lines->map);
+    strmap_release(&lines->cols);
 }

@@ -44,7 +44,8 @@ struct yamljson_opts {
 };
 
 struct yamljson_lines {
-    struct strmap map; /* path -> line, as (void *)(uintptr_t)line */
+    struct strmap map;  /* path -> line, as (void *)(uintptr_t)line */
+    struct strmap cols; /* path -> column (1-based), as the lines */
 };
 
 /**
@@ -60,6 +61,9 @@ int yamljson_parse_opts(cJSON **out, struct yamljson_lines *lines, const char *t
 
 /** The line of the node at path, or of its nearest ancestor that has one (0: none). */
 unsigned yamljson_line(const struct yamljson_lines *lines, const char *path);
+
+/** The column (1-based) of the node yamljson_line() gives the line of (0: none). */
+unsigned yamljson_column(const struct yamljson_lines *lines, const char *path);
 
 void yamljson_lines_release(struct yamljson_lines *lines);
 

@@ -104,18 +104,18 @@ static int load(struct config *c, const char *text, struct diag *d)
 static const struct {
     const char *text, *error;
 } bad_config[] = {
-    {"runtime: python3.99\n", ":1: runtime: unknown runtime 'python3.99'"},
-    {"runtime: [1]\n", ":1: runtime: expected string"},
+    {"runtime: python3.99\n", ":1:1: runtime: unknown runtime 'python3.99'"},
+    {"runtime: [1]\n", ":1:1: runtime: expected string"},
     {"output: x\n", "unexpected key 'output'"},
-    {"suppress:\n  - rule: ABI001\n", ":2: suppress[0]: missing required key 'reason'"},
-    {"suppress:\n  - rule: nope-nope\n    reason: r\n", ":2: suppress[0].rule: unknown rule"},
+    {"suppress:\n  - rule: ABI001\n", ":2:5: suppress[0]: missing required key 'reason'"},
+    {"suppress:\n  - rule: nope-nope\n    reason: r\n", ":2:5: suppress[0].rule: unknown rule"},
     {"suppress:\n  - rule: ABI001\n    reason: r\n    until: 2023-02-29\n",
-     ":4: suppress[0].until: '2023-02-29' is not a date"},
+     ":4:5: suppress[0].until: '2023-02-29' is not a date"},
     {"suppress:\n  - rule: ABI001\n    reason: r\n    path: 'a/[b'\n",
-     ":4: suppress[0].path: '[' without its ']'"},
+     ":4:5: suppress[0].path: '[' without its ']'"},
 };
 
-static void config__errors_name_line_and_key(void **state)
+static void config__errors_name_line_column_and_key(void **state)
 {
     (void)state;
     for (size_t i = 0; i < sizeof(bad_config) / sizeof(bad_config[0]); i++) {
@@ -159,7 +159,7 @@ int main(void)
         cmocka_unit_test(config__yaml_types_and_lines),
         cmocka_unit_test(config__yaml_refusals),
         cmocka_unit_test(config__deep_is_an_error),
-        cmocka_unit_test(config__errors_name_line_and_key),
+        cmocka_unit_test(config__errors_name_line_column_and_key),
         cmocka_unit_test(config__loads_and_resolves),
     };
     return cmocka_run_group_tests(tests, testdata_setup, testdata_teardown);
