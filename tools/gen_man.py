@@ -5,7 +5,7 @@
 Usage: tools/gen_man.py [--check] ABISCAN_MAN [REPO]
 
 ABISCAN_MAN is the build's abiscan-man (build/abiscan-man), which prints the section
-from analyzer/app/options.c, as --help is printed. Replaces doc/abiscan.1 from its
+from analyzer/app/options_table.def, as --help is printed. Replaces doc/abiscan.1 from its
 ".Sh OPTIONS" line up to the next ".Sh" with it. With --check, changes nothing and exits 1
 when the manual is not what the table says (the lint.man test).
 """
@@ -44,7 +44,7 @@ def main(argv):
         print("doc/abiscan.1: OPTIONS matches the option table")
         return 0
     if check:
-        print("doc/abiscan.1: OPTIONS differs from the option table (analyzer/app/options.c); "
+        print("doc/abiscan.1: OPTIONS differs from the option table (analyzer/app/options_table.def); "
               "run tools/gen_man.py build/abiscan-man to regenerate it", file=sys.stderr)
         return 1
     with open(path, "w", encoding="utf-8") as f:

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* The option table, getopt_long over it, and help generated from it. */
+/* The options (rows in options_table.def), getopt_long over them, and help generated from
+ * them. */
 #include "options.h"
 
 #include <errno.h>
@@ -66,251 +67,7 @@ struct cli_option {
 };
 
 static const struct cli_option table[] = {
-    {"Target", "runtime", OPT_RUNTIME, required_argument, "NAME",
-     "Lambda runtime to check against, e.g. python3.12 (see --list-runtimes); without it, "
-     "every runtime: where would the bundle import?",
-     "Ar name",
-     "The Lambda runtime, for example python3.12\n"
-     ".Pq see Fl -list-runtimes ."},
-    {NULL, "arch", OPT_ARCH, required_argument, "ARCH",
-     "function architecture: x86_64 (default) or arm64", "Ar arch",
-     "x86_64 (the default) or arm64; amd64 and aarch64 are accepted."},
-    {NULL, "layer", OPT_LAYER, required_argument, "PATH",
-     "a layer of the function (zip or directory); repeat in configuration order", "Ar path",
-     "A layer of the function; repeat in configuration order."},
-    {NULL, "role", OPT_ROLE, required_argument, "ROLE",
-     "the bundles are a function or a layer (default: a layer when everything in it sits "
-     "under python/, lib/ or bin/)",
-     "Ar role",
-     "The bundles are a\n"
-     ".Cm function\n"
-     "or a\n"
-     ".Cm layer\n"
-     "(default: a layer when everything in it sits under python/, lib/ or bin/)."},
-    {NULL, "handler", OPT_HANDLER, required_argument, "MODULE.FUNCTION",
-     "the function's handler, as Lambda's Handler setting names it (app.lambda_handler): "
-     "it and what it imports are checked to import",
-     "Ar module.function",
-     "The function's handler, as Lambda's Handler setting names it, for example\n"
-     ".Cm app.lambda_handler :\n"
-     "its module is looked for on the function's sys.path, the function in it, and each\n"
-     "module it imports at module level."},
-    {NULL, "installer", OPT_INSTALLER, required_argument, "NAME",
-     "what installs the bundle's packages, for the command that rebuilds it: pip, uv, poetry, "
-     "pipenv or sam (default: from the lock file or template beside the bundle, else pip)",
-     "Ar name",
-     "What installs the bundle's packages:\n"
-     ".Cm pip , uv , poetry , pipenv\n"
-     "or\n"
-     ".Cm sam ;\n"
-     "the fix of a cause that rebuilding the bundle removes is written for it (default: from\n"
-     "the lock file or template beside the bundle, else pip)."},
-    {NULL, "platform", OPT_PLATFORM, required_argument, "OS/ARCH",
-     "the image to check of a container image index that holds several, e.g. linux/arm64 "
-     "(default: linux/ and the function's --arch)",
-     "Ar os/arch",
-     "Of a container image index that holds images for several platforms, check the\n"
-     "one for\n"
-     ".Ar os/arch ,\n"
-     "for example linux/arm64 (default: linux/ and the function's\n"
-     ".Fl -arch ) ."},
-    {NULL, "list-runtimes", OPT_LIST_RUNTIMES, no_argument, NULL,
-     "print the known runtime profiles and exit", NULL,
-     "Print the known runtime profiles and exit."},
-    {NULL, "rules", OPT_RULES, required_argument, "DIR",
-     "read the catalogue and profiles from DIR instead of the installed ones", "Ar dir",
-     "Read the catalogue and the profiles from\n"
-     ".Ar dir ."},
-    {NULL, "config", OPT_CONFIG, required_argument, "FILE",
-     "read the configuration from FILE, not the .abiscan.yaml found from the current "
-     "directory up to the repository root; the command line wins over it",
-     "Ar file",
-     "Read the configuration from\n"
-     ".Ar file\n"
-     "instead of the\n"
-     ".Pa .abiscan.yaml\n"
-     "found from the current directory up to the repository root."},
-    {NULL, "no-config", OPT_NO_CONFIG, no_argument, NULL, "read no configuration file", NULL,
-     "Read no configuration file."},
-    {"Limits", "max-member-size", OPT_MAX_MEMBER_SIZE, required_argument, "BYTES",
-     "do not read members larger than BYTES (default 268435456); report them", "Ar bytes",
-     "Do not read members larger than\n"
-     ".Ar bytes\n"
-     "(default 268435456); report them."},
-    {NULL, "jobs", OPT_JOBS, required_argument, "N",
-     "check inputs, and read members, on N threads (default: the processors abiscan may "
-     "use); the report is the same for every N",
-     "Ar n",
-     "Check inputs on\n"
-     ".Ar n\n"
-     "threads, one input per thread; a single input reads its members on\n"
-     ".Ar n\n"
-     "threads (default: the processors abiscan may run on; a small input stays on one\n"
-     "thread unless\n"
-     ".Fl -jobs\n"
-     "is given).\n"
-     "The report is the same for every\n"
-     ".Ar n ."},
-    {"Output", "format", OPT_FORMAT, required_argument, "FMT",
-     "output format: {formats} (default: text)", "Ar format",
-     "The format on standard output:\n"
-     "{formats}\n"
-     "(default:\n"
-     ".Cm text ) ."},
-    {NULL, "output", OPT_OUTPUT, required_argument, "FILE", "write the report to FILE, not stdout",
-     "Ar file",
-     "Write the report to\n"
-     ".Ar file\n"
-     "instead of standard output."},
-    {NULL, "report", OPT_REPORT, required_argument, "FMT=FILE",
-     "also write a report in FMT to FILE, whole or not at all (repeatable); the summary line "
-     "goes to stderr whenever stdout is not the text report",
-     "Ar format Ns = Ns Ar file",
-     "Also write a report in\n"
-     ".Ar format\n"
-     "to\n"
-     ".Ar file ;\n"
-     "repeatable.\n"
-     "Every file is written to a temporary name beside it and renamed when complete;\n"
-     "a run that fails with status 2 removes the reports an earlier run left.\n"
-     "Whenever standard output is not the text report, the one-line summary goes to\n"
-     "standard error."},
-    {NULL, "size", OPT_SIZE, no_argument, NULL,
-     "print the size plan of every bundle: bytes per distribution, what can be left out with "
-     "the bytes each step saves, whether it then fits (also in the size-limit finding; "
-     "--report exclude=FILE writes the zip -x@FILE list, --report treemap=FILE.svg a picture)",
-     NULL,
-     "Print the size plan of every bundle: its unzipped and zipped bytes, the bytes of\n"
-     "each distribution, what can be left out (tests, caches the runtime never reads,\n"
-     "unread metadata, sources and headers) and what stripping the ELF files saves,\n"
-     "each with its exact bytes, the choices (a library vendored twice, the runtime's\n"
-     "own packages), and whether it then fits both limits: the unzipped one, and each\n"
-     "zip's direct upload (a directory's zip is estimated).\n"
-     "The\n"
-     ".Cm size-limit\n"
-     "finding carries the plan's summary on its own."},
-    {NULL, "path-base", OPT_PATH_BASE, required_argument, "DIR",
-     "SARIF and GitHub annotations name files from DIR (default: the repository root above "
-     "the current directory, the first directory with .git)",
-     "Ar dir",
-     "SARIF (relative to its SRCROOT) and GitHub annotations name files by their path\n"
-     "from\n"
-     ".Ar dir ,\n"
-     "by default the repository root: the first directory from the current one up that\n"
-     "holds .git.\n"
-     "SARIF names a file outside it by its absolute path."},
-    {NULL, "color", OPT_COLOR, required_argument, "WHEN",
-     "auto (default: on a terminal, unless NO_COLOR is set), always or never", "Ar when",
-     "auto, always or never."},
-    {NULL, "statistics", OPT_STATISTICS, no_argument, NULL,
-     "how many findings each rule has at each severity, most first (as --format statistics)", NULL,
-     "Print how many findings each rule has at each severity, most first, instead of\n"
-     "the findings (as\n"
-     ".Fl -format Cm statistics ) ."},
-    {NULL, "verbose", OPT_VERBOSE, no_argument, NULL,
-     "text: also show the notes, and the line Lambda would log", NULL,
-     "Text: also print the line Lambda would log."},
-    {"Audits", "files-from", OPT_FILES_FROM, required_argument, "FILE",
-     "also check the bundles FILE lists, one a line (-: stdin)", "Ar file",
-     "Also check the bundles\n"
-     ".Ar file\n"
-     "lists, one a line\n"
-     ".Pq Ar file No is Fl \\&- No for standard input ."},
-    {NULL, "null", OPT_NULL, no_argument, NULL, "the --files-from list is NUL-separated", NULL,
-     "The\n"
-     ".Fl -files-from\n"
-     "list is separated by NUL bytes, as\n"
-     ".Ic find -print0\n"
-     "writes it."},
-    {NULL, "lambda-config", OPT_LAMBDA_CONFIG, required_argument, "FILE",
-     "check each function on its own configuration: the JSON of aws lambda "
-     "get-function-configuration or get-function (its bundle given), or list-functions "
-     "(with --code-dir)",
-     "Ar file",
-     "Check each function against its own configuration: the JSON that\n"
-     ".Ic aws lambda get-function-configuration\n"
-     "or\n"
-     ".Ic get-function\n"
-     "prints\n"
-     ".Pq its bundle given as Ar bundle , its layers with Fl -layer\n"
-     "or that\n"
-     ".Ic aws lambda list-functions\n"
-     "prints\n"
-     ".Pq with Fl -code-dir .\n"
-     "Layers configured by ARN with no local code are listed as not checked; a\n"
-     "container image is not checked."},
-    {NULL, "code-dir", OPT_CODE_DIR, required_argument, "DIR",
-     "each function's code in DIR, as NAME.zip or a directory NAME (NAME: its FunctionName)",
-     "Ar dir",
-     "Each function's code, as\n"
-     ".Ar dir Ns / Ns Ar name Ns .zip\n"
-     "or a directory\n"
-     ".Ar dir Ns / Ns Ar name ,\n"
-     ".Ar name\n"
-     "its FunctionName."},
-    {NULL, "template", OPT_TEMPLATE, required_argument, "PATH",
-     "check each function declared in PATH on its declared runtime, architecture and layers: "
-     "a SAM or CloudFormation template, a CDK cloud assembly (cdk.out), a Serverless package "
-     "(.serverless) or terraform show -json; --runtime and --arch override",
-     "Ar path",
-     "Check each function declared in\n"
-     ".Ar path\n"
-     "on its declared runtime, architecture and layers: an AWS SAM or\n"
-     "CloudFormation template (YAML with its short-form tags, or JSON), the\n"
-     "directory or template\n"
-     ".Ic sam build\n"
-     "writes, an AWS CDK cloud assembly\n"
-     ".Pq Pa cdk.out ,\n"
-     "a Serverless Framework package\n"
-     ".Pq Pa .serverless ,\n"
-     "or the JSON of\n"
-     ".Ic terraform show -json .\n"
-     ".Fl -runtime\n"
-     "and\n"
-     ".Fl -arch\n"
-     "override what it declares."},
-    {NULL, "shard", OPT_SHARD, required_argument, "K/N",
-     "check only the K-th of N slices of the inputs, in order: the slices' outputs one after "
-     "the other are the whole list's",
-     "Ar k Ns / Ns Ar n",
-     "Check only the\n"
-     ".Ar k Ns th\n"
-     "of\n"
-     ".Ar n\n"
-     "slices of the inputs, each a run of consecutive inputs: the outputs of slices 1 to\n"
-     ".Ar n ,\n"
-     "one after the other, are the whole list's, each input once."},
-    {NULL, "quiet", OPT_QUIET, no_argument, NULL, "no progress line on a terminal", NULL,
-     "No progress line on a terminal."},
-    {"Rules", "list-rules", OPT_LIST_RULES, no_argument, NULL,
-     "print the rule catalogue (JSON with --format json) and exit", NULL,
-     "Print the rule catalogue, as JSON with\n"
-     ".Fl -format Cm json ,\n"
-     "and exit."},
-    {NULL, "explain", OPT_EXPLAIN, required_argument, "RULE",
-     "what a rule (id or slug) means, an example, what Lambda logs, the fix; then exit", "Ar rule",
-     "Explain a rule, by id or slug: what it means, an example, what Lambda logs and\n"
-     "how to fix it."},
-    {"Gate", "fail-on", OPT_FAIL_ON, required_argument, "SEV",
-     "exit 1 on findings at or above SEV: note, warning, error (default) or none", "Ar severity",
-     "Exit 1 on findings at or above note, warning, error (the default) or none."},
-    {NULL, "baseline", OPT_BASELINE, required_argument, "FILE",
-     "fail only on findings not in the baseline FILE; note its entries no longer found", "Ar file",
-     "Fail only on findings not in the baseline\n"
-     ".Ar file ;\n"
-     "note its entries that are no longer found."},
-    {NULL, "write-baseline", OPT_WRITE_BASELINE, required_argument, "FILE",
-     "record every finding of this run in FILE as accepted (they then do not fail it)", "Ar file",
-     "Record every finding of this run in\n"
-     ".Ar file\n"
-     "as accepted."},
-    {NULL, "no-suppress", OPT_NO_SUPPRESS, no_argument, NULL,
-     "ignore the configuration's suppressions and the baseline: show and count everything", NULL,
-     "Ignore the configuration's suppressions and the baseline."},
-    {"Other", "help", OPT_HELP, no_argument, NULL, "print this help and exit", NULL,
-     "Print the options and exit."},
-    {NULL, "version", OPT_VERSION, no_argument, NULL, "print the version and exit", NULL,
-     "Print the version and exit."},
+#include "options_table.def"
 };
 
 #define DEFAULT_MAX_MEMBER_SIZE (256ull << 20)
@@ -381,7 +138,7 @@ static void print_man_text(FILE *out, const char *man, const char *formats)
 void options_print_man(FILE *out, const char *formats)
 {
     fprintf(out, ".Sh OPTIONS\n"
-                 ".\\\" Generated from the option table (analyzer/app/options.c) by\n"
+                 ".\\\" Generated from the option table (analyzer/app/options_table.def) by\n"
                  ".\\\" tools/gen_man.py: edit the table, not this section.\n");
     for (size_t i = 0; i < ARRAY_SIZE(table); i++) {
         const struct cli_option *o = &table[i];
@@ -464,6 +221,20 @@ static bool store(struct options *o, int id, const char *arg)
     return false;
 }
 
+/* A value not among names: a did-you-mean when one is close, else the list in words. */
+static enum cli_result unknown(struct diag *d, const char *what, const char *arg,
+                               const char *const *names, size_t n, const char *list)
+{
+    char guess[64];
+
+    if (suggest_words(arg, names, n, guess, sizeof(guess))) {
+        diag_set(d, DIAG_USAGE, "unknown %s '%s': did you mean %s?", what, arg, guess);
+    } else {
+        diag_set(d, DIAG_USAGE, "unknown %s '%s' (%s)", what, arg, list);
+    }
+    return CLI_USAGE_ERROR;
+}
+
 static enum cli_result apply(struct options *o, int id, const char *arg, struct diag *d)
 {
     int sev;
@@ -492,14 +263,8 @@ static enum cli_result apply(struct options *o, int id, const char *arg, struct 
     case OPT_INSTALLER:
         if (installer_parse(arg) < 0) {
             static const char *const names[] = {"pip", "uv", "poetry", "pipenv", "sam"};
-            char guess[64];
-            if (suggest_words(arg, names, ARRAY_SIZE(names), guess, sizeof(guess))) {
-                diag_set(d, DIAG_USAGE, "unknown installer '%s': did you mean %s?", arg, guess);
-            } else {
-                diag_set(d, DIAG_USAGE, "unknown installer '%s' (pip, uv, poetry, pipenv or sam)",
-                         arg);
-            }
-            return CLI_USAGE_ERROR;
+            return unknown(d, "installer", arg, names, ARRAY_SIZE(names),
+                           "pip, uv, poetry, pipenv or sam");
         }
         o->installer = arg;
         break;
@@ -535,14 +300,8 @@ static enum cli_result apply(struct options *o, int id, const char *arg, struct 
         sev = severity_parse(arg);
         if (sev > SEV_NONE) {
             static const char *const sevs[] = {"note", "warning", "error", "none"};
-            char guess[64];
-            if (suggest_words(arg, sevs, ARRAY_SIZE(sevs), guess, sizeof(guess))) {
-                diag_set(d, DIAG_USAGE, "unknown severity '%s': did you mean %s?", arg, guess);
-            } else {
-                diag_set(d, DIAG_USAGE, "unknown severity '%s' (note, warning, error or none)",
-                         arg);
-            }
-            return CLI_USAGE_ERROR;
+            return unknown(d, "severity", arg, sevs, ARRAY_SIZE(sevs),
+                           "note, warning, error or none");
         }
         o->fail_on = (enum severity)sev;
         o->fail_on_given = true;

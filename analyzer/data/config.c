@@ -36,8 +36,7 @@ static int fail_at(const struct cctx *c, const char *path, const char *fmt, ...)
     vsnprintf(what, sizeof(what), fmt, ap);
     va_end(ap);
     return diag_set(c->d, DIAG_DATA, "%s:%u:%u: %s: %s", c->file, yamljson_line(c->lines, path),
-                    yamljson_column(c->lines, path),
-                    path[0] ? path : "(top level)", what);
+                    yamljson_column(c->lines, path), path[0] ? path : "(top level)", what);
 }
 
 static bool exists(const char *path, bool want_dir)
