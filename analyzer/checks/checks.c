@@ -274,8 +274,8 @@ struct texts {
     const char *caught; /* the package's fallback, in words: the import failure is caught */
     bool unopened;      /* Python never opens the file under its name */
     bool own_name;      /* the member's distribution installs under its own name (no other
-                         * name on PyPI, no source-only build): a rebuild for the target
-                         * fetches it as it is */
+                         * name on PyPI, no source-only build), or it has none: a rebuild for
+                         * the target fetches it as it is */
     char words[256];
 };
 
@@ -286,7 +286,8 @@ static void texts_vars(struct texts *t, const struct check_ctx *ctx, const struc
 
     t->requirement = advice_requirement(ctx, m->dist);
     t->pip = advice_pip(ctx, m, &t->pip_note);
-    t->own_name = m->dist && !pypi_names_find(&ctx->data->pypi_names, m->dist->name);
+    /* No distribution: its fix is already the requirements' reinstall (advice_pip). */
+    t->own_name = !m->dist || !pypi_names_find(&ctx->data->pypi_names, m->dist->name);
     t->all[t->n++] = (struct tvar){"path", m->path};
     t->all[t->n++] = (struct tvar){"abs", m->abs};
     t->all[t->n++] = (struct tvar){"module", m->module ? m->module : m->path};

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 """Every fix command abiscan prints is one line a POSIX shell parses as it is: each command of
 every golden output (the JSON reports' fix.command, SARIF's properties.fix_command, the text
-report's "fix:" lines, the GitHub and JUnit "Fix:" lines), of --explain's examples
+report's "fix:" lines, the GitHub and JUnit "Fix:" lines, the Markdown's fenced sh blocks), of --explain's examples
 (rules/examples.json) and of the rules' pages (doc/rules/) goes through `/bin/sh -n -c`, and
 must be one line. The real-data tests check their own reports the same way
 (tests/realdata/realdata.py check_reports(), through commands() and parse_errors() here).
@@ -47,7 +47,11 @@ def commands(text):
         return
     except ValueError:
         pass
-    for line in text.split("\n"):
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        if re.fullmatch(r"`{3,}sh", line) and i + 1 < len(lines):
+            yield lines[i + 1]  # the Markdown summary's fix, a fenced block of one line
+            continue
         if line.startswith("{"):
             try:
                 yield from json_commands(json.loads(line))
