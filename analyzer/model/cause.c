@@ -198,6 +198,13 @@ void causes_group(struct causes *out, const struct findings *fs, size_t from, si
         struct cause *c = &out->v[k];
         const struct finding *f = &fs->items[c->findings[0]];
         c->title = cause_title(c, f, newest[k - first], p);
+        if (!c->rebuild && c->nr == 1 && strcmp(c->title, f->rule->title) != 0) {
+            /* A build's words on one file its own fix answers (a program, a renamed
+             * distribution): said with the file, so that it reads apart from the build's. */
+            char *one = xasprintf("%s: %s", c->title, f->path);
+            free(c->title);
+            c->title = one;
+        }
         cause_fix(c, f, rb);
         if (!strncmp(c->key, "rule:", 5)) {
             /* Grouped by rule and fix: said as "rule:SLUG", then ":2", ":3" for the rule's
