@@ -198,7 +198,8 @@ void causes_group(struct causes *out, const struct findings *fs, size_t from, si
         struct cause *c = &out->v[k];
         const struct finding *f = &fs->items[c->findings[0]];
         c->title = cause_title(c, f, newest[k - first], p);
-        if (!c->rebuild && c->nr == 1 && strcmp(c->title, f->rule->title) != 0) {
+        if (!c->rebuild && c->nr == 1 && strcmp(c->title, f->rule->title) != 0 &&
+            strcmp(f->rule->slug, "needed-not-found") != 0) { /* that one names its soname */
             /* A build's words on one file its own fix answers (a program, a renamed
              * distribution): said with the file, so that it reads apart from the build's. */
             char *one = xasprintf("%s: %s", c->title, f->path);
