@@ -51,12 +51,19 @@ fi
 want_exit=0
 [ -f "$case_dir/exit" ] && want_exit=$(cat "$case_dir/exit")
 
+md_escape() { # a path as report_markdown.c's md_put writes it: punctuation after a backslash
+    printf '%s' "$1" | sed 's/[][\\`*_{}()#+.!|~"'"'"'$=:@-]/\\&/g'
+}
+
 normalise() { # stdin -> stdout with machine paths replaced
     local s
     s=$(cat; echo x)
     s=${s%x}
     s=${s//$scratch/@SCRATCH@}
     s=${s//$fixtures/@FIXTURES@}
+    # The Markdown report writes a path with its punctuation backslash-escaped.
+    s=${s//"$(md_escape "$scratch")"/@SCRATCH@}
+    s=${s//"$(md_escape "$fixtures")"/@FIXTURES@}
     # The toolchain's own version, as the fixtures' .comment says it (built_with): not the
     # case's, and Debian's point releases move it.
     printf '%s' "$s" | sed -E 's/GCC: \(Debian [^)]*\) [0-9][0-9.]*/GCC: (Debian @V@) @V@/g;
