@@ -24,9 +24,8 @@ int cmd_list_runtimes(const struct options *o, const struct datadir *dd, struct 
         const struct profile *p = &ps->v[i];
         /* An OS-only runtime has no Python, and no deprecation scheduled: "-". */
         fprintf(out, "%-15s %-7s %-6s %-7s %-18s %-6s %-9s %-10s %-12s %s\n", p->runtime, p->arch,
-                dash(p->python_version), dash(p->abi_tag), p->os_name, p->glibc_max,
-                p->glibcxx_max, dash(p->deprecated), dash(p->block_create),
-                dash(p->block_update));
+                dash(p->python_version), dash(p->abi_tag), p->os_name, p->glibc_max, p->glibcxx_max,
+                dash(p->deprecated), dash(p->block_create), dash(p->block_update));
     }
     (void)d;
     return ABISCAN_EXIT_OK;
