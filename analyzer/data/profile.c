@@ -75,8 +75,17 @@ static int extract(struct profile *p, const cJSON *root, struct diag *d)
             goto out;
         }
     }
-    /* A runtime named python* is a Python runtime: all of its Python facts are there. */
+    /* A runtime named python* is a Python runtime: all of its Python facts are there (the
+     * schema cannot say so: it requires them of no runtime). */
     bool python = !strncmp(p->runtime, "python", 6);
+    static const char *const python_keys[] = {"python", "pip_platform", "lifecycle"};
+    for (size_t i = 0; python && i < ARRAY_SIZE(python_keys); i++) {
+        if (!cJSON_GetObjectItemCaseSensitive(root, python_keys[i])) {
+            diag_set(d, DIAG_DATA, "missing required key '%s' (a Python runtime has it)",
+                     python_keys[i]);
+            goto out;
+        }
+    }
     for (size_t i = 0; i < ARRAY_SIZE(python_fields); i++) {
         char **field = (char **)((char *)p + python_fields[i].offset);
         if ((python ? jsonread_str(field, root, python_fields[i].path, d)
