@@ -14,8 +14,10 @@ const struct member *check_bootstrap(const struct check_ctx *ctx, size_t view)
     const struct image *img = ctx->img;
     const struct member *layer = NULL;
 
-    if (profile_python(ctx->profile)) {
-        return NULL; /* a Python runtime starts its own bootstrap, in /var/runtime */
+    if (profile_python(ctx->profile) || img->inputs[view].container) {
+        /* A Python runtime starts its own bootstrap, in /var/runtime; so does an image, its
+         * entrypoint (image-handler-missing's). */
+        return NULL;
     }
     for (size_t i = 0; i < img->nr; i++) {
         const struct member *m = &img->members[i];

@@ -121,10 +121,9 @@ static void report(const struct check_ctx *ctx, struct findings *out, const stru
                                   need->version, tagged ? " and build the module for it" : "")
                       : xstrdup("");
     /* An OS-only runtime's code is no pip package: built where it runs, or statically. */
-    struct tvar vars[] = {{"lib", lib},
-                          {"newer", alt},
-                          {"fix_command", NULL},
-                          {"fix_note", profile_python(p) ? NULL : native_fix(p)}};
+    char *native = profile_python(p) ? NULL : xasprintf("%s%s", native_fix(p), alt);
+    struct tvar vars[] = {
+        {"lib", lib}, {"newer", alt}, {"fix_command", NULL}, {"fix_note", native}};
 
     if (need->sys && (num || strcmp(need->version, "GLIBC_PRIVATE") != 0)) {
         report_image(ctx, out, m, need, prefix, symbols);
@@ -177,6 +176,7 @@ static void report(const struct check_ctx *ctx, struct findings *out, const stru
                      need->file, expected);
     }
     free(alt);
+    free(native);
     free(lib);
     free(symbols);
     free(expected);

@@ -59,7 +59,7 @@ struct bundle_entry {
     uint64_t ordinal;
     bool image_level;
     uint32_t mode;  /* image: the permission bits its layer gives (0777), 0 when none; zip:
-                    * those of its Unix attributes, 0 when it has none */
+                     * those of its Unix attributes, 0 when it has none */
     bool mode_lost; /* zip: a file with no Unix mode (a zip made on Windows): unzip, and
                      * Lambda, extract it without an execute bit */
 };
