@@ -118,13 +118,20 @@ static void build_matrix(struct audit_unit *u, const struct actx *c, const struc
     enum severity fail_on = c->ao->o->fail_on;
 
     const struct profiles *ps = datadir_profiles(dd);
+    /* A bundle with a bootstrap at its top is a custom runtime's: the OS-only runtimes are
+     * its matrix; any other, the Python runtimes'. */
+    bool native = false;
 
+    for (size_t i = 0; i < img->nr && !native; i++) {
+        native = image_is_bootstrap(&img->members[i]);
+    }
     u->matrix = xcalloc(ps->nr + 1, sizeof(*u->matrix));
     for (size_t i = 0; i < ps->nr; i++) {
         const struct profile *p = &ps->v[i];
         struct report_verdict *v = &u->matrix[u->matrix_nr];
         struct findings fs = {0};
-        if (j->matrix_arch && strcmp(p->arch, j->matrix_arch) != 0) {
+        if ((j->matrix_arch && strcmp(p->arch, j->matrix_arch) != 0) ||
+            profile_python(p) == native) {
             continue;
         }
         checks_run(img, p, dd, &fs);

@@ -6,20 +6,26 @@
 #include "command.h"
 #include "report_catalog.h"
 
+static const char *dash(const char *s)
+{
+    return s ? s : "-";
+}
+
 int cmd_list_runtimes(const struct options *o, const struct datadir *dd, struct diag *d)
 {
     const struct profiles *ps = datadir_profiles(dd);
     FILE *out = stdout;
 
     (void)o;
-    fprintf(out, "%-11s %-7s %-6s %-7s %-18s %-6s %-9s %-10s %-12s %s\n", "RUNTIME", "ARCH",
+    fprintf(out, "%-15s %-7s %-6s %-7s %-18s %-6s %-9s %-10s %-12s %s\n", "RUNTIME", "ARCH",
             "PYTHON", "ABI", "OS", "GLIBC", "GLIBCXX", "DEPRECATED", "BLOCK-CREATE",
             "BLOCK-UPDATE");
     for (size_t i = 0; i < ps->nr; i++) {
         const struct profile *p = &ps->v[i];
-        fprintf(out, "%-11s %-7s %-6s %-7s %-18s %-6s %-9s %-10s %-12s %s\n", p->runtime, p->arch,
-                p->python_version, p->abi_tag, p->os_name, p->glibc_max, p->glibcxx_max,
-                p->deprecated, p->block_create, p->block_update);
+        /* An OS-only runtime has no Python, and no deprecation scheduled: "-". */
+        fprintf(out, "%-15s %-7s %-6s %-7s %-18s %-6s %-9s %-10s %-12s %s\n", p->runtime, p->arch,
+                dash(p->python_version), dash(p->abi_tag), p->os_name, p->glibc_max, p->glibcxx_max,
+                dash(p->deprecated), dash(p->block_create), dash(p->block_update));
     }
     (void)d;
     return ABISCAN_EXIT_OK;

@@ -41,12 +41,21 @@ static const struct profile *find_profile(const struct datadir *dd, const char *
     return NULL;
 }
 
-/* Whether a declared runtime is another language's (Lambda's names: nodejs20.x, java21,
- * dotnet8, ruby3.3, go1.x, provided.al2023): skipped. Anything else that is not a Python
- * runtime (a placeholder such as PYTHON3_VERSION, a typo) is an unknown runtime. */
-static bool other_language(const char *runtime)
+/* Whether a declared runtime is another language's that abiscan has no profile of (Lambda's
+ * names: nodejs20.x, java21, dotnet8, ruby3.3, go1.x, provided on Amazon Linux 1): skipped.
+ * The OS-only runtimes it knows (provided.al2, provided.al2023) are checked: their code is
+ * native. Anything else that is not a Python runtime (a placeholder such as PYTHON3_VERSION,
+ * a typo) is an unknown runtime. */
+static bool other_language(const struct datadir *dd, const char *runtime)
 {
     static const char *const families[] = {"nodejs", "java", "dotnet", "ruby", "go1.", "provided"};
+    const struct profiles *ps = datadir_profiles(dd);
+
+    for (size_t i = 0; i < ps->nr; i++) {
+        if (!strcmp(ps->v[i].runtime, runtime)) {
+            return false;
+        }
+    }
 
     for (size_t i = 0; i < ARRAY_SIZE(families); i++) {
         if (!strncmp(runtime, families[i], strlen(families[i]))) {
@@ -168,7 +177,7 @@ static int from_targets(struct jobs *js, const struct options *o, const struct o
             j->skipped = xstrdup(fn->skip);
         } else if (fn->unresolved) { /* which runtime, even which language, is not known */
             j->error = xstrdup(fn->unresolved);
-        } else if (runtime && other_language(runtime)) {
+        } else if (runtime && other_language(dd, runtime)) {
             j->skipped = xasprintf("runtime %s is not a Python runtime", runtime);
         } else if (fn->error && !j->path) {
             j->error = xstrdup(fn->error);

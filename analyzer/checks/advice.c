@@ -113,7 +113,8 @@ char *advice_pip(const struct check_ctx *ctx, const struct member *m, char **not
     const struct profile *p = ctx->profile;
     const struct distribution *dist = m->dist;
     const struct pypi_name *alt = dist ? pypi_names_find(&ctx->data->pypi_names, dist->name) : NULL;
-    char *plat = platforms(p), *req = NULL, *version = NULL, *out = NULL;
+    /* An OS-only runtime has no Python: no pip command installs for it. */
+    char *plat = profile_python(p) ? platforms(p) : NULL, *req = NULL, *version = NULL, *out = NULL;
     /* In a container image, where the member's sys.path entry is (a RUN line of its
      * Dockerfile installs there); else the directory a zip is made from. */
     const struct image_input *in = &ctx->img->inputs[image_view_of(ctx->img, m)];
@@ -126,6 +127,9 @@ char *advice_pip(const struct check_ctx *ctx, const struct member *m, char **not
     char *target = word_or_null(dir), *quoted = NULL;
 
     *note = NULL;
+    if (!plat) {
+        goto done;
+    }
     if (dist) {
         req = advice_requirement(ctx, dist);
         version = alt ? NULL : pinnable(dist->version);

@@ -46,7 +46,8 @@ enum check_scope {
 
 /* What a rule's registry row says of it beyond its scope (checks.def). */
 enum check_flag {
-    SKIP_CAUSE = 1 << 0, /* names the cause of a skipped module whose content is why */
+    SKIP_CAUSE = 1 << 0,  /* names the cause of a skipped module whose content is why */
+    PYTHON_ONLY = 1 << 1, /* about Python: not run on an OS-only runtime (provided.*) */
 };
 
 /* Each check's place in the registry: CHECK_IDX_<name>. */
@@ -120,6 +121,16 @@ bool check_would_load(const struct check_ctx *ctx, const struct member *m);
 /** For a module file Python never opens (its name), what the import says: python-tag-mismatch's
  * lambda_error ("No module named ..."), not the loader's words; NULL for anything else. */
 const char *check_skipped_error(const struct check_ctx *ctx, const struct member *m);
+
+/**
+ * The bootstrap an OS-only runtime (provided.*) execs for the function whose view is view:
+ * its /var/task/bootstrap, else the /opt/bootstrap of its layers (the last layer's); NULL
+ * when there is none, and on a Python runtime (bootstrap.c).
+ */
+const struct member *check_bootstrap(const struct check_ctx *ctx, size_t view);
+
+/** Whether m is the bootstrap an OS-only runtime execs (check_bootstrap). */
+bool check_is_bootstrap(const struct check_ctx *ctx, const struct member *m);
 
 /** Render a template: each {name} replaced by its value; unknown names kept as written. */
 char *check_render(const char *tmpl, const struct tvar *vars, size_t nvars);

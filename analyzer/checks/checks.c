@@ -105,6 +105,9 @@ void checks_run(const struct image *img, const struct profile *profile, const st
                                 .imports = imports,
                                 .per_member = c->scope != SCOPE_IMAGE,
                                 .flags = c->flags};
+        if ((c->flags & PYTHON_ONLY) && !profile_python(profile)) {
+            continue; /* an OS-only runtime runs no Python: nothing imports anything */
+        }
         if (c->scope == SCOPE_IMAGE) {
             c->image(&ctx, out);
             continue;
@@ -276,6 +279,7 @@ struct texts {
     bool own_name;      /* the member's distribution installs under its own name (no other
                          * name on PyPI, no source-only build), or it has none: a rebuild for
                          * the target fetches it as it is */
+    char *native;       /* owned: an OS-only runtime's fix where a pip command would be */
     char words[256];
 };
 
@@ -288,6 +292,11 @@ static void texts_vars(struct texts *t, const struct check_ctx *ctx, const struc
     t->pip = advice_pip(ctx, m, &t->pip_note);
     /* No distribution: its fix is already the requirements' reinstall (advice_pip). */
     t->own_name = !m->dist || !pypi_names_find(&ctx->data->pypi_names, m->dist->name);
+    if (!profile_python(p)) { /* no Python, no pip: the code is the runtime's own build */
+        t->native = xasprintf("rebuild it for %s in the runtime's build image "
+                              "(public.ecr.aws/sam/build-%s), or link it statically",
+                              p->os_name, p->runtime);
+    }
     t->all[t->n++] = (struct tvar){"path", m->path};
     t->all[t->n++] = (struct tvar){"abs", m->abs};
     t->all[t->n++] = (struct tvar){"module", m->module ? m->module : m->path};
@@ -408,6 +417,8 @@ static void finding_fix(struct finding *f, const struct texts *t)
         f->fix_command = NULL;
     }
     const char *more = f->fix_command && strstr(t->fix.command, "{pip_install}") ? t->pip_note
+                       : t->native && t->fix.command && strstr(t->fix.command, "{pip_install}")
+                           ? t->native
                        : t->fix.command && !f->fix_command
                            ? "no command: a name it needs holds a byte no command line carries "
                              "(a newline, a control character)"
@@ -455,6 +466,7 @@ struct finding *check_report(const struct check_ctx *ctx, struct findings *out,
     finding_fix(f, &t);
     free(t.pip);
     free(t.pip_note);
+    free(t.native);
     free(t.requirement);
     return f;
 }

@@ -34,8 +34,8 @@ void check_musl_linked(const struct check_ctx *ctx, const struct member *m, stru
     const char *mark = musl_mark(m);
     const char *interp = m->elf->interp;
 
-    if (!mark) {
-        return;
+    if (!mark || (interp && check_is_bootstrap(ctx, m))) {
+        return; /* a bootstrap's missing interpreter is bootstrap-interpreter-missing's */
     }
     if (m->role == ROLE_EXECUTABLE && interp) {
         /* exec() fails with ENOENT for the missing interpreter, not for the file: the most

@@ -23,7 +23,8 @@ static const struct profile *successor(const struct check_ctx *ctx, const char *
 
     for (size_t i = 0; i < ps->nr; i++) {
         const struct profile *q = &ps->v[i];
-        if (!strcmp(q->arch, ctx->profile->arch) && strcmp(q->deprecated, today) > 0 &&
+        if (!strcmp(q->arch, ctx->profile->arch) && profile_python(q) &&
+            profile_python(ctx->profile) && strcmp(q->deprecated, today) > 0 &&
             (!best || verutil_cmp(q->python_version, best->python_version) > 0)) {
             best = q;
         }
@@ -39,7 +40,8 @@ void check_runtime_deprecated(const struct check_ctx *ctx, struct findings *out)
     bool blocked;
 
     today_iso(today);
-    if (!today[0] || strcmp(today, p->deprecated) < 0) {
+    /* An OS-only runtime's deprecation is not scheduled (doc/sources.md#os-only-runtimes). */
+    if (!p->deprecated || !today[0] || strcmp(today, p->deprecated) < 0) {
         return;
     }
     blocked = strcmp(today, p->block_update) >= 0;

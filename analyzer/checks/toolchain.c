@@ -18,6 +18,20 @@ static const char *ceiling(const struct profile *p, size_t off)
     return *(char *const *)((const char *)p + off);
 }
 
+/* Whether q is a later runtime of p's kind: a later Python, or a later OS-only runtime
+ * (provided.al2023 after provided.al2: their names sort so); never one for the other, whose
+ * code is another language. */
+static bool later_runtime(const struct profile *q, const struct profile *p)
+{
+    if (profile_python(q) != profile_python(p)) {
+        return false;
+    }
+    if (!profile_python(p)) {
+        return strcmp(q->runtime, p->runtime) > 0;
+    }
+    return q->py_major > p->py_major || (q->py_major == p->py_major && q->py_minor > p->py_minor);
+}
+
 /* The first later runtime of the same architecture whose library has this version. */
 static const struct profile *newer_runtime(const struct check_ctx *ctx, size_t off,
                                            const char *number)
@@ -26,14 +40,23 @@ static const struct profile *newer_runtime(const struct check_ctx *ctx, size_t o
 
     for (size_t i = 0; number && i < ps->nr; i++) {
         const struct profile *q = &ps->v[i];
-        if (!strcmp(q->arch, ctx->profile->arch) &&
-            (q->py_major > ctx->profile->py_major ||
-             (q->py_major == ctx->profile->py_major && q->py_minor > ctx->profile->py_minor)) &&
+        if (!strcmp(q->arch, ctx->profile->arch) && later_runtime(q, ctx->profile) &&
             verutil_cmp(ceiling(q, off), number) >= 0) {
             return q;
         }
     }
     return NULL;
+}
+
+/* The fix for a program of an OS-only runtime (a bootstrap): no pip command builds it. */
+static const char *native_fix(const struct profile *p)
+{
+    return !strcmp(p->os_id, "al2") ? "build it in the runtime's image "
+                                      "(public.ecr.aws/lambda/provided:al2) or link it statically "
+                                      "(Go: CGO_ENABLED=0)"
+                                    : "build it in the runtime's image "
+                                      "(public.ecr.aws/lambda/provided:al2023) or link it "
+                                      "statically (Go: CGO_ENABLED=0)";
 }
 
 /* The later ceiling that goes with the one at off (glibcxx_max: glibcxx_later), or NULL. */
@@ -97,7 +120,10 @@ static void report(const struct check_ctx *ctx, struct findings *out, const stru
     char *alt = newer ? xasprintf(", or move to %s (%s has %s)%s", newer->runtime, newer->os_name,
                                   need->version, tagged ? " and build the module for it" : "")
                       : xstrdup("");
-    struct tvar vars[] = {{"lib", lib}, {"newer", alt}};
+    /* An OS-only runtime's code is no pip package: built where it runs, or statically. */
+    char *native = profile_python(p) ? NULL : xasprintf("%s%s", native_fix(p), alt);
+    struct tvar vars[] = {
+        {"lib", lib}, {"newer", alt}, {"fix_command", NULL}, {"fix_note", native}};
 
     if (need->sys && (num || strcmp(need->version, "GLIBC_PRIVATE") != 0)) {
         report_image(ctx, out, m, need, prefix, symbols);
@@ -108,7 +134,7 @@ static void report(const struct check_ctx *ctx, struct findings *out, const stru
                                            .expected = expected,
                                            .found = need->version,
                                            .vars = vars,
-                                           .nvars = 2},
+                                           .nvars = ARRAY_SIZE(vars)},
                      "needs GLIBC_PRIVATE (%s): glibc's internal interface, which no build "
                      "outside glibc may bind and no runtime promises",
                      *symbols ? symbols : "no symbol binds it directly");
@@ -119,7 +145,7 @@ static void report(const struct check_ctx *ctx, struct findings *out, const stru
                                            .expected = need->version,
                                            .found = need->version,
                                            .vars = vars,
-                                           .nvars = 2},
+                                           .nvars = ARRAY_SIZE(vars)},
                      "needs %s (%s) from %s, which the bundled copy %s does not define",
                      need->version, *symbols ? symbols : "no symbol binds it directly", need->file,
                      need->copy->path);
@@ -132,7 +158,7 @@ static void report(const struct check_ctx *ctx, struct findings *out, const stru
                                            .expected = expected,
                                            .found = need->version,
                                            .vars = vars,
-                                           .nvars = 2},
+                                           .nvars = ARRAY_SIZE(vars)},
                      "needs %s (%s); %s runs %s, whose %s had %s until mid-2019 and has %s%s "
                      "since (the date is not confirmed): it loads on a runtime updated since",
                      need->version, *symbols ? symbols : "no symbol binds it directly", p->runtime,
@@ -144,12 +170,13 @@ static void report(const struct check_ctx *ctx, struct findings *out, const stru
                                            .expected = expected,
                                            .found = need->version,
                                            .vars = vars,
-                                           .nvars = 2},
+                                           .nvars = ARRAY_SIZE(vars)},
                      "needs %s (%s); %s runs %s, whose %s stops at %s", need->version,
                      *symbols ? symbols : "no symbol binds it directly", p->runtime, p->os_name,
                      need->file, expected);
     }
     free(alt);
+    free(native);
     free(lib);
     free(symbols);
     free(expected);

@@ -25,8 +25,6 @@ static const struct str_field str_fields[] = {
     STR("id", id),
     STR("runtime", runtime),
     STR("arch", arch),
-    STR("python.version.value", python_version),
-    STR("python.abi_tag.value", abi_tag),
     STR("elf.interpreter.value", interpreter),
     STR("elf.triplet.value", triplet),
     STR("os.id.value", os_id),
@@ -35,6 +33,12 @@ static const struct str_field str_fields[] = {
     STR("toolchain.glibcxx_max.value", glibcxx_max),
     STR("toolchain.cxxabi_max.value", cxxabi_max),
     STR("toolchain.gcc_max.value", gcc_max),
+};
+/* A Python runtime's own, absent from an OS-only one (provided.*): no Python, no pip, and a
+ * deprecation not scheduled (doc/sources.md#os-only-runtimes). */
+static const struct str_field python_fields[] = {
+    STR("python.version.value", python_version),
+    STR("python.abi_tag.value", abi_tag),
     STR("pip_platform.value", pip_platform),
     STR("lifecycle.deprecated.value", deprecated),
     STR("lifecycle.block_create.value", block_create),
@@ -46,6 +50,9 @@ void profile_release(struct profile *p)
 {
     for (size_t i = 0; i < ARRAY_SIZE(str_fields); i++) {
         free(*(char **)((char *)p + str_fields[i].offset));
+    }
+    for (size_t i = 0; i < ARRAY_SIZE(python_fields); i++) {
+        free(*(char **)((char *)p + python_fields[i].offset));
     }
     free(p->file);
     free(p->glibcxx_later);
@@ -67,6 +74,45 @@ static int extract(struct profile *p, const cJSON *root, struct diag *d)
                          d) != 0) {
             goto out;
         }
+    }
+    /* A runtime named python* is a Python runtime: all of its Python facts are there (the
+     * schema cannot say so: it requires them of no runtime). */
+    bool python = !strncmp(p->runtime, "python", 6);
+    static const char *const python_keys[] = {"python", "pip_platform", "lifecycle"};
+    for (size_t i = 0; python && i < ARRAY_SIZE(python_keys); i++) {
+        if (!cJSON_GetObjectItemCaseSensitive(root, python_keys[i])) {
+            diag_set(d, DIAG_DATA, "missing required key '%s' (a Python runtime has it)",
+                     python_keys[i]);
+            goto out;
+        }
+    }
+    for (size_t i = 0; i < ARRAY_SIZE(python_fields); i++) {
+        char **field = (char **)((char *)p + python_fields[i].offset);
+        if ((python ? jsonread_str(field, root, python_fields[i].path, d)
+                    : jsonread_str_opt(field, root, python_fields[i].path, d)) != 0) {
+            goto out;
+        }
+        if (!python && *field) {
+            diag_set(d, DIAG_DATA, "%s: an OS-only runtime has no Python facts",
+                     python_fields[i].path);
+            goto out;
+        }
+    }
+    if (!python) {
+        p->pyc_magic = -1; /* no bytecode matches it */
+        if (jsonread_strv(&p->cxxabi_extra, root, "toolchain.cxxabi_extra.value", d) ||
+            jsonread_strv(&p->library_path, root, "library_path.value", d) ||
+            jsonread_str_opt(&p->glibcxx_later, root, "toolchain.glibcxx_later.value", d) ||
+            jsonread_str_opt(&p->cxxabi_later, root, "toolchain.cxxabi_later.value", d) ||
+            jsonread_str_opt(&p->gcc_later, root, "toolchain.gcc_later.value", d) ||
+            jsonread_int(&p->elf_machine, root, "elf.machine.value", d) ||
+            jsonread_int(&p->elf_class, root, "elf.class.value", d) ||
+            jsonread_str(&data, root, "elf.data.value", d)) {
+            goto out;
+        }
+        p->elf_data = !strcmp(data, "msb") ? ELFDATA2MSB : ELFDATA2LSB;
+        rc = 0;
+        goto out;
     }
     if (jsonread_str_opt(&p->glibcxx_later, root, "toolchain.glibcxx_later.value", d) ||
         jsonread_str_opt(&p->cxxabi_later, root, "toolchain.cxxabi_later.value", d) ||
@@ -123,6 +169,12 @@ static int cmp_profile(const void *a, const void *b)
 {
     const struct profile *x = a, *y = b;
 
+    if (!x->python_version != !y->python_version) {
+        return x->python_version ? -1 : 1; /* the Python runtimes first */
+    }
+    if (!x->python_version && strcmp(x->runtime, y->runtime) != 0) {
+        return strcmp(x->runtime, y->runtime);
+    }
     if (x->py_major != y->py_major) {
         return x->py_major - y->py_major;
     }
@@ -209,6 +261,10 @@ void profile_copy(struct profile *out, const struct profile *from)
     *out = *from;
     for (size_t i = 0; i < ARRAY_SIZE(str_fields); i++) {
         char **field = (char **)((char *)out + str_fields[i].offset);
+        *field = *field ? xstrdup(*field) : NULL;
+    }
+    for (size_t i = 0; i < ARRAY_SIZE(python_fields); i++) {
+        char **field = (char **)((char *)out + python_fields[i].offset);
         *field = *field ? xstrdup(*field) : NULL;
     }
     out->file = from->file ? xstrdup(from->file) : NULL;

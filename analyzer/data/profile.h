@@ -11,6 +11,8 @@
 #ifndef ANALYZER_PROFILE_H
 #define ANALYZER_PROFILE_H
 
+#include <stdbool.h>
+
 #include "diag.h"
 
 struct datasrc;
@@ -24,6 +26,9 @@ struct profile {
     char *arch;    /* "x86_64" | "arm64" */
     char *file;    /* the file it was read from */
 
+    /* An OS-only runtime (provided.al2, provided.al2023) has no Python: python_version,
+     * abi_tag and pip_platform are NULL, py_major and py_minor 0, ext_suffixes empty, and
+     * its deprecation, not scheduled, NULL too (profile_python()). */
     char *python_version; /* "3.12" */
     int py_major, py_minor;
     char *abi_tag;              /* "cp312" */
@@ -76,6 +81,12 @@ const struct profile *profiles_find(const struct profiles *ps, const char *runti
 const char *profiles_suggest(const struct profiles *ps, const char *runtime, char *buf, size_t n);
 
 void profiles_release(struct profiles *ps);
+
+/** Whether p is a Python runtime (not an OS-only one: provided.*). */
+static inline bool profile_python(const struct profile *p)
+{
+    return p->python_version != NULL;
+}
 
 /** A deep copy of from into out (its OS data link borrowed as from's); release with
  * profile_release(). */

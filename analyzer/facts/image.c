@@ -99,6 +99,11 @@ bool image_is_system_path(const struct image *img, size_t input, const char *pat
     return c && container_place(c, path, &off, &minor) == PLACE_SYSTEM;
 }
 
+bool image_is_bootstrap(const struct member *m)
+{
+    return m->abs && (!strcmp(m->abs, "/var/task/bootstrap") || !strcmp(m->abs, "/opt/bootstrap"));
+}
+
 struct member *image_add_member(struct image *img, size_t input, const char *path)
 {
     struct member *m;
@@ -401,6 +406,7 @@ void image_release(struct image *img)
         free(m->raw_path);
         free(m->abs);
         free(m->link_target);
+        free(m->shebang);
         strvec_release(&m->aliases);
         strvec_release(&m->guards);
         strvec_release(&m->unguarded);

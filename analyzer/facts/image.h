@@ -99,9 +99,23 @@ struct member {
                                           * which Lambda extracts over this one: NULL for a
                                           * file that is there (image_index()) */
     bool system; /* a system member of a container image (img->sys): the loader's */
+    /* Its permission bits as the input stores them (a zip's Unix mode, an image layer's),
+     * 0 when unknown (a directory: how it will be zipped is not known); mode_lost: a zip
+     * member without a Unix mode, which Lambda extracts without an execute bit. */
+    uint32_t mode;
+    bool mode_lost;
+    char *shebang; /* a bootstrap's '#!' line, as written (up to its newline), else NULL */
 };
 
 enum input_role { INPUT_FUNCTION, INPUT_LAYER };
+
+/* The most of a bootstrap's '#!' line read: the kernel reads at most 256 bytes of it
+ * (BINPRM_BUF_SIZE), and a longer line is not an interpreter a runtime has. */
+#define SHEBANG_MAX 256
+
+/** Whether m is where an OS-only runtime looks for its entry point: /var/task/bootstrap or
+ * /opt/bootstrap (doc/sources.md#os-only-runtimes). */
+bool image_is_bootstrap(const struct member *m);
 
 struct image_input {
     char *name;               /* as given on the command line */

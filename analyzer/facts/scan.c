@@ -83,6 +83,8 @@ void scan_list_entry(struct reading *rd, size_t input, const struct bundle_entry
     m = image_add_member(rd->img, input, e->path);
     m->size = e->size;
     m->stored = e->stored;
+    m->mode = e->mode;
+    m->mode_lost = e->mode_lost;
     if (bundle_kind(rd->b) == BUNDLE_ZIP && e->type == ENTRY_FILE) {
         m->crc = e->crc;
         m->crc_known = true;
@@ -169,6 +171,14 @@ static void peek_one(void *ctx, size_t i, unsigned worker)
     }
     m->content = pyclass_content(m->head, m->head_len);
     p->whole = m->content == CONTENT_ELF;
+    if (m->head_len >= 2 && m->head[0] == '#' && m->head[1] == '!' && image_is_bootstrap(m)) {
+        /* A script bootstrap: the interpreter its first line names is what Lambda execs. */
+        unsigned char line[SHEBANG_MAX + 1];
+        if (bundle_peek(r, p->e, line, SHEBANG_MAX, &got, &d) == 0) {
+            line[got] = '\0';
+            m->shebang = xstrndup((const char *)line, strcspn((const char *)line, "\n"));
+        }
+    }
 }
 
 static int cmp_size(const void *x, const void *y)

@@ -58,7 +58,10 @@ struct bundle_entry {
     size_t layer;
     uint64_t ordinal;
     bool image_level;
-    uint32_t mode; /* image: the permission bits its layer gives (0777), 0 when none */
+    uint32_t mode;  /* image: the permission bits its layer gives (0777), 0 when none; zip:
+                     * those of its Unix attributes, 0 when it has none */
+    bool mode_lost; /* zip: a file with no Unix mode (a zip made on Windows): unzip, and
+                     * Lambda, extract it without an execute bit */
 };
 
 struct bundle_limits {

@@ -24,15 +24,23 @@ static int zb_fail(struct diag *d, enum diag_code code, const char *what, int ze
     return rc;
 }
 
-static bool is_symlink(zip_t *za, zip_uint64_t i)
+/* The Unix mode of member i (type and permission bits), 0 when it has none: written on a
+ * system that has no such thing (Windows: opsys MS-DOS), or with its bits left out. */
+static uint32_t unix_mode(zip_t *za, zip_uint64_t i)
 {
     zip_uint8_t opsys;
     zip_uint32_t attr;
 
-    if (ZIP(zip_file_get_external_attributes)(za, i, 0, &opsys, &attr) != 0) {
-        return false;
+    if (ZIP(zip_file_get_external_attributes)(za, i, 0, &opsys, &attr) != 0 ||
+        opsys != ZIP_OPSYS_UNIX) {
+        return 0;
     }
-    return opsys == ZIP_OPSYS_UNIX && ((attr >> 16) & S_IFMT) == S_IFLNK;
+    return attr >> 16;
+}
+
+static bool is_symlink(zip_t *za, zip_uint64_t i)
+{
+    return (unix_mode(za, i) & S_IFMT) == S_IFLNK;
 }
 
 /* APPNOTE.TXT 4.4.5's names for the methods a zip tool may pick instead of Deflate. */
@@ -116,6 +124,9 @@ static void list_member(struct bundle *b, zip_t *za, zip_uint64_t i)
     e->crc = (st.valid & ZIP_STAT_CRC) ? st.crc : 0;
     e->method = (st.valid & ZIP_STAT_COMP_METHOD) ? (int32_t)st.comp_method : -1;
     if (e->type == ENTRY_FILE) {
+        /* Only the permission bits: whether it runs (bootstrap, bin/) is the checks' to say. */
+        e->mode = unix_mode(za, i) & 07777;
+        e->mode_lost = !e->mode;
         e->problem = member_problem(&st, escapes);
         if (!e->problem) {
             e->problem = bundle_entry_problem(b, e->path, e->size, e->stored);

@@ -36,6 +36,15 @@ RUNTIME_TABLE = {
     "python3.14": (("x86_64", "arm64"), "al2023", "cp314",  3627,  ("2029-06-30", "2029-07-31", "2029-08-31")),
 }
 
+# doc/sources.md#os-only-runtimes: runtime -> (archs, os id); no Python, no deprecation scheduled.
+OS_ONLY_TABLE = {
+    "provided.al2":    (("x86_64", "arm64"), "al2"),
+    "provided.al2023": (("x86_64", "arm64"), "al2023"),
+}
+# doc/sources.md#os-only-runtimes (LD_LIBRARY_PATH of [aws-env]).
+OS_ONLY_LIBRARY_PATH = ["/lib64", "/usr/lib64", "/var/runtime", "/var/runtime/lib", "/var/task",
+                        "/var/task/lib", "/opt/lib"]
+
 # doc/sources.md#architectures (EM_*, PT_INTERP, triplet) and doc/sources.md#remediation
 # (pip --platform).
 ARCH_TABLE = {
@@ -63,6 +72,30 @@ def load_json(path):
 
 
 
+def check_os_only(c, base, profile):
+    """An OS-only runtime: no Python facts, the OS's loader and ceilings, its library path."""
+    runtime, arch, elf, tc = profile["runtime"], profile["arch"], profile["elf"], profile["toolchain"]
+    archs, os_id = OS_ONLY_TABLE[runtime]
+    c.check("%s: arch %s exists for %s (doc/sources.md#os-only-runtimes)" % (base, arch, runtime), arch in archs)
+    c.check("%s: no python, pip_platform or lifecycle (doc/sources.md#os-only-runtimes)" % base,
+            not any(k in profile for k in ("python", "pip_platform", "lifecycle")))
+    want = ARCH_TABLE[arch]
+    got = (elf["machine"]["value"], elf["interpreter"]["value"], elf["triplet"]["value"])
+    c.check("%s: machine/interpreter/triplet match arch %s (doc/sources.md#architectures)" % (base, arch),
+            got == (want["machine"], want["interpreter"], want["triplet"]), repr(got))
+    c.check("%s: os.id == %s (doc/sources.md#os-only-runtimes)" % (base, os_id),
+            profile["os"]["id"]["value"] == os_id, profile["os"]["id"]["value"])
+    glibc, glibcxx, cxxabi, gcc_x86, gcc_arm = TOOLCHAIN_TABLE[os_id]
+    got_tc = (tc["glibc_max"]["value"], tc["glibcxx_max"]["value"], tc["cxxabi_max"]["value"],
+              tc["gcc_max"]["value"])
+    want_tc = (glibc, glibcxx, cxxabi, gcc_x86 if arch == "x86_64" else gcc_arm)
+    c.check("%s: toolchain caps %s (doc/sources.md#toolchain-ceilings)" % (base, "/".join(want_tc)),
+            got_tc == want_tc, "/".join(got_tc))
+    c.check("%s: library_path (doc/sources.md#os-only-runtimes)" % base,
+            profile["library_path"]["value"] == OS_ONLY_LIBRARY_PATH, repr(profile["library_path"]["value"]))
+    return profile["id"]
+
+
 def check_profile(c, path, profile, validator):
     base = os.path.basename(path)
     errors = sorted(validator.iter_errors(profile), key=lambda e: list(e.absolute_path))
@@ -76,6 +109,8 @@ def check_profile(c, path, profile, validator):
     c.check("%s: id == runtime + '-' + arch" % base, pid == "%s-%s" % (runtime, arch),
             "id %r, runtime %r, arch %r" % (pid, runtime, arch))
 
+    if runtime in OS_ONLY_TABLE:
+        return check_os_only(c, base, profile)
     expected = RUNTIME_TABLE.get(runtime)
     if not c.check("%s: runtime is in doc/sources.md#runtime-table" % base, expected is not None, runtime):
         return pid
@@ -194,7 +229,9 @@ def main(argv):
         if pid is not None and path in profile_paths:
             found.append(pid)
 
-    expected_ids = sorted("%s-%s" % (rt, a) for rt, (archs, *_rest) in RUNTIME_TABLE.items() for a in archs)
+    expected_ids = sorted("%s-%s" % (rt, a)
+                          for rt, (archs, *_rest) in list(RUNTIME_TABLE.items()) + list(OS_ONLY_TABLE.items())
+                          for a in archs)
     missing = sorted(set(expected_ids) - set(found))
     unexpected = sorted(set(os.path.basename(p)[:-len(".json")] for p in profile_paths) - set(expected_ids))
     c.check("exactly the %d expected profiles exist" % len(expected_ids),

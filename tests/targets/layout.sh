@@ -66,6 +66,16 @@ sam-runtimes)
     echo 'exports.handler = async () => "ok";' >"$out/functions/notify/index.js"
     handler functions/api app handler
     ;;
+sam-provided)
+    put clean-x86_64 functions/api
+    put provided-go-cgo functions/resize
+    put provided-windows.zip functions/windows.zip
+    put provided-fn.zip functions/layered.zip
+    put provided-layer.zip layers/runtime.zip
+    mkdir -p "$out/functions/notify"
+    echo 'exports.handler = async () => "ok";' >"$out/functions/notify/index.js"
+    handler functions/api app handler
+    ;;
 sam-loops)
     # A function per loop value: each value's code where the template puts it.
     put clean-x86_64 functions/ingest

@@ -33,9 +33,25 @@ static void profile__loads_the_shipped_profiles(void **state)
     if (profiles_load(&ps, &(struct datasrc){rules_dir(), true}, &d) != 0) {
         fail_msg("%s", d.msg);
     }
-    assert_int_equal(ps.nr, 17);
+    assert_int_equal(ps.nr, 21);
     assert_string_equal(ps.v[0].id, "python2.7-x86_64"); /* sorted by version, x86_64 first */
-    assert_string_equal(ps.v[ps.nr - 1].id, "python3.14-arm64");
+    assert_string_equal(ps.v[16].id, "python3.14-arm64");
+    /* then the OS-only runtimes, by name: no Python, no deprecation scheduled */
+    assert_string_equal(ps.v[ps.nr - 1].id, "provided.al2023-arm64");
+    p = profiles_find(&ps, "provided.al2", "x86_64");
+    assert_non_null(p);
+    assert_false(profile_python(p));
+    assert_null(p->abi_tag);
+    assert_null(p->pip_platform);
+    assert_null(p->deprecated);
+    assert_int_equal(p->ext_suffixes.nr, 0);
+    assert_string_equal(p->glibc_max, "2.26");
+    assert_string_equal(p->interpreter, "/lib64/ld-linux-x86-64.so.2");
+    p = profiles_find(&ps, "provided.al2023", "arm64");
+    assert_non_null(p);
+    assert_string_equal(p->os_id, "al2023");
+    assert_string_equal(p->glibc_max, "2.34");
+    assert_int_equal(p->elf_machine, 183);
     p = profiles_find(&ps, "python3.6", "x86_64");
     assert_non_null(p);
     assert_int_equal(p->py_major, 3);
