@@ -132,8 +132,10 @@ def version(a):
             fields[field] = r.stdout.strip()
         ok(fields == {"Version": v, "Architecture": deb}, f"{path.rsplit('/', 1)[1]}: {fields}")
     with open(os.path.join(a.source, "CHANGELOG.md"), encoding="utf-8") as f:
-        m = re.search(r"^## \[([^]]+)\]", f.read(), re.M)
-    ok(m and m.group(1) == v, f"CHANGELOG.md's newest section is [{v}]",
+        # Keep a Changelog: what is not released yet is under [Unreleased], first; the
+        # newest released section is the version CMakeLists.txt says.
+        m = re.search(r"^## \[(?!Unreleased\])([^]]+)\]", f.read(), re.M)
+    ok(m and m.group(1) == v, f"CHANGELOG.md's newest released section is [{v}]",
        m.group(1) if m else "no ## [x.y.z] section")
 
 
