@@ -63,9 +63,15 @@ static char *cause_title(const struct cause *c, const struct finding *f, const c
 {
     const char *slug = f->rule->slug, *os = p && p->os_name ? p->os_name : "the runtime";
     const char *rt = p ? p->runtime : "the target";
+    char *py;
 
     if (!strncmp(c->key, "python:", 7)) {
         return xasprintf("built for CPython %s; target %s", c->key + 7, rt);
+    }
+    if (!strcmp(slug, "python-tag-mismatch") && c->nr == 1 && (py = cpython_of(f->found))) {
+        char *t = xasprintf("built for CPython %s; target %s", py, rt); /* its own fix's */
+        free(py);
+        return t;
     }
     if (!strcmp(slug, "python-tag-mismatch") && c->rebuild) {
         return xasprintf("built for another Python (%s); target %s", f->found ? f->found : "?", rt);

@@ -149,7 +149,15 @@ static void print_more(FILE *out, const struct finding *const *order, size_t n, 
             more == 1 ? "it" : "them");
 }
 
-static void print_cause(FILE *out, const struct report *r, const struct cause *c, size_t number)
+static bool same_str(const char *a, const char *b)
+{
+    return a == b || (a && b && !strcmp(a, b));
+}
+
+/* same: the number of an earlier cause printed with this cause's fix (a rebuild removes
+ * several causes), 0 for none: the fix is then said once, there. */
+static void print_cause(FILE *out, const struct report *r, const struct cause *c, size_t number,
+                        size_t same)
 {
     const struct finding **order = xcalloc(c->nr + 1, sizeof(*order));
     size_t n = 0, said = 0;
@@ -195,7 +203,12 @@ static void print_cause(FILE *out, const struct report *r, const struct cause *c
     if (said < n) {
         print_more(out, order, n, done, n - said);
     }
-    print_fix(out, r, c);
+    if (same) {
+        fprintf(out, "  %snote:%s the fix of cause %zu removes it too\n",
+                r->color ? RTEXT_BOLD : "", r->color ? RTEXT_RESET : "", same);
+    } else {
+        print_fix(out, r, c);
+    }
     fputc('\n', out);
     free(done);
     free(order);
@@ -239,9 +252,21 @@ size_t rtext_causes(FILE *out, const struct report *r, size_t from, size_t to)
     number = 0;
     for (size_t k = 0; k < cs->nr; k++) {
         const struct cause *c = &cs->v[k];
-        if (c->input >= from && c->input < to && shown_count(r, c)) {
-            print_cause(out, r, c, causes > 1 ? ++number : 0);
+        size_t same = 0, m = 0;
+        if (c->input < from || c->input >= to || !shown_count(r, c)) {
+            continue;
         }
+        for (size_t j = 0; j < k && !same && c->fix_command; j++) {
+            const struct cause *o = &cs->v[j];
+            if (o->input >= from && o->input < to && shown_count(r, o)) {
+                m++;
+                same =
+                    same_str(o->fix_command, c->fix_command) && same_str(o->fix_note, c->fix_note)
+                        ? m
+                        : 0;
+            }
+        }
+        print_cause(out, r, c, causes > 1 ? ++number : 0, causes > 1 ? same : 0);
     }
     causes_release(&local);
     return hidden;
