@@ -119,11 +119,17 @@ static void build_matrix(struct audit_unit *u, const struct actx *c, const struc
 
     const struct profiles *ps = datadir_profiles(dd);
     /* A bundle with a bootstrap at its top is a custom runtime's: the OS-only runtimes are
-     * its matrix; any other, the Python runtimes'. */
-    bool native = false;
+     * its matrix; one with node_modules or an addon, the Node.js runtimes'; any other, the
+     * Python runtimes'. */
+    enum runtime_family family = FAMILY_PYTHON;
 
-    for (size_t i = 0; i < img->nr && !native; i++) {
-        native = image_is_bootstrap(&img->members[i]);
+    for (size_t i = 0; i < img->nr && family != FAMILY_OS; i++) {
+        const struct member *m = &img->members[i];
+        if (image_is_bootstrap(m)) {
+            family = FAMILY_OS;
+        } else if (m->npm || m->role == ROLE_ADDON) {
+            family = FAMILY_NODE;
+        }
     }
     u->matrix = xcalloc(ps->nr + 1, sizeof(*u->matrix));
     for (size_t i = 0; i < ps->nr; i++) {
@@ -131,7 +137,7 @@ static void build_matrix(struct audit_unit *u, const struct actx *c, const struc
         struct report_verdict *v = &u->matrix[u->matrix_nr];
         struct findings fs = {0};
         if ((j->matrix_arch && strcmp(p->arch, j->matrix_arch) != 0) ||
-            profile_python(p) == native) {
+            profile_family(p) != family) {
             continue;
         }
         checks_run(img, p, dd, &fs);

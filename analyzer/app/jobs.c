@@ -41,11 +41,10 @@ static const struct profile *find_profile(const struct datadir *dd, const char *
     return NULL;
 }
 
-/* Whether a declared runtime is another language's that abiscan has no profile of (Lambda's
- * names: nodejs20.x, java21, dotnet8, ruby3.3, go1.x, provided on Amazon Linux 1): skipped.
- * The OS-only runtimes it knows (provided.al2, provided.al2023) are checked: their code is
- * native. Anything else that is not a Python runtime (a placeholder such as PYTHON3_VERSION,
- * a typo) is an unknown runtime. */
+/* Whether a declared runtime is one of Lambda's that abiscan has no profile of (java21,
+ * dotnet8, ruby3.3, go1.x, provided on Amazon Linux 1, a retired nodejs16.x): skipped. The
+ * Python, Node.js and OS-only runtimes it knows are checked. Anything else (a placeholder
+ * such as PYTHON3_VERSION, a typo) is an unknown runtime. */
 static bool other_language(const struct datadir *dd, const char *runtime)
 {
     static const char *const families[] = {"nodejs", "java", "dotnet", "ruby", "go1.", "provided"};
@@ -112,10 +111,27 @@ static int from_bundles(struct jobs *js, const struct options *o, const struct d
 
 /* The target of a declared Python function: the command line's --runtime and --arch over
  * what it declares; an architecture Lambda does not have is an error. */
+/* The family of the runtime named name (any architecture's profile), or -1 for none. */
+static int family_of(const struct datadir *dd, const char *name)
+{
+    const struct profiles *ps = datadir_profiles(dd);
+
+    for (size_t i = 0; name && i < ps->nr; i++) {
+        if (!strcmp(ps->v[i].runtime, name)) {
+            return (int)profile_family(&ps->v[i]);
+        }
+    }
+    return -1;
+}
+
 static void declared_target(struct job *j, const struct target_fn *fn, const struct options *cli,
                             const struct datadir *dd, const char *source)
 {
-    const char *runtime = cli->runtime ? cli->runtime : fn->runtime;
+    /* --runtime stands for the declared runtimes of its own language: a what-if on
+     * python3.12 does not make a Node.js function a Python one. */
+    bool override = cli->runtime && (!fn->runtime || family_of(dd, fn->runtime) < 0 ||
+                                     family_of(dd, fn->runtime) == family_of(dd, cli->runtime));
+    const char *runtime = override ? cli->runtime : fn->runtime;
     const char *arch = cli->arch_given ? cli->arch
                        : fn->arch      ? options_arch_name(fn->arch)
                                        : "x86_64";
@@ -131,7 +147,7 @@ static void declared_target(struct job *j, const struct target_fn *fn, const str
         j->matrix_arch = fn->arch || cli->arch_given ? arch : NULL;
         return;
     }
-    where = cli->runtime ? xstrdup("") : xasprintf(" (declared in %s)", source);
+    where = override ? xstrdup("") : xasprintf(" (declared in %s)", source);
     if (!(j->profile = find_profile(dd, runtime, arch, where, &d))) {
         j->error = xstrdup(d.msg);
     }
@@ -178,7 +194,9 @@ static int from_targets(struct jobs *js, const struct options *o, const struct o
         } else if (fn->unresolved) { /* which runtime, even which language, is not known */
             j->error = xstrdup(fn->unresolved);
         } else if (runtime && other_language(dd, runtime)) {
-            j->skipped = xasprintf("runtime %s is not a Python runtime", runtime);
+            j->skipped = xasprintf("runtime %s is not one abiscan checks (Python, Node.js, "
+                                   "provided.al2 and provided.al2023 are)",
+                                   runtime);
         } else if (fn->error && !j->path) {
             j->error = xstrdup(fn->error);
         } else if (!j->path) {

@@ -14,7 +14,7 @@ const struct member *check_bootstrap(const struct check_ctx *ctx, size_t view)
     const struct image *img = ctx->img;
     const struct member *layer = NULL;
 
-    if (profile_python(ctx->profile) || img->inputs[view].container) {
+    if (profile_family(ctx->profile) != FAMILY_OS || img->inputs[view].container) {
         /* A Python runtime starts its own bootstrap, in /var/runtime; so does an image, its
          * entrypoint (image-handler-missing's). */
         return NULL;

@@ -36,7 +36,7 @@ void check_bootstrap_missing(const struct check_ctx *ctx, struct findings *out)
 {
     const struct image *img = ctx->img;
 
-    if (profile_python(ctx->profile)) {
+    if (profile_family(ctx->profile) != FAMILY_OS) {
         return;
     }
     for (size_t v = 0; v < img->inputs_nr; v++) {

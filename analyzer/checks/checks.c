@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "advice.h"
+#include "advice_node.h"
 #include "imports.h"
 #include "loader.h"
 #include "pypinames.h"
@@ -60,6 +61,11 @@ static bool in_scope(const struct check_ctx *ctx, enum check_scope scope, const 
 {
     if (m->overwritten_by) {
         return false; /* a later layer's file replaced it in /opt: it is not there */
+    }
+    if (imports_unloaded(ctx->imports, m) ||
+        (m->role == ROLE_ADDON && !profile_node(ctx->profile))) {
+        return false; /* an addon Node.js never loads, another platform's package (addons.h);
+                       * an addon on a runtime that has no Node.js */
     }
     switch (scope) {
     case SCOPE_MEMBER:
@@ -148,6 +154,9 @@ bool check_would_load(const struct check_ctx *ctx, const struct member *m)
 
     if (!loader_loadable(p, m)) {
         return false;
+    }
+    if (m->role == ROLE_ADDON) {
+        return imports_of(ctx->imports, m)->fate == IMPORT_OPENED;
     }
     if (m->role != ROLE_EXTENSION) {
         /* What only modules Python never opens would load is not loaded; nor is a library
@@ -265,6 +274,21 @@ static char *program_error(const char *import_error, const char *abs)
     return xasprintf("%s: %s", abs, rest);
 }
 
+/*
+ * What Node.js prints when require() cannot load an addon, from what a Python import would:
+ * process.dlopen() throws an Error whose message is the loader's (src/node_binding.cc),
+ * "Error: /var/task/node_modules/x/x.node: invalid ELF header". Fresh string.
+ */
+static char *node_error(const char *import_error)
+{
+    const char *marker = "Unable to import module '", *rest = strstr(import_error, marker);
+
+    if (!rest || !(rest = strstr(rest + strlen(marker), "': "))) {
+        return xstrdup(import_error); /* not an import error: the rule's own words */
+    }
+    return xasprintf("Error: %s", rest + 3);
+}
+
 /* The texts a finding is rendered from, and what the import model changes about them. */
 struct texts {
     struct tvar all[32]; /* the standard template variables, then the check's */
@@ -274,12 +298,13 @@ struct texts {
     struct rule_fix fix;  /* borrowed templates */
     const char *own_note; /* the check's own words for its fix, or NULL */
     enum severity sev;
-    const char *caught; /* the package's fallback, in words: the import failure is caught */
-    bool unopened;      /* Python never opens the file under its name */
-    bool own_name;      /* the member's distribution installs under its own name (no other
+    const char *caught;   /* the package's fallback, in words: the import failure is caught */
+    bool unopened;        /* Python never opens the file under its name */
+    bool own_name;        /* the member's distribution installs under its own name (no other
                          * name on PyPI, no source-only build), or it has none: a rebuild for
                          * the target fetches it as it is */
-    char *native;       /* owned: an OS-only runtime's fix where a pip command would be */
+    char *native;         /* owned: an OS-only runtime's fix where a pip command would be */
+    char *npm, *npm_note; /* owned: a Node.js runtime's command and its words, the same */
     char words[256];
 };
 
@@ -292,7 +317,9 @@ static void texts_vars(struct texts *t, const struct check_ctx *ctx, const struc
     t->pip = advice_pip(ctx, m, &t->pip_note);
     /* No distribution: its fix is already the requirements' reinstall (advice_pip). */
     t->own_name = !m->dist || !pypi_names_find(&ctx->data->pypi_names, m->dist->name);
-    if (!profile_python(p)) { /* no Python, no pip: the code is the runtime's own build */
+    if (profile_node(p)) { /* npm installs and builds the addons (advice_node.h) */
+        t->npm = advice_npm(ctx, m, &t->npm_note);
+    } else if (!profile_python(p)) { /* no Python, no pip: the code is the runtime's own build */
         t->native = xasprintf("rebuild it for %s in the runtime's build image "
                               "(public.ecr.aws/sam/build-%s), or link it statically",
                               p->os_name, p->runtime);
@@ -409,6 +436,12 @@ static char *finding_message(const struct texts *t, const char *fmt, va_list ap)
  * one word. "" is none. */
 static void finding_fix(struct finding *f, const struct texts *t)
 {
+    if (t->npm_note && t->fix.command && strstr(t->fix.command, "{pip_install}")) {
+        /* A Node.js addon: npm's command, not pip's (the rule's note is about wheels). */
+        f->fix_command = t->npm ? xstrdup(t->npm) : NULL;
+        f->fix_note = xstrdup(t->npm_note);
+        return;
+    }
     char *note = t->fix.note ? check_render(t->fix.note, t->all, t->n) : NULL;
 
     f->fix_command = t->fix.command ? check_render_command(t->fix.command, t->all, t->n) : NULL;
@@ -458,8 +491,9 @@ struct finding *check_report(const struct check_ctx *ctx, struct findings *out,
     f->message = finding_message(&t, fmt, ap);
     va_end(ap);
     f->lambda_error = t.lambda_error ? check_render(t.lambda_error, t.all, t.n) : NULL;
-    if (f->lambda_error && m->role == ROLE_EXECUTABLE) {
-        char *said = program_error(f->lambda_error, m->abs);
+    if (f->lambda_error && (m->role == ROLE_EXECUTABLE || profile_node(ctx->profile))) {
+        char *said = m->role == ROLE_EXECUTABLE ? program_error(f->lambda_error, m->abs)
+                                                : node_error(f->lambda_error);
         free(f->lambda_error);
         f->lambda_error = said;
     }
@@ -467,6 +501,8 @@ struct finding *check_report(const struct check_ctx *ctx, struct findings *out,
     free(t.pip);
     free(t.pip_note);
     free(t.native);
+    free(t.npm);
+    free(t.npm_note);
     free(t.requirement);
     return f;
 }

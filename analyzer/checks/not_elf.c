@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* ABI003 not-elf: a file named like a shared object that is not ELF. */
+/* ABI003 not-elf: a file named like a shared object, or a Node.js addon, that is not ELF. */
 #include "check.h"
 #include "imports.h"
 #include "path.h"
@@ -12,7 +12,7 @@ void check_not_elf(const struct check_ctx *ctx, const struct member *m, struct f
     enum import_fate fate = imports_of(ctx->imports, m)->fate;
 
     if (m->problem || m->content == CONTENT_UNREAD || m->content == CONTENT_ELF ||
-        !pyclass_shared_object_name(path_base(m->path))) {
+        (!pyclass_shared_object_name(path_base(m->path)) && m->role != ROLE_ADDON)) {
         return;
     }
     /* A module file Python never opens (python-tag-mismatch says so) fails on its name,
@@ -31,7 +31,8 @@ void check_not_elf(const struct check_ctx *ctx, const struct member *m, struct f
                                        .found = found,
                                        .vars = vars,
                                        .nvars = 1},
-                 "named like a shared object but %s",
+                 "named like a %s but %s",
+                 m->role == ROLE_ADDON ? "Node.js addon" : "shared object",
                  m->content == CONTENT_MACHO   ? "is a Mach-O file (built on macOS)"
                  : m->content == CONTENT_PE    ? "is a PE file (built on Windows)"
                  : m->content == CONTENT_EMPTY ? "is empty"

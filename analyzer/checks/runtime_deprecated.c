@@ -15,7 +15,14 @@
 #include "verutil.h"
 #include "xalloc.h"
 
-/* The newest runtime of the same architecture that is not deprecated today, or NULL. */
+/* The version a runtime of a language runs: "3.12", "20". */
+static const char *version_of(const struct profile *p)
+{
+    return profile_python(p) ? p->python_version : p->node_version;
+}
+
+/* The newest runtime of the same language and architecture that is not deprecated today, or
+ * NULL. */
 static const struct profile *successor(const struct check_ctx *ctx, const char *today)
 {
     const struct profiles *ps = datadir_profiles(ctx->data);
@@ -23,9 +30,10 @@ static const struct profile *successor(const struct check_ctx *ctx, const char *
 
     for (size_t i = 0; i < ps->nr; i++) {
         const struct profile *q = &ps->v[i];
-        if (!strcmp(q->arch, ctx->profile->arch) && profile_python(q) &&
-            profile_python(ctx->profile) && strcmp(q->deprecated, today) > 0 &&
-            (!best || verutil_cmp(q->python_version, best->python_version) > 0)) {
+        if (!strcmp(q->arch, ctx->profile->arch) &&
+            profile_family(q) == profile_family(ctx->profile) && version_of(q) &&
+            strcmp(q->deprecated, today) > 0 &&
+            (!best || verutil_cmp(version_of(q), version_of(best)) > 0)) {
             best = q;
         }
     }

@@ -18,13 +18,16 @@ static const char *ceiling(const struct profile *p, size_t off)
     return *(char *const *)((const char *)p + off);
 }
 
-/* Whether q is a later runtime of p's kind: a later Python, or a later OS-only runtime
- * (provided.al2023 after provided.al2: their names sort so); never one for the other, whose
- * code is another language. */
+/* Whether q is a later runtime of p's kind: a later Python, a later Node.js, or a later
+ * OS-only runtime (provided.al2023 after provided.al2: their names sort so); never one of
+ * another language. */
 static bool later_runtime(const struct profile *q, const struct profile *p)
 {
-    if (profile_python(q) != profile_python(p)) {
+    if (profile_family(q) != profile_family(p)) {
         return false;
+    }
+    if (profile_node(p)) {
+        return atoi(q->node_version) > atoi(p->node_version);
     }
     if (!profile_python(p)) {
         return strcmp(q->runtime, p->runtime) > 0;
@@ -121,7 +124,7 @@ static void report(const struct check_ctx *ctx, struct findings *out, const stru
                                   need->version, tagged ? " and build the module for it" : "")
                       : xstrdup("");
     /* An OS-only runtime's code is no pip package: built where it runs, or statically. */
-    char *native = profile_python(p) ? NULL : xasprintf("%s%s", native_fix(p), alt);
+    char *native = profile_family(p) == FAMILY_OS ? xasprintf("%s%s", native_fix(p), alt) : NULL;
     struct tvar vars[] = {
         {"lib", lib}, {"newer", alt}, {"fix_command", NULL}, {"fix_note", native}};
 

@@ -34,12 +34,15 @@ static const struct str_field str_fields[] = {
     STR("toolchain.cxxabi_max.value", cxxabi_max),
     STR("toolchain.gcc_max.value", gcc_max),
 };
-/* A Python runtime's own, absent from an OS-only one (provided.*): no Python, no pip, and a
- * deprecation not scheduled (doc/sources.md#os-only-runtimes). */
+/* A Python runtime's own, absent from others: no Python, no pip (doc/sources.md#os-only-runtimes,
+ * doc/sources.md#nodejs-runtimes). */
 static const struct str_field python_fields[] = {
     STR("python.version.value", python_version),
     STR("python.abi_tag.value", abi_tag),
     STR("pip_platform.value", pip_platform),
+};
+/* A Python or Node.js runtime's; an OS-only runtime's deprecation is not scheduled. */
+static const struct str_field lifecycle_fields[] = {
     STR("lifecycle.deprecated.value", deprecated),
     STR("lifecycle.block_create.value", block_create),
     STR("lifecycle.block_update.value", block_update),
@@ -54,6 +57,10 @@ void profile_release(struct profile *p)
     for (size_t i = 0; i < ARRAY_SIZE(python_fields); i++) {
         free(*(char **)((char *)p + python_fields[i].offset));
     }
+    for (size_t i = 0; i < ARRAY_SIZE(lifecycle_fields); i++) {
+        free(*(char **)((char *)p + lifecycle_fields[i].offset));
+    }
+    free(p->node_version);
     free(p->file);
     free(p->glibcxx_later);
     free(p->cxxabi_later);
@@ -62,6 +69,35 @@ void profile_release(struct profile *p)
     strvec_release(&p->cxxabi_extra);
     strvec_release(&p->library_path);
     memset(p, 0, sizeof(*p));
+}
+
+/* The optional string fields of a table: required when want, else absent. */
+static int read_fields(struct profile *p, const cJSON *root, const struct str_field *fields,
+                       size_t nr, bool want, struct diag *d)
+{
+    for (size_t i = 0; i < nr; i++) {
+        char **field = (char **)((char *)p + fields[i].offset);
+        if ((want ? jsonread_str(field, root, fields[i].path, d)
+                  : jsonread_str_opt(field, root, fields[i].path, d)) != 0) {
+            return -1;
+        }
+        if (!want && *field) {
+            return diag_set(d, DIAG_DATA, "%s: a %s runtime has no such fact", fields[i].path,
+                            !strncmp(p->runtime, "nodejs", 6) ? "Node.js" : "OS-only");
+        }
+    }
+    return 0;
+}
+
+/* A Node.js runtime's own facts: its Node.js release, ABI and Node-API. */
+static int read_node(struct profile *p, const cJSON *root, struct diag *d)
+{
+    if (jsonread_str(&p->node_version, root, "node.version.value", d) ||
+        jsonread_int(&p->node_abi, root, "node.module_version.value", d) ||
+        jsonread_int(&p->napi_max, root, "node.napi_max.value", d)) {
+        return -1;
+    }
+    return 0;
 }
 
 static int extract(struct profile *p, const cJSON *root, struct diag *d)
@@ -75,58 +111,49 @@ static int extract(struct profile *p, const cJSON *root, struct diag *d)
             goto out;
         }
     }
-    /* A runtime named python* is a Python runtime: all of its Python facts are there (the
-     * schema cannot say so: it requires them of no runtime). */
-    bool python = !strncmp(p->runtime, "python", 6);
+    /* The runtime's name says its family, and so which facts it has (the schema cannot say
+     * so: it requires them of no runtime). */
+    bool python = !strncmp(p->runtime, "python", 6), node = !strncmp(p->runtime, "nodejs", 6);
     static const char *const python_keys[] = {"python", "pip_platform", "lifecycle"};
-    for (size_t i = 0; python && i < ARRAY_SIZE(python_keys); i++) {
-        if (!cJSON_GetObjectItemCaseSensitive(root, python_keys[i])) {
-            diag_set(d, DIAG_DATA, "missing required key '%s' (a Python runtime has it)",
-                     python_keys[i]);
+    static const char *const node_keys[] = {"node", "lifecycle"};
+    const char *const *keys = python ? python_keys : node_keys;
+    size_t nkeys = python ? ARRAY_SIZE(python_keys) : node ? ARRAY_SIZE(node_keys) : 0;
+    for (size_t i = 0; i < nkeys; i++) {
+        if (!cJSON_GetObjectItemCaseSensitive(root, keys[i])) {
+            diag_set(d, DIAG_DATA, "missing required key '%s' (a %s runtime has it)", keys[i],
+                     python ? "Python" : "Node.js");
             goto out;
         }
     }
-    for (size_t i = 0; i < ARRAY_SIZE(python_fields); i++) {
-        char **field = (char **)((char *)p + python_fields[i].offset);
-        if ((python ? jsonread_str(field, root, python_fields[i].path, d)
-                    : jsonread_str_opt(field, root, python_fields[i].path, d)) != 0) {
-            goto out;
-        }
-        if (!python && *field) {
-            diag_set(d, DIAG_DATA, "%s: an OS-only runtime has no Python facts",
-                     python_fields[i].path);
-            goto out;
-        }
+    if (!node && cJSON_GetObjectItemCaseSensitive(root, "node")) {
+        diag_set(d, DIAG_DATA, "node: only a Node.js runtime has Node.js facts");
+        goto out;
     }
-    if (!python) {
-        p->pyc_magic = -1; /* no bytecode matches it */
-        if (jsonread_strv(&p->cxxabi_extra, root, "toolchain.cxxabi_extra.value", d) ||
-            jsonread_strv(&p->library_path, root, "library_path.value", d) ||
-            jsonread_str_opt(&p->glibcxx_later, root, "toolchain.glibcxx_later.value", d) ||
-            jsonread_str_opt(&p->cxxabi_later, root, "toolchain.cxxabi_later.value", d) ||
-            jsonread_str_opt(&p->gcc_later, root, "toolchain.gcc_later.value", d) ||
-            jsonread_int(&p->elf_machine, root, "elf.machine.value", d) ||
-            jsonread_int(&p->elf_class, root, "elf.class.value", d) ||
-            jsonread_str(&data, root, "elf.data.value", d)) {
-            goto out;
-        }
-        p->elf_data = !strcmp(data, "msb") ? ELFDATA2MSB : ELFDATA2LSB;
-        rc = 0;
+    if (read_fields(p, root, python_fields, ARRAY_SIZE(python_fields), python, d) ||
+        read_fields(p, root, lifecycle_fields, ARRAY_SIZE(lifecycle_fields), python || node, d) ||
+        (node && read_node(p, root, d))) {
         goto out;
     }
     if (jsonread_str_opt(&p->glibcxx_later, root, "toolchain.glibcxx_later.value", d) ||
         jsonread_str_opt(&p->cxxabi_later, root, "toolchain.cxxabi_later.value", d) ||
         jsonread_str_opt(&p->gcc_later, root, "toolchain.gcc_later.value", d) ||
-        jsonread_strv(&p->ext_suffixes, root, "python.extension_suffixes.value", d) ||
         jsonread_strv(&p->cxxabi_extra, root, "toolchain.cxxabi_extra.value", d) ||
         jsonread_strv(&p->library_path, root, "library_path.value", d) ||
-        jsonread_int(&p->pyc_magic, root, "python.pyc_magic.value", d) ||
         jsonread_int(&p->elf_machine, root, "elf.machine.value", d) ||
         jsonread_int(&p->elf_class, root, "elf.class.value", d) ||
         jsonread_str(&data, root, "elf.data.value", d)) {
         goto out;
     }
     p->elf_data = !strcmp(data, "msb") ? ELFDATA2MSB : ELFDATA2LSB;
+    if (!python) {
+        p->pyc_magic = -1; /* no bytecode matches it */
+        rc = 0;
+        goto out;
+    }
+    if (jsonread_strv(&p->ext_suffixes, root, "python.extension_suffixes.value", d) ||
+        jsonread_int(&p->pyc_magic, root, "python.pyc_magic.value", d)) {
+        goto out;
+    }
     if (sscanf(p->python_version, "%d.%d", &p->py_major, &p->py_minor) != 2) {
         diag_set(d, DIAG_DATA, "python.version.value: expected MAJOR.MINOR");
         goto out;
@@ -169,8 +196,11 @@ static int cmp_profile(const void *a, const void *b)
 {
     const struct profile *x = a, *y = b;
 
-    if (!x->python_version != !y->python_version) {
-        return x->python_version ? -1 : 1; /* the Python runtimes first */
+    if (profile_family(x) != profile_family(y)) {
+        return (int)profile_family(x) - (int)profile_family(y); /* Python, Node.js, OS-only */
+    }
+    if (profile_node(x) && atoi(x->node_version) != atoi(y->node_version)) {
+        return atoi(x->node_version) - atoi(y->node_version);
     }
     if (!x->python_version && strcmp(x->runtime, y->runtime) != 0) {
         return strcmp(x->runtime, y->runtime);
@@ -267,6 +297,11 @@ void profile_copy(struct profile *out, const struct profile *from)
         char **field = (char **)((char *)out + python_fields[i].offset);
         *field = *field ? xstrdup(*field) : NULL;
     }
+    for (size_t i = 0; i < ARRAY_SIZE(lifecycle_fields); i++) {
+        char **field = (char **)((char *)out + lifecycle_fields[i].offset);
+        *field = *field ? xstrdup(*field) : NULL;
+    }
+    out->node_version = from->node_version ? xstrdup(from->node_version) : NULL;
     out->file = from->file ? xstrdup(from->file) : NULL;
     out->glibcxx_later = from->glibcxx_later ? xstrdup(from->glibcxx_later) : NULL;
     out->cxxabi_later = from->cxxabi_later ? xstrdup(from->cxxabi_later) : NULL;

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Runtime profiles: one JSON file per Lambda Python runtime and architecture
+ * Runtime profiles: one JSON file per Lambda runtime (Python, Node.js, OS-only) and architecture
  * (rules/runtimes/NAME.json), validated against rules/schema/profile.schema.json
  * when loaded. The facts and their sources live in the data, not here.
  *
@@ -26,9 +26,10 @@ struct profile {
     char *arch;    /* "x86_64" | "arm64" */
     char *file;    /* the file it was read from */
 
-    /* An OS-only runtime (provided.al2, provided.al2023) has no Python: python_version,
-     * abi_tag and pip_platform are NULL, py_major and py_minor 0, ext_suffixes empty, and
-     * its deprecation, not scheduled, NULL too (profile_python()). */
+    /* A Node.js runtime (nodejs20.x) and an OS-only one (provided.al2, provided.al2023) have
+     * no Python: python_version, abi_tag and pip_platform are NULL, py_major and py_minor 0,
+     * ext_suffixes empty (profile_python()); an OS-only runtime's deprecation, not
+     * scheduled, is NULL too. */
     char *python_version; /* "3.12" */
     int py_major, py_minor;
     char *abi_tag;              /* "cp312" */
@@ -50,6 +51,13 @@ struct profile {
     struct strvec library_path;
     char *pip_platform;
     char *deprecated, *block_create, *block_update;
+
+    /* A Node.js runtime's (nodejs20.x): the major version of the Node.js it runs ("20"), its
+     * NODE_MODULE_VERSION (the ABI a node_register_module_v<N> addon is built for) and the
+     * highest Node-API version it supports; NULL and 0 for any other runtime. */
+    char *node_version;
+    long node_abi;
+    long napi_max;
 
     const struct osdata *os; /* the OS library list (borrowed; set by datadir_load) */
 };
@@ -82,10 +90,24 @@ const char *profiles_suggest(const struct profiles *ps, const char *runtime, cha
 
 void profiles_release(struct profiles *ps);
 
-/** Whether p is a Python runtime (not an OS-only one: provided.*). */
+/** Whether p is a Python runtime (not a Node.js one, nor an OS-only one: provided.*). */
 static inline bool profile_python(const struct profile *p)
 {
     return p->python_version != NULL;
+}
+
+/** Whether p is a Node.js runtime (nodejs20.x). */
+static inline bool profile_node(const struct profile *p)
+{
+    return p->node_version != NULL;
+}
+
+/** The runtimes whose code is one language's, in the order --list-runtimes shows them. */
+enum runtime_family { FAMILY_PYTHON, FAMILY_NODE, FAMILY_OS };
+
+static inline enum runtime_family profile_family(const struct profile *p)
+{
+    return profile_python(p) ? FAMILY_PYTHON : profile_node(p) ? FAMILY_NODE : FAMILY_OS;
 }
 
 /** A deep copy of from into out (its OS data link borrowed as from's); release with

@@ -286,6 +286,13 @@ static bool is_init_symbol(const char *name)
     return (!strncmp(name, "PyInit_", 7) && name[7]) || (!strncmp(name, "init", 4) && name[4]);
 }
 
+static bool is_node_symbol(const char *name)
+{
+    return !strncmp(name, "node_register_module_v", 22) ||
+           !strncmp(name, "napi_register_module_v", 22) ||
+           !strncmp(name, "node_api_module_get_api_version_v", 33);
+}
+
 static const char *version_of(const struct elfinfo *info, const struct elfread_vermap *map,
                               unsigned idx)
 {
@@ -317,6 +324,7 @@ void elfread_symbols(struct elfinfo *info, Elf_Data *data, size_t n, Elf_Data *v
         if (sym->st_shndx == SHN_UNDEF) {
             GElf_Versym vs;
             const char *ver;
+            info->node_registers |= !strcmp(name, "node_module_register");
             if (elfread_is_py(name) && info->py_imports.nr < ELFREAD_MAX_PY_IMPORTS) {
                 strvec_push(&info->py_imports, name);
                 if (bind != STB_WEAK) {
@@ -336,6 +344,9 @@ void elfread_symbols(struct elfinfo *info, Elf_Data *data, size_t n, Elf_Data *v
         } else if ((bind == STB_GLOBAL || bind == STB_WEAK) && type == STT_FUNC &&
                    is_init_symbol(name) && info->init_symbols.nr < ELFREAD_MAX_INIT_SYMBOLS) {
             strvec_push(&info->init_symbols, name);
+        } else if ((bind == STB_GLOBAL || bind == STB_WEAK) && type == STT_FUNC &&
+                   is_node_symbol(name) && info->node_symbols.nr < ELFREAD_MAX_INIT_SYMBOLS) {
+            strvec_push(&info->node_symbols, name);
         }
     }
     strvec_sort(&info->py_imports);
@@ -373,12 +384,15 @@ static void take_symbols(struct elfinfo *to, struct elfinfo *from)
     to->imports_nr = from->imports_nr;
     to->imports_alloc = from->imports_alloc;
     to->init_symbols = from->init_symbols;
+    to->node_symbols = from->node_symbols;
+    to->node_registers = from->node_registers;
     to->py_imports = from->py_imports;
     to->py_binds = from->py_binds;
     to->dynsym_count = from->dynsym_count;
     from->imports = NULL;
     from->imports_nr = from->imports_alloc = 0;
     from->init_symbols = from->py_imports = from->py_binds = (struct strvec)STRVEC_INIT;
+    from->node_symbols = (struct strvec)STRVEC_INIT;
 }
 
 static bool same_strings(const struct strvec *a, const struct strvec *b)
@@ -447,6 +461,7 @@ static void merge_views(struct elfinfo *out, Elf *elf, const unsigned char *base
         take_versions(out, &sec);
         take_symbols(out, &sec);
     }
+    out->node_module_version = out->node_registers ? elfread_node_module(elf) : -1;
     if (!out->error && (dyn.error || sec.error)) { /* the bounds check's reason comes first */
         out->error =
             dyn.error ? xasprintf("%s", dyn.error) : xasprintf("section headers: %s", sec.error);
@@ -527,6 +542,7 @@ void elfinfo_release(struct elfinfo *info)
     }
     free(info->imports);
     strvec_release(&info->init_symbols);
+    strvec_release(&info->node_symbols);
     strvec_release(&info->py_imports);
     strvec_release(&info->py_binds);
     strvec_release(&info->comments);

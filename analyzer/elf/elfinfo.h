@@ -58,7 +58,16 @@ struct elfinfo {
     struct elf_import *imports; /* undefined symbols that carry a version */
     size_t imports_nr, imports_alloc;
     struct strvec init_symbols; /* exported PyInit_* and init* functions */
-    struct strvec py_imports;   /* undefined Py* / _Py* symbols (C API use), sorted */
+    /* Exported functions Node.js looks up in an addon it loads (src/node_binding.cc):
+     * node_register_module_v<N> (built for NODE_MODULE_VERSION N), napi_register_module_v1
+     * (Node-API) and node_api_module_get_api_version_v1 (the Node-API version it asks). */
+    struct strvec node_symbols;
+    /* An addon that registers itself from a static constructor (node.h's NODE_MODULE, which
+     * calls node_module_register): the NODE_MODULE_VERSION in its static node_module, read
+     * through .symtab; -1 when it does not, or the symbol table does not say (stripped). */
+    long node_module_version;
+    bool node_registers;      /* it calls node_module_register */
+    struct strvec py_imports; /* undefined Py* / _Py* symbols (C API use), sorted */
     /* The ones of them that are not weak, in the order ld.so binds them: the order of their
      * first relocations, DT_RELA (or DT_REL) then DT_JMPREL (glibc elf/do-rel.h), those no
      * relocation names after them; dynamic-symbol order when only the sections were read.

@@ -71,6 +71,10 @@ void elfread_dynamic(struct elfinfo *v, Elf *elf, const unsigned char *base, siz
 /** The view through the section headers. */
 void elfread_sections(struct elfinfo *v, Elf *elf);
 
+/** The NODE_MODULE_VERSION of the static node_module a node.h addon registers (its
+ * .symtab's _module), or -1 (elf_node.c). */
+long elfread_node_module(Elf *elf);
+
 /** What strip --strip-unneeded saves (v's debug and symbol table bytes counted already). */
 void elfread_strip(struct elfinfo *v, Elf *elf);
 

@@ -407,6 +407,10 @@ void image_release(struct image *img)
         free(m->abs);
         free(m->link_target);
         free(m->shebang);
+        if (m->npm) {
+            npmpkg_release(m->npm);
+            free(m->npm);
+        }
         strvec_release(&m->aliases);
         strvec_release(&m->guards);
         strvec_release(&m->unguarded);

@@ -23,6 +23,7 @@
 
 #include "container.h"
 #include "elfinfo.h"
+#include "npmpkg.h"
 #include "pyname.h"
 #include "pysource.h"
 #include "strmap.h"
@@ -37,6 +38,7 @@ enum member_role {
     ROLE_OTHER_ELF, /* relocatable object, core file, ... */
     ROLE_PYC,
     ROLE_DISTINFO, /* a file in *.dist-info or *.egg-info */
+    ROLE_ADDON,    /* a Node.js addon: a file named *.node, which require() dlopen()s */
 };
 
 /* What the first bytes say. */
@@ -105,6 +107,10 @@ struct member {
     uint32_t mode;
     bool mode_lost;
     char *shebang; /* a bootstrap's '#!' line, as written (up to its newline), else NULL */
+    struct npm_package *npm; /* a package.json of a Node.js package (its directory's), else
+                              * NULL */
+    bool js_fallback;        /* a package's index.js that calls node-gyp-build inside a try
+                              * whose catch does not throw: it falls back to JavaScript */
 };
 
 enum input_role { INPUT_FUNCTION, INPUT_LAYER };

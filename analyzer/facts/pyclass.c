@@ -174,7 +174,9 @@ void pyclass_classify(struct member *m, const struct pyname *g)
         free(m->module);
         m->module = NULL;
     }
-    if (m->content == CONTENT_ELF) {
+    if (path_has_suffix(base, ".node")) {
+        m->role = ROLE_ADDON; /* require() dlopen()s it, whatever it holds */
+    } else if (m->content == CONTENT_ELF) {
         m->role = role_of_elf(m, so_name);
     } else if (so_name) {
         m->role = ROLE_LIBRARY;

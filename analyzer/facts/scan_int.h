@@ -29,6 +29,8 @@ enum need {
     NEED_DISTINFO, /* a *.dist-info file, whole */
     NEED_TEXT,     /* an image's system file the container facts read (os-release, ...) */
     NEED_SOURCE,   /* Python source on sys.path: what it imports, and how */
+    NEED_PACKAGE,  /* a package.json in node_modules: the platforms it is for (npmpkg.h) */
+    NEED_SCRIPT,   /* a package's index.js in node_modules: whether it catches node-gyp-build */
 };
 
 struct pending {
@@ -66,6 +68,14 @@ struct reading {
 };
 
 struct member *scan_member_of(const struct reading *rd, const struct pending *p);
+
+/** The most recent function input of img (the one a --layer belongs to), or SIZE_MAX. */
+size_t scan_last_function(const struct image *img);
+
+/** Input's role in img (function, layer, the layer of which function), from as and what the
+ * top of its entries holds (scan_role.c). */
+void scan_set_role(struct image *img, struct image_input *in, size_t input, enum scan_as as,
+                   const struct bundle_entry *entries, size_t nr);
 
 /** The entry as a member, and what it needs read (appended to rd->p); nothing is read yet. */
 void scan_list_entry(struct reading *rd, size_t input, const struct bundle_entry *e);

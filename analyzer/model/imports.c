@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* How Python imports each extension module (imports.h), over the image's paths. */
+/* How Python imports each extension module (imports.h), over the image's paths; which addons
+ * Node.js opens (addons.h). */
 #include "imports.h"
 
 #include <elf.h>
@@ -7,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "addons.h"
 #include "elfnames.h"
 #include "path.h"
 #include "strmap.h"
@@ -16,6 +18,7 @@ struct imports {
     const struct image *img;
     const struct profile *p;
     struct import_info *info; /* per member */
+    enum addon_fate *addons;  /* per member, on a Node.js runtime (addons.h); else NULL */
 };
 
 static const struct import_info not_module = {IMPORT_NOT_MODULE, FALLBACK_NONE, NULL, NULL};
@@ -337,6 +340,15 @@ struct imports *imports_new(const struct image *img, const struct profile *p)
     decide_helpers(im);
     chains_release(&chains);
     strmap_release(&files);
+    if (profile_node(p)) { /* the addons Node.js opens, the others never (addons.h) */
+        im->addons = xcalloc(img->nr + 1, sizeof(*im->addons));
+        addons_decide(img, p, im->addons);
+        for (size_t i = 0; i < img->nr; i++) {
+            if (img->members[i].role == ROLE_ADDON || im->addons[i] == ADDON_FOREIGN) {
+                im->info[i].fate = im->addons[i] == ADDON_OPENED ? IMPORT_OPENED : IMPORT_SKIPPED;
+            }
+        }
+    }
     return im;
 }
 
@@ -344,6 +356,7 @@ void imports_free(struct imports *im)
 {
     if (im) {
         free(im->info);
+        free(im->addons);
         free(im);
     }
 }
@@ -436,4 +449,13 @@ const char *imports_fallback_words(const struct import_info *info, char *buf, si
         break;
     }
     return buf;
+}
+
+bool imports_unloaded(const struct imports *im, const struct member *m)
+{
+    if (!im || !im->addons || m < im->img->members || m >= im->img->members + im->img->nr) {
+        return false;
+    }
+    enum addon_fate f = im->addons[m - im->img->members];
+    return f == ADDON_UNOPENED || f == ADDON_FOREIGN;
 }

@@ -12,6 +12,9 @@
  * (`try: from ._speedups import x` / `except ImportError:`, facts/pysource.h), or a
  * B_py.py twin of a B_cpp module that the package picks when B_cpp cannot load.
  *
+ * On a Node.js runtime, an addon (*.node) is IMPORT_OPENED when Node.js loads it and
+ * IMPORT_SKIPPED when it never does (addons.h); no Python module is opened there.
+ *
  * Ownership: the model borrows the image and the profile; imports_free() frees it.
  */
 #ifndef ANALYZER_IMPORTS_H
@@ -67,6 +70,10 @@ bool imports_caught(const struct imports *im, const struct member *m);
  * (python-tag-mismatch, which stays silent when this holds).
  */
 bool imports_content_is_cause(const struct profile *p, const struct member *m);
+
+/** On a Node.js runtime: whether m is an addon Node.js never loads, or a file of a package
+ * for another platform (addons.h), which nothing loads. */
+bool imports_unloaded(const struct imports *im, const struct member *m);
 
 /** "md.py", "the guarded import in fuzz.py", ...: how a fallback reads in a message. */
 const char *imports_fallback_words(const struct import_info *info, char *buf, size_t n);

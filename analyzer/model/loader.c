@@ -33,8 +33,8 @@ bool loader_is_root(const struct profile *p, const struct imports *im, const str
     if (!loader_loadable(p, obj) || obj->overwritten_by) {
         return false;
     }
-    if (obj->role == ROLE_EXTENSION) {
-        return imports_of(im, obj)->fate == IMPORT_OPENED;
+    if (obj->role == ROLE_EXTENSION || obj->role == ROLE_ADDON) {
+        return imports_of(im, obj)->fate == IMPORT_OPENED; /* an addon Node.js loads, too */
     }
     return obj->role == ROLE_EXECUTABLE;
 }

@@ -3,7 +3,8 @@
  * How ld.so finds a DT_NEEDED on Lambda (glibc elf/dl-load.c _dl_map_object and
  * elf/dl-deps.c; doc/sources.md#loader-search), as a model of the loads a function makes.
  *
- * A load starts at a root: an extension module Python dlopen()s, or an executable. A
+ * A load starts at a root: an extension module Python dlopen()s, an addon Node.js does, or
+ * an executable. A
  * module Python never opens (another version's tag, a build a sibling shadows) loads
  * nothing; a library only such modules would load is not judged at all.
  * Its libraries are mapped breadth-first, each object's DT_NEEDED in order. A name

@@ -50,13 +50,14 @@ def tpl_args(name, text):
 
 
 def huge_template(fixtures, d):
-    """50,000 nodejs functions (skipped: cheap) and one Python function on a good bundle."""
+    """50,000 java21 functions (no profile: skipped, cheaply) and one Python function on a
+    good bundle."""
     shutil.copy(good(fixtures), os.path.join(d, "good.zip"))
     res = {"Py": {"Type": "AWS::Lambda::Function",
                   "Properties": {"Runtime": "python3.11", "Code": "good.zip"}}}
     for i in range(50000):
-        res["Node%05d" % i] = {"Type": "AWS::Lambda::Function",
-                               "Properties": {"Runtime": "nodejs20.x", "Code": "n%d" % i}}
+        res["Java%05d" % i] = {"Type": "AWS::Lambda::Function",
+                               "Properties": {"Runtime": "java21", "Code": "n%d" % i}}
     write(os.path.join(d, "t.json"), json.dumps({"Resources": res}))
     return ["--template", os.path.join(d, "t.json")]
 
@@ -181,7 +182,7 @@ def list_100k(fixtures, d):
     os.makedirs(code)
     shutil.copy(good(fixtures), os.path.join(code, "fn-good.zip"))
     fns = [{"FunctionName": "fn-good", "Runtime": "python3.11", "Architectures": ["x86_64"]}]
-    fns += [{"FunctionName": "node-%06d" % i, "Runtime": "nodejs20.x", "PackageType": "Zip",
+    fns += [{"FunctionName": "java-%06d" % i, "Runtime": "java21", "PackageType": "Zip",
              "Architectures": ["arm64"], "Layers": [{"Arn": "arn:aws:lambda:eu-west-1:1:layer:l:1"}]}
             for i in range(100000)]
     write(os.path.join(d, "fns.json"), json.dumps({"Functions": fns}))

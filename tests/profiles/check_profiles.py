@@ -45,6 +45,15 @@ OS_ONLY_TABLE = {
 OS_ONLY_LIBRARY_PATH = ["/lib64", "/usr/lib64", "/var/runtime", "/var/runtime/lib", "/var/task",
                         "/var/task/lib", "/opt/lib"]
 
+# doc/sources.md#nodejs-runtimes: runtime -> (archs, os id, Node.js major, NODE_MODULE_VERSION,
+# highest Node-API, (deprecated, block create, block update)).
+NODE_TABLE = {
+    "nodejs18.x": (("x86_64", "arm64"), "al2", "18", 108, 9, ("2025-09-01", "2027-02-01", "2027-03-03")),
+    "nodejs20.x": (("x86_64", "arm64"), "al2023", "20", 115, 9, ("2026-04-30", "2027-02-01", "2027-03-03")),
+    "nodejs22.x": (("x86_64", "arm64"), "al2023", "22", 127, 10, ("2027-04-30", "2027-06-01", "2027-07-01")),
+    "nodejs24.x": (("x86_64", "arm64"), "al2023", "24", 137, 10, ("2028-04-30", "2028-06-01", "2028-07-01")),
+}
+
 # doc/sources.md#architectures (EM_*, PT_INTERP, triplet) and doc/sources.md#remediation
 # (pip --platform).
 ARCH_TABLE = {
@@ -96,6 +105,40 @@ def check_os_only(c, base, profile):
     return profile["id"]
 
 
+def check_node(c, base, profile):
+    """A Node.js runtime: its release, ABI and Node-API, no Python facts, the OS's ceilings,
+    the library path of a runtime with a language, its dates."""
+    runtime, arch, elf, tc = profile["runtime"], profile["arch"], profile["elf"], profile["toolchain"]
+    archs, os_id, major, abi, napi, dates = NODE_TABLE[runtime]
+    node = profile["node"]
+    c.check("%s: arch %s exists for %s (doc/sources.md#nodejs-runtimes)" % (base, arch, runtime), arch in archs)
+    c.check("%s: no python or pip_platform (doc/sources.md#nodejs-runtimes)" % base,
+            not any(k in profile for k in ("python", "pip_platform")))
+    got = (node["version"]["value"], node["module_version"]["value"], node["napi_max"]["value"])
+    c.check("%s: Node.js %s, NODE_MODULE_VERSION %d, Node-API %d (doc/sources.md#nodejs-runtimes)"
+            % (base, major, abi, napi), got == (major, abi, napi), repr(got))
+    want = ARCH_TABLE[arch]
+    got = (elf["machine"]["value"], elf["interpreter"]["value"], elf["triplet"]["value"])
+    c.check("%s: machine/interpreter/triplet match arch %s (doc/sources.md#architectures)" % (base, arch),
+            got == (want["machine"], want["interpreter"], want["triplet"]), repr(got))
+    c.check("%s: os.id == %s (doc/sources.md#nodejs-runtimes)" % (base, os_id),
+            profile["os"]["id"]["value"] == os_id, profile["os"]["id"]["value"])
+    glibc, glibcxx, cxxabi, gcc_x86, gcc_arm = TOOLCHAIN_TABLE[os_id]
+    got_tc = (tc["glibc_max"]["value"], tc["glibcxx_max"]["value"], tc["cxxabi_max"]["value"],
+              tc["gcc_max"]["value"])
+    want_tc = (glibc, glibcxx, cxxabi, gcc_x86 if arch == "x86_64" else gcc_arm)
+    c.check("%s: toolchain caps %s (doc/sources.md#toolchain-ceilings)" % (base, "/".join(want_tc)),
+            got_tc == want_tc, "/".join(got_tc))
+    c.check("%s: library_path starts with /var/lang/lib (doc/sources.md#environment-and-filesystem)" % base,
+            profile["library_path"]["value"] == ["/var/lang/lib"] + OS_ONLY_LIBRARY_PATH,
+            repr(profile["library_path"]["value"]))
+    lc = profile["lifecycle"]
+    got_dates = (lc["deprecated"]["value"], lc["block_create"]["value"], lc["block_update"]["value"])
+    c.check("%s: lifecycle dates %s (doc/sources.md#nodejs-runtimes)" % (base, " / ".join(dates)),
+            got_dates == dates, " / ".join(got_dates))
+    return profile["id"]
+
+
 def check_profile(c, path, profile, validator):
     base = os.path.basename(path)
     errors = sorted(validator.iter_errors(profile), key=lambda e: list(e.absolute_path))
@@ -111,6 +154,8 @@ def check_profile(c, path, profile, validator):
 
     if runtime in OS_ONLY_TABLE:
         return check_os_only(c, base, profile)
+    if runtime in NODE_TABLE:
+        return check_node(c, base, profile)
     expected = RUNTIME_TABLE.get(runtime)
     if not c.check("%s: runtime is in doc/sources.md#runtime-table" % base, expected is not None, runtime):
         return pid
@@ -230,7 +275,7 @@ def main(argv):
             found.append(pid)
 
     expected_ids = sorted("%s-%s" % (rt, a)
-                          for rt, (archs, *_rest) in list(RUNTIME_TABLE.items()) + list(OS_ONLY_TABLE.items())
+                          for rt, (archs, *_rest) in list(RUNTIME_TABLE.items()) + list(OS_ONLY_TABLE.items()) + list(NODE_TABLE.items())
                           for a in archs)
     missing = sorted(set(expected_ids) - set(found))
     unexpected = sorted(set(os.path.basename(p)[:-len(".json")] for p in profile_paths) - set(expected_ids))

@@ -72,8 +72,7 @@ sam-provided)
     put provided-windows.zip functions/windows.zip
     put provided-fn.zip functions/layered.zip
     put provided-layer.zip layers/runtime.zip
-    mkdir -p "$out/functions/notify"
-    echo 'exports.handler = async () => "ok";' >"$out/functions/notify/index.js"
+    put node-abi108 functions/notify
     handler functions/api app handler
     ;;
 sam-loops)
@@ -156,6 +155,7 @@ lambda)
     put clean-arm64.zip code/orders-worker.zip
     put clean-x86_64.zip code/orders-api.zip
     put demo-py36 code/orders-legacy
+    put node-napi.zip code/orders-notify.zip
     handler orders-ingest.zip lambda_function lambda_handler
     handler code/orders-worker.zip worker handler
     handler code/orders-api.zip app handler

@@ -33,7 +33,8 @@ static void distinfo__reads_metadata_record_and_tags(void **state)
         "PIL/_imaging.cpython-311-x86_64-linux-gnu.so,sha256=x,1\n"
         "\"PIL/odd,name.so\",sha256=y,2\n../../bin/tool,,\nPillow.libs/libz-1.so.1,,\n"
         "PIL/sub/../x.py,,\n./PIL//y.py,,\nPIL/a/b/../../z.py,,\nPIL/../../../up,,\n");
-    add(&img, "Pillow-10.0.0.dist-info/WHEEL", "Wheel-Version: 1.0\nTag: cp311-cp311-manylinux_2_28_x86_64\n");
+    add(&img, "Pillow-10.0.0.dist-info/WHEEL",
+        "Wheel-Version: 1.0\nTag: cp311-cp311-manylinux_2_28_x86_64\n");
     assert_int_equal(img.dists_nr, 1);
     d = &img.dists[0];
     /* The headers end at the blank line: the description's "Name:" line is not a field. */
@@ -55,8 +56,9 @@ static void distinfo__assigns_members(void **state)
 {
     struct image img = {0};
     static const char *const paths[] = {
-        "numpy/core/umath.so", "numpy.libs/libgfortran-1.so.5", "numpy_extra/x.so",
-        "six.py", "sub/pkg/a.so", "lonely.so",
+        "numpy/core/umath.so", "numpy.libs/libgfortran-1.so.5",
+        "numpy_extra/x.so",    "six.py",
+        "sub/pkg/a.so",        "lonely.so",
     };
     static const char *const owners[] = {"numpy", "numpy", NULL, "six", "pkg", NULL};
 

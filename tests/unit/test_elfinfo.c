@@ -49,8 +49,8 @@ struct row {
 static const struct row rows[] = {
     {"ext-ok-x86_64.so", 0, EM_X86_64, ELFCLASS64, ELFDATA2LSB, ET_DYN, NULL, NULL, "PyInit_ok",
      NULL},
-    {"ext-arm-aarch64.so", 0, EM_AARCH64, ELFCLASS64, ELFDATA2LSB, ET_DYN, NULL, NULL,
-     "PyInit_arm", NULL},
+    {"ext-arm-aarch64.so", 0, EM_AARCH64, ELFCLASS64, ELFDATA2LSB, ET_DYN, NULL, NULL, "PyInit_arm",
+     NULL},
     {"ext-i386-i386.so", 0, EM_386, ELFCLASS32, ELFDATA2LSB, ET_DYN, NULL, NULL, "PyInit_i386",
      NULL},
     {"ext-ppc-ppc64.so", 0, EM_PPC64, ELFCLASS64, ELFDATA2MSB, ET_DYN, NULL, NULL, "PyInit_ppc",
@@ -78,7 +78,8 @@ static void elfinfo__reads_fixture_facts(void **state)
         unsigned char *buf = load(r->file, &len);
         struct elfinfo e;
         int rc = elfinfo_from_memory(&e, buf, len);
-        if (rc != r->rc || e.machine != r->machine || (r->elfclass >= 0 && e.elfclass != r->elfclass) ||
+        if (rc != r->rc || e.machine != r->machine ||
+            (r->elfclass >= 0 && e.elfclass != r->elfclass) ||
             (r->data >= 0 && e.data != r->data) || e.type != r->type) {
             fail_msg("%s: rc %d machine %d class %d data %d type %d", r->file, rc, e.machine,
                      e.elfclass, e.data, e.type);
@@ -87,8 +88,8 @@ static void elfinfo__reads_fixture_facts(void **state)
             (r->needed0 && (!e.needed.nr || strcmp(e.needed.v[0], r->needed0))) ||
             (r->init0 && (!e.init_symbols.nr || strcmp(e.init_symbols.v[0], r->init0))) ||
             (r->error ? !e.error || !strstr(e.error, r->error) : e.error != NULL)) {
-            fail_msg("%s: soname %s needed %s init %s error %s", r->file,
-                     e.soname ? e.soname : "-", e.needed.nr ? e.needed.v[0] : "-",
+            fail_msg("%s: soname %s needed %s init %s error %s", r->file, e.soname ? e.soname : "-",
+                     e.needed.nr ? e.needed.v[0] : "-",
                      e.init_symbols.nr ? e.init_symbols.v[0] : "-", e.error ? e.error : "-");
         }
         elfinfo_release(&e);
@@ -109,9 +110,9 @@ static void elfinfo__binds_imports_to_versions(void **state)
     assert_int_equal(e.verneed_nr, 2);
     for (size_t i = 0; i < e.verneed_nr; i++) {
         assert_string_equal(e.verneed[i].file, "libc.so.6");
-        seen |= !strcmp(e.verneed[i].version, "GLIBC_2.28") ? 1
+        seen |= !strcmp(e.verneed[i].version, "GLIBC_2.28")    ? 1
                 : !strcmp(e.verneed[i].version, "GLIBC_2.2.5") ? 2
-                                                                : 4;
+                                                               : 4;
     }
     assert_int_equal(seen, 3);
     assert_int_equal(e.imports_nr, 2);

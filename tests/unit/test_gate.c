@@ -33,8 +33,8 @@ static void add(struct findings *fs, const char *rule, const char *path, const c
 
 static struct config_suppression sup(const char *rule, const char *glob, long until)
 {
-    struct config_suppression s = {(char *)rule, (char *)glob, (char *)"because", NULL, until,
-                                   (char *)"cfg:3"};
+    struct config_suppression s = {(char *)rule, (char *)glob, (char *)"because",
+                                   NULL,         until,        (char *)"cfg:3"};
     s.until = until >= 0 ? (char *)"2024-01-01" : NULL;
     return s;
 }
@@ -52,12 +52,12 @@ static void gate__suppresses_expires_and_notes(void **state)
     add(&fs, "ABI006", "lib/b.so", "GLIBC_2.38");
     add(&fs, "ABI001", "pkg/c.so", ".cpython-35m.so");
     gate_apply(&g, &fs, &rules);
-    assert_int_equal(fs.nr, 2);               /* lib/b.so, and the expired ABI001 */
-    assert_int_equal(g.suppressed.nr, 1);     /* pkg/a.so */
+    assert_int_equal(fs.nr, 2);           /* lib/b.so, and the expired ABI001 */
+    assert_int_equal(g.suppressed.nr, 1); /* pkg/a.so */
     assert_string_equal(g.suppressed.items[0].path, "pkg/a.so");
     assert_string_equal(g.marks[0].reason, "because");
-    assert_int_equal(g.warnings.nr, 1);       /* ABI001's expired on day 100 */
-    assert_int_equal(g.notes.nr, 1);          /* ABI009's matched nothing */
+    assert_int_equal(g.warnings.nr, 1); /* ABI001's expired on day 100 */
+    assert_int_equal(g.notes.nr, 1);    /* ABI009's matched nothing */
     assert_non_null(strstr(g.notes.v[0], "cfg:3"));
     gate_release(&g);
     findings_release(&fs);
@@ -106,9 +106,13 @@ static void gate__formats_survive_hostile_names(void **state)
     struct gate g = {0};
     struct config_suppression s[] = {sup("ABI001", "keep/**", -1)};
     struct gate_rules rules = {s, 1, NULL, 0};
-    struct report r = {"abiscan", "0", profiles_find(&testdata_dd.profiles, "python3.12", "x86_64"),
-                       dir_input, 1, &fs, SEV_ERROR, false, 0, NULL, 0,
-                       &testdata_dd.rules, &g, true, NULL, NULL};
+    struct report r = {
+        "abiscan", "0",   profiles_find(&testdata_dd.profiles, "python3.12", "x86_64"),
+        dir_input, 1,     &fs,
+        SEV_ERROR, false, 0,
+        NULL,      0,     &testdata_dd.rules,
+        &g,        true,  NULL,
+        NULL};
     char *out;
 
     (void)state;

@@ -52,10 +52,10 @@ static void image__follows_links_inside_the_view(void **state)
 
     (void)state;
     testimg_elf(&img, fn, "lib/libpq.so.5.16", "libpq.so.5", NULL, NULL, NULL);
-    testimg_link(&img, fn, "lib/libpq.so.5", "libpq.so.5.16");        /* relative */
-    testimg_link(&img, fn, "lib/libpq.so", "libpq.so.5");             /* a chain */
-    testimg_link(&img, fn, "bin/pq.so", "../lib/./libpq.so");         /* .. and . */
-    testimg_link(&img, fn, "abs.so", "/var/task/lib/libpq.so.5.16");  /* absolute */
+    testimg_link(&img, fn, "lib/libpq.so.5", "libpq.so.5.16");       /* relative */
+    testimg_link(&img, fn, "lib/libpq.so", "libpq.so.5");            /* a chain */
+    testimg_link(&img, fn, "bin/pq.so", "../lib/./libpq.so");        /* .. and . */
+    testimg_link(&img, fn, "abs.so", "/var/task/lib/libpq.so.5.16"); /* absolute */
     testimg_link(&img, fn, "loop1.so", "loop2.so");
     testimg_link(&img, fn, "loop2.so", "loop1.so");
     testimg_link(&img, fn, "dangling.so", "nothing.so");

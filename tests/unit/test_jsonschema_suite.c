@@ -21,16 +21,20 @@
 
 /* The suite's files for the keywords jsonschema.c implements. */
 static const char *const files[] = {
-    "type", "properties", "required", "additionalProperties", "items", "enum", "const",
-    "pattern", "minimum", "maximum", "minItems", "maxItems", "minLength", "ref",
-    "boolean_schema",
+    "type",      "properties", "required",       "additionalProperties",
+    "items",     "enum",       "const",          "pattern",
+    "minimum",   "maximum",    "minItems",       "maxItems",
+    "minLength", "ref",        "boolean_schema",
 };
 
 /* Every keyword the validator knows; a schema with any other is not for it. */
 static const char *const known[] = {
-    "type", "properties", "required", "additionalProperties", "items", "enum", "const",
-    "pattern", "minimum", "maximum", "minItems", "maxItems", "minLength", "$ref", "$defs",
-    "$schema", "$id", "$comment", "title", "description", "default", "examples",
+    "type",      "properties", "required", "additionalProperties",
+    "items",     "enum",       "const",    "pattern",
+    "minimum",   "maximum",    "minItems", "maxItems",
+    "minLength", "$ref",       "$defs",    "$schema",
+    "$id",       "$comment",   "title",    "description",
+    "default",   "examples",
 };
 
 static bool is_known(const char *k)
@@ -125,14 +129,14 @@ int main(int argc, char **argv)
                     wrong++;
                     printf("not ok - %s: %s: %s: expected %s, got %s%s%s\n", files[f], desc,
                            cJSON_GetObjectItemCaseSensitive(t, "description")->valuestring,
-                           valid ? "valid" : "invalid", got ? "valid" : "invalid",
-                           got ? "" : ": ", got ? "" : vd.msg);
+                           valid ? "valid" : "invalid", got ? "valid" : "invalid", got ? "" : ": ",
+                           got ? "" : vd.msg);
                 }
             }
         }
         cJSON_Delete(doc);
     }
-    printf("%zu cases in %zu groups: %zu wrong; %zu groups skipped (outside the subset)\n",
-           cases, groups, wrong, skipped);
+    printf("%zu cases in %zu groups: %zu wrong; %zu groups skipped (outside the subset)\n", cases,
+           groups, wrong, skipped);
     return wrong || cases < 100 ? 1 : 0;
 }

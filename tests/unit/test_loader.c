@@ -150,7 +150,7 @@ static void loader__asks_the_os_data_last(void **state)
     size_t fn = testimg_input(&img, "fn", INPUT_FUNCTION);
     const struct member *m;
     static const struct row al2[] = {
-        {"libgomp.so.1", RESOLVED_MISSING, NULL, NULL},  /* absent on AL2 */
+        {"libgomp.so.1", RESOLVED_MISSING, NULL, NULL}, /* absent on AL2 */
         {"libstdc++.so.6", RESOLVED_SYSTEM, "system", NULL},
         {"libnotknown-xyz.so.9", RESOLVED_MISSING, NULL, NULL},
     };

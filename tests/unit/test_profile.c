@@ -33,9 +33,19 @@ static void profile__loads_the_shipped_profiles(void **state)
     if (profiles_load(&ps, &(struct datasrc){rules_dir(), true}, &d) != 0) {
         fail_msg("%s", d.msg);
     }
-    assert_int_equal(ps.nr, 21);
+    assert_int_equal(ps.nr, 29);
     assert_string_equal(ps.v[0].id, "python2.7-x86_64"); /* sorted by version, x86_64 first */
     assert_string_equal(ps.v[16].id, "python3.14-arm64");
+    /* then the Node.js runtimes, by release: no Python */
+    assert_string_equal(ps.v[17].id, "nodejs18.x-x86_64");
+    assert_string_equal(ps.v[24].id, "nodejs24.x-arm64");
+    p = profiles_find(&ps, "nodejs20.x", "arm64");
+    assert_non_null(p);
+    assert_true(profile_node(p));
+    assert_false(profile_python(p));
+    assert_int_equal(p->node_abi, 115);
+    assert_int_equal(p->napi_max, 9);
+    assert_string_equal(p->deprecated, "2026-04-30");
     /* then the OS-only runtimes, by name: no Python, no deprecation scheduled */
     assert_string_equal(ps.v[ps.nr - 1].id, "provided.al2023-arm64");
     p = profiles_find(&ps, "provided.al2", "x86_64");

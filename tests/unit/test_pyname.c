@@ -35,8 +35,8 @@ static const struct row rows[] = {
     {"m.cpython-34m.so", PYEXT_CPYTHON, "m", ".cpython-34m.so", 3, 4, "m", "", 0},
     {"m.cpython-311-darwin.so", PYEXT_CPYTHON, "m", ".cpython-311-darwin.so", 3, 11, "", "darwin",
      0},
-    {"m.cpython-311-x86_64-linux-musl.so", PYEXT_CPYTHON, "m",
-     ".cpython-311-x86_64-linux-musl.so", 3, 11, "", "x86_64-linux-musl", 0},
+    {"m.cpython-311-x86_64-linux-musl.so", PYEXT_CPYTHON, "m", ".cpython-311-x86_64-linux-musl.so",
+     3, 11, "", "x86_64-linux-musl", 0},
     {"m.cpython-39-arm-linux-gnueabihf.so", PYEXT_CPYTHON, "m",
      ".cpython-39-arm-linux-gnueabihf.so", 3, 9, "", "arm-linux-gnueabihf", 0},
     /* PEP 384 stable ABI */
@@ -46,15 +46,16 @@ static const struct row rows[] = {
     {"_sqlitemodule.so", PYEXT_UNTAGGED, "_sqlitemodule", ".so", 0, 0, "", "", 1},
     {"libfoo.so", PYEXT_UNTAGGED, "libfoo", ".so", 0, 0, "", "", 0},
     /* PyPy and others */
-    {"m.pypy39-pp73-x86_64-linux-gnu.so", PYEXT_PYPY, "m", ".pypy39-pp73-x86_64-linux-gnu.so", 3,
-     9, "", "x86_64-linux-gnu", 0},
+    {"m.pypy39-pp73-x86_64-linux-gnu.so", PYEXT_PYPY, "m", ".pypy39-pp73-x86_64-linux-gnu.so", 3, 9,
+     "", "x86_64-linux-gnu", 0},
     {"m.pypy3-72-x86_64-linux-gnu.so", PYEXT_PYPY, "m", ".pypy3-72-x86_64-linux-gnu.so", 3, 0, "",
      "x86_64-linux-gnu", 0},
     {"m.pypy-41.so", PYEXT_PYPY, "m", ".pypy-41.so", 2, 0, "", "", 0},
     {"m.graalpy-38-native-x86_64-linux.so", PYEXT_OTHER_IMPL, "m",
      ".graalpy-38-native-x86_64-linux.so", 0, 0, "", "", 0},
     /* Windows */
-    {"m.cp311-win_amd64.pyd", PYEXT_WINDOWS, "m", ".cp311-win_amd64.pyd", 3, 11, "", "win_amd64", 0},
+    {"m.cp311-win_amd64.pyd", PYEXT_WINDOWS, "m", ".cp311-win_amd64.pyd", 3, 11, "", "win_amd64",
+     0},
     {"m.pyd", PYEXT_WINDOWS, "m", ".pyd", 0, 0, "", "", 0},
     /* not extension-module names */
     {"libopenblasp-r0-39a31c03.2.18.so", PYEXT_NONE, "", "", 0, 0, "", "", 0},
@@ -86,8 +87,7 @@ static void pyname__parses_every_form(void **state)
             strcmp(plat, r->platform) || (int)x.module_suffix != r->module_suffix) {
             fail_msg("row %zu '%s': got kind %s module '%s' suffix '%s' %d.%d flags '%s' "
                      "platform '%s'",
-                     i, r->name, pyname_kind_name(k), mod, suf, x.major, x.minor,
-                     x.abiflags, plat);
+                     i, r->name, pyname_kind_name(k), mod, suf, x.major, x.minor, x.abiflags, plat);
         }
         pyext_name_release(&x);
     }

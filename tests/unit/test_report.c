@@ -69,7 +69,8 @@ static void report__text_groups_by_cause(void **state)
         one_input, 1,     &fs,
         SEV_ERROR, false, 0,
         NULL,      0,     NULL,
-        NULL,      false, NULL, NULL};
+        NULL,      false, NULL,
+        NULL};
     char *got;
 
     (void)state;
@@ -115,7 +116,8 @@ static void report__json_is_one_object(void **state)
         one_input, 1,     &fs,
         SEV_ERROR, false, 0,
         NULL,      0,     NULL,
-        NULL,      false, NULL, NULL};
+        NULL,      false, NULL,
+        NULL};
     char *got;
 
     (void)state;
@@ -127,7 +129,8 @@ static void report__json_is_one_object(void **state)
     assert_non_null(strstr(got, "\"slug\":\t\"size-limit\""));
     assert_non_null(strstr(got, "\"distribution\":\tnull"));
     /* the fix as data: both members, null when there is none */
-    assert_non_null(strstr(got, "\"fix\":\t{\n\t\t\t\t\"command\":\tnull,\n\t\t\t\t\"note\":\tnull"));
+    assert_non_null(
+        strstr(got, "\"fix\":\t{\n\t\t\t\t\"command\":\tnull,\n\t\t\t\t\"note\":\tnull"));
     assert_non_null(
         strstr(got, "\"failed\":\tfalse")); /* a warning does not fail --fail-on error */
     free(got);
@@ -155,7 +158,8 @@ static void report__summary_says_why_errors_pass(void **state)
         one_input, 1,     &fs,
         SEV_ERROR, false, 0,
         NULL,      0,     NULL,
-        NULL,      false, NULL, NULL};
+        NULL,      false, NULL,
+        NULL};
     char *got;
 
     (void)state;
@@ -184,8 +188,8 @@ static void report__matrix_says_where_it_imports(void **state)
          .errors = 1,
          .imports = true},
     };
-    struct report r = {"abiscan", "0", NULL, one_input, 1,    &fs,  SEV_ERROR,
-                       false,     0,   v,    3,         NULL, NULL, false, NULL, NULL};
+    struct report r = {"abiscan", "0", NULL, one_input, 1,    &fs,   SEV_ERROR, false,
+                       0,         v,   3,    NULL,      NULL, false, NULL,      NULL};
     char *got;
 
     (void)state;
@@ -241,7 +245,8 @@ static void report__text_groups_by_input(void **state)
         three,     4,     &fs,
         SEV_ERROR, false, 0,
         NULL,      0,     NULL,
-        NULL,      false, NULL, NULL};
+        NULL,      false, NULL,
+        NULL};
     size_t t[4];
     char *got;
 
@@ -286,7 +291,8 @@ static void report__jsonl_is_a_line_per_function(void **state)
         three,     4,     &fs,
         SEV_ERROR, false, 0,
         NULL,      0,     NULL,
-        NULL,      false, NULL, NULL};
+        NULL,      false, NULL,
+        NULL};
     char *got, *line, *save = NULL;
     size_t n = 0;
 
@@ -319,7 +325,8 @@ static void report__unreadable_fails_every_format(void **state)
         three,     4,     &fs,
         SEV_ERROR, false, 0,
         NULL,      0,     NULL,
-        NULL,      false, NULL, NULL};
+        NULL,      false, NULL,
+        NULL};
     static const struct {
         const char *format, *says;
     } rows[] = {
