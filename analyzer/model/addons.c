@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Which Node.js addons a Node.js runtime opens: node-gyp-build's choice, npm's platforms. */
+#define _GNU_SOURCE /* memmem */
 #include "addons.h"
 
 #include <stdio.h>
@@ -60,6 +61,12 @@ bool addons_prebuild(const char *path, struct prebuild *out)
     if (!base || strchr(base + 1, '/') || !dash || dash > base || dash == tuple ||
         (size_t)(dash - tuple) >= sizeof(out->platform) ||
         (size_t)(base - dash - 1) >= sizeof(out->archs)) {
+        return false;
+    }
+    /* node-gyp-build's parseTuple: a platform, and architectures none of which is empty. */
+    if (base == dash + 1 || dash[1] == '+' || base[-1] == '+' ||
+        memmem(dash, (size_t)(base - dash), "++", 2) ||
+        memchr(dash + 1, '-', (size_t)(base - dash - 1))) {
         return false;
     }
     out->root_len = (size_t)(at - path);

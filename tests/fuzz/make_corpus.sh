@@ -32,7 +32,7 @@ fi
 
 rm -rf "$out"
 mkdir -p "$out/elfinfo" "$out/zip" "$out/pyname" "$out/json" "$out/yaml" "$out/template" \
-    "$out/pysource" "$out/image"
+    "$out/pysource" "$out/image" "$out/npmpkg"
 
 # ELF and not-ELF objects.
 for f in "$fx"/obj/*; do
@@ -122,3 +122,16 @@ printf 'try:\n    import _c\nexcept ImportError as e:\n    raise ImportError(e)\
 printf 'if a:\n\ttry:\n\t\timport md\n\texcept:\n\t\tpass\nelse:\n    import md\n' >"$out/pysource/tabs.py"
 printf 'try:\r\n  import fuzz_cpp\r\nexcept (ImportError, OSError):\r\n  pass\r\n' >"$out/pysource/crlf.py"
 echo "pysource: $(ls "$out/pysource" | wc -l) seeds"
+
+# Node.js packages: the fixtures' package.json files and index.js, and their members' paths.
+n=0
+for f in "$src"/fixtures/data/node/*/package.json "$src"/fixtures/data/node/index.js; do
+    n=$((n + 1)) && cp "$f" "$out/npmpkg/file-$n"
+done
+find "$fx/bundles" -path '*/node_modules/*' -type f | sed "s|^$fx/bundles/[^/]*/||" | sort -u |
+    while IFS= read -r rel; do
+        n=$((n + 1))
+        printf '%s' "$rel" >"$out/npmpkg/path-$n"
+    done
+printf 'try { module.exports = require("node-gyp-build")(__dirname) } catch (e) { module.exports = require("./fallback") }' >"$out/npmpkg/fallback.js"
+echo "npmpkg: $(ls "$out/npmpkg" | wc -l) seeds"
