@@ -68,6 +68,10 @@ void rxml_put(FILE *out, const char *s, bool attr);
  * with '-', so that it is no option); NULL when no command line carries its path. */
 char *rstrip_command(const struct size_item *it);
 
+/** Whether a and b are the same text, or both NULL: two causes' fixes (command, note) that
+ * are the same fix are said once. */
+bool report_same_text(const char *a, const char *b);
+
 /** Print the tree (formatted, or on one line), then a newline; frees it. */
 int rjson_print(FILE *out, cJSON *root, bool one_line, struct diag *d);
 

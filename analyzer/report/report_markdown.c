@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "report.h"
+#include "report_int.h"
 #include "rules.h"
 #include "utf8.h"
 #include "xalloc.h"
@@ -136,11 +137,6 @@ static void size_line(FILE *out, const struct size_plan *p)
             (unsigned long long)p->after, sizeplan_verdict_text(p->verdict));
 }
 
-static bool str_eq(const char *a, const char *b)
-{
-    return a == b || (a && b && !strcmp(a, b));
-}
-
 /* A command in a fenced code block: literal, whatever it holds (the fence is longer than
  * any run of backticks in it, CommonMark §4.5). */
 static void code_block(FILE *out, const char *command)
@@ -210,8 +206,8 @@ static void causes_section(FILE *out, const struct report *r, const struct cause
         for (size_t j = 0; j < k && !same; j++) { /* a rebuild removes several causes */
             const struct cause *o = &cs->v[j];
             m += o->input == in;
-            if (o->input == in && str_eq(o->fix_command, c->fix_command) &&
-                str_eq(o->fix_note, c->fix_note)) {
+            if (o->input == in && report_same_text(o->fix_command, c->fix_command) &&
+                report_same_text(o->fix_note, c->fix_note)) {
                 same = m;
             }
         }
