@@ -35,8 +35,13 @@ cJSON *rjson_finding(const struct report *r, const struct finding *f, long id, l
  * ids (their places in rjson_findings' array of the same inputs). */
 cJSON *rjson_causes(const struct report *r, size_t from, size_t to);
 
-/** The findings of inputs [from, to), and (when gated) those set aside, with why. */
-cJSON *rjson_findings(const struct report *r, size_t from, size_t to);
+/** The cause of each finding of r (causes_index(): an index into r->causes), made once per
+ * report for rjson_findings(); NULL when r has no causes. Caller frees. */
+size_t *rjson_cause_of(const struct report *r);
+
+/** The findings of inputs [from, to) (cause_of: rjson_cause_of(r)), and (when gated) those
+ * set aside, with why. */
+cJSON *rjson_findings(const struct report *r, size_t from, size_t to, const size_t *cause_of);
 cJSON *rjson_suppressed(const struct report *r, size_t from, size_t to);
 
 /** Input h's size plan (r->inputs[h].size, not NULL), for its entry. */
