@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Fixes that work when pasted: pip commands and the names and versions they carry, each
- * value the bundle chose one shell word. */
+ * value the bundle chose one shell word; the chmod of a member stored without an execute
+ * bit. */
 #include "advice.h"
 
 #include <ctype.h>
@@ -243,4 +244,18 @@ char *advice_rebuild(const struct profile *p, bool layer, const struct installer
                       p->runtime, p->arch, dir, installer_names[k], how, p->runtime);
     free(pip);
     return out;
+}
+
+void advice_exec_bit(const struct member *m, const char *tool, struct advice_exec_bit *out)
+{
+    if (m->mode_lost) {
+        snprintf(out->found, sizeof(out->found), "no Unix mode");
+    } else {
+        snprintf(out->found, sizeof(out->found), "mode %04o", (unsigned)m->mode);
+    }
+    out->command = "chmod 755 {path} && zip -X {zip} {path}";
+    out->note = xasprintf("run it in the directory the zip is made from; zip on Linux, macOS or "
+                          "WSL%s%s%s, not from Windows",
+                          tool ? ", or with a tool that stores the mode (" : "", tool ? tool : "",
+                          tool ? ")" : "");
 }

@@ -3,7 +3,8 @@
  * The fixes the checks advise, written to work when pasted: the pip command that
  * reinstalls a member's distribution for the target runtime (every manylinux platform
  * the target's glibc runs, the name pip finds wheels under, a pin only where the metadata
- * can be trusted), and the words for a distribution the bundle does not name.
+ * can be trusted), the words for a distribution the bundle does not name, and the chmod
+ * that gives a zip's member back its execute bit.
  *
  * Ownership: returned strings are fresh; the caller frees them.
  */
@@ -25,6 +26,20 @@ char *advice_pip(const struct check_ctx *ctx, const struct member *m, char **not
 
 /** "numpy==1.24.2", "kiwisolver" (a version that cannot be pinned), or words for none. */
 char *advice_requirement(const struct check_ctx *ctx, const struct distribution *dist);
+
+/* The fix of a member a zip stores without an execute bit, or with no Unix mode at all (a
+ * zip made on Windows): chmod it, and put it back in the zip with its mode. */
+struct advice_exec_bit {
+    char found[32];      /* "mode 0644", or "no Unix mode" */
+    const char *command; /* "chmod 755 {path} && zip -X {zip} {path}" (a check's template) */
+    char *note;          /* where to run it and how to zip; fresh */
+};
+
+/**
+ * Fill out for m. tool: a tool that stores the mode, said as another way ("sam build"), or
+ * NULL. The caller frees out->note.
+ */
+void advice_exec_bit(const struct member *m, const char *tool, struct advice_exec_bit *out);
 
 /* The tool that installs the bundle's distributions: the rebuild is written in it. */
 enum installer_kind {

@@ -6,9 +6,9 @@
  * given as the bundle says nothing of how it will be zipped, so only a zip's (or an image
  * layer's) mode is judged.
  */
-#include <stdio.h>
 #include <stdlib.h>
 
+#include "advice.h"
 #include "check.h"
 #include "xalloc.h"
 
@@ -18,34 +18,29 @@ void check_bootstrap_not_executable(const struct check_ctx *ctx, struct findings
 
     for (size_t v = 0; v < img->inputs_nr; v++) {
         const struct member *m = img->inputs[v].view == v ? check_bootstrap(ctx, v) : NULL;
-        char found[32];
+        struct advice_exec_bit fix;
         if (!m || m->link_target || (!m->mode_lost && (!m->mode || (m->mode & 0111)))) {
             continue;
         }
-        if (m->mode_lost) {
-            snprintf(found, sizeof(found), "no Unix mode");
-        } else {
-            snprintf(found, sizeof(found), "mode %04o", (unsigned)m->mode);
-        }
-        struct tvar vars[] = {
-            {"zip", img->inputs[m->input].name},
-            {"fix_command", "chmod 755 {path} && zip -X {zip} {path}"},
-            {"fix_note", "run it in the directory the zip is made from; zip on Linux, macOS or "
-                         "WSL, or with a tool that stores the mode (sam build), not from Windows"}};
+        advice_exec_bit(m, "sam build", &fix);
+        struct tvar vars[] = {{"zip", img->inputs[m->input].name},
+                              {"fix_command", fix.command},
+                              {"fix_note", fix.note}};
         char *why = m->mode_lost ? xasprintf("the bootstrap has no Unix mode in the zip (a zip "
                                              "made on Windows): Lambda extracts it without an "
                                              "execute bit")
                                  : xasprintf("the bootstrap is stored without an execute bit "
                                              "(%s)",
-                                             found);
+                                             fix.found);
         check_report(ctx, out,
                      &(struct check_found){.m = m,
                                            .sev = ctx->rule->severity,
                                            .expected = "mode 0755",
-                                           .found = found,
+                                           .found = fix.found,
                                            .vars = vars,
                                            .nvars = ARRAY_SIZE(vars)},
                      "%s, and %s cannot start it", why, ctx->profile->runtime);
         free(why);
+        free(fix.note);
     }
 }

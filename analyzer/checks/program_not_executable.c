@@ -8,42 +8,36 @@
  * directory given as the bundle is not judged (how it will be zipped is not known), and an
  * OS-only runtime's bootstrap is bootstrap-not-executable's.
  */
-#include <stdio.h>
 #include <stdlib.h>
 
+#include "advice.h"
 #include "check.h"
 #include "xalloc.h"
 
 void check_program_not_executable(const struct check_ctx *ctx, const struct member *m,
                                   struct findings *out)
 {
-    char found[32];
+    struct advice_exec_bit fix;
     char *lambda;
 
     if (m->role != ROLE_EXECUTABLE || m->link_target || check_is_bootstrap(ctx, m) ||
         (!m->mode_lost && (!m->mode || (m->mode & 0111)))) {
         return;
     }
-    if (m->mode_lost) {
-        snprintf(found, sizeof(found), "no Unix mode");
-    } else {
-        snprintf(found, sizeof(found), "mode %04o", (unsigned)m->mode);
-    }
+    advice_exec_bit(m, NULL, &fix);
     /* What Python's subprocess raises; another language's runtime says it its own way. */
     lambda = profile_python(ctx->profile)
                  ? xasprintf("PermissionError: [Errno 13] Permission denied: '%s'", m->abs)
                  : NULL;
-    struct tvar vars[] = {
-        {"zip", ctx->img->inputs[m->input].name},
-        {"lambda_error", lambda},
-        {"fix_command", "chmod 755 {path} && zip -X {zip} {path}"},
-        {"fix_note", "run it in the directory the zip is made from; zip on Linux, macOS or WSL, "
-                     "not from Windows"}};
+    struct tvar vars[] = {{"zip", ctx->img->inputs[m->input].name},
+                          {"lambda_error", lambda},
+                          {"fix_command", fix.command},
+                          {"fix_note", fix.note}};
     check_report(ctx, out,
                  &(struct check_found){.m = m,
                                        .sev = ctx->rule->severity,
                                        .expected = "mode 0755",
-                                       .found = found,
+                                       .found = fix.found,
                                        .vars = vars,
                                        .nvars = ARRAY_SIZE(vars)},
                  m->mode_lost ? "a program with %s in the zip (a zip made on Windows): Lambda "
@@ -51,6 +45,7 @@ void check_program_not_executable(const struct check_ctx *ctx, const struct memb
                                 "'Permission denied'"
                               : "a program stored without an execute bit (%s): running it fails "
                                 "with 'Permission denied'",
-                 found);
+                 fix.found);
     free(lambda);
+    free(fix.note);
 }

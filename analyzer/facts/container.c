@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* A container image as Lambda runs it: its task root, Python, handler, C library and loader. */
 #include "container.h"
+#include "container_int.h"
 
 #include <elf.h>
 #include <stdio.h>
@@ -14,19 +15,8 @@
 #include "xalloc.h"
 
 #define LINK_HOPS 16
-#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
-/* ld.so.cache (glibc sysdeps/generic/dl-cache.h): the new format's header and entries. */
-#define CACHE_OLD "ld.so-1.7.0"
-#define CACHE_NEW "glibc-ld.so.cache1.1"
-#define CACHE_NEW_HEADER 48
-#define CACHE_NEW_ENTRY 24
-#define CACHE_OLD_ENTRY 12
-#define FLAG_ELF_LIBC6 0x0003
-#define FLAG_X8664_LIB64 0x0300
-#define FLAG_AARCH64_LIB64 0x0a00
-
-static char *env_value(const struct strvec *env, const char *name)
+char *container_env_value(const struct strvec *env, const char *name)
 {
     size_t n = strlen(name);
 
@@ -115,13 +105,9 @@ void container_free(struct container *c)
 
 /* ---- the plan: names only, from the list of entries ----------------------------------- */
 
-struct tree {
-    const struct bundle_entry *v;
-    size_t nr;
-};
-
 /* The entry at an absolute path ("/usr/lib64"), by binary search (entries are sorted). */
-static const struct bundle_entry *entry_at(const struct tree *t, const char *abs, size_t len)
+static const struct bundle_entry *entry_at(const struct container_tree *t, const char *abs,
+                                           size_t len)
 {
     size_t lo = 0, hi = t->nr;
 
@@ -150,7 +136,7 @@ static const char *tree_link(void *ctx, const char *path, size_t len)
 }
 
 /* The file an absolute path leads to, links followed: its entry, or NULL. */
-static const struct bundle_entry *resolve(const struct tree *t, const char *abs)
+static const struct bundle_entry *resolve(const struct container_tree *t, const char *abs)
 {
     char *to = path_resolve(abs, tree_link, (void *)t, LINK_HOPS);
     const struct bundle_entry *e = to ? entry_at(t, to, strlen(to)) : NULL;
@@ -161,7 +147,8 @@ static const struct bundle_entry *resolve(const struct tree *t, const char *abs)
 
 /* What an absolute path leads to, links followed, whatever it is: its entry, or NULL with
  * *loop set when the links go round. */
-static const struct bundle_entry *lookup(const struct tree *t, const char *abs, bool *loop)
+const struct bundle_entry *container_lookup(const struct container_tree *t, const char *abs,
+                                            bool *loop)
 {
     char *to = path_resolve(abs, tree_link, (void *)t, LINK_HOPS);
     const struct bundle_entry *e = to ? entry_at(t, to, strlen(to)) : NULL;
@@ -173,14 +160,14 @@ static const struct bundle_entry *lookup(const struct tree *t, const char *abs, 
 
 /* The first file named name on the directories of PATH (absolute ones: a relative entry is
  * the working directory's), as an absolute path; NULL when none holds one. Caller frees. */
-static char *on_path(const struct tree *t, const char *path, const char *name)
+char *container_on_path(const struct container_tree *t, const char *path, const char *name)
 {
     char *copy = xstrdup(path), *save = NULL, *found = NULL;
     bool loop;
 
     for (char *dir = strtok_r(copy, ":", &save); dir && !found; dir = strtok_r(NULL, ":", &save)) {
         char *abs = xasprintf("%s/%s", dir, name);
-        const struct bundle_entry *e = dir[0] == '/' ? lookup(t, abs, &loop) : NULL;
+        const struct bundle_entry *e = dir[0] == '/' ? container_lookup(t, abs, &loop) : NULL;
         if (e && e->type != ENTRY_DIR) {
             found = abs;
         } else {
@@ -199,7 +186,8 @@ static bool python_version(const char *base, int *major, int *minor)
 }
 
 /* An interpreter at abs: its file, when its name (or a python3.N beside it) says the version. */
-static bool try_python(struct container *c, const struct tree *t, const char *abs, const char *why)
+static bool try_python(struct container *c, const struct container_tree *t, const char *abs,
+                       const char *why)
 {
     const struct bundle_entry *e = resolve(t, abs);
     int major, minor;
@@ -217,16 +205,17 @@ static bool try_python(struct container *c, const struct tree *t, const char *ab
 /* The Python the image runs: the ENTRYPOINT's interpreter (python -m awslambdaric), the AWS
  * base images' /var/lang/bin/python3.N (their /lambda-entrypoint.sh runs it), else the first
  * python3 on the config's PATH. */
-static void find_python(struct container *c, const struct tree *t)
+static void find_python(struct container *c, const struct container_tree *t)
 {
-    const char *path = env_value(&c->env, "PATH");
+    const char *path = container_env_value(&c->env, "PATH");
     char *copy, *save = NULL;
 
     if (c->entrypoint.nr && !strncmp(path_base(c->entrypoint.v[0]), "python", 6)) {
         const char *ep = c->entrypoint.v[0];
-        char *abs = ep[0] == '/'      ? xstrdup(ep)
-                    : strchr(ep, '/') ? NULL
-                                      : on_path(t, path ? path : DEFAULT_PATH, ep);
+        char *abs = ep[0] == '/' ? xstrdup(ep)
+                    : strchr(ep, '/')
+                        ? NULL
+                        : container_on_path(t, path ? path : CONTAINER_DEFAULT_PATH, ep);
         bool ok = abs && try_python(c, t, abs, "the ENTRYPOINT runs it");
         free(abs);
         if (ok) {
@@ -240,7 +229,7 @@ static void find_python(struct container *c, const struct tree *t)
             return;
         }
     }
-    copy = xstrdup(path ? path : DEFAULT_PATH);
+    copy = xstrdup(path ? path : CONTAINER_DEFAULT_PATH);
     for (char *dir = strtok_r(copy, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
         char *abs = xasprintf("%s/python3", dir);
         bool ok = dir[0] == '/' && try_python(c, t, abs, "the first python3 on the PATH");
@@ -256,7 +245,7 @@ static void find_python(struct container *c, const struct tree *t)
  * library says: <prefix>/lib/python3.N of the AWS base images, /usr/local (python:3.N), /usr;
  * the checks then still have the function's Python, and image-handler-missing says that
  * Lambda cannot start it. */
-static void find_stdlib(struct container *c, const struct tree *t)
+static void find_stdlib(struct container *c, const struct container_tree *t)
 {
     static const char *const prefixes[] = {"var/lang", "usr/local", "usr"};
 
@@ -266,7 +255,7 @@ static void find_stdlib(struct container *c, const struct tree *t)
             const struct bundle_entry *e;
             bool loop;
             snprintf(abs, sizeof(abs), "/%s/lib/python3.%d", prefixes[i], minor);
-            if (!(e = lookup(t, abs, &loop)) || e->type != ENTRY_DIR) {
+            if (!(e = container_lookup(t, abs, &loop)) || e->type != ENTRY_DIR) {
                 continue;
             }
             c->py_major = 3;
@@ -277,100 +266,6 @@ static void find_stdlib(struct container *c, const struct tree *t)
             return;
         }
     }
-}
-
-/* Why the file Lambda execs cannot start (or NULL), in words, with the exec's error; name is
- * how the message names it (the path, or the path as written and where it is taken from). */
-static char *cannot_exec(const struct tree *t, const char *abs, const char *name, const char **err)
-{
-    bool loop;
-    const struct bundle_entry *e = lookup(t, abs, &loop);
-
-    *err = "no such file or directory";
-    if (loop) {
-        return xasprintf("%s is a link that loops", name);
-    }
-    if (!e) {
-        return xasprintf("%s is not in the image", name);
-    }
-    *err = "permission denied";
-    if (e->type == ENTRY_DIR) {
-        return xasprintf("%s is a directory", name);
-    }
-    if (e->type != ENTRY_FILE) {
-        return xasprintf("%s is not a regular file", name);
-    }
-    if (e->mode && !(e->mode & 0111)) {
-        return xasprintf("%s is not executable (mode %04o)", name, (unsigned)e->mode);
-    }
-    *err = NULL;
-    return NULL;
-}
-
-/* What Lambda starts, and whether the image can start it: the ENTRYPOINT's (else CMD's)
- * file, found as exec finds it (an absolute path, a path from the WorkingDir, a name on the
- * config's PATH), a regular file with an execute bit; behind the AWS base images'
- * /lambda-entrypoint.sh, the interpreter it runs, /var/lang/bin/python3.N
- * (doc/sources.md#error-lines). */
-static void find_start(struct container *c, const struct tree *t)
-{
-    const char *exe = c->entrypoint.nr ? c->entrypoint.v[0] : c->cmd.nr ? c->cmd.v[0] : NULL;
-    const char *path = env_value(&c->env, "PATH");
-    char *abs, *name;
-
-    if (!exe || !*exe) {
-        return;
-    }
-    c->start = xstrdup(exe);
-    c->start_from = c->entrypoint.nr ? "ENTRYPOINT" : "CMD";
-    path = path ? path : DEFAULT_PATH;
-    if (exe[0] == '/') {
-        abs = xstrdup(exe);
-        name = xstrdup(exe);
-    } else if (strchr(exe, '/')) {
-        abs = xasprintf("/%s/%s", c->workdir[0] == '/' ? c->workdir + 1 : c->workdir, exe);
-        name = xasprintf("%s (from its WorkingDir /%s)", exe,
-                         c->workdir[0] == '/' ? c->workdir + 1 : c->workdir);
-    } else if ((abs = on_path(t, path, exe)) != NULL) {
-        name = xstrdup(abs);
-    } else {
-        size_t dirs = 1;
-        for (const char *p = path; *p; p++) {
-            dirs += *p == ':';
-        }
-        c->start_problem =
-            strlen(path) <= 160
-                ? xasprintf("%s is on no directory of its PATH (%s)", exe, path)
-                : xasprintf("%s is on none of the %zu directories of its PATH", exe, dirs);
-        c->start_errno = "no such file or directory";
-        return;
-    }
-    if ((c->start_problem = cannot_exec(t, abs, name, &c->start_errno)) == NULL &&
-        !strcmp(path_base(exe), "lambda-entrypoint.sh")) {
-        /* The AWS base image's script: it runs the image's Python; a shell that cannot
-         * exec a command exits 127 (not found) or 126 (not executable). */
-        char *py = NULL;
-        for (int minor = 20; minor >= 0 && !py; minor--) {
-            char try[64];
-            bool loop;
-            snprintf(try, sizeof(try), "/var/lang/bin/python3.%d", minor);
-            py = lookup(t, try, &loop) ? xstrdup(try) : NULL;
-        }
-        const char *err;
-        char *why = py ? cannot_exec(t, py, py, &err) : NULL;
-        if (!py || why) {
-            c->start_problem =
-                why ? xasprintf("%s runs the AWS base image's Python, but %s", exe, why)
-                    : xasprintf("%s runs the AWS base image's Python, but no "
-                                "/var/lang/bin/python3.N is in the image",
-                                exe);
-            c->start_exit = py ? 126 : 127;
-        }
-        free(why);
-        free(py);
-    }
-    free(name);
-    free(abs);
 }
 
 /* The site-packages of the interpreter at <prefix>/bin/python3.N: <prefix>/lib(64)/python3.N/
@@ -397,35 +292,10 @@ static void find_site_dirs(struct container *c)
     }
 }
 
-/* The handler, when the image starts Lambda's runtime interface client: the AWS base images'
- * /lambda-entrypoint.sh, or awslambdaric run as a module; its module as Python imports it
- * (awslambdaric bootstrap.py: "src/app.handler" imports src.app). */
-static void find_handler(struct container *c)
-{
-    const struct strvec *ep = &c->entrypoint;
-    const char *h = NULL;
-    bool ric = ep->nr && !strcmp(path_base(ep->v[0]), "lambda-entrypoint.sh");
-
-    for (size_t i = 0; !ric && i < ep->nr; i++) {
-        if (strstr(ep->v[i], "awslambdaric")) {
-            ric = true;
-            h = i + 1 < ep->nr ? ep->v[i + 1] : NULL;
-        }
-    }
-    if (!ric || !(h = h ? h : c->cmd.nr ? c->cmd.v[0] : NULL) || !strrchr(h, '.')) {
-        return;
-    }
-    c->handler = xstrdup(h);
-    c->handler_module = xstrndup(h, (size_t)(strrchr(h, '.') - h));
-    for (char *p = c->handler_module; *p; p++) {
-        *p = *p == '/' ? '.' : *p;
-    }
-}
-
 /* ld.so's own directories for the C library the image has: glibc's multiarch ones
  * (Debian, Ubuntu) when libc.so.6 is there, else the lib64 pair of the 64-bit RPM
  * distributions (Amazon Linux), musl's for Alpine (glibc's SYSTEM_DIRS; musl ldso). */
-static void find_default_dirs(struct container *c, const struct tree *t)
+static void find_default_dirs(struct container *c, const struct container_tree *t)
 {
     const char *triplet = !strcmp(c->arch, "arm64") ? "aarch64-linux-gnu" : "x86_64-linux-gnu";
     const char *other = !strcmp(c->arch, "arm64") ? "x86_64-linux-gnu" : "aarch64-linux-gnu";
@@ -455,8 +325,8 @@ static void find_default_dirs(struct container *c, const struct tree *t)
 
 void container_plan(struct container *c, const struct bundle_entry *entries, size_t nr)
 {
-    struct tree t = {entries, nr};
-    const char *root = env_value(&c->env, "LAMBDA_TASK_ROOT"), *ld;
+    struct container_tree t = {entries, nr};
+    const char *root = container_env_value(&c->env, "LAMBDA_TASK_ROOT"), *ld;
 
     c->task_root_why = root && *root ? "LAMBDA_TASK_ROOT" : "Lambda's default";
     if ((!root || !*root) && c->workdir[0] && strcmp(c->workdir, "/") != 0) {
@@ -470,9 +340,9 @@ void container_plan(struct container *c, const struct bundle_entry *entries, siz
     } else {
         find_stdlib(c, &t);
     }
-    find_handler(c);
-    find_start(c, &t);
-    if ((ld = env_value(&c->env, "LD_LIBRARY_PATH")) != NULL) {
+    entrypoint_find_handler(c);
+    entrypoint_find_start(c, &t);
+    if ((ld = container_env_value(&c->env, "LD_LIBRARY_PATH")) != NULL) {
         char *copy = xstrdup(ld), *save = NULL;
         for (char *dir = strtok_r(copy, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
             if (dir[0] == '/') { /* a relative entry is relative to the cwd: never a dir here */
@@ -541,88 +411,6 @@ bool container_wants_text(const char *path)
 {
     return !strcmp(path, "etc/os-release") || !strcmp(path, "usr/lib/os-release") ||
            !strcmp(path, "etc/ld.so.cache");
-}
-
-/* ---- what the files say ---------------------------------------------------------------- */
-
-/* PRETTY_NAME="Amazon Linux 2023.6.20241212" (os-release(5)). */
-static char *os_release_name(const char *data, size_t len)
-{
-    for (size_t i = 0; i < len;) {
-        const char *line = data + i, *nl = memchr(line, '\n', len - i);
-        size_t n = nl ? (size_t)(nl - line) : len - i;
-        if (n > 12 && !strncmp(line, "PRETTY_NAME=", 12)) {
-            const char *v = line + 12;
-            size_t m = n - 12;
-            if (m >= 2 && (v[0] == '"' || v[0] == '\'') && v[m - 1] == v[0]) {
-                v++, m -= 2;
-            }
-            return m && m < 200 && !memchr(v, '\0', m) ? xstrndup(v, m) : NULL;
-        }
-        i += n + 1;
-    }
-    return NULL;
-}
-
-static uint32_t u32le(const unsigned char *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-/* A NUL-terminated string at off of data, or NULL when it runs past the end. */
-static const char *cache_str(const unsigned char *data, size_t len, size_t off)
-{
-    return off < len && memchr(data + off, '\0', len - off) ? (const char *)data + off : NULL;
-}
-
-int container_parse_ld_cache(struct strvec *out, const unsigned char *data, size_t len,
-                             unsigned arch_flags)
-{
-    size_t at = 0, nlibs;
-
-    /* The old format first, when the cache carries both (glibc before 2.32 wrote both). */
-    if (len >= 16 && !memcmp(data, CACHE_OLD, strlen(CACHE_OLD))) {
-        uint32_t old = u32le(data + 12);
-        if (old > (len - 16) / CACHE_OLD_ENTRY) {
-            return -1;
-        }
-        at = (16 + (size_t)old * CACHE_OLD_ENTRY + 7) & ~(size_t)7;
-    }
-    if (at > len || len - at < CACHE_NEW_HEADER || memcmp(data + at, CACHE_NEW, 20) != 0) {
-        return -1;
-    }
-    nlibs = u32le(data + at + 20);
-    if (nlibs > (len - at - CACHE_NEW_HEADER) / CACHE_NEW_ENTRY) {
-        return -1;
-    }
-    for (size_t i = 0; i < nlibs; i++) {
-        const unsigned char *e = data + at + CACHE_NEW_HEADER + i * CACHE_NEW_ENTRY;
-        uint32_t flags = u32le(e);
-        const char *key = cache_str(data, len, at + u32le(e + 4));
-        const char *value = cache_str(data, len, at + u32le(e + 8));
-        if (!key || !value || (flags & 0xff) != FLAG_ELF_LIBC6 ||
-            (arch_flags && (flags & 0xff00) != arch_flags)) {
-            continue;
-        }
-        strvec_push(out, key);
-        strvec_push(out, value);
-    }
-    return 0;
-}
-
-void container_read_text(struct container *c, const char *path, const char *data, size_t len)
-{
-    if (!strcmp(path, "etc/ld.so.cache")) {
-        unsigned flags = !strcmp(c->arch, "arm64") ? FLAG_AARCH64_LIB64 : FLAG_X8664_LIB64;
-        c->has_ld_cache =
-            container_parse_ld_cache(&c->ld_cache, (const unsigned char *)data, len, flags) == 0;
-    } else if (!c->os_name || !strcmp(path, "etc/os-release")) {
-        char *name = os_release_name(data, len);
-        if (name) {
-            free(c->os_name);
-            c->os_name = name;
-        }
-    }
 }
 
 /* The highest version of a family an ELF object defines ("GLIBC_" -> "2.34"). */

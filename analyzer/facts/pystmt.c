@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * A Python source file's module-level statements (pysource.h, pysource_read): its logical
- * lines, read as Python's tokenizer cuts them (strings, comments, brackets and backslashes
- * joined or skipped), and the blocks they open, by indentation. Not a parser: only the
- * statements that import or bind a name at module level are looked into.
+ * lines (pystmt_lines.c cuts them as Python's tokenizer does), and the blocks they open, by
+ * indentation. Not a parser: only the statements that import or bind a name at module level
+ * are looked into.
  */
 #define _GNU_SOURCE /* memmem */
 #include <stddef.h>
@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "pysource.h"
+#include "pystmt_int.h"
 #include "xalloc.h"
 
 #define MAX_STACK 64
@@ -44,11 +45,7 @@ struct imp_tries {
 };
 
 struct reader {
-    const char *p, *end;
-    unsigned line;        /* the line of line_pos */
-    const char *line_pos; /* where line_at() last counted to */
-    char *buf;            /* the logical line, strings as "" and comments dropped */
-    size_t len, cap;
+    struct pylines lines; /* the source, cut into logical lines */
     struct blk st[MAX_STACK];
     size_t depth;
     unsigned inline_depth;
@@ -65,187 +62,6 @@ static bool ident_char(char c)
 {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
            (unsigned char)c >= 0x80;
-}
-
-/* Past the string literal whose quote q is at (its prefix was copied as a name). */
-static const char *skip_string(struct reader *r, const char *q)
-{
-    static const bool stops[256] = {['\\'] = true, ['\n'] = true, ['\''] = true, ['"'] = true};
-    char quote = *q;
-    bool triple = r->end - q >= 3 && q[1] == quote && q[2] == quote;
-
-    q += triple ? 3 : 1;
-    while (triple && q < r->end) {
-        /* a docstring: from one quote to the next, an escaped one skipped */
-        const char *at = memchr(q, quote, (size_t)(r->end - q));
-        size_t backslashes = 0;
-        if (!at) {
-            return r->end;
-        }
-        while (at - backslashes > q && at[-1 - (ptrdiff_t)backslashes] == '\\') {
-            backslashes++;
-        }
-        if (backslashes % 2 == 0 && r->end - at >= 3 && at[1] == quote && at[2] == quote) {
-            return at + 3;
-        }
-        q = at + 1;
-    }
-    while (q < r->end) {
-        while (q < r->end && !stops[(unsigned char)*q]) {
-            q++;
-        }
-        if (q >= r->end) {
-            break;
-        }
-        if (*q == '\\') {
-            q += 2;
-            continue;
-        }
-        if (*q == '\n' && !triple) {
-            return q; /* an unterminated string ends with its line */
-        }
-        if (*q == quote && (!triple || (r->end - q >= 3 && q[1] == quote && q[2] == quote))) {
-            return q + (triple ? 3 : 1);
-        }
-        q++;
-    }
-    return q < r->end ? q : r->end;
-}
-
-/* The line number of p: the newlines from the last one asked for (p never goes back). */
-static unsigned line_at(struct reader *r, const char *p)
-{
-    while (r->line_pos < p) {
-        const char *nl = memchr(r->line_pos, '\n', (size_t)(p - r->line_pos));
-        if (!nl) {
-            break;
-        }
-        r->line++;
-        r->line_pos = nl + 1;
-    }
-    return r->line;
-}
-
-/* The characters that end a run of plain ones in a logical line. */
-static const bool special[256] = {
-    ['\n'] = true, ['\\'] = true, ['#'] = true,  ['\''] = true, ['"'] = true,
-    ['('] = true,  [')'] = true,  ['['] = true,  [']'] = true,  ['{'] = true,
-    ['}'] = true,  ['\r'] = true, ['\t'] = true, ['\f'] = true};
-
-static void append(struct reader *r, const char *s, size_t n)
-{
-    ALLOC_GROW(r->buf, r->len + n + 2, r->cap);
-    memcpy(r->buf + r->len, s, n);
-    r->len += n;
-}
-
-enum got { GOT_END, GOT_LINE, GOT_SKIPPED };
-
-/* The next logical line: its indentation and first line, and its text in r->buf unless it is
- * indented deeper than skip_above (a def's body, whose statements never run on import: only
- * where it ends matters). */
-static enum got next_logical(struct reader *r, size_t *indent, unsigned *line, size_t skip_above)
-{
-    while (r->p < r->end) {
-        const char *q = r->p, *end = r->end;
-        size_t ind = 0;
-        int depth = 0;
-        bool copy;
-        while (q < end && *q == ' ') {
-            q++;
-        }
-        ind = (size_t)(q - r->p);
-        while (q < end && (*q == ' ' || *q == '\t' || *q == '\f')) {
-            ind = *q == '\t' ? (ind / 8 + 1) * 8 : *q == '\f' ? 0 : ind + 1;
-            q++;
-        }
-        if (q < end && (*q == '\n' || *q == '\r' || *q == '#')) {
-            const char *nl = memchr(q, '\n', (size_t)(end - q));
-            r->p = nl ? nl + 1 : end;
-            continue;
-        }
-        if (q >= end) {
-            r->p = q;
-            return GOT_END;
-        }
-        *indent = ind;
-        r->len = 0;
-        copy = ind <= skip_above;
-        if (copy) {
-            *line = line_at(r, q);
-        }
-        while (q < end) {
-            const char *run = q;
-            char c;
-            while (q < end && !special[(unsigned char)*q]) {
-                q++;
-            }
-            if (copy && q > run) {
-                append(r, run, (size_t)(q - run));
-            }
-            if (q >= end) {
-                break;
-            }
-            c = *q;
-            if (c == '\n') {
-                q++;
-                if (depth > 0) {
-                    if (copy) {
-                        append(r, " ", 1);
-                    }
-                    continue;
-                }
-                break;
-            }
-            if (c == '\\') {
-                if (q + 1 < end && (q[1] == '\n' || q[1] == '\r')) {
-                    q += q[1] == '\r' ? 2 : 1; /* a continuation line: joined */
-                    q += q < end && *q == '\n';
-                    if (copy) {
-                        append(r, " ", 1);
-                    }
-                    continue;
-                }
-                if (copy) {
-                    append(r, q, 1);
-                }
-                q++;
-                continue;
-            }
-            if (c == '#') {
-                const char *nl = memchr(q, '\n', (size_t)(end - q));
-                q = nl ? nl : end;
-                continue;
-            }
-            if (c == '\'' || c == '"') {
-                q = skip_string(r, q);
-                if (copy) {
-                    append(r, "\"\"", 2);
-                }
-                continue;
-            }
-            if (c == '(' || c == '[' || c == '{') {
-                depth++;
-            } else if ((c == ')' || c == ']' || c == '}') && depth > 0) {
-                depth--;
-            }
-            if (copy) {
-                append(r, c == '\r' || c == '\t' || c == '\f' ? " " : q, 1);
-            }
-            q++;
-        }
-        r->p = q;
-        if (!copy) {
-            return GOT_SKIPPED;
-        }
-        while (r->len && r->buf[r->len - 1] == ' ') {
-            r->len--;
-        }
-        ALLOC_GROW(r->buf, r->len + 1, r->cap);
-        r->buf[r->len] = '\0';
-        return GOT_LINE;
-    }
-    return GOT_END;
 }
 
 /* The word s starts with, when it is word (followed by no name character). */
@@ -848,29 +664,26 @@ static bool hooks(const char *text, size_t len)
 
 void pysource_read(const char *text, size_t len, unsigned want, struct pysource *out)
 {
-    struct reader r = {.p = text,
-                       .end = text + len,
-                       .line = 1,
-                       .line_pos = text,
+    struct reader r = {.lines = {.p = text, .end = text + len, .line = 1, .line_pos = text},
                        .want_names = (want & PYSOURCE_NAMES) != 0,
                        .want_all = (want & PYSOURCE_ALL) != 0,
                        .out = out};
     size_t indent;
     unsigned line;
-    enum got got;
+    enum pylines_got got;
 
     out->names_read = r.want_names;
     out->hooks = (want & PYSOURCE_HOOKS) && hooks(text, len);
     /* A UTF-8 byte order mark is no indentation. */
     if (len >= 3 && !memcmp(text, "\xef\xbb\xbf", 3)) {
-        r.p += 3;
+        r.lines.p += 3;
     }
     if (!r.want_names && (!len || !memmem(text, len, "import", 6))) {
         return; /* no import, and nothing else asked for but the hooks */
     }
-    while ((got = next_logical(&r, &indent, &line, def_indent(&r))) != GOT_END) {
-        if (got == GOT_LINE) {
-            statement(&r, r.buf, indent, line);
+    while ((got = pylines_next(&r.lines, &indent, &line, def_indent(&r))) != PYLINES_END) {
+        if (got == PYLINES_LINE) {
+            statement(&r, r.lines.buf, indent, line);
         }
     }
     while (r.depth) {
@@ -881,7 +694,7 @@ void pysource_read(const char *text, size_t len, unsigned want, struct pysource 
             out->v[i].guarded = r.guards[r.imp[i].t[k]];
         }
     }
-    free(r.buf);
+    free(r.lines.buf);
     free(r.guards);
     free(r.imp);
 }

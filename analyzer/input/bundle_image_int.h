@@ -128,6 +128,42 @@ struct archive;
 struct archive *range_open(struct range *r, char *why, size_t cap);
 void range_close(struct archive *a, struct range *r);
 
+/* What a layer's tar header says is at a path (bundle_layers.c lists them). */
+enum rec_type {
+    REC_FILE,
+    REC_DIR,
+    REC_SYMLINK,
+    REC_HARDLINK,
+    REC_SPECIAL,
+    REC_WHITEOUT, /* path: what it removes from the layers below */
+    REC_OPAQUE,   /* path: the directory whose content below it hides */
+    REC_BAD,      /* a name no layer may hold; path as written, problem says why */
+};
+
+struct record {
+    char *path;
+    char *link;
+    char *problem;
+    uint64_t size, ordinal;
+    size_t layer;
+    enum rec_type type;
+    uint32_t mode;
+};
+
+/* One layer's headers, as listed (each layer on its own thread, merged in order); the
+ * listing owns the records' strings. */
+struct listing {
+    struct record *v;
+    size_t nr, alloc;
+    char *problem;
+    uint64_t tar_size;
+    bool capped; /* stopped at the entry limit */
+};
+
+/** Apply the listings of the nr layers in order (bundle_layers_apply.c): the survivors become
+ * b's entries, sorted by path; a record's layer is set to its layer's index. */
+void layers_apply(struct bundle *b, struct layer *layers, struct listing *ls, size_t nr);
+
 /*
  * List every layer on up to jobs threads (its headers, its digest checked as its bytes
  * stream by), apply them in order with their whiteouts, and add the resulting filesystem to

@@ -135,6 +135,11 @@ const struct causes *report_causes(const struct report *r, struct causes *local)
     return local;
 }
 
+bool report_same_text(const char *a, const char *b)
+{
+    return a == b || (a && b && !strcmp(a, b));
+}
+
 void report_findings_of(const struct report *r, size_t i, size_t *begin, size_t *end)
 {
     *begin = lower_bound(r->findings->items, r->findings->nr, i);

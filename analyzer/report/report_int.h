@@ -35,8 +35,13 @@ cJSON *rjson_finding(const struct report *r, const struct finding *f, long id, l
  * ids (their places in rjson_findings' array of the same inputs). */
 cJSON *rjson_causes(const struct report *r, size_t from, size_t to);
 
-/** The findings of inputs [from, to), and (when gated) those set aside, with why. */
-cJSON *rjson_findings(const struct report *r, size_t from, size_t to);
+/** The cause of each finding of r (causes_index(): an index into r->causes), made once per
+ * report for rjson_findings(); NULL when r has no causes. Caller frees. */
+size_t *rjson_cause_of(const struct report *r);
+
+/** The findings of inputs [from, to) (cause_of: rjson_cause_of(r)), and (when gated) those
+ * set aside, with why. */
+cJSON *rjson_findings(const struct report *r, size_t from, size_t to, const size_t *cause_of);
 cJSON *rjson_suppressed(const struct report *r, size_t from, size_t to);
 
 /** Input h's size plan (r->inputs[h].size, not NULL), for its entry. */
@@ -67,6 +72,10 @@ void rxml_put(FILE *out, const char *s, bool attr);
 /** A debug item's strip command, its path a shell word ("./" before a path that starts
  * with '-', so that it is no option); NULL when no command line carries its path. */
 char *rstrip_command(const struct size_item *it);
+
+/** Whether a and b are the same text, or both NULL: two causes' fixes (command, note) that
+ * are the same fix are said once. */
+bool report_same_text(const char *a, const char *b);
 
 /** Print the tree (formatted, or on one line), then a newline; frees it. */
 int rjson_print(FILE *out, cJSON *root, bool one_line, struct diag *d);

@@ -271,18 +271,21 @@ static void range_of(const struct report *r, size_t from, size_t to, size_t *b, 
     }
 }
 
-cJSON *rjson_findings(const struct report *r, size_t from, size_t to)
+size_t *rjson_cause_of(const struct report *r)
+{
+    return r->causes ? causes_index(r->causes, r->findings->nr) : NULL;
+}
+
+cJSON *rjson_findings(const struct report *r, size_t from, size_t to, const size_t *cause_of)
 {
     cJSON *list = cJSON_CreateArray();
     size_t b, e, c0;
-    size_t *of = r->causes ? causes_index(r->causes, r->findings->nr) : NULL;
 
     range_of(r, from, to, &b, &e, &c0);
     for (size_t i = b; i < e; i++) {
-        long cause = of && of[i] < r->causes->nr ? (long)(of[i] - c0) : -1;
+        long cause = cause_of && cause_of[i] < r->causes->nr ? (long)(cause_of[i] - c0) : -1;
         cJSON_AddItemToArray(list, rjson_finding(r, &r->findings->items[i], (long)(i - b), cause));
     }
-    free(of);
     return list;
 }
 
@@ -349,7 +352,9 @@ int report_json(FILE *out, const struct report *r, struct diag *d)
     cJSON_AddItemToObject(root, "target", rjson_target(r->profile));
     cJSON_AddItemToObject(root, "inputs", json_inputs(r));
     cJSON_AddItemToObject(root, "causes", rjson_causes(r, 0, r->inputs_nr));
-    cJSON_AddItemToObject(root, "findings", rjson_findings(r, 0, r->inputs_nr));
+    size_t *cause_of = rjson_cause_of(r);
+    cJSON_AddItemToObject(root, "findings", rjson_findings(r, 0, r->inputs_nr, cause_of));
+    free(cause_of);
     if (r->gated) {
         cJSON_AddItemToObject(root, "suppressed", rjson_suppressed(r, 0, r->inputs_nr));
     }

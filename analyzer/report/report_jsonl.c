@@ -9,13 +9,22 @@
  * each line as its function is done (run: audit.c); this emitter writes a whole report's.
  */
 #include <cjson/cJSON.h>
+#include <stdlib.h>
 
 #include "report.h"
 #include "report_int.h"
 
+/* What each line of a report is written from: the report, and its findings' causes (made
+ * once, not once a line). */
+struct lines {
+    const struct report *r;
+    const size_t *cause_of; /* rjson_cause_of(r) */
+};
+
 /** The line of the function (or layer alone) that heads inputs [h, end). */
-static int line(FILE *out, const struct report *r, size_t h, size_t end, struct diag *d)
+static int line(FILE *out, const struct lines *ls, size_t h, size_t end, struct diag *d)
 {
+    const struct report *r = ls->r;
     cJSON *o = cJSON_CreateObject(), *tool = cJSON_CreateObject(), *layers = cJSON_CreateArray();
 
     rjson_add_num(o, "schema_version", REPORT_SCHEMA_VERSION);
@@ -31,7 +40,7 @@ static int line(FILE *out, const struct report *r, size_t h, size_t end, struct 
     cJSON_AddItemToObject(o, "layers", layers);
     cJSON_AddItemToObject(o, "fail_on", cJSON_CreateString(severity_name(r->fail_on)));
     cJSON_AddItemToObject(o, "causes", rjson_causes(r, h, end));
-    cJSON_AddItemToObject(o, "findings", rjson_findings(r, h, end));
+    cJSON_AddItemToObject(o, "findings", rjson_findings(r, h, end, ls->cause_of));
     if (r->gated) {
         cJSON_AddItemToObject(o, "suppressed", rjson_suppressed(r, h, end));
     }
@@ -40,15 +49,18 @@ static int line(FILE *out, const struct report *r, size_t h, size_t end, struct 
 
 int report_jsonl(FILE *out, const struct report *r, struct diag *d)
 {
-    for (size_t h = 0; h < r->inputs_nr;) {
+    size_t *cause_of = rjson_cause_of(r);
+    struct lines ls = {r, cause_of};
+    int rc = 0;
+
+    for (size_t h = 0; h < r->inputs_nr && !rc;) {
         size_t end = h + 1;
         while (end < r->inputs_nr && report_head_of(r, end) == h) {
             end++;
         }
-        if (line(out, r, h, end, d) != 0) {
-            return -1;
-        }
+        rc = line(out, &ls, h, end, d) != 0 ? -1 : 0;
         h = end;
     }
-    return 0;
+    free(cause_of);
+    return rc;
 }

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "report.h"
+#include "report_int.h"
 #include "rules.h"
 #include "utf8.h"
 #include "xalloc.h"
@@ -55,6 +56,23 @@ static int cmp_dist(const void *a, const void *b)
         c = cmp_opt(x->dist_version, y->dist_version);
     }
     return c ? c : (x < y ? -1 : x > y);
+}
+
+/* A row of an input's findings table: its cause's number (0: none) and the finding. */
+struct md_row {
+    size_t cause;
+    const struct finding *f;
+};
+
+/* By cause, then by distribution. */
+static int cmp_row(const void *a, const void *b)
+{
+    const struct md_row *x = a, *y = b;
+
+    if (x->cause != y->cause) {
+        return x->cause < y->cause ? -1 : 1;
+    }
+    return cmp_dist(&x->f, &y->f);
 }
 
 static void row(FILE *out, const struct finding *f, const char *status, size_t cause)
@@ -136,11 +154,6 @@ static void size_line(FILE *out, const struct size_plan *p)
             (unsigned long long)p->after, sizeplan_verdict_text(p->verdict));
 }
 
-static bool str_eq(const char *a, const char *b)
-{
-    return a == b || (a && b && !strcmp(a, b));
-}
-
 /* A command in a fenced code block: literal, whatever it holds (the fence is longer than
  * any run of backticks in it, CommonMark §4.5). */
 static void code_block(FILE *out, const char *command)
@@ -210,8 +223,8 @@ static void causes_section(FILE *out, const struct report *r, const struct cause
         for (size_t j = 0; j < k && !same; j++) { /* a rebuild removes several causes */
             const struct cause *o = &cs->v[j];
             m += o->input == in;
-            if (o->input == in && str_eq(o->fix_command, c->fix_command) &&
-                str_eq(o->fix_note, c->fix_note)) {
+            if (o->input == in && report_same_text(o->fix_command, c->fix_command) &&
+                report_same_text(o->fix_note, c->fix_note)) {
                 same = m;
             }
         }
@@ -231,17 +244,41 @@ static void causes_section(FILE *out, const struct report *r, const struct cause
     }
 }
 
+/* The findings [b, e) in a table, by cause (its number in number[], by finding), then by
+ * distribution: sorted once, not scanned once a cause. */
+static void findings_table(FILE *out, const struct findings *fs, size_t b, size_t e,
+                           const size_t *number)
+{
+    struct md_row *rows;
+    size_t n = e - b;
+
+    if (!n) {
+        return;
+    }
+    rows = xcalloc(n, sizeof(*rows));
+    for (size_t i = 0; i < n; i++) {
+        rows[i] = (struct md_row){number[b + i], &fs->items[b + i]};
+    }
+    qsort(rows, n, sizeof(*rows), cmp_row);
+    fputs("| cause | distribution | member | severity | rule | finding |\n"
+          "|---|---|---|---|---|---|\n",
+          out);
+    for (size_t i = 0; i < n; i++) {
+        row(out, rows[i].f, severity_name(rows[i].f->severity), rows[i].cause);
+    }
+    fputc('\n', out);
+    free(rows);
+}
+
 static void input_section(FILE *out, const struct report *r, size_t in, const struct causes *cs,
                           size_t *number)
 {
-    const struct findings *fs = r->findings;
     const struct report_input *ri = &r->inputs[in];
     enum report_verdict_kind verdict = report_input_verdict(r, in);
     bool failing = verdict == REPORT_FAIL || verdict == REPORT_ERROR;
-    const struct finding **v = NULL;
     const struct report_verdict *rows;
     struct report_counts c;
-    size_t n = 0, b, e, rows_nr;
+    size_t b, e, rows_nr;
 
     section_heading(out, r, in, failing);
     if (ri->error || ri->skipped) {
@@ -257,11 +294,6 @@ static void input_section(FILE *out, const struct report *r, size_t in, const st
     }
     report_input_counts(r, in, &c);
     report_findings_of(r, in, &b, &e);
-    v = xcalloc(e - b + 1, sizeof(*v));
-    for (size_t i = b; i < e; i++) {
-        v[n++] = &fs->items[i];
-    }
-    qsort(v, n, sizeof(*v), cmp_dist);
     fprintf(out, "**%s**: %zu error%s, %zu warning%s, %zu note%s", failing ? "Fails" : "Passes",
             c.error, c.error == 1 ? "" : "s", c.warning, c.warning == 1 ? "" : "s", c.note,
             c.note == 1 ? "" : "s");
@@ -278,24 +310,7 @@ static void input_section(FILE *out, const struct report *r, size_t in, const st
     if (report_head_of(r, in) == in) {
         causes_section(out, r, cs, in, number);
     }
-    if (n) {
-        fputs("| cause | distribution | member | severity | rule | finding |\n"
-              "|---|---|---|---|---|---|\n",
-              out);
-        size_t most = 0;
-        for (size_t i = 0; i < n; i++) {
-            most = number[v[i] - fs->items] > most ? number[v[i] - fs->items] : most;
-        }
-        for (size_t j = 0; j <= most; j++) { /* by cause: its number, then as sorted */
-            for (size_t i = 0; i < n; i++) {
-                if (number[v[i] - fs->items] == j) {
-                    row(out, v[i], severity_name(v[i]->severity), j);
-                }
-            }
-        }
-        fputc('\n', out);
-    }
-    free(v);
+    findings_table(out, r->findings, b, e, number);
 }
 
 int report_markdown(FILE *out, const struct report *r, struct diag *d)

@@ -54,15 +54,19 @@ static void print_summary(FILE *out, const struct report *r)
 static size_t print_rows(FILE *out, const struct report *r, const struct report_verdict *rows,
                          size_t nr)
 {
-    size_t ok = 0;
+    size_t ok = 0, width = 11; /* the runtime column: its longest name ("provided.al2023") */
 
-    fprintf(out, "%-11s %-7s %-8s %-8s %s\n", "RUNTIME", "ARCH", "IMPORTS", "DEPLOYS",
+    for (size_t i = 0; i < nr; i++) {
+        size_t n = strlen(rows[i].profile->runtime);
+        width = n > width ? n : width;
+    }
+    fprintf(out, "%-*s %-7s %-8s %-8s %s\n", (int)width, "RUNTIME", "ARCH", "IMPORTS", "DEPLOYS",
             "BLOCKED BY");
     for (size_t i = 0; i < nr; i++) {
         const struct report_verdict *v = &rows[i];
         char *blockers = strvec_join(&v->blockers, ", ");
-        fprintf(out, "%-11s %-7s %s%-8s%s %s%-8s%s %s\n", v->profile->runtime, v->profile->arch,
-                r->color ? (v->imports ? "\033[1;32m" : "\033[1;31m") : "",
+        fprintf(out, "%-*s %-7s %s%-8s%s %s%-8s%s %s\n", (int)width, v->profile->runtime,
+                v->profile->arch, r->color ? (v->imports ? "\033[1;32m" : "\033[1;31m") : "",
                 v->imports ? "yes" : "no", r->color ? RESET : "",
                 r->color ? (v->deploys ? "\033[1;32m" : "\033[1;31m") : "",
                 v->deploys ? "yes" : "no", r->color ? RESET : "", blockers);

@@ -149,11 +149,6 @@ static void print_more(FILE *out, const struct finding *const *order, size_t n, 
             more == 1 ? "it" : "them");
 }
 
-static bool same_str(const char *a, const char *b)
-{
-    return a == b || (a && b && !strcmp(a, b));
-}
-
 /* same: the number of an earlier cause printed with this cause's fix (a rebuild removes
  * several causes), 0 for none: the fix is then said once, there. */
 static void print_cause(FILE *out, const struct report *r, const struct cause *c, size_t number,
@@ -260,10 +255,10 @@ size_t rtext_causes(FILE *out, const struct report *r, size_t from, size_t to)
             const struct cause *o = &cs->v[j];
             if (o->input >= from && o->input < to && shown_count(r, o)) {
                 m++;
-                same =
-                    same_str(o->fix_command, c->fix_command) && same_str(o->fix_note, c->fix_note)
-                        ? m
-                        : 0;
+                same = report_same_text(o->fix_command, c->fix_command) &&
+                               report_same_text(o->fix_note, c->fix_note)
+                           ? m
+                           : 0;
             }
         }
         print_cause(out, r, c, causes > 1 ? ++number : 0, causes > 1 ? same : 0);

@@ -54,10 +54,11 @@ struct cfn_opts {
 int cfn_read(struct target_set *out, const cJSON *tpl, const struct cfn_opts *o, struct diag *d);
 
 /*
- * The template language abiscan evaluates (cfn_eval.c), from what the template holds:
- * AWS::LanguageExtensions' Fn::ForEach expanded, and the intrinsic functions a property is
- * given by (Ref, Fn::If, Fn::FindInMap, Fn::Sub, Fn::Join) resolved from the Parameters'
- * defaults, the Mappings and the Conditions; what only the stack knows is not resolved.
+ * The template language abiscan evaluates (cfn_eval.c, cfn_foreach.c, cfn_text.c), from
+ * what the template holds: AWS::LanguageExtensions' Fn::ForEach expanded, and the intrinsic
+ * functions a property is given by (Ref, Fn::If, Fn::FindInMap, Fn::Sub, Fn::Join) resolved
+ * from the Parameters' defaults, the Mappings and the Conditions; what only the stack knows
+ * is not resolved.
  */
 
 /* A template holds at most 500 resources; its loops may expand to this many, then stop. */
@@ -84,6 +85,21 @@ struct cfn_eval {
     const cJSON *ix_of[3];
     bool ix_built[3];
 };
+
+/* A string being made by cfn_buf_add() (cfn_eval.c), at most 1 MiB; zero it to start. */
+struct cfn_buf {
+    char *p;
+    size_t n, cap;
+    bool over; /* it passed 1 MiB */
+};
+
+void cfn_buf_add(struct cfn_buf *b, const char *s, size_t len);
+
+/** The string made (fresh, "" when empty), or NULL (freed) when it passed 1 MiB. */
+char *cfn_buf_take(struct cfn_buf *b);
+
+/** Why the last value was not resolved ("not resolved" when nothing said why). */
+const char *cfn_why(const struct cfn_eval *e);
 
 /** v as a string (a literal, or an expression resolved), or NULL: e->why says why. */
 const char *cfn_str(struct cfn_eval *e, const cJSON *v);
