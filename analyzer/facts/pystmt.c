@@ -58,67 +58,12 @@ struct reader {
     struct pysource *out;
 };
 
-static bool ident_char(char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-           (unsigned char)c >= 0x80;
-}
-
-/* The word s starts with, when it is word (followed by no name character). */
-static bool is_word(const char *s, const char *word)
-{
-    while (*word) {
-        if (*s++ != *word++) {
-            return false;
-        }
-    }
-    return !ident_char(*s);
-}
-
-static const char *skip_blanks(const char *s)
-{
-    while (*s == ' ') {
-        s++;
-    }
-    return s;
-}
-
-/* Whether s names word as a whole identifier. */
-static bool names(const char *s, const char *word)
-{
-    size_t n = strlen(word);
-
-    for (const char *p = strstr(s, word); p; p = strstr(p + 1, word)) {
-        if ((p == s || !ident_char(p[-1])) && !ident_char(p[n])) {
-            return true;
-        }
-    }
-    return false;
-}
-
-/* The ':' that ends a compound statement's header (at bracket depth 0, no walrus), or NULL. */
-static char *header_colon(char *s)
-{
-    int depth = 0;
-
-    for (; *s; s++) {
-        if (*s == '(' || *s == '[' || *s == '{') {
-            depth++;
-        } else if ((*s == ')' || *s == ']' || *s == '}') && depth > 0) {
-            depth--;
-        } else if (*s == ':' && !depth && s[1] != '=') {
-            return s;
-        }
-    }
-    return NULL;
-}
-
 static bool catches_import_error(const char *s)
 {
-    const char *rest = skip_blanks(s + 6);
+    const char *rest = pyw_skip_blanks(s + 6);
 
-    return *rest == ':' || names(s, "ImportError") || names(s, "ModuleNotFoundError") ||
-           names(s, "Exception") || names(s, "BaseException");
+    return *rest == ':' || pyw_names(s, "ImportError") || pyw_names(s, "ModuleNotFoundError") ||
+           pyw_names(s, "Exception") || pyw_names(s, "BaseException");
 }
 
 static void add_name(struct reader *r, const char *s, size_t n)
@@ -250,48 +195,6 @@ static void add_import(struct reader *r, const char *module, size_t mlen, const 
     r->imp[r->out->nr++] = w->t;
 }
 
-/* A dotted name at s (with leading dots when relative): its length. */
-static size_t dotted(const char *s, bool relative)
-{
-    size_t n = 0;
-
-    while (relative && s[n] == '.') {
-        n++;
-    }
-    if (n && is_word(s + n, "import")) {
-        return n; /* from .import x */
-    }
-    for (;;) {
-        size_t blank = n;
-        while (s[blank] == ' ') {
-            blank++;
-        }
-        if (ident_char(s[n])) {
-            n++;
-        } else if (s[blank] == '.' && n && (ident_char(s[n - 1]) || s[n - 1] == ' ')) {
-            n = blank + 1; /* "a . b", "a \ .b" */
-            while (s[n] == ' ') {
-                n++;
-            }
-        } else {
-            return n;
-        }
-    }
-}
-
-/* "a . b" as written with blanks: "a.b". */
-static char *squeeze(const char *s, size_t n)
-{
-    char *out = xcalloc(n + 1, 1), *o = out;
-
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] != ' ') {
-            *o++ = s[i];
-        }
-    }
-    return out;
-}
-
 /* `import a.b as c, d` and `from M import a as b, (c, d)`. */
 static void import_stmt(struct reader *r, const char *s, unsigned line, bool scope)
 {
@@ -299,19 +202,19 @@ static void import_stmt(struct reader *r, const char *s, unsigned line, bool sco
 
     w.c = context(r, &w.t, &w.guarded, &w.cond);
 
-    if (is_word(s, "import")) {
-        for (s = skip_blanks(s + 6); *s;) {
-            size_t n = dotted(s, false);
-            char *mod = squeeze(s, n);
+    if (pyw_is_word(s, "import")) {
+        for (s = pyw_skip_blanks(s + 6); *s;) {
+            size_t n = pyw_dotted(s, false);
+            char *mod = pyw_squeeze(s, n);
             const char *alias = NULL, *a;
             if (!n) {
                 free(mod);
                 break;
             }
-            a = skip_blanks(s + n);
-            if (is_word(a, "as")) {
-                alias = skip_blanks(a + 2);
-                for (a = alias; ident_char(*a); a++) {
+            a = pyw_skip_blanks(s + n);
+            if (pyw_is_word(a, "as")) {
+                alias = pyw_skip_blanks(a + 2);
+                for (a = alias; pyw_ident_char(*a); a++) {
                 }
             }
             add_import(r, mod, strlen(mod), NULL, 0, line, &w);
@@ -319,25 +222,25 @@ static void import_stmt(struct reader *r, const char *s, unsigned line, bool sco
                 add_name(r, alias ? alias : mod, alias ? (size_t)(a - alias) : strcspn(mod, "."));
             }
             free(mod);
-            a = skip_blanks(a);
+            a = pyw_skip_blanks(a);
             if (*a != ',') {
                 break;
             }
-            s = skip_blanks(a + 1);
+            s = pyw_skip_blanks(a + 1);
         }
         return;
     }
     /* from M import ... */
     {
-        const char *m = skip_blanks(s + 4), *rest;
-        size_t n = dotted(m, true);
-        char *mod = squeeze(m, n);
-        rest = skip_blanks(m + n);
-        if (!n || !is_word(rest, "import")) {
+        const char *m = pyw_skip_blanks(s + 4), *rest;
+        size_t n = pyw_dotted(m, true);
+        char *mod = pyw_squeeze(m, n);
+        rest = pyw_skip_blanks(m + n);
+        if (!n || !pyw_is_word(rest, "import")) {
             free(mod);
             return;
         }
-        for (rest = skip_blanks(rest + 6); *rest;) {
+        for (rest = pyw_skip_blanks(rest + 6); *rest;) {
             const char *name, *a, *alias = NULL;
             size_t nlen;
             while (*rest == '(' || *rest == ' ' || *rest == ',') {
@@ -349,23 +252,23 @@ static void import_stmt(struct reader *r, const char *s, unsigned line, bool sco
                 break;
             }
             name = rest;
-            for (a = name; ident_char(*a); a++) {
+            for (a = name; pyw_ident_char(*a); a++) {
             }
             nlen = (size_t)(a - name);
             if (!nlen) {
                 break;
             }
-            a = skip_blanks(a);
-            if (is_word(a, "as")) {
-                alias = skip_blanks(a + 2);
-                for (a = alias; ident_char(*a); a++) {
+            a = pyw_skip_blanks(a);
+            if (pyw_is_word(a, "as")) {
+                alias = pyw_skip_blanks(a + 2);
+                for (a = alias; pyw_ident_char(*a); a++) {
                 }
             }
             add_import(r, mod, strlen(mod), name, nlen, line, &w);
             if (scope) {
                 add_name(r, alias ? alias : name, alias ? (size_t)(a - alias) : nlen);
             }
-            rest = skip_blanks(a);
+            rest = pyw_skip_blanks(a);
             if (*rest != ',') {
                 break;
             }
@@ -381,7 +284,7 @@ static void target_names(struct reader *r, const char *s, size_t n)
 
     while (i < n) {
         size_t start;
-        while (i < n && !ident_char(s[i])) {
+        while (i < n && !pyw_ident_char(s[i])) {
             if (s[i] == '.' || s[i] == '[') {
                 /* an attribute or a subscript: skip the rest of this target */
                 while (i < n && s[i] != ',') {
@@ -391,7 +294,7 @@ static void target_names(struct reader *r, const char *s, size_t n)
             i++;
         }
         start = i;
-        while (i < n && ident_char(s[i])) {
+        while (i < n && pyw_ident_char(s[i])) {
             i++;
         }
         if (i > start && !(i < n && (s[i] == '.' || s[i] == '[' || s[i] == '('))) {
@@ -442,14 +345,14 @@ static void simple(struct reader *r, char *s, unsigned line)
 {
     bool scope = module_scope(r);
 
-    s = (char *)skip_blanks(s);
-    if (is_word(s, "import") || is_word(s, "from")) {
+    s = (char *)pyw_skip_blanks(s);
+    if (pyw_is_word(s, "import") || pyw_is_word(s, "from")) {
         import_stmt(r, s, line, scope);
-    } else if (is_word(s, "raise")) {
+    } else if (pyw_is_word(s, "raise")) {
         raised(r);
-    } else if (scope && r->want_names && ident_char(*s) && !is_word(s, "del") &&
-               !is_word(s, "global") && !is_word(s, "nonlocal") && !is_word(s, "assert") &&
-               !is_word(s, "return") && !is_word(s, "pass")) {
+    } else if (scope && r->want_names && pyw_ident_char(*s) && !pyw_is_word(s, "del") &&
+               !pyw_is_word(s, "global") && !pyw_is_word(s, "nonlocal") &&
+               !pyw_is_word(s, "assert") && !pyw_is_word(s, "return") && !pyw_is_word(s, "pass")) {
         assignment(r, s);
     }
 }
@@ -493,11 +396,11 @@ static bool continues(const struct blk *b, const char *s)
 {
     switch (b->kind) {
     case K_TRY:
-        return is_word(s, "except") || is_word(s, "else") || is_word(s, "finally");
+        return pyw_is_word(s, "except") || pyw_is_word(s, "else") || pyw_is_word(s, "finally");
     case K_IF:
-        return is_word(s, "elif") || is_word(s, "else");
+        return pyw_is_word(s, "elif") || pyw_is_word(s, "else");
     case K_LOOP:
-        return is_word(s, "else");
+        return pyw_is_word(s, "else");
     default:
         return false;
     }
@@ -520,21 +423,21 @@ static void inline_body(struct reader *r, char *s, size_t indent, unsigned line)
 static void compound(struct reader *r, char *s, size_t indent, unsigned line, struct blk b)
 {
     /* A def's body never runs on import, on its line or below it. */
-    char *colon = b.kind == K_DEF && !r->want_names ? NULL : header_colon(s);
+    char *colon = b.kind == K_DEF && !r->want_names ? NULL : pyw_header_colon(s);
 
     if ((b.kind == K_DEF || b.kind == K_CLASS) && r->want_names && module_scope(r)) {
-        const char *n = skip_blanks(s + (is_word(s, "async") ? 5 : 0));
-        n = skip_blanks(n + (is_word(n, "def") ? 3 : 5));
+        const char *n = pyw_skip_blanks(s + (pyw_is_word(s, "async") ? 5 : 0));
+        n = pyw_skip_blanks(n + (pyw_is_word(n, "def") ? 3 : 5));
         size_t len = 0;
-        while (ident_char(n[len])) {
+        while (pyw_ident_char(n[len])) {
             len++;
         }
         add_name(r, n, len);
-        if (len == 11 && !strncmp(n, "__getattr__", 11) && !is_word(s, "class")) {
+        if (len == 11 && !strncmp(n, "__getattr__", 11) && !pyw_is_word(s, "class")) {
             r->out->dynamic = true; /* PEP 562: any name may be there */
         }
     }
-    if (b.kind == K_LOOP && r->want_names && module_scope(r) && is_word(s, "for")) {
+    if (b.kind == K_LOOP && r->want_names && module_scope(r) && pyw_is_word(s, "for")) {
         const char *in = strstr(s, " in ");
         if (in) {
             target_names(r, s + 3, (size_t)(in - s - 3));
@@ -543,9 +446,9 @@ static void compound(struct reader *r, char *s, size_t indent, unsigned line, st
     if (b.kind == K_WITH && r->want_names && module_scope(r)) {
         for (const char *as = strstr(s, " as "); as && (!colon || as < colon);
              as = strstr(as + 1, " as ")) {
-            const char *n = skip_blanks(as + 4);
+            const char *n = pyw_skip_blanks(as + 4);
             size_t len = 0;
-            while (ident_char(n[len])) {
+            while (pyw_ident_char(n[len])) {
                 len++;
             }
             add_name(r, n, len);
@@ -555,7 +458,7 @@ static void compound(struct reader *r, char *s, size_t indent, unsigned line, st
         b.indent = indent;
         r->st[r->depth++] = b;
     }
-    if (colon && *skip_blanks(colon + 1)) {
+    if (colon && *pyw_skip_blanks(colon + 1)) {
         inline_body(r, colon + 1, indent, line);
     }
 }
@@ -565,7 +468,7 @@ static void statement(struct reader *r, char *s, size_t indent, unsigned line)
     struct blk b = {0};
     const char *after;
 
-    s = (char *)skip_blanks(s);
+    s = (char *)pyw_skip_blanks(s);
     /* Leave the blocks this line is not in; a clause of one at its depth continues it. */
     while (r->depth) {
         struct blk *top = &r->st[r->depth - 1];
@@ -574,58 +477,58 @@ static void statement(struct reader *r, char *s, size_t indent, unsigned line)
         }
         close_clause(r, top);
         if (top->indent == indent && continues(top, s)) {
-            char *colon = header_colon(s);
-            if (is_word(s, "except")) {
+            char *colon = pyw_header_colon(s);
+            if (pyw_is_word(s, "except")) {
                 top->clause = C_EXCEPT;
                 top->catches = catches_import_error(s);
                 top->raised = false;
-            } else if (is_word(s, "elif")) {
+            } else if (pyw_is_word(s, "elif")) {
                 top->clause = C_ELIF;
                 next_clause(top, s + 4, colon ? colon : s + strlen(s));
             } else {
-                top->clause = is_word(s, "finally") ? C_FINALLY : C_ELSE;
+                top->clause = pyw_is_word(s, "finally") ? C_FINALLY : C_ELSE;
                 if (top->kind == K_IF) {
                     next_clause(top, NULL, NULL);
                 }
             }
-            if (colon && *skip_blanks(colon + 1)) {
+            if (colon && *pyw_skip_blanks(colon + 1)) {
                 inline_body(r, colon + 1, indent, line);
             }
             return;
         }
         r->depth--;
     }
-    after = is_word(s, "async") ? skip_blanks(s + 5) : s;
-    if (is_word(after, "def") || is_word(after, "class")) {
-        b.kind = is_word(after, "def") ? K_DEF : K_CLASS;
+    after = pyw_is_word(s, "async") ? pyw_skip_blanks(s + 5) : s;
+    if (pyw_is_word(after, "def") || pyw_is_word(after, "class")) {
+        b.kind = pyw_is_word(after, "def") ? K_DEF : K_CLASS;
         compound(r, s, indent, line, b);
-    } else if (is_word(s, "if")) {
+    } else if (pyw_is_word(s, "if")) {
         b.kind = K_IF;
-        b.never = names(s, "TYPE_CHECKING") || is_word(skip_blanks(s + 2), "False") ||
-                  !strncmp(skip_blanks(s + 2), "0:", 2) ||
-                  (names(s, "__name__") && strstr(s, "==") != NULL);
+        b.never = pyw_names(s, "TYPE_CHECKING") || pyw_is_word(pyw_skip_blanks(s + 2), "False") ||
+                  !strncmp(pyw_skip_blanks(s + 2), "0:", 2) ||
+                  (pyw_names(s, "__name__") && strstr(s, "==") != NULL);
         b.known = true;
         {
-            const char *colon = header_colon(s);
+            const char *colon = pyw_header_colon(s);
             next_clause(&b, s + 2, colon ? colon : s + strlen(s));
         }
         compound(r, s, indent, line, b);
-    } else if (is_word(s, "try")) {
+    } else if (pyw_is_word(s, "try")) {
         b.kind = K_TRY;
         ALLOC_GROW(r->guards, r->tries_nr + 1, r->tries_cap);
         r->guards[r->tries_nr] = false;
         b.try_idx = r->tries_nr++;
         compound(r, s, indent, line, b);
-    } else if (is_word(after, "for") || is_word(s, "while") ||
-               ((is_word(s, "match") || is_word(s, "case")) && header_colon(s) &&
-                !header_colon(s)[1])) {
+    } else if (pyw_is_word(after, "for") || pyw_is_word(s, "while") ||
+               ((pyw_is_word(s, "match") || pyw_is_word(s, "case")) && pyw_header_colon(s) &&
+                !pyw_header_colon(s)[1])) {
         b.kind = K_LOOP;
         compound(r, s, indent, line, b);
-    } else if (is_word(after, "with")) {
+    } else if (pyw_is_word(after, "with")) {
         b.kind = K_WITH;
-        b.suppress =
-            names(s, "suppress") && (names(s, "ImportError") || names(s, "ModuleNotFoundError") ||
-                                     names(s, "Exception") || names(s, "BaseException"));
+        b.suppress = pyw_names(s, "suppress") &&
+                     (pyw_names(s, "ImportError") || pyw_names(s, "ModuleNotFoundError") ||
+                      pyw_names(s, "Exception") || pyw_names(s, "BaseException"));
         compound(r, s, indent, line, b);
     } else {
         simples(r, s, line);
@@ -643,25 +546,6 @@ static size_t def_indent(const struct reader *r)
     return SIZE_MAX;
 }
 
-/* Whether text names sys.meta_path, sys.path_hooks or __path__ (one pass, for "path"). */
-static bool hooks(const char *text, size_t len)
-{
-    const char *end = text + len;
-
-    if (!len) {
-        return false; /* memmem() wants a haystack, even an empty one */
-    }
-
-    for (const char *p = text; (p = memmem(p, (size_t)(end - p), "path", 4)) != NULL; p += 4) {
-        if ((p - text >= 5 && !memcmp(p - 5, "meta_", 5)) ||
-            (p - text >= 2 && !memcmp(p - 2, "__", 2) && end - p >= 6 && !memcmp(p + 4, "__", 2)) ||
-            (end - p >= 10 && !memcmp(p, "path_hooks", 10))) {
-            return true;
-        }
-    }
-    return false;
-}
-
 void pysource_read(const char *text, size_t len, unsigned want, struct pysource *out)
 {
     struct reader r = {.lines = {.p = text, .end = text + len, .line = 1, .line_pos = text},
@@ -673,7 +557,7 @@ void pysource_read(const char *text, size_t len, unsigned want, struct pysource 
     enum pylines_got got;
 
     out->names_read = r.want_names;
-    out->hooks = (want & PYSOURCE_HOOKS) && hooks(text, len);
+    out->hooks = (want & PYSOURCE_HOOKS) && pyw_hooks(text, len);
     /* A UTF-8 byte order mark is no indentation. */
     if (len >= 3 && !memcmp(text, "\xef\xbb\xbf", 3)) {
         r.lines.p += 3;

@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Private to facts/: a Python source cut into logical lines (pystmt_lines.c), for the
- * statement reader (pystmt.c).
+ * Private to facts/: a Python source cut into logical lines (pystmt_lines.c), and the words
+ * of a line (pystmt_words.c), for the statement reader (pystmt.c).
  *
  * Ownership: struct pylines borrows the text; buf is its own, freed by the caller.
  */
 #ifndef ANALYZER_PYSTMT_INT_H
 #define ANALYZER_PYSTMT_INT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct pylines {
@@ -24,5 +25,21 @@ enum pylines_got { PYLINES_END, PYLINES_LINE, PYLINES_SKIPPED };
  * indented deeper than skip_above (a def's body, whose statements never run on import: only
  * where it ends matters). */
 enum pylines_got pylines_next(struct pylines *r, size_t *indent, unsigned *line, size_t skip_above);
+
+/* The words of a logical line (pystmt_words.c). */
+bool pyw_ident_char(char c);
+/** Whether s starts with word, followed by no name character. */
+bool pyw_is_word(const char *s, const char *word);
+const char *pyw_skip_blanks(const char *s);
+/** Whether s names word as a whole identifier. */
+bool pyw_names(const char *s, const char *word);
+/** The ':' that ends a compound statement's header (at bracket depth 0, no walrus), or NULL. */
+char *pyw_header_colon(char *s);
+/** The length of the dotted name at s (with leading dots when relative). */
+size_t pyw_dotted(const char *s, bool relative);
+/** "a . b" as written with blanks: "a.b", fresh. */
+char *pyw_squeeze(const char *s, size_t n);
+/** Whether text names sys.meta_path, sys.path_hooks or __path__. */
+bool pyw_hooks(const char *text, size_t len);
 
 #endif
