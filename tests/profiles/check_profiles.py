@@ -81,18 +81,14 @@ def load_json(path):
 
 
 
-def check_os_only(c, base, profile):
-    """An OS-only runtime: no Python facts, the OS's loader and ceilings, its library path."""
-    runtime, arch, elf, tc = profile["runtime"], profile["arch"], profile["elf"], profile["toolchain"]
-    archs, os_id = OS_ONLY_TABLE[runtime]
-    c.check("%s: arch %s exists for %s (doc/sources.md#os-only-runtimes)" % (base, arch, runtime), arch in archs)
-    c.check("%s: no python, pip_platform or lifecycle (doc/sources.md#os-only-runtimes)" % base,
-            not any(k in profile for k in ("python", "pip_platform", "lifecycle")))
+def check_machine_os(c, base, profile, os_id, section):
+    """A runtime without Python: its architecture's loader, its OS and that OS's ceilings."""
+    arch, elf, tc = profile["arch"], profile["elf"], profile["toolchain"]
     want = ARCH_TABLE[arch]
     got = (elf["machine"]["value"], elf["interpreter"]["value"], elf["triplet"]["value"])
     c.check("%s: machine/interpreter/triplet match arch %s (doc/sources.md#architectures)" % (base, arch),
             got == (want["machine"], want["interpreter"], want["triplet"]), repr(got))
-    c.check("%s: os.id == %s (doc/sources.md#os-only-runtimes)" % (base, os_id),
+    c.check("%s: os.id == %s (doc/sources.md#%s)" % (base, os_id, section),
             profile["os"]["id"]["value"] == os_id, profile["os"]["id"]["value"])
     glibc, glibcxx, cxxabi, gcc_x86, gcc_arm = TOOLCHAIN_TABLE[os_id]
     got_tc = (tc["glibc_max"]["value"], tc["glibcxx_max"]["value"], tc["cxxabi_max"]["value"],
@@ -100,6 +96,16 @@ def check_os_only(c, base, profile):
     want_tc = (glibc, glibcxx, cxxabi, gcc_x86 if arch == "x86_64" else gcc_arm)
     c.check("%s: toolchain caps %s (doc/sources.md#toolchain-ceilings)" % (base, "/".join(want_tc)),
             got_tc == want_tc, "/".join(got_tc))
+
+
+def check_os_only(c, base, profile):
+    """An OS-only runtime: no Python facts, the OS's loader and ceilings, its library path."""
+    runtime, arch = profile["runtime"], profile["arch"]
+    archs, os_id = OS_ONLY_TABLE[runtime]
+    c.check("%s: arch %s exists for %s (doc/sources.md#os-only-runtimes)" % (base, arch, runtime), arch in archs)
+    c.check("%s: no python, pip_platform or lifecycle (doc/sources.md#os-only-runtimes)" % base,
+            not any(k in profile for k in ("python", "pip_platform", "lifecycle")))
+    check_machine_os(c, base, profile, os_id, "os-only-runtimes")
     c.check("%s: library_path (doc/sources.md#os-only-runtimes)" % base,
             profile["library_path"]["value"] == OS_ONLY_LIBRARY_PATH, repr(profile["library_path"]["value"]))
     return profile["id"]
@@ -108,7 +114,7 @@ def check_os_only(c, base, profile):
 def check_node(c, base, profile):
     """A Node.js runtime: its release, ABI and Node-API, no Python facts, the OS's ceilings,
     the library path of a runtime with a language, its dates."""
-    runtime, arch, elf, tc = profile["runtime"], profile["arch"], profile["elf"], profile["toolchain"]
+    runtime, arch = profile["runtime"], profile["arch"]
     archs, os_id, major, abi, napi, dates = NODE_TABLE[runtime]
     node = profile["node"]
     c.check("%s: arch %s exists for %s (doc/sources.md#nodejs-runtimes)" % (base, arch, runtime), arch in archs)
@@ -117,18 +123,7 @@ def check_node(c, base, profile):
     got = (node["version"]["value"], node["module_version"]["value"], node["napi_max"]["value"])
     c.check("%s: Node.js %s, NODE_MODULE_VERSION %d, Node-API %d (doc/sources.md#nodejs-runtimes)"
             % (base, major, abi, napi), got == (major, abi, napi), repr(got))
-    want = ARCH_TABLE[arch]
-    got = (elf["machine"]["value"], elf["interpreter"]["value"], elf["triplet"]["value"])
-    c.check("%s: machine/interpreter/triplet match arch %s (doc/sources.md#architectures)" % (base, arch),
-            got == (want["machine"], want["interpreter"], want["triplet"]), repr(got))
-    c.check("%s: os.id == %s (doc/sources.md#nodejs-runtimes)" % (base, os_id),
-            profile["os"]["id"]["value"] == os_id, profile["os"]["id"]["value"])
-    glibc, glibcxx, cxxabi, gcc_x86, gcc_arm = TOOLCHAIN_TABLE[os_id]
-    got_tc = (tc["glibc_max"]["value"], tc["glibcxx_max"]["value"], tc["cxxabi_max"]["value"],
-              tc["gcc_max"]["value"])
-    want_tc = (glibc, glibcxx, cxxabi, gcc_x86 if arch == "x86_64" else gcc_arm)
-    c.check("%s: toolchain caps %s (doc/sources.md#toolchain-ceilings)" % (base, "/".join(want_tc)),
-            got_tc == want_tc, "/".join(got_tc))
+    check_machine_os(c, base, profile, os_id, "nodejs-runtimes")
     c.check("%s: library_path starts with /var/lang/lib (doc/sources.md#environment-and-filesystem)" % base,
             profile["library_path"]["value"] == ["/var/lang/lib"] + OS_ONLY_LIBRARY_PATH,
             repr(profile["library_path"]["value"]))
