@@ -17,7 +17,10 @@ for nodejs20.x, each in a Debian root (scripts/root, mmdebstrap), the function b
     line, whitespace folded: Node.js breaks the NODE_MODULE_VERSION message over lines);
  4. the glibc ceiling: for each addon and library of the sharp bundle, abiscan reports
     glibc-too-new on nodejs18.x (Amazon Linux 2, glibc 2.26) exactly when the newest GLIBC_
-    version `readelf -V` shows is above 2.26, naming that version.
+    version `readelf -V` shows is above 2.26, naming that version;
+ 5. layers: with NODE_PATH as Lambda sets it and a layer at /opt, the function's require()
+    of a package in the layer's nodejs/node_modules, at its top and in nodejs/node18/ fails
+    exactly when abiscan reports an error (node-layer-path-ignored), with Node.js's message.
 
 The bundles: sharp installed by npm for Linux x64 with glibc, for a Mac (darwin arm64) and
 for Alpine (musl), as `npm install --os --cpu --libc` makes them; rollup for glibc and for
@@ -89,10 +92,12 @@ def make_root(suite, packages):
     return p.stdout.strip().splitlines()[-1]
 
 
-def in_root(root, bundle, script):
-    """node -e script in the root, the bundle at /var/task (its working directory)."""
-    return sh([os.path.join(REPO, "scripts", "root"), "run", root, "-b", bundle + ":/var/task",
-               "sh", "-c", 'cd /var/task && exec node -e "$1"', "sh", script])
+def in_root(root, bundle, script, layer=None, env=()):
+    """node -e script in the root, the bundle at /var/task (its working directory), a layer
+    at /opt, with the variables env (NAME=VALUE)."""
+    binds = ["-b", bundle + ":/var/task"] + (["-b", layer + ":/opt"] if layer else [])
+    return sh([os.path.join(REPO, "scripts", "root"), "run", root] + binds + list(env) +
+              ["sh", "-c", 'cd /var/task && exec node -e "$1"', "sh", script])
 
 
 def npm_install(cache, dest, args):
@@ -221,6 +226,43 @@ def check_ceilings(res, exe, bundle):
                   repr(f and f.get("found")))
 
 
+def check_layers(res, exe, work, roots):
+    """A layer's packages where NODE_PATH, as Lambda sets it, finds them or not: semver (from
+    the sharp install) in nodejs/node_modules, at the layer's top, in nodejs/node18/."""
+    fn = os.path.join(work, "layer-fn")
+    os.makedirs(fn)
+    with open(os.path.join(fn, "index.js"), "w") as f:
+        f.write("exports.handler = async () => require('semver').valid('1.2.3');\n")
+    semver = os.path.join(work, "sharp-linux", "node_modules", "semver")
+    layers = {}
+    for name, where in (("nodejs", "nodejs/node_modules"), ("top", "node_modules"),
+                        ("node18", "nodejs/node18/node_modules")):
+        layers[name] = os.path.join(work, "layer-" + name)
+        shutil.copytree(semver, os.path.join(layers[name], where, "semver"), symlinks=True)
+    script = ("try { require('/var/task/index.js'); require('semver'); console.log('RESULT ok') }"
+              " catch (e) { console.log('RESULT fail: ' + String(e.message).split('\\n')[0]) }")
+    for rt, root in sorted(roots.items()):
+        major = rt[len("nodejs"):-len(".x")]
+        env = ["NODE_PATH=/opt/nodejs/node%s/node_modules:/opt/nodejs/node_modules:"
+               "/var/runtime/node_modules" % major]
+        for name, layer in sorted(layers.items()):
+            error = node_error(in_root(root, fn, script, layer, env))
+            p = sh([exe, "--no-config", "--runtime", rt, "--format", "json", fn, "--layer", layer])
+            rep = json.loads(p.stdout)
+            errors = [f for f in rep["findings"]
+                      if f["severity"] == "error" and f["slug"] not in CEILINGS]
+            res.check(bool(error) == bool(errors),
+                      "layer %s on %s: require() %s, abiscan %s" % (
+                          name, rt, "throws" if error else "finds semver",
+                          ", ".join(sorted({f["slug"] for f in errors})) or "clean"),
+                      "node: %r; abiscan: %r" % (error, [f["message"] for f in errors][:2]))
+            if error and errors:
+                said = [f.get("lambda_error") or "" for f in errors]
+                res.check(any(("Error: " + error) in x for x in said),
+                          "layer %s on %s: abiscan's 'Lambda says' holds Node.js's message"
+                          % (name, rt), "node: %r; abiscan: %r" % (error, said))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--abiscan", required=True)
@@ -268,6 +310,7 @@ def main():
                               "%s on %s: abiscan's 'Lambda says' is Node.js's message" % (name, rt),
                               "node: %r; abiscan: %r" % (error, sorted(said)))
         check_ceilings(res, exe, os.path.join(work, "sharp-linux"))
+        check_layers(res, exe, work, roots)
     except rd.Fatal as exc:
         res.check(False, "setup", str(exc))
     print("%d passed, %d failed" % (res.passed, res.failed))
