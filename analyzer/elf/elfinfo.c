@@ -347,6 +347,9 @@ void elfread_symbols(struct elfinfo *info, Elf_Data *data, size_t n, Elf_Data *v
         } else if ((bind == STB_GLOBAL || bind == STB_WEAK) && type == STT_FUNC &&
                    is_node_symbol(name) && info->node_symbols.nr < ELFREAD_MAX_INIT_SYMBOLS) {
             strvec_push(&info->node_symbols, name);
+            if (!strcmp(name, "node_api_module_get_api_version_v1")) {
+                info->napi_version_fn = sym->st_value;
+            }
         }
     }
     strvec_sort(&info->py_imports);
@@ -386,6 +389,7 @@ static void take_symbols(struct elfinfo *to, struct elfinfo *from)
     to->init_symbols = from->init_symbols;
     to->node_symbols = from->node_symbols;
     to->node_registers = from->node_registers;
+    to->napi_version_fn = from->napi_version_fn;
     to->py_imports = from->py_imports;
     to->py_binds = from->py_binds;
     to->dynsym_count = from->dynsym_count;
@@ -462,6 +466,7 @@ static void merge_views(struct elfinfo *out, Elf *elf, const unsigned char *base
         take_symbols(out, &sec);
     }
     out->node_module_version = out->node_registers ? elfread_node_module(elf) : -1;
+    out->napi_version = out->napi_version_fn ? elfread_napi_version(elf, out->napi_version_fn) : -1;
     if (!out->error && (dyn.error || sec.error)) { /* the bounds check's reason comes first */
         out->error =
             dyn.error ? xasprintf("%s", dyn.error) : xasprintf("section headers: %s", sec.error);

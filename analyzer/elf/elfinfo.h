@@ -66,7 +66,12 @@ struct elfinfo {
      * calls node_module_register): the NODE_MODULE_VERSION in its static node_module, read
      * through .symtab; -1 when it does not, or the symbol table does not say (stripped). */
     long node_module_version;
-    bool node_registers;      /* it calls node_module_register */
+    bool node_registers; /* it calls node_module_register */
+    /* A Node-API addon that exports node_api_module_get_api_version_v1: the address of that
+     * function, and the Node-API version it returns when its code is one constant returned
+     * (decoded for x86_64 and aarch64, elf_node.c), else -1. */
+    uint64_t napi_version_fn;
+    long napi_version;
     struct strvec py_imports; /* undefined Py* / _Py* symbols (C API use), sorted */
     /* The ones of them that are not weak, in the order ld.so binds them: the order of their
      * first relocations, DT_RELA (or DT_REL) then DT_JMPREL (glibc elf/do-rel.h), those no

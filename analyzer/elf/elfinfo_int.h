@@ -75,6 +75,10 @@ void elfread_sections(struct elfinfo *v, Elf *elf);
  * .symtab's _module), or -1 (elf_node.c). */
 long elfread_node_module(Elf *elf);
 
+/** The constant the function at addr returns, when its code is just that (the Node-API
+ * version node_api_module_get_api_version_v1 asks for), or -1 (elf_node.c). */
+long elfread_napi_version(Elf *elf, uint64_t addr);
+
 /** What strip --strip-unneeded saves (v's debug and symbol table bytes counted already). */
 void elfread_strip(struct elfinfo *v, Elf *elf);
 

@@ -28,7 +28,9 @@ musl; @parcel/watcher and @napi-rs/canvas for glibc; bufferutil (node-gyp-build 
 then without its Linux prebuilds (it falls back to JavaScript: a warning, and it loads), then
 also without the fallback (require() throws node-gyp-build's error); NAN addons built with g++ against
 bookworm's libnode-dev for NODE_MODULE_VERSION 108, one by NODE_MODULE (a static
-registration) and one by NAN_MODULE_WORKER_ENABLED (an exported initializer); the Mac
+registration) and one by NAN_MODULE_WORKER_ENABLED (an exported initializer); two Node-API
+addons gcc builds against node_api.h asking for Node-API 9 and 10 (Node.js 18 and 20 have 9:
+the second kills them with a segmentation fault); the Mac
 build of sharp's addon, and its musl build, each put where a package built from source keeps
 its addon (build/Release/).
 
@@ -69,6 +71,15 @@ NPM_BUNDLES = {
                      "@napi-rs/canvas"),
     "bufferutil": (["bufferutil@4.2.0"], "bufferutil"),
 }
+# A Node-API addon in C against node_api.h, asking for Node-API version VER.
+NAPI_SOURCE = r"""#include <node_api.h>
+static napi_value hello(napi_env env, napi_callback_info info)
+{ napi_value s; (void)info; napi_create_string_utf8(env, "hi", 2, &s); return s; }
+NAPI_MODULE_EXPORT int32_t node_api_module_get_api_version_v1(void) { return VER; }
+NAPI_MODULE_EXPORT napi_value napi_register_module_v1(napi_env env, napi_value exports)
+{ napi_value fn; napi_create_function(env, "hello", NAPI_AUTO_LENGTH, hello, NULL, &fn);
+  napi_set_named_property(env, exports, "hello", fn); return exports; }
+"""
 NAN_SOURCE = r"""#include <nan.h>
 NAN_METHOD(Hello) { info.GetReturnValue().Set(Nan::New("hi").ToLocalChecked()); }
 NAN_MODULE_INIT(Init) { Nan::SetMethod(target, "hello", Hello); }
@@ -121,12 +132,23 @@ def package_dir(bundle, name, main):
 
 
 def build_nan(cache, work, root18):
-    """hello.node by NODE_MODULE and by NAN_MODULE_WORKER_ENABLED, for bookworm's Node.js 18."""
+    """hello.node by NODE_MODULE and by NAN_MODULE_WORKER_ENABLED, for bookworm's Node.js 18,
+    and Node-API addons asking for Node-API 9 and 10."""
     src = os.path.join(work, "nan")
     npm_install(cache, src, [NAN])
     with open(os.path.join(src, "hello.cc"), "w") as f:
         f.write(NAN_SOURCE)
     out = {}
+    with open(os.path.join(src, "napi.c"), "w") as f:
+        f.write(NAPI_SOURCE)
+    for ver in (9, 10):
+        so = os.path.join(src, "napi%d.node" % ver)
+        p = sh(["gcc", "-shared", "-fPIC", "-O2", "-DVER=%d" % ver,
+                "-I" + os.path.join(root18, "usr/include/node"), "-o", so,
+                os.path.join(src, "napi.c")])
+        if p.returncode != 0:
+            raise rd.Fatal("gcc napi%d: %s" % (ver, p.stderr.strip()[-400:]))
+        out["napi%d" % ver] = so
     for kind, flags in (("static", []), ("worker", ["-DWORKER"])):
         so = os.path.join(src, "hello-%s.node" % kind)
         p = sh(["g++", "-shared", "-fPIC", "-O1", "-std=c++17", "-w"] + flags +
@@ -155,10 +177,10 @@ def bundles(cache, work, root18):
         npm_install(cache, d, args)
         out[name] = (d, module)
     for kind, so in build_nan(cache, work, root18).items():
-        d = os.path.join(work, "nan-" + kind)
+        d = os.path.join(work, kind if kind.startswith("napi") else "nan-" + kind)
         pkg = package_dir(d, "hello", "build/Release/hello.node")
         shutil.copy(so, os.path.join(pkg, "build", "Release", "hello.node"))
-        out["nan-" + kind] = (d, "hello")
+        out[os.path.basename(d)] = (d, "hello")
     # node-gyp-build's prebuilds with nothing for Linux: bufferutil, which falls back to
     # JavaScript, and a package that does not (the same prebuilds, an index.js without a catch).
     shutil.copytree(os.path.join(work, "bufferutil"), os.path.join(work, "bufferutil-nolinux"),
@@ -296,7 +318,7 @@ def main():
                           if f["severity"] == "error" and f["slug"] not in CEILINGS]
                 res.check(bool(error) == bool(errors),
                           "%s on %s: require() %s, abiscan %s" % (
-                              name, rt, "throws" if error else "loads",
+                              name, rt, "fails" if error else "loads",
                               ", ".join(sorted({f["slug"] for f in errors})) or "clean"),
                           "node: %r; abiscan: %r" % (error, [f["message"] for f in errors][:3]))
                 if error and errors and any(f["slug"] in ("not-elf", "musl-linked",
