@@ -13,6 +13,7 @@
 #include "image.h"
 #include "image_target.h"
 #include "installer.h"
+#include "path.h"
 #include "progress.h"
 #include "pyname.h"
 #include "scan.h"
@@ -119,17 +120,22 @@ static void build_matrix(struct audit_unit *u, const struct actx *c, const struc
 
     const struct profiles *ps = datadir_profiles(dd);
     /* A bundle with a bootstrap at its top is a custom runtime's: the OS-only runtimes are
-     * its matrix; one with node_modules or an addon, the Node.js runtimes'; any other, the
-     * Python runtimes'. */
+     * its matrix; one with node_modules or an addon and no Python module, the Node.js
+     * runtimes'; any other, the Python runtimes'. */
     enum runtime_family family = FAMILY_PYTHON;
+    bool node = false, python = false;
 
     for (size_t i = 0; i < img->nr && family != FAMILY_OS; i++) {
         const struct member *m = &img->members[i];
         if (image_is_bootstrap(m)) {
             family = FAMILY_OS;
-        } else if (m->npm || m->role == ROLE_ADDON) {
-            family = FAMILY_NODE;
         }
+        node |= m->npm || m->role == ROLE_ADDON;
+        python |= m->role == ROLE_EXTENSION || (m->on_site && path_has_suffix(m->path, ".py") &&
+                                                !strstr(m->path, "node_modules/"));
+    }
+    if (family != FAMILY_OS && node && !python) {
+        family = FAMILY_NODE;
     }
     u->matrix = xcalloc(ps->nr + 1, sizeof(*u->matrix));
     for (size_t i = 0; i < ps->nr; i++) {
