@@ -33,29 +33,53 @@ static bool installed(const struct image *img, size_t view, const char *name)
     return false;
 }
 
-/* rebuild: the package builds from source (node-gyp-build), else npm installs its platform's
- * package. */
+/* How a finding is fixed: the package built from source (node-gyp-build), the devDependencies
+ * pruned, or else its platform's package installed. */
+enum fix_kind { FIX_INSTALL, FIX_REBUILD, FIX_PRUNE };
+
+/* what: the severity, expected and found, and the one variable "lambda_error". */
 static void report(const struct check_ctx *ctx, struct findings *out, const struct member *at,
-                   const char *package, bool rebuild, enum severity sev, const char *expected,
-                   const char *found, const char *lambda, const char *msg)
+                   const char *package, enum fix_kind fix, const struct check_found *what,
+                   const char *msg)
 {
-    char *note = NULL;
-    char *cmd = rebuild ? advice_npm_rebuild(ctx->profile, package, &note)
-                        : advice_npm_install(ctx->profile, package);
-    if (!rebuild) {
+    char *note = NULL, *cmd;
+
+    if (fix == FIX_REBUILD) {
+        cmd = advice_npm_rebuild(ctx->profile, package, &note);
+    } else if (fix == FIX_PRUNE) {
+        cmd = xstrdup("npm prune --omit=dev");
+        note = xstrdup("removes the devDependencies from node_modules: the function runs "
+                       "without them");
+    } else {
+        cmd = advice_npm_install(ctx->profile, package);
         note = xasprintf("npm installs %s's build for Linux %s with glibc; run it where the "
                          "bundle's node_modules is made",
                          package, addons_cpu(ctx->profile));
     }
-    struct tvar vars[] = {{"lambda_error", lambda}, {"fix_command", cmd}, {"fix_note", note}};
+    struct tvar vars[] = {{"lambda_error", what->vars ? what->vars[0].value : NULL},
+                          {"fix_command", cmd},
+                          {"fix_note", note}};
+    struct check_found found = *what;
 
-    check_report(
-        ctx, out,
-        &(struct check_found){
-            .m = at, .sev = sev, .expected = expected, .found = found, .vars = vars, .nvars = 3},
-        "%s", msg);
+    found.m = at;
+    found.vars = vars;
+    found.nvars = 3;
+    check_report(ctx, out, &found, "%s", msg);
     free(cmd);
     free(note);
+}
+
+/* Whether the function's own package.json (at the top of input) lists name among its
+ * devDependencies: shipped by mistake, loaded only if something requires it. */
+static bool dev_dependency(const struct image *img, size_t input, const char *name)
+{
+    for (size_t i = 0; i < img->nr; i++) {
+        const struct member *m = &img->members[i];
+        if (m->input == input && m->npm && !strcmp(m->path, "package.json")) {
+            return strvec_contains(&m->npm->dev, name);
+        }
+    }
+    return false;
 }
 
 /* A package whose platform packages leave out the runtime's platform: none of those for it
@@ -94,15 +118,23 @@ static void check_platform_packages(const struct check_ctx *ctx, const struct me
                                        "linux-%s runtime",
                                        addons_cpu(ctx->profile))
                            : NULL;
-        char *msg =
-            xasprintf("%s has no build for Linux %s with glibc: node_modules lacks %s%s%s%s",
-                      pkg->name, addons_cpu(ctx->profile), lacks, other.nr ? "; it has " : "", has,
-                      other.nr ? " instead (npm installed another platform's)"
-                               : " (installed with --omit=optional, or on another platform)");
+        bool dev = dev_dependency(img, m->input, pkg->name);
+        char *msg = xasprintf(
+            "%s has no build for Linux %s with glibc: node_modules lacks %s%s%s%s%s", pkg->name,
+            addons_cpu(ctx->profile), lacks, other.nr ? "; it has " : "", has,
+            other.nr ? " instead (npm installed another platform's)"
+                     : " (installed with --omit=optional, or on another platform)",
+            dev ? "; a devDependency of package.json: it fails only if the code requires it" : "");
         char expected[160];
         snprintf(expected, sizeof(expected), "%s", missing.v[0]);
-        report(ctx, out, m, pkg->name, false, ctx->rule->severity, expected,
-               other.nr ? other.v[0] : "none", lambda, msg);
+        struct tvar said = {"lambda_error", dev ? NULL : lambda};
+        report(ctx, out, m, pkg->name, dev ? FIX_PRUNE : FIX_INSTALL,
+               &(struct check_found){.sev = dev ? SEV_WARNING : ctx->rule->severity,
+                                     .expected = expected,
+                                     .found = other.nr ? other.v[0] : "none",
+                                     .vars = &said,
+                                     .nvars = 1},
+               msg);
         free(lacks);
         free(has);
         free(lambda);
@@ -222,8 +254,14 @@ static void check_prebuilds(const struct check_ctx *ctx, const struct strmap *pk
         free(tuples);
         char expected[64];
         snprintf(expected, sizeof(expected), "prebuilds/linux-%s/", addons_cpu(p));
-        report(ctx, out, pkg ? pkg : m, package, true, caught ? SEV_WARNING : ctx->rule->severity,
-               expected, m->path, caught ? NULL : lambda, msg);
+        struct tvar said = {"lambda_error", caught ? NULL : lambda};
+        report(ctx, out, pkg ? pkg : m, package, FIX_REBUILD,
+               &(struct check_found){.sev = caught ? SEV_WARNING : ctx->rule->severity,
+                                     .expected = expected,
+                                     .found = m->path,
+                                     .vars = &said,
+                                     .nvars = 1},
+               msg);
         free(lambda);
         free(msg);
     }

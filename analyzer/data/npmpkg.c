@@ -54,6 +54,12 @@ void npmpkg_read(struct npm_package *out, const char *text, size_t len)
             strvec_push(&out->optional, dep->string);
         }
     }
+    cJSON_ArrayForEach(dep, cJSON_GetObjectItemCaseSensitive(root, "devDependencies"))
+    {
+        if (dep->string) {
+            strvec_push(&out->dev, dep->string);
+        }
+    }
     cJSON_Delete(root);
 }
 
@@ -105,5 +111,6 @@ void npmpkg_release(struct npm_package *p)
     strvec_release(&p->cpu);
     strvec_release(&p->libc);
     strvec_release(&p->optional);
+    strvec_release(&p->dev);
     memset(p, 0, sizeof(*p));
 }

@@ -25,6 +25,8 @@ struct npm_package {
     /* npm's platform fields as written: "linux", "!win32"; empty: any. */
     struct strvec os, cpu, libc;
     struct strvec optional; /* the names of its optionalDependencies, in order */
+    struct strvec dev;      /* the names of its devDependencies (the function's own
+                             * package.json: what the code is built with, not run with) */
     bool broken;            /* not a JSON object: nothing above is known */
 };
 

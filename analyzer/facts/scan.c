@@ -125,9 +125,11 @@ void scan_list_entry(struct reading *rd, size_t input, const struct bundle_entry
         }
         p.need = NEED_DISTINFO;
         p.whole = true;
-    } else if (!strcmp(path_base(e->path), "package.json") && strstr(e->path, "node_modules/") &&
+    } else if (!strcmp(path_base(e->path), "package.json") &&
+               (strstr(e->path, "node_modules/") || !strcmp(e->path, "package.json")) &&
                e->size <= NPMPKG_MAX) {
-        p.need = NEED_PACKAGE; /* which platforms its addons are for (npmpkg.h) */
+        /* which platforms its addons are for; the function's own: its devDependencies */
+        p.need = NEED_PACKAGE;
         p.whole = true;
     } else if (nodepkg_is_index(e->path) && e->size <= NODEPKG_INDEX_MAX) {
         p.need = NEED_SCRIPT; /* whether it falls back when its addon cannot load */

@@ -27,7 +27,7 @@ static void check_package(const char *text, size_t size)
     npmpkg_read(&pkg, text, size);
     if (pkg.broken) {
         FUZZ_CHECK(!pkg.name && !pkg.version && !pkg.os.nr && !pkg.cpu.nr && !pkg.libc.nr &&
-                   !pkg.optional.nr);
+                   !pkg.optional.nr && !pkg.dev.nr);
     }
     fuzz_touch(pkg.name);
     fuzz_touch(pkg.version);
@@ -35,6 +35,7 @@ static void check_package(const char *text, size_t size)
     fuzz_touch_strvec(&pkg.cpu);
     fuzz_touch_strvec(&pkg.libc);
     fuzz_touch_strvec(&pkg.optional);
+    fuzz_touch_strvec(&pkg.dev);
     for (int arm = 0; arm < 2; arm++) {
         why[0] = '\0';
         if (!npmpkg_fits(&pkg, arm ? "arm64" : "x64", "glibc", why, sizeof(why))) {

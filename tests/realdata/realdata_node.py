@@ -23,7 +23,8 @@ for nodejs20.x, each in a Debian root (scripts/root, mmdebstrap), the function b
     exactly when abiscan reports an error (node-layer-path-ignored), with Node.js's message.
 
 The bundles: sharp installed by npm for Linux x64 with glibc, for a Mac (darwin arm64) and
-for Alpine (musl), as `npm install --os --cpu --libc` makes them; rollup for glibc and for
+for Alpine (musl), as `npm install --os --cpu --libc` makes them, and the Mac one as a
+devDependency the handler never requires (it loads: abiscan warns); rollup for glibc and for
 musl; @parcel/watcher and @napi-rs/canvas for glibc; bufferutil (node-gyp-build prebuilds),
 then without its Linux prebuilds (it falls back to JavaScript: a warning, and it loads), then
 also without the fallback (require() throws node-gyp-build's error); NAN addons built with g++ against
@@ -181,6 +182,17 @@ def bundles(cache, work, root18):
         pkg = package_dir(d, "hello", "build/Release/hello.node")
         shutil.copy(so, os.path.join(pkg, "build", "Release", "hello.node"))
         out[os.path.basename(d)] = (d, "hello")
+    # The Mac install of sharp as a devDependency the handler never requires: it loads.
+    d = os.path.join(work, "sharp-mac-dev")
+    shutil.copytree(os.path.join(work, "sharp-mac"), d, symlinks=True)
+    with open(os.path.join(d, "package.json")) as f:
+        pkg = json.load(f)
+    pkg["devDependencies"] = pkg.pop("dependencies")
+    with open(os.path.join(d, "package.json"), "w") as f:
+        json.dump(pkg, f)
+    with open(os.path.join(d, "index.js"), "w") as f:
+        f.write("exports.handler = async () => 'no sharp here';\n")
+    out["sharp-mac-dev"] = (d, "/var/task/index.js")
     # node-gyp-build's prebuilds with nothing for Linux: bufferutil, which falls back to
     # JavaScript, and a package that does not (the same prebuilds, an index.js without a catch).
     shutil.copytree(os.path.join(work, "bufferutil"), os.path.join(work, "bufferutil-nolinux"),
