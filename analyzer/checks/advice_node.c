@@ -7,30 +7,19 @@
 #include <string.h>
 
 #include "addons.h"
+#include "nodepkg.h"
 #include "shword.h"
 #include "xalloc.h"
 
 const char *advice_npm_package(const char *path, char *buf, size_t n)
 {
-    const char *at = NULL, *name, *end;
+    const char *name;
+    size_t len;
 
-    for (const char *s = path; (s = strstr(s, "node_modules/")); s++) {
-        if (s == path || s[-1] == '/') {
-            at = s;
-        }
+    if (!nodepkg_name_at(path, &name, &len) || !name[len]) {
+        return NULL; /* in no package, or a file of node_modules itself */
     }
-    if (!at) {
-        return NULL;
-    }
-    name = at + 13;
-    end = strchr(name, '/');
-    if (end && name[0] == '@') {
-        end = strchr(end + 1, '/'); /* a scoped name: @scope/name */
-    }
-    if (!end || end == name) {
-        return NULL;
-    }
-    snprintf(buf, n, "%.*s", (int)(end - name), name);
+    snprintf(buf, n, "%.*s", (int)len, name);
     return buf;
 }
 

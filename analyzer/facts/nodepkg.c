@@ -5,15 +5,10 @@
 
 #include <string.h>
 
-#include "path.h"
-
-bool nodepkg_is_index(const char *path)
+bool nodepkg_name_at(const char *path, const char **name, size_t *len)
 {
-    const char *at = NULL, *name;
+    const char *at = NULL, *end;
 
-    if (strcmp(path_base(path), "index.js") != 0) {
-        return false;
-    }
     for (const char *s = path; (s = strstr(s, "node_modules/")); s++) {
         if (s == path || s[-1] == '/') {
             at = s;
@@ -22,11 +17,21 @@ bool nodepkg_is_index(const char *path)
     if (!at) {
         return false;
     }
-    name = at + 13;
-    if (name[0] == '@' && strchr(name, '/')) {
-        name = strchr(name, '/') + 1; /* @scope/name/index.js */
+    *name = at + 13;
+    end = strchr(*name, '/');
+    if (end && **name == '@') {
+        end = strchr(end + 1, '/'); /* a scoped name: @scope/name */
     }
-    return strchr(name, '/') == path_base(path) - 1;
+    *len = end ? (size_t)(end - *name) : strlen(*name);
+    return *len > 0;
+}
+
+bool nodepkg_is_index(const char *path)
+{
+    const char *name;
+    size_t len;
+
+    return nodepkg_name_at(path, &name, &len) && !strcmp(name + len, "/index.js");
 }
 
 bool nodepkg_falls_back(const char *text, size_t len)

@@ -14,6 +14,10 @@
 /* The most of a package's index.js read: one that wraps node-gyp-build is a few lines. */
 #define NODEPKG_INDEX_MAX (64u << 10)
 
+/** The package a path lies in: the name after its last node_modules/ ("sharp",
+ * "@img/sharp-linux-x64"), *name and *len; false when there is none. */
+bool nodepkg_name_at(const char *path, const char **name, size_t *len);
+
 /** Whether path is the index.js at the top of a package in node_modules. */
 bool nodepkg_is_index(const char *path);
 

@@ -5,7 +5,7 @@
  * npmpkg_fits on it for both of Lambda's architectures), a package's index.js
  * (nodepkg_falls_back), and, up to its first NUL, a member path (addons_prebuild: the
  * prebuild's directory and platform lie inside the path; addons_platform_name; nodepkg's
- * index test) for a nodejs20.x profile of each architecture.
+ * index test and package name) for a nodejs20.x profile of each architecture.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -59,6 +59,12 @@ static void check_path(const char *path, const struct profile *p)
         FUZZ_CHECK(b.specificity >= 0 && (size_t)b.specificity <= strlen(path));
     }
     (void)addons_platform_name(path, p, &fits);
+    const char *name;
+    size_t len;
+    if (nodepkg_name_at(path, &name, &len)) {
+        FUZZ_CHECK(name > path && name + len <= path + strlen(path) && len > 0);
+        FUZZ_CHECK(!memcmp(name - 13, "node_modules/", 13));
+    }
     if (nodepkg_is_index(path)) {
         FUZZ_CHECK(strlen(path) >= 8 && !strcmp(path + strlen(path) - 8, "index.js"));
     }
