@@ -446,7 +446,8 @@ static void merge_views(struct elfinfo *out, Elf *elf, const unsigned char *base
     memset(&dyn, 0, sizeof(dyn));
     memset(&sec, 0, sizeof(sec));
     elfread_dynamic(&dyn, elf, base, len);
-    elfread_sections(&sec, elf);
+    /* The sections' symbols are read only when the dynamic view cannot give them (below). */
+    elfread_sections(&sec, elf, !dyn.has_dynamic || !dyn.dynsym_count);
     out->debug_bytes = sec.debug_bytes; /* only the section headers know */
     out->symtab_bytes = sec.symtab_bytes;
     out->comments = sec.comments;

@@ -68,8 +68,9 @@ void elfread_symbols(struct elfinfo *v, Elf_Data *syms, size_t nsyms, Elf_Data *
 /** The view through the program headers; base[0..len) is the object. */
 void elfread_dynamic(struct elfinfo *v, Elf *elf, const unsigned char *base, size_t len);
 
-/** The view through the section headers. */
-void elfread_sections(struct elfinfo *v, Elf *elf);
+/** The view through the section headers; its symbols only when asked for (symbols),
+ * else their count. */
+void elfread_sections(struct elfinfo *v, Elf *elf, bool symbols);
 
 /** The NODE_MODULE_VERSION of the static node_module a node.h addon registers (its
  * .symtab's _module), or -1 (elf_node.c). */
