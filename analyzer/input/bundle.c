@@ -317,6 +317,7 @@ void bundle_reader_free(struct bundle_reader *r)
     if (r->b->ops->reader_close) {
         r->b->ops->reader_close(r);
     }
+    free(r->buf);
     free(r);
 }
 
@@ -351,15 +352,24 @@ int bundle_charge(struct bundle *b, const struct bundle_entry *e, struct diag *d
     return 0;
 }
 
+unsigned char *bundle_reader_buffer(struct bundle_reader *r, size_t n)
+{
+    if (n > r->buf_cap) {
+        free(r->buf);
+        r->buf = xmalloc(n);
+        r->buf_cap = n;
+    }
+    return r->buf;
+}
+
 /* Through read(): one byte more than declared, so that a longer member is caught. */
 static int read_whole(struct bundle_reader *r, const struct bundle_entry *e,
                       struct bundle_bytes *out, struct diag *d)
 {
     size_t cap = (size_t)e->size + 1;
 
-    out->data = xmalloc(cap);
+    out->data = bundle_reader_buffer(r, cap);
     if (r->b->ops->read(r, e, out->data, cap, &out->len, d) != 0) {
-        free(out->data);
         out->data = NULL;
         return -1;
     }
@@ -406,10 +416,10 @@ void bundle_bytes_release(struct bundle_bytes *bytes)
 {
     if (bytes->maplen) {
         munmap(bytes->data, bytes->maplen);
-    } else {
+    } else if (bytes->owned) {
         free(bytes->data);
     }
-    memset(bytes, 0, sizeof(*bytes));
+    memset(bytes, 0, sizeof(*bytes)); /* else the reader's buffer: kept for the next */
 }
 
 void bundle_close(struct bundle *b)

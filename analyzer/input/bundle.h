@@ -176,11 +176,14 @@ int bundle_peek(struct bundle_reader *r, const struct bundle_entry *e, unsigned 
                 size_t cap, size_t *got, struct diag *d);
 
 /* A member's bytes, whole: a mapping of a directory's file (only the pages read are
- * touched) or a buffer a zip member was inflated into. Read-only for the caller. */
+ * touched) or the reader's buffer a zip member was inflated (a small file read) into.
+ * Read-only for the caller; valid until released, and one at a time per reader. */
 struct bundle_bytes {
     unsigned char *data; /* len bytes; writable copy-on-write, never written back */
     size_t len;
-    size_t maplen; /* private: mapped length (0: data is malloc'd) */
+    size_t maplen; /* private: mapped length (0: not mapped) */
+    bool owned;    /* private: data is malloc'd for these bytes alone (else the reader's
+                    * buffer, or a mapping) */
 };
 
 /**

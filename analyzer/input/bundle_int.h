@@ -32,7 +32,14 @@ struct bundle_ops {
 struct bundle_reader {
     struct bundle *b;
     void *priv; /* the backend's */
+    /* The buffer members read whole go into, kept from one member to the next: a fresh
+     * one each time page-faults its way through every member once more. */
+    unsigned char *buf;
+    size_t buf_cap;
 };
+
+/** r's buffer, at least n bytes (its old content not kept). */
+unsigned char *bundle_reader_buffer(struct bundle_reader *r, size_t n);
 
 struct bundle {
     enum bundle_kind kind;

@@ -161,6 +161,7 @@ int bundle_stream_whole(struct bundle_stream *s, struct bundle_bytes *out, struc
                         (unsigned long long)s->limits->max_member_size);
     }
     out->data = xmalloc((size_t)e->size + 1);
+    out->owned = true; /* kept past the next member (scan_image.c) */
     memcpy(out->data, s->head, have);
     if (bundle_stream_read(s, out->data + have, (size_t)e->size + 1 - have, &got, d) != 0) {
         bundle_bytes_release(out);

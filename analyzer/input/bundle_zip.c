@@ -260,7 +260,7 @@ static int zr_whole(struct bundle_reader *r, const struct bundle_entry *e, struc
     size_t cap = (size_t)e->size + 1, raw_len = 0, actual = 0;
     enum libdeflate_result res;
 
-    out->data = xmalloc(cap);
+    out->data = bundle_reader_buffer(r, cap);
     /* The raw stream is read whole too: only when the central directory's compressed size
      * is one deflate can have for this content (stored blocks add 5 bytes in 65535); any
      * other claim goes through libzip's stream, which never holds more than a block. */
@@ -301,7 +301,6 @@ static int zr_whole(struct bundle_reader *r, const struct bundle_entry *e, struc
     }
     return 0;
 fail:
-    free(out->data);
     out->data = NULL;
     return -1;
 }
