@@ -152,7 +152,7 @@ static void parse_record(struct distribution *dist, char *text)
         if (end) {
             *end = '\0';
         }
-        char *joined = *dist->root ? xasprintf("%s/%s", dist->root, path) : xstrdup(path);
+        char *joined = *dist->root ? xjoin(dist->root, "/", path) : xstrdup(path);
         bool escapes;
         path = path_normalize(joined, PATH_RELATIVE, &escapes);
         free(joined);

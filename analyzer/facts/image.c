@@ -132,7 +132,7 @@ struct member *image_add_member(struct image *img, size_t input, const char *pat
         place_in_container(m, c, img->inputs[input].python_package);
         return m;
     }
-    m->abs = xasprintf("%s/%s", layer ? "/opt" : "/var/task", path);
+    m->abs = xjoin(layer ? "/opt" : "/var/task", "/", path);
     if (layer) {
         place_in_layer(m);
     } else {
@@ -280,7 +280,7 @@ const struct member *image_find_library(const struct image *img, size_t view, co
     for (size_t i = 0; i < img->nr + img->sys_nr; i++) {
         const struct member *m = i < img->nr ? &img->members[i] : &img->sys[i - img->nr];
         /* a system file of an image was not read: its name says */
-        if (image_view_of(img, m) != view || (!m->elf && !(m->system && !m->link_target))) {
+        if ((!m->elf && !(m->system && !m->link_target)) || image_view_of(img, m) != view) {
             continue;
         }
         if (!strcmp(path_base(m->path), soname) ||

@@ -26,7 +26,7 @@ static int cmp_name(const void *a, const void *b)
 
 static char *join(const char *dir, const char *name)
 {
-    return *dir ? xasprintf("%s/%s", dir, name) : xstrdup(name);
+    return *dir ? xjoin(dir, "/", name) : xstrdup(name);
 }
 
 /* Where a symlink at rel leads, if it stays inside the root: a path relative
@@ -244,11 +244,10 @@ static int dir_whole(struct bundle_reader *r, const struct bundle_entry *e,
     } else {
         /* Small, or a file system that cannot map (some FUSE ones): read it. */
         size_t got = 0;
-        out->data = xmalloc(out->len + 1);
+        out->data = bundle_reader_buffer(r, out->len + 1);
         rc = read_fd(fd, out->data, out->len + 1, &got, d);
         out->len = got;
         if (rc != 0) {
-            free(out->data);
             out->data = NULL;
         }
     }

@@ -23,14 +23,45 @@ struct imports {
 
 static const struct import_info not_module = {IMPORT_NOT_MODULE, FALLBACK_NONE, NULL, NULL};
 
+/* "view:" a[0..alen) b c d (each of b, c, d may be NULL): a key of the maps below, built
+ * without printf (a scan builds one per file and per import). */
+static char *view_key(size_t view, const char *a, size_t alen, const char *b, const char *c,
+                      const char *d)
+{
+    const char *more[] = {b, c, d};
+    size_t lens[3], total = alen + 2, n = 0;
+    char num[24], *out, *q;
+
+    do {
+        num[n++] = (char)('0' + view % 10);
+        view /= 10;
+    } while (view);
+    for (size_t i = 0; i < 3; i++) {
+        lens[i] = more[i] ? strlen(more[i]) : 0;
+        total += lens[i];
+    }
+    q = out = xmalloc(total + n);
+    while (n) {
+        *q++ = num[--n];
+    }
+    *q++ = ':';
+    memcpy(q, a, alen);
+    q += alen;
+    for (size_t i = 0; i < 3; i++) {
+        memcpy(q, more[i] ? more[i] : "", lens[i]);
+        q += lens[i];
+    }
+    *q = '\0';
+    return out;
+}
+
 /* "view:/var/task/pkg/name": one file of one function's filesystem. */
 static char *key_of(const struct image *img, const struct member *m, const char *dir_end,
                     const char *name)
 {
     size_t dir = path_dir_len(m->abs);
 
-    return xasprintf("%zu:%.*s/%s%s", image_view_of(img, m), (int)dir, m->abs, name,
-                     dir_end ? dir_end : "");
+    return view_key(image_view_of(img, m), m->abs, dir, "/", name, dir_end);
 }
 
 static int suffix_rank(const struct profile *p, const struct member *m)
@@ -161,7 +192,7 @@ static char *module_key(const struct image *img, const struct member *s)
     size_t len =
         strcmp(path_base(s->abs), "__init__.py") != 0 ? strlen(s->abs) - 3 : path_dir_len(s->abs);
 
-    return xasprintf("%zu:%.*s", image_view_of(img, s), (int)len, s->abs);
+    return view_key(image_view_of(img, s), s->abs, len, NULL, NULL, NULL);
 }
 
 static void chains_add(struct chains *c, const struct member *s, const struct strvec *names,
@@ -330,7 +361,7 @@ struct imports *imports_new(const struct image *img, const struct profile *p)
         if (m->overwritten_by) {
             continue; /* a later layer's file stands at its path */
         }
-        key = xasprintf("%zu:%s", image_view_of(img, m), m->abs);
+        key = view_key(image_view_of(img, m), m->abs, strlen(m->abs), NULL, NULL, NULL);
         strmap_put(&files, key, strlen(key), (void *)m);
         free(key);
     }

@@ -291,8 +291,8 @@ static void load_from(struct loader_model *lm, const struct member *root, unsign
                       unsigned stamp, bool live)
 {
     const struct image *img = lm->img;
-    size_t view = image_view_of(img, root), nr = 0, alloc = 0;
-    const struct member **chain = xcalloc(img->nr + 1, sizeof(*chain));
+    size_t view = image_view_of(img, root), nr = 0, alloc = 0, chain_alloc = 0;
+    const struct member **chain = NULL; /* at most as long as the nodes are many */
     struct node *nodes = NULL;
     struct strmap loaded = {0};
 
@@ -319,7 +319,8 @@ static void load_from(struct loader_model *lm, const struct member *root, unsign
                 }
                 continue;
             }
-            resolve(img, lm->p, view, chain, chain_of(nodes, i, chain, img->nr), name, &r);
+            ALLOC_GROW(chain, nr, chain_alloc);
+            resolve(img, lm->p, view, chain, chain_of(nodes, i, chain, nr), name, &r);
             r.root = root;
             if (live) {
                 record(lm, at + j, &r);

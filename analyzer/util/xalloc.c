@@ -65,6 +65,17 @@ char *xstrndup(const char *s, size_t n)
     return p;
 }
 
+char *xjoin(const char *a, const char *sep, const char *b)
+{
+    size_t na = strlen(a), ns = strlen(sep), nb = strlen(b);
+    char *p = xmalloc(na + ns + nb + 1);
+
+    memcpy(p, a, na);
+    memcpy(p + na, sep, ns);
+    memcpy(p + na + ns, b, nb + 1);
+    return p;
+}
+
 char *xvasprintf(const char *fmt, va_list ap)
 {
     char small[256]; /* most strings fit: one formatting pass, not two */

@@ -23,6 +23,8 @@ void *xcalloc(size_t nmemb, size_t size);
 void *xrealloc_array(void *ptr, size_t nmemb, size_t size);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
+/** a, sep and b end to end in a fresh string ("a/b" without printf's cost: hot paths). */
+char *xjoin(const char *a, const char *sep, const char *b);
 /** vprintf into a fresh string. */
 char *xvasprintf(const char *fmt, va_list ap)
 #if defined(__GNUC__)
