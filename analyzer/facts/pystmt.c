@@ -176,7 +176,7 @@ struct where {
 };
 
 static void add_import(struct reader *r, const char *module, size_t mlen, const char *name,
-                       size_t nlen, unsigned line, const struct where *w)
+                       size_t nlen, const struct where *w)
 {
     struct pyimport *im;
 
@@ -188,7 +188,7 @@ static void add_import(struct reader *r, const char *module, size_t mlen, const 
     im = &r->out->v[r->out->nr];
     im->module = xstrndup(module, mlen);
     im->name = name ? xstrndup(name, nlen) : NULL;
-    im->line = line;
+    im->line = pylines_line(&r->lines); /* counted only for what is kept */
     im->guarded = w->guarded;
     im->runs = w->c != CTX_SKIP;
     im->cond = w->cond;
@@ -196,7 +196,7 @@ static void add_import(struct reader *r, const char *module, size_t mlen, const 
 }
 
 /* `import a.b as c, d` and `from M import a as b, (c, d)`. */
-static void import_stmt(struct reader *r, const char *s, unsigned line, bool scope)
+static void import_stmt(struct reader *r, const char *s, bool scope)
 {
     struct where w;
 
@@ -217,7 +217,7 @@ static void import_stmt(struct reader *r, const char *s, unsigned line, bool sco
                 for (a = alias; pyw_ident_char(*a); a++) {
                 }
             }
-            add_import(r, mod, strlen(mod), NULL, 0, line, &w);
+            add_import(r, mod, strlen(mod), NULL, 0, &w);
             if (scope) {
                 add_name(r, alias ? alias : mod, alias ? (size_t)(a - alias) : strcspn(mod, "."));
             }
@@ -247,7 +247,7 @@ static void import_stmt(struct reader *r, const char *s, unsigned line, bool sco
                 rest++;
             }
             if (*rest == '*') {
-                add_import(r, mod, strlen(mod), "*", 1, line, &w);
+                add_import(r, mod, strlen(mod), "*", 1, &w);
                 r->out->dynamic |= scope;
                 break;
             }
@@ -264,7 +264,7 @@ static void import_stmt(struct reader *r, const char *s, unsigned line, bool sco
                 for (a = alias; pyw_ident_char(*a); a++) {
                 }
             }
-            add_import(r, mod, strlen(mod), name, nlen, line, &w);
+            add_import(r, mod, strlen(mod), name, nlen, &w);
             if (scope) {
                 add_name(r, alias ? alias : name, alias ? (size_t)(a - alias) : nlen);
             }
@@ -341,13 +341,13 @@ static void raised(struct reader *r)
 }
 
 /* A simple statement (one of a line's ';'-separated ones). */
-static void simple(struct reader *r, char *s, unsigned line)
+static void simple(struct reader *r, char *s)
 {
     bool scope = module_scope(r);
 
     s = (char *)pyw_skip_blanks(s);
     if (pyw_is_word(s, "import") || pyw_is_word(s, "from")) {
-        import_stmt(r, s, line, scope);
+        import_stmt(r, s, scope);
     } else if (pyw_is_word(s, "raise")) {
         raised(r);
     } else if (scope && r->want_names && pyw_ident_char(*s) && !pyw_is_word(s, "del") &&
@@ -358,7 +358,7 @@ static void simple(struct reader *r, char *s, unsigned line)
 }
 
 /* Each ';'-separated statement of s. */
-static void simples(struct reader *r, char *s, unsigned line)
+static void simples(struct reader *r, char *s)
 {
     int depth = 0;
     char *from = s;
@@ -374,7 +374,7 @@ static void simples(struct reader *r, char *s, unsigned line)
         } else if (*p == '\0' || (*p == ';' && !depth)) {
             char end = *p;
             *p = '\0';
-            simple(r, from, line);
+            simple(r, from);
             if (!end) {
                 return;
             }
@@ -406,21 +406,21 @@ static bool continues(const struct blk *b, const char *s)
     }
 }
 
-static void statement(struct reader *r, char *s, size_t indent, unsigned line);
+static void statement(struct reader *r, char *s, size_t indent);
 
 /* A compound statement's body on its own line ("try: import x"), one level deeper; hostile
  * input nests headers on one line ("if a: if b: ..."), so only a few levels are read. */
-static void inline_body(struct reader *r, char *s, size_t indent, unsigned line)
+static void inline_body(struct reader *r, char *s, size_t indent)
 {
     if (r->inline_depth < MAX_INLINE) {
         r->inline_depth++;
-        statement(r, s, indent + 1, line);
+        statement(r, s, indent + 1);
         r->inline_depth--;
     }
 }
 
 /* A compound statement's header: push its block, then its body when it is on the line. */
-static void compound(struct reader *r, char *s, size_t indent, unsigned line, struct blk b)
+static void compound(struct reader *r, char *s, size_t indent, struct blk b)
 {
     /* A def's body never runs on import, on its line or below it. */
     char *colon = b.kind == K_DEF && !r->want_names ? NULL : pyw_header_colon(s);
@@ -459,11 +459,11 @@ static void compound(struct reader *r, char *s, size_t indent, unsigned line, st
         r->st[r->depth++] = b;
     }
     if (colon && *pyw_skip_blanks(colon + 1)) {
-        inline_body(r, colon + 1, indent, line);
+        inline_body(r, colon + 1, indent);
     }
 }
 
-static void statement(struct reader *r, char *s, size_t indent, unsigned line)
+static void statement(struct reader *r, char *s, size_t indent)
 {
     struct blk b = {0};
     const char *after;
@@ -492,7 +492,7 @@ static void statement(struct reader *r, char *s, size_t indent, unsigned line)
                 }
             }
             if (colon && *pyw_skip_blanks(colon + 1)) {
-                inline_body(r, colon + 1, indent, line);
+                inline_body(r, colon + 1, indent);
             }
             return;
         }
@@ -501,7 +501,7 @@ static void statement(struct reader *r, char *s, size_t indent, unsigned line)
     after = pyw_is_word(s, "async") ? pyw_skip_blanks(s + 5) : s;
     if (pyw_is_word(after, "def") || pyw_is_word(after, "class")) {
         b.kind = pyw_is_word(after, "def") ? K_DEF : K_CLASS;
-        compound(r, s, indent, line, b);
+        compound(r, s, indent, b);
     } else if (pyw_is_word(s, "if")) {
         b.kind = K_IF;
         b.never = pyw_names(s, "TYPE_CHECKING") || pyw_is_word(pyw_skip_blanks(s + 2), "False") ||
@@ -512,26 +512,26 @@ static void statement(struct reader *r, char *s, size_t indent, unsigned line)
             const char *colon = pyw_header_colon(s);
             next_clause(&b, s + 2, colon ? colon : s + strlen(s));
         }
-        compound(r, s, indent, line, b);
+        compound(r, s, indent, b);
     } else if (pyw_is_word(s, "try")) {
         b.kind = K_TRY;
         ALLOC_GROW(r->guards, r->tries_nr + 1, r->tries_cap);
         r->guards[r->tries_nr] = false;
         b.try_idx = r->tries_nr++;
-        compound(r, s, indent, line, b);
+        compound(r, s, indent, b);
     } else if (pyw_is_word(after, "for") || pyw_is_word(s, "while") ||
                ((pyw_is_word(s, "match") || pyw_is_word(s, "case")) && pyw_header_colon(s) &&
                 !pyw_header_colon(s)[1])) {
         b.kind = K_LOOP;
-        compound(r, s, indent, line, b);
+        compound(r, s, indent, b);
     } else if (pyw_is_word(after, "with")) {
         b.kind = K_WITH;
         b.suppress = pyw_names(s, "suppress") &&
                      (pyw_names(s, "ImportError") || pyw_names(s, "ModuleNotFoundError") ||
                       pyw_names(s, "Exception") || pyw_names(s, "BaseException"));
-        compound(r, s, indent, line, b);
+        compound(r, s, indent, b);
     } else {
-        simples(r, s, line);
+        simples(r, s);
     }
 }
 
@@ -553,7 +553,6 @@ void pysource_read(const char *text, size_t len, unsigned want, struct pysource 
                        .want_all = (want & PYSOURCE_ALL) != 0,
                        .out = out};
     size_t indent;
-    unsigned line;
     enum pylines_got got;
 
     out->names_read = r.want_names;
@@ -565,9 +564,9 @@ void pysource_read(const char *text, size_t len, unsigned want, struct pysource 
     if (!r.want_names && (!len || !memmem(text, len, "import", 6))) {
         return; /* no import, and nothing else asked for but the hooks */
     }
-    while ((got = pylines_next(&r.lines, &indent, &line, def_indent(&r))) != PYLINES_END) {
+    while ((got = pylines_next(&r.lines, &indent, def_indent(&r))) != PYLINES_END) {
         if (got == PYLINES_LINE) {
-            statement(&r, r.lines.buf, indent, line);
+            statement(&r, r.lines.buf, indent);
         }
     }
     while (r.depth) {

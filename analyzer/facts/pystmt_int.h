@@ -14,17 +14,22 @@
 struct pylines {
     const char *p, *end;
     unsigned line;        /* the line of line_pos */
-    const char *line_pos; /* where line_at() last counted to */
+    const char *line_pos; /* where pylines_line() last counted to */
+    const char *start;    /* where the last logical line begins */
     char *buf;            /* the logical line, strings as "" and comments dropped */
     size_t len, cap;
 };
 
 enum pylines_got { PYLINES_END, PYLINES_LINE, PYLINES_SKIPPED };
 
-/* The next logical line: its indentation and first line, and its text in r->buf unless it is
- * indented deeper than skip_above (a def's body, whose statements never run on import: only
- * where it ends matters). */
-enum pylines_got pylines_next(struct pylines *r, size_t *indent, unsigned *line, size_t skip_above);
+/* The next logical line: its indentation, and its text in r->buf unless it is indented
+ * deeper than skip_above (a def's body, whose statements never run on import: only where it
+ * ends matters). */
+enum pylines_got pylines_next(struct pylines *r, size_t *indent, size_t skip_above);
+
+/* The first line number of the logical line pylines_next() returned last: counted when asked
+ * (for the statements kept), by one memchr() sweep from where it last counted. */
+unsigned pylines_line(struct pylines *r);
 
 /* The words of a logical line (pystmt_words.c). */
 bool pyw_ident_char(char c);

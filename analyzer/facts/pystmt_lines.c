@@ -56,16 +56,17 @@ static const char *skip_string(struct pylines *r, const char *q)
     return q < r->end ? q : r->end;
 }
 
-/* The line number of p: the newlines from the last one asked for (p never goes back). */
-static unsigned line_at(struct pylines *r, const char *p)
+unsigned pylines_line(struct pylines *r)
 {
-    while (r->line_pos < p) {
-        const char *nl = memchr(r->line_pos, '\n', (size_t)(p - r->line_pos));
-        if (!nl) {
-            break;
-        }
-        r->line++;
-        r->line_pos = nl + 1;
+    const char *p = r->start; /* never before where it last counted: lines only go forward */
+    unsigned n = 0;
+
+    for (const char *c = r->line_pos; c < p; c++) {
+        n += *c == '\n'; /* one sweep, no call per line */
+    }
+    if (p > r->line_pos) {
+        r->line += n;
+        r->line_pos = p;
     }
     return r->line;
 }
@@ -76,6 +77,23 @@ static const bool special[256] = {
     ['('] = true,  [')'] = true,  ['['] = true,  [']'] = true,  ['{'] = true,
     ['}'] = true,  ['\r'] = true, ['\t'] = true, ['\f'] = true};
 
+/* Past the plain characters from q: eight at a time while none of them is special (most of
+ * a source is plain, and one test per byte was most of the reading's cost). */
+static const char *plain_run(const char *q, const char *end)
+{
+    const unsigned char *u = (const unsigned char *)q;
+
+    while (end - (const char *)u >= 8 &&
+           !(special[u[0]] | special[u[1]] | special[u[2]] | special[u[3]] | special[u[4]] |
+             special[u[5]] | special[u[6]] | special[u[7]])) {
+        u += 8;
+    }
+    while ((const char *)u < end && !special[*u]) {
+        u++;
+    }
+    return (const char *)u;
+}
+
 static void append(struct pylines *r, const char *s, size_t n)
 {
     ALLOC_GROW(r->buf, r->len + n + 2, r->cap);
@@ -83,7 +101,7 @@ static void append(struct pylines *r, const char *s, size_t n)
     r->len += n;
 }
 
-enum pylines_got pylines_next(struct pylines *r, size_t *indent, unsigned *line, size_t skip_above)
+enum pylines_got pylines_next(struct pylines *r, size_t *indent, size_t skip_above)
 {
     while (r->p < r->end) {
         const char *q = r->p, *end = r->end;
@@ -110,15 +128,11 @@ enum pylines_got pylines_next(struct pylines *r, size_t *indent, unsigned *line,
         *indent = ind;
         r->len = 0;
         copy = ind <= skip_above;
-        if (copy) {
-            *line = line_at(r, q);
-        }
+        r->start = q;
         while (q < end) {
             const char *run = q;
             char c;
-            while (q < end && !special[(unsigned char)*q]) {
-                q++;
-            }
+            q = plain_run(q, end);
             if (copy && q > run) {
                 append(r, run, (size_t)(q - run));
             }
