@@ -39,7 +39,7 @@ struct audit_unit {
     struct gate gate;
     struct report_verdict *matrix;
     size_t matrix_nr;
-    struct size_plan *plans;       /* per input: the plan of each head that has one */
+    struct size_plans sizes;       /* per input: the plan of each head that has one */
     struct built_with *built;      /* per input: how each head was built */
     const struct profile *profile; /* its target: the job's, or its container image's */
     struct profile own;            /* a container image's target (image_target.h) */
@@ -146,7 +146,7 @@ static void build_matrix(struct audit_unit *u, const struct actx *c, const struc
             profile_family(p) != family) {
             continue;
         }
-        checks_run(img, p, dd, &fs);
+        checks_run(img, p, dd, NULL, c->inner, &fs);
         v->profile = p;
         v->errors = findings_count(&fs, SEV_ERROR);
         v->warnings = findings_count(&fs, SEV_WARNING);
@@ -201,12 +201,8 @@ static void size_plans(struct audit_unit *u, const struct actx *c, const struct 
         if (img->inputs[i].view != i || !(c->ao->size || near_limit(u, i, &c->ao->dd->rules))) {
             continue;
         }
-        if (!u->plans) {
-            u->plans = xcalloc(u->nr, sizeof(*u->plans));
-        }
-        sizeplan_build(&u->plans[i], img, i, u->profile ? u->profile->runtime : NULL,
-                       &c->ao->dd->limits);
-        u->ri[i].size = &u->plans[i];
+        u->ri[i].size = sizeplans_of(&u->sizes, img, i, u->profile ? u->profile->runtime : NULL,
+                                     &c->ao->dd->limits);
     }
 }
 
@@ -283,7 +279,7 @@ static void read_unit(struct actx *c, const struct job *j, struct audit_unit *u)
     }
     summarize(u, &img, j);
     if (u->profile) {
-        checks_run(&img, u->profile, c->ao->dd, &u->findings);
+        checks_run(&img, u->profile, c->ao->dd, &u->sizes, c->inner, &u->findings);
         findings_sort(&u->findings);
     } else {
         build_matrix(u, c, j, &img);
@@ -577,10 +573,7 @@ void audit_release(struct audit *a)
         findings_release(&u->findings);
         gate_release(&u->gate);
         release_matrix(u->matrix, u->matrix_nr);
-        for (size_t i = 0; u->plans && i < u->nr; i++) {
-            sizeplan_release(&u->plans[i]);
-        }
-        free(u->plans);
+        sizeplans_release(&u->sizes);
         profile_release(&u->own);
     }
     free(a->units);

@@ -30,6 +30,7 @@ struct check_ctx {
     const struct rule *rule;         /* the catalogue row of the running check */
     const struct datadir *data;      /* every profile, the OS lists, the Stable ABI table */
     const struct imports *imports;   /* which file of each module Python opens (imports.h) */
+    struct size_plans *sizes;        /* the views' size plans, shared with the report, or NULL */
     bool per_member;                 /* the check runs per member: what it finds about an
                                       * extension module fails its import */
     unsigned flags;                  /* the registry row's (enum check_flag) */

@@ -14,7 +14,11 @@
 #include "pypinames.h"
 #include "shword.h"
 #include "utf8.h"
+#include "workers.h"
 #include "xalloc.h"
+
+/* Below this many members one thread checks them all: starting threads costs more. */
+#define PARALLEL_MEMBERS 256
 
 struct check {
     const char *rule_id;
@@ -82,9 +86,43 @@ static bool in_scope(const struct check_ctx *ctx, enum check_scope scope, const 
     return false;
 }
 
-void checks_run(const struct image *img, const struct profile *profile, const struct datadir *data,
-                struct findings *out)
+/* A run of consecutive member checks of the registry, [first, first + n), over every member:
+ * each (check, member) pair into its own findings, so that the members can be shared out
+ * among threads and the findings still come out in the registry's order, then the members'. */
+struct member_pass {
+    const struct check_ctx *ctx; /* per check of the run */
+    size_t first, n;
+    const struct image *img;
+    struct findings *found; /* n x img->nr, check by check */
+};
+
+static void member_pass_one(void *vp, size_t j, unsigned worker)
 {
+    const struct member_pass *mp = vp;
+    const struct member *m = &mp->img->members[j];
+
+    for (size_t k = 0; k < mp->n; k++) {
+        const struct check *c = &checks[mp->first + k];
+        if (mp->ctx[k].rule && in_scope(&mp->ctx[k], c->scope, m)) {
+            c->member(&mp->ctx[k], m, &mp->found[k * mp->img->nr + j]);
+        }
+    }
+}
+
+static void take_findings(struct findings *to, struct findings *from)
+{
+    if (from->nr) {
+        ALLOC_GROW(to->items, to->nr + from->nr, to->alloc);
+        memcpy(to->items + to->nr, from->items, from->nr * sizeof(*from->items));
+        to->nr += from->nr;
+    }
+    free(from->items);
+}
+
+void checks_run(const struct image *img, const struct profile *profile, const struct datadir *data,
+                struct size_plans *sizes, unsigned jobs, struct findings *out)
+{
+    struct check_ctx ctx[ARRAY_SIZE(checks)];
     struct imports *imports;
     struct loader_model *load;
 
@@ -103,26 +141,41 @@ void checks_run(const struct image *img, const struct profile *profile, const st
 
     for (size_t i = 0; i < ARRAY_SIZE(checks); i++) {
         const struct check *c = &checks[i];
-        struct check_ctx ctx = {.img = img,
-                                .profile = profile,
-                                .load = load,
-                                .rule = rules_find(&data->rules, c->rule_id),
-                                .data = data,
-                                .imports = imports,
-                                .per_member = c->scope != SCOPE_IMAGE,
-                                .flags = c->flags};
+        ctx[i] = (struct check_ctx){.img = img,
+                                    .profile = profile,
+                                    .load = load,
+                                    .rule = rules_find(&data->rules, c->rule_id),
+                                    .data = data,
+                                    .imports = imports,
+                                    .sizes = sizes,
+                                    .per_member = c->scope != SCOPE_IMAGE,
+                                    .flags = c->flags};
         if ((c->flags & PYTHON_ONLY) && !profile_python(profile)) {
-            continue; /* an OS-only runtime runs no Python: nothing imports anything */
+            ctx[i].rule = NULL; /* an OS-only runtime runs no Python: nothing imports anything */
         }
-        if (c->scope == SCOPE_IMAGE) {
-            c->image(&ctx, out);
+    }
+    for (size_t i = 0; i < ARRAY_SIZE(checks);) {
+        struct member_pass mp = {.ctx = &ctx[i], .first = i, .img = img};
+        if (checks[i].scope == SCOPE_IMAGE) {
+            if (ctx[i].rule) {
+                checks[i].image(&ctx[i], out);
+            }
+            i++;
             continue;
         }
-        for (size_t j = 0; j < img->nr; j++) {
-            if (in_scope(&ctx, c->scope, &img->members[j])) {
-                c->member(&ctx, &img->members[j], out);
-            }
+        while (mp.first + mp.n < ARRAY_SIZE(checks) &&
+               checks[mp.first + mp.n].scope != SCOPE_IMAGE) {
+            mp.n++;
         }
+        /* The image checks after the run read what it found (wheel-tag-mismatch): each run is
+         * done before the next image check. */
+        mp.found = xcalloc(mp.n * img->nr + 1, sizeof(*mp.found));
+        workers_run(img->nr >= PARALLEL_MEMBERS ? jobs : 1, img->nr, member_pass_one, &mp);
+        for (size_t k = 0; k < mp.n * img->nr; k++) {
+            take_findings(out, &mp.found[k]);
+        }
+        free(mp.found);
+        i += mp.n;
     }
     /* A file Python never opens gets one finding, the reason; what it would also need is
      * folded into it. One with no reason beside it says so itself. */

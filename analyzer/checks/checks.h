@@ -17,6 +17,7 @@ struct datadir;
 struct image;
 struct profile;
 struct ruleset;
+struct size_plans;
 
 /**
  * Every registered check must have a catalogue row and every row a check
@@ -24,8 +25,10 @@ struct ruleset;
  */
 int checks_verify(const struct ruleset *rs, struct diag *d);
 
-/** Run every check against the image for one target profile. */
+/** Run every check against the image for one target profile, the members shared out among
+ * up to jobs threads (the findings the same whatever their number). sizes (or NULL) keeps the
+ * size plans a check built, for the caller's report (built with profile's runtime). */
 void checks_run(const struct image *img, const struct profile *profile, const struct datadir *data,
-                struct findings *out);
+                struct size_plans *sizes, unsigned jobs, struct findings *out);
 
 #endif

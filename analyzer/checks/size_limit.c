@@ -77,32 +77,23 @@ static enum severity level(const struct check_ctx *ctx, uint64_t found, uint64_t
     return found * 100 > limit * ctx->data->limits.warn_percent ? SEV_WARNING : SEV_NONE;
 }
 
-/* The size plans of the views, each built once when a finding asks for it. */
-struct plans {
-    struct size_plan *p;
-    bool *built;
-};
-
-static const struct size_plan *built(const struct check_ctx *ctx, struct plans *ps, size_t view)
+static const struct size_plan *built(const struct check_ctx *ctx, struct size_plans *ps,
+                                     size_t view)
 {
-    if (!ps->built[view]) {
-        sizeplan_build(&ps->p[view], ctx->img, view, ctx->profile ? ctx->profile->runtime : NULL,
-                       &ctx->data->limits);
-        ps->built[view] = true;
-    }
-    return &ps->p[view];
+    return sizeplans_of(ps, ctx->img, view, ctx->profile ? ctx->profile->runtime : NULL,
+                        &ctx->data->limits);
 }
 
 /* The one-line plan of view: what to do about a limit, with the bytes each step saves
  * (--size prints it all). */
-static char *plan_of(const struct check_ctx *ctx, struct plans *ps, size_t view)
+static char *plan_of(const struct check_ctx *ctx, struct size_plans *ps, size_t view)
 {
     return sizeplan_summary(built(ctx, ps, view));
 }
 
 /* One function with its layers, or a layer on its own: unzipped size and layer count. */
 static void check_view(const struct check_ctx *ctx, struct findings *out, size_t view,
-                       const char *share, struct plans *ps)
+                       const char *share, struct size_plans *ps)
 {
     const struct image *img = ctx->img;
     const struct lambda_limits *lim = &ctx->data->limits;
@@ -162,8 +153,8 @@ void check_size_limit(const struct check_ctx *ctx, struct findings *out)
     const uint64_t zipped = lim->zipped.value;
     enum severity sev;
     char share[32];
-    struct plans ps = {xcalloc(img->inputs_nr + 1, sizeof(*ps.p)),
-                       xcalloc(img->inputs_nr + 1, sizeof(*ps.built))};
+    /* The caller's plans (the report shows the same one), else this run's own. */
+    struct size_plans own = {0}, *ps = ctx->sizes ? ctx->sizes : &own;
 
     snprintf(share, sizeof(share), " (over %u %%)", lim->warn_percent);
     for (size_t i = 0; i < img->inputs_nr; i++) {
@@ -173,13 +164,13 @@ void check_size_limit(const struct check_ctx *ctx, struct findings *out)
             continue;
         }
         if (in->view == i) {
-            check_view(ctx, out, i, share, &ps);
+            check_view(ctx, out, i, share, ps);
         }
         if (in->zipped && (sev = level(ctx, in->file_size, zipped)) != SEV_NONE &&
             in->view < img->inputs_nr) {
             /* Over it, a direct upload fails; through S3 only the unzipped limit holds. Each
              * zip is uploaded on its own: the plan says what brings this one under. */
-            char *plan = plan_of(ctx, &ps, in->view);
+            char *plan = plan_of(ctx, ps, in->view);
             report(ctx, out, i, SEV_WARNING, zipped, in->file_size, lim->zipped.lambda_error,
                    xasprintf("the %s is %llu bytes; a direct upload takes at most %llu%s; %s",
                              in->role == INPUT_LAYER ? "layer zip" : "function zip",
@@ -188,11 +179,5 @@ void check_size_limit(const struct check_ctx *ctx, struct findings *out)
             free(plan);
         }
     }
-    for (size_t i = 0; i < img->inputs_nr; i++) {
-        if (ps.built[i]) {
-            sizeplan_release(&ps.p[i]);
-        }
-    }
-    free(ps.p);
-    free(ps.built);
+    sizeplans_release(&own);
 }

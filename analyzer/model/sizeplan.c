@@ -518,3 +518,30 @@ void sizeplan_release(struct size_plan *p)
     free(p->exclude_input);
     memset(p, 0, sizeof(*p));
 }
+
+const struct size_plan *sizeplans_of(struct size_plans *ps, const struct image *img, size_t view,
+                                     const char *runtime, const struct lambda_limits *limits)
+{
+    if (!ps->p) {
+        ps->nr = img->inputs_nr;
+        ps->p = xcalloc(ps->nr + 1, sizeof(*ps->p));
+        ps->built = xcalloc(ps->nr + 1, sizeof(*ps->built));
+    }
+    if (!ps->built[view]) {
+        sizeplan_build(&ps->p[view], img, view, runtime, limits);
+        ps->built[view] = true;
+    }
+    return &ps->p[view];
+}
+
+void sizeplans_release(struct size_plans *ps)
+{
+    for (size_t i = 0; i < ps->nr; i++) {
+        if (ps->built[i]) {
+            sizeplan_release(&ps->p[i]);
+        }
+    }
+    free(ps->p);
+    free(ps->built);
+    memset(ps, 0, sizeof(*ps));
+}

@@ -162,6 +162,21 @@ void sizeplan_build(struct size_plan *out, const struct image *img, size_t view,
 
 void sizeplan_release(struct size_plan *p);
 
+/* The size plans of an image's views, each built when first asked for: the size-limit
+ * check's and the report's one plan (a plan is not cheap: every member weighed). */
+struct size_plans {
+    struct size_plan *p; /* per input, those with built[i] */
+    bool *built;
+    size_t nr;
+};
+
+/** The plan of view (< nr), built on first use, with sizeplan_build()'s arguments. */
+const struct size_plan *sizeplans_of(struct size_plans *ps, const struct image *img, size_t view,
+                                     const char *runtime, const struct lambda_limits *limits);
+
+/** Each built plan released, and the arrays; ps zeroed. */
+void sizeplans_release(struct size_plans *ps);
+
 /** A distribution for people: "numpy 1.24.2", "mypkg (no metadata)", "(no distribution)".
  * Caller frees. */
 char *sizeplan_dist_label(const struct size_dist *d);
