@@ -28,6 +28,12 @@ struct vctx {
     unsigned depth;
 };
 
+/* Whether d is a whole number (floor(d) == d without libm: from 2^53 up every double is). */
+static bool is_integral(double d)
+{
+    return isfinite(d) && (fabs(d) >= 9007199254740992.0 || d == (double)(long long)d);
+}
+
 static int fail(struct vctx *c, const char *fmt, ...) ABISCAN_PRINTF(2, 3);
 
 static int fail(struct vctx *c, const char *fmt, ...)
@@ -70,7 +76,7 @@ static bool type_matches(const char *type, const cJSON *v)
         return cJSON_IsNumber(v);
     }
     if (!strcmp(type, "integer")) {
-        return cJSON_IsNumber(v) && floor(v->valuedouble) == v->valuedouble;
+        return cJSON_IsNumber(v) && is_integral(v->valuedouble);
     }
     if (!strcmp(type, "boolean")) {
         return cJSON_IsBool(v);

@@ -10,7 +10,36 @@
 #include <string.h>
 #include <yaml.h>
 
+#include "dynlib.h"
 #include "xalloc.h"
+
+/* libyaml is bound when the first document is parsed (dynlib.h): most runs read none. */
+#define YAML_FUNCTIONS(X)                                                                          \
+    X(yaml_parser_initialize)                                                                      \
+    X(yaml_parser_set_input_string)                                                                \
+    X(yaml_parser_parse)                                                                           \
+    X(yaml_event_delete)                                                                           \
+    X(yaml_parser_delete)
+
+static struct {
+#define SLOT(fn) __typeof__(fn) *fn;
+    YAML_FUNCTIONS(SLOT)
+#undef SLOT
+} yaml;
+
+static const char *const names[] = {
+#define NAME(fn) #fn,
+    YAML_FUNCTIONS(NAME)
+#undef NAME
+};
+
+static void **const slots[] = {
+#define ADDR(fn) (void **)&yaml.fn,
+    YAML_FUNCTIONS(ADDR)
+#undef ADDR
+};
+
+static struct dynlib lib = DYNLIB_INIT(ABISCAN_YAML_SONAME, names, slots);
 
 #define PATH_MAX_LEN 1024
 #define KEY_MAX 256
@@ -347,13 +376,16 @@ int yamljson_parse_opts(cJSON **out, struct yamljson_lines *lines, const char *t
     if (o->max_depth > YAMLJSON_STACK_MAX) {
         BUG("yamljson: depth %u over the stack's %d", o->max_depth, YAMLJSON_STACK_MAX);
     }
-    if (!yaml_parser_initialize(&parser)) {
+    if (dynlib_load(&lib, "libyaml", d) != 0) {
+        return -1;
+    }
+    if (!yaml.yaml_parser_initialize(&parser)) {
         xalloc_die(0);
     }
-    yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
+    yaml.yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
     while (!done) {
         yaml_event_t ev;
-        if (!yaml_parser_parse(&parser, &ev)) {
+        if (!yaml.yaml_parser_parse(&parser, &ev)) {
             diag_set(d, DIAG_DATA, "%zu:%zu: %s%s%s", parser.problem_mark.line + 1,
                      parser.problem_mark.column + 1,
                      parser.problem ? parser.problem : "invalid YAML", parser.context ? " " : "",
@@ -362,7 +394,7 @@ int yamljson_parse_opts(cJSON **out, struct yamljson_lines *lines, const char *t
         }
         done = ev.type == YAML_STREAM_END_EVENT;
         rc = on_event(&b, &ev, &docs);
-        yaml_event_delete(&ev);
+        yaml.yaml_event_delete(&ev);
         if (rc) {
             goto out;
         }
@@ -373,7 +405,7 @@ int yamljson_parse_opts(cJSON **out, struct yamljson_lines *lines, const char *t
     rc = 0;
 out:
     builder_release(&b);
-    yaml_parser_delete(&parser);
+    yaml.yaml_parser_delete(&parser);
     if (rc || !lines) {
         yamljson_lines_release(b.lines);
     }

@@ -46,7 +46,8 @@ struct pyname *pyname_new(struct diag *d)
 {
     struct pyname *g = xcalloc(1, sizeof(*g));
 
-    if (regexp_compile(&g->re, grammar, REGEXP_UTF, d) != 0) {
+    /* Compiled on first use: a run that meets no file name to parse never needs pcre2. */
+    if (regexp_compile(&g->re, grammar, REGEXP_UTF | REGEXP_LAZY, d) != 0) {
         diag_prefix(d, "file-name grammar");
         free(g);
         return NULL;

@@ -22,8 +22,8 @@ struct archapi {
 #undef ARCFN
 };
 
-/* Set by archapi_load(); read only after a call of it returned 0. */
-extern const struct archapi *archapi;
+/* Its functions: called only after a call of archapi_load() returned 0. */
+extern const struct archapi *const archapi;
 
 /** Load libarchive and resolve its functions, once (thread-safe). -1 with d set when it
  * cannot be: the input then cannot be read as an image. */

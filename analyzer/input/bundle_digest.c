@@ -10,7 +10,38 @@
 #include <nettle/sha2.h>
 
 #include "bundle_image_int.h"
+#include "dynlib.h"
 #include "xalloc.h"
+
+/* nettle is bound with the first digest (dynlib.h), when libarchive has loaded it already:
+ * each by its real name (sha2.h's sha256_init is a macro for nettle_sha256_init). */
+#define NETTLE_FUNCTIONS(X)                                                                        \
+    X(nettle_sha256_init)                                                                          \
+    X(nettle_sha256_update)                                                                        \
+    X(nettle_sha256_digest)                                                                        \
+    X(nettle_sha512_init)                                                                          \
+    X(nettle_sha512_update)                                                                        \
+    X(nettle_sha512_digest)
+
+static struct {
+#define SLOT(fn) __typeof__(fn) *fn;
+    NETTLE_FUNCTIONS(SLOT)
+#undef SLOT
+} nettle;
+
+static const char *const names[] = {
+#define NAME(fn) #fn,
+    NETTLE_FUNCTIONS(NAME)
+#undef NAME
+};
+
+static void **const slots[] = {
+#define ADDR(fn) (void **)&nettle.fn,
+    NETTLE_FUNCTIONS(ADDR)
+#undef ADDR
+};
+
+static struct dynlib lib = DYNLIB_INIT(ABISCAN_NETTLE_SONAME, names, slots);
 
 struct digester {
     enum digest_alg alg;
@@ -44,12 +75,16 @@ enum digest_alg digest_parse(const char *digest)
 struct digester *digester_new(enum digest_alg alg)
 {
     struct digester *dg = xcalloc(1, sizeof(*dg));
+    struct diag d = DIAG_INIT;
 
+    if (dynlib_load(&lib, "nettle", &d) != 0) {
+        BUG("%s: libarchive's own dependency is missing", d.msg);
+    }
     dg->alg = alg;
     if (alg == DIGEST_SHA512) {
-        sha512_init(&dg->u.s512);
+        nettle.nettle_sha512_init(&dg->u.s512);
     } else {
-        sha256_init(&dg->u.s256);
+        nettle.nettle_sha256_init(&dg->u.s256);
     }
     return dg;
 }
@@ -57,9 +92,9 @@ struct digester *digester_new(enum digest_alg alg)
 void digester_update(struct digester *dg, const void *data, size_t len)
 {
     if (dg->alg == DIGEST_SHA512) {
-        sha512_update(&dg->u.s512, len, data);
+        nettle.nettle_sha512_update(&dg->u.s512, len, data);
     } else {
-        sha256_update(&dg->u.s256, len, data);
+        nettle.nettle_sha256_update(&dg->u.s256, len, data);
     }
 }
 
@@ -70,9 +105,9 @@ char *digester_final(struct digester *dg)
     char *out = xmalloc(7 + 2 * n + 1);
 
     if (dg->alg == DIGEST_SHA512) {
-        sha512_digest(&dg->u.s512, n, raw);
+        nettle.nettle_sha512_digest(&dg->u.s512, n, raw);
     } else {
-        sha256_digest(&dg->u.s256, n, raw);
+        nettle.nettle_sha256_digest(&dg->u.s256, n, raw);
     }
     memcpy(out, dg->alg == DIGEST_SHA512 ? "sha512:" : "sha256:", 7);
     for (size_t i = 0; i < n; i++) {

@@ -20,8 +20,8 @@ struct zipapi {
 #undef ZIPFN
 };
 
-/* Set by zipapi_load(); read only after a call of it returned 0. */
-extern const struct zipapi *zipapi;
+/* Its functions: called only after a call of zipapi_load() returned 0. */
+extern const struct zipapi *const zipapi;
 
 /** Load libzip and resolve its functions, once (thread-safe). -1 with d set when it cannot
  * be: the input then cannot be read as a zip. */

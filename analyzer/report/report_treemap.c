@@ -44,6 +44,17 @@ struct box {
     struct rect r;
 };
 
+/* fmax and fmin for the finite values here, without linking libm for them (each library
+ * mapped costs every run's start-up). */
+static double dmax(double a, double b)
+{
+    return a > b ? a : b;
+}
+
+static double dmin(double a, double b)
+{
+    return a < b ? a : b;
+}
 static const char *const palette[] = {
     "#8fb8de", "#f4b183", "#a9d18e", "#ffd966", "#c9a0dc", "#9dc3e6",
     "#f8cbad", "#c5e0b4", "#ffe699", "#d9b3e6", "#b4c7e7", "#e2a293",
@@ -64,8 +75,8 @@ static double worst(const struct box *row, size_t n, double sum, double side, do
     double w = 0, s2 = side * side, sum2 = sum * sum;
     for (size_t i = 0; i < n; i++) {
         double a = (double)row[i].bytes * scale;
-        double q = fmax(s2 * a / sum2, sum2 / (s2 * a));
-        w = fmax(w, q);
+        double q = dmax(s2 * a / sum2, sum2 / (s2 * a));
+        w = dmax(w, q);
     }
     return w;
 }
@@ -85,7 +96,7 @@ static void squarify(struct box *b, size_t n, struct rect r)
     }
     scale = r.w * r.h / (double)total;
     while (i < n) {
-        double side = fmin(r.w, r.h), sum = 0, best = INFINITY, thick, off = 0;
+        double side = dmin(r.w, r.h), sum = 0, best = INFINITY, thick, off = 0;
         size_t j = i;
         while (j < n) {
             double s = sum + (double)b[j].bytes * scale,
@@ -156,7 +167,7 @@ static char *goes(uint64_t removable, uint64_t strip)
 static void rect_el(FILE *out, const struct rect *r, const char *fill, const char *title)
 {
     fprintf(out, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"", r->x,
-            r->y, fmax(r->w, 0), fmax(r->h, 0), fill);
+            r->y, dmax(r->w, 0), dmax(r->h, 0), fill);
     if (!strncmp(fill, "url", 3)) {
         fputs(">", out);
     } else {
@@ -345,7 +356,7 @@ static void gauge(FILE *out, double y, const char *what, uint64_t now, uint64_t 
     rect_el(out, &(struct rect){x0, y, x1 - x0, h}, "#eeeeee", t);
     free(t);
     t = xasprintf("%llu bytes after the plan", ull(after));
-    rect_el(out, &(struct rect){x0, y, fmin(xa, xl) - x0, h}, "#8fb8de", t);
+    rect_el(out, &(struct rect){x0, y, dmin(xa, xl) - x0, h}, "#8fb8de", t);
     free(t);
     if (after > limit) {
         t = xasprintf("%llu bytes over the limit after the plan", ull(after - limit));

@@ -5,21 +5,36 @@
 #include <dlfcn.h>
 #include <stdio.h>
 
-int dynlib_bind(const char *soname, const char *const *names, void **const *slots, size_t n,
-                char *why, size_t len)
+static int bind(struct dynlib *l)
 {
-    void *lib = dlopen(soname, RTLD_NOW | RTLD_LOCAL);
+    void *lib = dlopen(l->soname, RTLD_NOW | RTLD_LOCAL);
 
     if (!lib) {
         const char *err = dlerror();
-        snprintf(why, len, "%s", err ? err : "dlopen failed");
+        snprintf(l->failure, sizeof(l->failure), "%s", err ? err : "dlopen failed");
         return -1;
     }
-    for (size_t i = 0; i < n; i++) {
-        if (!(*slots[i] = dlsym(lib, names[i]))) {
-            snprintf(why, len, "%s has no %s", soname, names[i]);
+    for (size_t i = 0; i < l->n; i++) {
+        if (!(*l->slots[i] = dlsym(lib, l->names[i]))) {
+            snprintf(l->failure, sizeof(l->failure), "%s has no %s", l->soname, l->names[i]);
             return -1;
         }
+    }
+    return 1;
+}
+
+int dynlib_load(struct dynlib *l, const char *what, struct diag *d)
+{
+    int state;
+
+    pthread_mutex_lock(&l->lock);
+    if (!l->state) {
+        l->state = bind(l);
+    }
+    state = l->state;
+    pthread_mutex_unlock(&l->lock);
+    if (state < 0) {
+        return diag_set(d, DIAG_IO, "cannot load %s (%s)", what, l->failure);
     }
     return 0;
 }
