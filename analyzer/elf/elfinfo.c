@@ -486,6 +486,7 @@ static void libelf_init(void)
 
 int elfinfo_from_memory(struct elfinfo *out, void *data, size_t len)
 {
+    struct diag d = DIAG_INIT;
     Elf *elf = NULL;
     GElf_Ehdr ehdr;
     int ret = -1;
@@ -503,6 +504,10 @@ int elfinfo_from_memory(struct elfinfo *out, void *data, size_t len)
     }
     if (out->data != ELFDATA2LSB && out->data != ELFDATA2MSB) {
         out->error = xasprintf("invalid ELF data byte (EI_DATA) %d", out->data);
+        return -1;
+    }
+    if (elfapi_load(&d) != 0) {
+        out->error = xstrdup(d.msg);
         return -1;
     }
     pthread_once(&libelf_once, libelf_init);

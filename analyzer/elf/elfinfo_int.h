@@ -16,7 +16,87 @@
 #include <gelf.h>
 #include <libelf.h>
 
+#include "diag.h"
 #include "elfinfo.h"
+
+/* libelf is bound when the first object is read (util/dynlib.h, elfinfo.c): a run that
+ * meets no ELF file maps none of it. Its functions are called by their own names: each is
+ * defined below as its slot of the table. */
+#define ELF_FUNCTIONS(X)                                                                           \
+    X(elf_version)                                                                                 \
+    X(elf_memory)                                                                                  \
+    X(elf_end)                                                                                     \
+    X(elf_kind)                                                                                    \
+    X(elf_getident)                                                                                \
+    X(elf_errno)                                                                                   \
+    X(elf_errmsg)                                                                                  \
+    X(elf_rawfile)                                                                                 \
+    X(elf_rawdata)                                                                                 \
+    X(elf_getdata)                                                                                 \
+    X(elf_getdata_rawchunk)                                                                        \
+    X(elf_getscn)                                                                                  \
+    X(elf_nextscn)                                                                                 \
+    X(elf_strptr)                                                                                  \
+    X(elf_getshdrnum)                                                                              \
+    X(elf_getshdrstrndx)                                                                           \
+    X(elf_getphdrnum)                                                                              \
+    X(gelf_getclass)                                                                               \
+    X(gelf_getehdr)                                                                                \
+    X(gelf_getphdr)                                                                                \
+    X(gelf_getshdr)                                                                                \
+    X(gelf_getdyn)                                                                                 \
+    X(gelf_getsym)                                                                                 \
+    X(gelf_getversym)                                                                              \
+    X(gelf_getverneed)                                                                             \
+    X(gelf_getvernaux)                                                                             \
+    X(gelf_getverdef)                                                                              \
+    X(gelf_getverdaux)                                                                             \
+    X(gelf_getrela)                                                                                \
+    X(gelf_fsize)
+
+struct elfapi {
+#define ELF_SLOT(fn) __typeof__(fn) *fn;
+    ELF_FUNCTIONS(ELF_SLOT)
+#undef ELF_SLOT
+};
+
+/* Its functions: called only after a call of elfapi_load() returned 0. */
+extern const struct elfapi *const elfapi;
+
+/** Load libelf and resolve its functions, once (thread-safe); -1 with d set when it cannot
+ * be. */
+int elfapi_load(struct diag *d);
+
+#define elf_version (elfapi->elf_version)
+#define elf_memory (elfapi->elf_memory)
+#define elf_end (elfapi->elf_end)
+#define elf_kind (elfapi->elf_kind)
+#define elf_getident (elfapi->elf_getident)
+#define elf_errno (elfapi->elf_errno)
+#define elf_errmsg (elfapi->elf_errmsg)
+#define elf_rawfile (elfapi->elf_rawfile)
+#define elf_rawdata (elfapi->elf_rawdata)
+#define elf_getdata (elfapi->elf_getdata)
+#define elf_getdata_rawchunk (elfapi->elf_getdata_rawchunk)
+#define elf_getscn (elfapi->elf_getscn)
+#define elf_nextscn (elfapi->elf_nextscn)
+#define elf_strptr (elfapi->elf_strptr)
+#define elf_getshdrnum (elfapi->elf_getshdrnum)
+#define elf_getshdrstrndx (elfapi->elf_getshdrstrndx)
+#define elf_getphdrnum (elfapi->elf_getphdrnum)
+#define gelf_getclass (elfapi->gelf_getclass)
+#define gelf_getehdr (elfapi->gelf_getehdr)
+#define gelf_getphdr (elfapi->gelf_getphdr)
+#define gelf_getshdr (elfapi->gelf_getshdr)
+#define gelf_getdyn (elfapi->gelf_getdyn)
+#define gelf_getsym (elfapi->gelf_getsym)
+#define gelf_getversym (elfapi->gelf_getversym)
+#define gelf_getverneed (elfapi->gelf_getverneed)
+#define gelf_getvernaux (elfapi->gelf_getvernaux)
+#define gelf_getverdef (elfapi->gelf_getverdef)
+#define gelf_getverdaux (elfapi->gelf_getverdaux)
+#define gelf_getrela (elfapi->gelf_getrela)
+#define gelf_fsize (elfapi->gelf_fsize)
 
 /* Bounds on what one object may make us collect: untrusted input (CONTRIBUTING.md#house-rules, untrusted). */
 #define ELFREAD_MAX_INIT_SYMBOLS 64

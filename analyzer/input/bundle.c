@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Input abstraction: dispatch to the zip, directory or single-file backend. */
 #include "bundle_int.h"
+#include "deflateapi.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -10,8 +11,6 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#include <libdeflate.h>
 
 #include "path.h"
 #include "xalloc.h"
@@ -501,6 +500,7 @@ enum bundle_kind bundle_kind(const struct bundle *b)
 
 uint32_t bundle_crc32(const void *data, size_t len)
 {
+    deflateapi_need();
     return libdeflate_crc32(0, data, len);
 }
 
@@ -517,6 +517,7 @@ struct bundle_deflater *bundle_deflater_new(void)
 {
     struct bundle_deflater *z = xcalloc(1, sizeof(*z));
 
+    deflateapi_need();
     z->c = libdeflate_alloc_compressor(ZIP_LEVEL);
     if (!z->c) {
         xalloc_die(sizeof(*z));

@@ -5,9 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <libdeflate.h>
 
 #include "bundle_int.h"
+#include "deflateapi.h"
 #include "path.h"
 #include "xalloc.h"
 #include "zipapi.h"
@@ -330,7 +330,7 @@ int bundle_zip_open(struct bundle *b, const char *path, struct diag *d)
     int ze = 0;
     zip_t *za;
 
-    if (zipapi_load(d) != 0) {
+    if (zipapi_load(d) != 0 || deflateapi_load(d) != 0) {
         return diag_prefix(d, "'%s'", path);
     }
     za = ZIP(zip_open)(path, ZIP_RDONLY, &ze);
@@ -351,7 +351,7 @@ int bundle_zip_open_memory(struct bundle *b, const void *data, size_t len, struc
     zip_t *za;
     int rc;
 
-    if (zipapi_load(d) != 0) {
+    if (zipapi_load(d) != 0 || deflateapi_load(d) != 0) {
         return diag_prefix(d, "'%s'", b->name);
     }
     ZIP(zip_error_init)(&error);
