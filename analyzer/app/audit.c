@@ -146,7 +146,7 @@ static void build_matrix(struct audit_unit *u, const struct actx *c, const struc
             profile_family(p) != family) {
             continue;
         }
-        checks_run(img, p, dd, NULL, c->inner, &fs);
+        checks_run(img, p, dd, NULL, c->inner, c->inner_given, &fs);
         v->profile = p;
         v->errors = findings_count(&fs, SEV_ERROR);
         v->warnings = findings_count(&fs, SEV_WARNING);
@@ -279,7 +279,7 @@ static void read_unit(struct actx *c, const struct job *j, struct audit_unit *u)
     }
     summarize(u, &img, j);
     if (u->profile) {
-        checks_run(&img, u->profile, c->ao->dd, &u->sizes, c->inner, &u->findings);
+        checks_run(&img, u->profile, c->ao->dd, &u->sizes, c->inner, c->inner_given, &u->findings);
         findings_sort(&u->findings);
     } else {
         build_matrix(u, c, j, &img);

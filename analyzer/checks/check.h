@@ -31,6 +31,7 @@ struct check_ctx {
     const struct datadir *data;      /* every profile, the OS lists, the Stable ABI table */
     const struct imports *imports;   /* which file of each module Python opens (imports.h) */
     struct size_plans *sizes;        /* the views' size plans, shared with the report, or NULL */
+    struct check_chains *chains;     /* the views' module resolvers and handler chains */
     bool per_member;                 /* the check runs per member: what it finds about an
                                       * extension module fails its import */
     unsigned flags;                  /* the registry row's (enum check_flag) */
@@ -118,6 +119,14 @@ struct finding *check_report(const struct check_ctx *ctx, struct findings *out,
  * reads. The others are python-tag-mismatch's, arch-mismatch's and layer-path-ignored's.
  */
 bool check_would_load(const struct check_ctx *ctx, const struct member *m);
+
+/** The module resolver of view (pymodules.h), made by the first image check that asks: the
+ * import rules share it, and what it has found. Borrowed from the run. */
+struct pymodules *check_modules(const struct check_ctx *ctx, size_t view);
+
+/** The chain of view's declared handler (pychain_build), built by the first check that asks
+ * (handler-not-found, module-not-found, stdlib-module-removed read the same one). Borrowed. */
+const struct pychain *check_chain(const struct check_ctx *ctx, size_t view);
 
 /** For a module file Python never opens (its name), what the import says: python-tag-mismatch's
  * lambda_error ("No module named ..."), not the loader's words; NULL for anything else. */

@@ -11,6 +11,7 @@
 #include "advice_node.h"
 #include "imports.h"
 #include "loader.h"
+#include "pymodules.h"
 #include "pypinames.h"
 #include "shword.h"
 #include "utf8.h"
@@ -109,6 +110,49 @@ static void member_pass_one(void *vp, size_t j, unsigned worker)
     }
 }
 
+/* Per view of the image: its module resolver and its handler's chain, made when first
+ * asked for (image checks only, on the run's own thread). */
+struct check_chains {
+    struct pymodules **pm;
+    struct pychain *chain;
+    bool *built;
+    size_t nr;
+};
+
+struct pymodules *check_modules(const struct check_ctx *ctx, size_t view)
+{
+    struct check_chains *cc = ctx->chains;
+
+    if (!cc->pm[view]) {
+        cc->pm[view] = pymodules_new(ctx->img, view, ctx->profile, datadir_stdlib(ctx->data));
+    }
+    return cc->pm[view];
+}
+
+const struct pychain *check_chain(const struct check_ctx *ctx, size_t view)
+{
+    struct check_chains *cc = ctx->chains;
+
+    if (!cc->built[view]) {
+        pychain_build(&cc->chain[view], check_modules(ctx, view), ctx->img->inputs[view].declared);
+        cc->built[view] = true;
+    }
+    return &cc->chain[view];
+}
+
+static void chains_release(struct check_chains *cc)
+{
+    for (size_t v = 0; v < cc->nr; v++) {
+        if (cc->built[v]) {
+            pychain_release(&cc->chain[v]);
+        }
+        pymodules_free(cc->pm[v]);
+    }
+    free(cc->pm);
+    free(cc->chain);
+    free(cc->built);
+}
+
 static void take_findings(struct findings *to, struct findings *from)
 {
     if (from->nr) {
@@ -120,9 +164,13 @@ static void take_findings(struct findings *to, struct findings *from)
 }
 
 void checks_run(const struct image *img, const struct profile *profile, const struct datadir *data,
-                struct size_plans *sizes, unsigned jobs, struct findings *out)
+                struct size_plans *sizes, unsigned jobs, bool jobs_given, struct findings *out)
 {
     struct check_ctx ctx[ARRAY_SIZE(checks)];
+    struct check_chains chains = {xcalloc(img->inputs_nr + 1, sizeof(*chains.pm)),
+                                  xcalloc(img->inputs_nr + 1, sizeof(*chains.chain)),
+                                  xcalloc(img->inputs_nr + 1, sizeof(*chains.built)),
+                                  img->inputs_nr};
     struct imports *imports;
     struct loader_model *load;
 
@@ -148,6 +196,7 @@ void checks_run(const struct image *img, const struct profile *profile, const st
                                     .data = data,
                                     .imports = imports,
                                     .sizes = sizes,
+                                    .chains = &chains,
                                     .per_member = c->scope != SCOPE_IMAGE,
                                     .flags = c->flags};
         if ((c->flags & PYTHON_ONLY) && !profile_python(profile)) {
@@ -170,7 +219,8 @@ void checks_run(const struct image *img, const struct profile *profile, const st
         /* The image checks after the run read what it found (wheel-tag-mismatch): each run is
          * done before the next image check. */
         mp.found = xcalloc(mp.n * img->nr + 1, sizeof(*mp.found));
-        workers_run(img->nr >= PARALLEL_MEMBERS ? jobs : 1, img->nr, member_pass_one, &mp);
+        workers_run(img->nr >= PARALLEL_MEMBERS || jobs_given ? jobs : 1, img->nr, member_pass_one,
+                    &mp);
         for (size_t k = 0; k < mp.n * img->nr; k++) {
             take_findings(out, &mp.found[k]);
         }
@@ -190,6 +240,7 @@ void checks_run(const struct image *img, const struct profile *profile, const st
             f->message = longer;
         }
     }
+    chains_release(&chains);
     loader_model_free(load);
     imports_free(imports);
 }

@@ -10,6 +10,8 @@
 #ifndef ANALYZER_CHECKS_H
 #define ANALYZER_CHECKS_H
 
+#include <stdbool.h>
+
 #include "diag.h"
 #include "finding.h"
 
@@ -26,9 +28,10 @@ struct size_plans;
 int checks_verify(const struct ruleset *rs, struct diag *d);
 
 /** Run every check against the image for one target profile, the members shared out among
- * up to jobs threads (the findings the same whatever their number). sizes (or NULL) keeps the
- * size plans a check built, for the caller's report (built with profile's runtime). */
+ * up to jobs threads when there are enough of them to pay, or whatever their number when
+ * jobs_given (--jobs); the findings are the same either way. sizes (or NULL) keeps the size
+ * plans a check built, for the caller's report (built with profile's runtime). */
 void checks_run(const struct image *img, const struct profile *profile, const struct datadir *data,
-                struct size_plans *sizes, unsigned jobs, struct findings *out);
+                struct size_plans *sizes, unsigned jobs, bool jobs_given, struct findings *out);
 
 #endif

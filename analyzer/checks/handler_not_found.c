@@ -119,8 +119,7 @@ static void check_one(const struct check_ctx *ctx, struct findings *out, size_t 
     const struct image *img = ctx->img;
     const char *handler = img->inputs[view].declared;
     const char *dot = strrchr(handler, '.');
-    struct pymodules *pm;
-    struct pychain chain;
+    const struct pychain *chain;
     char *modname, *error, why[512] = "";
 
     if (!dot || dot == handler || !dot[1]) {
@@ -133,35 +132,34 @@ static void check_one(const struct check_ctx *ctx, struct findings *out, size_t 
         return;
     }
     modname = xstrndup(handler, (size_t)(dot - handler));
-    pm = pymodules_new(img, view, ctx->profile, datadir_stdlib(ctx->data));
-    pychain_build(&chain, pm, handler);
-    if (chain.handler && chain.handler->where == PYMOD_MISSING) {
+    chain = check_chain(ctx, view);
+    if (chain->handler && chain->handler->where == PYMOD_MISSING) {
         char *rel = xstrdup(modname);
         for (char *c = rel; *c; c++) {
             *c = *c == '.' ? '/' : *c;
         }
         likely_cause(ctx, view, rel, why, sizeof(why));
         error = xasprintf("[ERROR] Runtime.ImportModuleError: Unable to import module '%s': %s",
-                          modname, chain.handler->error);
+                          modname, chain->handler->error);
         {
             char *words = xasprintf("its module %s is on none of the function's sys.path "
                                     "entries (/var/task, a layer's python/): %s",
-                                    chain.module, chain.handler->error);
+                                    chain->module, chain->handler->error);
             report_missing(ctx, out, view, handler, modname, words, error, modname, why);
             free(words);
         }
         free(error);
         free(rel);
-    } else if (chain.handler &&
-               ((chain.handler->where == PYMOD_BUNDLE && chain.handler->m->py &&
-                 chain.handler->m->py->names_read && !chain.handler->m->py->dynamic &&
-                 !strvec_contains(&chain.handler->m->py->names, dot + 1)) ||
-                chain.handler->where == PYMOD_NAMESPACE)) {
+    } else if (chain->handler &&
+               ((chain->handler->where == PYMOD_BUNDLE && chain->handler->m->py &&
+                 chain->handler->m->py->names_read && !chain->handler->m->py->dynamic &&
+                 !strvec_contains(&chain->handler->m->py->names, dot + 1)) ||
+                chain->handler->where == PYMOD_NAMESPACE)) {
         char *words = xasprintf(
             "%s %s defines no %s at module level (no def, class, assignment or import of "
             "that name)",
-            chain.handler->where == PYMOD_NAMESPACE ? "the namespace package" : "its module",
-            chain.handler->where == PYMOD_NAMESPACE ? chain.module : chain.handler->m->path,
+            chain->handler->where == PYMOD_NAMESPACE ? "the namespace package" : "its module",
+            chain->handler->where == PYMOD_NAMESPACE ? chain->module : chain->handler->m->path,
             dot + 1);
         error = xasprintf("[ERROR] Runtime.HandlerNotFound: Handler '%s' missing on module '%s'",
                           dot + 1, modname);
@@ -169,8 +167,6 @@ static void check_one(const struct check_ctx *ctx, struct findings *out, size_t 
         free(error);
         free(words);
     }
-    pychain_release(&chain);
-    pymodules_free(pm);
     free(modname);
 }
 

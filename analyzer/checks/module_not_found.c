@@ -19,12 +19,10 @@
 static void check_one(const struct check_ctx *ctx, struct findings *out, size_t view)
 {
     const struct image *img = ctx->img;
-    struct pymodules *pm = pymodules_new(img, view, ctx->profile, datadir_stdlib(ctx->data));
-    struct pychain chain;
+    const struct pychain *chain = check_chain(ctx, view);
 
-    pychain_build(&chain, pm, img->inputs[view].declared);
-    for (size_t i = 0; i < chain.miss_nr; i++) {
-        const struct pychain_miss *x = &chain.miss[i];
+    for (size_t i = 0; i < chain->miss_nr; i++) {
+        const struct pychain_miss *x = &chain->miss[i];
         char *path = strvec_join(&x->chain, " -> "), *found, *error, *fix;
         size_t top = strcspn(x->module, ".");
         struct finding *f;
@@ -62,8 +60,6 @@ static void check_one(const struct check_ctx *ctx, struct findings *out, size_t 
         free(found);
         free(path);
     }
-    pychain_release(&chain);
-    pymodules_free(pm);
 }
 
 void check_module_not_found(const struct check_ctx *ctx, struct findings *out)

@@ -140,8 +140,6 @@ void check_stdlib_module_removed(const struct check_ctx *ctx, struct findings *o
         return;
     }
     for (size_t v = 0; v < img->inputs_nr; v++) {
-        struct pymodules *pm;
-        struct pychain chain = {0};
         bool any = false;
         if (img->inputs[v].view != v || img->inputs[v].container) {
             continue;
@@ -152,18 +150,14 @@ void check_stdlib_module_removed(const struct check_ctx *ctx, struct findings *o
         if (!any) {
             continue;
         }
-        pm = pymodules_new(img, v, p, sl);
-        if (img->inputs[v].declared) {
-            pychain_build(&chain, pm, img->inputs[v].declared);
-        }
+        struct pymodules *pm = check_modules(ctx, v);
+        const struct pychain *chain = img->inputs[v].declared ? check_chain(ctx, v) : NULL;
         for (size_t i = 0; i < img->nr; i++) {
             const struct member *m = &img->members[i];
             if (m->py && !m->overwritten_by && image_view_of(img, m) == v &&
                 image_on_sys_path(m, p->py_major, p->py_minor)) {
-                check_member(ctx, out, pm, img->inputs[v].declared ? &chain : NULL, m);
+                check_member(ctx, out, pm, chain, m);
             }
         }
-        pychain_release(&chain);
-        pymodules_free(pm);
     }
 }

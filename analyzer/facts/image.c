@@ -194,6 +194,10 @@ void image_index(struct image *img)
         img->files[n++] = *f;
     }
     img->files_nr = n;
+    img->links = 0;
+    for (size_t i = 0; i < n; i++) {
+        img->links += img->files[i].m->link_target != NULL;
+    }
     /* Who replaced each file of an earlier layer: the one left at its path. */
     for (size_t i = 0; i < img->nr; i++) {
         struct member *m = &img->members[i];
@@ -256,8 +260,14 @@ static const char *view_link(void *ctx, const char *path, size_t len)
 const struct member *image_lookup(const struct image *img, size_t view, const char *abs)
 {
     struct view_ctx v = {img, view};
-    char *path = path_resolve(abs, view_link, &v, 16);
-    const struct image_file *f = path ? in_view(img, view, path) : NULL;
+    const struct image_file *f = img->links ? NULL : in_view(img, view, abs);
+    char *path;
+
+    if (f) {
+        return f->m; /* no link on the way, and abs is a file's own (normalised) path */
+    }
+    path = path_resolve(abs, view_link, &v, 16);
+    f = path ? in_view(img, view, path) : NULL;
 
     free(path);
     return f && !f->m->link_target ? f->m : NULL;

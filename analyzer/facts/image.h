@@ -166,6 +166,7 @@ struct image {
     struct strmap dist_by_dir; /* "<input>:<dir>" -> index + 1 in dists */
     struct image_file *files;  /* sorted by abs; for a path in several layers, the last layer's */
     size_t files_nr;
+    size_t links;       /* files that are symbolic links (none: a path is looked up as it is) */
     struct member *sys; /* the system members of container images (member.system) */
     size_t sys_nr, sys_alloc;
 };

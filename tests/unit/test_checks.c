@@ -139,7 +139,7 @@ static void checks__needed_agrees_with_os_data(void **state)
             m = testimg_elf(&img, fn, "m.so", NULL, row->soname, NULL, NULL);
             m->role = ROLE_EXECUTABLE; /* a root, whatever the runtime's Python */
             image_index(&img);
-            checks_run(&img, p, &dd, NULL, 1, &fs);
+            checks_run(&img, p, &dd, NULL, 1, false, &fs);
             for (size_t k = 0; k < fs.nr; k++) {
                 if (!strcmp(fs.items[k].rule->slug, "needed-not-found")) {
                     f = &fs.items[k];
