@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Directory and single-file backends: walked with openat/fstatat, links never followed out. */
+#define _GNU_SOURCE /* getdents64, struct dirent64's d_type, DT_DIR */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -19,9 +20,10 @@ struct dir_state {
     bool truncated; /* the entry limit was hit (said once) */
 };
 
+/* A name read from a directory, after the byte of its d_type (DT_UNKNOWN: not said). */
 static int cmp_name(const void *a, const void *b)
 {
-    return strcmp(*(char *const *)a, *(char *const *)b);
+    return strcmp(*(char *const *)a + 1, *(char *const *)b + 1);
 }
 
 static char *join(const char *dir, const char *name)
@@ -84,12 +86,22 @@ static void add_link(struct bundle *b, const struct dir_state *s, const char *re
 static void walk(struct bundle *b, struct dir_state *s, int dirfd, const char *rel, unsigned depth);
 
 static void add_child(struct bundle *b, struct dir_state *s, int dirfd, const char *rel,
-                      const char *name, unsigned depth)
+                      const char *name, unsigned char type, unsigned depth)
 {
     char *path = join(rel, name);
     struct stat st;
     struct bundle_entry *e;
+    int fd;
 
+    /* A directory, as readdir says: opened without a stat first (a walk's stats are most
+     * of its time). If it is no longer one, the stat below says what it is. */
+    if (type == DT_DIR && depth + 1 <= b->limits.max_depth &&
+        (fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) >= 0) {
+        bundle_add_entry(b, path, ENTRY_DIR);
+        walk(b, s, fd, path, depth + 1);
+        free(path);
+        return;
+    }
     if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
         e = bundle_add_entry(b, path, ENTRY_FILE);
         e->problem = xasprintf("cannot stat: %s", strerror(errno));
@@ -98,9 +110,9 @@ static void add_child(struct bundle *b, struct dir_state *s, int dirfd, const ch
         e->size = e->stored = (uint64_t)st.st_size;
         e->problem = bundle_entry_problem(b, path, e->size, e->stored);
     } else if (S_ISDIR(st.st_mode)) {
-        int fd = depth + 1 > b->limits.max_depth
-                     ? -1
-                     : openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        fd = depth + 1 > b->limits.max_depth
+                 ? -1
+                 : openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         if (fd >= 0) {
             bundle_add_entry(b, path, ENTRY_DIR);
             walk(b, s, fd, path, depth + 1);
@@ -123,31 +135,35 @@ static void add_child(struct bundle *b, struct dir_state *s, int dirfd, const ch
 }
 
 /* Walk one directory (takes ownership of dirfd); names sorted so the entry
- * order does not depend on the file system. */
+ * order does not depend on the file system. Read with getdents64: readdir's fdopendir
+ * would stat and fcntl each directory once more. */
 static void walk(struct bundle *b, struct dir_state *s, int dirfd, const char *rel, unsigned depth)
 {
-    DIR *dir = fdopendir(dirfd);
-    struct dirent *de;
+    char buf[16384];
     char **names = NULL;
     size_t nr = 0, alloc = 0;
+    ssize_t got;
 
-    if (!dir) {
-        close(dirfd);
-        return;
-    }
-    while ((de = readdir(dir)) != NULL) {
-        if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..")) {
-            continue;
+    while ((got = getdents64(dirfd, buf, sizeof(buf))) > 0) {
+        for (ssize_t at = 0; at < got;) {
+            const struct dirent64 *de = (const struct dirent64 *)(buf + at);
+            size_t len = strlen(de->d_name);
+            at += de->d_reclen;
+            if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..")) {
+                continue;
+            }
+            ALLOC_GROW(names, nr + 1, alloc);
+            names[nr] = xmalloc(len + 2);
+            names[nr][0] = (char)de->d_type;
+            memcpy(names[nr++] + 1, de->d_name, len + 1);
         }
-        ALLOC_GROW(names, nr + 1, alloc);
-        names[nr++] = xstrdup(de->d_name);
     }
     if (nr > 1) {
         qsort(names, nr, sizeof(*names), cmp_name);
     }
     for (size_t i = 0; i < nr; i++) {
         if (b->nr < b->limits.max_entries) {
-            add_child(b, s, dirfd, rel, names[i], depth);
+            add_child(b, s, dirfd, rel, names[i] + 1, (unsigned char)names[i][0], depth);
         } else if (!s->truncated) {
             s->truncated = true;
             bundle_add_note(
@@ -156,7 +172,7 @@ static void walk(struct bundle *b, struct dir_state *s, int dirfd, const char *r
         free(names[i]);
     }
     free(names);
-    closedir(dir);
+    close(dirfd);
 }
 
 /* The entry's file, opened without following a link and without blocking. */
