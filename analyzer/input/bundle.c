@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Input abstraction: dispatch to the zip, directory or single-file backend. */
+#define _DEFAULT_SOURCE /* madvise, MADV_DONTNEED */
 #include "bundle_int.h"
 #include "deflateapi.h"
 
@@ -316,7 +317,7 @@ void bundle_reader_free(struct bundle_reader *r)
     if (r->b->ops->reader_close) {
         r->b->ops->reader_close(r);
     }
-    free(r->buf);
+    bundle_buf_release(&r->w);
     free(r);
 }
 
@@ -351,14 +352,33 @@ int bundle_charge(struct bundle *b, const struct bundle_entry *e, struct diag *d
     return 0;
 }
 
+unsigned char *bundle_buf_reserve(struct bundle_buf *b, size_t n)
+{
+    if (n > b->cap) {
+        size_t cap = n < 65536 ? 65536 : n;
+        void *p = mmap(NULL, cap, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (p == MAP_FAILED) {
+            xalloc_die(cap);
+        }
+        bundle_buf_release(b);
+        b->p = p;
+        b->cap = cap;
+    }
+    return b->p;
+}
+
+void bundle_buf_release(struct bundle_buf *b)
+{
+    if (b->p) {
+        munmap(b->p, b->cap);
+    }
+    b->p = NULL;
+    b->cap = 0;
+}
+
 unsigned char *bundle_reader_buffer(struct bundle_reader *r, size_t n)
 {
-    if (n > r->buf_cap) {
-        free(r->buf);
-        r->buf = xmalloc(n);
-        r->buf_cap = n;
-    }
-    return r->buf;
+    return bundle_buf_reserve(&r->w, n);
 }
 
 /* Through read(): one byte more than declared, so that a longer member is caught. */
@@ -502,6 +522,24 @@ uint32_t bundle_crc32(const void *data, size_t len)
 {
     deflateapi_need();
     return libdeflate_crc32(0, data, len);
+}
+
+/* What a sum reads of a mapping before it lets the pages go. */
+#define CRC_WINDOW (4u << 20)
+
+uint32_t bundle_bytes_crc32(struct bundle_bytes *bytes)
+{
+    uint32_t crc = 0;
+
+    deflateapi_need();
+    for (size_t at = 0; at < bytes->len; at += CRC_WINDOW) {
+        size_t n = bytes->len - at < CRC_WINDOW ? bytes->len - at : CRC_WINDOW;
+        crc = libdeflate_crc32(crc, bytes->data + at, n);
+        if (bytes->maplen && n == CRC_WINDOW) { /* whole windows: page-aligned */
+            madvise(bytes->data + at, n, MADV_DONTNEED);
+        }
+    }
+    return crc;
 }
 
 /* zip's default: what zip -r makes of a file unless told -0 to -9. */

@@ -137,6 +137,13 @@ const char *bundle_form(const struct bundle *b);
 /** CRC-32 of data, as a zip's central directory records it (libdeflate's). */
 uint32_t bundle_crc32(const void *data, size_t len);
 
+struct bundle_bytes;
+
+/** bundle_crc32() of a member's bytes; a mapping's pages are let go as the sum passes them
+ * (read again from the page cache if touched later), so that a large file summed whole
+ * does not stay resident. */
+uint32_t bundle_bytes_crc32(struct bundle_bytes *bytes);
+
 /*
  * What zip would store of a file: a directory's zip estimated for the size plan. zip -r
  * deflates at level 6 and stores a file as it is when deflating does not make it smaller;

@@ -29,13 +29,22 @@ struct bundle_ops {
     void (*close)(struct bundle *b);
 };
 
+/* A buffer for whole members, kept from one member to the next (a fresh one each time
+ * page-faults its way through every member once more), and mapped on its own: freed into
+ * malloc's heap, the smaller ones it outgrew would stay resident. */
+struct bundle_buf {
+    unsigned char *p;
+    size_t cap;
+};
+
+/** b, at least n bytes (its old content not kept). */
+unsigned char *bundle_buf_reserve(struct bundle_buf *b, size_t n);
+void bundle_buf_release(struct bundle_buf *b);
+
 struct bundle_reader {
     struct bundle *b;
-    void *priv; /* the backend's */
-    /* The buffer members read whole go into, kept from one member to the next: a fresh
-     * one each time page-faults its way through every member once more. */
-    unsigned char *buf;
-    size_t buf_cap;
+    void *priv;          /* the backend's */
+    struct bundle_buf w; /* what members read whole go into */
 };
 
 /** r's buffer, at least n bytes (its old content not kept). */

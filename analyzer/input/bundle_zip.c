@@ -148,8 +148,7 @@ struct zip_reader {
     zip_t *za;
     bool owned;
     struct libdeflate_decompressor *dec;
-    unsigned char *raw;
-    size_t raw_cap;
+    struct bundle_buf raw; /* a member's deflated bytes */
 };
 
 static zip_t *open_again(const struct bundle *b, const struct zip_state *s, struct diag *d)
@@ -212,7 +211,7 @@ static void zr_close(struct bundle_reader *r)
         ZIP(zip_discard)(z->za);
     }
     libdeflate_free_decompressor(z->dec);
-    free(z->raw);
+    bundle_buf_release(&z->raw);
     free(z);
 }
 
@@ -249,6 +248,9 @@ static int zr_read(struct bundle_reader *r, const struct bundle_entry *e, unsign
     return zr_stream(((struct zip_reader *)r->priv)->za, e, 0, buf, cap, got, d);
 }
 
+/* The deflated bytes' buffer is kept from one member to the next up to this size. */
+#define RAW_KEEP (4u << 20)
+
 /* A deflated member, whole: its raw stream from libzip, inflated at once by libdeflate into
  * a buffer one byte larger than declared (a longer member shows as longer), its CRC checked
  * by libdeflate_crc32. About twice zlib's speed on the .so members of real bundles
@@ -270,12 +272,8 @@ static int zr_whole(struct bundle_reader *r, const struct bundle_entry *e, struc
         }
         return 0;
     }
-    if (e->stored + 1 > z->raw_cap) {
-        free(z->raw);
-        z->raw_cap = (size_t)e->stored + 1;
-        z->raw = xmalloc(z->raw_cap);
-    }
-    if (zr_stream(z->za, e, ZIP_FL_COMPRESSED, z->raw, (size_t)e->stored + 1, &raw_len, d) != 0) {
+    bundle_buf_reserve(&z->raw, (size_t)e->stored + 1);
+    if (zr_stream(z->za, e, ZIP_FL_COMPRESSED, z->raw.p, (size_t)e->stored + 1, &raw_len, d) != 0) {
         goto fail;
     }
     if (raw_len != e->stored) {
@@ -285,7 +283,10 @@ static int zr_whole(struct bundle_reader *r, const struct bundle_entry *e, struc
                  raw_len > e->stored ? "more" : "fewer", (unsigned long long)e->stored);
         goto fail;
     }
-    res = libdeflate_deflate_decompress(z->dec, z->raw, raw_len, out->data, cap, &actual);
+    res = libdeflate_deflate_decompress(z->dec, z->raw.p, raw_len, out->data, cap, &actual);
+    if (z->raw.cap > RAW_KEEP) {
+        bundle_buf_release(&z->raw); /* the output is the one buffer a thread keeps large */
+    }
     if (res == LIBDEFLATE_INSUFFICIENT_SPACE) {
         out->len = cap; /* longer than declared: the caller says so */
         return 0;
