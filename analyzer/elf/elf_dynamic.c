@@ -209,6 +209,21 @@ static const char *first_py_bind(Elf_Data *syms, size_t idx, const struct elfrea
                : NULL;
 }
 
+static int cmp_name(const void *key, const void *elem)
+{
+    return strcmp(key, *(char *const *)elem);
+}
+
+/* name, as py_imports (sorted by now) holds it, onto order: py_binds borrows its strings. */
+static void push_bind(struct elfinfo *v, struct strvec *order, const char *name)
+{
+    char **at = bsearch(name, v->py_imports.v, v->py_imports.nr, sizeof(char *), cmp_name);
+
+    if (at) {
+        strvec_push_nodup(order, *at);
+    }
+}
+
 /* The symbol each relocation of the table at addr (size bytes, RELA or REL entries) names, in
  * order: the undefined, non-weak Py* / _Py* ones not seen yet go to *order. */
 static void walk_relocs(struct elfinfo *v, Elf *elf, const struct segments *s, uint64_t addr,
@@ -242,7 +257,7 @@ static void walk_relocs(struct elfinfo *v, Elf *elf, const struct segments *s, u
                                    : ((const Elf32_Rel *)d->d_buf)[i].r_info);
         }
         if (idx && idx < nsyms && (name = first_py_bind(syms, idx, st, seen)) != NULL) {
-            strvec_push(order, name);
+            push_bind(v, order, name);
         }
     }
 }
@@ -269,10 +284,10 @@ static void bind_order(struct elfinfo *v, Elf *elf, const struct segments *s,
     for (size_t i = 1; i < nsyms && order.nr < v->py_binds.nr; i++) {
         const char *name = first_py_bind(syms, i, st, seen); /* no relocation names it: last */
         if (name) {
-            strvec_push(&order, name);
+            push_bind(v, &order, name);
         }
     }
-    strvec_release(&v->py_binds);
+    free(v->py_binds.v); /* py_imports' strings */
     v->py_binds = order;
     free(seen);
 }

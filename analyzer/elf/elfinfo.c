@@ -327,9 +327,9 @@ void elfread_symbols(struct elfinfo *info, Elf_Data *data, size_t n, Elf_Data *v
             info->node_registers |= !strcmp(name, "node_module_register");
             if (elfread_is_py(name) && info->py_imports.nr < ELFREAD_MAX_PY_IMPORTS) {
                 strvec_push(&info->py_imports, name);
-                if (bind != STB_WEAK) {
-                    strvec_push(&info->py_binds, name); /* in symbol order; the relocations
-                                                         * reorder them (elf_dynamic.c) */
+                if (bind != STB_WEAK) { /* in symbol order; the relocations reorder them
+                                         * (elf_dynamic.c); py_imports' string */
+                    strvec_push_nodup(&info->py_binds, info->py_imports.v[info->py_imports.nr - 1]);
                 }
             }
             if (!versym || !gelf_getversym(versym, (int)i, &vs)) {
@@ -555,7 +555,7 @@ void elfinfo_release(struct elfinfo *info)
     strvec_release(&info->init_symbols);
     strvec_release(&info->node_symbols);
     strvec_release(&info->py_imports);
-    strvec_release(&info->py_binds);
+    free(info->py_binds.v); /* py_imports' strings */
     strvec_release(&info->comments);
     free(info->views_disagree);
     free(info->error);

@@ -77,7 +77,8 @@ struct elfinfo {
      * first relocations, DT_RELA (or DT_REL) then DT_JMPREL (glibc elf/do-rel.h), those no
      * relocation names after them; dynamic-symbol order when only the sections were read.
      * The first one the interpreter does not export is the one a failed import names
-     * ("undefined symbol: X"); a weak one it lacks binds to nothing and fails nothing. */
+     * ("undefined symbol: X"); a weak one it lacks binds to nothing and fails nothing.
+     * Its strings are py_imports' own (borrowed: the vector alone is py_binds'). */
     struct strvec py_binds;
 
     size_t dynsym_count; /* dynamic symbols read (the hash table's count, or .dynsym's) */
