@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* The reading phase: every entry of every input becomes a classified member with its facts. */
-#define _GNU_SOURCE /* memrchr */
+#define _GNU_SOURCE /* memrchr, qsort_r */
 #include "scan.h"
 
 #include <stdlib.h>
@@ -197,6 +197,19 @@ static int cmp_size(const void *x, const void *y)
     return a < b ? -1 : a > b;
 }
 
+/* Indices of rd->p by their members' size, the largest first (ties in entry order). */
+static int cmp_larger(const void *x, const void *y, void *ctx)
+{
+    const struct reading *rd = ctx;
+    size_t a = *(const size_t *)x, b = *(const size_t *)y;
+    uint64_t sa = rd->p[a].e->size, sb = rd->p[b].e->size;
+
+    if (sa != sb) {
+        return sa > sb ? -1 : 1;
+    }
+    return a < b ? -1 : a > b;
+}
+
 /* The ELF files of a directory whose size another one has: only those are CRC'd (the size
  * plan's copies), so that a scan still touches only the pages libelf reads of the rest. */
 static void mark_same_sizes(struct reading *rd)
@@ -262,7 +275,7 @@ static void read_whole(void *ctx, size_t i, unsigned worker)
         }
     } else {
         if (p->crc) { /* before libelf may turn a foreign byte order in place */
-            m->crc = bundle_crc32(bytes.data, bytes.len);
+            m->crc = bundle_bytes_crc32(&bytes);
             m->crc_known = true;
         }
         m->elf = xcalloc(1, sizeof(*m->elf));
@@ -462,6 +475,12 @@ static void read_entries(struct image *img, size_t input, struct bundle *b,
         mark_same_sizes(&rd);
     }
     n = elf_bytes >= PARALLEL_BYTES || o->jobs_given ? ensure_readers(&rd, rd.jobs, &d) : 1;
+    if (n > 1) {
+        /* The largest first: handed out last, a 36 MB library would leave the other
+         * threads idle while one inflates it. Each member's facts are its own whatever the
+         * order. */
+        qsort_r(rd.elf, rd.elf_nr, sizeof(*rd.elf), cmp_larger, &rd);
+    }
     workers_run(n, rd.elf_nr, read_whole, &rd);
 
     for (size_t i = 0; i < rd.nr; i++) {
