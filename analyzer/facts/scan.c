@@ -475,12 +475,10 @@ static void read_entries(struct image *img, size_t input, struct bundle *b,
         mark_same_sizes(&rd);
     }
     n = elf_bytes >= PARALLEL_BYTES || o->jobs_given ? ensure_readers(&rd, rd.jobs, &d) : 1;
-    if (n > 1) {
-        /* The largest first: handed out last, a 36 MB library would leave the other
-         * threads idle while one inflates it. Each member's facts are its own whatever the
-         * order. */
-        qsort_r(rd.elf, rd.elf_nr, sizeof(*rd.elf), cmp_larger, &rd);
-    }
+    /* The largest first: handed out last, a 36 MB library would leave the other threads
+     * idle while one inflates it; and a reader's buffer, sized by the first, never grows.
+     * Each member's facts are its own whatever the order. */
+    qsort_r(rd.elf, rd.elf_nr, sizeof(*rd.elf), cmp_larger, &rd);
     workers_run(n, rd.elf_nr, read_whole, &rd);
 
     for (size_t i = 0; i < rd.nr; i++) {
