@@ -4,29 +4,33 @@
 
 It builds a bundle from real Debian bookworm packages (numpy, scipy, pandas, matplotlib, Pillow,
 lxml, pyzmq, PyICU, cryptography, ... with libopenblas0-pthread's 36 MB library in lib/: their
-dist-packages as a Lambda function would ship them), as a directory and as a zip, and then
-prints, each as a median ratio abiscan/peer with the min and max over the runs, the two
-commands of a pair alternating run by run so that drift on a shared machine hits both:
+dist-packages as a Lambda function would ship them), as a directory and as two zips (Python's
+zipfile and Info-ZIP's zip -r), and then prints, each as a median ratio abiscan/peer with the
+min and max over the runs, the two commands of a pair alternating run by run so that drift on a
+shared machine hits both, and its target (issue 24):
 
-  zip        abiscan --runtime python3.11 bundle.zip  vs  unzip -tq bundle.zip
-             (both inflate every member they need and check its CRC)
-  dir        abiscan --runtime python3.11 bundle/     vs  scanelf -qRF '%a %o %S %n' bundle/
-                                                      vs  readelf -dV on every ELF file
+  zip        abiscan bundle.zip (either zip)            vs  unzip -tq bundle.zip
+             (both inflate every member they need and check its CRC), --jobs 2 and --jobs 1
+  dir        abiscan bundle/                            vs  scanelf -qRF '%a %o %S %n' bundle/
   handler    the directory with --handler app.handler (app.py imports every top-level package:
-             every module-level import of the bundle followed) vs  scanelf, as dir
-  empty      abiscan on an empty directory            vs  scanelf -qR on it (start-up)
-  fleet      one abiscan process over N single-package bundles (one per top-level
-             package of the bundle)                   vs  a loop of unzip -tq over them
-  jobs       abiscan --jobs 1                         vs  --jobs 2, on the zip
+             every module-level import of the bundle followed) vs scanelf, and vs the same
+             directory without it (what the import walk costs)
+  empty      abiscan on an empty directory              vs  scanelf -qR on it (start-up)
+  fleet      one abiscan process over N single-package bundles vs a loop of unzip -tq
+each on a runtime the bundle's modules import on (python3.11: bookworm builds) and on one none
+does (python3.12); then readelf -dV on every ELF file and --jobs 2 vs --jobs 1;
+  memory     peak RSS of the zip (--jobs 1 and 2) against 64 MB + jobs x the largest member,
+             and of the directory beside a directory three times as wide
   scale      the zip at 1x, 2x and 4x (the bundle with renamed copies beside it): time and
              peak RSS, to show the cost linear and the memory flat
 and callgrind's instruction count for a scan of a fixed fixture bundle, which does not move
-with the machine's load. Quote ratios, not bare times.
+with the machine's load, against bench/callgrind.txt (the regression number). Quote ratios, not
+bare times.
 
 Usage: bench/run.py [--abiscan build/abiscan] [--runs 7] [--work build/bench]
                     [--fixture build/fixtures/bundles/loader.zip] [--smoke]
 --smoke: one run of each pair on the fixture bundles instead (a test that the bench runs).
-Needs: apt-get (download only), dpkg-deb, unzip, scanelf (pax-utils), readelf (binutils),
+Needs: apt-get (download only), dpkg-deb, unzip, zip, scanelf (pax-utils), readelf (binutils),
 valgrind (callgrind).
 """
 import argparse
@@ -47,6 +51,9 @@ PACKAGES = [
 ]
 LIBS = [("libopenblas0-pthread", "usr/lib/x86_64-linux-gnu/openblas-pthread")]
 RUNTIME = ["--runtime", "python3.11", "--fail-on", "none"]
+# A runtime the bundle's modules import on (bookworm's CPython is 3.11), and one none does.
+RUNTIMES = ["python3.11", "python3.12"]
+BASELINE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "callgrind.txt")
 
 
 def sh(cmd, **kw):
@@ -97,6 +104,27 @@ def build_bundle(work, cache):
     shutil.rmtree(unpack)
     zip_tree(bundle, bundle + ".zip")
     return bundle
+
+
+def infozip(bundle):
+    """The bundle as Info-ZIP's zip -r makes it (what most build scripts run)."""
+    out = bundle + "-infozip.zip"
+    if not os.path.exists(out) or os.path.getmtime(out) < os.path.getmtime(bundle + ".zip"):
+        if os.path.exists(out):
+            os.unlink(out)
+        sh(["zip", "-qrX", out, "."], cwd=bundle)
+    return out
+
+
+def wide(work, bundle, k=3):
+    """A directory k times as wide as the bundle: the bundle and k - 1 copies (hard links)."""
+    out = os.path.join(work, "wide")
+    if os.path.isdir(out) and os.path.getmtime(out) < os.path.getmtime(bundle + ".zip"):
+        shutil.rmtree(out)
+    if not os.path.isdir(out):
+        for i in range(k):
+            shutil.copytree(bundle, os.path.join(out, "copy%d" % i), copy_function=os.link)
+    return out
 
 
 def handler_module(bundle):
@@ -152,12 +180,14 @@ def run(cmd):
 
 
 class Table:
-    def __init__(self, runs):
+    def __init__(self, runs, targets=True):
         self.runs = runs
-        print("| work | abiscan (median) | peer (median) | ratio median | min | max |")
-        print("|---|---|---|---|---|---|")
+        self.targets = targets  # the targets are the real bundle's: not a smoke run's
+        self.missed = []
+        print("| work | abiscan (median) | peer (median) | ratio median | min | max | target |")
+        print("|---|---|---|---|---|---|---|")
 
-    def pair(self, name, a, b):
+    def pair(self, name, a, b, target=None):
         run(a), run(b)  # warm the page cache
         ta, tb, ratios = [], [], []
         for _ in range(self.runs):
@@ -166,10 +196,26 @@ class Table:
             ta.append(x)
             tb.append(y)
             ratios.append(x / y)
-        print("| %s | %.1f ms | %.1f ms | **%.2f** | %.2f | %.2f |"
+        med = statistics.median(ratios)
+        verdict = ""
+        if target is not None and self.targets:
+            verdict = "<= %.2f %s" % (target, "met" if med <= target else "**missed**")
+            if med > target:
+                self.missed.append(name)
+        print("| %s | %.1f ms | %.1f ms | **%.2f** | %.2f | %.2f | %s |"
               % (name, statistics.median(ta) * 1e3, statistics.median(tb) * 1e3,
-                 statistics.median(ratios), min(ratios), max(ratios)))
-        return statistics.median(ratios)
+                 med, min(ratios), max(ratios), verdict))
+        return med
+
+
+def peak(cmd, runs):
+    """The largest peak RSS (MB) and the median time (ms) of runs runs of cmd."""
+    times, rss = [], []
+    for _ in range(runs):
+        secs, kib = run(cmd)
+        times.append(secs)
+        rss.append(kib)
+    return max(rss) / 1024, statistics.median(times) * 1e3
 
 
 def callgrind(abiscan, fixture, work):
@@ -181,6 +227,18 @@ def callgrind(abiscan, fixture, work):
         if "Collected" in line:
             return int(line.split(":")[-1].strip().replace(",", ""))
     sys.exit("bench: callgrind printed no instruction count:\n" + p.stderr[-400:])
+
+
+def baseline():
+    """bench/callgrind.txt's instruction count (its first number), or None."""
+    try:
+        with open(BASELINE, encoding="utf-8") as fh:
+            for word in fh.read().split():
+                if word.replace(",", "").isdigit():
+                    return int(word.replace(",", ""))
+    except OSError:
+        pass
+    return None
 
 
 def describe(label, root, zpath):
@@ -207,10 +265,10 @@ def main():
     ap.add_argument("--smoke", action="store_true",
                     help="one run of each pair, on the fixture bundles (checks the bench runs)")
     args = ap.parse_args()
-    for tool in ("unzip", "scanelf", "readelf", "dpkg-deb", "apt-get", "valgrind"):
+    for tool in ("unzip", "zip", "scanelf", "readelf", "dpkg-deb", "apt-get", "valgrind"):
         if not shutil.which(tool):
-            sys.exit("bench: %s is missing (apt-get install unzip pax-utils binutils valgrind)"
-                     % tool)
+            sys.exit("bench: %s is missing (apt-get install unzip zip pax-utils binutils "
+                     "valgrind)" % tool)
     abiscan = os.path.abspath(args.abiscan)
     work = os.path.abspath(args.work)
     os.makedirs(work, exist_ok=True)
@@ -233,28 +291,52 @@ def main():
     zips = fleet(work, bundle)
     print("fleet: %d single-package bundles\n" % len(zips))
 
-    ab = [abiscan] + RUNTIME
+    zipped_info = infozip(bundle)
     tops = handler_module(bundle)  # before any pair, so that every directory run sees it
+    ab = [abiscan, "--fail-on", "none"]
     # What is timed must be a scan: a binary that reports nothing is no abiscan.
-    p = subprocess.run(ab + ["--format", "json", zipped], capture_output=True, text=True)
+    p = subprocess.run(ab + RUNTIME + ["--format", "json", zipped], capture_output=True, text=True)
     if '"schema_version"' not in p.stdout or '"inputs"' not in p.stdout:
         sys.exit("bench: %s printed no report for %s" % (abiscan, zipped))
-    t = Table(args.runs)
-    t.pair("zip vs `unzip -tq`", ab + [zipped], ["unzip", "-tq", zipped])
-    t.pair("directory vs `scanelf -qRF '%a %o %S %n'`", ab + [bundle],
-           ["scanelf", "-qRF", "%a %o %S %n", bundle])
-    t.pair("directory vs `readelf -dV` on every ELF file", ab + [bundle],
-           ["readelf", "-dV", "-W"] + elves)
-    t.pair("directory, `--handler app.handler` (imports %d packages) vs `scanelf`" % tops,
-           ab + ["--handler", "app.handler", bundle], ["scanelf", "-qRF", "%a %o %S %n", bundle])
-    t.pair("empty directory vs `scanelf -qR`", ab + [empty], ["scanelf", "-qR", empty])
     loop = os.path.join(work, "unzip-loop.sh")
     with open(loop, "w") as fh:
         fh.write('for z in "$@"; do unzip -tq "$z" >/dev/null || exit 1; done\n')
-    t.pair("%d bundles, one process vs an `unzip -tq` loop" % len(zips), ab + zips,
-           ["sh", loop] + zips)
-    t.pair("zip, `--jobs 2` vs `--jobs 1`", ab + ["--jobs", "2", zipped],
-           ab + ["--jobs", "1", zipped])
+    scanelf = ["scanelf", "-qRF", "%a %o %S %n", bundle]
+    t = Table(args.runs, targets=not args.smoke)
+    for runtime in RUNTIMES:
+        rt = ab + ["--runtime", runtime]
+        for label, z in (("zipfile", zipped), ("zip -r", zipped_info)):
+            t.pair("%s: zip (%s) vs `unzip -tq`" % (runtime, label), rt + [z],
+                   ["unzip", "-tq", z], 0.15)
+            t.pair("%s: zip (%s), `--jobs 1` vs `unzip -tq`" % (runtime, label),
+                   rt + ["--jobs", "1", z], ["unzip", "-tq", z], 0.25)
+        t.pair("%s: directory vs `scanelf -qRF '%%a %%o %%S %%n'`" % runtime, rt + [bundle],
+               scanelf, 0.5)
+        t.pair("%s: directory, `--handler app.handler` (imports %d packages) vs `scanelf`"
+               % (runtime, tops), rt + ["--handler", "app.handler", bundle], scanelf, 1.0)
+        t.pair("%s: directory, `--handler` vs without (the import walk's cost)" % runtime,
+               rt + ["--handler", "app.handler", bundle], rt + [bundle], 1.10)
+        t.pair("%s: empty directory vs `scanelf -qR`" % runtime, rt + [empty],
+               ["scanelf", "-qR", empty], 1.5)
+        t.pair("%s: %d bundles, one process vs an `unzip -tq` loop" % (runtime, len(zips)),
+               rt + zips, ["sh", loop] + zips, 0.1)
+    t.pair("directory vs `readelf -dV` on every ELF file", ab + RUNTIME + [bundle],
+           ["readelf", "-dV", "-W"] + elves)
+    t.pair("zip, `--jobs 2` vs `--jobs 1`", ab + RUNTIME + ["--jobs", "2", zipped],
+           ab + RUNTIME + ["--jobs", "1", zipped])
+
+    largest = max((os.path.getsize(e) for e in elves), default=0) / 2**20
+    print("\n| memory | peak RSS | bound | time (median) |")
+    print("|---|---|---|---|")
+    for jobs in (1, 2):
+        mb, ms = peak(ab + RUNTIME + ["--jobs", str(jobs), zipped], args.runs)
+        bound = 64 + jobs * largest
+        print("| zip, `--jobs %d` | %.0f MB | %.0f MB (64 MB + %d x %.1f MB) %s | %.0f ms |"
+              % (jobs, mb, bound, jobs, largest, "met" if mb <= bound else "**missed**", ms))
+    for label, d in (("directory", bundle), ("directory 3x as wide", wide(work, bundle))):
+        mb, ms = peak(ab + RUNTIME + [d], args.runs)
+        print("| %s | %.0f MB | 64 MB %s | %.0f ms |"
+              % (label, mb, "met" if mb <= 64 else "**missed**", ms))
 
     print("\n| bundle | size zipped | abiscan (median) | per MB zipped | peak RSS |")
     print("|---|---|---|---|---|")
@@ -263,19 +345,17 @@ def main():
         if k > 1 and (not os.path.exists(path) or
                       os.path.getmtime(path) < os.path.getmtime(zipped)):
             zip_tree(bundle, path, [""] + ["copy%d/" % i for i in range(1, k)])
-        times, rss = [], []
-        for _ in range(args.runs):
-            secs, kib = run(ab + [path])
-            times.append(secs)
-            rss.append(kib)
+        mb_rss, ms = peak(ab + RUNTIME + [path], args.runs)
         mb = os.path.getsize(path) / 1e6
-        print("| %dx | %.0f MB | %.0f ms | %.2f ms | %.0f MB |"
-              % (k, mb, statistics.median(times) * 1e3, statistics.median(times) * 1e3 / mb,
-                 max(rss) / 1024))
+        print("| %dx | %.0f MB | %.0f ms | %.2f ms | %.0f MB |" % (k, mb, ms, ms / mb, mb_rss))
     if os.path.exists(args.fixture):
-        print("\ncallgrind: %s instructions for abiscan --jobs 1 --runtime python3.11 %s"
-              % (format(callgrind(abiscan, os.path.abspath(args.fixture), work), ","),
-                 os.path.basename(args.fixture)))
+        n, base = callgrind(abiscan, os.path.abspath(args.fixture), work), baseline()
+        print("\ncallgrind: %s instructions for abiscan --jobs 1 --runtime python3.11 %s%s"
+              % (format(n, ","), os.path.basename(args.fixture),
+                 "" if base is None else " (bench/callgrind.txt: %s, %+.1f %%)"
+                 % (format(base, ","), 100.0 * (n - base) / base)))
+    if t.missed:
+        print("\ntargets missed: " + "; ".join(t.missed))
     return 0
 
 
