@@ -257,14 +257,32 @@ static const char *view_link(void *ctx, const char *path, size_t len)
     return f && f->m->link_target ? f->m->link_target : NULL;
 }
 
+/* Whether abs is absolute and already in normal form: no empty, "." or ".." component. */
+static bool normal(const char *abs)
+{
+    if (abs[0] != '/') {
+        return false;
+    }
+    for (const char *c = abs; *c; c++) {
+        if (c[0] == '/' && (c[1] == '/' || c[1] == '\0' ||
+                            (c[1] == '.' && (c[2] == '/' || c[2] == '\0' ||
+                                             (c[2] == '.' && (c[3] == '/' || c[3] == '\0')))))) {
+            return false;
+        }
+    }
+    return true;
+}
+
 const struct member *image_lookup(const struct image *img, size_t view, const char *abs)
 {
     struct view_ctx v = {img, view};
-    const struct image_file *f = img->links ? NULL : in_view(img, view, abs);
+    const struct image_file *f;
     char *path;
 
-    if (f) {
-        return f->m; /* no link on the way, and abs is a file's own (normalised) path */
+    if (!img->links && normal(abs)) {
+        /* No link on the way: the path is a file's own, or none's. */
+        f = in_view(img, view, abs);
+        return f ? f->m : NULL;
     }
     path = path_resolve(abs, view_link, &v, 16);
     f = path ? in_view(img, view, path) : NULL;
