@@ -11,6 +11,11 @@
 
 #include "bundle.h"
 
+/* A member this large that deflated this well is a bomb: not read (bundle_map), a finding
+ * (bundle_entry_problem). */
+#define ZIP_BOMB_MIN_SIZE (16u << 20)
+#define ZIP_BOMB_RATIO 1000
+
 struct bundle_ops {
     /* Set up r->priv for a reader of b; first is the bundle's first reader, which may borrow
      * what bundle_open() opened. NULL: readers need no state. */
